@@ -1,0 +1,53 @@
+//! The contract every platform adapter fulfils.
+//!
+//! An adapter owns its endpoints, wire structs and parse functions; the collector owns scheduling,
+//! storage and the clock. Adapters are held as `Arc<dyn PlatformAdapter>`, so the trait stays
+//! object-safe (hence `async_trait`).
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use streamtide_core::{
+    ChannelId, ChannelInfo, ChannelObservation, ChannelRef, LiveBroadcast, Platform,
+    VideoObservation,
+};
+
+use crate::http::HttpStats;
+use crate::AdapterError;
+
+/// What one per-channel batch fetch found.
+#[derive(Debug, Default)]
+pub struct ChannelsOutcome {
+    pub found: Vec<ChannelObservation>,
+    /// Ids the platform does not know (deleted or never existed): data, not an error.
+    pub missing: Vec<ChannelId>,
+}
+
+/// One external platform.
+#[async_trait]
+pub trait PlatformAdapter: Send + Sync + 'static {
+    fn platform(&self) -> Platform;
+
+    /// Recognise a pasted URL, handle or id. Pure; `None` when it is not this platform's.
+    fn parse_channel_ref(&self, input: &str) -> Option<ChannelRef>;
+
+    /// Largest number of channels one `channels` call may carry.
+    fn batch_size(&self) -> usize {
+        1
+    }
+
+    /// Resolve a reference to the channel's stable id and description; `Ok(None)` = no such channel.
+    async fn resolve(&self, channel: &ChannelRef) -> Result<Option<ChannelInfo>, AdapterError>;
+
+    /// The platform's most watched live broadcasts, sorted by viewers, up to its configured depth.
+    async fn top_live(&self) -> Result<Vec<LiveBroadcast>, AdapterError>;
+
+    /// Current figures and live state of up to `batch_size` channels.
+    async fn channels(&self, ids: &[ChannelId]) -> Result<ChannelsOutcome, AdapterError>;
+
+    /// Recent videos of one channel with their counters, newest first.
+    async fn videos(&self, id: &ChannelId) -> Result<Vec<VideoObservation>, AdapterError>;
+
+    /// The counters of this adapter's HTTP client.
+    fn http_stats(&self) -> Arc<HttpStats>;
+}

@@ -1,0 +1,378 @@
+//! The one HTTP client every adapter uses: rate limit, timeout, retries, Retry-After, stats.
+//!
+//! Adapters only build requests and parse bodies; how politely we talk to a platform is decided
+//! here, once. Retries happen only for timeouts, connection errors, 5xx and 429 (a 4xx will not
+//! change by asking again), with exponential backoff and full jitter. A 429 with `Retry-After`
+//! pauses *every* request to that platform until the time given, not just the one that got it.
+
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use rand::Rng;
+use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER, USER_AGENT};
+use reqwest::StatusCode;
+use streamtide_core::Platform;
+use tokio::time::Instant;
+
+use crate::config::HttpConfig;
+use crate::AdapterError;
+
+/// Counters of one platform's client, read by the collector for summaries and metrics.
+#[derive(Debug, Default)]
+pub struct HttpStats {
+    /// Requests sent (every attempt).
+    pub requests: AtomicU64,
+    /// Attempts that were retries.
+    pub retries: AtomicU64,
+    /// 429 answers received.
+    pub throttled: AtomicU64,
+    /// Requests that failed after all retries.
+    pub failures: AtomicU64,
+}
+
+/// A point-in-time copy of [`HttpStats`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HttpStatsSnapshot {
+    pub requests: u64,
+    pub retries: u64,
+    pub throttled: u64,
+    pub failures: u64,
+}
+
+impl HttpStats {
+    pub fn snapshot(&self) -> HttpStatsSnapshot {
+        HttpStatsSnapshot {
+            requests: self.requests.load(Ordering::Relaxed),
+            retries: self.retries.load(Ordering::Relaxed),
+            throttled: self.throttled.load(Ordering::Relaxed),
+            failures: self.failures.load(Ordering::Relaxed),
+        }
+    }
+}
+
+impl HttpStatsSnapshot {
+    /// What happened between `earlier` and `self`.
+    pub fn since(&self, earlier: &HttpStatsSnapshot) -> HttpStatsSnapshot {
+        HttpStatsSnapshot {
+            requests: self.requests.saturating_sub(earlier.requests),
+            retries: self.retries.saturating_sub(earlier.retries),
+            throttled: self.throttled.saturating_sub(earlier.throttled),
+            failures: self.failures.saturating_sub(earlier.failures),
+        }
+    }
+}
+
+/// A finished exchange whose status was not retryable (2xx, or a 4xx the adapter interprets).
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub url: String,
+    pub body: Vec<u8>,
+}
+
+/// What to send.
+#[derive(Debug, Clone, Default)]
+pub struct Call {
+    pub url: String,
+    pub query: Vec<(String, String)>,
+    pub headers: Vec<(&'static str, String)>,
+    /// Sent as `application/x-www-form-urlencoded` with POST when set.
+    pub form: Option<Vec<(String, String)>>,
+}
+
+impl Call {
+    pub fn get(url: impl Into<String>) -> Call {
+        Call {
+            url: url.into(),
+            ..Call::default()
+        }
+    }
+
+    pub fn query(mut self, key: &str, value: impl ToString) -> Call {
+        self.query.push((key.to_string(), value.to_string()));
+        self
+    }
+
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Call {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    /// The URL with its query, for errors and logs. Only public parameters are ever put in a query.
+    pub fn display_url(&self) -> String {
+        if self.query.is_empty() {
+            return self.url.clone();
+        }
+        let q: Vec<String> = self.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        format!("{}?{}", self.url, q.join("&"))
+    }
+}
+
+/// The polite client of one platform.
+pub struct ApiClient {
+    platform: Platform,
+    http: reqwest::Client,
+    limiter: DefaultDirectRateLimiter,
+    cfg: HttpConfig,
+    /// Set by a 429 with Retry-After: nobody talks to the platform before this instant.
+    paused_until: Mutex<Option<Instant>>,
+    stats: Arc<HttpStats>,
+}
+
+impl ApiClient {
+    /// Build the client of `platform` allowing `requests_per_second` with `burst`.
+    pub fn new(
+        platform: Platform,
+        cfg: &HttpConfig,
+        requests_per_second: f64,
+        burst: u32,
+    ) -> Result<ApiClient, reqwest::Error> {
+        let mut headers = HeaderMap::new();
+        if let Ok(ua) = HeaderValue::from_str(&cfg.user_agent) {
+            headers.insert(USER_AGENT, ua);
+        }
+        let http = reqwest::Client::builder()
+            .timeout(cfg.timeout)
+            .connect_timeout(cfg.timeout.min(Duration::from_secs(5)))
+            .default_headers(headers)
+            .pool_max_idle_per_host(8)
+            .build()?;
+        Ok(ApiClient {
+            platform,
+            http,
+            limiter: RateLimiter::direct(quota(requests_per_second, burst)),
+            cfg: cfg.clone(),
+            paused_until: Mutex::new(None),
+            stats: Arc::new(HttpStats::default()),
+        })
+    }
+
+    pub fn platform(&self) -> Platform {
+        self.platform
+    }
+
+    pub fn stats(&self) -> Arc<HttpStats> {
+        Arc::clone(&self.stats)
+    }
+
+    /// Send `call`, retrying politely; returns the first non-retryable reply.
+    pub async fn send(&self, call: &Call) -> Result<Reply, AdapterError> {
+        let url = call.display_url();
+        let mut attempt: u32 = 0;
+        loop {
+            self.wait_turn().await;
+            self.stats.requests.fetch_add(1, Ordering::Relaxed);
+            if attempt > 0 {
+                self.stats.retries.fetch_add(1, Ordering::Relaxed);
+            }
+            let outcome = self.attempt(call).await;
+            let retry_in = match outcome {
+                Attempt::Done(reply) => return Ok(reply),
+                Attempt::Throttled { retry_after } => {
+                    self.stats.throttled.fetch_add(1, Ordering::Relaxed);
+                    let too_long = retry_after.is_some_and(|d| d > self.cfg.max_retry_after);
+                    if attempt >= self.cfg.max_retries || too_long {
+                        self.stats.failures.fetch_add(1, Ordering::Relaxed);
+                        if let Some(d) = retry_after {
+                            self.pause_for(d.min(self.cfg.max_retry_after));
+                        }
+                        return Err(AdapterError::RateLimited {
+                            platform: self.platform,
+                            url,
+                            retry_after,
+                        });
+                    }
+                    match retry_after {
+                        Some(d) => {
+                            self.pause_for(d);
+                            Duration::ZERO
+                        }
+                        None => self.backoff(attempt),
+                    }
+                }
+                Attempt::Transient(message) => {
+                    if attempt >= self.cfg.max_retries {
+                        self.stats.failures.fetch_add(1, Ordering::Relaxed);
+                        return Err(AdapterError::Transient {
+                            platform: self.platform,
+                            url,
+                            message,
+                        });
+                    }
+                    tracing::debug!(platform = %self.platform, url = %url, attempt, message = %message, "Retrying after a transient failure.");
+                    self.backoff(attempt)
+                }
+            };
+            if !retry_in.is_zero() {
+                tokio::time::sleep(retry_in).await;
+            }
+            attempt += 1;
+        }
+    }
+
+    async fn attempt(&self, call: &Call) -> Attempt {
+        let mut req = match &call.form {
+            Some(form) => self.http.post(&call.url).form(form),
+            None => self.http.get(&call.url),
+        };
+        if !call.query.is_empty() {
+            req = req.query(&call.query);
+        }
+        for (name, value) in &call.headers {
+            req = req.header(*name, value);
+        }
+        let resp = match req.send().await {
+            Ok(r) => r,
+            Err(e) => return Attempt::Transient(describe(&e)),
+        };
+        let status = resp.status();
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            return Attempt::Throttled {
+                retry_after: parse_retry_after(resp.headers().get(RETRY_AFTER)),
+            };
+        }
+        if status.is_server_error() {
+            return Attempt::Transient(format!("status {}", status.as_u16()));
+        }
+        let url = resp.url().to_string();
+        match resp.bytes().await {
+            Ok(body) => Attempt::Done(Reply {
+                status,
+                url,
+                body: body.to_vec(),
+            }),
+            // The connection broke mid-body: as transient as a failed connect.
+            Err(e) => Attempt::Transient(format!("body: {}", describe(&e))),
+        }
+    }
+
+    /// Wait for a rate-limit token and for any platform-wide pause to end.
+    async fn wait_turn(&self) {
+        loop {
+            let until = *self.paused_until.lock().unwrap_or_else(|e| e.into_inner());
+            match until {
+                Some(t) if t > Instant::now() => tokio::time::sleep_until(t).await,
+                _ => break,
+            }
+        }
+        self.limiter.until_ready().await;
+    }
+
+    fn pause_for(&self, d: Duration) {
+        let until = Instant::now() + d;
+        let mut p = self.paused_until.lock().unwrap_or_else(|e| e.into_inner());
+        if p.is_none_or(|t| t < until) {
+            *p = Some(until);
+        }
+    }
+
+    /// Exponential backoff with full jitter: uniform in [0, min(max, base·2^attempt)].
+    fn backoff(&self, attempt: u32) -> Duration {
+        let cap = self
+            .cfg
+            .backoff_base
+            .saturating_mul(1u32 << attempt.min(16))
+            .min(self.cfg.backoff_max);
+        let ms = cap.as_millis() as u64;
+        if ms == 0 {
+            return Duration::ZERO;
+        }
+        Duration::from_millis(rand::rng().random_range(0..=ms))
+    }
+}
+
+enum Attempt {
+    Done(Reply),
+    Throttled { retry_after: Option<Duration> },
+    Transient(String),
+}
+
+/// A governor quota from a possibly fractional rate (e.g. 0.5/s = one every 2 s).
+fn quota(requests_per_second: f64, burst: u32) -> Quota {
+    let rps = if requests_per_second.is_finite() && requests_per_second > 0.0 {
+        requests_per_second
+    } else {
+        1.0
+    };
+    let period = Duration::from_secs_f64(1.0 / rps).max(Duration::from_micros(1));
+    let burst = NonZeroU32::new(burst.max(1)).unwrap_or(NonZeroU32::MIN);
+    Quota::with_period(period)
+        .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+        .allow_burst(burst)
+}
+
+/// `Retry-After` as seconds or an HTTP date.
+fn parse_retry_after(v: Option<&HeaderValue>) -> Option<Duration> {
+    let s = v?.to_str().ok()?.trim();
+    if let Ok(secs) = s.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = chrono::DateTime::parse_from_rfc2822(s).ok()?;
+    let delta = when.with_timezone(&chrono::Utc) - chrono::Utc::now();
+    Some(delta.to_std().unwrap_or(Duration::ZERO))
+}
+
+/// A short description of a reqwest error without the URL (the caller adds it once).
+fn describe(e: &reqwest::Error) -> String {
+    let kind = if e.is_timeout() {
+        "timeout"
+    } else if e.is_connect() {
+        "connect"
+    } else if e.is_body() || e.is_decode() {
+        "body"
+    } else {
+        "request"
+    };
+    let mut msg = kind.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_seconds_and_dates() {
+        assert_eq!(
+            parse_retry_after(Some(&HeaderValue::from_static("7"))),
+            Some(Duration::from_secs(7))
+        );
+        let past = HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT");
+        assert_eq!(parse_retry_after(Some(&past)), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after(Some(&HeaderValue::from_static("soon"))),
+            None
+        );
+        assert_eq!(parse_retry_after(None), None);
+    }
+
+    #[test]
+    fn quota_accepts_fractional_and_bad_rates() {
+        // Must not panic for any input a config could hold.
+        for rps in [0.0, -1.0, f64::NAN, 0.2, 2.0, 1e9] {
+            let _ = quota(rps, 0);
+        }
+    }
+
+    #[test]
+    fn backoff_is_capped() {
+        let cfg = HttpConfig {
+            backoff_base: Duration::from_millis(100),
+            backoff_max: Duration::from_millis(250),
+            ..HttpConfig::default()
+        };
+        let c = ApiClient::new(Platform::Chzzk, &cfg, 5.0, 1).unwrap();
+        for attempt in 0..40 {
+            assert!(c.backoff(attempt) <= Duration::from_millis(250));
+        }
+    }
+}

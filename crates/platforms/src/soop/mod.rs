@@ -1,0 +1,231 @@
+//! SOOP (숲, formerly AfreecaTV) adapter over the unofficial web APIs.
+//!
+//! Docs: `platforms-kr.md` §2. Endpoints used:
+//! - `GET {live_base}/api/main_broad_list_api.php?selectType=action&selectValue=all&orderType=view_cnt&pageNo=N&lang=ko_KR`:
+//!   the top live list, 60 per page, every value a string.
+//! - `GET {chapi_base}/api/{bj}/station`: `station.upd.fan_cnt` (followers), `total_view_cnt`,
+//!   and `broad` (null when offline; else viewers and title): one call gives stats *and* live state.
+//!   Unknown stations answer `{"code":9000}`: a missing channel, not an error.
+//! - `GET {chapi_base}/api/{bj}/vods/review?page=1`: replay VODs (a Laravel paginator, 20 a page).
+//!
+//! Auth: none (cookies only for adult/subscriber streams, which we do not open). Limits: none
+//! documented; chapi throws occasional 502–504, retried by the shared client; collectors keep to
+//! about 2 req/s. Hosts: SOOP moved `*.sooplive.co.kr` → `*.sooplive.com` in 2026; each host has a
+//! configured fallback that is tried on connection failure or 404 and then kept.
+
+mod parse;
+mod wire;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use streamtide_core::{
+    ChannelId, ChannelInfo, ChannelRef, LiveBroadcast, Platform, RefKind, VideoObservation,
+};
+
+pub use parse::{
+    is_bj_id, live_thumbnail, live_url, parse_broad_list, parse_channel_ref, parse_station,
+    parse_vods, profile_image,
+};
+
+use crate::config::{HttpConfig, SoopConfig};
+use crate::http::{ApiClient, Call, HttpStats, Reply};
+use crate::{AdapterError, ChannelsOutcome, PlatformAdapter};
+
+/// Items per page of the live list (fixed by SOOP).
+const LIST_PAGE_SIZE: usize = 60;
+
+/// A host with a fallback, remembering which one answers.
+struct Host {
+    primary: String,
+    fallback: Option<String>,
+    use_fallback: AtomicBool,
+}
+
+impl Host {
+    fn new(primary: &str, fallback: &str) -> Host {
+        let fallback = fallback.trim().trim_end_matches('/');
+        Host {
+            primary: primary.trim().trim_end_matches('/').to_string(),
+            fallback: (!fallback.is_empty()).then(|| fallback.to_string()),
+            use_fallback: AtomicBool::new(false),
+        }
+    }
+
+    /// Current host first, then the other one.
+    fn order(&self) -> Vec<(&str, bool)> {
+        let mut v = vec![(self.primary.as_str(), false)];
+        if let Some(f) = &self.fallback {
+            v.push((f.as_str(), true));
+        }
+        if self.use_fallback.load(Ordering::Relaxed) {
+            v.reverse();
+        }
+        v
+    }
+}
+
+pub struct SoopAdapter {
+    cfg: SoopConfig,
+    client: ApiClient,
+    live_host: Host,
+    chapi_host: Host,
+}
+
+impl SoopAdapter {
+    pub fn new(cfg: &SoopConfig, http: &HttpConfig) -> Result<Self, reqwest::Error> {
+        Ok(SoopAdapter {
+            client: ApiClient::new(Platform::Soop, http, cfg.requests_per_second, cfg.burst)?,
+            live_host: Host::new(&cfg.live_base, &cfg.live_fallback_base),
+            chapi_host: Host::new(&cfg.chapi_base, &cfg.chapi_fallback_base),
+            cfg: cfg.clone(),
+        })
+    }
+
+    /// GET `path` on `host`, moving to the fallback host when the current one is gone.
+    async fn fetch(
+        &self,
+        host: &Host,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<(Reply, String), AdapterError> {
+        let mut last_err = None;
+        for (base, is_fallback) in host.order() {
+            let mut call = Call::get(format!("{base}{path}"))
+                .header("Referer", "https://www.sooplive.co.kr/")
+                .header("Origin", "https://www.sooplive.co.kr")
+                .header("Accept", "application/json, text/plain, */*");
+            for (k, v) in query {
+                call = call.query(k, v);
+            }
+            let url = call.display_url();
+            let moved = match self.client.send(&call).await {
+                Ok(reply) if reply.status.is_success() => {
+                    if is_fallback != host.use_fallback.load(Ordering::Relaxed) {
+                        tracing::warn!(platform = "soop", host = %base, "SOOP host switched.");
+                        host.use_fallback.store(is_fallback, Ordering::Relaxed);
+                    }
+                    return Ok((reply, url));
+                }
+                Ok(reply) if reply.status.as_u16() == 404 => AdapterError::Status {
+                    platform: Platform::Soop,
+                    url,
+                    status: 404,
+                },
+                Ok(reply) => {
+                    return Err(match reply.status.as_u16() {
+                        401 | 403 => AdapterError::Unauthorized {
+                            platform: Platform::Soop,
+                        },
+                        status => AdapterError::Status {
+                            platform: Platform::Soop,
+                            url,
+                            status,
+                        },
+                    })
+                }
+                // Only an unreachable host is a reason to try the other one; a 5xx or 429 from a
+                // host that answers is that host's problem, and retries already happened.
+                Err(e @ AdapterError::Transient { .. }) if is_unreachable(&e) => e,
+                Err(e) => return Err(e),
+            };
+            last_err = Some(moved);
+        }
+        Err(last_err.unwrap_or(AdapterError::Status {
+            platform: Platform::Soop,
+            url: path.to_string(),
+            status: 404,
+        }))
+    }
+}
+
+fn is_unreachable(e: &AdapterError) -> bool {
+    matches!(e, AdapterError::Transient { message, .. } if message.starts_with("connect"))
+}
+
+#[async_trait]
+impl PlatformAdapter for SoopAdapter {
+    fn platform(&self) -> Platform {
+        Platform::Soop
+    }
+
+    fn parse_channel_ref(&self, input: &str) -> Option<ChannelRef> {
+        parse_channel_ref(input)
+    }
+
+    async fn resolve(&self, channel: &ChannelRef) -> Result<Option<ChannelInfo>, AdapterError> {
+        // SOOP ids are what users see in URLs; a "handle" is the same id typed without a URL.
+        let id = match &channel.kind {
+            RefKind::Id(id) => id.clone(),
+            RefKind::Handle(h) => ChannelId::new(h.trim().to_ascii_lowercase()),
+        };
+        let outcome = self.channels(std::slice::from_ref(&id)).await?;
+        Ok(outcome.found.into_iter().next().map(|o| o.info))
+    }
+
+    async fn top_live(&self) -> Result<Vec<LiveBroadcast>, AdapterError> {
+        let mut out: Vec<LiveBroadcast> = Vec::new();
+        let mut page = 1usize;
+        while out.len() < self.cfg.live_list_depth {
+            let query = [
+                ("selectType", "action".to_string()),
+                ("selectValue", "all".to_string()),
+                ("orderType", "view_cnt".to_string()),
+                ("pageNo", page.to_string()),
+                ("lang", "ko_KR".to_string()),
+            ];
+            let (reply, url) = self
+                .fetch(&self.live_host, "/api/main_broad_list_api.php", &query)
+                .await?;
+            let items = parse_broad_list(&reply.body).map_err(|e| e.at(Platform::Soop, &url))?;
+            let got = items.len();
+            // Pages can shift while we read them (viewers change); keep the first sighting.
+            for item in items {
+                if !out.iter().any(|o| o.channel_id == item.channel_id) {
+                    out.push(item);
+                }
+            }
+            if got < LIST_PAGE_SIZE {
+                break;
+            }
+            page += 1;
+        }
+        out.truncate(self.cfg.live_list_depth);
+        Ok(out)
+    }
+
+    async fn channels(&self, ids: &[ChannelId]) -> Result<ChannelsOutcome, AdapterError> {
+        let mut outcome = ChannelsOutcome::default();
+        for id in ids {
+            let path = format!("/api/{}/station", id.as_str());
+            let (reply, url) = self.fetch(&self.chapi_host, &path, &[]).await?;
+            match parse_station(&reply.body, id.as_str()).map_err(|e| e.at(Platform::Soop, &url))? {
+                Some(obs) => outcome.found.push(obs),
+                None => outcome.missing.push(id.clone()),
+            }
+        }
+        Ok(outcome)
+    }
+
+    async fn videos(&self, id: &ChannelId) -> Result<Vec<VideoObservation>, AdapterError> {
+        let path = format!("/api/{}/vods/review", id.as_str());
+        let query = [
+            ("page", "1".to_string()),
+            (
+                "per_page",
+                self.cfg.videos_per_channel.clamp(1, 60).to_string(),
+            ),
+            ("orderby", "reg_date".to_string()),
+        ];
+        let (reply, url) = self.fetch(&self.chapi_host, &path, &query).await?;
+        let mut vods =
+            parse_vods(&reply.body, id.as_str()).map_err(|e| e.at(Platform::Soop, &url))?;
+        vods.truncate(self.cfg.videos_per_channel);
+        Ok(vods)
+    }
+
+    fn http_stats(&self) -> Arc<HttpStats> {
+        self.client.stats()
+    }
+}

@@ -1,0 +1,52 @@
+//! Every real SOOP capture parses, with the captured values.
+
+mod common;
+
+use common::{fixture, fixture_names};
+use streamtide_core::{Platform, VideoKind};
+use streamtide_platforms::soop::*;
+
+#[test]
+fn vods_review_2026_07() {
+    let vods = parse_vods(
+        &fixture("soop/chapi_api_vods_review.2026-07-16.json"),
+        "singgyul",
+    )
+    .unwrap();
+    assert_eq!(vods.len(), 2);
+    let v = &vods[0];
+    assert_eq!(v.platform, Platform::Soop);
+    assert_eq!(v.video_id, "201651295");
+    assert_eq!(v.title, "[하데스] 초록주먹뱅 (짧뱅이라는 뜻)");
+    assert_eq!(v.kind, VideoKind::Replay);
+    assert_eq!(v.views, Some(8221));
+    assert_eq!(v.likes, Some(8));
+    assert_eq!(v.comments, Some(2));
+    assert_eq!(v.duration_secs, Some(8332), "ms converted to s");
+    // "2026-07-16 22:18:51" KST
+    assert_eq!(
+        v.published_at.unwrap().to_rfc3339(),
+        "2026-07-16T13:18:51+00:00"
+    );
+    assert_eq!(
+        v.thumbnail_url.as_deref(),
+        Some("https://videoimg.sooplive.com/php/SnapshotLoad.php?rowKey=20260716_D268BB0A_295620635_1_r")
+    );
+    assert!(!v.adult);
+    assert!(vods[1].adult, "grade 19");
+    assert_eq!(vods[1].views, Some(18845));
+    assert_eq!(v.category_name.as_deref(), Some("Virtual"));
+}
+
+#[test]
+fn every_capture_has_a_parser_that_accepts_it() {
+    for name in fixture_names("soop") {
+        let body = fixture(&format!("soop/{name}"));
+        let ok = if name.starts_with("chapi_api_vods") {
+            matches!(parse_vods(&body, "x"), Ok(v) if !v.is_empty())
+        } else {
+            panic!("no parser assigned to fixture soop/{name}");
+        };
+        assert!(ok, "soop/{name} did not parse");
+    }
+}
