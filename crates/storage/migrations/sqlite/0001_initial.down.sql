@@ -1,0 +1,10 @@
+DROP TABLE platform_status;
+DROP TABLE live_samples;
+DROP TABLE live_sessions;
+DROP TABLE video_snapshots;
+DROP TABLE videos;
+DROP TABLE channel_snapshots;
+DROP TABLE collection_rounds;
+DROP TABLE channel_names;
+DROP TABLE channels;
+DROP TABLE creators;

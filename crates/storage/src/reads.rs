@@ -1,0 +1,311 @@
+//! Queries for the API and the CLI.
+
+use chrono::{DateTime, Utc};
+use sqlx::sqlite::SqliteRow;
+use sqlx::Row;
+use streamtide_core::Platform;
+
+use crate::time::{from_db_time, to_db_time};
+use crate::{
+    ChannelRow, JobStatus, LiveFilter, LiveItem, Metric, Point, Result, RoundRow, Store,
+    TableCounts,
+};
+
+/// Columns of a live item, joined from sessions and channels.
+const LIVE_COLUMNS: &str = "c.platform, c.platform_id, c.name, c.avatar_url, s.broadcast_id, s.title, s.last_viewers,
+    s.peak_viewers, s.category_id, s.category_name, s.tags, s.thumbnail_url, s.started_at, s.last_seen_at, s.url,
+    s.adult, s.language";
+
+fn time(row: &SqliteRow, col: &str) -> DateTime<Utc> {
+    row.get::<Option<String>, _>(col)
+        .as_deref()
+        .and_then(from_db_time)
+        .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
+}
+
+fn opt_time(row: &SqliteRow, col: &str) -> Option<DateTime<Utc>> {
+    row.get::<Option<String>, _>(col)
+        .as_deref()
+        .and_then(from_db_time)
+}
+
+fn opt_u64(row: &SqliteRow, col: &str) -> Option<u64> {
+    row.get::<Option<i64>, _>(col).map(|v| v.max(0) as u64)
+}
+
+fn platform(row: &SqliteRow, col: &str) -> Platform {
+    // Rows are only ever written with `Platform::as_str`, so this cannot fail on our own data;
+    // fall back rather than panic on a hand-edited row.
+    row.get::<String, _>(col).parse().unwrap_or(Platform::Chzzk)
+}
+
+fn live_item(row: &SqliteRow) -> LiveItem {
+    LiveItem {
+        platform: platform(row, "platform"),
+        channel_id: row.get("platform_id"),
+        channel_name: row.get("name"),
+        channel_avatar_url: row.get("avatar_url"),
+        broadcast_id: row.get("broadcast_id"),
+        title: row.get("title"),
+        viewers: opt_u64(row, "last_viewers").unwrap_or(0),
+        peak_viewers: opt_u64(row, "peak_viewers").unwrap_or(0),
+        category_id: row.get("category_id"),
+        category_name: row.get("category_name"),
+        tags: serde_json::from_str(&row.get::<String, _>("tags")).unwrap_or_default(),
+        thumbnail_url: row.get("thumbnail_url"),
+        started_at: time(row, "started_at"),
+        last_seen_at: time(row, "last_seen_at"),
+        url: row.get("url"),
+        adult: row.get("adult"),
+        language: row.get("language"),
+    }
+}
+
+impl Store {
+    /// Broadcasts live now across platforms, most viewers first, and how many match in total.
+    pub async fn live_now(&self, f: &LiveFilter) -> Result<(Vec<LiveItem>, u64)> {
+        // Every filter is always in the SQL (a NULL parameter disables it), so both statements
+        // take the same parameters whatever the filter.
+        let cond = "s.ended_at IS NULL
+            AND (?1 IS NULL OR c.platform = ?1)
+            AND (?2 IS NULL OR LOWER(s.category_id) = LOWER(?2) OR LOWER(s.category_name) = LOWER(?2))
+            AND (?3 IS NULL OR s.adult = ?3)
+            AND (?4 IS NULL OR s.last_seen_at >= ?4)";
+        let from =
+            format!("FROM live_sessions s JOIN channels c ON c.id = s.channel_id WHERE {cond}");
+        let list_sql = format!(
+            "SELECT {LIVE_COLUMNS} {from} ORDER BY s.last_viewers DESC, c.platform, c.platform_id LIMIT ?5 OFFSET ?6"
+        );
+        let count_sql = format!("SELECT COUNT(*) {from} AND ?5 IS NOT NULL AND ?6 IS NOT NULL");
+        let platform = f.platform.map(|p| p.as_str());
+        let seen_after = f.seen_after.map(to_db_time);
+        let rows = sqlx::query(&list_sql)
+            .bind(platform)
+            .bind(f.category.as_deref())
+            .bind(f.adult)
+            .bind(seen_after.as_deref())
+            .bind(f.limit as i64)
+            .bind(f.offset as i64)
+            .fetch_all(&self.pool)
+            .await?;
+        let total: i64 = sqlx::query_scalar(&count_sql)
+            .bind(platform)
+            .bind(f.category.as_deref())
+            .bind(f.adult)
+            .bind(seen_after.as_deref())
+            .bind(f.limit as i64)
+            .bind(f.offset as i64)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok((rows.iter().map(live_item).collect(), total.max(0) as u64))
+    }
+
+    /// Channels with their latest figures. `tracked_only` limits to the roster.
+    pub async fn channels(
+        &self,
+        platform: Option<Platform>,
+        tracked_only: bool,
+        limit: u32,
+        offset: u32,
+    ) -> Result<(Vec<ChannelRow>, u64)> {
+        let cond = "(?1 IS NULL OR c.platform = ?1) AND (?2 = 0 OR c.tracked = 1)";
+        let rows = sqlx::query(&format!(
+            "{} WHERE {cond} ORDER BY c.tracked DESC, COALESCE(snap.followers, -1) DESC, c.platform, c.platform_id LIMIT ?3 OFFSET ?4",
+            channel_select()
+        ))
+        .bind(platform.map(|p| p.as_str()))
+        .bind(tracked_only)
+        .bind(limit as i64)
+        .bind(offset as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        let total: i64 = sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM channels c WHERE {cond} AND ?3 IS NOT NULL AND ?4 IS NOT NULL"
+        ))
+        .bind(platform.map(|p| p.as_str()))
+        .bind(tracked_only)
+        .bind(limit as i64)
+        .bind(offset as i64)
+        .fetch_one(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            out.push(self.channel_row(row).await?);
+        }
+        Ok((out, total.max(0) as u64))
+    }
+
+    /// One channel with its latest figures; `None` if unknown.
+    pub async fn channel(&self, platform: Platform, id: &str) -> Result<Option<ChannelRow>> {
+        let row = sqlx::query(&format!(
+            "{} WHERE c.platform = ?1 AND c.platform_id = ?2",
+            channel_select()
+        ))
+        .bind(platform.as_str())
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            Some(row) => Ok(Some(self.channel_row(&row).await?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn channel_row(&self, row: &SqliteRow) -> Result<ChannelRow> {
+        let pk: i64 = row.get("id");
+        let live = sqlx::query(&format!(
+            "SELECT {LIVE_COLUMNS} FROM live_sessions s JOIN channels c ON c.id = s.channel_id
+             WHERE s.channel_id = ?1 AND s.ended_at IS NULL"
+        ))
+        .bind(pk)
+        .fetch_optional(&self.pool)
+        .await?
+        .as_ref()
+        .map(live_item);
+        Ok(ChannelRow {
+            platform: platform(row, "platform"),
+            channel_id: row.get("platform_id"),
+            name: row.get("name"),
+            handle: row.get("handle"),
+            avatar_url: row.get("avatar_url"),
+            description: row.get("description"),
+            tracked: row.get("tracked"),
+            creator_id: row.get("creator_id"),
+            first_seen_at: time(row, "first_seen_at"),
+            last_seen_at: time(row, "last_seen_at"),
+            missing_since: opt_time(row, "missing_since"),
+            followers: opt_u64(row, "followers"),
+            total_views: opt_u64(row, "total_views"),
+            video_count: opt_u64(row, "video_count"),
+            stats_observed_at: opt_time(row, "observed_at"),
+            live,
+        })
+    }
+
+    /// A channel's time series of `metric` in `[from, to]`, oldest first.
+    pub async fn history(
+        &self,
+        platform: Platform,
+        id: &str,
+        metric: Metric,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<Point>> {
+        let sql = match metric {
+            Metric::Followers | Metric::Views => {
+                let col = if metric == Metric::Followers { "followers" } else { "total_views" };
+                format!(
+                    "SELECT p.observed_at AS at, p.{col} AS value FROM channel_snapshots p
+                     JOIN channels c ON c.id = p.channel_id
+                     WHERE c.platform = ?1 AND c.platform_id = ?2 AND p.observed_at >= ?3 AND p.observed_at <= ?4
+                       AND p.{col} IS NOT NULL
+                     ORDER BY p.observed_at LIMIT ?5"
+                )
+            }
+            Metric::Viewers => "SELECT l.observed_at AS at, l.viewers AS value FROM live_samples l
+                 JOIN live_sessions s ON s.id = l.session_id JOIN channels c ON c.id = s.channel_id
+                 WHERE c.platform = ?1 AND c.platform_id = ?2 AND l.observed_at >= ?3 AND l.observed_at <= ?4
+                 ORDER BY l.observed_at LIMIT ?5"
+                .to_string(),
+        };
+        let rows = sqlx::query(&sql)
+            .bind(platform.as_str())
+            .bind(id)
+            .bind(to_db_time(from))
+            .bind(to_db_time(to))
+            .bind(limit as i64)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| Point {
+                at: time(r, "at"),
+                value: opt_u64(r, "value").unwrap_or(0),
+            })
+            .collect())
+    }
+
+    /// Health of every platform job that has run.
+    pub async fn job_statuses(&self) -> Result<Vec<JobStatus>> {
+        let rows = sqlx::query(
+            "SELECT platform, job, last_success_at, last_error_at, last_error, consecutive_failures
+             FROM platform_status ORDER BY platform, job",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| JobStatus {
+                platform: platform(r, "platform"),
+                job: r.get("job"),
+                last_success_at: opt_time(r, "last_success_at"),
+                last_error_at: opt_time(r, "last_error_at"),
+                last_error: r.get("last_error"),
+                consecutive_failures: opt_u64(r, "consecutive_failures").unwrap_or(0),
+            })
+            .collect())
+    }
+
+    /// The most recent rounds, newest first.
+    pub async fn recent_rounds(&self, limit: u32) -> Result<Vec<RoundRow>> {
+        let rows = sqlx::query(
+            "SELECT id, platform, job, started_at, finished_at, requests, written, errors, last_error
+             FROM collection_rounds ORDER BY id DESC LIMIT ?1",
+        )
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| RoundRow {
+                id: r.get("id"),
+                platform: platform(r, "platform"),
+                job: r.get("job"),
+                started_at: time(r, "started_at"),
+                finished_at: opt_time(r, "finished_at"),
+                requests: opt_u64(r, "requests").unwrap_or(0),
+                written: opt_u64(r, "written").unwrap_or(0),
+                errors: opt_u64(r, "errors").unwrap_or(0),
+                last_error: r.get("last_error"),
+            })
+            .collect())
+    }
+
+    /// Row counts of the main tables.
+    pub async fn counts(&self) -> Result<TableCounts> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM channels) AS channels,
+                    (SELECT COUNT(*) FROM channels WHERE tracked = 1) AS tracked,
+                    (SELECT COUNT(*) FROM channel_snapshots) AS snaps,
+                    (SELECT COUNT(*) FROM live_sessions) AS sessions,
+                    (SELECT COUNT(*) FROM live_sessions WHERE ended_at IS NULL) AS open,
+                    (SELECT COUNT(*) FROM live_samples) AS samples,
+                    (SELECT COUNT(*) FROM videos) AS videos,
+                    (SELECT COUNT(*) FROM video_snapshots) AS vsnaps",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let n = |c: &str| opt_u64(&row, c).unwrap_or(0);
+        Ok(TableCounts {
+            channels: n("channels"),
+            tracked_channels: n("tracked"),
+            channel_snapshots: n("snaps"),
+            live_sessions: n("sessions"),
+            open_sessions: n("open"),
+            live_samples: n("samples"),
+            videos: n("videos"),
+            video_snapshots: n("vsnaps"),
+        })
+    }
+}
+
+/// A channel joined with its latest snapshot.
+fn channel_select() -> &'static str {
+    "SELECT c.id, c.platform, c.platform_id, c.name, c.handle, c.avatar_url, c.description, c.tracked, c.creator_id,
+            c.first_seen_at, c.last_seen_at, c.missing_since,
+            snap.followers, snap.total_views, snap.video_count, snap.observed_at
+     FROM channels c
+     LEFT JOIN channel_snapshots snap ON snap.channel_id = c.id
+       AND snap.observed_at = (SELECT MAX(observed_at) FROM channel_snapshots WHERE channel_id = c.id)"
+}

@@ -1,0 +1,316 @@
+//! Channel upserts and live-session bookkeeping inside a write transaction.
+//!
+//! A channel has at most one open session (enforced by a partial unique index). A sighting
+//! continues the open session when it is the same broadcast (same broadcast id, or starts within
+//! two minutes when ids are unknown), and otherwise closes it and opens a new one. A session is
+//! closed at its last sighting: the broadcast ended somewhere between that and the next look, and
+//! we never claim more than we saw.
+
+use chrono::{DateTime, Utc};
+use sqlx::{Row, SqliteConnection};
+use streamtide_core::{ChannelInfo, LiveBroadcast, Platform};
+
+use crate::time::to_db_time;
+use crate::{Result, WriteStats};
+
+/// Two sightings without broadcast ids belong to one broadcast if their starts differ this little.
+const SAME_START_TOLERANCE_SECS: i64 = 120;
+
+/// What is known about a channel at a sighting.
+pub(crate) struct ChannelSighting<'a> {
+    pub platform: Platform,
+    pub platform_id: &'a str,
+    pub name: Option<&'a str>,
+    pub handle: Option<&'a str>,
+    pub avatar_url: Option<&'a str>,
+    pub description: Option<&'a str>,
+}
+
+impl<'a> ChannelSighting<'a> {
+    pub fn from_info(info: &'a ChannelInfo) -> Self {
+        ChannelSighting {
+            platform: info.platform,
+            platform_id: info.channel_id.as_str(),
+            name: Some(info.name.as_str()),
+            handle: info.handle.as_deref(),
+            avatar_url: info.avatar_url.as_deref(),
+            description: info.description.as_deref(),
+        }
+    }
+
+    pub fn from_live(b: &'a LiveBroadcast) -> Self {
+        ChannelSighting {
+            platform: b.platform,
+            platform_id: b.channel_id.as_str(),
+            name: b.channel_name.as_deref(),
+            handle: None,
+            avatar_url: b.channel_avatar_url.as_deref(),
+            description: None,
+        }
+    }
+}
+
+/// Insert or refresh a channel; returns its row id. `tracked` applies to new rows only.
+pub(crate) async fn upsert_channel(
+    conn: &mut SqliteConnection,
+    s: &ChannelSighting<'_>,
+    at: DateTime<Utc>,
+    tracked: bool,
+) -> Result<i64> {
+    let at = to_db_time(at);
+    let name = s.name.map(str::trim).filter(|n| !n.is_empty());
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO channels (platform, platform_id, name, handle, avatar_url, description, tracked, first_seen_at, last_seen_at)
+         VALUES (?1, ?2, COALESCE(?3, ''), ?4, ?5, ?6, ?7, ?8, ?8)
+         ON CONFLICT (platform, platform_id) DO UPDATE SET
+           name = CASE WHEN excluded.name <> '' AND excluded.last_seen_at >= channels.last_seen_at
+                       THEN excluded.name ELSE channels.name END,
+           handle = COALESCE(excluded.handle, channels.handle),
+           avatar_url = COALESCE(excluded.avatar_url, channels.avatar_url),
+           description = COALESCE(excluded.description, channels.description),
+           first_seen_at = MIN(channels.first_seen_at, excluded.first_seen_at),
+           last_seen_at = MAX(channels.last_seen_at, excluded.last_seen_at),
+           missing_since = NULL
+         RETURNING id",
+    )
+    .bind(s.platform.as_str())
+    .bind(s.platform_id)
+    .bind(name)
+    .bind(s.handle)
+    .bind(s.avatar_url.filter(|u| !u.is_empty()))
+    .bind(s.description.filter(|d| !d.is_empty()))
+    .bind(tracked)
+    .bind(&at)
+    .fetch_one(&mut *conn)
+    .await?;
+    if let Some(name) = name {
+        sqlx::query(
+            "INSERT INTO channel_names (channel_id, name, first_seen_at, last_seen_at) VALUES (?1, ?2, ?3, ?3)
+             ON CONFLICT (channel_id, name) DO UPDATE SET
+               first_seen_at = MIN(channel_names.first_seen_at, excluded.first_seen_at),
+               last_seen_at = MAX(channel_names.last_seen_at, excluded.last_seen_at)",
+        )
+        .bind(id)
+        .bind(name)
+        .bind(&at)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(id)
+}
+
+struct OpenSession {
+    id: i64,
+    broadcast_id: Option<String>,
+    started_at: String,
+}
+
+fn same_broadcast(open: &OpenSession, b: &LiveBroadcast) -> bool {
+    if let (Some(a), Some(c)) = (&open.broadcast_id, &b.broadcast_id) {
+        return a == c;
+    }
+    match (crate::time::from_db_time(&open.started_at), b.started_at) {
+        (Some(a), Some(c)) => (a - c).num_seconds().abs() <= SAME_START_TOLERANCE_SECS,
+        _ => true,
+    }
+}
+
+/// Record that channel `channel` is live with `b` at `at`.
+pub(crate) async fn observe_live(
+    conn: &mut SqliteConnection,
+    channel: i64,
+    b: &LiveBroadcast,
+    at: DateTime<Utc>,
+    stats: &mut WriteStats,
+) -> Result<()> {
+    let at_s = to_db_time(at);
+    let open = sqlx::query(
+        "SELECT id, broadcast_id, started_at FROM live_sessions WHERE channel_id = ?1 AND ended_at IS NULL",
+    )
+    .bind(channel)
+    .fetch_optional(&mut *conn)
+    .await?
+    .map(|r| OpenSession {
+        id: r.get(0),
+        broadcast_id: r.get(1),
+        started_at: r.get(2),
+    });
+    let session = match open {
+        Some(s) if same_broadcast(&s, b) => s.id,
+        other => {
+            if let Some(stale) = other {
+                close_session(conn, stale.id).await?;
+                stats.sessions_closed += 1;
+            }
+            match reopenable(conn, channel, b).await? {
+                Some(id) => {
+                    sqlx::query("UPDATE live_sessions SET ended_at = NULL WHERE id = ?1")
+                        .bind(id)
+                        .execute(&mut *conn)
+                        .await?;
+                    id
+                }
+                None => {
+                    stats.sessions_opened += 1;
+                    open_session(conn, channel, b, at).await?
+                }
+            }
+        }
+    };
+    let inserted = sqlx::query(
+        "INSERT INTO live_samples (session_id, observed_at, viewers) VALUES (?1, ?2, ?3)
+         ON CONFLICT (session_id, observed_at) DO NOTHING",
+    )
+    .bind(session)
+    .bind(&at_s)
+    .bind(b.viewers as i64)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        // A retried write of a sample we already have: aggregates must not move.
+        return Ok(());
+    }
+    stats.live_samples += 1;
+    let tags = serde_json_tags(&b.tags);
+    sqlx::query(
+        "UPDATE live_sessions SET
+           viewer_sum = viewer_sum + ?2,
+           sample_count = sample_count + 1,
+           peak_viewers = MAX(peak_viewers, ?2),
+           broadcast_id = COALESCE(broadcast_id, ?3),
+           category_id = COALESCE(?4, category_id),
+           category_name = COALESCE(?5, category_name),
+           started_at = MIN(started_at, COALESCE(?6, started_at)),
+           last_viewers = CASE WHEN ?7 >= last_seen_at THEN ?2 ELSE last_viewers END,
+           title = CASE WHEN ?7 >= last_seen_at AND ?8 <> '' THEN ?8 ELSE title END,
+           thumbnail_url = CASE WHEN ?7 >= last_seen_at THEN COALESCE(?9, thumbnail_url) ELSE thumbnail_url END,
+           tags = CASE WHEN ?7 >= last_seen_at AND ?10 <> '[]' THEN ?10 ELSE tags END,
+           adult = CASE WHEN ?7 >= last_seen_at THEN ?11 ELSE adult END,
+           language = COALESCE(language, ?12),
+           last_seen_at = MAX(last_seen_at, ?7)
+         WHERE id = ?1",
+    )
+    .bind(session)
+    .bind(b.viewers as i64)
+    .bind(b.broadcast_id.as_deref())
+    .bind(b.category_id.as_deref())
+    .bind(b.category_name.as_deref())
+    .bind(b.started_at.map(to_db_time))
+    .bind(&at_s)
+    .bind(b.title.as_str())
+    .bind(b.thumbnail_url.as_deref())
+    .bind(&tags)
+    .bind(b.adult)
+    .bind(b.language.as_deref())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// A closed session of the same broadcast (closed as stale, then seen again): reopen it rather
+/// than count one broadcast twice.
+async fn reopenable(
+    conn: &mut SqliteConnection,
+    channel: i64,
+    b: &LiveBroadcast,
+) -> Result<Option<i64>> {
+    let Some(bid) = b.broadcast_id.as_deref() else {
+        return Ok(None);
+    };
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM live_sessions WHERE channel_id = ?1 AND broadcast_id = ?2 AND ended_at IS NOT NULL
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(channel)
+    .bind(bid)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+async fn open_session(
+    conn: &mut SqliteConnection,
+    channel: i64,
+    b: &LiveBroadcast,
+    at: DateTime<Utc>,
+) -> Result<i64> {
+    let started = b.started_at.map_or(at, |s| s.min(at));
+    let at_s = to_db_time(at);
+    Ok(sqlx::query_scalar(
+        "INSERT INTO live_sessions (channel_id, broadcast_id, title, category_id, category_name, tags, thumbnail_url,
+            adult, language, url, started_at, last_seen_at, last_viewers, peak_viewers)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)
+         RETURNING id",
+    )
+    .bind(channel)
+    .bind(b.broadcast_id.as_deref())
+    .bind(b.title.as_str())
+    .bind(b.category_id.as_deref())
+    .bind(b.category_name.as_deref())
+    .bind(serde_json_tags(&b.tags))
+    .bind(b.thumbnail_url.as_deref())
+    .bind(b.adult)
+    .bind(b.language.as_deref())
+    .bind(b.url.as_str())
+    .bind(to_db_time(started))
+    .bind(&at_s)
+    .bind(b.viewers as i64)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+async fn close_session(conn: &mut SqliteConnection, id: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE live_sessions SET ended_at = last_seen_at WHERE id = ?1 AND ended_at IS NULL",
+    )
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The channel was observed offline at `at`: close its open session unless a later sighting exists.
+pub(crate) async fn observe_offline(
+    conn: &mut SqliteConnection,
+    channel: i64,
+    at: DateTime<Utc>,
+    stats: &mut WriteStats,
+) -> Result<()> {
+    let closed = sqlx::query(
+        "UPDATE live_sessions SET ended_at = last_seen_at
+         WHERE channel_id = ?1 AND ended_at IS NULL AND last_seen_at <= ?2",
+    )
+    .bind(channel)
+    .bind(to_db_time(at))
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    stats.sessions_closed += closed;
+    Ok(())
+}
+
+/// Close open sessions of `platform` last seen before `cutoff`.
+pub(crate) async fn close_stale(
+    conn: &mut SqliteConnection,
+    platform: Platform,
+    cutoff: DateTime<Utc>,
+    stats: &mut WriteStats,
+) -> Result<()> {
+    let closed = sqlx::query(
+        "UPDATE live_sessions SET ended_at = last_seen_at
+         WHERE ended_at IS NULL AND last_seen_at < ?2
+           AND channel_id IN (SELECT id FROM channels WHERE platform = ?1)",
+    )
+    .bind(platform.as_str())
+    .bind(to_db_time(cutoff))
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    stats.sessions_closed += closed;
+    Ok(())
+}
+
+/// Tags as stored: a JSON array of strings.
+pub(crate) fn serde_json_tags(tags: &[String]) -> String {
+    serde_json::to_string(tags).unwrap_or_else(|_| "[]".to_string())
+}

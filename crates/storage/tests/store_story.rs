@@ -1,0 +1,385 @@
+//! The storage contract, told as one story against a real SQLite file.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use streamtide_core::{
+    ChannelId, ChannelInfo, ChannelObservation, ChannelStats, LiveBroadcast, LiveState, Platform,
+    VideoKind, VideoObservation,
+};
+use streamtide_storage::{Batch, Job, LiveFilter, Metric, Store};
+
+fn t(min: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap() + Duration::minutes(min)
+}
+
+fn live(platform: Platform, id: &str, bid: &str, viewers: u64, at_min: i64) -> LiveBroadcast {
+    LiveBroadcast {
+        platform,
+        channel_id: ChannelId::new(id),
+        channel_name: Some(format!("name-{id}")),
+        channel_avatar_url: None,
+        broadcast_id: Some(bid.to_string()),
+        title: format!("title {bid}"),
+        viewers,
+        category_id: Some("talk".into()),
+        category_name: Some("토크".into()),
+        tags: vec!["a\"b".into()],
+        thumbnail_url: None,
+        started_at: Some(t(at_min)),
+        adult: false,
+        language: Some("ko".into()),
+        url: format!("https://example/{id}"),
+    }
+}
+
+fn info(platform: Platform, id: &str, name: &str) -> ChannelInfo {
+    ChannelInfo {
+        platform,
+        channel_id: ChannelId::new(id),
+        name: name.into(),
+        handle: None,
+        avatar_url: None,
+        description: None,
+    }
+}
+
+async fn store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    (dir, Store::open(&url).await.unwrap())
+}
+
+#[tokio::test]
+async fn migrations_go_down_and_up_again() {
+    let (_d, s) = store().await;
+    s.migrate_down_all().await.unwrap();
+    assert_eq!(s.migrate().await.unwrap(), 1);
+    assert_eq!(s.counts().await.unwrap().channels, 0);
+}
+
+#[tokio::test]
+async fn unsupported_urls_are_refused_without_leaking_passwords() {
+    let err = Store::open("postgres://u:hunter2@localhost/db")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("postgres://u:***@localhost/db"), "{err}");
+    assert!(!err.contains("hunter2"));
+}
+
+#[tokio::test]
+async fn live_lists_sessions_and_idempotent_retries() {
+    let (_d, s) = store().await;
+    let round = s
+        .start_round(Platform::Chzzk, Job::Live, t(0))
+        .await
+        .unwrap();
+    let batch = Batch::LiveList {
+        items: vec![
+            live(Platform::Chzzk, "a", "1", 100, -30),
+            live(Platform::Chzzk, "b", "2", 500, -10),
+        ],
+        close_after: Duration::minutes(5),
+    };
+    let w = s
+        .write_batch(round, Platform::Chzzk, t(0), &batch)
+        .await
+        .unwrap();
+    assert_eq!((w.live_samples, w.sessions_opened), (2, 2));
+    // The same batch again (a retried round) writes nothing new.
+    let w = s
+        .write_batch(round, Platform::Chzzk, t(0), &batch)
+        .await
+        .unwrap();
+    assert_eq!(
+        (w.live_samples, w.sessions_opened, w.sessions_closed),
+        (0, 0, 0)
+    );
+
+    let soop_round = s
+        .start_round(Platform::Soop, Job::Live, t(0))
+        .await
+        .unwrap();
+    let soop = Batch::LiveList {
+        items: vec![live(Platform::Soop, "c", "9", 300, -5)],
+        close_after: Duration::minutes(5),
+    };
+    s.write_batch(soop_round, Platform::Soop, t(0), &soop)
+        .await
+        .unwrap();
+
+    let (items, total) = s
+        .live_now(&LiveFilter {
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(total, 3);
+    let order: Vec<(&str, u64)> = items
+        .iter()
+        .map(|i| (i.channel_id.as_str(), i.viewers))
+        .collect();
+    assert_eq!(
+        order,
+        vec![("b", 500), ("c", 300), ("a", 100)],
+        "merged across platforms by viewers"
+    );
+    assert_eq!(items[0].tags, vec!["a\"b".to_string()]);
+    assert_eq!(items[0].started_at, t(-10));
+
+    let only_soop = LiveFilter {
+        platform: Some(Platform::Soop),
+        limit: 10,
+        ..Default::default()
+    };
+    assert_eq!(s.live_now(&only_soop).await.unwrap().1, 1);
+    let by_category = LiveFilter {
+        category: Some("TALK".into()),
+        limit: 1,
+        offset: 1,
+        ..Default::default()
+    };
+    let (page, total) = s.live_now(&by_category).await.unwrap();
+    assert_eq!((page.len(), total), (1, 3));
+    assert_eq!(page[0].channel_id, "c");
+
+    // Ten minutes later only `a` is still in the list, with more viewers: `b` is closed as stale.
+    let r2 = s
+        .start_round(Platform::Chzzk, Job::Live, t(10))
+        .await
+        .unwrap();
+    let w = s
+        .write_batch(
+            r2,
+            Platform::Chzzk,
+            t(10),
+            &Batch::LiveList {
+                items: vec![live(Platform::Chzzk, "a", "1", 300, -30)],
+                close_after: Duration::minutes(5),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (w.live_samples, w.sessions_opened, w.sessions_closed),
+        (1, 0, 1)
+    );
+    let a = s.channel(Platform::Chzzk, "a").await.unwrap().unwrap();
+    let session = a.live.unwrap();
+    assert_eq!((session.viewers, session.peak_viewers), (300, 300));
+    let b = s.channel(Platform::Chzzk, "b").await.unwrap().unwrap();
+    assert!(b.live.is_none(), "b's session was closed");
+    // SOOP's session is not touched by CHZZK's round.
+    assert!(s
+        .channel(Platform::Soop, "c")
+        .await
+        .unwrap()
+        .unwrap()
+        .live
+        .is_some());
+
+    // A new broadcast id on `a` closes the old session and opens a new one.
+    let r3 = s
+        .start_round(Platform::Chzzk, Job::Live, t(12))
+        .await
+        .unwrap();
+    let w = s
+        .write_batch(
+            r3,
+            Platform::Chzzk,
+            t(12),
+            &Batch::LiveList {
+                items: vec![live(Platform::Chzzk, "a", "77", 50, 11)],
+                close_after: Duration::minutes(5),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!((w.sessions_opened, w.sessions_closed), (1, 1));
+    let counts = s.counts().await.unwrap();
+    assert_eq!(
+        (
+            counts.live_sessions,
+            counts.open_sessions,
+            counts.live_samples
+        ),
+        (4, 2, 5)
+    );
+
+    let viewers = s
+        .history(Platform::Chzzk, "a", Metric::Viewers, t(-60), t(60), 100)
+        .await
+        .unwrap();
+    let values: Vec<u64> = viewers.iter().map(|p| p.value).collect();
+    assert_eq!(values, vec![100, 300, 50]);
+    assert_eq!(s.integrity_check().await.unwrap(), "ok");
+}
+
+#[tokio::test]
+async fn roster_channels_snapshots_offline_and_missing() {
+    let (_d, s) = store().await;
+    assert!(s
+        .track_channel(&info(Platform::Soop, "abc", "첫이름"), t(0))
+        .await
+        .unwrap());
+    assert!(
+        !s.track_channel(&info(Platform::Soop, "abc", "첫이름"), t(0))
+            .await
+            .unwrap(),
+        "already tracked"
+    );
+    s.track_channel(&info(Platform::Soop, "gone", "x"), t(0))
+        .await
+        .unwrap();
+    assert_eq!(s.tracked_ids(Platform::Soop).await.unwrap().len(), 2);
+
+    let obs = |followers: u64, live: LiveState, name: &str| ChannelObservation {
+        info: info(Platform::Soop, "abc", name),
+        stats: ChannelStats {
+            followers: Some(followers),
+            total_views: Some(10),
+            video_count: None,
+        },
+        live,
+    };
+    let round = s
+        .start_round(Platform::Soop, Job::Channels, t(0))
+        .await
+        .unwrap();
+    let batch = Batch::Channels {
+        found: vec![obs(
+            1000,
+            LiveState::Live(Box::new(live(Platform::Soop, "abc", "5", 40, -3))),
+            "첫이름",
+        )],
+        missing: vec![ChannelId::new("gone")],
+    };
+    let w = s
+        .write_batch(round, Platform::Soop, t(0), &batch)
+        .await
+        .unwrap();
+    assert_eq!(
+        (w.channel_snapshots, w.live_samples, w.channels_missing),
+        (1, 1, 1)
+    );
+    let w = s
+        .write_batch(round, Platform::Soop, t(0), &batch)
+        .await
+        .unwrap();
+    assert_eq!(w.channel_snapshots, 0, "retry is idempotent");
+    s.finish_round(round, t(1), 3, 0, None).await.unwrap();
+
+    let r2 = s
+        .start_round(Platform::Soop, Job::Channels, t(5))
+        .await
+        .unwrap();
+    let w = s
+        .write_batch(
+            r2,
+            Platform::Soop,
+            t(5),
+            &Batch::Channels {
+                found: vec![obs(1100, LiveState::Offline, "새이름")],
+                missing: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(w.sessions_closed, 1);
+    s.finish_round(r2, t(6), 2, 1, Some("transient failure"))
+        .await
+        .unwrap();
+
+    let ch = s.channel(Platform::Soop, "abc").await.unwrap().unwrap();
+    assert_eq!(ch.name, "새이름", "renames follow the id");
+    assert_eq!(ch.followers, Some(1100));
+    assert_eq!(ch.video_count, None, "unknown stays unknown");
+    assert!(ch.live.is_none());
+    let gone = s.channel(Platform::Soop, "gone").await.unwrap().unwrap();
+    assert_eq!(gone.missing_since, Some(t(0)));
+
+    let followers = s
+        .history(Platform::Soop, "abc", Metric::Followers, t(-1), t(10), 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        followers.iter().map(|p| p.value).collect::<Vec<_>>(),
+        vec![1000, 1100]
+    );
+
+    let status = s.job_statuses().await.unwrap();
+    assert_eq!(status.len(), 1);
+    assert_eq!(status[0].consecutive_failures, 1);
+    assert_eq!(status[0].last_success_at, Some(t(1)));
+    assert_eq!(status[0].last_error.as_deref(), Some("transient failure"));
+
+    assert!(s
+        .untrack_channel(Platform::Soop, &ChannelId::new("abc"))
+        .await
+        .unwrap());
+    assert_eq!(
+        s.tracked_ids(Platform::Soop).await.unwrap(),
+        vec![ChannelId::new("gone")]
+    );
+    let (rows, total) = s
+        .channels(Some(Platform::Soop), false, 10, 0)
+        .await
+        .unwrap();
+    assert_eq!((rows.len(), total), (2, 2));
+}
+
+#[tokio::test]
+async fn videos_and_their_snapshots() {
+    let (_d, s) = store().await;
+    let v = VideoObservation {
+        platform: Platform::Chzzk,
+        channel_id: ChannelId::new("a"),
+        video_id: "1978".into(),
+        title: "vod".into(),
+        kind: VideoKind::Replay,
+        published_at: Some(t(-100)),
+        duration_secs: Some(60),
+        views: Some(10),
+        likes: None,
+        comments: None,
+        thumbnail_url: None,
+        adult: false,
+        category_name: None,
+    };
+    let round = s
+        .start_round(Platform::Chzzk, Job::Videos, t(0))
+        .await
+        .unwrap();
+    let batch = Batch::Videos {
+        videos: vec![v.clone()],
+    };
+    assert_eq!(
+        s.write_batch(round, Platform::Chzzk, t(0), &batch)
+            .await
+            .unwrap()
+            .video_snapshots,
+        1
+    );
+    assert_eq!(
+        s.write_batch(round, Platform::Chzzk, t(0), &batch)
+            .await
+            .unwrap()
+            .video_snapshots,
+        0
+    );
+    let later = Batch::Videos {
+        videos: vec![VideoObservation {
+            views: Some(20),
+            ..v
+        }],
+    };
+    assert_eq!(
+        s.write_batch(round, Platform::Chzzk, t(60), &later)
+            .await
+            .unwrap()
+            .video_snapshots,
+        1
+    );
+    let c = s.counts().await.unwrap();
+    assert_eq!((c.videos, c.video_snapshots), (1, 2));
+}
