@@ -1,0 +1,14 @@
+//! The collector: schedules jobs per platform, calls the adapters, writes observations.
+//!
+//! Scheduling, batching, health and metrics live here; adapters only talk to platforms and the
+//! store only stores. Time comes from an injected [`streamtide_core::Clock`], so tests can run
+//! rounds at any simulated moment.
+
+mod config;
+mod metrics;
+mod round;
+mod scheduler;
+
+pub use config::CollectorConfig;
+pub use metrics::CollectorMetrics;
+pub use round::{Collector, RoundSummary};

@@ -1,0 +1,94 @@
+//! Collector metrics in the Prometheus registry the server exposes at `/metrics`.
+//!
+//! Labels are bounded (platform, job, outcome, error kind): never a channel id.
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::registry::Registry;
+use std::sync::atomic::AtomicU64;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct JobLabels {
+    pub platform: String,
+    pub job: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct OutcomeLabels {
+    pub platform: String,
+    pub job: String,
+    pub outcome: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ErrorLabels {
+    pub platform: String,
+    pub job: String,
+    pub kind: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct PlatformLabels {
+    pub platform: String,
+}
+
+/// Every counter the collector keeps.
+#[derive(Default)]
+pub struct CollectorMetrics {
+    pub rounds: Family<OutcomeLabels, Counter>,
+    pub rows_written: Family<JobLabels, Counter>,
+    pub errors: Family<ErrorLabels, Counter>,
+    pub round_seconds: Family<JobLabels, Gauge<f64, AtomicU64>>,
+    pub http_requests: Family<PlatformLabels, Counter>,
+    pub http_retries: Family<PlatformLabels, Counter>,
+    pub http_throttled: Family<PlatformLabels, Counter>,
+    pub http_failures: Family<PlatformLabels, Counter>,
+}
+
+impl CollectorMetrics {
+    pub fn register(&self, registry: &mut Registry) {
+        let r = registry.sub_registry_with_prefix("streamtide_collector");
+        r.register(
+            "rounds",
+            "Collection rounds by outcome",
+            self.rounds.clone(),
+        );
+        r.register(
+            "rows_written",
+            "Observation rows committed",
+            self.rows_written.clone(),
+        );
+        r.register(
+            "errors",
+            "Failed platform calls by error kind",
+            self.errors.clone(),
+        );
+        r.register(
+            "round_duration_seconds",
+            "Wall time of the last round",
+            self.round_seconds.clone(),
+        );
+        r.register(
+            "http_requests",
+            "HTTP requests sent to platforms",
+            self.http_requests.clone(),
+        );
+        r.register(
+            "http_retries",
+            "HTTP retries after transient failures",
+            self.http_retries.clone(),
+        );
+        r.register(
+            "http_throttled",
+            "HTTP 429 answers received",
+            self.http_throttled.clone(),
+        );
+        r.register(
+            "http_failures",
+            "HTTP requests failed after all retries",
+            self.http_failures.clone(),
+        );
+    }
+}

@@ -1,0 +1,417 @@
+//! One collection round of one job on one platform: fetch, write in batches, record health.
+//!
+//! A failure of one channel is counted and logged and the round goes on; a failure of the whole
+//! round (the live list could not be read at all) is recorded as the job's failure. Nothing here
+//! returns an error to the scheduler: the daemon never dies from platform data.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use streamtide_core::{ChannelId, ChannelObservation, Clock, Platform, VideoObservation};
+use streamtide_platforms::http::HttpStatsSnapshot;
+use streamtide_platforms::{AdapterError, ChannelsOutcome, PlatformAdapter};
+use streamtide_storage::{Batch, Job, Store, WriteStats};
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+use crate::metrics::{ErrorLabels, JobLabels, OutcomeLabels, PlatformLabels};
+use crate::{CollectorConfig, CollectorMetrics};
+
+/// What a round did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RoundSummary {
+    pub platform: Option<Platform>,
+    pub job: Option<Job>,
+    /// HTTP requests sent (including retries).
+    pub requests: u64,
+    pub written: WriteStats,
+    /// Platform calls that failed.
+    pub errors: u64,
+    /// Why the round as a whole failed, if it did.
+    pub failure: Option<String>,
+    /// The first per-channel error of a round that otherwise worked.
+    pub first_error: Option<String>,
+    /// Stopped early by shutdown.
+    pub interrupted: bool,
+}
+
+/// Everything a round needs; shared by the scheduler's tasks.
+pub struct Collector {
+    pub(crate) store: Store,
+    pub(crate) adapters: Vec<Arc<dyn PlatformAdapter>>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) cfg: CollectorConfig,
+    pub(crate) metrics: Arc<CollectorMetrics>,
+}
+
+impl Collector {
+    pub fn new(
+        store: Store,
+        adapters: Vec<Arc<dyn PlatformAdapter>>,
+        clock: Arc<dyn Clock>,
+        cfg: CollectorConfig,
+        metrics: Arc<CollectorMetrics>,
+    ) -> Collector {
+        Collector {
+            store,
+            adapters,
+            clock,
+            cfg,
+            metrics,
+        }
+    }
+
+    pub fn config(&self) -> &CollectorConfig {
+        &self.cfg
+    }
+
+    pub fn adapter(&self, platform: Platform) -> Option<&Arc<dyn PlatformAdapter>> {
+        self.adapters.iter().find(|a| a.platform() == platform)
+    }
+
+    pub fn platforms(&self) -> Vec<Platform> {
+        self.adapters.iter().map(|a| a.platform()).collect()
+    }
+
+    /// Run one round of `job` on `platform`. Never fails: problems end up in the summary, the
+    /// store's job health and the metrics.
+    pub async fn run_round(
+        &self,
+        platform: Platform,
+        job: Job,
+        shutdown: &CancellationToken,
+    ) -> RoundSummary {
+        let mut summary = RoundSummary {
+            platform: Some(platform),
+            job: Some(job),
+            ..RoundSummary::default()
+        };
+        let Some(adapter) = self.adapter(platform).cloned() else {
+            summary.failure = Some(format!("{platform} is not enabled"));
+            return summary;
+        };
+        let started = Instant::now();
+        let http_before = adapter.http_stats().snapshot();
+        let round = match self
+            .store
+            .start_round(platform, job, self.clock.now())
+            .await
+        {
+            Ok(id) => id,
+            Err(e) => {
+                summary.failure = Some(format!("store: {e}"));
+                tracing::error!(platform = %platform, job = %job, error = %e, "Could not start a round.");
+                return summary;
+            }
+        };
+        match job {
+            Job::Live => self.live_round(&adapter, round, &mut summary).await,
+            Job::Channels => {
+                self.channels_round(&adapter, round, &mut summary, shutdown)
+                    .await
+            }
+            Job::Videos => {
+                self.videos_round(&adapter, round, &mut summary, shutdown)
+                    .await
+            }
+        }
+        let http = adapter.http_stats().snapshot().since(&http_before);
+        summary.requests = http.requests;
+        self.record_http(platform, &http);
+        let error = summary
+            .failure
+            .as_deref()
+            .or(summary.first_error.as_deref());
+        if let Err(e) = self
+            .store
+            .finish_round(
+                round,
+                self.clock.now(),
+                summary.requests,
+                summary.errors,
+                summary.failure.as_deref(),
+            )
+            .await
+        {
+            tracing::error!(platform = %platform, job = %job, error = %e, "Could not record the round's end.");
+        }
+        let outcome = match (&summary.failure, summary.errors) {
+            (Some(_), _) => "failed",
+            (None, 0) => "ok",
+            (None, _) => "partial",
+        };
+        let labels = JobLabels {
+            platform: platform.to_string(),
+            job: job.to_string(),
+        };
+        self.metrics
+            .rounds
+            .get_or_create(&OutcomeLabels {
+                platform: platform.to_string(),
+                job: job.to_string(),
+                outcome: outcome.to_string(),
+            })
+            .inc();
+        self.metrics
+            .rows_written
+            .get_or_create(&labels)
+            .inc_by(summary.written.rows());
+        self.metrics
+            .round_seconds
+            .get_or_create(&labels)
+            .set(started.elapsed().as_secs_f64());
+        match error {
+            Some(err) if summary.failure.is_some() => {
+                tracing::warn!(platform = %platform, job = %job, error = %err, "Round failed.")
+            }
+            _ => tracing::info!(
+                platform = %platform, job = %job, requests = summary.requests,
+                rows = summary.written.rows(), errors = summary.errors,
+                ms = started.elapsed().as_millis() as u64, "Round finished."
+            ),
+        }
+        summary
+    }
+
+    fn record_http(&self, platform: Platform, d: &HttpStatsSnapshot) {
+        let l = PlatformLabels {
+            platform: platform.to_string(),
+        };
+        self.metrics
+            .http_requests
+            .get_or_create(&l)
+            .inc_by(d.requests);
+        self.metrics
+            .http_retries
+            .get_or_create(&l)
+            .inc_by(d.retries);
+        self.metrics
+            .http_throttled
+            .get_or_create(&l)
+            .inc_by(d.throttled);
+        self.metrics
+            .http_failures
+            .get_or_create(&l)
+            .inc_by(d.failures);
+    }
+
+    fn count_error(
+        &self,
+        platform: Platform,
+        job: Job,
+        err: &AdapterError,
+        summary: &mut RoundSummary,
+    ) {
+        summary.errors += 1;
+        if summary.first_error.is_none() {
+            summary.first_error = Some(err.to_string());
+        }
+        self.metrics
+            .errors
+            .get_or_create(&ErrorLabels {
+                platform: platform.to_string(),
+                job: job.to_string(),
+                kind: err.kind().to_string(),
+            })
+            .inc();
+        // A changed API is a bug to fix; a busy platform is weather.
+        match err {
+            AdapterError::Schema { .. } => {
+                tracing::error!(platform = %platform, job = %job, error = %err, "Platform reply has an unexpected shape.")
+            }
+            _ => {
+                tracing::warn!(platform = %platform, job = %job, error = %err, "Platform call failed.")
+            }
+        }
+    }
+
+    async fn write(
+        &self,
+        round: i64,
+        platform: Platform,
+        batch: &Batch,
+        summary: &mut RoundSummary,
+    ) -> bool {
+        match self
+            .store
+            .write_batch(round, platform, self.clock.now(), batch)
+            .await
+        {
+            Ok(stats) => {
+                summary.written.add(&stats);
+                true
+            }
+            Err(e) => {
+                tracing::error!(platform = %platform, error = %e, "Could not write a batch.");
+                summary.failure = Some(format!("store: {e}"));
+                false
+            }
+        }
+    }
+
+    async fn live_round(
+        &self,
+        adapter: &Arc<dyn PlatformAdapter>,
+        round: i64,
+        summary: &mut RoundSummary,
+    ) {
+        let platform = adapter.platform();
+        match adapter.top_live().await {
+            Ok(items) => {
+                let grace = chrono::Duration::from_std(self.cfg.session_grace())
+                    .unwrap_or_else(|_| chrono::Duration::minutes(15));
+                let batch = Batch::LiveList {
+                    items,
+                    close_after: grace,
+                };
+                self.write(round, platform, &batch, summary).await;
+            }
+            Err(e) => {
+                self.count_error(platform, Job::Live, &e, summary);
+                summary.failure = Some(e.to_string());
+            }
+        }
+    }
+
+    async fn channels_round(
+        &self,
+        adapter: &Arc<dyn PlatformAdapter>,
+        round: i64,
+        summary: &mut RoundSummary,
+        shutdown: &CancellationToken,
+    ) {
+        let platform = adapter.platform();
+        let ids = match self.store.tracked_ids(platform).await {
+            Ok(ids) => ids,
+            Err(e) => {
+                summary.failure = Some(format!("store: {e}"));
+                return;
+            }
+        };
+        let per_call = adapter.batch_size().max(1);
+        let per_write = self.cfg.write_batch.max(per_call);
+        let mut attempted = 0usize;
+        for write_chunk in ids.chunks(per_write) {
+            if shutdown.is_cancelled() {
+                summary.interrupted = true;
+                break;
+            }
+            let calls: Vec<Vec<ChannelId>> =
+                write_chunk.chunks(per_call).map(|c| c.to_vec()).collect();
+            attempted += calls.len();
+            let results = self
+                .fan_out(calls, {
+                    let adapter = Arc::clone(adapter);
+                    move |ids| {
+                        let adapter = Arc::clone(&adapter);
+                        async move { adapter.channels(&ids).await }
+                    }
+                })
+                .await;
+            let mut found: Vec<ChannelObservation> = Vec::new();
+            let mut missing: Vec<ChannelId> = Vec::new();
+            for r in results {
+                match r {
+                    Ok(ChannelsOutcome {
+                        found: f,
+                        missing: m,
+                    }) => {
+                        found.extend(f);
+                        missing.extend(m);
+                    }
+                    Err(e) => self.count_error(platform, Job::Channels, &e, summary),
+                }
+            }
+            if !(found.is_empty() && missing.is_empty()) {
+                let batch = Batch::Channels { found, missing };
+                if !self.write(round, platform, &batch, summary).await {
+                    return;
+                }
+            }
+        }
+        if attempted > 0 && summary.errors as usize >= attempted {
+            summary.failure = summary.first_error.clone();
+        }
+    }
+
+    async fn videos_round(
+        &self,
+        adapter: &Arc<dyn PlatformAdapter>,
+        round: i64,
+        summary: &mut RoundSummary,
+        shutdown: &CancellationToken,
+    ) {
+        let platform = adapter.platform();
+        let ids = match self.store.tracked_ids(platform).await {
+            Ok(ids) => ids,
+            Err(e) => {
+                summary.failure = Some(format!("store: {e}"));
+                return;
+            }
+        };
+        let per_write = self.cfg.write_batch.max(1);
+        for chunk in ids.chunks(per_write) {
+            if shutdown.is_cancelled() {
+                summary.interrupted = true;
+                break;
+            }
+            let results = self
+                .fan_out(chunk.to_vec(), {
+                    let adapter = Arc::clone(adapter);
+                    move |id| {
+                        let adapter = Arc::clone(&adapter);
+                        async move { adapter.videos(&id).await }
+                    }
+                })
+                .await;
+            let mut videos: Vec<VideoObservation> = Vec::new();
+            for r in results {
+                match r {
+                    Ok(v) => videos.extend(v),
+                    Err(e) => self.count_error(platform, Job::Videos, &e, summary),
+                }
+            }
+            if !videos.is_empty()
+                && !self
+                    .write(round, platform, &Batch::Videos { videos }, summary)
+                    .await
+            {
+                return;
+            }
+        }
+        if !ids.is_empty() && summary.errors as usize >= ids.len() {
+            summary.failure = summary.first_error.clone();
+        }
+    }
+
+    /// Run `call` on every input with at most `concurrency` in flight; results in input order.
+    async fn fan_out<I, T, F, Fut>(&self, inputs: Vec<I>, call: F) -> Vec<Result<T, AdapterError>>
+    where
+        I: Send + 'static,
+        T: Send + 'static,
+        F: Fn(I) -> Fut,
+        Fut: std::future::Future<Output = Result<T, AdapterError>> + Send + 'static,
+    {
+        let permits = Arc::new(Semaphore::new(self.cfg.concurrency.max(1)));
+        let mut set = JoinSet::new();
+        for (i, input) in inputs.into_iter().enumerate() {
+            let permits = Arc::clone(&permits);
+            let fut = call(input);
+            set.spawn(async move {
+                let _permit = permits.acquire_owned().await;
+                (i, fut.await)
+            });
+        }
+        let mut out: Vec<(usize, Result<T, AdapterError>)> = Vec::with_capacity(set.len());
+        while let Some(joined) = set.join_next().await {
+            match joined {
+                Ok(pair) => out.push(pair),
+                // A panicking adapter is a bug; it must not take the round down with it.
+                Err(e) => tracing::error!(error = %e, "A platform call task failed."),
+            }
+        }
+        out.sort_by_key(|(i, _)| *i);
+        out.into_iter().map(|(_, r)| r).collect()
+    }
+}

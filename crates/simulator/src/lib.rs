@@ -1,0 +1,21 @@
+//! Local fake CHZZK and SOOP servers for tests and `streamtide demo`.
+//!
+//! [`Simulator::start`] binds two HTTP servers on `127.0.0.1` (one per platform) that speak the
+//! exact wire formats of the platforms' unofficial web APIs, over a [`World`]: a population of
+//! channels generated from a seed. Everything the servers report is a pure function of
+//! `(seed, channel, time)`, so a test holding a `ManualClock` can jump days ahead and ask the
+//! world for the very number the server will answer. [`Fault`]s make the servers misbehave the way
+//! real ones do (429s, truncated bodies, renamed JSON keys...), either from Rust or over HTTP
+//! through `/__sim/faults`.
+
+mod config;
+mod fault;
+mod http;
+mod kst;
+mod simulator;
+mod world;
+
+pub use config::SimConfig;
+pub use fault::{Fault, FaultKind};
+pub use simulator::Simulator;
+pub use world::{SimCategory, SimChannel, SimLive, SimVideo, World};

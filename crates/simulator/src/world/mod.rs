@@ -1,0 +1,147 @@
+//! The simulated population and its ground truth.
+//!
+//! A [`World`] is generated once from a [`SimConfig`] and never mutated: followers, live state,
+//! viewers and replays are pure functions of `(seed, channel, time)`. The HTTP servers render these
+//! answers in each platform's wire format, and tests ask the same functions for the expected values.
+
+mod category;
+mod hash;
+mod names;
+mod population;
+mod schedule;
+mod types;
+mod vod;
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, TimeZone, Utc};
+use streamtide_core::Platform;
+
+use crate::SimConfig;
+
+pub use category::SimCategory;
+pub use types::{SimChannel, SimLive, SimVideo};
+
+pub(crate) use population::profile_image;
+pub(crate) use schedule::Broadcast;
+
+/// Ground truth for every simulated channel. Deterministic from the config's seed.
+#[derive(Debug, Clone)]
+pub struct World {
+    chzzk: Vec<SimChannel>,
+    soop: Vec<SimChannel>,
+    chzzk_index: HashMap<String, usize>,
+    soop_index: HashMap<String, usize>,
+}
+
+impl World {
+    pub fn new(cfg: &SimConfig) -> World {
+        let adult = cfg.adult_fraction.clamp(0.0, 1.0);
+        let chzzk = population::generate(cfg.seed, Platform::Chzzk, cfg.chzzk_channels, adult);
+        let soop = population::generate(cfg.seed, Platform::Soop, cfg.soop_channels, adult);
+        let index = |chs: &[SimChannel]| {
+            chs.iter()
+                .enumerate()
+                .map(|(i, c)| (c.id.clone(), i))
+                .collect()
+        };
+        World {
+            chzzk_index: index(&chzzk),
+            soop_index: index(&soop),
+            chzzk,
+            soop,
+        }
+    }
+
+    /// Follower growth is compounded from this instant: 2026-01-01 00:00 KST.
+    pub fn epoch() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2025, 12, 31, 15, 0, 0)
+            .single()
+            .unwrap_or_default()
+    }
+
+    /// All channels of a platform (empty for platforms the simulator does not serve).
+    pub fn channels(&self, platform: Platform) -> &[SimChannel] {
+        match platform {
+            Platform::Chzzk => &self.chzzk,
+            Platform::Soop => &self.soop,
+            Platform::Twitch | Platform::Youtube => &[],
+        }
+    }
+
+    pub fn channel(&self, platform: Platform, id: &str) -> Option<&SimChannel> {
+        let index = match platform {
+            Platform::Chzzk => &self.chzzk_index,
+            Platform::Soop => &self.soop_index,
+            Platform::Twitch | Platform::Youtube => return None,
+        };
+        index.get(id).map(|&i| &self.channels(platform)[i])
+    }
+
+    /// `base_followers * (1 + daily_growth) ^ days_since_epoch`, rounded. Days are fractional, so
+    /// the count moves a little every hour rather than jumping at midnight.
+    pub fn followers_at(&self, ch: &SimChannel, t: DateTime<Utc>) -> u64 {
+        let days = (t - Self::epoch()).num_seconds() as f64 / 86_400.0;
+        let f = ch.base_followers as f64 * (1.0 + ch.daily_growth).powf(days);
+        if f.is_finite() {
+            f.round().max(0.0) as u64
+        } else {
+            0
+        }
+    }
+
+    pub fn live_at(&self, ch: &SimChannel, t: DateTime<Utc>) -> Option<SimLive> {
+        schedule::broadcast_at(ch, t).map(|b| schedule::to_live(ch, &b, t))
+    }
+
+    /// Every live broadcast of a platform at `t`, by viewers descending, ties by `live_id`
+    /// descending (the order of CHZZK's `POPULAR` cursor).
+    pub fn live_list_at(
+        &self,
+        platform: Platform,
+        t: DateTime<Utc>,
+    ) -> Vec<(&SimChannel, SimLive)> {
+        let mut list: Vec<_> = self
+            .channels(platform)
+            .iter()
+            .filter_map(|ch| self.live_at(ch, t).map(|l| (ch, l)))
+            .collect();
+        list.sort_by(|a, b| {
+            b.1.viewers
+                .cmp(&a.1.viewers)
+                .then(b.1.live_id.cmp(&a.1.live_id))
+        });
+        list
+    }
+
+    /// Replays of broadcasts that ended by `t` (the last 60 days), newest first; each one's views
+    /// grow with its age.
+    pub fn videos_at(&self, ch: &SimChannel, t: DateTime<Utc>) -> Vec<SimVideo> {
+        schedule::past_broadcasts(ch, t)
+            .map(|b| vod::video(ch, &b, t))
+            .collect()
+    }
+
+    /// The broadcast running at `t`, or else the most recent one that ended (within 60 days).
+    pub(crate) fn current_or_last_broadcast(
+        &self,
+        ch: &SimChannel,
+        t: DateTime<Utc>,
+    ) -> Option<(Broadcast, bool)> {
+        if let Some(b) = schedule::broadcast_at(ch, t) {
+            return Some((b, true));
+        }
+        schedule::past_broadcasts(ch, t).next().map(|b| (b, false))
+    }
+
+    pub(crate) fn viewers_of(&self, ch: &SimChannel, b: &Broadcast, t: DateTime<Utc>) -> u64 {
+        schedule::viewers(ch, b, t)
+    }
+
+    pub(crate) fn total_viewers_of(&self, ch: &SimChannel, b: &Broadcast) -> u64 {
+        schedule::total_viewers(ch, b)
+    }
+}
+
+#[cfg(test)]
+mod tests;

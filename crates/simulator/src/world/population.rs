@@ -1,0 +1,182 @@
+//! Generating a platform's channels from the seed.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Duration, Utc};
+use streamtide_core::Platform;
+
+use super::category::{CATEGORIES, MAIN_WEIGHTED};
+use super::hash::Key;
+use super::names;
+use super::types::SimChannel;
+
+/// Hash-domain tags for each per-channel attribute, so attributes stay independent.
+mod tag {
+    pub const ID: u64 = 1;
+    pub const POPULARITY: u64 = 2;
+    pub const ADULT: u64 = 3;
+    pub const CATEGORY: u64 = 4;
+    pub const GROWTH_CLASS: u64 = 5;
+    pub const GROWTH: u64 = 6;
+    pub const FOLLOWERS: u64 = 7;
+    pub const STREAMS: u64 = 8;
+    pub const START: u64 = 9;
+    pub const DURATION: u64 = 10;
+    pub const PEAK: u64 = 11;
+    pub const JOINED: u64 = 12;
+    pub const NAME: u64 = 13;
+    pub const DESCRIPTION: u64 = 14;
+    pub const VERIFIED: u64 = 15;
+    pub const DORMANT: u64 = 16;
+}
+
+pub(crate) fn platform_key(seed: u64, platform: Platform) -> Key {
+    let tag = match platform {
+        Platform::Chzzk => 1,
+        Platform::Soop => 2,
+        Platform::Twitch => 3,
+        Platform::Youtube => 4,
+    };
+    Key(seed).at(0x5754_4944_4500).at(tag)
+}
+
+/// `count` channels for `platform`, deterministic in `(seed, platform, index)`.
+pub(crate) fn generate(
+    seed: u64,
+    platform: Platform,
+    count: usize,
+    adult_fraction: f64,
+) -> Vec<SimChannel> {
+    let pk = platform_key(seed, platform);
+    let mut taken_names = HashSet::new();
+    (0..count)
+        .map(|i| {
+            channel(
+                pk.at(i as u64),
+                platform,
+                i,
+                adult_fraction,
+                &mut taken_names,
+            )
+        })
+        .collect()
+}
+
+fn channel(
+    k: Key,
+    platform: Platform,
+    index: usize,
+    adult_fraction: f64,
+    taken_names: &mut HashSet<String>,
+) -> SimChannel {
+    let id = match platform {
+        Platform::Soop => format!("simbj{index:04}"),
+        _ => format!(
+            "{:016x}{:016x}",
+            k.at(tag::ID).at(1).bits(),
+            k.at(tag::ID).at(2).bits()
+        ),
+    };
+
+    // Heavy-tailed popularity: a handful of big channels and a long tail of small ones.
+    let popularity = k.at(tag::POPULARITY).unit().powf(2.5).max(0.0005);
+    let peak_viewers =
+        (3.0 + popularity * 40_000.0 * k.at(tag::PEAK).range(0.6, 1.4)).round() as u64;
+    let base_followers =
+        (30.0 + peak_viewers as f64 * k.at(tag::FOLLOWERS).range(15.0, 65.0)).round() as u64;
+    let (daily_growth, base_followers) = match growth(k) {
+        Growth::Normal(g) => (g, base_followers),
+        Growth::Rocket(g) => (g, base_followers.min(ROCKET_MAX_BASE)),
+    };
+
+    let category = CATEGORIES[k.at(tag::CATEGORY).pick(MAIN_WEIGHTED)];
+    let adult = k.at(tag::ADULT).unit() < adult_fraction;
+
+    // Start times spread over the whole day (so some channels are live at any hour) and long-ish
+    // broadcasts: together they keep ~20% of channels live at any moment.
+    let stream_prob = if k.at(tag::DORMANT).unit() < 0.03 {
+        0.0
+    } else {
+        k.at(tag::STREAMS).range(0.6, 0.98)
+    };
+    let start_minute = k.at(tag::START).int(0, 24 * 60 - 1) as u32;
+    let duration_minutes = (120.0 + 360.0 * k.at(tag::DURATION).unit().sqrt()).round() as u32;
+
+    let joined_at = joined(k, platform);
+    let mut name = names::nickname(k.at(tag::NAME));
+    if !taken_names.insert(name.clone()) {
+        name = format!("{name}{index}");
+        taken_names.insert(name.clone());
+    }
+    let description = names::description(
+        k.at(tag::DESCRIPTION),
+        &name,
+        category.spoken(),
+        start_minute / 60,
+    );
+    let station_no = 20_000_000 + (k.bits() % 9_000_000);
+    let image_url = match platform {
+        Platform::Soop => profile_image(&id),
+        _ => format!("https://nng-phinf.pstatic.net/sim/{id}/profile.png"),
+    };
+
+    SimChannel {
+        platform,
+        id,
+        name,
+        description,
+        base_followers,
+        daily_growth,
+        popularity,
+        adult,
+        category,
+        index,
+        stream_prob,
+        start_minute,
+        duration_minutes,
+        peak_viewers,
+        joined_at,
+        image_url,
+        verified: popularity > 0.3 && k.at(tag::VERIFIED).unit() < 0.7,
+        station_no,
+        key: k,
+    }
+}
+
+/// A spread of growth rates: clearly falling, roughly flat, rising and a few rockets. Rates stay
+/// well under 2%/day because growth compounds from a fixed epoch: a demo on the wall clock months
+/// later must still show plausible follower counts.
+fn growth(k: Key) -> Growth {
+    let g = k.at(tag::GROWTH);
+    match k.at(tag::GROWTH_CLASS).unit() {
+        c if c < 0.30 => Growth::Normal(-g.range(0.001, 0.006)),
+        c if c < 0.45 => Growth::Normal(g.range(-0.0008, 0.0008)),
+        c if c < 0.92 => Growth::Normal(g.range(0.001, 0.006)),
+        _ => Growth::Rocket(g.range(0.008, 0.015)),
+    }
+}
+
+enum Growth {
+    Normal(f64),
+    /// A small channel taking off.
+    Rocket(f64),
+}
+
+/// Rockets start small, so months of compounding leave them big rather than absurd.
+const ROCKET_MAX_BASE: u64 = 5_000;
+
+/// SOOP stations date back to the AfreecaTV years; CHZZK opened its beta in December 2023.
+fn joined(k: Key, platform: Platform) -> DateTime<Utc> {
+    let (from, span_days) = match platform {
+        Platform::Soop => ("2012-01-01T00:00:00Z", 4_900),
+        _ => ("2023-12-19T00:00:00Z", 700),
+    };
+    let from: DateTime<Utc> = from.parse().unwrap_or_default();
+    from + Duration::seconds(k.at(tag::JOINED).int(0, span_days * 86_400) as i64)
+}
+
+/// SOOP's protocol-relative profile image URL: `//profile.img.sooplive.co.kr/LOGO/{id[0:2]}/{id}/{id}.jpg`.
+pub(crate) fn profile_image(id: &str) -> String {
+    let prefix: String = id.chars().take(2).collect();
+    format!("//profile.img.sooplive.co.kr/LOGO/{prefix}/{id}/{id}.jpg")
+}

@@ -1,0 +1,146 @@
+//! When channels are live, and with how many viewers.
+//!
+//! Each KST day, a channel rolls (by hash) whether it streams that day; if it does, it starts near
+//! its usual start time and runs near its usual length. A broadcast may cross midnight, so the
+//! broadcast covering an instant belongs either to that instant's KST day or to the day before.
+
+use chrono::{DateTime, Duration, Utc};
+use streamtide_core::Platform;
+
+use super::category::SimCategory;
+use super::category::CATEGORIES;
+use super::hash::Key;
+use super::names;
+use super::types::{SimChannel, SimLive};
+use crate::kst;
+
+mod tag {
+    pub const DAY: u64 = 0x0D;
+    pub const STREAMS: u64 = 1;
+    pub const START_JITTER: u64 = 2;
+    pub const LENGTH: u64 = 3;
+    pub const OTHER_CATEGORY: u64 = 4;
+    pub const CATEGORY: u64 = 5;
+    pub const TITLE: u64 = 6;
+    pub const AUDIENCE: u64 = 7;
+    pub const TAGS: u64 = 8;
+    pub const SLOW_NOISE: u64 = 9;
+    pub const FAST_NOISE: u64 = 10;
+}
+
+/// Day numbers in ids count from 2020-01-01 so they stay small but positive.
+const ID_DAY_ORIGIN: i64 = 18_262;
+/// Ids are `base + day * STRIDE + channel index`, unique while a platform has < STRIDE channels.
+const ID_STRIDE: u64 = 100_000;
+/// Where each platform's broadcast ids start (SOOP's `broad_no`s are much larger than CHZZK's
+/// `liveId`s in reality too).
+fn live_id_base(platform: Platform) -> u64 {
+    match platform {
+        Platform::Soop => 250_000_000,
+        _ => 10_000_000,
+    }
+}
+
+/// One broadcast: the fixed facts about it (viewers are computed per instant).
+#[derive(Debug, Clone)]
+pub(crate) struct Broadcast {
+    pub live_id: u64,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub category: SimCategory,
+    pub title: String,
+    pub tags: Vec<String>,
+    /// Multiplies the channel's usual audience for this broadcast (good days and bad days).
+    pub audience: f64,
+    pub key: Key,
+}
+
+/// The broadcast channel `ch` starts on KST day `day`, if it streams that day.
+pub(crate) fn broadcast_on(ch: &SimChannel, day: i64) -> Option<Broadcast> {
+    let k = ch.key.at(tag::DAY).at_i(day);
+    if k.at(tag::STREAMS).unit() >= ch.stream_prob {
+        return None;
+    }
+    let jitter = k.at(tag::START_JITTER).int(0, 80) as i64 - 40;
+    let start = kst::day_start(day) + Duration::minutes(ch.start_minute as i64 + jitter);
+    if start < ch.joined_at {
+        return None;
+    }
+    let minutes = (ch.duration_minutes as f64 * k.at(tag::LENGTH).range(0.8, 1.2)).round();
+    let end = start + Duration::minutes(minutes.clamp(60.0, 480.0) as i64);
+
+    let category = if k.at(tag::OTHER_CATEGORY).unit() < 0.2 {
+        k.at(tag::CATEGORY).pick(CATEGORIES)
+    } else {
+        ch.category
+    };
+    let day_count = (day - kst::day_of(ch.joined_at)).max(1) as u64;
+    let day_id = (day - ID_DAY_ORIGIN).max(0) as u64;
+    Some(Broadcast {
+        live_id: live_id_base(ch.platform) + day_id * ID_STRIDE + ch.index as u64,
+        start,
+        end,
+        category,
+        title: names::title(k.at(tag::TITLE), &ch.name, category.spoken(), day_count),
+        tags: names::tags(k.at(tag::TAGS), category.name_ko),
+        audience: k.at(tag::AUDIENCE).range(0.8, 1.2),
+        key: k,
+    })
+}
+
+/// The broadcast in progress at `t`, if any.
+pub(crate) fn broadcast_at(ch: &SimChannel, t: DateTime<Utc>) -> Option<Broadcast> {
+    let today = kst::day_of(t);
+    // Consecutive days' broadcasts never overlap (start jitter is ±40 min, length ≤ 8 h), so at
+    // most one of the two candidates covers `t`.
+    [today, today - 1]
+        .into_iter()
+        .filter_map(|d| broadcast_on(ch, d))
+        .find(|b| b.start <= t && t < b.end)
+}
+
+/// How far back we look for past broadcasts (replays, last-broadcast info).
+pub(crate) const HISTORY_DAYS: i64 = 60;
+
+/// Broadcasts that ended at or before `t`, newest first, within [`HISTORY_DAYS`].
+pub(crate) fn past_broadcasts(
+    ch: &SimChannel,
+    t: DateTime<Utc>,
+) -> impl Iterator<Item = Broadcast> + '_ {
+    let today = kst::day_of(t);
+    (today - HISTORY_DAYS..=today)
+        .rev()
+        .filter_map(move |d| broadcast_on(ch, d))
+        .filter(move |b| b.end <= t)
+}
+
+/// Concurrent viewers of `b` at `t`: the channel's usual peak, scaled by this broadcast's audience,
+/// a ramp-up over the first 20 minutes, and smooth noise that changes once a minute.
+pub(crate) fn viewers(ch: &SimChannel, b: &Broadcast, t: DateTime<Utc>) -> u64 {
+    let minute = t.timestamp().div_euclid(60);
+    let elapsed = (t - b.start).num_minutes().max(0) as f64;
+    let ramp = 0.3 + 0.7 * (elapsed / 20.0).min(1.0);
+    let slow = 0.75 + 0.4 * b.key.at(tag::SLOW_NOISE).smooth(minute as f64 / 15.0);
+    let fast = 0.97 + 0.06 * b.key.at(tag::FAST_NOISE).at_i(minute).unit();
+    let v = ch.peak_viewers as f64 * b.audience * ramp * slow * fast;
+    (v.round() as u64).max(1)
+}
+
+/// Total distinct viewers over a whole broadcast (CHZZK `livePv`/`accumulateCount`).
+pub(crate) fn total_viewers(ch: &SimChannel, b: &Broadcast) -> u64 {
+    let hours = (b.end - b.start).num_minutes() as f64 / 60.0;
+    (ch.peak_viewers as f64 * b.audience * (1.5 + 0.4 * hours)).round() as u64
+}
+
+pub(crate) fn to_live(ch: &SimChannel, b: &Broadcast, t: DateTime<Utc>) -> SimLive {
+    SimLive {
+        live_id: b.live_id,
+        title: b.title.clone(),
+        viewers: viewers(ch, b, t),
+        started_at: b.start,
+        category: b.category,
+        adult: ch.adult,
+        ends_at: b.end,
+        tags: b.tags.clone(),
+    }
+}

@@ -1,0 +1,188 @@
+//! Properties of the generated world, checked without any HTTP.
+
+use std::collections::HashSet;
+
+use chrono::{Duration, TimeZone, Utc};
+use streamtide_core::Platform;
+
+use super::*;
+use crate::kst;
+
+fn world() -> World {
+    World::new(&SimConfig::default())
+}
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 3, 0, 0).unwrap()
+}
+
+#[test]
+fn same_seed_same_world_other_seed_other_world() {
+    let a = world();
+    let b = world();
+    let c = World::new(&SimConfig {
+        seed: 7,
+        ..SimConfig::default()
+    });
+    for p in [Platform::Chzzk, Platform::Soop] {
+        assert_eq!(a.channels(p), b.channels(p));
+        assert_eq!(a.live_list_at(p, t0()), b.live_list_at(p, t0()));
+    }
+    assert_ne!(
+        a.channels(Platform::Chzzk)[0].id,
+        c.channels(Platform::Chzzk)[0].id
+    );
+}
+
+#[test]
+fn ids_have_the_platform_formats_and_are_unique() {
+    let w = world();
+    let chzzk = w.channels(Platform::Chzzk);
+    assert_eq!(chzzk.len(), 300);
+    for c in chzzk {
+        assert_eq!(c.id.len(), 32);
+        assert!(c
+            .id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+        assert_eq!(w.channel(Platform::Chzzk, &c.id), Some(c));
+    }
+    assert_eq!(w.channels(Platform::Soop)[42].id, "simbj0042");
+    for p in [Platform::Chzzk, Platform::Soop] {
+        let ids: HashSet<_> = w.channels(p).iter().map(|c| &c.id).collect();
+        let names: HashSet<_> = w.channels(p).iter().map(|c| &c.name).collect();
+        assert_eq!(ids.len(), 300);
+        assert_eq!(names.len(), 300);
+    }
+    assert!(w.channel(Platform::Soop, "nobody").is_none());
+    assert!(w.channels(Platform::Twitch).is_empty());
+}
+
+#[test]
+fn a_fifth_or_so_of_channels_is_live_at_any_hour() {
+    let w = world();
+    for h in 0..48 {
+        let t = t0() + Duration::minutes(h * 30 + 7);
+        for p in [Platform::Chzzk, Platform::Soop] {
+            let n = w.live_list_at(p, t).len();
+            assert!((40..=100).contains(&n), "{n} live on {p} at {t}");
+        }
+    }
+}
+
+#[test]
+fn live_list_is_sorted_and_ids_unique() {
+    let w = world();
+    let list = w.live_list_at(Platform::Chzzk, t0());
+    for pair in list.windows(2) {
+        let (a, b) = (&pair[0].1, &pair[1].1);
+        assert!(
+            a.viewers > b.viewers || (a.viewers == b.viewers && a.live_id > b.live_id),
+            "{a:?} before {b:?}"
+        );
+    }
+    let ids: HashSet<_> = list.iter().map(|(_, l)| l.live_id).collect();
+    assert_eq!(ids.len(), list.len());
+}
+
+#[test]
+fn followers_compound_from_the_epoch_in_both_directions() {
+    let w = world();
+    let chs = w.channels(Platform::Chzzk);
+    for c in chs {
+        assert_eq!(w.followers_at(c, World::epoch()), c.base_followers);
+    }
+    let rising = chs.iter().filter(|c| c.daily_growth > 0.001).count();
+    let falling = chs.iter().filter(|c| c.daily_growth < -0.001).count();
+    assert!(
+        rising > 60 && falling > 60,
+        "rising {rising} falling {falling}"
+    );
+    let c = chs.iter().find(|c| c.daily_growth > 0.004).unwrap();
+    let later = World::epoch() + Duration::days(30);
+    let expected = (c.base_followers as f64 * (1.0 + c.daily_growth).powi(30)).round() as u64;
+    assert_eq!(w.followers_at(c, later), expected);
+}
+
+#[test]
+fn follower_counts_stay_plausible_a_year_on() {
+    let w = world();
+    let later = World::epoch() + Duration::days(365);
+    for p in [Platform::Chzzk, Platform::Soop] {
+        let max = w
+            .channels(p)
+            .iter()
+            .map(|c| w.followers_at(c, later))
+            .max()
+            .unwrap();
+        assert!(max < 50_000_000, "{p}: {max} followers after a year");
+    }
+}
+
+#[test]
+fn broadcasts_are_bounded_and_some_cross_midnight() {
+    let w = world();
+    let mut crossing = 0;
+    let mut never = 0;
+    for c in w.channels(Platform::Soop) {
+        if c.stream_prob == 0.0 {
+            never += 1;
+        }
+        for d in 0..7 {
+            let day = kst::day_of(t0()) + d;
+            if let Some(b) = schedule::broadcast_on(c, day) {
+                let len = (b.end - b.start).num_minutes();
+                assert!((60..=480).contains(&len), "{len}");
+                if kst::day_of(b.end - Duration::seconds(1)) != day {
+                    crossing += 1;
+                }
+            }
+        }
+    }
+    assert!(crossing > 10, "{crossing} broadcasts cross midnight");
+    assert!(never > 0, "no channel that never streams");
+}
+
+#[test]
+fn live_at_agrees_across_a_broadcast_and_viewers_move_smoothly() {
+    let w = world();
+    let c = &w.channels(Platform::Chzzk)[3];
+    let day = kst::day_of(t0());
+    let b = (day..day + 10)
+        .find_map(|d| schedule::broadcast_on(c, d))
+        .expect("streams within 10 days");
+    assert!(w.live_at(c, b.start - Duration::seconds(1)).is_none());
+    assert_eq!(w.live_at(c, b.start).unwrap().live_id, b.live_id);
+    assert!(w.live_at(c, b.end).is_none());
+    let mid = b.start + Duration::minutes(45);
+    let v1 = w.live_at(c, mid).unwrap().viewers as f64;
+    let v2 = w.live_at(c, mid + Duration::minutes(1)).unwrap().viewers as f64;
+    assert!((v1 - v2).abs() <= v1 * 0.15 + 2.0, "{v1} -> {v2}");
+}
+
+#[test]
+fn videos_are_newest_first_and_gain_views_with_age() {
+    let w = world();
+    let c = w
+        .channels(Platform::Soop)
+        .iter()
+        .find(|c| c.stream_prob > 0.9)
+        .unwrap();
+    let vids = w.videos_at(c, t0());
+    assert!(vids.len() > 30, "{}", vids.len());
+    for pair in vids.windows(2) {
+        assert!(pair[0].published_at > pair[1].published_at);
+    }
+    assert!(vids.iter().all(|v| v.published_at <= t0()));
+    let later = w.videos_at(c, t0() + Duration::days(2));
+    let same = later
+        .iter()
+        .find(|v| v.video_no == vids[0].video_no)
+        .unwrap();
+    assert!(
+        same.views > vids[0].views,
+        "{} !> {}",
+        same.views,
+        vids[0].views
+    );
+}

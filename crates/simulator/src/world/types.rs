@@ -1,0 +1,82 @@
+//! The world's public ground-truth records.
+
+use chrono::{DateTime, Utc};
+use streamtide_core::Platform;
+
+use super::category::SimCategory;
+use super::hash::Key;
+
+/// One simulated channel (a CHZZK channel or a SOOP station). Its fields are fixed at generation;
+/// everything that changes over time is computed from them by [`World`](super::World).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimChannel {
+    pub platform: Platform,
+    /// CHZZK: 32 lowercase hex chars. SOOP: a BJ id like `simbj0042`.
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    /// Followers at the world epoch (2026-01-01 00:00 KST).
+    pub base_followers: u64,
+    /// Compound growth per day: +0.02 = +2%/day, negative for declining channels.
+    pub daily_growth: f64,
+    /// In (0, 1]; drives viewers, followers and how often the channel streams.
+    pub popularity: f64,
+    pub adult: bool,
+    /// The channel's usual category (a broadcast occasionally picks another).
+    pub category: SimCategory,
+    /// Position in the platform's channel list.
+    pub index: usize,
+    /// Chance of streaming on a given KST day; 0 for channels that never go live.
+    pub stream_prob: f64,
+    /// Usual start time, in minutes after KST midnight.
+    pub start_minute: u32,
+    /// Usual broadcast length in minutes (60..=480).
+    pub duration_minutes: u32,
+    /// Typical concurrent viewers at the height of a broadcast.
+    pub peak_viewers: u64,
+    /// When the channel was created (SOOP `jointime`); it never streams before.
+    pub joined_at: DateTime<Utc>,
+    pub image_url: String,
+    pub verified: bool,
+    /// SOOP `station_no` (also used for CHZZK's stream sequence in thumbnail URLs).
+    pub station_no: u64,
+    pub(crate) key: Key,
+}
+
+/// A broadcast in progress.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimLive {
+    /// CHZZK `liveId` / SOOP `broad_no`; unique per broadcast.
+    pub live_id: u64,
+    pub title: String,
+    pub viewers: u64,
+    pub started_at: DateTime<Utc>,
+    pub category: SimCategory,
+    pub adult: bool,
+    /// When the broadcast will end.
+    pub ends_at: DateTime<Utc>,
+    pub tags: Vec<String>,
+}
+
+/// A past broadcast kept as a replay VOD.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimVideo {
+    pub video_no: u64,
+    pub title: String,
+    /// The end of the broadcast it records.
+    pub published_at: DateTime<Utc>,
+    pub duration_secs: u64,
+    /// Replay views so far; grows with the video's age.
+    pub views: u64,
+    pub likes: u64,
+    pub comments: u64,
+    /// The broadcast's `live_id`.
+    pub live_id: u64,
+    /// When the recorded broadcast started.
+    pub started_at: DateTime<Utc>,
+    /// Viewers of the original live (CHZZK `livePv`).
+    pub live_pv: u64,
+    pub category: SimCategory,
+    pub adult: bool,
+    pub tags: Vec<String>,
+}

@@ -1,0 +1,9 @@
+//! End-to-end tests: real HTTP (reqwest) against a started [`Simulator`].
+//!
+//! One test binary with several modules, so the suite links once.
+
+mod common;
+mod determinism;
+mod faults;
+mod paging;
+mod shape;
