@@ -1,0 +1,40 @@
+//! `collect --once`: one round of each job, a summary, and an exit code that says whether
+//! anything worked.
+
+use std::process::ExitCode;
+
+use streamtide_core::Platform;
+use streamtide_server::Metrics;
+use streamtide_storage::Job;
+
+use super::wire;
+use crate::output;
+use crate::settings::Settings;
+
+pub async fn once(
+    settings: Settings,
+    platform: Option<Platform>,
+    job: Option<Job>,
+) -> anyhow::Result<ExitCode> {
+    let store = wire::open_store(&settings).await?;
+    let metrics = Metrics::new();
+    let collector = wire::collector(&settings, store.clone(), &metrics)?;
+    if let Some(p) = platform {
+        if collector.adapter(p).is_none() {
+            anyhow::bail!("platform {p} is not enabled or not supported by this build");
+        }
+    }
+    let jobs = match job {
+        Some(j) => vec![j],
+        None => collector.jobs(),
+    };
+    let summaries = collector.collect_once(platform, &jobs).await;
+    println!("{}", output::round_table(&summaries));
+    store.close().await;
+    let all_failed = !summaries.is_empty() && summaries.iter().all(|s| s.failure.is_some());
+    Ok(if all_failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

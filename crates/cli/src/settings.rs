@@ -1,0 +1,164 @@
+//! The whole configuration tree and how it is loaded.
+//!
+//! Order (later wins): built-in defaults → TOML file (`--config`, `$STREAMTIDE_CONFIG`, or
+//! `./streamtide.toml` if present) → environment `STREAMTIDE__SECTION__KEY`. Every section denies
+//! unknown keys, so a typo fails at startup naming the key instead of being silently ignored.
+//! Loading has no side effects.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+use streamtide_collector::CollectorConfig;
+use streamtide_platforms::{HttpConfig, PlatformsConfig};
+
+/// The annotated default configuration, printed by `streamtide config default`.
+pub const EXAMPLE_CONFIG: &str = include_str!("../config/example.toml");
+
+/// `[storage]`
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct StorageConfig {
+    /// Where data lives. `sqlite://PATH` (created if missing).
+    pub url: String,
+}
+
+impl Default for StorageConfig {
+    fn default() -> Self {
+        StorageConfig {
+            url: "sqlite://streamtide.db".into(),
+        }
+    }
+}
+
+/// `[server]`
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Address the API and web UI listen on.
+    pub bind: String,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            bind: "127.0.0.1:8080".into(),
+        }
+    }
+}
+
+/// Everything, as one typed tree.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    pub storage: StorageConfig,
+    pub server: ServerConfig,
+    pub http: HttpConfig,
+    pub collector: CollectorConfig,
+    pub platforms: PlatformsConfig,
+}
+
+/// The config file to read: the explicit one (which must exist), else `./streamtide.toml` if any.
+fn config_path(explicit: Option<&Path>) -> anyhow::Result<Option<PathBuf>> {
+    if let Some(p) = explicit {
+        if !p.exists() {
+            bail!("config file {} does not exist", p.display());
+        }
+        return Ok(Some(p.to_path_buf()));
+    }
+    let default = PathBuf::from("streamtide.toml");
+    Ok(default.exists().then_some(default))
+}
+
+impl Settings {
+    /// Load defaults, the file, then the environment.
+    pub fn load(explicit: Option<&Path>) -> anyhow::Result<Settings> {
+        Settings::load_from(explicit, Env::prefixed("STREAMTIDE__").split("__"))
+    }
+
+    fn load_from(explicit: Option<&Path>, env: Env) -> anyhow::Result<Settings> {
+        let mut fig = Figment::from(Serialized::defaults(Settings::default()));
+        let path = config_path(explicit)?;
+        if let Some(path) = &path {
+            fig = fig.merge(Toml::file_exact(path));
+        }
+        fig.merge(env)
+            .extract::<Settings>()
+            .map_err(|e| {
+                // figment lists every error; each names its key path.
+                let msgs: Vec<String> = e.into_iter().map(|e| e.to_string()).collect();
+                anyhow::anyhow!("{}", msgs.join("; "))
+            })
+            .with_context(|| match &path {
+                Some(p) => format!(
+                    "invalid configuration (file {} and STREAMTIDE__* environment)",
+                    p.display()
+                ),
+                None => "invalid configuration (STREAMTIDE__* environment)".to_string(),
+            })
+    }
+}
+
+#[cfg(test)]
+// figment's Jail closures return its (large) error type by design.
+#[allow(clippy::result_large_err)]
+mod tests {
+    use super::*;
+    use streamtide_core::Platform;
+
+    #[test]
+    fn example_config_is_exactly_the_defaults() {
+        let parsed: Settings =
+            toml::from_str(EXAMPLE_CONFIG).expect("example.toml parses with deny_unknown_fields");
+        assert_eq!(parsed, Settings::default());
+    }
+
+    #[test]
+    fn example_config_has_a_section_for_every_supported_platform() {
+        for p in streamtide_platforms::SUPPORTED {
+            assert!(
+                EXAMPLE_CONFIG.contains(&format!("[platforms.{}]", p.as_str())),
+                "{p}"
+            );
+        }
+        assert!(streamtide_platforms::SUPPORTED.contains(&Platform::Chzzk));
+    }
+
+    #[test]
+    fn file_then_env_overlay_and_unknown_keys_fail() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "streamtide.toml",
+                "[platforms.chzzk]\napi_base = \"http://file\"\n[collector]\nlive_interval = \"30s\"\n",
+            )?;
+            jail.set_env("STREAMTIDE__PLATFORMS__CHZZK__API_BASE", "http://env");
+            jail.set_env("STREAMTIDE__PLATFORMS__SOOP__REQUESTS_PER_SECOND", "0.5");
+            let s = Settings::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(s.platforms.chzzk.api_base, "http://env");
+            assert_eq!(s.platforms.soop.requests_per_second, 0.5);
+            assert_eq!(
+                s.collector.live_interval,
+                std::time::Duration::from_secs(30)
+            );
+
+            jail.set_env("STREAMTIDE__PLATFORMS__CHZZK__API_BASSE", "typo");
+            let err = Settings::load(None).unwrap_err();
+            let msg = format!("{err:#}");
+            assert!(msg.contains("api_basse"), "{msg}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unknown_file_key_names_the_key() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("my.toml", "[server]\nbindd = \"x\"\n")?;
+            let err = Settings::load(Some(Path::new("my.toml"))).unwrap_err();
+            assert!(format!("{err:#}").contains("bindd"), "{err:#}");
+            assert!(Settings::load(Some(Path::new("absent.toml"))).is_err());
+            Ok(())
+        });
+    }
+}

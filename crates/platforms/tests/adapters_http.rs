@@ -1,0 +1,300 @@
+//! The adapters over real HTTP against the simulator, which speaks the platforms' wire formats:
+//! paging, lookups, unknown channels, retired path versions and moved hosts.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{TimeZone, Utc};
+use streamtide_core::{ChannelId, ChannelRef, Clock, LiveState, ManualClock, Platform};
+use streamtide_platforms::chzzk::ChzzkAdapter;
+use streamtide_platforms::soop::SoopAdapter;
+use streamtide_platforms::{AdapterError, ChzzkConfig, HttpConfig, PlatformAdapter, SoopConfig};
+use streamtide_simulator::{Fault, FaultKind, SimConfig, Simulator};
+
+fn http() -> HttpConfig {
+    HttpConfig {
+        timeout: Duration::from_millis(700),
+        max_retries: 2,
+        backoff_base: Duration::from_millis(5),
+        backoff_max: Duration::from_millis(20),
+        max_retry_after: Duration::from_secs(2),
+        ..HttpConfig::default()
+    }
+}
+
+async fn sim(cfg: SimConfig) -> (Simulator, ManualClock) {
+    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 4, 12, 0, 0).unwrap());
+    (
+        Simulator::start(cfg, Arc::new(clock.clone()))
+            .await
+            .unwrap(),
+        clock,
+    )
+}
+
+fn chzzk(sim: &Simulator, f: impl FnOnce(&mut ChzzkConfig)) -> ChzzkAdapter {
+    let mut cfg = ChzzkConfig {
+        api_base: sim.chzzk_base(),
+        requests_per_second: 500.0,
+        burst: 50,
+        ..ChzzkConfig::default()
+    };
+    f(&mut cfg);
+    ChzzkAdapter::new(&cfg, &http()).unwrap()
+}
+
+fn soop(live_base: String, chapi_base: String, fallback: String) -> SoopAdapter {
+    let cfg = SoopConfig {
+        live_base,
+        chapi_base,
+        live_fallback_base: fallback.clone(),
+        chapi_fallback_base: fallback,
+        requests_per_second: 500.0,
+        burst: 50,
+        ..SoopConfig::default()
+    };
+    SoopAdapter::new(&cfg, &http()).unwrap()
+}
+
+#[tokio::test]
+async fn chzzk_top_list_pages_to_the_configured_depth() {
+    let (sim, clock) = sim(SimConfig {
+        chzzk_channels: 400,
+        ..SimConfig::default()
+    })
+    .await;
+    let live_now = sim.world().live_list_at(Platform::Chzzk, clock.now()).len();
+    assert!(live_now > 60, "need several pages ({live_now})");
+    let a = chzzk(&sim, |c| {
+        c.page_size = 20;
+        c.live_list_depth = 50;
+    });
+    let items = a.top_live().await.unwrap();
+    assert_eq!(items.len(), 50);
+    assert!(items.windows(2).all(|w| w[0].viewers >= w[1].viewers));
+    assert_eq!(a.http_stats().snapshot().requests, 3, "20 + 20 + 10 of 20");
+
+    let all = chzzk(&sim, |c| c.live_list_depth = 10_000)
+        .top_live()
+        .await
+        .unwrap();
+    assert_eq!(
+        all.len(),
+        live_now,
+        "the cursor walks the whole list exactly once"
+    );
+    let mut ids: Vec<_> = all.iter().map(|i| i.channel_id.clone()).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), live_now);
+}
+
+#[tokio::test]
+async fn chzzk_channels_missing_and_name_lookup() {
+    let (sim, clock) = sim(SimConfig {
+        chzzk_channels: 50,
+        ..SimConfig::default()
+    })
+    .await;
+    let a = chzzk(&sim, |_| {});
+    let world = sim.world();
+    let live = world
+        .channels(Platform::Chzzk)
+        .iter()
+        .find(|c| world.live_at(c, clock.now()).is_some())
+        .unwrap();
+    let offline = world
+        .channels(Platform::Chzzk)
+        .iter()
+        .find(|c| world.live_at(c, clock.now()).is_none())
+        .unwrap();
+    let unknown = ChannelId::new("0123456789abcdef0123456789abcdef");
+    let ids = vec![
+        ChannelId::new(live.id.clone()),
+        ChannelId::new(offline.id.clone()),
+        unknown.clone(),
+    ];
+    let before = a.http_stats().snapshot().requests;
+    let out = a.channels(&ids[..1]).await.unwrap();
+    let out2 = a.channels(&ids[1..]).await.unwrap();
+    assert_eq!(out.found.len() + out2.found.len(), 2);
+    assert_eq!(out2.missing, vec![unknown]);
+    let LiveState::Live(b) = &out.found[0].live else {
+        panic!("should be live")
+    };
+    assert_eq!(b.viewers, world.live_at(live, clock.now()).unwrap().viewers);
+    assert_eq!(out2.found[0].live, LiveState::Offline);
+    assert_eq!(
+        out.found[0].stats.followers,
+        Some(world.followers_at(live, clock.now()))
+    );
+    // Live: channel + status; offline: channel only; unknown: channel only.
+    assert_eq!(a.http_stats().snapshot().requests - before, 4);
+
+    let found = a
+        .resolve(&ChannelRef::handle(Platform::Chzzk, live.name.clone()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.channel_id.as_str(), live.id);
+    assert!(a
+        .resolve(&ChannelRef::handle(Platform::Chzzk, "없는 이름 xyz"))
+        .await
+        .unwrap()
+        .is_none());
+
+    let videos = a.videos(&ChannelId::new(live.id.clone())).await.unwrap();
+    let truth = world.videos_at(live, clock.now());
+    assert_eq!(videos.len(), truth.len().min(24));
+    if let (Some(v), Some(t)) = (videos.first(), truth.first()) {
+        assert_eq!(v.views, Some(t.views));
+        assert_eq!(v.video_id, t.video_no.to_string());
+    }
+}
+
+#[tokio::test]
+async fn chzzk_retired_polling_version_falls_back_and_is_remembered() {
+    let (sim, clock) = sim(SimConfig {
+        chzzk_channels: 60,
+        blocked_polling_versions: vec!["v3.1".into(), "v3".into()],
+        ..SimConfig::default()
+    })
+    .await;
+    let a = chzzk(&sim, |_| {});
+    let world = sim.world();
+    let live: Vec<_> = world
+        .channels(Platform::Chzzk)
+        .iter()
+        .filter(|c| world.live_at(c, clock.now()).is_some())
+        .take(2)
+        .collect();
+    for ch in &live {
+        let out = a.channels(&[ChannelId::new(ch.id.clone())]).await.unwrap();
+        assert!(
+            matches!(out.found[0].live, LiveState::Live(_)),
+            "v2 answered"
+        );
+    }
+    // First channel: channel + v3.1 (9004) + v3 (9004) + v2; second: channel + v2 directly.
+    assert_eq!(a.http_stats().snapshot().requests, 6);
+
+    // Every version retired: the status is unknown, the followers are still collected.
+    let (sim2, _) = sim_all_blocked().await;
+    let b = chzzk(&sim2, |c| c.polling_versions = vec!["v9".into()]);
+    let ch = sim2
+        .world()
+        .channels(Platform::Chzzk)
+        .iter()
+        .find(|c| sim2.world().live_at(c, clock.now()).is_some())
+        .unwrap();
+    let out = b.channels(&[ChannelId::new(ch.id.clone())]).await.unwrap();
+    assert_eq!(out.found[0].live, LiveState::Unknown);
+    assert!(out.found[0].stats.followers.is_some());
+}
+
+async fn sim_all_blocked() -> (Simulator, ManualClock) {
+    sim(SimConfig {
+        chzzk_channels: 40,
+        blocked_polling_versions: vec!["v9".into()],
+        ..SimConfig::default()
+    })
+    .await
+}
+
+#[tokio::test]
+async fn soop_moved_host_falls_back_and_sticks() {
+    let (sim, clock) = sim(SimConfig {
+        soop_channels: 100,
+        ..SimConfig::default()
+    })
+    .await;
+    // Nothing listens on the "old" host: bind and drop a port to get one that refuses.
+    let dead = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", l.local_addr().unwrap())
+    };
+    let a = soop(dead.clone(), dead, sim.soop_base());
+    let items = a.top_live().await.unwrap();
+    let expected = sim
+        .world()
+        .live_list_at(Platform::Soop, clock.now())
+        .len()
+        .min(240);
+    assert_eq!(items.len(), expected);
+    let after_first = a.http_stats().snapshot().requests;
+    a.top_live().await.unwrap();
+    let pages = expected.div_ceil(60).max(1) as u64 + u64::from(expected % 60 == 0);
+    assert_eq!(
+        a.http_stats().snapshot().requests - after_first,
+        pages,
+        "the fallback is remembered"
+    );
+
+    let ch = &sim.world().channels(Platform::Soop)[0];
+    let out = a.channels(&[ChannelId::new(ch.id.clone())]).await.unwrap();
+    assert_eq!(
+        out.found[0].stats.followers,
+        Some(sim.world().followers_at(ch, clock.now()))
+    );
+    let out = a.channels(&[ChannelId::new("nosuchbj")]).await.unwrap();
+    assert_eq!(out.missing, vec![ChannelId::new("nosuchbj")]);
+    let vods = a.videos(&ChannelId::new(ch.id.clone())).await.unwrap();
+    assert!(vods.iter().all(|v| v.views.is_some()));
+}
+
+#[tokio::test]
+async fn errors_are_typed() {
+    let (sim, _) = sim(SimConfig {
+        soop_channels: 20,
+        ..SimConfig::default()
+    })
+    .await;
+    let a = soop(sim.soop_base(), sim.soop_base(), String::new());
+    sim.inject(
+        Platform::Soop,
+        Fault {
+            kind: FaultKind::Status {
+                code: 429,
+                retry_after_secs: Some(30),
+            },
+            count: 1,
+            path_contains: None,
+        },
+    );
+    match a.top_live().await {
+        Err(AdapterError::RateLimited { retry_after, .. }) => {
+            assert_eq!(retry_after, Some(Duration::from_secs(30)))
+        }
+        other => panic!("{other:?}"),
+    }
+    sim.inject(
+        Platform::Soop,
+        Fault {
+            kind: FaultKind::RenameField {
+                from: "total_view_cnt".into(),
+                to: "viewers".into(),
+            },
+            count: 1,
+            path_contains: None,
+        },
+    );
+    match a.top_live().await {
+        Err(AdapterError::Schema { path, .. }) => assert_eq!(path, "broad[0].total_view_cnt"),
+        other => panic!("{other:?}"),
+    }
+    sim.inject(
+        Platform::Soop,
+        Fault {
+            kind: FaultKind::NumberToString {
+                field: "fan_cnt".into(),
+            },
+            count: 1,
+            path_contains: None,
+        },
+    );
+    let ch = &sim.world().channels(Platform::Soop)[0];
+    let out = a.channels(&[ChannelId::new(ch.id.clone())]).await.unwrap();
+    assert!(
+        out.found[0].stats.followers.is_some(),
+        "a number sent as a string still counts"
+    );
+}

@@ -1,0 +1,316 @@
+//! The JSON the API speaks.
+//!
+//! These types are both what handlers serialise and what the OpenAPI document is generated from,
+//! so the document cannot drift from the responses. Store rows are converted here rather than
+//! exposed directly: the wire format stays stable when a storage column is added.
+//!
+//! `Option` fields are always present, as `null` when unknown, hence `required = true` on them:
+//! required-but-nullable in the schema, so generated clients do not treat them as omittable.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use streamtide_core::Platform;
+use streamtide_storage::{ChannelRow, JobStatus, LiveItem, Metric, Point};
+use utoipa::ToSchema;
+
+/// How many characters of a platform's error text `/healthz` shows.
+const MAX_ERROR_CHARS: usize = 300;
+
+/// A platform, as it appears in paths, queries and bodies. Documentation twin of
+/// [`streamtide_core::Platform`] (a test checks they list the same names).
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[schema(as = Platform)]
+pub enum PlatformName {
+    Chzzk,
+    Soop,
+    Twitch,
+    Youtube,
+}
+
+/// A time series, as named in `?metric=`. Documentation twin of [`streamtide_storage::Metric`].
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[schema(as = Metric)]
+pub enum MetricName {
+    Followers,
+    Views,
+    Viewers,
+}
+
+/// Every error response.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// Machine-readable snake_case code (`bad_request`, `not_found`, ...).
+    #[schema(example = "bad_request")]
+    pub error: String,
+    /// What went wrong, for a human.
+    pub message: String,
+}
+
+/// A broadcast that is live now.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct LiveItemDto {
+    #[schema(value_type = PlatformName)]
+    pub platform: Platform,
+    pub channel_id: String,
+    pub channel_name: String,
+    pub title: String,
+    /// Viewers at the latest observation.
+    pub viewers: u64,
+    /// Category name, or the platform's category id where it gives no name.
+    #[schema(required = true)]
+    pub category: Option<String>,
+    #[schema(required = true)]
+    pub thumbnail_url: Option<String>,
+    pub started_at: DateTime<Utc>,
+    /// Where to watch it.
+    pub url: String,
+    pub adult: bool,
+    #[schema(required = true)]
+    pub channel_avatar_url: Option<String>,
+    #[schema(required = true)]
+    pub category_id: Option<String>,
+    pub tags: Vec<String>,
+    /// Most viewers seen during this broadcast.
+    pub peak_viewers: u64,
+    #[schema(required = true)]
+    pub broadcast_id: Option<String>,
+    #[schema(required = true)]
+    pub language: Option<String>,
+    /// When a collection round last saw it live.
+    pub last_seen_at: DateTime<Utc>,
+}
+
+impl From<LiveItem> for LiveItemDto {
+    fn from(i: LiveItem) -> Self {
+        LiveItemDto {
+            platform: i.platform,
+            category: i.category_name.clone().or_else(|| i.category_id.clone()),
+            channel_id: i.channel_id,
+            channel_name: i.channel_name,
+            title: i.title,
+            viewers: i.viewers,
+            thumbnail_url: i.thumbnail_url,
+            started_at: i.started_at,
+            url: i.url,
+            adult: i.adult,
+            channel_avatar_url: i.channel_avatar_url,
+            category_id: i.category_id,
+            tags: i.tags,
+            peak_viewers: i.peak_viewers,
+            broadcast_id: i.broadcast_id,
+            language: i.language,
+            last_seen_at: i.last_seen_at,
+        }
+    }
+}
+
+/// One page of the live list.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LivePage {
+    pub items: Vec<LiveItemDto>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    #[schema(required = true)]
+    pub next_cursor: Option<String>,
+    /// How many items match the filter in all.
+    pub total: u64,
+}
+
+/// A channel with its latest figures. Unknown figures are `null`, never 0.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ChannelDto {
+    #[schema(value_type = PlatformName)]
+    pub platform: Platform,
+    pub channel_id: String,
+    pub name: String,
+    #[schema(required = true)]
+    pub handle: Option<String>,
+    #[schema(required = true)]
+    pub avatar_url: Option<String>,
+    #[schema(required = true)]
+    pub description: Option<String>,
+    /// In the roster (collected every channels round).
+    pub tracked: bool,
+    pub first_seen_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    /// Since when the platform no longer knows this channel.
+    #[schema(required = true)]
+    pub missing_since: Option<DateTime<Utc>>,
+    #[schema(required = true)]
+    pub followers: Option<u64>,
+    #[schema(required = true)]
+    pub total_views: Option<u64>,
+    #[schema(required = true)]
+    pub video_count: Option<u64>,
+    /// When the figures above were observed.
+    #[schema(required = true)]
+    pub stats_observed_at: Option<DateTime<Utc>>,
+    /// The broadcast live now, if any.
+    #[schema(required = true)]
+    pub live: Option<LiveItemDto>,
+}
+
+impl From<ChannelRow> for ChannelDto {
+    fn from(c: ChannelRow) -> Self {
+        ChannelDto {
+            platform: c.platform,
+            channel_id: c.channel_id,
+            name: c.name,
+            handle: c.handle,
+            avatar_url: c.avatar_url,
+            description: c.description,
+            tracked: c.tracked,
+            first_seen_at: c.first_seen_at,
+            last_seen_at: c.last_seen_at,
+            missing_since: c.missing_since,
+            followers: c.followers,
+            total_views: c.total_views,
+            video_count: c.video_count,
+            stats_observed_at: c.stats_observed_at,
+            live: c.live.map(LiveItemDto::from),
+        }
+    }
+}
+
+/// One page of channels.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ChannelPage {
+    pub items: Vec<ChannelDto>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    #[schema(required = true)]
+    pub next_cursor: Option<String>,
+    pub total: u64,
+}
+
+/// One point of a time series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+pub struct PointDto {
+    pub at: DateTime<Utc>,
+    pub value: u64,
+}
+
+impl From<Point> for PointDto {
+    fn from(p: Point) -> Self {
+        PointDto {
+            at: p.at,
+            value: p.value,
+        }
+    }
+}
+
+/// A channel's time series, oldest point first.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HistoryDto {
+    #[schema(value_type = PlatformName)]
+    pub platform: Platform,
+    pub channel_id: String,
+    #[schema(value_type = MetricName)]
+    pub metric: Metric,
+    pub points: Vec<PointDto>,
+}
+
+/// Overall health.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum HealthStatus {
+    /// Every collection job is healthy.
+    Ok,
+    /// At least one job failed several rounds in a row; the API still serves what it has.
+    Degraded,
+}
+
+/// Process health and each platform job's health.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HealthDto {
+    pub status: HealthStatus,
+    pub platforms: Vec<JobHealthDto>,
+}
+
+/// Health of one platform's collection job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct JobHealthDto {
+    #[schema(value_type = PlatformName)]
+    pub platform: Platform,
+    /// `live`, `channels` or `videos`.
+    pub job: String,
+    #[schema(required = true)]
+    pub last_success_at: Option<DateTime<Utc>>,
+    #[schema(required = true)]
+    pub last_error_at: Option<DateTime<Utc>>,
+    /// The latest error, truncated to 300 characters.
+    #[schema(required = true)]
+    pub last_error: Option<String>,
+    pub consecutive_failures: u64,
+    /// Fewer than [`UNHEALTHY_AFTER`] failures in a row.
+    pub healthy: bool,
+}
+
+/// Consecutive failures from which a job counts as unhealthy.
+pub const UNHEALTHY_AFTER: u64 = 3;
+
+impl From<JobStatus> for JobHealthDto {
+    fn from(s: JobStatus) -> Self {
+        JobHealthDto {
+            platform: s.platform,
+            healthy: s.consecutive_failures < UNHEALTHY_AFTER,
+            job: s.job,
+            last_success_at: s.last_success_at,
+            last_error_at: s.last_error_at,
+            last_error: s.last_error.map(|e| truncate_chars(&e, MAX_ERROR_CHARS)),
+            consecutive_failures: s.consecutive_failures,
+        }
+    }
+}
+
+/// At most `max` characters of `s`, an ellipsis marking a cut (counted on chars, not bytes:
+/// error text is often Korean).
+fn truncate_chars(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doc_twins_name_the_same_values() {
+        let platforms: Vec<String> = [
+            PlatformName::Chzzk,
+            PlatformName::Soop,
+            PlatformName::Twitch,
+            PlatformName::Youtube,
+        ]
+        .iter()
+        .filter_map(|p| serde_json::to_value(p).ok())
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect();
+        let core: Vec<&str> = Platform::ALL.iter().map(|p| p.as_str()).collect();
+        assert_eq!(platforms, core);
+
+        for (doc, real) in [
+            (MetricName::Followers, Metric::Followers),
+            (MetricName::Views, Metric::Views),
+            (MetricName::Viewers, Metric::Viewers),
+        ] {
+            assert_eq!(
+                serde_json::to_value(doc).ok(),
+                serde_json::to_value(real).ok()
+            );
+        }
+    }
+
+    #[test]
+    fn errors_are_truncated_on_char_boundaries() {
+        let long = "오류".repeat(400);
+        let t = truncate_chars(&long, MAX_ERROR_CHARS);
+        assert_eq!(t.chars().count(), MAX_ERROR_CHARS);
+        assert!(t.ends_with('…'));
+        assert_eq!(truncate_chars("short", MAX_ERROR_CHARS), "short");
+    }
+}

@@ -1,0 +1,43 @@
+//! The streamtide REST API.
+//!
+//! [`app`] builds the whole HTTP surface (JSON API under `/api/v1`, `/healthz`, `/metrics`, the
+//! OpenAPI document and a small live page) over an [`AppState`]; [`serve`] runs it on a listener
+//! until a shutdown future resolves. Handlers only read the store: collection happens elsewhere.
+
+mod dto;
+mod error;
+mod extract;
+mod layers;
+mod metrics;
+mod paging;
+mod routes;
+mod state;
+
+use std::future::Future;
+
+pub use dto::{
+    ChannelDto, ChannelPage, ErrorBody, HealthDto, HealthStatus, HistoryDto, JobHealthDto,
+    LiveItemDto, LivePage, MetricName, PlatformName, PointDto,
+};
+pub use metrics::Metrics;
+pub use routes::openapi::ApiDoc;
+pub use state::AppState;
+
+/// Every route with its middleware, ready to serve.
+pub fn app(state: AppState) -> axum::Router {
+    layers::wrap(routes::router()).with_state(state)
+}
+
+/// Serve [`app`] on `listener` until `shutdown` resolves, then finish in-flight requests.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    if let Ok(addr) = listener.local_addr() {
+        tracing::info!(%addr, "API listening");
+    }
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,71 @@
+//! `GET /api/v1/openapi.json`: the OpenAPI 3.1 document, generated from the handlers and DTOs.
+
+use std::sync::LazyLock;
+
+use axum::http::header;
+use axum::response::IntoResponse;
+use utoipa::OpenApi;
+
+use crate::dto;
+
+/// The API's OpenAPI document; `ApiDoc::openapi()` builds it.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "streamtide API",
+        description = "Live broadcasts and channel statistics collected from streaming platforms. \
+            Every error is `{\"error\": code, \"message\": text}`.",
+    ),
+    paths(
+        super::live::list,
+        super::channels::list,
+        super::channels::detail,
+        super::channels::history,
+        super::health::healthz,
+        super::metrics::metrics,
+        document,
+    ),
+    components(schemas(
+        dto::ErrorBody,
+        dto::PlatformName,
+        dto::MetricName,
+        dto::LiveItemDto,
+        dto::LivePage,
+        dto::ChannelDto,
+        dto::ChannelPage,
+        dto::PointDto,
+        dto::HistoryDto,
+        dto::HealthStatus,
+        dto::HealthDto,
+        dto::JobHealthDto,
+    )),
+    tags(
+        (name = "live", description = "Broadcasts live now"),
+        (name = "channels", description = "Channels, their figures and history"),
+        (name = "operations", description = "Health and metrics"),
+    )
+)]
+pub struct ApiDoc;
+
+/// Built once: the document is the same for the life of the process.
+static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
+    ApiDoc::openapi().to_json().unwrap_or_else(|e| {
+        tracing::error!(error = %e, "serialising the OpenAPI document failed");
+        "{}".to_string()
+    })
+});
+
+/// This document.
+#[utoipa::path(
+    get,
+    operation_id = "get_openapi",
+    path = "/api/v1/openapi.json",
+    tag = "operations",
+    responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json", body = Object))
+)]
+pub async fn document() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        DOCUMENT.as_str(),
+    )
+}

@@ -1,0 +1,37 @@
+//! What every handler shares.
+
+use std::sync::Arc;
+
+use streamtide_storage::Store;
+
+use crate::Metrics;
+
+/// Shared state of the API; cheap to clone (the store is a pool handle, metrics are shared).
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub store: Store,
+    /// Live items last seen more than this before now are stale and hidden from `/live`: a
+    /// broadcast that dropped out of every list stays "open" in the store until the collector's
+    /// next round closes it, and the API should not show it meanwhile.
+    pub live_freshness: chrono::Duration,
+    /// The registry `/metrics` exposes; the collector registers its own counters into it.
+    pub metrics: Arc<Metrics>,
+}
+
+impl AppState {
+    pub fn new(store: Store, live_freshness: chrono::Duration, metrics: Arc<Metrics>) -> Self {
+        AppState {
+            store,
+            live_freshness,
+            metrics,
+        }
+    }
+
+    /// The oldest `last_seen_at` a live item may have to be shown, as of `now`.
+    pub(crate) fn seen_after(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> chrono::DateTime<chrono::Utc> {
+        now - self.live_freshness
+    }
+}

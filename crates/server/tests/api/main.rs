@@ -1,0 +1,8 @@
+//! The API, end to end over a real SQLite store seeded through the store's write API.
+
+mod channels;
+mod common;
+mod errors;
+mod live;
+mod ops;
+mod serve;
