@@ -10,6 +10,7 @@ pub mod config;
 mod error;
 pub mod http;
 pub mod lenient;
+mod secret;
 pub mod soop;
 
 use std::sync::Arc;
@@ -17,6 +18,7 @@ use std::sync::Arc;
 pub use adapter::{ChannelsOutcome, PlatformAdapter};
 pub use config::{ChzzkConfig, HttpConfig, PlatformsConfig, SoopConfig};
 pub use error::{AdapterError, ParseFailure};
+pub use secret::Secret;
 use streamtide_core::{ChannelRef, Platform};
 
 /// Build the adapters of every enabled platform.
