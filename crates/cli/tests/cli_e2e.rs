@@ -1,0 +1,238 @@
+//! The `streamtide` binary end to end: configuration, roster commands, `collect --once` against
+//! the simulator, `live`, and `run`/`demo` serving a live board and stopping cleanly on SIGTERM.
+
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use streamtide_core::{Platform, SystemClock};
+use streamtide_simulator::{SimConfig, Simulator};
+
+const BIN: &str = env!("CARGO_BIN_EXE_streamtide");
+
+/// A command with a clean environment: no stray STREAMTIDE__ variables from the caller.
+fn cmd(dir: &Path) -> Command {
+    let mut c = Command::new(BIN);
+    c.current_dir(dir);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("STREAMTIDE") {
+            c.env_remove(k);
+        }
+    }
+    c.env("RUST_LOG", "warn");
+    c
+}
+
+fn sim_env(c: &mut Command, sim: &Simulator, db: &str) {
+    c.env("STREAMTIDE__STORAGE__URL", db)
+        .env("STREAMTIDE__PLATFORMS__CHZZK__API_BASE", sim.chzzk_base())
+        .env("STREAMTIDE__PLATFORMS__CHZZK__REQUESTS_PER_SECOND", "100")
+        .env("STREAMTIDE__PLATFORMS__SOOP__LIVE_BASE", sim.soop_base())
+        .env("STREAMTIDE__PLATFORMS__SOOP__CHAPI_BASE", sim.soop_base())
+        .env("STREAMTIDE__PLATFORMS__SOOP__LIVE_FALLBACK_BASE", "")
+        .env("STREAMTIDE__PLATFORMS__SOOP__CHAPI_FALLBACK_BASE", "")
+        .env("STREAMTIDE__PLATFORMS__SOOP__REQUESTS_PER_SECOND", "100");
+}
+
+fn ok(out: Output) -> String {
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstdout:\n{stdout}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn get_json(url: &str) -> Option<serde_json::Value> {
+    let resp = reqwest::get(url).await.ok()?;
+    serde_json::from_str(&resp.text().await.ok()?).ok()
+}
+
+/// Poll `url` until `pred` holds or `timeout` passes (the process starts asynchronously).
+async fn wait_for(url: &str, timeout: Duration, pred: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+    let end = Instant::now() + timeout;
+    loop {
+        if let Some(v) = get_json(url).await {
+            if pred(&v) {
+                return v;
+            }
+        }
+        assert!(Instant::now() < end, "timed out waiting for {url}");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+fn sigterm_and_wait(mut child: Child) -> std::process::ExitStatus {
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let end = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if Instant::now() > end {
+            let _ = child.kill();
+            panic!("did not stop within 20 s of SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn config_default_is_valid_toml_and_unknown_keys_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ok(cmd(dir.path()).args(["config", "default"]).output().unwrap());
+    let parsed: toml::Value = toml::from_str(&out).unwrap();
+    assert!(parsed.get("platforms").and_then(|p| p.get("chzzk")).is_some());
+
+    let out = cmd(dir.path())
+        .args(["config", "show"])
+        .env("STREAMTIDE__PLATFORMS__SOOP__LIVE_BAS", "x")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("live_bas"), "{err}");
+
+    let out = ok(cmd(dir.path())
+        .args(["config", "show"])
+        .env("STREAMTIDE__COLLECTOR__LIVE_INTERVAL", "45s")
+        .output()
+        .unwrap());
+    assert!(out.contains("live_interval = \"45s\""), "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn roster_collect_once_and_live_against_the_simulator() {
+    let sim = Simulator::start(
+        SimConfig { chzzk_channels: 80, soop_channels: 80, ..SimConfig::default() },
+        Arc::new(SystemClock),
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("e2e.db").display());
+    let world = sim.world();
+    let chzzk = &world.channels(Platform::Chzzk)[0];
+    let chzzk2 = &world.channels(Platform::Chzzk)[1];
+    let soop = &world.channels(Platform::Soop)[0];
+
+    let run = |args: &[&str]| {
+        let mut c = cmd(dir.path());
+        sim_env(&mut c, &sim, &db);
+        c.args(args).output().unwrap()
+    };
+    let out = ok(run(&["channels", "add", &format!("https://chzzk.naver.com/live/{}", chzzk.id)]));
+    assert!(out.contains("Tracking") && out.contains(&chzzk.name), "{out}");
+    ok(run(&["channels", "add", &format!("https://ch.sooplive.co.kr/{}", soop.id)]));
+    ok(run(&["channels", "add", "--platform", "chzzk", &chzzk2.name]));
+    let again = ok(run(&["channels", "add", &format!("soop:{}", soop.id)]));
+    assert!(again.contains("Already tracking"), "{again}");
+    let bad = run(&["channels", "add", "https://example.com/whoever"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("cannot tell which platform"));
+    let missing = run(&["channels", "add", "chzzk:0123456789abcdef0123456789abcdef"]);
+    assert!(!missing.status.success(), "an unknown channel is refused");
+
+    let summary = ok(run(&["collect", "--once"]));
+    for needle in ["chzzk", "soop", "live", "channels", "videos", "ok"] {
+        assert!(summary.contains(needle), "{needle} missing from:\n{summary}");
+    }
+    assert!(!summary.contains("FAILED"), "{summary}");
+
+    let live: serde_json::Value = serde_json::from_str(&ok(run(&["live", "--json", "--limit", "15"]))).unwrap();
+    let items = live["items"].as_array().unwrap();
+    assert_eq!(items.len(), 15);
+    let viewers: Vec<u64> = items.iter().map(|i| i["viewers"].as_u64().unwrap()).collect();
+    assert!(viewers.windows(2).all(|w| w[0] >= w[1]), "{viewers:?}");
+    let table = ok(run(&["live", "--limit", "5"]));
+    assert!(table.contains("viewers") && table.contains("of "), "{table}");
+
+    let channels: serde_json::Value = serde_json::from_str(&ok(run(&["channels", "list", "--json"]))).unwrap();
+    let rows = channels.as_array().unwrap();
+    assert_eq!(rows.len(), 3, "only the roster");
+    assert!(rows.iter().all(|r| r["followers"].as_u64().is_some()), "{rows:?}");
+
+    ok(run(&["channels", "remove", &format!("soop:{}", soop.id)]));
+    let channels: serde_json::Value = serde_json::from_str(&ok(run(&["channels", "list", "--json"]))).unwrap();
+    assert_eq!(channels.as_array().unwrap().len(), 2);
+
+    // One platform only, and a platform that is down: exit code 2 and a FAILED row.
+    let only = ok(run(&["collect", "--once", "--platform", "soop", "--job", "live"]));
+    assert!(only.contains("soop") && !only.contains("chzzk"), "{only}");
+    let mut c = cmd(dir.path());
+    sim_env(&mut c, &sim, &db);
+    let down = c
+        .env("STREAMTIDE__PLATFORMS__CHZZK__API_BASE", format!("http://127.0.0.1:{}", free_port()))
+        .env("STREAMTIDE__HTTP__MAX_RETRIES", "0")
+        .args(["collect", "--once", "--platform", "chzzk", "--job", "live"])
+        .output()
+        .unwrap();
+    assert_eq!(down.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&down.stdout).contains("FAILED"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_serves_the_board_and_stops_cleanly_on_sigterm() {
+    let sim = Simulator::start(SimConfig { chzzk_channels: 60, soop_channels: 60, ..SimConfig::default() }, Arc::new(SystemClock))
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("run.db");
+    let db = format!("sqlite://{}", db_path.display());
+    let port = free_port();
+    let mut c = cmd(dir.path());
+    sim_env(&mut c, &sim, &db);
+    let child = c
+        .env("STREAMTIDE__SERVER__BIND", format!("127.0.0.1:{port}"))
+        .arg("run")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let live = wait_for(&format!("http://127.0.0.1:{port}/api/v1/live?limit=200"), Duration::from_secs(30), |v| {
+        let items = v["items"].as_array().map(|a| a.as_slice()).unwrap_or_default();
+        items.iter().any(|i| i["platform"] == "chzzk") && items.iter().any(|i| i["platform"] == "soop")
+    })
+    .await;
+    assert!(live["total"].as_u64().unwrap() > 10);
+    let health = get_json(&format!("http://127.0.0.1:{port}/healthz")).await.unwrap();
+    assert_eq!(health["status"], "ok", "{health}");
+    let status = sigterm_and_wait(child);
+    assert!(status.success(), "{status:?}");
+
+    let store = streamtide_storage::Store::connect(&db).await.unwrap();
+    assert_eq!(store.integrity_check().await.unwrap(), "ok");
+    let rounds = store.recent_rounds(50).await.unwrap();
+    assert!(rounds.iter().all(|r| r.finished_at.is_some()), "every round was closed: {rounds:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_shows_both_platforms_within_a_minute() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let started = Instant::now();
+    let child = cmd(dir.path())
+        .env("STREAMTIDE__SERVER__BIND", format!("127.0.0.1:{port}"))
+        .args(["demo", "--db", &format!("sqlite://{}", dir.path().join("demo.db").display())])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for(&format!("http://127.0.0.1:{port}/api/v1/live?limit=200"), Duration::from_secs(60), |v| {
+        let items = v["items"].as_array().map(|a| a.as_slice()).unwrap_or_default();
+        items.iter().any(|i| i["platform"] == "chzzk") && items.iter().any(|i| i["platform"] == "soop")
+    })
+    .await;
+    assert!(started.elapsed() < Duration::from_secs(60));
+    let page = reqwest::get(format!("http://127.0.0.1:{port}/")).await.unwrap().text().await.unwrap();
+    assert!(page.contains("<html"), "the web page is served");
+    assert!(sigterm_and_wait(child).success());
+}
