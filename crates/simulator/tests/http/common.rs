@@ -38,9 +38,9 @@ pub async fn get_json(client: &reqwest::Client, url: &str) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("GET {url}: not JSON ({e}): {text}"))
 }
 
-/// A verbatim capture from `tests/fixtures/`.
+/// A verbatim capture from the workspace `fixtures/` directory.
 pub fn fixture(rel: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../../fixtures/{rel}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
