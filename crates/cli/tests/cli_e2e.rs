@@ -47,7 +47,11 @@ fn ok(out: Output) -> String {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 async fn get_json(url: &str) -> Option<serde_json::Value> {
@@ -56,7 +60,11 @@ async fn get_json(url: &str) -> Option<serde_json::Value> {
 }
 
 /// Poll `url` until `pred` holds or `timeout` passes (the process starts asynchronously).
-async fn wait_for(url: &str, timeout: Duration, pred: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+async fn wait_for(
+    url: &str,
+    timeout: Duration,
+    pred: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
     let end = Instant::now() + timeout;
     loop {
         if let Some(v) = get_json(url).await {
@@ -71,7 +79,11 @@ async fn wait_for(url: &str, timeout: Duration, pred: impl Fn(&serde_json::Value
 
 fn sigterm_and_wait(mut child: Child) -> std::process::ExitStatus {
     let pid = child.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
     let end = Instant::now() + Duration::from_secs(20);
     loop {
         if let Some(status) = child.try_wait().unwrap() {
@@ -88,9 +100,15 @@ fn sigterm_and_wait(mut child: Child) -> std::process::ExitStatus {
 #[test]
 fn config_default_is_valid_toml_and_unknown_keys_fail() {
     let dir = tempfile::tempdir().unwrap();
-    let out = ok(cmd(dir.path()).args(["config", "default"]).output().unwrap());
+    let out = ok(cmd(dir.path())
+        .args(["config", "default"])
+        .output()
+        .unwrap());
     let parsed: toml::Value = toml::from_str(&out).unwrap();
-    assert!(parsed.get("platforms").and_then(|p| p.get("chzzk")).is_some());
+    assert!(parsed
+        .get("platforms")
+        .and_then(|p| p.get("chzzk"))
+        .is_some());
 
     let out = cmd(dir.path())
         .args(["config", "show"])
@@ -112,7 +130,11 @@ fn config_default_is_valid_toml_and_unknown_keys_fail() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn roster_collect_once_and_live_against_the_simulator() {
     let sim = Simulator::start(
-        SimConfig { chzzk_channels: 80, soop_channels: 80, ..SimConfig::default() },
+        SimConfig {
+            chzzk_channels: 80,
+            soop_channels: 80,
+            ..SimConfig::default()
+        },
         Arc::new(SystemClock),
     )
     .await
@@ -129,10 +151,27 @@ async fn roster_collect_once_and_live_against_the_simulator() {
         sim_env(&mut c, &sim, &db);
         c.args(args).output().unwrap()
     };
-    let out = ok(run(&["channels", "add", &format!("https://chzzk.naver.com/live/{}", chzzk.id)]));
-    assert!(out.contains("Tracking") && out.contains(&chzzk.name), "{out}");
-    ok(run(&["channels", "add", &format!("https://ch.sooplive.co.kr/{}", soop.id)]));
-    ok(run(&["channels", "add", "--platform", "chzzk", &chzzk2.name]));
+    let out = ok(run(&[
+        "channels",
+        "add",
+        &format!("https://chzzk.naver.com/live/{}", chzzk.id),
+    ]));
+    assert!(
+        out.contains("Tracking") && out.contains(&chzzk.name),
+        "{out}"
+    );
+    ok(run(&[
+        "channels",
+        "add",
+        &format!("https://ch.sooplive.co.kr/{}", soop.id),
+    ]));
+    ok(run(&[
+        "channels",
+        "add",
+        "--platform",
+        "chzzk",
+        &chzzk2.name,
+    ]));
     let again = ok(run(&["channels", "add", &format!("soop:{}", soop.id)]));
     assert!(again.contains("Already tracking"), "{again}");
     let bad = run(&["channels", "add", "https://example.com/whoever"]);
@@ -143,34 +182,59 @@ async fn roster_collect_once_and_live_against_the_simulator() {
 
     let summary = ok(run(&["collect", "--once"]));
     for needle in ["chzzk", "soop", "live", "channels", "videos", "ok"] {
-        assert!(summary.contains(needle), "{needle} missing from:\n{summary}");
+        assert!(
+            summary.contains(needle),
+            "{needle} missing from:\n{summary}"
+        );
     }
     assert!(!summary.contains("FAILED"), "{summary}");
 
-    let live: serde_json::Value = serde_json::from_str(&ok(run(&["live", "--json", "--limit", "15"]))).unwrap();
+    let live: serde_json::Value =
+        serde_json::from_str(&ok(run(&["live", "--json", "--limit", "15"]))).unwrap();
     let items = live["items"].as_array().unwrap();
     assert_eq!(items.len(), 15);
-    let viewers: Vec<u64> = items.iter().map(|i| i["viewers"].as_u64().unwrap()).collect();
+    let viewers: Vec<u64> = items
+        .iter()
+        .map(|i| i["viewers"].as_u64().unwrap())
+        .collect();
     assert!(viewers.windows(2).all(|w| w[0] >= w[1]), "{viewers:?}");
     let table = ok(run(&["live", "--limit", "5"]));
-    assert!(table.contains("viewers") && table.contains("of "), "{table}");
+    assert!(
+        table.contains("viewers") && table.contains("of "),
+        "{table}"
+    );
 
-    let channels: serde_json::Value = serde_json::from_str(&ok(run(&["channels", "list", "--json"]))).unwrap();
+    let channels: serde_json::Value =
+        serde_json::from_str(&ok(run(&["channels", "list", "--json"]))).unwrap();
     let rows = channels.as_array().unwrap();
     assert_eq!(rows.len(), 3, "only the roster");
-    assert!(rows.iter().all(|r| r["followers"].as_u64().is_some()), "{rows:?}");
+    assert!(
+        rows.iter().all(|r| r["followers"].as_u64().is_some()),
+        "{rows:?}"
+    );
 
     ok(run(&["channels", "remove", &format!("soop:{}", soop.id)]));
-    let channels: serde_json::Value = serde_json::from_str(&ok(run(&["channels", "list", "--json"]))).unwrap();
+    let channels: serde_json::Value =
+        serde_json::from_str(&ok(run(&["channels", "list", "--json"]))).unwrap();
     assert_eq!(channels.as_array().unwrap().len(), 2);
 
     // One platform only, and a platform that is down: exit code 2 and a FAILED row.
-    let only = ok(run(&["collect", "--once", "--platform", "soop", "--job", "live"]));
+    let only = ok(run(&[
+        "collect",
+        "--once",
+        "--platform",
+        "soop",
+        "--job",
+        "live",
+    ]));
     assert!(only.contains("soop") && !only.contains("chzzk"), "{only}");
     let mut c = cmd(dir.path());
     sim_env(&mut c, &sim, &db);
     let down = c
-        .env("STREAMTIDE__PLATFORMS__CHZZK__API_BASE", format!("http://127.0.0.1:{}", free_port()))
+        .env(
+            "STREAMTIDE__PLATFORMS__CHZZK__API_BASE",
+            format!("http://127.0.0.1:{}", free_port()),
+        )
         .env("STREAMTIDE__HTTP__MAX_RETRIES", "0")
         .args(["collect", "--once", "--platform", "chzzk", "--job", "live"])
         .output()
@@ -181,9 +245,16 @@ async fn roster_collect_once_and_live_against_the_simulator() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn run_serves_the_board_and_stops_cleanly_on_sigterm() {
-    let sim = Simulator::start(SimConfig { chzzk_channels: 60, soop_channels: 60, ..SimConfig::default() }, Arc::new(SystemClock))
-        .await
-        .unwrap();
+    let sim = Simulator::start(
+        SimConfig {
+            chzzk_channels: 60,
+            soop_channels: 60,
+            ..SimConfig::default()
+        },
+        Arc::new(SystemClock),
+    )
+    .await
+    .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join("run.db");
     let db = format!("sqlite://{}", db_path.display());
@@ -197,13 +268,23 @@ async fn run_serves_the_board_and_stops_cleanly_on_sigterm() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let live = wait_for(&format!("http://127.0.0.1:{port}/api/v1/live?limit=200"), Duration::from_secs(30), |v| {
-        let items = v["items"].as_array().map(|a| a.as_slice()).unwrap_or_default();
-        items.iter().any(|i| i["platform"] == "chzzk") && items.iter().any(|i| i["platform"] == "soop")
-    })
+    let live = wait_for(
+        &format!("http://127.0.0.1:{port}/api/v1/live?limit=200"),
+        Duration::from_secs(30),
+        |v| {
+            let items = v["items"]
+                .as_array()
+                .map(|a| a.as_slice())
+                .unwrap_or_default();
+            items.iter().any(|i| i["platform"] == "chzzk")
+                && items.iter().any(|i| i["platform"] == "soop")
+        },
+    )
     .await;
     assert!(live["total"].as_u64().unwrap() > 10);
-    let health = get_json(&format!("http://127.0.0.1:{port}/healthz")).await.unwrap();
+    let health = get_json(&format!("http://127.0.0.1:{port}/healthz"))
+        .await
+        .unwrap();
     assert_eq!(health["status"], "ok", "{health}");
     let status = sigterm_and_wait(child);
     assert!(status.success(), "{status:?}");
@@ -211,7 +292,10 @@ async fn run_serves_the_board_and_stops_cleanly_on_sigterm() {
     let store = streamtide_storage::Store::connect(&db).await.unwrap();
     assert_eq!(store.integrity_check().await.unwrap(), "ok");
     let rounds = store.recent_rounds(50).await.unwrap();
-    assert!(rounds.iter().all(|r| r.finished_at.is_some()), "every round was closed: {rounds:?}");
+    assert!(
+        rounds.iter().all(|r| r.finished_at.is_some()),
+        "every round was closed: {rounds:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -221,18 +305,35 @@ async fn demo_shows_both_platforms_within_a_minute() {
     let started = Instant::now();
     let child = cmd(dir.path())
         .env("STREAMTIDE__SERVER__BIND", format!("127.0.0.1:{port}"))
-        .args(["demo", "--db", &format!("sqlite://{}", dir.path().join("demo.db").display())])
+        .args([
+            "demo",
+            "--db",
+            &format!("sqlite://{}", dir.path().join("demo.db").display()),
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    wait_for(&format!("http://127.0.0.1:{port}/api/v1/live?limit=200"), Duration::from_secs(60), |v| {
-        let items = v["items"].as_array().map(|a| a.as_slice()).unwrap_or_default();
-        items.iter().any(|i| i["platform"] == "chzzk") && items.iter().any(|i| i["platform"] == "soop")
-    })
+    wait_for(
+        &format!("http://127.0.0.1:{port}/api/v1/live?limit=200"),
+        Duration::from_secs(60),
+        |v| {
+            let items = v["items"]
+                .as_array()
+                .map(|a| a.as_slice())
+                .unwrap_or_default();
+            items.iter().any(|i| i["platform"] == "chzzk")
+                && items.iter().any(|i| i["platform"] == "soop")
+        },
+    )
     .await;
     assert!(started.elapsed() < Duration::from_secs(60));
-    let page = reqwest::get(format!("http://127.0.0.1:{port}/")).await.unwrap().text().await.unwrap();
+    let page = reqwest::get(format!("http://127.0.0.1:{port}/"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("<html"), "the web page is served");
     assert!(sigterm_and_wait(child).success());
 }

@@ -28,7 +28,11 @@ impl Secret {
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.is_set() { "Secret(<redacted>)" } else { "Secret(<unset>)" })
+        f.write_str(if self.is_set() {
+            "Secret(<redacted>)"
+        } else {
+            "Secret(<unset>)"
+        })
     }
 }
 
