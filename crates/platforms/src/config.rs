@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::Secret;
+
 /// Client behaviour shared by every platform: timeouts, retries, identity.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
@@ -64,6 +66,10 @@ pub struct ChzzkConfig {
     pub page_size: usize,
     /// Videos fetched per channel per videos round.
     pub videos_per_channel: usize,
+    /// Ask one channel's live status at most once per the period CHZZK states
+    /// (`callPeriodMilliSecond`, 10 s), answering from the last reply in between. Only tests that
+    /// run on simulated time turn this off.
+    pub respect_poll_hint: bool,
     /// Steady request rate. Public collectors throttle themselves to about 5/s.
     pub requests_per_second: f64,
     /// Requests allowed back to back before the steady rate applies.
@@ -80,6 +86,7 @@ impl Default for ChzzkConfig {
             live_list_depth: 200,
             page_size: 50,
             videos_per_channel: 24,
+            respect_poll_hint: true,
             requests_per_second: 5.0,
             burst: 5,
         }
@@ -127,10 +134,118 @@ impl Default for SoopConfig {
     }
 }
 
+/// Twitch Helix (official API, app access token by client credentials).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct TwitchConfig {
+    /// Collect from Twitch at all (also needs `client_id` and `client_secret`).
+    pub enabled: bool,
+    /// Client id of the registered application (sent as `Client-Id`).
+    pub client_id: String,
+    /// Client secret of the application; only sent to `auth_base` to mint an app token.
+    pub client_secret: Secret,
+    /// Host and path of the Helix API.
+    pub api_base: String,
+    /// Host of the OAuth server (`{auth_base}/oauth2/token`).
+    pub auth_base: String,
+    /// How deep to page the Korean top live list (`/streams?language=ko`, 100 per page).
+    pub live_list_depth: usize,
+    /// Videos fetched per channel per videos round (at most 100).
+    pub videos_per_channel: usize,
+    /// Steady request rate. Helix allows 800 points per minute per app token; the
+    /// `Ratelimit-*` headers are obeyed on top of this.
+    pub requests_per_second: f64,
+    /// Requests allowed back to back before the steady rate applies.
+    pub burst: u32,
+}
+
+impl Default for TwitchConfig {
+    fn default() -> Self {
+        TwitchConfig {
+            enabled: true,
+            client_id: String::new(),
+            client_secret: Secret::default(),
+            api_base: "https://api.twitch.tv/helix".into(),
+            auth_base: "https://id.twitch.tv".into(),
+            live_list_depth: 200,
+            videos_per_channel: 20,
+            requests_per_second: 10.0,
+            burst: 10,
+        }
+    }
+}
+
+/// YouTube Data API v3 (API key) plus the zero-quota channel RSS feed.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct YoutubeConfig {
+    /// Collect from YouTube at all (also needs `api_key`).
+    pub enabled: bool,
+    /// Data API key (sent as the `key` query parameter, never shown in errors or logs).
+    pub api_key: Secret,
+    /// Host and path of the Data API.
+    pub api_base: String,
+    /// Host of the channel feeds (`{feeds_base}/feeds/videos.xml?channel_id=`).
+    pub feeds_base: String,
+    /// Units of the main quota bucket per Pacific-time day.
+    pub daily_budget: u64,
+    /// Never spend the main bucket below this many units (kept for manual work and retries).
+    pub floor: u64,
+    /// `search.list` calls allowed per Pacific-time day (its own bucket since 2026-06-01).
+    /// 0 disables the optional live-search discovery in `top_live`.
+    pub search_daily_calls: u64,
+    /// How many live broadcasts `top_live` asks `search.list` for (one page, at most 50).
+    pub live_list_depth: usize,
+    /// Videos fetched per channel per videos round (one uploads page, at most 50).
+    pub videos_per_channel: usize,
+    /// Steady request rate (feeds included).
+    pub requests_per_second: f64,
+    /// Requests allowed back to back before the steady rate applies.
+    pub burst: u32,
+}
+
+impl Default for YoutubeConfig {
+    fn default() -> Self {
+        YoutubeConfig {
+            enabled: true,
+            api_key: Secret::default(),
+            api_base: "https://www.googleapis.com/youtube/v3".into(),
+            feeds_base: "https://www.youtube.com".into(),
+            daily_budget: 10_000,
+            floor: 1_000,
+            search_daily_calls: 96,
+            live_list_depth: 50,
+            videos_per_channel: 20,
+            requests_per_second: 5.0,
+            burst: 5,
+        }
+    }
+}
+
 /// All platform sections (`[platforms.*]`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct PlatformsConfig {
     pub chzzk: ChzzkConfig,
     pub soop: SoopConfig,
+    pub twitch: TwitchConfig,
+    pub youtube: YoutubeConfig,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_never_show_in_debug_or_serialisation() {
+        let mut cfg = PlatformsConfig::default();
+        cfg.twitch.client_id = "public-client-id".into();
+        cfg.twitch.client_secret = Secret::new("twitch-s3cret-value");
+        cfg.youtube.api_key = Secret::new("AIza-youtube-s3cret");
+        let debug = format!("{cfg:?} {:?} {:?}", cfg.twitch, cfg.youtube);
+        assert!(!debug.contains("s3cret"), "{debug}");
+        assert!(debug.contains("public-client-id"));
+        let json = serde_json::to_string(&cfg).unwrap();
+        assert!(!json.contains("s3cret"), "{json}");
+    }
 }

@@ -18,7 +18,7 @@ use streamtide_core::Platform;
 use tokio::time::Instant;
 
 use crate::config::HttpConfig;
-use crate::AdapterError;
+use crate::{AdapterError, Secret};
 
 /// Counters of one platform's client, read by the collector for summaries and metrics.
 #[derive(Debug, Default)]
@@ -69,18 +69,25 @@ impl HttpStatsSnapshot {
 #[derive(Debug)]
 pub struct Reply {
     pub status: StatusCode,
+    /// The final URL, with every [`Call::secret_query`] value redacted.
     pub url: String,
+    /// The response headers (e.g. Twitch's `Ratelimit-*`).
+    pub headers: HeaderMap,
     pub body: Vec<u8>,
 }
 
-/// What to send.
-#[derive(Debug, Clone, Default)]
+/// What to send. `Debug` shows header names and form keys only (a form may carry a client
+/// secret, a header a bearer token); secret query values are never shown.
+#[derive(Clone, Default)]
 pub struct Call {
     pub url: String,
     pub query: Vec<(String, String)>,
     pub headers: Vec<(&'static str, String)>,
     /// Sent as `application/x-www-form-urlencoded` with POST when set.
     pub form: Option<Vec<(String, String)>>,
+    /// Query parameters that carry a secret (an API key): sent, but shown as `k=<redacted>` by
+    /// [`Call::display_url`] and in [`Reply::url`], so they never reach errors or logs.
+    pub secret_query: Vec<(String, Secret)>,
 }
 
 impl Call {
@@ -101,13 +108,123 @@ impl Call {
         self
     }
 
-    /// The URL with its query, for errors and logs. Only public parameters are ever put in a query.
+    /// A query parameter whose value is a secret (e.g. YouTube's `key=`): it goes on the wire
+    /// but is shown as `key=<redacted>` everywhere else.
+    pub fn secret_query(mut self, key: &str, value: &Secret) -> Call {
+        self.secret_query.push((key.to_string(), value.clone()));
+        self
+    }
+
+    /// The URL with its query, for errors and logs. Secret parameters appear as `k=<redacted>`.
     pub fn display_url(&self) -> String {
-        if self.query.is_empty() {
+        if self.query.is_empty() && self.secret_query.is_empty() {
             return self.url.clone();
         }
-        let q: Vec<String> = self.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let q: Vec<String> = self
+            .query
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .chain(
+                self.secret_query
+                    .iter()
+                    .map(|(k, _)| format!("{k}={REDACTED}")),
+            )
+            .collect();
         format!("{}?{}", self.url, q.join("&"))
+    }
+
+    /// `url` (as the server saw it) with the values of this call's secret parameters replaced.
+    fn redact(&self, url: &str) -> String {
+        if self.secret_query.is_empty() {
+            return url.to_string();
+        }
+        let Ok(mut parsed) = url::Url::parse(url) else {
+            return self.display_url();
+        };
+        let pairs: Vec<(String, String)> = parsed
+            .query_pairs()
+            .map(|(k, v)| {
+                let secret = self.secret_query.iter().any(|(s, _)| *s == k);
+                (
+                    k.into_owned(),
+                    if secret {
+                        REDACTED.to_string()
+                    } else {
+                        v.into_owned()
+                    },
+                )
+            })
+            .collect();
+        let q: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        parsed.set_query(None);
+        format!("{parsed}?{}", q.join("&"))
+    }
+}
+
+impl std::fmt::Debug for Call {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<&str> = self.headers.iter().map(|(k, _)| *k).collect();
+        let form: Option<Vec<&str>> = self
+            .form
+            .as_ref()
+            .map(|f| f.iter().map(|(k, _)| k.as_str()).collect());
+        f.debug_struct("Call")
+            .field("url", &self.display_url())
+            .field("headers", &headers)
+            .field("form_keys", &form)
+            .finish()
+    }
+}
+
+/// What a secret query value is shown as.
+const REDACTED: &str = "<redacted>";
+
+/// A rate budget announced by the platform in response headers (Twitch's `Ratelimit-Limit`,
+/// `Ratelimit-Remaining`, `Ratelimit-Reset`). When the remaining points fall to `low_water` or
+/// below, every request waits until the reset instant; a 429 without `Retry-After` waits for it too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderBudget {
+    /// Header carrying the points left in the bucket.
+    pub remaining_header: &'static str,
+    /// Header carrying the Unix epoch second at which the bucket is full again.
+    pub reset_header: &'static str,
+    /// Pause when `remaining <= low_water`.
+    pub low_water: u64,
+}
+
+impl HeaderBudget {
+    /// Twitch Helix: `Ratelimit-Remaining` / `Ratelimit-Reset` (epoch seconds).
+    pub fn twitch(low_water: u64) -> HeaderBudget {
+        HeaderBudget {
+            remaining_header: "ratelimit-remaining",
+            reset_header: "ratelimit-reset",
+            low_water,
+        }
+    }
+
+    /// How long until the reset the headers announce (zero when absent or past).
+    fn until_reset(&self, headers: &HeaderMap) -> Option<Duration> {
+        let reset: u64 = headers
+            .get(self.reset_header)?
+            .to_str()
+            .ok()?
+            .trim()
+            .parse()
+            .ok()?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        Some(Duration::from_secs(reset).saturating_sub(now))
+    }
+
+    fn remaining(&self, headers: &HeaderMap) -> Option<u64> {
+        headers
+            .get(self.remaining_header)?
+            .to_str()
+            .ok()?
+            .trim()
+            .parse()
+            .ok()
     }
 }
 
@@ -120,6 +237,8 @@ pub struct ApiClient {
     /// Set by a 429 with Retry-After: nobody talks to the platform before this instant.
     paused_until: Mutex<Option<Instant>>,
     stats: Arc<HttpStats>,
+    /// Header-announced budget, for platforms that send one.
+    budget: Option<HeaderBudget>,
 }
 
 impl ApiClient {
@@ -147,7 +266,14 @@ impl ApiClient {
             cfg: cfg.clone(),
             paused_until: Mutex::new(None),
             stats: Arc::new(HttpStats::default()),
+            budget: None,
         })
+    }
+
+    /// Also obey a budget the platform announces in response headers.
+    pub fn with_header_budget(mut self, budget: HeaderBudget) -> ApiClient {
+        self.budget = Some(budget);
+        self
     }
 
     pub fn platform(&self) -> Platform {
@@ -221,6 +347,14 @@ impl ApiClient {
         if !call.query.is_empty() {
             req = req.query(&call.query);
         }
+        if !call.secret_query.is_empty() {
+            let secrets: Vec<(&str, &str)> = call
+                .secret_query
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.expose()))
+                .collect();
+            req = req.query(&secrets);
+        }
         for (name, value) in &call.headers {
             req = req.header(*name, value);
         }
@@ -229,19 +363,34 @@ impl ApiClient {
             Err(e) => return Attempt::Transient(describe(&e)),
         };
         let status = resp.status();
+        let budget_wait = self.budget.as_ref().and_then(|b| {
+            let wait = b.until_reset(resp.headers());
+            (status == StatusCode::TOO_MANY_REQUESTS
+                || b.remaining(resp.headers())
+                    .is_some_and(|r| r <= b.low_water))
+            .then_some(wait)
+            .flatten()
+        });
         if status == StatusCode::TOO_MANY_REQUESTS {
             return Attempt::Throttled {
-                retry_after: parse_retry_after(resp.headers().get(RETRY_AFTER)),
+                retry_after: parse_retry_after(resp.headers().get(RETRY_AFTER)).or(budget_wait),
             };
+        }
+        if let Some(wait) = budget_wait.filter(|w| !w.is_zero()) {
+            // The bucket is nearly empty: hold every request until it refills.
+            tracing::debug!(platform = %self.platform, wait_ms = wait.as_millis() as u64, "Rate budget low; pausing until its reset.");
+            self.pause_for(wait.min(self.cfg.max_retry_after));
         }
         if status.is_server_error() {
             return Attempt::Transient(format!("status {}", status.as_u16()));
         }
-        let url = resp.url().to_string();
+        let url = call.redact(resp.url().as_str());
+        let headers = resp.headers().clone();
         match resp.bytes().await {
             Ok(body) => Attempt::Done(Reply {
                 status,
                 url,
+                headers,
                 body: body.to_vec(),
             }),
             // The connection broke mid-body: as transient as a failed connect.
@@ -353,6 +502,59 @@ mod tests {
             None
         );
         assert_eq!(parse_retry_after(None), None);
+    }
+
+    #[test]
+    fn secret_query_values_are_redacted() {
+        let call = Call::get("https://www.googleapis.com/youtube/v3/channels")
+            .query("part", "statistics")
+            .secret_query("key", &Secret::new("AIzaTOPSECRET"));
+        let shown = call.display_url();
+        assert_eq!(
+            shown,
+            "https://www.googleapis.com/youtube/v3/channels?part=statistics&key=<redacted>"
+        );
+        assert!(!format!("{call:?}").contains("TOPSECRET"));
+        let mut minting = Call::get("https://id.twitch.tv/oauth2/token")
+            .header("Authorization", "Bearer tok-SECRET");
+        minting.form = Some(vec![("client_secret".into(), "cs-SECRET".into())]);
+        let dbg = format!("{minting:?}");
+        assert!(
+            !dbg.contains("SECRET") && dbg.contains("client_secret"),
+            "{dbg}"
+        );
+        let seen = call.redact(
+            "https://www.googleapis.com/youtube/v3/channels?part=statistics&key=AIzaTOPSECRET",
+        );
+        assert!(!seen.contains("TOPSECRET"), "{seen}");
+        assert!(seen.ends_with("key=<redacted>"), "{seen}");
+        // No secrets: the URL is left exactly as it was.
+        assert_eq!(
+            Call::get("http://a/b").redact("http://a/b?x=1"),
+            "http://a/b?x=1"
+        );
+    }
+
+    #[test]
+    fn header_budget_reads_remaining_and_reset() {
+        let b = HeaderBudget::twitch(2);
+        let mut h = HeaderMap::new();
+        let soon = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            + 5;
+        h.insert("ratelimit-remaining", HeaderValue::from(1u64));
+        h.insert("ratelimit-reset", HeaderValue::from(soon));
+        assert_eq!(b.remaining(&h), Some(1));
+        let wait = b.until_reset(&h).unwrap();
+        assert!(
+            wait <= Duration::from_secs(5) && wait >= Duration::from_secs(3),
+            "{wait:?}"
+        );
+        h.insert("ratelimit-reset", HeaderValue::from(1u64));
+        assert_eq!(b.until_reset(&h), Some(Duration::ZERO));
+        assert_eq!(b.remaining(&HeaderMap::new()), None);
     }
 
     #[test]

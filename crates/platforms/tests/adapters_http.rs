@@ -108,7 +108,7 @@ async fn chzzk_channels_missing_and_name_lookup() {
         .find(|c| world.live_at(c, clock.now()).is_none())
         .unwrap();
     let unknown = ChannelId::new("0123456789abcdef0123456789abcdef");
-    let ids = vec![
+    let ids = [
         ChannelId::new(live.id.clone()),
         ChannelId::new(offline.id.clone()),
         unknown.clone(),
@@ -297,4 +297,34 @@ async fn errors_are_typed() {
         out.found[0].stats.followers.is_some(),
         "a number sent as a string still counts"
     );
+}
+
+#[tokio::test]
+async fn chzzk_status_is_polled_at_most_once_per_poll_period() {
+    let (sim, clock) = sim(SimConfig {
+        chzzk_channels: 60,
+        ..SimConfig::default()
+    })
+    .await;
+    let world = sim.world();
+    let live = world
+        .channels(Platform::Chzzk)
+        .iter()
+        .find(|c| world.live_at(c, clock.now()).is_some())
+        .unwrap();
+    let ids = [ChannelId::new(live.id.clone())];
+
+    let polite = chzzk(&sim, |_| {});
+    for _ in 0..3 {
+        let out = polite.channels(&ids).await.unwrap();
+        assert!(matches!(out.found[0].live, LiveState::Live(_)));
+    }
+    // Three channel calls, one status call: the 10 s hint holds the other two.
+    assert_eq!(polite.http_stats().snapshot().requests, 4);
+
+    let eager = chzzk(&sim, |c| c.respect_poll_hint = false);
+    for _ in 0..3 {
+        eager.channels(&ids).await.unwrap();
+    }
+    assert_eq!(eager.http_stats().snapshot().requests, 6);
 }

@@ -9,6 +9,24 @@ pub struct SimConfig {
     pub seed: u64,
     pub chzzk_channels: usize,
     pub soop_channels: usize,
+    /// Twitch users served by the Helix server (0 = an empty Twitch).
+    pub twitch_channels: usize,
+    /// YouTube channels served by the Data API / feeds server (0 = an empty YouTube).
+    pub youtube_channels: usize,
+    /// Twitch: points in the Helix bucket (`Ratelimit-Limit`); every call costs one.
+    pub twitch_bucket: u32,
+    /// Twitch: how long after its first use an emptied bucket refills (Helix: one minute).
+    pub twitch_bucket_window: Duration,
+    /// Twitch: lifetime of minted app tokens (`expires_in`).
+    pub twitch_token_ttl: Duration,
+    /// Twitch: the client secret `POST /oauth2/token` accepts (any client id is accepted).
+    pub twitch_client_secret: String,
+    /// YouTube: the API key the Data API accepts.
+    pub youtube_api_key: String,
+    /// YouTube: units of the main bucket per (UTC−8) day before `quotaExceeded`.
+    pub youtube_daily_quota: u64,
+    /// YouTube: `search.list` calls per (UTC−8) day before `quotaExceeded`.
+    pub youtube_search_calls: u64,
     /// uniform random extra latency per request, None = none
     pub latency: Option<(Duration, Duration)>,
     /// CHZZK polling path versions that answer code 9004 (e.g. vec!["v3.1".into()])
@@ -23,6 +41,15 @@ impl Default for SimConfig {
             seed: 42,
             chzzk_channels: 300,
             soop_channels: 300,
+            twitch_channels: 0,
+            youtube_channels: 0,
+            twitch_bucket: 800,
+            twitch_bucket_window: Duration::from_secs(60),
+            twitch_token_ttl: Duration::from_secs(5_011_271),
+            twitch_client_secret: "sim-twitch-secret".into(),
+            youtube_api_key: "sim-youtube-key".into(),
+            youtube_daily_quota: 10_000,
+            youtube_search_calls: 100,
             latency: None,
             blocked_polling_versions: Vec::new(),
             adult_fraction: 0.05,

@@ -1,4 +1,4 @@
-//! Starting, controlling and stopping the two local servers.
+//! Starting, controlling and stopping the local servers (CHZZK, SOOP, Twitch, YouTube).
 
 use std::io;
 use std::sync::atomic::Ordering;
@@ -16,23 +16,80 @@ use crate::{Fault, SimConfig, World};
 /// How long `shutdown` lets in-flight requests (say, a long Delay fault) finish before aborting.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
-/// A running CHZZK server and SOOP server over one shared [`World`].
+/// Running CHZZK, SOOP, Twitch and YouTube servers over one shared [`World`].
 pub struct Simulator {
     world: Arc<World>,
     chzzk: Server,
     soop: Server,
+    twitch: Server,
+    youtube: Server,
 }
 
 impl Simulator {
-    /// Generates the world and binds both servers on `127.0.0.1` with OS-chosen ports. Must be
+    /// Generates the world and binds every server on `127.0.0.1` with OS-chosen ports. Must be
     /// called inside a Tokio runtime; the servers run as tasks on it.
     pub async fn start(cfg: SimConfig, clock: Arc<dyn Clock>) -> io::Result<Simulator> {
         let world = Arc::new(World::new(&cfg));
         let cfg = Arc::new(cfg);
         let chzzk = Server::start(Platform::Chzzk, &world, &cfg, &clock).await?;
         let soop = Server::start(Platform::Soop, &world, &cfg, &clock).await?;
-        tracing::info!(chzzk = %chzzk.base, soop = %soop.base, "simulator listening");
-        Ok(Simulator { world, chzzk, soop })
+        let twitch = Server::start(Platform::Twitch, &world, &cfg, &clock).await?;
+        let youtube = Server::start(Platform::Youtube, &world, &cfg, &clock).await?;
+        tracing::info!(chzzk = %chzzk.base, soop = %soop.base, twitch = %twitch.base, youtube = %youtube.base, "simulator listening");
+        Ok(Simulator {
+            world,
+            chzzk,
+            soop,
+            twitch,
+            youtube,
+        })
+    }
+
+    /// The Twitch server: Helix under `/helix` (api_base = `{base}/helix`) and the OAuth token
+    /// endpoint at `/oauth2/token` (auth_base = `{base}`).
+    pub fn twitch_base(&self) -> String {
+        self.twitch.base.clone()
+    }
+
+    /// The YouTube server: the Data API under `/youtube/v3` (api_base = `{base}/youtube/v3`) and
+    /// the channel feeds at `/feeds/videos.xml` (feeds_base = `{base}`).
+    pub fn youtube_base(&self) -> String {
+        self.youtube.base.clone()
+    }
+
+    /// Twitch app tokens minted so far.
+    pub fn twitch_tokens_issued(&self) -> u64 {
+        self.twitch.shared.twitch.tokens_issued()
+    }
+
+    /// Invalidate every Twitch token minted so far (Helix then answers 401 to them).
+    pub fn twitch_revoke_tokens(&self) {
+        self.twitch.shared.twitch.revoke_all();
+    }
+
+    /// Twitch answers that were 429 because the bucket was empty.
+    pub fn twitch_throttled(&self) -> u64 {
+        self.twitch.shared.twitch.throttled()
+    }
+
+    /// YouTube `(units, search calls)` spent on the current simulated (UTC−8) day.
+    pub fn youtube_quota_used(&self) -> (u64, u64) {
+        self.youtube.shared.youtube.used()
+    }
+
+    /// Video ids asked for in `videos.list` calls so far (the live-check candidates).
+    pub fn youtube_video_ids_requested(&self) -> u64 {
+        self.youtube.shared.youtube.video_ids_requested()
+    }
+
+    /// Served YouTube requests whose path contains `needle` (e.g. `/feeds/`, `/videos`).
+    pub fn youtube_requests_to(&self, needle: &str) -> u64 {
+        self.youtube.shared.youtube.requests_to(needle)
+    }
+
+    /// Served Twitch requests whose path contains `needle` (e.g. `/helix/streams`).
+    pub fn twitch_requests_to(&self, needle: &str) -> u64 {
+        self.twitch.shared.twitch.requests_to(needle)
     }
 
     /// e.g. `http://127.0.0.1:41234`, standing in for `https://api.chzzk.naver.com`.
@@ -58,10 +115,12 @@ impl Simulator {
         }
     }
 
-    /// Drop every pending fault on both servers.
+    /// Drop every pending fault on every server.
     pub fn clear_faults(&self) {
         self.chzzk.shared.faults.clear();
         self.soop.shared.faults.clear();
+        self.twitch.shared.faults.clear();
+        self.youtube.shared.faults.clear();
     }
 
     /// Platform requests served so far, faulted ones included (`/__sim` calls are not counted).
@@ -72,14 +131,20 @@ impl Simulator {
 
     /// Stop both servers, giving in-flight requests a short grace period.
     pub async fn shutdown(mut self) {
-        tokio::join!(self.chzzk.shutdown(), self.soop.shutdown());
+        tokio::join!(
+            self.chzzk.shutdown(),
+            self.soop.shutdown(),
+            self.twitch.shutdown(),
+            self.youtube.shutdown()
+        );
     }
 
     fn server(&self, platform: Platform) -> Option<&Server> {
         match platform {
             Platform::Chzzk => Some(&self.chzzk),
             Platform::Soop => Some(&self.soop),
-            Platform::Twitch | Platform::Youtube => None,
+            Platform::Twitch => Some(&self.twitch),
+            Platform::Youtube => Some(&self.youtube),
         }
     }
 }
@@ -89,6 +154,8 @@ impl std::fmt::Debug for Simulator {
         f.debug_struct("Simulator")
             .field("chzzk", &self.chzzk.base)
             .field("soop", &self.soop.base)
+            .field("twitch", &self.twitch.base)
+            .field("youtube", &self.youtube.base)
             .finish_non_exhaustive()
     }
 }

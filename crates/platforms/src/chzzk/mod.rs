@@ -19,8 +19,10 @@
 mod parse;
 mod wire;
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use streamtide_core::{
@@ -42,12 +44,17 @@ use crate::{AdapterError, ChannelsOutcome, ParseFailure, PlatformAdapter};
 const RETIRED_VERSION_CODE: i64 = 9004;
 /// Most items the live list serves per page.
 const MAX_PAGE_SIZE: usize = 50;
+/// Poll period CHZZK asks for when a reply does not say (`callPeriodMilliSecond` is 10000 in every
+/// capture); polling one channel faster reportedly gets the IP blocked.
+const DEFAULT_POLL_PERIOD: Duration = Duration::from_secs(10);
 
 pub struct ChzzkAdapter {
     cfg: ChzzkConfig,
     client: ApiClient,
     /// Index into `cfg.polling_versions` of the version that last worked.
     polling_version: AtomicUsize,
+    /// Last live status per channel, with when it may be asked again (the platform's poll hint).
+    recent_status: Mutex<HashMap<String, (Instant, LiveState)>>,
 }
 
 impl ChzzkAdapter {
@@ -56,6 +63,7 @@ impl ChzzkAdapter {
             client: ApiClient::new(Platform::Chzzk, http, cfg.requests_per_second, cfg.burst)?,
             cfg: cfg.clone(),
             polling_version: AtomicUsize::new(0),
+            recent_status: Mutex::new(HashMap::new()),
         })
     }
 
@@ -95,8 +103,35 @@ impl ChzzkAdapter {
         parse_channel(&reply.body).map_err(|e| e.at(Platform::Chzzk, &call.display_url()))
     }
 
-    /// Live status through the first polling version that is not retired.
+    /// Live status, asked at most once per poll period per channel (the platform's own hint).
     async fn live_status(&self, id: &str) -> Result<LiveState, AdapterError> {
+        {
+            let recent = self.recent_status.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((next_allowed, state)) = recent.get(id) {
+                if Instant::now() < *next_allowed {
+                    return Ok(state.clone());
+                }
+            }
+        }
+        let page = self.poll_live_status(id).await?;
+        if !self.cfg.respect_poll_hint {
+            return Ok(page.state);
+        }
+        let period = page
+            .poll_period_ms
+            .map(Duration::from_millis)
+            .unwrap_or(DEFAULT_POLL_PERIOD)
+            .max(DEFAULT_POLL_PERIOD);
+        let mut recent = self.recent_status.lock().unwrap_or_else(|e| e.into_inner());
+        // Forget entries whose wait is over so the map stays the size of one poll period's calls.
+        let now = Instant::now();
+        recent.retain(|_, (until, _)| *until > now);
+        recent.insert(id.to_string(), (now + period, page.state.clone()));
+        Ok(page.state)
+    }
+
+    /// Live status through the first polling version that is not retired.
+    async fn poll_live_status(&self, id: &str) -> Result<LiveStatusPage, AdapterError> {
         let versions = &self.cfg.polling_versions;
         let start = self.polling_version.load(Ordering::Relaxed);
         let mut last_err = None;
@@ -115,7 +150,7 @@ impl ChzzkAdapter {
                         tracing::warn!(platform = "chzzk", version = %versions[idx], "Switched CHZZK polling path version.");
                         self.polling_version.store(idx, Ordering::Relaxed);
                     }
-                    return Ok(page.state);
+                    return Ok(page);
                 }
                 Err(ParseFailure::Api { code, message }) if code == RETIRED_VERSION_CODE => {
                     tracing::warn!(platform = "chzzk", version = %versions[idx], "CHZZK polling version answered 9004; trying the next one.");

@@ -8,6 +8,8 @@ mod params;
 mod reply;
 mod soop;
 mod transform;
+pub(crate) mod twitch;
+pub(crate) mod youtube;
 
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
@@ -29,6 +31,10 @@ pub(crate) struct ServerShared {
     /// Platform requests served, faulted ones included, control-surface ones excluded.
     pub requests: AtomicU64,
     pub latency: Option<(Duration, Duration)>,
+    /// Tokens and rate bucket of the Twitch server (unused by the others).
+    pub twitch: twitch::TwitchState,
+    /// Quota spent on the YouTube server (unused by the others).
+    pub youtube: youtube::YoutubeState,
 }
 
 impl ServerShared {
@@ -38,6 +44,8 @@ impl ServerShared {
             faults: FaultBook::default(),
             requests: AtomicU64::new(0),
             latency,
+            twitch: twitch::TwitchState::default(),
+            youtube: youtube::YoutubeState::default(),
         }
     }
 }
@@ -65,7 +73,8 @@ pub(crate) fn router(state: AppState) -> Router {
     let routes = match platform {
         Platform::Chzzk => chzzk::routes(),
         Platform::Soop => soop::routes(),
-        Platform::Twitch | Platform::Youtube => Router::new(),
+        Platform::Twitch => twitch::routes(),
+        Platform::Youtube => youtube::routes(),
     };
     routes
         .merge(control::routes())

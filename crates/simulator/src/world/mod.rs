@@ -30,8 +30,12 @@ pub(crate) use schedule::Broadcast;
 pub struct World {
     chzzk: Vec<SimChannel>,
     soop: Vec<SimChannel>,
+    twitch: Vec<SimChannel>,
+    youtube: Vec<SimChannel>,
     chzzk_index: HashMap<String, usize>,
     soop_index: HashMap<String, usize>,
+    twitch_index: HashMap<String, usize>,
+    youtube_index: HashMap<String, usize>,
 }
 
 impl World {
@@ -39,6 +43,9 @@ impl World {
         let adult = cfg.adult_fraction.clamp(0.0, 1.0);
         let chzzk = population::generate(cfg.seed, Platform::Chzzk, cfg.chzzk_channels, adult);
         let soop = population::generate(cfg.seed, Platform::Soop, cfg.soop_channels, adult);
+        let twitch = population::generate(cfg.seed, Platform::Twitch, cfg.twitch_channels, adult);
+        let youtube =
+            population::generate(cfg.seed, Platform::Youtube, cfg.youtube_channels, adult);
         let index = |chs: &[SimChannel]| {
             chs.iter()
                 .enumerate()
@@ -48,8 +55,12 @@ impl World {
         World {
             chzzk_index: index(&chzzk),
             soop_index: index(&soop),
+            twitch_index: index(&twitch),
+            youtube_index: index(&youtube),
             chzzk,
             soop,
+            twitch,
+            youtube,
         }
     }
 
@@ -65,7 +76,8 @@ impl World {
         match platform {
             Platform::Chzzk => &self.chzzk,
             Platform::Soop => &self.soop,
-            Platform::Twitch | Platform::Youtube => &[],
+            Platform::Twitch => &self.twitch,
+            Platform::Youtube => &self.youtube,
         }
     }
 
@@ -73,7 +85,8 @@ impl World {
         let index = match platform {
             Platform::Chzzk => &self.chzzk_index,
             Platform::Soop => &self.soop_index,
-            Platform::Twitch | Platform::Youtube => return None,
+            Platform::Twitch => &self.twitch_index,
+            Platform::Youtube => &self.youtube_index,
         };
         index.get(id).map(|&i| &self.channels(platform)[i])
     }
@@ -132,6 +145,33 @@ impl World {
             return Some((b, true));
         }
         schedule::past_broadcasts(ch, t).next().map(|b| (b, false))
+    }
+
+    /// The broadcast numbered `live_id` on `platform`, with its channel, if it exists.
+    pub(crate) fn broadcast_by_id(
+        &self,
+        platform: Platform,
+        live_id: u64,
+    ) -> Option<(&SimChannel, Broadcast)> {
+        let (index, day) = schedule::locate(platform, live_id)?;
+        let ch = self.channels(platform).get(index)?;
+        schedule::broadcast_on(ch, day)
+            .filter(|b| b.live_id == live_id)
+            .map(|b| (ch, b))
+    }
+
+    /// The replay of a finished broadcast, as [`World::videos_at`] would list it at `t`.
+    pub(crate) fn video_of(&self, ch: &SimChannel, b: &Broadcast, t: DateTime<Utc>) -> SimVideo {
+        vod::video(ch, b, t)
+    }
+
+    /// A channel by its handle (Twitch login, YouTube `@handle`), case-insensitively.
+    pub fn channel_by_handle(&self, platform: Platform, handle: &str) -> Option<&SimChannel> {
+        self.channels(platform).iter().find(|c| {
+            c.handle
+                .as_deref()
+                .is_some_and(|h| h.eq_ignore_ascii_case(handle))
+        })
     }
 
     pub(crate) fn viewers_of(&self, ch: &SimChannel, b: &Broadcast, t: DateTime<Utc>) -> u64 {

@@ -28,7 +28,11 @@ mod tag {
     pub const DESCRIPTION: u64 = 14;
     pub const VERIFIED: u64 = 15;
     pub const DORMANT: u64 = 16;
+    pub const LANGUAGE: u64 = 17;
 }
+
+/// Languages of the non-Korean minority on Twitch and YouTube.
+const OTHER_LANGUAGES: &[&str] = &["en", "ja", "es", "zh"];
 
 pub(crate) fn platform_key(seed: u64, platform: Platform) -> Key {
     let tag = match platform {
@@ -71,7 +75,13 @@ fn channel(
 ) -> SimChannel {
     let id = match platform {
         Platform::Soop => format!("simbj{index:04}"),
-        _ => format!(
+        // Numeric user ids, unique by construction (the index is the low digits).
+        Platform::Twitch => format!(
+            "{}",
+            (100_000 + k.at(tag::ID).bits() % 900_000) * 100_000 + index as u64
+        ),
+        Platform::Youtube => youtube_channel_id(k),
+        Platform::Chzzk => format!(
             "{:016x}{:016x}",
             k.at(tag::ID).at(1).bits(),
             k.at(tag::ID).at(2).bits()
@@ -117,7 +127,25 @@ fn channel(
     let station_no = 20_000_000 + (k.bits() % 9_000_000);
     let image_url = match platform {
         Platform::Soop => profile_image(&id),
-        _ => format!("https://nng-phinf.pstatic.net/sim/{id}/profile.png"),
+        Platform::Twitch => {
+            format!(
+                "https://static-cdn.jtvnw.net/jtv_user_pictures/sim-{id}-profile_image-300x300.png"
+            )
+        }
+        Platform::Youtube => format!("https://yt3.ggpht.com/sim/{id}=s800-c-k-c0x00ffffff-no-rj"),
+        Platform::Chzzk => format!("https://nng-phinf.pstatic.net/sim/{id}/profile.png"),
+    };
+    let handle = match platform {
+        Platform::Soop => Some(id.clone()),
+        Platform::Twitch => Some(format!("simtv{index:04}")),
+        Platform::Youtube => Some(format!("@simyt{index:04}")),
+        Platform::Chzzk => None,
+    };
+    let language = match platform {
+        Platform::Twitch | Platform::Youtube if k.at(tag::LANGUAGE).unit() < 0.2 => {
+            k.at(tag::LANGUAGE).at(1).pick(OTHER_LANGUAGES)
+        }
+        _ => "ko",
     };
 
     SimChannel {
@@ -139,8 +167,21 @@ fn channel(
         image_url,
         verified: popularity > 0.3 && k.at(tag::VERIFIED).unit() < 0.7,
         station_no,
+        handle,
+        language,
         key: k,
     }
+}
+
+/// `UC` + 22 characters of the URL-safe base64 alphabet, from the channel's hash.
+fn youtube_channel_id(k: Key) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::from("UC");
+    for i in 0..22u64 {
+        let bits = k.at(tag::ID).at(10 + i / 8).bits() >> ((i % 8) * 6);
+        out.push(ALPHABET[(bits & 63) as usize] as char);
+    }
+    out
 }
 
 /// A spread of growth rates: clearly falling, roughly flat, rising and a few rockets. Rates stay
@@ -169,7 +210,9 @@ const ROCKET_MAX_BASE: u64 = 5_000;
 fn joined(k: Key, platform: Platform) -> DateTime<Utc> {
     let (from, span_days) = match platform {
         Platform::Soop => ("2012-01-01T00:00:00Z", 4_900),
-        _ => ("2023-12-19T00:00:00Z", 700),
+        Platform::Twitch => ("2014-01-01T00:00:00Z", 3_600),
+        Platform::Youtube => ("2010-01-01T00:00:00Z", 5_000),
+        Platform::Chzzk => ("2023-12-19T00:00:00Z", 700),
     };
     let from: DateTime<Utc> = from.parse().unwrap_or_default();
     from + Duration::seconds(k.at(tag::JOINED).int(0, span_days * 86_400) as i64)

@@ -88,6 +88,15 @@ pub(crate) fn broadcast_on(ch: &SimChannel, day: i64) -> Option<Broadcast> {
     })
 }
 
+/// The channel index and KST day of the broadcast numbered `live_id` on `platform`, if the number
+/// is in that platform's range (the inverse of the numbering in [`broadcast_on`]).
+pub(crate) fn locate(platform: Platform, live_id: u64) -> Option<(usize, i64)> {
+    let rel = live_id.checked_sub(live_id_base(platform))?;
+    let index = usize::try_from(rel % ID_STRIDE).ok()?;
+    let day = i64::try_from(rel / ID_STRIDE).ok()? + ID_DAY_ORIGIN;
+    Some((index, day))
+}
+
 /// The broadcast in progress at `t`, if any.
 pub(crate) fn broadcast_at(ch: &SimChannel, t: DateTime<Utc>) -> Option<Broadcast> {
     let today = kst::day_of(t);

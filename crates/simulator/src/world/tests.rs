@@ -186,3 +186,51 @@ fn videos_are_newest_first_and_gain_views_with_age() {
         vids[0].views
     );
 }
+
+#[test]
+fn twitch_and_youtube_populations() {
+    let cfg = SimConfig {
+        twitch_channels: 500,
+        youtube_channels: 500,
+        ..SimConfig::default()
+    };
+    let w = World::new(&cfg);
+    assert_eq!(
+        World::new(&cfg).channels(Platform::Twitch),
+        w.channels(Platform::Twitch)
+    );
+    let tw = w.channels(Platform::Twitch);
+    let yt = w.channels(Platform::Youtube);
+    assert_eq!((tw.len(), yt.len()), (500, 500));
+    for c in tw {
+        assert!(c.id.bytes().all(|b| b.is_ascii_digit()), "{}", c.id);
+        assert_eq!(
+            w.channel_by_handle(Platform::Twitch, c.handle.as_deref().unwrap()),
+            Some(c)
+        );
+    }
+    for c in yt {
+        assert_eq!(c.id.len(), 24);
+        assert!(c.id.starts_with("UC"));
+        assert!(c.handle.as_deref().unwrap().starts_with("@simyt"));
+    }
+    for p in [Platform::Twitch, Platform::Youtube] {
+        let ids: HashSet<_> = w.channels(p).iter().map(|c| &c.id).collect();
+        assert_eq!(ids.len(), 500);
+        let ko = w.channels(p).iter().filter(|c| c.language == "ko").count();
+        assert!((350..=450).contains(&ko), "{ko} Korean of 500 on {p}");
+        // Broadcast ids lead back to their broadcast.
+        let (ch, live) = &w.live_list_at(p, t0())[0];
+        let (found, b) = w.broadcast_by_id(p, live.live_id).unwrap();
+        assert_eq!(
+            (found.id.as_str(), b.start),
+            (ch.id.as_str(), live.started_at)
+        );
+        assert!(w.broadcast_by_id(p, 3).is_none());
+    }
+    // The KR platforms are unchanged by the new ones.
+    assert_eq!(
+        w.channels(Platform::Chzzk),
+        world().channels(Platform::Chzzk)
+    );
+}

@@ -40,6 +40,12 @@ pub struct SimChannel {
     pub verified: bool,
     /// SOOP `station_no` (also used for CHZZK's stream sequence in thumbnail URLs).
     pub station_no: u64,
+    /// The changeable name in URLs: Twitch login (`simtv0042`), YouTube handle (`@simyt0042`);
+    /// the id for SOOP, `None` for CHZZK (no handles).
+    pub handle: Option<String>,
+    /// The language the channel streams in (ISO 639-1): Korean for the KR platforms, mostly
+    /// Korean with some others on Twitch and YouTube.
+    pub language: &'static str,
     pub(crate) key: Key,
 }
 

@@ -6,4 +6,5 @@ mod common;
 mod determinism;
 mod faults;
 mod paging;
+mod platforms_global;
 mod shape;

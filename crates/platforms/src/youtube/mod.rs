@@ -1,0 +1,474 @@
+//! YouTube adapter: the Data API v3 with an API key, plus the zero-quota channel RSS feed.
+//!
+//! Docs: `platforms-global.md` §2. Quota is the constraint (10,000 units per Pacific day), so:
+//! - `channels(ids)`: one `channels.list part=snippet,statistics,contentDetails id=<≤50>` (1 unit)
+//!   for names, subscribers, views and video counts (ids absent from the answer are missing);
+//!   then each found channel's feed `GET {feeds_base}/feeds/videos.xml?channel_id=UC…` (0 units)
+//!   gives its newest videos, the recent ones become candidates, and one
+//!   `videos.list part=snippet,liveStreamingDetails,statistics id=<≤50>` per 50 candidates of the
+//!   whole batch says which are live (`actualStartTime` without `actualEndTime`). Videos seen
+//!   ended (or plain uploads) are remembered and not checked again, so after the first sweep only
+//!   new, upcoming and live videos cost units.
+//! - `top_live()`: `search.list … eventType=live regionCode=KR relevanceLanguage=ko
+//!   order=viewCount` (its own 100 calls/day bucket) then `videos.list` for the viewer counts,
+//!   only when the ledger allows both; otherwise an empty list and no call.
+//! - `videos(id)`: the uploads playlist (`UU…`) via `playlistItems.list`, then `videos.list`.
+//! - `resolve`: `channels.list forHandle=@x` (or `forUsername` for legacy names), or `id=UC…`.
+//!
+//! The key travels as the `key` query parameter through [`Call::secret_query`], so URLs in
+//! errors and logs show `key=<redacted>`. Every Data API call is priced by the [`QuotaLedger`]
+//! before it is sent; `quotaExceeded` stops all calls until midnight Pacific time.
+
+mod feed;
+mod parse;
+pub mod quota;
+mod wire;
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use chrono::{DateTime, Duration, Utc};
+use streamtide_core::{
+    ChannelId, ChannelInfo, ChannelObservation, ChannelRef, Clock, LiveBroadcast, LiveState,
+    Platform, RefKind, SystemClock, VideoObservation,
+};
+
+pub use feed::{parse_feed, Feed, FeedEntry};
+pub use parse::{
+    is_channel_id, live_by_channel, live_state_of, parse_channel_ref, parse_channels, parse_error,
+    parse_iso_duration, parse_playlist_items, parse_search, parse_videos, uploads_playlist,
+    watch_url, ApiError, ChannelItem, PlaylistEntry, SearchHit, VideoItem,
+};
+pub use quota::{Endpoint, InMemoryLedger, QuotaLedger, QuotaRefusal, QuotaSnapshot};
+
+use crate::config::{HttpConfig, YoutubeConfig};
+use crate::http::{ApiClient, Call, HttpStats, Reply};
+use crate::{AdapterError, ChannelsOutcome, PlatformAdapter};
+
+/// Most ids one `channels.list` / `videos.list` call takes (a 51st is an invalid filter).
+pub const MAX_IDS: usize = 50;
+/// Feed entries per channel considered as live candidates (newest first).
+pub const CANDIDATES_PER_CHANNEL: usize = 3;
+/// Feed entries older than this (by `updated`, else `published`) are not live candidates.
+pub const CANDIDATE_MAX_AGE_HOURS: i64 = 48;
+/// Settled video ids remembered before the set is cleared (and rebuilt by the next checks).
+const MAX_SETTLED: usize = 200_000;
+
+pub struct YoutubeAdapter {
+    cfg: YoutubeConfig,
+    client: ApiClient,
+    ledger: Arc<dyn QuotaLedger>,
+    clock: Arc<dyn Clock>,
+    /// Video ids known never to be live again; bounded by [`MAX_SETTLED`].
+    settled: Mutex<HashSet<String>>,
+}
+
+impl YoutubeAdapter {
+    /// An adapter with an in-memory ledger sized from `cfg` and the system clock.
+    pub fn new(cfg: &YoutubeConfig, http: &HttpConfig) -> Result<Self, reqwest::Error> {
+        let ledger = Arc::new(InMemoryLedger::new(
+            cfg.daily_budget,
+            cfg.floor,
+            cfg.search_daily_calls,
+        ));
+        Self::with_ledger(cfg, http, ledger, Arc::new(SystemClock))
+    }
+
+    /// An adapter sharing `ledger` (e.g. one persisted in the store) and telling time by `clock`.
+    pub fn with_ledger(
+        cfg: &YoutubeConfig,
+        http: &HttpConfig,
+        ledger: Arc<dyn QuotaLedger>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, reqwest::Error> {
+        Ok(YoutubeAdapter {
+            client: ApiClient::new(Platform::Youtube, http, cfg.requests_per_second, cfg.burst)?,
+            cfg: cfg.clone(),
+            ledger,
+            clock,
+            settled: Mutex::new(HashSet::new()),
+        })
+    }
+
+    /// The ledger, for reports and tests.
+    pub fn ledger(&self) -> &Arc<dyn QuotaLedger> {
+        &self.ledger
+    }
+
+    fn api_call(&self, method: &str) -> Call {
+        Call::get(format!(
+            "{}/{method}",
+            self.cfg.api_base.trim_end_matches('/')
+        ))
+        .header("Accept", "application/json")
+    }
+
+    fn refused(&self, url: String, why: QuotaRefusal) -> AdapterError {
+        let now = self.clock.now();
+        let until = match &why {
+            QuotaRefusal::Exhausted { until } => *until,
+            _ => quota::next_pacific_midnight(now),
+        };
+        tracing::debug!(platform = "youtube", url = %url, reason = ?why, "Quota ledger refused a YouTube call.");
+        AdapterError::RateLimited {
+            platform: Platform::Youtube,
+            url,
+            retry_after: (until - now).to_std().ok(),
+        }
+    }
+
+    /// Price, send and vet one Data API call. Only 2xx answers come back.
+    async fn api(&self, endpoint: Endpoint, call: Call) -> Result<Reply, AdapterError> {
+        let call = call.secret_query("key", &self.cfg.api_key);
+        let url = call.display_url();
+        if let Err(why) = self.ledger.try_spend(endpoint, self.clock.now()) {
+            return Err(self.refused(url, why));
+        }
+        let reply = self.client.send(&call).await?;
+        let status = reply.status.as_u16();
+        if (200..300).contains(&status) {
+            return Ok(reply);
+        }
+        let err = parse_error(&reply.body);
+        match err {
+            Some(e) if e.is_quota_exhausted() => {
+                tracing::warn!(
+                    platform = "youtube",
+                    endpoint = endpoint.as_str(),
+                    "YouTube quota exhausted; no more calls until midnight Pacific time."
+                );
+                self.ledger.mark_exhausted(self.clock.now());
+                let why = QuotaRefusal::Exhausted {
+                    until: quota::next_pacific_midnight(self.clock.now()),
+                };
+                Err(self.refused(url, why))
+            }
+            Some(e) if e.is_rate_limited() => Err(AdapterError::RateLimited {
+                platform: Platform::Youtube,
+                url,
+                retry_after: None,
+            }),
+            Some(e) if e.is_credentials() || status == 401 => {
+                tracing::warn!(platform = "youtube", status, reasons = ?e.reasons, "YouTube rejected the API key or the API is not enabled for its project.");
+                Err(AdapterError::Unauthorized {
+                    platform: Platform::Youtube,
+                })
+            }
+            Some(e) => Err(AdapterError::Api {
+                platform: Platform::Youtube,
+                url,
+                code: e.code,
+                message: format!("{} ({})", e.message, e.reasons.join(", ")),
+            }),
+            None => Err(AdapterError::Status {
+                platform: Platform::Youtube,
+                url,
+                status,
+            }),
+        }
+    }
+
+    async fn channels_list(&self, call: Call) -> Result<Vec<ChannelItem>, AdapterError> {
+        let call = call.query("part", "snippet,statistics,contentDetails");
+        let url = call.display_url();
+        let reply = self.api(Endpoint::Channels, call).await?;
+        parse_channels(&reply.body).map_err(|e| e.at(Platform::Youtube, &url))
+    }
+
+    async fn videos_list(
+        &self,
+        ids: &[String],
+        part: &str,
+    ) -> Result<Vec<VideoItem>, AdapterError> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(MAX_IDS) {
+            let call = self
+                .api_call("videos")
+                .query("part", part)
+                .query("id", chunk.join(","))
+                .query("maxResults", MAX_IDS);
+            let url = call.display_url();
+            let reply = self.api(Endpoint::Videos, call).await?;
+            out.extend(parse_videos(&reply.body).map_err(|e| e.at(Platform::Youtube, &url))?);
+        }
+        Ok(out)
+    }
+
+    /// The live candidates of one channel from its feed; `None` when the feed is unavailable.
+    async fn feed_candidates(&self, channel_id: &str, now: DateTime<Utc>) -> Option<Vec<String>> {
+        let call = Call::get(format!(
+            "{}/feeds/videos.xml",
+            self.cfg.feeds_base.trim_end_matches('/')
+        ))
+        .query("channel_id", channel_id);
+        let reply = match self.client.send(&call).await {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::warn!(platform = "youtube", channel_id, error = %e, "Channel feed unavailable; live state unknown.");
+                return None;
+            }
+        };
+        match reply.status.as_u16() {
+            200..=299 => {}
+            // No feed (no public uploads, or a fresh channel): nothing can be live from it.
+            404 => return Some(Vec::new()),
+            status => {
+                tracing::warn!(
+                    platform = "youtube",
+                    channel_id,
+                    status,
+                    "Channel feed answered an error; live state unknown."
+                );
+                return None;
+            }
+        }
+        match parse_feed(&reply.body) {
+            Ok(feed) => Some(candidates(&feed, now)),
+            Err(e) => {
+                tracing::warn!(platform = "youtube", channel_id, error = %e, "Channel feed did not parse; live state unknown.");
+                None
+            }
+        }
+    }
+
+    /// Figures and live state of any number of channels: `ceil(N/50)` `channels.list`, one feed
+    /// per found channel, then `ceil(K/50)` `videos.list` over the K candidates of all of them.
+    async fn observe(&self, ids: &[ChannelId]) -> Result<ChannelsOutcome, AdapterError> {
+        let mut outcome = ChannelsOutcome::default();
+        let mut items: Vec<ChannelItem> = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(MAX_IDS) {
+            let joined: Vec<&str> = chunk.iter().map(ChannelId::as_str).collect();
+            let found = self
+                .channels_list(
+                    self.api_call("channels")
+                        .query("id", joined.join(","))
+                        .query("maxResults", MAX_IDS),
+                )
+                .await?;
+            let known: HashSet<&str> = found.iter().map(|c| c.info.channel_id.as_str()).collect();
+            outcome.missing.extend(
+                chunk
+                    .iter()
+                    .filter(|id| !known.contains(id.as_str()))
+                    .cloned(),
+            );
+            items.extend(found);
+        }
+        let now = self.clock.now();
+        // Feeds: zero quota, one GET per channel.
+        let mut per_channel: Vec<Option<Vec<String>>> = Vec::with_capacity(items.len());
+        for item in &items {
+            per_channel.push(
+                self.feed_candidates(item.info.channel_id.as_str(), now)
+                    .await,
+            );
+        }
+        let all: Vec<String> = {
+            let settled = self.settled.lock().unwrap_or_else(|e| e.into_inner());
+            let mut seen = HashSet::new();
+            per_channel
+                .iter()
+                .flatten()
+                .flatten()
+                .filter(|id| !settled.contains(*id) && seen.insert((*id).clone()))
+                .cloned()
+                .collect()
+        };
+        let live: Option<Vec<(String, LiveBroadcast)>> = if all.is_empty() {
+            Some(Vec::new())
+        } else {
+            match self
+                .videos_list(&all, "snippet,liveStreamingDetails,statistics")
+                .await
+            {
+                Ok(videos) => {
+                    self.settle(&videos);
+                    Some(live_by_channel(&videos))
+                }
+                // Out of quota for the live check: keep the channel figures, live unknown.
+                Err(e @ AdapterError::RateLimited { .. }) => {
+                    tracing::warn!(platform = "youtube", error = %e, "No quota for the live check; live state unknown this round.");
+                    None
+                }
+                Err(e) => return Err(e),
+            }
+        };
+        for (item, cands) in items.into_iter().zip(per_channel) {
+            let state = match (&live, cands) {
+                (Some(live), Some(_)) => match live_state_of(live, item.info.channel_id.as_str()) {
+                    LiveState::Live(mut b) => {
+                        b.channel_name = b.channel_name.or_else(|| Some(item.info.name.clone()));
+                        b.channel_avatar_url = item.info.avatar_url.clone();
+                        LiveState::Live(b)
+                    }
+                    other => other,
+                },
+                _ => LiveState::Unknown,
+            };
+            outcome.found.push(ChannelObservation {
+                info: item.info,
+                stats: item.stats,
+                live: state,
+            });
+        }
+        Ok(outcome)
+    }
+
+    /// Remember videos that can never be live again (ended broadcasts, plain uploads), so later
+    /// live checks skip them: only new, upcoming and live videos cost units.
+    fn settle(&self, videos: &[VideoItem]) {
+        let mut settled = self.settled.lock().unwrap_or_else(|e| e.into_inner());
+        if settled.len() > MAX_SETTLED {
+            settled.clear();
+        }
+        for v in videos {
+            let upcoming = v.live_broadcast_content.as_deref() == Some("upcoming");
+            if !v.is_live() && !upcoming && (v.actual_end.is_some() || !v.has_live_details) {
+                settled.insert(v.video_id.clone());
+            }
+        }
+    }
+}
+
+/// The newest few, recent entries of a feed: the videos that may be live now.
+pub fn candidates(feed: &Feed, now: DateTime<Utc>) -> Vec<String> {
+    let oldest = now - Duration::hours(CANDIDATE_MAX_AGE_HOURS);
+    feed.entries
+        .iter()
+        .filter(|e| e.updated.or(e.published).is_none_or(|t| t >= oldest))
+        .take(CANDIDATES_PER_CHANNEL)
+        .map(|e| e.video_id.clone())
+        .collect()
+}
+
+#[async_trait]
+impl PlatformAdapter for YoutubeAdapter {
+    fn platform(&self) -> Platform {
+        Platform::Youtube
+    }
+
+    fn parse_channel_ref(&self, input: &str) -> Option<ChannelRef> {
+        parse_channel_ref(input)
+    }
+
+    fn batch_size(&self) -> usize {
+        MAX_IDS
+    }
+
+    async fn resolve(&self, channel: &ChannelRef) -> Result<Option<ChannelInfo>, AdapterError> {
+        let found = match &channel.kind {
+            RefKind::Id(id) => {
+                self.channels_list(self.api_call("channels").query("id", id.as_str()))
+                    .await?
+            }
+            RefKind::Handle(h) => {
+                let h = h.trim();
+                let by_handle = self
+                    .channels_list(self.api_call("channels").query("forHandle", h))
+                    .await?;
+                if by_handle.is_empty() && !h.starts_with('@') {
+                    // A legacy `/user/` name.
+                    self.channels_list(self.api_call("channels").query("forUsername", h))
+                        .await?
+                } else {
+                    by_handle
+                }
+            }
+        };
+        Ok(found.into_iter().next().map(|c| c.info))
+    }
+
+    async fn top_live(&self) -> Result<Vec<LiveBroadcast>, AdapterError> {
+        let depth = self.cfg.live_list_depth.clamp(1, MAX_IDS);
+        // Ask the ledger for both calls first: a search without the follow-up is wasted.
+        let snapshot = self.ledger.snapshot(self.clock.now());
+        if self.cfg.search_daily_calls == 0
+            || snapshot.blocked_until.is_some()
+            || snapshot.search_calls_used >= self.cfg.search_daily_calls
+            || snapshot.units_used + Endpoint::Videos.units()
+                > self.cfg.daily_budget.saturating_sub(self.cfg.floor)
+        {
+            return Ok(Vec::new());
+        }
+        let call = self
+            .api_call("search")
+            .query("part", "snippet")
+            .query("type", "video")
+            .query("eventType", "live")
+            .query("regionCode", "KR")
+            .query("relevanceLanguage", "ko")
+            .query("order", "viewCount")
+            .query("maxResults", depth);
+        let url = call.display_url();
+        let reply = match self.api(Endpoint::Search, call).await {
+            Ok(r) => r,
+            Err(AdapterError::RateLimited { .. }) => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        let (hits, _) = parse_search(&reply.body).map_err(|e| e.at(Platform::Youtube, &url))?;
+        let ids: Vec<String> = hits
+            .iter()
+            .filter(|h| h.live)
+            .map(|h| h.video_id.clone())
+            .collect();
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let videos = self
+            .videos_list(&ids, "snippet,liveStreamingDetails,statistics")
+            .await?;
+        let mut out: Vec<LiveBroadcast> = videos
+            .iter()
+            .filter_map(VideoItem::live_broadcast)
+            .collect();
+        out.sort_by_key(|b| std::cmp::Reverse(b.viewers));
+        out.truncate(depth);
+        Ok(out)
+    }
+
+    async fn channels(&self, ids: &[ChannelId]) -> Result<ChannelsOutcome, AdapterError> {
+        self.observe(ids).await
+    }
+
+    async fn videos(&self, id: &ChannelId) -> Result<Vec<VideoObservation>, AdapterError> {
+        let Some(playlist) = uploads_playlist(id.as_str()) else {
+            return Ok(Vec::new());
+        };
+        let n = self.cfg.videos_per_channel.clamp(1, MAX_IDS);
+        let call = self
+            .api_call("playlistItems")
+            .query("part", "snippet,contentDetails")
+            .query("playlistId", &playlist)
+            .query("maxResults", n);
+        let url = call.display_url();
+        let reply = match self.api(Endpoint::PlaylistItems, call).await {
+            Ok(r) => r,
+            // playlistNotFound: a channel without uploads.
+            Err(AdapterError::Api { code: 404, .. }) => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        let (entries, _) =
+            parse_playlist_items(&reply.body).map_err(|e| e.at(Platform::Youtube, &url))?;
+        let ids: Vec<String> = entries.iter().take(n).map(|e| e.video_id.clone()).collect();
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let items = self
+            .videos_list(
+                &ids,
+                "snippet,contentDetails,statistics,liveStreamingDetails",
+            )
+            .await?;
+        // In playlist order (newest first); videos the API no longer serves are dropped.
+        Ok(ids
+            .iter()
+            .filter_map(|vid| items.iter().find(|v| &v.video_id == vid))
+            .map(|v| v.observation(id.as_str()))
+            .collect())
+    }
+
+    fn http_stats(&self) -> Arc<HttpStats> {
+        self.client.stats()
+    }
+}

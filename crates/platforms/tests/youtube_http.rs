@@ -1,0 +1,354 @@
+//! The YouTube adapter over real HTTP against the simulator: batching, feeds as live candidates,
+//! the quota ledger, quotaExceeded, and a key that never leaks.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{TimeZone, Utc};
+use streamtide_core::{ChannelId, ChannelRef, Clock, LiveState, ManualClock, Platform};
+use streamtide_platforms::youtube::{InMemoryLedger, YoutubeAdapter};
+use streamtide_platforms::{AdapterError, HttpConfig, PlatformAdapter, Secret, YoutubeConfig};
+use streamtide_simulator::{
+    hides_subscribers, round_subscribers, Fault, FaultKind, SimConfig, Simulator,
+};
+
+const KEY: &str = "sim-youtube-key";
+
+fn http() -> HttpConfig {
+    HttpConfig {
+        timeout: Duration::from_millis(2000),
+        max_retries: 1,
+        backoff_base: Duration::from_millis(5),
+        backoff_max: Duration::from_millis(20),
+        max_retry_after: Duration::from_secs(2),
+        ..HttpConfig::default()
+    }
+}
+
+async fn sim(cfg: SimConfig) -> (Simulator, ManualClock) {
+    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 4, 12, 0, 0).unwrap());
+    (
+        Simulator::start(cfg, Arc::new(clock.clone()))
+            .await
+            .unwrap(),
+        clock,
+    )
+}
+
+fn config(sim: &Simulator, f: impl FnOnce(&mut YoutubeConfig)) -> YoutubeConfig {
+    let mut cfg = YoutubeConfig {
+        api_key: Secret::new(KEY),
+        api_base: format!("{}/youtube/v3", sim.youtube_base()),
+        feeds_base: sim.youtube_base(),
+        requests_per_second: 5000.0,
+        burst: 200,
+        ..YoutubeConfig::default()
+    };
+    f(&mut cfg);
+    cfg
+}
+
+/// An adapter on the simulator's clock, so Pacific days follow the test's time.
+fn adapter(
+    sim: &Simulator,
+    clock: &ManualClock,
+    f: impl FnOnce(&mut YoutubeConfig),
+) -> YoutubeAdapter {
+    let cfg = config(sim, f);
+    let ledger = Arc::new(InMemoryLedger::new(
+        cfg.daily_budget,
+        cfg.floor,
+        cfg.search_daily_calls,
+    ));
+    YoutubeAdapter::with_ledger(&cfg, &http(), ledger, Arc::new(clock.clone())).unwrap()
+}
+
+fn ids_of(sim: &Simulator, n: usize) -> Vec<ChannelId> {
+    sim.world()
+        .channels(Platform::Youtube)
+        .iter()
+        .take(n)
+        .map(|c| ChannelId::new(c.id.clone()))
+        .collect()
+}
+
+#[tokio::test]
+async fn channels_batch_by_50_feeds_and_one_live_check_per_50_candidates() {
+    const N: usize = 1566;
+    let (sim, clock) = sim(SimConfig {
+        youtube_channels: N,
+        ..SimConfig::default()
+    })
+    .await;
+    let a = adapter(&sim, &clock, |_| {});
+    assert_eq!(a.batch_size(), 50);
+    let mut ids = ids_of(&sim, N);
+    let unknown = ChannelId::new("UCxxxxxxxxxxxxxxxxxxxxxx");
+    ids.push(unknown.clone());
+    let out = a.channels(&ids).await.unwrap();
+    assert_eq!(out.missing, vec![unknown]);
+    assert_eq!(out.found.len(), N);
+    let candidates = sim.youtube_video_ids_requested();
+    assert!(candidates > 0 && candidates <= 3 * N as u64, "{candidates}");
+    assert_eq!(
+        sim.youtube_requests_to("/youtube/v3/channels"),
+        (N + 1).div_ceil(50) as u64
+    );
+    assert_eq!(
+        sim.youtube_requests_to("/feeds/videos.xml"),
+        N as u64,
+        "one feed per found channel"
+    );
+    assert_eq!(
+        sim.youtube_requests_to("/youtube/v3/videos"),
+        candidates.div_ceil(50),
+        "videos.list once per 50 candidates of the whole batch"
+    );
+    let units = sim.youtube_quota_used().0;
+    assert_eq!(units, 32 + candidates.div_ceil(50), "feeds are free");
+    assert_eq!(
+        a.ledger().snapshot(clock.now()).units_used,
+        units,
+        "ledger agrees"
+    );
+
+    let w = sim.world();
+    let now = clock.now();
+    let mut live = 0;
+    for obs in &out.found {
+        let ch = w
+            .channel(Platform::Youtube, obs.info.channel_id.as_str())
+            .unwrap();
+        let expected = (!hides_subscribers(ch)).then(|| round_subscribers(w.followers_at(ch, now)));
+        assert_eq!(obs.stats.followers, expected);
+        assert_eq!(
+            obs.info.handle.as_deref().map(str::to_lowercase),
+            ch.handle.as_deref().map(str::to_lowercase)
+        );
+        match (&obs.live, w.live_at(ch, now)) {
+            (LiveState::Live(b), Some(truth)) => {
+                live += 1;
+                assert_eq!(b.viewers, truth.viewers);
+                assert_eq!(b.started_at, Some(truth.started_at));
+                assert!(b.category_id.is_some());
+            }
+            (LiveState::Offline, None) => {}
+            (got, truth) => panic!("{}: {got:?} vs {truth:?}", ch.id),
+        }
+    }
+    assert!(live > 100, "{live}");
+
+    // The next sweep only re-checks videos that may still be live: ended ones are settled.
+    let before = sim.youtube_video_ids_requested();
+    a.channels(&ids).await.unwrap();
+    let again = sim.youtube_video_ids_requested() - before;
+    assert!(again < candidates / 2, "{again} of {candidates}");
+    assert!(again >= live as u64);
+}
+
+#[tokio::test]
+async fn the_ledger_never_passes_its_floor() {
+    let (sim, clock) = sim(SimConfig {
+        youtube_channels: 300,
+        ..SimConfig::default()
+    })
+    .await;
+    let a = adapter(&sim, &clock, |c| {
+        c.daily_budget = 10;
+        c.floor = 6;
+    });
+    let ids = ids_of(&sim, 300);
+    let err = a.channels(&ids).await.unwrap_err();
+    match &err {
+        AdapterError::RateLimited {
+            retry_after, url, ..
+        } => {
+            assert!(retry_after.is_some());
+            assert!(url.contains("key=<redacted>"), "{url}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(sim.youtube_quota_used().0, 4, "budget 10 − floor 6");
+    assert_eq!(a.ledger().snapshot(clock.now()).units_used, 4);
+    // Still refused, without a request.
+    let before = sim.requests(Platform::Youtube);
+    assert!(a.channels(&ids[..1]).await.is_err());
+    assert_eq!(sim.requests(Platform::Youtube), before);
+    // A new Pacific day (08:00 UTC in March 2026 is midnight PST) opens the budget again.
+    clock.set(Utc.with_ymd_and_hms(2026, 3, 5, 8, 0, 0).unwrap());
+    assert!(a.channels(&ids[..1]).await.is_ok());
+}
+
+#[tokio::test]
+async fn quota_exceeded_stops_calls_until_the_pacific_reset() {
+    let (sim, clock) = sim(SimConfig {
+        youtube_channels: 40,
+        youtube_daily_quota: 1,
+        ..SimConfig::default()
+    })
+    .await;
+    let a = adapter(&sim, &clock, |_| {});
+    let ids = ids_of(&sim, 40);
+    // channels.list fits; the live check gets quotaExceeded: figures kept, live unknown.
+    let out = a.channels(&ids).await.unwrap();
+    assert_eq!(out.found.len(), 40);
+    assert!(out.found.iter().all(|o| o.live == LiveState::Unknown));
+    assert!(out.found.iter().any(|o| o.stats.total_views.is_some()));
+    let snap = a.ledger().snapshot(clock.now());
+    // 12:00 UTC on 4 March is 04:00 PST: the reset is 08:00 UTC on 5 March.
+    assert_eq!(
+        snap.blocked_until,
+        Some(Utc.with_ymd_and_hms(2026, 3, 5, 8, 0, 0).unwrap())
+    );
+    let before = sim.requests(Platform::Youtube);
+    match a.channels(&ids).await {
+        Err(AdapterError::RateLimited { retry_after, .. }) => {
+            assert_eq!(retry_after, Some(Duration::from_secs(20 * 3600)))
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(a.top_live().await.unwrap().is_empty());
+    assert_eq!(
+        sim.requests(Platform::Youtube),
+        before,
+        "no call while exhausted"
+    );
+}
+
+#[tokio::test]
+async fn top_live_searches_only_when_the_ledger_allows() {
+    let (sim, clock) = sim(SimConfig {
+        youtube_channels: 400,
+        ..SimConfig::default()
+    })
+    .await;
+    let a = adapter(&sim, &clock, |c| c.live_list_depth = 20);
+    let top = a.top_live().await.unwrap();
+    assert_eq!(top.len(), 20);
+    assert!(top.windows(2).all(|p| p[0].viewers >= p[1].viewers));
+    assert!(top
+        .iter()
+        .all(|b| b.platform == Platform::Youtube && b.viewers > 0));
+    assert_eq!(
+        sim.youtube_quota_used(),
+        (1, 1),
+        "one videos.list unit + one search call"
+    );
+
+    let none = adapter(&sim, &clock, |c| c.search_daily_calls = 0);
+    let before = sim.requests(Platform::Youtube);
+    assert!(none.top_live().await.unwrap().is_empty());
+    assert_eq!(sim.requests(Platform::Youtube), before);
+
+    let one = adapter(&sim, &clock, |c| c.search_daily_calls = 1);
+    one.top_live().await.unwrap();
+    let before = sim.requests(Platform::Youtube);
+    assert!(
+        one.top_live().await.unwrap().is_empty(),
+        "allowance used up"
+    );
+    assert_eq!(sim.requests(Platform::Youtube), before);
+}
+
+#[tokio::test]
+async fn resolve_and_videos() {
+    let (sim, clock) = sim(SimConfig {
+        youtube_channels: 50,
+        ..SimConfig::default()
+    })
+    .await;
+    let a = adapter(&sim, &clock, |c| c.videos_per_channel = 7);
+    let w = sim.world();
+    let ch = w
+        .channels(Platform::Youtube)
+        .iter()
+        .find(|c| w.videos_at(c, clock.now()).len() > 8)
+        .unwrap();
+    let by_handle = a
+        .resolve(&ChannelRef::handle(
+            Platform::Youtube,
+            ch.handle.clone().unwrap(),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(by_handle.channel_id.as_str(), ch.id);
+    let by_id = a
+        .resolve(&ChannelRef::id(Platform::Youtube, ch.id.clone()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(by_id.name, ch.name);
+    assert!(a
+        .resolve(&ChannelRef::handle(Platform::Youtube, "@nobody"))
+        .await
+        .unwrap()
+        .is_none());
+
+    let before = sim.youtube_quota_used().0;
+    let videos = a.videos(&ChannelId::new(ch.id.clone())).await.unwrap();
+    assert_eq!(videos.len(), 7);
+    assert_eq!(
+        sim.youtube_quota_used().0 - before,
+        2,
+        "playlistItems + videos.list"
+    );
+    let truth = w.videos_at(ch, clock.now());
+    let live = w.live_at(ch, clock.now()).is_some();
+    let first_vod = &videos[usize::from(live)];
+    assert_eq!(first_vod.views, Some(truth[0].views));
+    assert_eq!(first_vod.duration_secs, Some(truth[0].duration_secs));
+    assert!(a
+        .videos(&ChannelId::new("UCxxxxxxxxxxxxxxxxxxxxxx"))
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn the_key_never_appears_in_errors() {
+    let (sim, clock) = sim(SimConfig {
+        youtube_channels: 10,
+        ..SimConfig::default()
+    })
+    .await;
+    let secret = "AIzaTOP-SECRET-value";
+    let wrong = adapter(&sim, &clock, |c| c.api_key = Secret::new(secret));
+    let ids = ids_of(&sim, 3);
+    let err = wrong.channels(&ids).await.unwrap_err();
+    assert!(matches!(err, AdapterError::Unauthorized { .. }), "{err:?}");
+    let mut shown = vec![format!("{err} {err:?}")];
+
+    let a = adapter(&sim, &clock, |c| c.api_key = Secret::new(KEY));
+    for kind in [
+        FaultKind::Status {
+            code: 500,
+            retry_after_secs: None,
+        },
+        FaultKind::Garbage,
+        FaultKind::Status {
+            code: 429,
+            retry_after_secs: Some(60),
+        },
+        FaultKind::Status {
+            code: 418,
+            retry_after_secs: None,
+        },
+    ] {
+        sim.inject(
+            Platform::Youtube,
+            Fault::times(kind, 3).on_path("/youtube/v3/"),
+        );
+        let err = a.channels(&ids).await.unwrap_err();
+        shown.push(format!("{err} {err:?}"));
+        sim.clear_faults();
+    }
+    for s in &shown {
+        assert!(!s.contains(secret) && !s.contains(KEY), "{s}");
+    }
+    assert!(
+        shown.iter().any(|s| s.contains("key=<redacted>")),
+        "{shown:?}"
+    );
+    assert!(!format!("{:?}", config(&sim, |c| c.api_key = Secret::new(secret))).contains(secret));
+}
