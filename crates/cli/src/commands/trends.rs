@@ -1,0 +1,123 @@
+//! `trends`: top gainers or losers of a metric over a period, as a table or JSON.
+
+use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
+use streamtide_core::Platform;
+use streamtide_storage::{parse_period, TrendMetric, TrendQuery, TrendSort};
+
+use super::wire;
+use crate::settings::Settings;
+
+/// What to rank, as given on the command line.
+#[derive(Debug, Clone)]
+pub struct TrendArgs {
+    pub metric: String,
+    pub period: String,
+    pub top: u32,
+    pub down: bool,
+    pub platform: Option<Platform>,
+    pub category: Option<String>,
+    pub pct: bool,
+}
+
+impl TrendArgs {
+    pub fn query(&self) -> anyhow::Result<TrendQuery> {
+        let metric: TrendMetric = self.metric.parse().map_err(anyhow::Error::msg)?;
+        let period_days = parse_period(&self.period).map_err(anyhow::Error::msg)?;
+        Ok(TrendQuery {
+            metric,
+            period_days,
+            up: !self.down,
+            platform: self.platform,
+            category: self.category.clone(),
+            limit: self.top.clamp(1, 10_000),
+            sort: if self.pct {
+                TrendSort::Pct
+            } else {
+                TrendSort::Change
+            },
+            as_of: None,
+        })
+    }
+}
+
+fn signed(n: i64) -> String {
+    if n > 0 {
+        format!("+{n}")
+    } else {
+        n.to_string()
+    }
+}
+
+pub async fn print(settings: Settings, args: TrendArgs, json: bool) -> anyhow::Result<()> {
+    let q = args.query()?;
+    let store = wire::open_store(&settings).await?;
+    let list = store.trends(&q).await?;
+    store.close().await;
+    let items: Vec<streamtide_server::TrendItemDto> = list
+        .items
+        .into_iter()
+        .map(streamtide_server::TrendItemDto::from)
+        .collect();
+    if json {
+        let body = streamtide_server::TrendsDto {
+            metric: q.metric.as_str().to_string(),
+            period: format!("{}d", q.period_days),
+            direction: if q.up { "up" } else { "down" }.to_string(),
+            as_of: list.as_of,
+            items,
+        };
+        println!("{}", serde_json::to_string_pretty(&body)?);
+        return Ok(());
+    }
+    if items.is_empty() {
+        println!(
+            "No channel has {} data at both ends of the last {} days (run `streamtide rollup --rebuild` if the rollups are missing).",
+            q.metric.as_str(),
+            q.period_days
+        );
+        return Ok(());
+    }
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED);
+    t.set_header(vec![
+        "#", "prev", "platform", "channel", "start", "end", "change", "change %",
+    ]);
+    for i in &items {
+        let right = |s: String| Cell::new(s).set_alignment(CellAlignment::Right);
+        t.add_row(vec![
+            right(i.rank.to_string()),
+            right(
+                i.previous_rank
+                    .map_or_else(|| "new".into(), |r| r.to_string()),
+            ),
+            Cell::new(i.platform.display_name()),
+            Cell::new(&i.channel_name),
+            right(i.start_value.to_string()),
+            right(i.end_value.to_string()),
+            right(format!(
+                "{}{}",
+                signed(i.change),
+                if i.rounded { " ≈" } else { "" }
+            )),
+            right(
+                i.change_pct
+                    .map_or_else(|| "—".into(), |p| format!("{p:+.2}%")),
+            ),
+        ]);
+    }
+    println!("{t}");
+    println!(
+        "Top {} {} of {} over {} days ending {}{}",
+        items.len(),
+        if q.up { "gainers" } else { "losers" },
+        q.metric.as_str(),
+        q.period_days,
+        list.as_of.map_or_else(|| "—".into(), |d| d.to_string()),
+        if items.iter().any(|i| i.rounded) {
+            " (≈: the platform rounds these counts)"
+        } else {
+            ""
+        }
+    );
+    Ok(())
+}

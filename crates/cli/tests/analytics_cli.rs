@@ -1,0 +1,198 @@
+//! `streamtide trends`, `rollup --rebuild` and `export` end to end over a seeded store.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use chrono::{Duration, SubsecRound, Utc};
+use streamtide_core::{
+    ChannelId, ChannelInfo, ChannelObservation, ChannelStats, LiveState, Platform,
+};
+use streamtide_storage::{Batch, Job, Store};
+
+const BIN: &str = env!("CARGO_BIN_EXE_streamtide");
+
+fn cmd(dir: &Path, db: &str) -> Command {
+    let mut c = Command::new(BIN);
+    c.current_dir(dir);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("STREAMTIDE") {
+            c.env_remove(k);
+        }
+    }
+    c.env("RUST_LOG", "warn")
+        .env("STREAMTIDE__STORAGE__URL", db);
+    c
+}
+
+fn ok(out: Output) -> String {
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstdout:\n{stdout}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+/// Ten daily observations of three channels; no rollups written (the CLI rebuilds them).
+async fn seed(db: &str) {
+    let store = Store::open(db).await.unwrap();
+    let now = Utc::now().trunc_subsecs(0);
+    for d in 0..10i64 {
+        let at = now - Duration::days(9 - d);
+        let found = [
+            ("rise", 1_000i64, 300i64),
+            ("hold", 9_000, 0),
+            ("sink", 5_000, -40),
+        ]
+        .iter()
+        .map(|(id, base, step)| ChannelObservation {
+            info: ChannelInfo {
+                platform: Platform::Chzzk,
+                channel_id: ChannelId::new(*id),
+                name: format!("{id} 채널"),
+                handle: None,
+                avatar_url: None,
+                description: None,
+            },
+            stats: ChannelStats {
+                followers: Some((base + step * d) as u64),
+                total_views: None,
+                video_count: None,
+            },
+            live: LiveState::Offline,
+        })
+        .collect();
+        let round = store
+            .start_round(Platform::Chzzk, Job::Channels, at)
+            .await
+            .unwrap();
+        store
+            .write_batch(
+                round,
+                Platform::Chzzk,
+                at,
+                &Batch::Channels {
+                    found,
+                    missing: vec![],
+                },
+            )
+            .await
+            .unwrap();
+    }
+    store.close().await;
+}
+
+#[tokio::test]
+async fn trends_rollup_and_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("a.db").display());
+    seed(&db).await;
+    let d = dir.path();
+
+    let empty = ok(cmd(d, &db).args(["trends"]).output().unwrap());
+    assert!(empty.contains("rollup --rebuild"), "{empty}");
+
+    let rebuilt = ok(cmd(d, &db).args(["rollup", "--rebuild"]).output().unwrap());
+    assert!(
+        rebuilt.contains("Rebuilt 30 channel-day rollups of 3 channels"),
+        "{rebuilt}"
+    );
+    assert!(rebuilt.contains("Asia/Seoul"), "{rebuilt}");
+
+    let table = ok(cmd(d, &db)
+        .args([
+            "trends",
+            "--metric",
+            "followers",
+            "--period",
+            "7d",
+            "--top",
+            "2",
+        ])
+        .output()
+        .unwrap());
+    assert!(
+        table.contains("rise 채널") && table.contains("+2100"),
+        "{table}"
+    );
+    assert!(!table.contains("sink"), "only the top 2: {table}");
+
+    let json = ok(cmd(d, &db)
+        .args(["trends", "--down", "--json"])
+        .output()
+        .unwrap());
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["direction"], "down");
+    assert_eq!(v["items"][0]["channel_id"], "sink");
+    assert_eq!(v["items"][0]["change"], -280);
+
+    let out = d.join("t.csv");
+    ok(cmd(d, &db)
+        .args(["export", "--what", "trends", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap());
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(csv.lines().count(), 4);
+    assert!(csv.lines().nth(1).unwrap().starts_with("1,,chzzk,rise,"));
+
+    let out = d.join("h.csv");
+    ok(cmd(d, &db)
+        .args([
+            "export",
+            "--what",
+            "history",
+            "--platform",
+            "chzzk",
+            "--channel",
+            "rise",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap());
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(csv.lines().next(), Some("at,value"));
+    assert_eq!(csv.lines().count(), 11);
+
+    let out = d.join("d.csv");
+    ok(cmd(d, &db)
+        .args([
+            "export",
+            "--what",
+            "daily",
+            "--platform",
+            "chzzk",
+            "--channel",
+            "rise",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap());
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(csv.starts_with("day,followers,"));
+    assert_eq!(csv.lines().count(), 11);
+    assert!(csv.lines().nth(2).unwrap().contains(",300,"), "{csv}");
+
+    let thin = ok(cmd(d, &db).args(["rollup", "--thin"]).output().unwrap());
+    assert!(
+        thin.contains("Thinned 0 snapshot(s) and 0 live sample(s)"),
+        "{thin}"
+    );
+    let off = ok(cmd(d, &db)
+        .args(["rollup", "--thin"])
+        .env("STREAMTIDE__ANALYTICS__KEEP_RAW_DAYS", "0")
+        .output()
+        .unwrap());
+    assert!(off.contains("Retention is off"), "{off}");
+
+    let bad = cmd(d, &db)
+        .args(["trends", "--period", "5d"])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown period"));
+}

@@ -1,0 +1,396 @@
+//! The JSON of the analytics endpoints (`/trends`, `/channels/{..}/stats`, `/creators/{id}/stats`).
+//!
+//! Like [`crate::dto`], every `Option` is always present (`null` when unknown).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use streamtide_analytics::{Change, LiveMetrics, Projection};
+use streamtide_core::Platform;
+use streamtide_storage::{
+    ChannelStatsRow, CreatorStatsRow, LinkedChannel, NowFigures, TrendRow, TrendStats,
+};
+use utoipa::ToSchema;
+
+fn round_to(v: f64, places: i32) -> f64 {
+    let k = 10f64.powi(places);
+    (v * k).round() / k
+}
+
+/// A ranking metric, as named in `?metric=`.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[schema(as = TrendMetric)]
+pub enum TrendMetricName {
+    /// Change of the closing follower count.
+    Followers,
+    /// Change of the closing total views.
+    Views,
+    /// Time-weighted average live viewers over the period against the period before.
+    Viewers,
+    /// Hours watched over the period against the period before.
+    HoursWatched,
+}
+
+/// A ranked channel.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct TrendItemDto {
+    /// 1 = the largest gain (`direction=up`) or loss (`direction=down`).
+    pub rank: u32,
+    /// Rank in the same ranking over the period before; `null` if not ranked then.
+    #[schema(required = true)]
+    pub previous_rank: Option<u32>,
+    #[schema(value_type = crate::dto::PlatformName)]
+    pub platform: Platform,
+    pub channel_id: String,
+    pub channel_name: String,
+    #[schema(required = true)]
+    pub avatar_url: Option<String>,
+    /// Value at the start of the period (for flow metrics: over the period before).
+    pub start_value: i64,
+    /// Value at the end of the period (for flow metrics: over the period).
+    pub end_value: i64,
+    pub change: i64,
+    /// Change relative to `start_value`, percent (2 decimals); `null` from a 0 start.
+    #[schema(required = true)]
+    pub change_pct: Option<f64>,
+    /// The platform rounds these values (YouTube subscribers ≥ 1,000): approximate.
+    pub rounded: bool,
+}
+
+impl From<TrendRow> for TrendItemDto {
+    fn from(r: TrendRow) -> Self {
+        TrendItemDto {
+            rank: r.rank,
+            previous_rank: r.previous_rank,
+            platform: r.platform,
+            channel_id: r.channel_id,
+            channel_name: r.channel_name,
+            avatar_url: r.avatar_url,
+            start_value: r.start_value,
+            end_value: r.end_value,
+            change: r.change,
+            change_pct: r.change_pct.map(|p| round_to(p, 2)),
+            rounded: r.rounded,
+        }
+    }
+}
+
+/// Top movers of a metric over a period.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TrendsDto {
+    #[schema(value_type = TrendMetricName)]
+    pub metric: String,
+    /// `1d`, `7d`, `30d` or `90d`.
+    pub period: String,
+    /// `up` (gainers) or `down` (losers).
+    pub direction: String,
+    /// The last day of the period (in the analytics time zone); `null` before any rollup.
+    #[schema(required = true, value_type = Option<String>, format = Date)]
+    pub as_of: Option<NaiveDate>,
+    pub items: Vec<TrendItemDto>,
+}
+
+/// Latest figures.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct NowDto {
+    #[schema(required = true)]
+    pub followers: Option<u64>,
+    #[schema(required = true)]
+    pub total_views: Option<u64>,
+    #[schema(required = true)]
+    pub video_count: Option<u64>,
+    #[schema(required = true)]
+    pub observed_at: Option<DateTime<Utc>>,
+}
+
+impl From<NowFigures> for NowDto {
+    fn from(n: NowFigures) -> Self {
+        NowDto {
+            followers: n.followers,
+            total_views: n.total_views,
+            video_count: n.video_count,
+            observed_at: n.observed_at,
+        }
+    }
+}
+
+/// A follower change over a period.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ChangeDto {
+    /// `null` when no close exists at (or shortly before) a boundary: a gap, not a zero.
+    #[schema(required = true)]
+    pub abs: Option<i64>,
+    /// Percent of the start value (2 decimals).
+    #[schema(required = true)]
+    pub pct: Option<f64>,
+    /// Estimated between real changes of a rounded count (YouTube): approximate.
+    pub rounded: bool,
+}
+
+impl From<Change> for ChangeDto {
+    fn from(c: Change) -> Self {
+        ChangeDto {
+            abs: c.abs,
+            pct: c.pct.map(|p| round_to(p, 2)),
+            rounded: c.rounded,
+        }
+    }
+}
+
+/// Follower changes over 1, 7, 30 and 90 days.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ChangesDto {
+    #[serde(rename = "1d")]
+    pub d1: ChangeDto,
+    #[serde(rename = "7d")]
+    pub d7: ChangeDto,
+    #[serde(rename = "30d")]
+    pub d30: ChangeDto,
+    #[serde(rename = "90d")]
+    pub d90: ChangeDto,
+}
+
+/// Live metrics over the last 30 days.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct LiveStatsDto {
+    pub streams: u64,
+    pub hours_streamed: f64,
+    /// Time-weighted over the hours streamed.
+    #[schema(required = true)]
+    pub avg_viewers: Option<f64>,
+    #[schema(required = true)]
+    pub peak_viewers: Option<u64>,
+    /// Σ average viewers × hours of each broadcast.
+    pub hours_watched: f64,
+}
+
+impl From<LiveMetrics> for LiveStatsDto {
+    fn from(m: LiveMetrics) -> Self {
+        LiveStatsDto {
+            streams: m.streams,
+            hours_streamed: round_to(m.hours_streamed, 2),
+            avg_viewers: m.avg_viewers.map(|v| round_to(v, 1)),
+            peak_viewers: m.peak_viewers,
+            hours_watched: round_to(m.hours_watched, 1),
+        }
+    }
+}
+
+/// A follower forecast from a robust linear fit of recent daily closes.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ProjectionDto {
+    /// How it was made, e.g. `theil-sen over 30 daily points`.
+    pub method: String,
+    /// Daily closes the fit used (7 to 90).
+    pub points: usize,
+    pub slope_per_day: f64,
+    pub in_30d: u64,
+    pub in_90d: u64,
+    pub in_365d: u64,
+    /// The next round number (1 or 5 × a power of ten) above the latest close.
+    #[schema(required = true)]
+    pub next_milestone: Option<u64>,
+    /// When the fit reaches it; `null` when followers are not growing.
+    #[schema(required = true)]
+    pub milestone_eta: Option<DateTime<Utc>>,
+}
+
+impl From<Projection> for ProjectionDto {
+    fn from(p: Projection) -> Self {
+        ProjectionDto {
+            method: p.method,
+            points: p.points,
+            slope_per_day: round_to(p.slope_per_day, 2),
+            in_30d: p.in_30d,
+            in_90d: p.in_90d,
+            in_365d: p.in_365d,
+            next_milestone: p.next_milestone,
+            milestone_eta: p.milestone_eta,
+        }
+    }
+}
+
+struct StatsParts {
+    now: NowDto,
+    changes: ChangesDto,
+    avg_daily_gain_7d: Option<f64>,
+    acceleration: Option<i64>,
+    live_30d: LiveStatsDto,
+    projection: Option<ProjectionDto>,
+}
+
+fn parts(s: TrendStats) -> StatsParts {
+    let change = |d: u32| {
+        s.changes
+            .iter()
+            .find(|(p, _)| *p == d)
+            .map(|(_, c)| ChangeDto::from(*c))
+            .unwrap_or(ChangeDto {
+                abs: None,
+                pct: None,
+                rounded: false,
+            })
+    };
+    StatsParts {
+        changes: ChangesDto {
+            d1: change(1),
+            d7: change(7),
+            d30: change(30),
+            d90: change(90),
+        },
+        now: NowDto::from(s.now),
+        avg_daily_gain_7d: s.avg_daily_gain_7d.map(|g| round_to(g, 2)),
+        acceleration: s.acceleration,
+        live_30d: LiveStatsDto::from(s.live_30d),
+        projection: s.projection.map(ProjectionDto::from),
+    }
+}
+
+/// A channel's trend statistics (follower changes, live metrics, projection).
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ChannelStatsDto {
+    #[schema(value_type = crate::dto::PlatformName)]
+    pub platform: Platform,
+    pub channel_id: String,
+    pub name: String,
+    pub now: NowDto,
+    pub changes: ChangesDto,
+    /// Average follower gain per day over the last 7 days.
+    #[schema(required = true)]
+    pub avg_daily_gain_7d: Option<f64>,
+    /// Follower gain of the last 7 days minus that of the 7 days before.
+    #[schema(required = true)]
+    pub acceleration: Option<i64>,
+    pub live_30d: LiveStatsDto,
+    /// `null` with fewer than 7 days of history.
+    #[schema(required = true)]
+    pub projection: Option<ProjectionDto>,
+}
+
+impl From<ChannelStatsRow> for ChannelStatsDto {
+    fn from(r: ChannelStatsRow) -> Self {
+        let p = parts(r.stats);
+        ChannelStatsDto {
+            platform: r.platform,
+            channel_id: r.channel_id,
+            name: r.name,
+            now: p.now,
+            changes: p.changes,
+            avg_daily_gain_7d: p.avg_daily_gain_7d,
+            acceleration: p.acceleration,
+            live_30d: p.live_30d,
+            projection: p.projection,
+        }
+    }
+}
+
+/// A channel linked to a creator.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct LinkedChannelDto {
+    #[schema(value_type = crate::dto::PlatformName)]
+    pub platform: Platform,
+    pub channel_id: String,
+    pub name: String,
+}
+
+impl From<LinkedChannel> for LinkedChannelDto {
+    fn from(c: LinkedChannel) -> Self {
+        LinkedChannelDto {
+            platform: c.platform,
+            channel_id: c.channel_id,
+            name: c.name,
+        }
+    }
+}
+
+/// A creator's statistics, summed across the linked channels (a day counts only when every
+/// channel has a close for it).
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct CreatorStatsDto {
+    pub creator_id: i64,
+    pub name: String,
+    pub channels: Vec<LinkedChannelDto>,
+    pub now: NowDto,
+    pub changes: ChangesDto,
+    #[schema(required = true)]
+    pub avg_daily_gain_7d: Option<f64>,
+    #[schema(required = true)]
+    pub acceleration: Option<i64>,
+    pub live_30d: LiveStatsDto,
+    #[schema(required = true)]
+    pub projection: Option<ProjectionDto>,
+}
+
+impl From<CreatorStatsRow> for CreatorStatsDto {
+    fn from(r: CreatorStatsRow) -> Self {
+        let p = parts(r.stats);
+        CreatorStatsDto {
+            creator_id: r.creator_id,
+            name: r.name,
+            channels: r.channels.into_iter().map(LinkedChannelDto::from).collect(),
+            now: p.now,
+            changes: p.changes,
+            avg_daily_gain_7d: p.avg_daily_gain_7d,
+            acceleration: p.acceleration,
+            live_30d: p.live_30d,
+            projection: p.projection,
+        }
+    }
+}
+
+/// Quote a CSV field when needed (RFC 4180).
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// A ranking as CSV (header line first).
+pub fn trends_csv(items: &[TrendItemDto]) -> String {
+    let mut out = String::from(
+        "rank,previous_rank,platform,channel_id,channel_name,start_value,end_value,change,change_pct,rounded\n",
+    );
+    for i in items {
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{},{}\n",
+            i.rank,
+            i.previous_rank.map(|r| r.to_string()).unwrap_or_default(),
+            i.platform.as_str(),
+            csv_field(&i.channel_id),
+            csv_field(&i.channel_name),
+            i.start_value,
+            i.end_value,
+            i.change,
+            i.change_pct.map(|p| p.to_string()).unwrap_or_default(),
+            i.rounded
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_only_when_needed() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+
+    #[test]
+    fn metric_twin_names_match() {
+        for (doc, real) in [
+            (TrendMetricName::Followers, "followers"),
+            (TrendMetricName::Views, "views"),
+            (TrendMetricName::Viewers, "viewers"),
+            (TrendMetricName::HoursWatched, "hours_watched"),
+        ] {
+            assert_eq!(serde_json::to_value(doc).unwrap(), real);
+            assert!(real.parse::<streamtide_storage::TrendMetric>().is_ok());
+        }
+    }
+}

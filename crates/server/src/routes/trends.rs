@@ -1,0 +1,159 @@
+//! `GET /api/v1/trends`: top gainers and losers of a metric over a period.
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use streamtide_storage::{parse_period, TrendMetric, TrendQuery, TrendSort};
+use utoipa::IntoParams;
+
+use crate::dto::ErrorBody;
+use crate::dto_analytics::{trends_csv, TrendItemDto, TrendsDto};
+use crate::error::ApiError;
+use crate::extract::ApiQuery;
+use crate::paging::{self, DEFAULT_LIMIT, MAX_LIMIT};
+use crate::AppState;
+
+/// Which ranking.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TrendsQuery {
+    /// `followers` (default), `views`, `viewers` (average live viewers) or `hours_watched`.
+    #[param(value_type = Option<crate::dto_analytics::TrendMetricName>)]
+    pub metric: Option<String>,
+    /// `1d`, `7d` (default), `30d` or `90d`.
+    pub period: Option<String>,
+    /// `up` (top gainers, default) or `down` (top losers).
+    pub direction: Option<String>,
+    /// Only this platform (default: every platform, ranked together).
+    #[param(value_type = Option<crate::dto::PlatformName>)]
+    pub platform: Option<String>,
+    /// Only channels whose most recent broadcast was in this category (id or name,
+    /// case-insensitive).
+    pub category: Option<String>,
+    /// How many, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+    /// `change` (absolute, default) or `pct` (percent of the start value).
+    pub sort: Option<String>,
+    /// `json` (default) or `csv`.
+    pub format: Option<String>,
+}
+
+/// Output format of endpoints that also speak CSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    Json,
+    Csv,
+}
+
+pub(crate) fn parse_format(raw: Option<&str>) -> Result<Format, ApiError> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None | Some("json") => Ok(Format::Json),
+        Some("csv") => Ok(Format::Csv),
+        Some(other) => Err(ApiError::bad_request(format!(
+            "unknown format `{other}` (expected json or csv)"
+        ))),
+    }
+}
+
+/// A `text/csv` response.
+pub(crate) fn csv_response(body: String, filename: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Top gainers (`direction=up`) or losers (`down`) of a metric over a period, from the daily
+/// rollups, with each channel's rank over the period before. Follower and view changes run from
+/// the close at (or shortly before) the period's start to the latest close; viewers and hours
+/// watched compare the period with the one before. Channels without data at both ends are left
+/// out rather than counted from 0.
+#[utoipa::path(
+    get,
+    operation_id = "get_trends",
+    path = "/api/v1/trends",
+    tag = "trends",
+    params(TrendsQuery),
+    responses(
+        (status = 200, description = "The ranking (JSON, or CSV with `format=csv`)", body = TrendsDto,
+            content_type = "application/json"),
+        (status = 400, description = "Unknown metric, period, direction, platform, sort or format, or bad limit", body = ErrorBody),
+        (status = 500, description = "Internal error", body = ErrorBody),
+    )
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<TrendsQuery>,
+) -> Result<Response, ApiError> {
+    let metric: TrendMetric = q
+        .metric
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .unwrap_or("followers")
+        .parse()
+        .map_err(ApiError::bad_request)?;
+    let period_days =
+        parse_period(q.period.as_deref().unwrap_or("7d")).map_err(ApiError::bad_request)?;
+    let up = match q.direction.as_deref().map(str::trim).unwrap_or("up") {
+        "up" | "" => true,
+        "down" => false,
+        other => {
+            return Err(ApiError::bad_request(format!(
+                "unknown direction `{other}` (expected up or down)"
+            )))
+        }
+    };
+    let sort = match q.sort.as_deref().map(str::trim).unwrap_or("change") {
+        "change" | "" => TrendSort::Change,
+        "pct" => TrendSort::Pct,
+        other => {
+            return Err(ApiError::bad_request(format!(
+                "unknown sort `{other}` (expected change or pct)"
+            )))
+        }
+    };
+    let platform = paging::platform_param(q.platform.as_deref())?;
+    let limit = paging::limit(q.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
+    let format = parse_format(q.format.as_deref())?;
+    let list = state
+        .store
+        .trends(&TrendQuery {
+            metric,
+            period_days,
+            up,
+            platform,
+            category: q.category.clone(),
+            limit,
+            sort,
+            as_of: None,
+        })
+        .await?;
+    let items: Vec<TrendItemDto> = list.items.into_iter().map(TrendItemDto::from).collect();
+    if format == Format::Csv {
+        let name = format!(
+            "trends-{}-{period_days}d-{}.csv",
+            metric.as_str(),
+            if up { "up" } else { "down" }
+        );
+        return Ok(csv_response(trends_csv(&items), &name));
+    }
+    Ok(Json(TrendsDto {
+        metric: metric.as_str().to_string(),
+        period: format!("{period_days}d"),
+        direction: if up { "up" } else { "down" }.to_string(),
+        as_of: list.as_of,
+        items,
+    })
+    .into_response())
+}

@@ -1,0 +1,234 @@
+//! `GET /api/v1/trends`, `/channels/{platform}/{id}/stats`, `/creators/{id}/stats` and the CSV
+//! forms.
+
+use axum::http::StatusCode;
+use chrono::Duration;
+use serde_json::Value;
+use streamtide_core::{ChannelId, Platform};
+
+use crate::common::{channel_round, empty, get, Fixture};
+
+/// Ten days of one observation a day: `fast` +200/day, `slow` +20/day, `shrink` −30/day (CHZZK),
+/// `sx` +50/day (SOOP). Rollups rebuilt from the raw rows.
+async fn fixture() -> Fixture {
+    let f = empty().await;
+    for d in 0..10i64 {
+        let at = f.now - Duration::days(9 - d);
+        for (platform, id, base, step) in [
+            (Platform::Chzzk, "fast", 1_000i64, 200i64),
+            (Platform::Chzzk, "slow", 50_000, 20),
+            (Platform::Chzzk, "shrink", 8_000, -30),
+            (Platform::Soop, "sx", 3_000, 50),
+        ] {
+            let v = (base + step * d) as u64;
+            channel_round(&f.store, platform, id, at, v, v * 10).await;
+        }
+    }
+    f.store.rebuild_rollups().await.expect("rebuild");
+    f
+}
+
+fn ids(body: &Value) -> Vec<String> {
+    body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["channel_id"].as_str().unwrap_or("?").to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn ranks_gainers_and_losers_with_the_documented_shape() {
+    let f = fixture().await;
+    let r = get(
+        &f.app,
+        "/api/v1/trends?metric=followers&period=7d&direction=up",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let body = r.json();
+    assert_eq!(body["metric"], "followers");
+    assert_eq!(body["period"], "7d");
+    assert_eq!(body["direction"], "up");
+    assert_eq!(ids(&body), ["fast", "sx", "slow", "shrink"]);
+    let top = &body["items"][0];
+    for key in [
+        "rank",
+        "previous_rank",
+        "platform",
+        "channel_id",
+        "channel_name",
+        "avatar_url",
+        "start_value",
+        "end_value",
+        "change",
+        "change_pct",
+        "rounded",
+    ] {
+        assert!(top.get(key).is_some(), "missing {key}: {top}");
+    }
+    assert_eq!(top["rank"], 1);
+    assert_eq!(top["change"], 1400);
+    assert_eq!(top["rounded"], false);
+    // Only 9 days of history: the 7 days before the period have no start, so no previous rank.
+    assert_eq!(top["previous_rank"], Value::Null);
+
+    let down = get(&f.app, "/api/v1/trends?period=1d&direction=down&limit=1")
+        .await
+        .json();
+    assert_eq!(ids(&down), ["shrink"]);
+    assert_eq!(down["items"][0]["change"], -30);
+    assert_eq!(down["items"][0]["previous_rank"], 1);
+
+    let soop = get(&f.app, "/api/v1/trends?platform=soop").await.json();
+    assert_eq!(ids(&soop), ["sx"]);
+    let pct = get(&f.app, "/api/v1/trends?sort=pct").await.json();
+    assert_eq!(ids(&pct)[0], "fast");
+    let none = get(&f.app, "/api/v1/trends?period=90d").await.json();
+    assert_eq!(ids(&none).len(), 0, "no 90-day history: nobody ranked");
+
+    let csv = get(&f.app, "/api/v1/trends?format=csv").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    let lines: Vec<&str> = csv.text.lines().collect();
+    assert!(lines[0].starts_with("rank,previous_rank,platform,channel_id"));
+    assert_eq!(lines.len(), 5);
+    assert!(lines[1].starts_with("1,,chzzk,fast,"));
+
+    for bad in [
+        "/api/v1/trends?metric=likes",
+        "/api/v1/trends?period=3d",
+        "/api/v1/trends?direction=sideways",
+        "/api/v1/trends?platform=myspace",
+        "/api/v1/trends?limit=0",
+        "/api/v1/trends?format=xml",
+        "/api/v1/trends?sort=name",
+    ] {
+        get(&f.app, bad)
+            .await
+            .expect_error(StatusCode::BAD_REQUEST, "bad_request");
+    }
+}
+
+#[tokio::test]
+async fn channel_and_creator_stats() {
+    let f = fixture().await;
+    let r = get(&f.app, "/api/v1/channels/chzzk/fast/stats").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let s = r.json();
+    assert_eq!(s["platform"], "chzzk");
+    assert_eq!(s["channel_id"], "fast");
+    assert_eq!(s["now"]["followers"], 2_800);
+    assert!(s["now"]["observed_at"].is_string());
+    assert_eq!(s["changes"]["1d"]["abs"], 200);
+    assert_eq!(s["changes"]["7d"]["abs"], 1_400);
+    assert_eq!(s["changes"]["7d"]["rounded"], false);
+    assert_eq!(s["changes"]["30d"]["abs"], Value::Null);
+    assert_eq!(s["changes"]["90d"]["pct"], Value::Null);
+    assert_eq!(s["avg_daily_gain_7d"], 200.0);
+    assert_eq!(s["acceleration"], Value::Null);
+    for key in [
+        "streams",
+        "hours_streamed",
+        "avg_viewers",
+        "peak_viewers",
+        "hours_watched",
+    ] {
+        assert!(s["live_30d"].get(key).is_some(), "{key}");
+    }
+    let p = &s["projection"];
+    assert_eq!(p["method"], "theil-sen over 10 daily points");
+    assert_eq!(p["points"], 10);
+    assert_eq!(p["slope_per_day"], 200.0);
+    assert_eq!(p["in_30d"], 2_800 + 6_000);
+    assert_eq!(p["next_milestone"], 5_000);
+    assert!(p["milestone_eta"].is_string());
+    for key in ["in_90d", "in_365d"] {
+        assert!(p[key].is_u64());
+    }
+
+    get(&f.app, "/api/v1/channels/chzzk/nope/stats")
+        .await
+        .expect_error(StatusCode::NOT_FOUND, "not_found");
+    get(&f.app, "/api/v1/channels/myspace/x/stats")
+        .await
+        .expect_error(StatusCode::BAD_REQUEST, "bad_request");
+
+    let (cid, _) = f.store.upsert_creator("둘", f.now).await.unwrap();
+    for (p, id) in [(Platform::Chzzk, "fast"), (Platform::Soop, "sx")] {
+        f.store
+            .link_channel(p, &ChannelId::new(id), cid)
+            .await
+            .unwrap();
+    }
+    let c = get(&f.app, &format!("/api/v1/creators/{cid}/stats")).await;
+    assert_eq!(c.status, StatusCode::OK, "{}", c.text);
+    let c = c.json();
+    assert_eq!(c["creator_id"], cid);
+    assert_eq!(c["channels"].as_array().unwrap().len(), 2);
+    assert_eq!(c["now"]["followers"], 2_800 + 3_450);
+    assert_eq!(c["changes"]["7d"]["abs"], 1_400 + 350);
+    assert!(c["projection"].is_object());
+    get(&f.app, "/api/v1/creators/999/stats")
+        .await
+        .expect_error(StatusCode::NOT_FOUND, "not_found");
+    get(&f.app, "/api/v1/creators/abc/stats")
+        .await
+        .expect_error(StatusCode::BAD_REQUEST, "bad_request");
+}
+
+#[tokio::test]
+async fn history_speaks_csv_and_the_document_lists_the_analytics_routes() {
+    let f = fixture().await;
+    let from = (f.now - Duration::days(30)).format("%Y-%m-%dT%H:%M:%SZ");
+    let json = get(
+        &f.app,
+        &format!("/api/v1/channels/chzzk/fast/history?metric=followers&from={from}"),
+    )
+    .await;
+    assert_eq!(json.status, StatusCode::OK, "{}", json.text);
+    assert_eq!(json.json()["points"].as_array().unwrap().len(), 10);
+    let csv = get(
+        &f.app,
+        &format!("/api/v1/channels/chzzk/fast/history?metric=followers&from={from}&format=csv"),
+    )
+    .await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.text);
+    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    let lines: Vec<&str> = csv.text.lines().collect();
+    assert_eq!(lines[0], "at,value");
+    assert_eq!(lines.len(), 11);
+    assert!(lines[10].ends_with(",2800"));
+    get(
+        &f.app,
+        "/api/v1/channels/chzzk/fast/history?metric=followers&format=pdf",
+    )
+    .await
+    .expect_error(StatusCode::BAD_REQUEST, "bad_request");
+
+    let doc = get(&f.app, "/api/v1/openapi.json").await.json();
+    for path in [
+        "/api/v1/trends",
+        "/api/v1/channels/{platform}/{channel_id}/stats",
+        "/api/v1/creators/{id}/stats",
+        "/api/v1/channels/{platform}/{channel_id}/history",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path} documented");
+    }
+    let params = doc["paths"]["/api/v1/channels/{platform}/{channel_id}/history"]["get"]
+        ["parameters"]
+        .as_array()
+        .unwrap();
+    assert!(params.iter().any(|p| p["name"] == "format"));
+    for schema in [
+        "TrendsDto",
+        "ChannelStatsDto",
+        "CreatorStatsDto",
+        "ProjectionDto",
+    ] {
+        assert!(
+            doc["components"]["schemas"].get(schema).is_some(),
+            "{schema}"
+        );
+    }
+}
