@@ -1,0 +1,137 @@
+//! `streamtide run` killed with SIGKILL in the middle of collecting, again and again: the SQLite
+//! file stays intact, every batch is either fully there or absent (session aggregates always equal
+//! their samples), and the schedule resumes after each restart.
+
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rand::Rng;
+use streamtide_core::{ChannelId, ChannelInfo, Platform, SystemClock};
+use streamtide_simulator::{SimConfig, Simulator};
+use streamtide_storage::Store;
+
+const BIN: &str = env!("CARGO_BIN_EXE_streamtide");
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_mid_round_never_tears_a_write() {
+    let sim = Simulator::start(
+        SimConfig {
+            chzzk_channels: 150,
+            soop_channels: 150,
+            ..SimConfig::default()
+        },
+        Arc::new(SystemClock),
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("crash.db").display());
+    {
+        let store = Store::open(&db).await.unwrap();
+        for platform in [Platform::Chzzk, Platform::Soop] {
+            for ch in sim.world().channels(platform).iter().take(100) {
+                let info = ChannelInfo {
+                    platform,
+                    channel_id: ChannelId::new(ch.id.clone()),
+                    name: ch.name.clone(),
+                    handle: None,
+                    avatar_url: None,
+                    description: None,
+                };
+                store
+                    .track_channel(&info, chrono::Utc::now())
+                    .await
+                    .unwrap();
+            }
+        }
+        store.close().await;
+    }
+    let spawn = || {
+        let mut c = Command::new(BIN);
+        c.current_dir(dir.path());
+        for (k, _) in std::env::vars() {
+            if k.starts_with("STREAMTIDE") {
+                c.env_remove(k);
+            }
+        }
+        c.env("RUST_LOG", "warn")
+            .env("STREAMTIDE__STORAGE__URL", &db)
+            .env("STREAMTIDE__SERVER__BIND", "127.0.0.1:0")
+            .env("STREAMTIDE__COLLECTOR__LIVE_INTERVAL", "300ms")
+            .env("STREAMTIDE__COLLECTOR__CHANNELS_INTERVAL", "300ms")
+            .env("STREAMTIDE__COLLECTOR__VIDEOS", "false")
+            .env("STREAMTIDE__COLLECTOR__JITTER", "0")
+            // Small batches: many commits per round, so kills land between and inside them.
+            .env("STREAMTIDE__COLLECTOR__WRITE_BATCH", "5")
+            .env("STREAMTIDE__PLATFORMS__CHZZK__API_BASE", sim.chzzk_base())
+            .env("STREAMTIDE__PLATFORMS__CHZZK__REQUESTS_PER_SECOND", "2000")
+            .env("STREAMTIDE__PLATFORMS__CHZZK__BURST", "100")
+            .env("STREAMTIDE__PLATFORMS__CHZZK__RESPECT_POLL_HINT", "false")
+            .env("STREAMTIDE__PLATFORMS__SOOP__LIVE_BASE", sim.soop_base())
+            .env("STREAMTIDE__PLATFORMS__SOOP__CHAPI_BASE", sim.soop_base())
+            .env("STREAMTIDE__PLATFORMS__SOOP__LIVE_FALLBACK_BASE", "")
+            .env("STREAMTIDE__PLATFORMS__SOOP__CHAPI_FALLBACK_BASE", "")
+            .env("STREAMTIDE__PLATFORMS__SOOP__REQUESTS_PER_SECOND", "2000")
+            .env("STREAMTIDE__PLATFORMS__SOOP__BURST", "100")
+            .arg("run")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+
+    let mut rng = rand::rng();
+    let mut last_rows = 0u64;
+    for round in 0..6 {
+        let mut child = spawn();
+        let until = Instant::now() + Duration::from_millis(rng.random_range(700..2000));
+        while Instant::now() < until {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        child.kill().unwrap(); // SIGKILL: no chance to finish anything.
+        child.wait().unwrap();
+
+        let store = Store::connect(&db).await.unwrap();
+        assert_eq!(
+            store.integrity_check().await.unwrap(),
+            "ok",
+            "after kill {round}"
+        );
+        let violations = store.consistency_violations().await.unwrap();
+        assert!(violations.is_empty(), "after kill {round}: {violations:?}");
+        let c = store.counts().await.unwrap();
+        let rows = c.channel_snapshots + c.live_samples;
+        assert!(rows >= last_rows, "nothing committed is lost");
+        last_rows = rows;
+        store.close().await;
+    }
+    assert!(last_rows > 0, "the runs collected something between kills");
+
+    // After all that, a clean run resumes the schedule and finishes rounds.
+    let store = Store::connect(&db).await.unwrap();
+    let before = store
+        .recent_rounds(1)
+        .await
+        .unwrap()
+        .first()
+        .map_or(0, |r| r.id);
+    let mut child = spawn();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let finished = store
+            .recent_rounds(50)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|r| r.id > before && r.finished_at.is_some())
+            .count();
+        if finished >= 4 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the schedule did not resume");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+}

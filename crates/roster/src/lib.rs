@@ -1,0 +1,59 @@
+//! Reading creator rosters: the spreadsheet a service keeps of its creators.
+//!
+//! A roster is a table with a header row: a creator name, and one or more channel references (a
+//! URL, handle or id) either in a generic column with an optional platform column, or in
+//! platform-named columns ("YouTube", "치지직", ...). Any other column is kept as a note. Each row
+//! is read on its own: a broken row becomes a [`RowError`] with its spreadsheet row number, and
+//! the rest is read. Turning references into stable ids is not done here (that needs the
+//! platforms); this crate only reads.
+
+mod header;
+mod read;
+
+use streamtide_core::Platform;
+
+pub use header::{platform_from_label, Column, Header};
+pub use read::{read_csv, read_path, read_rows};
+
+/// One channel reference found in a roster row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Spreadsheet row number (1-based, as the user sees it).
+    pub row: usize,
+    pub creator: String,
+    /// The platform the row or column says, if any (URLs say it themselves).
+    pub platform: Option<Platform>,
+    /// What was in the cell: a URL, handle or id.
+    pub reference: String,
+    /// Other columns of the row, as (header, value).
+    pub notes: Vec<(String, String)>,
+}
+
+/// A row that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    pub row: usize,
+    pub message: String,
+}
+
+/// What a roster file holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Roster {
+    pub entries: Vec<Entry>,
+    pub errors: Vec<RowError>,
+    /// Data rows seen (after the header, not counting blank rows).
+    pub rows: usize,
+}
+
+/// Why a whole file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum RosterError {
+    #[error("cannot read {path}: {message}")]
+    Unreadable { path: String, message: String },
+    #[error("unsupported file type `{0}` (expected .xlsx, .xlsm, .xls, .ods or .csv)")]
+    UnsupportedType(String),
+    #[error("no header row found in the first {0} rows: expected a creator-name column (name, 이름, 크리에이터 …) and a channel column (url, 채널, YouTube, 치지직 …)")]
+    NoHeader(usize),
+    #[error("the file has no sheet")]
+    NoSheet,
+}

@@ -1,0 +1,2 @@
+DROP INDEX channels_creator;
+DROP INDEX creators_name;
