@@ -4,7 +4,7 @@
 use axum::http::{header, HeaderName, HeaderValue, Method};
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::cors::{Any, CorsLayer};
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{
@@ -56,13 +56,55 @@ pub fn wrap(routes: Router<AppState>) -> Router<AppState> {
         )
 }
 
-/// CORS for `/api/v1`: read-only, from any origin, no credentials (the API is public data).
-///
-/// Hook for restricting origins: replace `allow_origin(Any)` with an `AllowOrigin::list` built
-/// from configured origins once the configuration carries them.
-pub fn api_cors() -> CorsLayer {
+/// CORS for `/api/v1`: read-only, no credentials, and only for the origins that need it:
+/// browser extensions (`chrome-extension://…`, the new-tab board) and the configured
+/// `server.cors_origins` (exact origins such as `https://dashboard.example`). The web UI is
+/// same-origin and needs no CORS at all; any other origin gets no `Access-Control-*` headers,
+/// so browsers keep its scripts from reading the answers.
+pub fn api_cors(allowed: &[String]) -> CorsLayer {
+    let allowed: Vec<String> = allowed.iter().map(|o| normalize_origin(o)).collect();
     CorsLayer::new()
         .allow_methods([Method::GET, Method::HEAD])
-        .allow_origin(Any)
+        .allow_origin(AllowOrigin::predicate(move |origin, _| {
+            origin.to_str().is_ok_and(|o| origin_allowed(o, &allowed))
+        }))
         .max_age(std::time::Duration::from_secs(3600))
+}
+
+/// An origin as browsers send it: lower-case scheme and host, no trailing slash.
+fn normalize_origin(origin: &str) -> String {
+    origin.trim().trim_end_matches('/').to_ascii_lowercase()
+}
+
+/// Whether a request's `Origin` may read the API.
+fn origin_allowed(origin: &str, configured: &[String]) -> bool {
+    let origin = normalize_origin(origin);
+    if let Some(id) = origin.strip_prefix("chrome-extension://") {
+        // An extension id is 32 letters a–p; anything else is not an extension origin.
+        return id.len() == 32 && id.bytes().all(|b| (b'a'..=b'p').contains(&b));
+    }
+    configured.contains(&origin)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extension_and_configured_origins_only() {
+        let configured = vec![normalize_origin("https://Dash.example/")];
+        assert!(origin_allowed(
+            "chrome-extension://inbidlednkaiamdgomplindjipdpkoje",
+            &configured
+        ));
+        assert!(!origin_allowed("chrome-extension://short", &configured));
+        assert!(!origin_allowed(
+            "chrome-extension://zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
+            &configured
+        ));
+        assert!(origin_allowed("https://dash.example", &configured));
+        assert!(!origin_allowed("https://dash.example.evil", &configured));
+        assert!(!origin_allowed("https://other.example", &configured));
+        assert!(!origin_allowed("null", &configured));
+    }
 }

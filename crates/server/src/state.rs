@@ -16,6 +16,8 @@ pub struct AppState {
     pub live_freshness: chrono::Duration,
     /// The registry `/metrics` exposes; the collector registers its own counters into it.
     pub metrics: Arc<Metrics>,
+    /// Origins besides browser extensions that may call the API from a browser (CORS).
+    pub cors_origins: Vec<String>,
 }
 
 impl AppState {
@@ -24,7 +26,14 @@ impl AppState {
             store,
             live_freshness,
             metrics,
+            cors_origins: Vec::new(),
         }
+    }
+
+    /// Let these origins (exact, e.g. `https://dashboard.example`) call the API from a browser.
+    pub fn with_cors_origins(mut self, origins: Vec<String>) -> Self {
+        self.cors_origins = origins;
+        self
     }
 
     /// The oldest `last_seen_at` a live item may have to be shown, as of `now`.

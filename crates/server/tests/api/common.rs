@@ -14,6 +14,9 @@ use streamtide_server::{app, AppState, Metrics};
 use streamtide_storage::{Batch, Job, Store};
 use tower::ServiceExt;
 
+/// The one web origin the test server's CORS allows.
+pub const DASHBOARD_ORIGIN: &str = "https://dashboard.example";
+
 /// How fresh a live item must be to be listed, in every test.
 pub const FRESHNESS_MINUTES: i64 = 10;
 
@@ -35,6 +38,7 @@ pub async fn empty() -> Fixture {
         store: store.clone(),
         live_freshness: Duration::minutes(FRESHNESS_MINUTES),
         metrics: Arc::new(Metrics::new()),
+        cors_origins: vec![DASHBOARD_ORIGIN.to_string()],
     };
     Fixture {
         _dir: dir,

@@ -281,15 +281,35 @@ async fn live_page_is_served_without_inline_script() {
     assert!(page
         .header("content-type")
         .is_some_and(|c| c.starts_with("text/html")));
-    assert!(page.text.contains(r#"<script src="/app.js""#));
+    assert!(page.text.contains(r#"<script src="/app.js" type="module""#));
     assert!(!page.text.contains("<script>"), "no inline script");
     assert!(!page.text.contains("//cdn"), "no CDN");
-    assert!(page.text.contains("지금 방송 중"));
+    assert!(page.text.contains("streamtide"));
     let js = get(&f.app, "/app.js").await;
     assert!(js
         .header("content-type")
         .is_some_and(|c| c.contains("javascript")));
-    assert!(js.text.contains("/api/v1/live"));
+    let api = get(&f.app, "/app/api.js").await;
+    assert!(api.text.contains("/api/v1/live"));
+    assert!(api
+        .header("content-type")
+        .is_some_and(|c| c.contains("javascript")));
+    // Revalidation: the ETag answers 304.
+    let etag = js.header("etag").expect("etag").to_string();
+    assert_eq!(js.header("cache-control"), Some("no-cache"));
+    let again = request(
+        &f.app,
+        Method::GET,
+        "/app.js",
+        &[("if-none-match", &etag)],
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    assert_eq!(
+        get(&f.app, "/app/nope.js").await.status,
+        StatusCode::NOT_FOUND
+    );
     let css = get(&f.app, "/app.css").await;
     assert!(css
         .header("content-type")
@@ -304,7 +324,11 @@ async fn security_headers_and_cors() {
     let origin = [("origin", "https://dashboard.example")];
     let api = request(&f.app, Method::GET, "/api/v1/live", &origin, Body::empty()).await;
     assert_eq!(api.status, StatusCode::OK);
-    assert_eq!(api.header("access-control-allow-origin"), Some("*"));
+    // The fixture configures this origin (server.cors_origins); see cors.rs for the rest.
+    assert_eq!(
+        api.header("access-control-allow-origin"),
+        Some("https://dashboard.example")
+    );
     assert_eq!(api.header("x-content-type-options"), Some("nosniff"));
     assert_eq!(api.header("referrer-policy"), Some("no-referrer"));
 

@@ -1,0 +1,63 @@
+// The streamtide REST API, from the page (same origin) or from the extension (a configured base).
+
+export class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/** The API at `base` ("" for the page's own server). */
+export function createApi(base = "") {
+  const root = base.replace(/\/+$/, "");
+
+  async function get(path, params) {
+    const query = new URLSearchParams();
+    for (const [k, v] of Object.entries(params || {})) {
+      if (v !== null && v !== undefined && v !== "") query.set(k, String(v));
+    }
+    const qs = query.toString();
+    let res;
+    try {
+      res = await fetch(`${root}${path}${qs ? `?${qs}` : ""}`, {
+        headers: { Accept: "application/json" },
+        credentials: "omit",
+      });
+    } catch (err) {
+      throw new ApiError(0, err.message || "network error");
+    }
+    let body = null;
+    try {
+      body = await res.json();
+    } catch (_) {
+      /* not JSON */
+    }
+    if (!res.ok) throw new ApiError(res.status, (body && body.message) || res.statusText);
+    return body;
+  }
+
+  const channelPath = (platform, id) =>
+    `/api/v1/channels/${encodeURIComponent(platform)}/${encodeURIComponent(id)}`;
+
+  return {
+    base: root,
+    /** Every live broadcast (merged, most viewers first), following `next_cursor` up to `max`. */
+    async liveAll(max = 1000) {
+      const items = [];
+      let cursor = null;
+      let total = 0;
+      do {
+        const page = await get("/api/v1/live", { limit: 200, cursor });
+        items.push(...page.items);
+        total = page.total;
+        cursor = page.next_cursor;
+      } while (cursor && items.length < max);
+      return { items, total };
+    },
+    channel: (platform, id) => get(channelPath(platform, id)),
+    stats: (platform, id) => get(`${channelPath(platform, id)}/stats`),
+    history: (platform, id, metric, from) =>
+      get(`${channelPath(platform, id)}/history`, { metric, from }),
+    trends: (params) => get("/api/v1/trends", params),
+  };
+}

@@ -1,0 +1,303 @@
+// The channel page: figures now, 1/7/30-day changes and charts of followers, views and live
+// viewers over time.
+import { ApiError } from "./api.js";
+import { lineChart } from "./chart.js";
+import { el, hue, safeUrl } from "./dom.js";
+import { count, dateTime, exact, percent, shortDate, signed, time, uptime } from "./format.js";
+import { t } from "./i18n.js";
+import { keyOf, prefs } from "./prefs.js";
+
+const PERIODS = [
+  ["1d", 1],
+  ["7d", 7],
+  ["30d", 30],
+];
+const METRICS = ["followers", "views", "viewers"];
+const DAY = 86_400_000;
+
+/** Render the channel page into `root`; returns a cleanup function. */
+export function renderChannel(root, { api, platform, id }) {
+  let stopped = false;
+  let range = 30;
+  root.replaceChildren(el("p", { className: "loading", role: "status" }, t("channel.loading")));
+
+  async function load() {
+    let channel;
+    try {
+      channel = await api.channel(platform, id);
+    } catch (err) {
+      if (stopped) return;
+      const msg = err instanceof ApiError && err.status === 404 ? t("channel.notFound") : t("status.error", { message: err.message });
+      root.replaceChildren(backLink(), el("p", { className: "error", role: "alert" }, msg));
+      return;
+    }
+    const from = new Date(Date.now() - (range === 30 ? 31 : range) * DAY).toISOString();
+    const wide = new Date(Date.now() - 31 * DAY).toISOString();
+    const [histories, wideHistories, stats] = await Promise.all([
+      Promise.all(METRICS.map((m) => api.history(platform, id, m, from).catch(() => ({ points: [] })))),
+      range === 30
+        ? null
+        : Promise.all(METRICS.map((m) => api.history(platform, id, m, wide).catch(() => ({ points: [] })))),
+      api.stats(platform, id).catch(() => null),
+    ]);
+    if (stopped) return;
+    const series = Object.fromEntries(METRICS.map((m, i) => [m, histories[i].points || []]));
+    const wideSeries = wideHistories
+      ? Object.fromEntries(METRICS.map((m, i) => [m, wideHistories[i].points || []]))
+      : series;
+    root.replaceChildren(
+      backLink(),
+      header(channel),
+      figures(channel),
+      changes(channel, stats, wideSeries),
+      charts(series),
+    );
+    document.title = `${channel.name} · streamtide`;
+  }
+
+  function backLink() {
+    return el("a", { className: "back", href: "#/" }, t("channel.back"));
+  }
+
+  function header(c) {
+    const key = keyOf({ platform: c.platform, channel_id: c.channel_id });
+    const fav = prefs.isFavourite(key);
+    const avatar = el("span", { className: "avatar avatar-lg", "aria-hidden": "true" }, c.name.slice(0, 1));
+    avatar.style.setProperty("--h", hue(c.name));
+    const src = safeUrl(c.avatar_url);
+    if (src) avatar.append(el("img", { src, alt: "", referrerPolicy: "no-referrer", onerror: (e) => e.target.remove() }));
+    const live = c.live;
+    const star = el(
+      "button",
+      {
+        type: "button",
+        className: "star star-lg",
+        "aria-pressed": String(fav),
+        "aria-label": t(fav ? "card.favRemove" : "card.favAdd", { name: c.name }),
+        onclick: () => {
+          prefs.toggleFavourite(key, c.name);
+          const on = prefs.isFavourite(key);
+          star.textContent = on ? "★" : "☆";
+          star.setAttribute("aria-pressed", String(on));
+          star.setAttribute("aria-label", t(on ? "card.favRemove" : "card.favAdd", { name: c.name }));
+        },
+      },
+      fav ? "★" : "☆",
+    );
+    return el(
+      "header",
+      { className: "channel-header" },
+      avatar,
+      el(
+        "div",
+        { className: "channel-title" },
+        el("h1", null, c.name),
+        el(
+          "p",
+          { className: "channel-sub" },
+          el("span", { className: `badge badge-${c.platform}` }, t(`platform.${c.platform}`)),
+          c.handle ? el("span", null, c.handle) : null,
+          c.tracked ? el("span", { className: "pill" }, t("channel.tracked")) : null,
+          live
+            ? el("span", { className: "pill pill-live" }, `● ${t("channel.liveNow")}`)
+            : el("span", { className: "pill" }, t("channel.offline")),
+        ),
+        live
+          ? el(
+              "p",
+              { className: "channel-live" },
+              el("a", { href: safeUrl(live.url), target: "_blank", rel: "noopener noreferrer" }, live.title || t("card.noTitle")),
+              ` · ${t("card.viewers", { n: exact(live.viewers) })} · ${uptime(live.started_at)}`,
+              live.category ? ` · ${live.category}` : "",
+            )
+          : null,
+      ),
+      star,
+    );
+  }
+
+  function figures(c) {
+    const fig = (label, value, title) =>
+      el("div", { className: "figure" }, el("dt", null, label), el("dd", { title }, value));
+    return el(
+      "section",
+      { className: "figures", "aria-label": t("channel.followers") },
+      el(
+        "dl",
+        null,
+        fig(t("channel.followers"), count(c.followers), exact(c.followers)),
+        fig(t("channel.views"), count(c.total_views), exact(c.total_views)),
+        fig(t("channel.videos"), count(c.video_count), exact(c.video_count)),
+        c.live ? fig(t("channel.viewers"), count(c.live.viewers), exact(c.live.viewers)) : null,
+      ),
+      c.stats_observed_at
+        ? el("p", { className: "muted small" }, t("channel.observed", { time: dateTime(c.stats_observed_at) }))
+        : null,
+    );
+  }
+
+  function changes(c, stats, series) {
+    const fromServer = normaliseStats(stats);
+    const notes = new Set();
+    const rows = ["followers", "views"].map((metric) => {
+      const cells = PERIODS.map(([period, days]) => {
+        let ch = fromServer && fromServer[metric] && fromServer[metric][period];
+        let partial = null;
+        if (!ch || ch.abs === null || ch.abs === undefined) {
+          ch = localChange(series[metric], days);
+          if (ch && ch.since) {
+            partial = ch.since;
+            notes.add(ch.since);
+          }
+        }
+        if (!ch || ch.abs === null || ch.abs === undefined) return el("td", { className: "muted" }, t("unknown"));
+        const dir = ch.abs > 0 ? "up" : ch.abs < 0 ? "down" : "flat";
+        return el(
+          "td",
+          { className: `change change-${dir}`, title: partial ? `${shortDate(partial)} →` : null },
+          el("span", { className: "change-abs", title: ch.rounded ? t("channel.rounded") : null }, ch.rounded ? "≈" : "", signed(ch.abs), partial ? "*" : ""),
+          ch.pct !== null && ch.pct !== undefined ? el("span", { className: "change-pct" }, percent(ch.pct)) : null,
+        );
+      });
+      return el("tr", null, el("th", { scope: "row" }, t(`chart.metric.${metric}`)), ...cells);
+    });
+    const projection = stats && stats.projection ? projectionText(stats.projection) : null;
+    return el(
+      "section",
+      { className: "changes" },
+      el("h2", null, t("channel.changes")),
+      el(
+        "div",
+        { className: "table-wrap" },
+        el(
+          "table",
+          null,
+          el(
+            "thead",
+            null,
+            el("tr", null, el("th", { scope: "col" }, t("channel.metric")), ...PERIODS.map(([p]) => el("th", { scope: "col" }, t(`channel.period.${p}`)))),
+          ),
+          el("tbody", null, ...rows),
+        ),
+      ),
+      notes.size
+        ? el("p", { className: "muted small" }, `* ${shortDate(Math.min(...[...notes].map((d) => d.getTime())))} → · ${t("channel.changes.local")}`)
+        : !fromServer
+          ? el("p", { className: "muted small" }, t("channel.changes.local"))
+          : null,
+      projection ? el("p", { className: "projection" }, t("channel.projection", { text: projection })) : null,
+      stats && stats.live_30d ? liveStats(stats.live_30d) : null,
+    );
+  }
+
+  function charts(series) {
+    const select = el(
+      "select",
+      {
+        id: "chart-range",
+        onchange: () => {
+          range = Number(select.value);
+          load();
+        },
+      },
+      ...PERIODS.map(([p, days]) => el("option", { value: days }, t(`channel.period.${p}`))),
+    );
+    select.value = String(range);
+    return el(
+      "section",
+      { className: "charts" },
+      el(
+        "div",
+        { className: "section-head" },
+        el("h2", null, t("channel.charts")),
+        el("div", { className: "field" }, el("label", { htmlFor: "chart-range" }, t("channel.range")), select),
+      ),
+      el(
+        "div",
+        { className: "chart-grid-wrap" },
+        ...METRICS.map((m) =>
+          lineChart(series[m], {
+            title: t(`chart.metric.${m}`),
+            format: count,
+            formatExact: exact,
+            formatDate: (d) => dateTime(d),
+            formatAxisDate: (d, span) => (span < 2 * DAY ? time(d) : shortDate(d)),
+            className: `chart-${m}`,
+          }),
+        ),
+      ),
+    );
+  }
+
+  load();
+  return () => {
+    stopped = true;
+  };
+}
+
+/**
+ * The analytics endpoint's changes as { metric: { period: {abs, pct} } }, whichever of the two
+ * plausible shapes it has; null when absent.
+ */
+function normaliseStats(stats) {
+  if (!stats || !stats.changes) return null;
+  const ch = stats.changes;
+  if (ch["1d"] || ch["7d"] || ch["30d"]) {
+    const metric = stats.metric || "followers";
+    return { [metric]: ch };
+  }
+  return ch;
+}
+
+function projectionText(p) {
+  if (typeof p === "string") return p;
+  const parts = [];
+  if (p.in_30d !== undefined) parts.push(t("channel.proj.in", { d: 30, n: count(p.in_30d) }));
+  if (p.in_90d !== undefined) parts.push(t("channel.proj.in", { d: 90, n: count(p.in_90d) }));
+  if (p.next_milestone && p.milestone_eta) {
+    parts.push(t("channel.proj.milestone", { n: count(p.next_milestone), date: shortDate(p.milestone_eta) }));
+  }
+  return parts.join(" · ");
+}
+
+/** The last 30 days of broadcasting, from the analytics endpoint. */
+function liveStats(l) {
+  const item = (label, value) => el("div", { className: "figure figure-sm" }, el("dt", null, label), el("dd", null, value));
+  return el(
+    "div",
+    { className: "live-stats" },
+    el("h3", null, t("channel.live30")),
+    el(
+      "dl",
+      null,
+      item(t("channel.streams"), exact(l.streams)),
+      item(t("channel.hoursStreamed"), exact(Math.round(l.hours_streamed))),
+      item(t("channel.avgViewers"), count(l.avg_viewers === null ? null : Math.round(l.avg_viewers))),
+      item(t("channel.peakViewers"), count(l.peak_viewers)),
+      item(t("channel.hoursWatched"), count(Math.round(l.hours_watched))),
+    ),
+  );
+}
+
+/**
+ * The change over `days` from the stored history: the latest value against the last value at or
+ * before `days` earlier. Where the history is shorter, against its first point (`since` set).
+ */
+export function localChange(points, days) {
+  if (!points || points.length < 2) return null;
+  const last = points[points.length - 1];
+  const cutoff = Date.parse(last.at) - days * DAY;
+  let base = null;
+  for (const p of points) {
+    if (Date.parse(p.at) <= cutoff) base = p;
+    else break;
+  }
+  let since = null;
+  if (!base) {
+    base = points[0];
+    since = new Date(base.at);
+  }
+  const abs = Number(last.value) - Number(base.value);
+  const pct = Number(base.value) > 0 ? (abs / Number(base.value)) * 100 : null;
+  return { abs, pct, since };
+}

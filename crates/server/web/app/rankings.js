@@ -1,0 +1,163 @@
+// The rankings page: top gainers and losers by metric, period and platform, from
+// GET /api/v1/trends (the analytics routes; a friendly note while the server lacks them).
+import { ApiError } from "./api.js";
+import { el, hue, safeUrl } from "./dom.js";
+import { count, exact, percent, signed } from "./format.js";
+import { t } from "./i18n.js";
+
+const KEY = "streamtide.rankings";
+const DEFAULTS = { metric: "followers", period: "7d", direction: "up", platform: "" };
+
+function readSettings() {
+  try {
+    return { ...DEFAULTS, ...JSON.parse(localStorage.getItem(KEY) || "{}") };
+  } catch (_) {
+    return { ...DEFAULTS };
+  }
+}
+
+/** Render the rankings page into `root`; returns a cleanup function. */
+export function renderRankings(root, { api }) {
+  let stopped = false;
+  let settings = readSettings();
+  const result = el("div", { className: "rankings-result", "aria-live": "polite" });
+
+  const select = (id, name, options) => {
+    const s = el(
+      "select",
+      {
+        id,
+        onchange: () => {
+          settings = { ...settings, [name]: s.value };
+          try {
+            localStorage.setItem(KEY, JSON.stringify(settings));
+          } catch (_) {
+            /* ignore */
+          }
+          load();
+        },
+      },
+      ...options.map(([v, label]) => el("option", { value: v }, label)),
+    );
+    s.value = settings[name];
+    return s;
+  };
+  const field = (id, label, input) => el("div", { className: "field" }, el("label", { htmlFor: id }, label), input);
+  const directionGroup = select("r-direction", "direction", [
+    ["up", `▲ ${t("rankings.up")}`],
+    ["down", `▼ ${t("rankings.down")}`],
+  ]);
+
+  root.replaceChildren(
+    el("h1", { className: "page-title" }, t("rankings.title")),
+    el(
+      "form",
+      { className: "filters", onsubmit: (e) => e.preventDefault() },
+      field("r-direction", t("rankings.direction"), directionGroup),
+      field(
+        "r-metric",
+        t("rankings.metric"),
+        select("r-metric", "metric", ["followers", "views", "viewers", "hours_watched"].map((m) => [m, t(`chart.metric.${m}`)])),
+      ),
+      field(
+        "r-period",
+        t("rankings.period"),
+        select("r-period", "period", ["1d", "7d", "30d"].map((p) => [p, t(`channel.period.${p}`)])),
+      ),
+      field(
+        "r-platform",
+        t("filter.platform"),
+        select("r-platform", "platform", [["", t("platform.all")], ...["chzzk", "soop", "twitch", "youtube"].map((p) => [p, t(`platform.${p}`)])]),
+      ),
+    ),
+    result,
+  );
+
+  async function load() {
+    result.replaceChildren(el("p", { className: "loading", role: "status" }, t("status.loading")));
+    let data;
+    try {
+      data = await api.trends({ ...settings, limit: 50 });
+    } catch (err) {
+      if (stopped) return;
+      const unavailable = err instanceof ApiError && (err.status === 404 || err.status === 501);
+      result.replaceChildren(
+        el(
+          "p",
+          { className: unavailable ? "notice unavailable" : "error", role: unavailable ? "status" : "alert" },
+          unavailable ? t("rankings.unavailable") : t("status.error", { message: err.message }),
+        ),
+      );
+      return;
+    }
+    if (stopped) return;
+    const items = (data && data.items) || [];
+    if (!items.length) {
+      result.replaceChildren(el("p", { className: "empty" }, t("rankings.empty")));
+      return;
+    }
+    result.replaceChildren(
+      data.as_of ? el("p", { className: "muted small" }, t("rankings.asOf", { date: data.as_of })) : "",
+      el(
+        "ol",
+        { className: "ranking" },
+        ...items.map((item) => row(item)),
+      ),
+    );
+  }
+
+  function row(item) {
+    const name = item.channel_name || item.channel_id;
+    const avatar = el("span", { className: "avatar", "aria-hidden": "true" }, name.slice(0, 1));
+    avatar.style.setProperty("--h", hue(name));
+    const src = safeUrl(item.avatar_url);
+    if (src) avatar.append(el("img", { src, alt: "", loading: "lazy", referrerPolicy: "no-referrer", onerror: (e) => e.target.remove() }));
+    let move;
+    if (item.previous_rank === null || item.previous_rank === undefined) {
+      move = el("span", { className: "move move-new" }, t("rankings.new"));
+    } else {
+      const d = item.previous_rank - item.rank;
+      move =
+        d === 0
+          ? el("span", { className: "move" }, "–")
+          : el(
+              "span",
+              {
+                className: `move ${d > 0 ? "move-up" : "move-down"}`,
+                "aria-label": t("rankings.moved", { n: Math.abs(d), dir: t(d > 0 ? "rankings.movedUp" : "rankings.movedDown") }),
+              },
+              `${d > 0 ? "▲" : "▼"}${Math.abs(d)}`,
+            );
+    }
+    const dir = item.change > 0 ? "up" : item.change < 0 ? "down" : "flat";
+    return el(
+      "li",
+      { className: "ranking-row", "data-rank": item.rank },
+      el("span", { className: "rank" }, String(item.rank)),
+      move,
+      avatar,
+      el(
+        "div",
+        { className: "ranking-name" },
+        el("a", { href: `#/channel/${encodeURIComponent(item.platform)}/${encodeURIComponent(item.channel_id)}` }, name),
+        el("span", { className: `badge badge-${item.platform}` }, t(`platform.${item.platform}`)),
+      ),
+      el(
+        "div",
+        { className: "ranking-values", title: `${exact(item.start_value)} → ${exact(item.end_value)}` },
+        `${count(item.start_value)} → ${count(item.end_value)}`,
+      ),
+      el(
+        "div",
+        { className: `change change-${dir}` },
+        el("span", { className: "change-abs", title: item.rounded ? t("channel.rounded") : null }, item.rounded ? "≈" : "", signed(item.change)),
+        el("span", { className: "change-pct" }, percent(item.change_pct)),
+      ),
+    );
+  }
+
+  load();
+  return () => {
+    stopped = true;
+  };
+}

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Browser tests: a real `streamtide demo` (simulator-fed) on a free port with a temporary
+# database, the Chrome extension packed to a directory, then tests/browser/run.mjs drives
+# Debian's headless Chromium (/usr/bin/chromium) through playwright-core against both.
+# Screenshots land in target/browser-artifacts/ (board and channel page also in docs/screenshots/).
+#
+# Needs: cargo, node + npm, chromium (`apt-get install chromium`). Usage: scripts/browser-tests.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$PWD"
+
+CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+ARTIFACTS="${ARTIFACTS:-$ROOT/target/browser-artifacts}"
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+BIN="${STREAMTIDE_BIN:-$TARGET_DIR/debug/streamtide}"
+
+log() { printf '[browser-tests %s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
+
+if [[ ! -x "$CHROMIUM" ]]; then
+    echo "error: $CHROMIUM not found; install it with: apt-get install -y chromium" >&2
+    exit 1
+fi
+command -v node >/dev/null || { echo "error: node is required" >&2; exit 1; }
+
+if [[ -z "${STREAMTIDE_BIN:-}" ]]; then
+    log "building streamtide"
+    cargo build -p streamtide
+fi
+
+if [[ ! -d tests/browser/node_modules/playwright-core ]]; then
+    log "npm ci (playwright-core only, no browser download)"
+    (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+fi
+
+rm -rf "$ARTIFACTS"
+mkdir -p "$ARTIFACTS"
+WORK="$(mktemp -d)"
+DEMO_PID=""
+cleanup() {
+    if [[ -n "$DEMO_PID" ]] && kill -0 "$DEMO_PID" 2>/dev/null; then
+        kill -TERM "$DEMO_PID" 2>/dev/null || true
+        for _ in $(seq 1 50); do kill -0 "$DEMO_PID" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$DEMO_PID" 2>/dev/null || true
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+log "packing the extension"
+"$BIN" extension pack --dir "$ARTIFACTS/extension" --out "$ARTIFACTS/streamtide-extension.zip"
+"$BIN" extension pack --popup-only --out "$ARTIFACTS/streamtide-extension-popup.zip"
+if command -v python3 >/dev/null; then
+    python3 -m zipfile -t "$ARTIFACTS/streamtide-extension.zip" >/dev/null
+    python3 -m zipfile -t "$ARTIFACTS/streamtide-extension-popup.zip" >/dev/null
+fi
+
+log "starting streamtide demo (temporary database in $WORK)"
+# Port 0: the OS picks a free port; the demo prints the address it got. The working directory is
+# the temporary one, so no ./streamtide.toml is picked up and nothing is written to the checkout.
+(
+    cd "$WORK"
+    exec env STREAMTIDE__SERVER__BIND=127.0.0.1:0 RUST_LOG="${RUST_LOG:-warn}" \
+        "$BIN" demo --db "sqlite://$WORK/demo.db" --channels 300 --track 20
+) >"$WORK/demo.out" 2>"$ARTIFACTS/demo.log" &
+DEMO_PID=$!
+
+URL=""
+for _ in $(seq 1 300); do
+    URL="$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$WORK/demo.out" | head -n1 || true)"
+    [[ -n "$URL" ]] && break
+    kill -0 "$DEMO_PID" 2>/dev/null || { cat "$ARTIFACTS/demo.log" >&2; echo "error: demo exited" >&2; exit 1; }
+    sleep 0.2
+done
+[[ -n "$URL" ]] || { echo "error: the demo did not print its address" >&2; exit 1; }
+URL="${URL%/}"
+log "demo at $URL; waiting for the first live round"
+
+for i in $(seq 1 120); do
+    if curl -fsS "$URL/api/v1/live?limit=1" 2>/dev/null | grep -q '"total":[1-9]'; then
+        break
+    fi
+    [[ $i -eq 120 ]] && { echo "error: no live broadcasts after 60 s" >&2; exit 1; }
+    sleep 0.5
+done
+
+log "running the browser tests"
+STATUS=0
+STREAMTIDE_URL="$URL" EXTENSION_DIR="$ARTIFACTS/extension" ARTIFACTS="$ARTIFACTS" CHROMIUM="$CHROMIUM" \
+    node tests/browser/run.mjs || STATUS=$?
+
+if [[ -f "$ARTIFACTS/board.png" && -f "$ARTIFACTS/channel.png" ]]; then
+    mkdir -p docs/screenshots
+    cp "$ARTIFACTS/board.png" "$ARTIFACTS/channel.png" docs/screenshots/
+fi
+log "screenshots: $(cd "$ARTIFACTS" && ls ./*.png | tr '\n' ' ')"
+exit "$STATUS"

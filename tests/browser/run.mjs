@@ -1,0 +1,484 @@
+// End-to-end tests of the web UI and the Chrome extension in a real headless Chromium
+// (Debian's /usr/bin/chromium) driven by playwright-core, against a running `streamtide demo`.
+//
+// Environment (scripts/browser-tests.sh sets them):
+//   STREAMTIDE_URL  the server, e.g. http://127.0.0.1:41234
+//   EXTENSION_DIR   the unpacked extension (`streamtide extension pack --dir …`)
+//   ARTIFACTS       where screenshots go (default: ../../target/browser-artifacts)
+//   CHROMIUM        the browser (default: /usr/bin/chromium)
+//
+// Every test runs even when an earlier one failed; the exit code is 1 if any failed.
+
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const BASE = (process.env.STREAMTIDE_URL || "http://127.0.0.1:8080").replace(/\/+$/, "");
+const EXT_DIR = process.env.EXTENSION_DIR ? path.resolve(process.env.EXTENSION_DIR) : null;
+const ARTIFACTS = path.resolve(process.env.ARTIFACTS || path.join(here, "../../target/browser-artifacts"));
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const FLAGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+const TIMEOUT = 20_000;
+
+mkdirSync(ARTIFACTS, { recursive: true });
+
+// ---- a tiny test runner ----------------------------------------------------------------------
+
+const results = [];
+const report = {};
+
+async function test(name, fn) {
+  const started = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true, ms: Date.now() - started });
+    console.log(`ok   ${name} (${Date.now() - started} ms)`);
+  } catch (err) {
+    results.push({ name, ok: false, ms: Date.now() - started, err });
+    console.log(`FAIL ${name}\n     ${String(err && err.stack ? err.stack : err).split("\n").slice(0, 6).join("\n     ")}`);
+  }
+}
+
+function assert(cond, message) {
+  if (!cond) throw new Error(`assertion failed: ${message}`);
+}
+
+async function shot(page, name, options = {}) {
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file, ...options });
+  return file;
+}
+
+async function api(p) {
+  const res = await fetch(`${BASE}${p}`);
+  if (!res.ok) throw new Error(`${p}: HTTP ${res.status}`);
+  return res.json();
+}
+
+/** Only our server and the extension: platform image hosts are unreachable offline anyway. */
+async function offlineExceptLocal(context) {
+  await context.route("**/*", (route) => {
+    const url = new URL(route.request().url());
+    const local = url.hostname === "127.0.0.1" || url.hostname === "localhost";
+    if (local || url.protocol === "chrome-extension:" || url.protocol === "data:") return route.continue();
+    return route.abort("blockedbyclient");
+  });
+}
+
+function watchConsole(page, label) {
+  page.on("pageerror", (err) => console.log(`     [${label} page error] ${err.message}`));
+  page.on("console", (msg) => {
+    if (msg.type() === "error" && !/ERR_BLOCKED_BY_CLIENT|net::ERR_FAILED|Failed to load resource/.test(msg.text())) {
+      console.log(`     [${label} console] ${msg.text()}`);
+    }
+  });
+}
+
+async function cardViewers(page) {
+  return page.$$eval(".cards .card", (cards) => cards.map((c) => Number(c.dataset.viewers)));
+}
+
+async function firstCardMark(page) {
+  return page.evaluate(() => {
+    const m = performance.getEntriesByName("streamtide:first-card")[0];
+    return m ? { ms: m.startTime, fromCache: Boolean(m.detail && m.detail.fromCache) } : null;
+  });
+}
+
+// ---- the web UI --------------------------------------------------------------------------------
+
+const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "ko-KR", colorScheme: "light" });
+await offlineExceptLocal(context);
+const page = await context.newPage();
+page.setDefaultTimeout(TIMEOUT);
+watchConsole(page, "web");
+
+await test("board renders cards in viewer order", async () => {
+  await page.goto(`${BASE}/`);
+  await page.waitForSelector(".cards .card");
+  await page.waitForFunction(() => !document.querySelector(".board-status").textContent.includes("…"));
+  const viewers = await cardViewers(page);
+  assert(viewers.length > 5, `several cards (${viewers.length})`);
+  for (let i = 1; i < viewers.length; i += 1) {
+    assert(viewers[i - 1] >= viewers[i], `viewer order at ${i}: ${viewers[i - 1]} then ${viewers[i]}`);
+  }
+  // The first card is the API's most watched non-adult broadcast (adult ones are hidden by default).
+  const live = await api("/api/v1/live?limit=200&adult=false");
+  const firstKey = await page.$eval(".cards .card", (c) => c.dataset.key);
+  assert(firstKey === `${live.items[0].platform}:${live.items[0].channel_id}`, `first card ${firstKey}`);
+  // Korean formatting of a 만-sized count, if any.
+  const big = live.items.find((i) => i.viewers >= 10_000);
+  if (big) {
+    const text = await page.$eval(`.card[data-key="${big.platform}:${big.channel_id}"] .live-viewers`, (e) => e.textContent);
+    assert(/만$/.test(text.trim()), `Korean count: ${text}`);
+  }
+  const adultShown = await page.$$eval(".card .adult", (a) => a.length);
+  assert(adultShown === 0, "adult broadcasts hidden by default");
+  const mark = await firstCardMark(page);
+  report.webFirstCard = mark;
+  await shot(page, "board");
+});
+
+await test("platform filter", async () => {
+  for (const platform of ["soop", "chzzk"]) {
+    await page.selectOption("#f-platform", platform);
+    await page.waitForFunction((p) => {
+      const cards = [...document.querySelectorAll(".cards .card")];
+      return cards.length > 0 && cards.every((c) => c.dataset.platform === p);
+    }, platform);
+    const viewers = await cardViewers(page);
+    for (let i = 1; i < viewers.length; i += 1) assert(viewers[i - 1] >= viewers[i], "order kept");
+  }
+  await page.selectOption("#f-platform", "");
+  await page.waitForFunction(() => new Set([...document.querySelectorAll(".cards .card")].map((c) => c.dataset.platform)).size > 1);
+});
+
+await test("search by channel name", async () => {
+  const name = await page.$eval(".cards .card:nth-child(3) .card-channel", (e) => e.textContent);
+  await page.fill("#f-q", name);
+  await page.waitForFunction(
+    (n) => {
+      const cards = [...document.querySelectorAll(".cards .card")];
+      return cards.length >= 1 && cards.every((c) => c.textContent.toLowerCase().includes(n.toLowerCase()));
+    },
+    name,
+  );
+  await page.fill("#f-q", "");
+  await page.waitForFunction(() => document.querySelectorAll(".cards .card").length > 5);
+});
+
+await test("a refresh updates in place: same card nodes, same scroll", async () => {
+  await page.evaluate(() => {
+    for (const c of document.querySelectorAll(".cards .card")) c.__marked = true;
+    window.scrollTo(0, 1200);
+  });
+  const before = await page.evaluate(() => window.scrollY);
+  const refreshed = page.evaluate(
+    () => new Promise((resolve) => document.querySelector(".board").addEventListener("board:refreshed", resolve, { once: true })),
+  );
+  await page.evaluate(() => document.querySelector(".board").dispatchEvent(new Event("board:refresh")));
+  await refreshed;
+  const after = await page.evaluate(() => window.scrollY);
+  assert(Math.abs(after - before) < 2, `scroll kept: ${before} → ${after}`);
+  // Cards whose figures did not change are the very same nodes (not rebuilt).
+  const kept = await page.evaluate(() => [...document.querySelectorAll(".cards .card")].filter((c) => c.__marked).length);
+  assert(kept > 0, "some card nodes were kept");
+  await page.evaluate(() => window.scrollTo(0, 0));
+});
+
+let favKey = null;
+await test("a favourite survives a reload", async () => {
+  const card = page.locator(".cards .card").nth(1);
+  favKey = await card.getAttribute("data-key");
+  await card.locator(".star").click();
+  await page.waitForSelector(`.card[data-key="${favKey}"] .star[aria-pressed="true"]`);
+  await page.reload();
+  await page.waitForSelector(`.card[data-key="${favKey}"] .star[aria-pressed="true"]`);
+  report.webReload = await firstCardMark(page);
+  // The favourites view shows it (and only favourites).
+  await page.click('.seg[data-view="favourites"]');
+  await page.waitForFunction((k) => {
+    const cards = [...document.querySelectorAll(".cards .card")];
+    return cards.length === 1 && cards[0].dataset.key === k;
+  }, favKey);
+  await shot(page, "favourites");
+  await page.click('.seg[data-view="all"]');
+  await page.waitForFunction(() => document.querySelectorAll(".cards .card").length > 5);
+});
+
+await test("hide a channel, then show it again", async () => {
+  const key = await page.$eval(".cards .card:nth-child(4)", (c) => c.dataset.key);
+  await page.click(`.card[data-key="${key}"] .card-menu summary`);
+  await page.click(`.card[data-key="${key}"] .card-menu .menu button`);
+  await page.waitForFunction((k) => !document.querySelector(`.card[data-key="${k}"]`), key);
+  await page.click(".hidden-box summary");
+  await page.click(".hidden-box .chip");
+  await page.waitForSelector(`.card[data-key="${key}"]`);
+});
+
+await test("language switch to English and back", async () => {
+  await page.click("#lang-toggle");
+  await page.waitForFunction(() => document.documentElement.lang === "en" && document.querySelector('[data-route="board"]').textContent === "Live");
+  const label = await page.textContent('label[for="f-platform"]');
+  assert(label === "Platform", `label ${label}`);
+  await shot(page, "board-en");
+  await page.click("#lang-toggle");
+  await page.waitForFunction(() => document.documentElement.lang === "ko");
+});
+
+await test("rankings page renders or says it is not available", async () => {
+  await page.goto(`${BASE}/#/rankings`);
+  await page.waitForSelector(".ranking-row, .unavailable, .rankings-result .empty");
+  const state = await page.evaluate(() =>
+    document.querySelector(".ranking-row") ? "rows" : document.querySelector(".unavailable") ? "unavailable" : "empty",
+  );
+  report.rankings = state;
+  await page.selectOption("#r-period", "1d");
+  await page.waitForSelector(".ranking-row, .unavailable, .rankings-result .empty");
+  await shot(page, "rankings");
+});
+
+await test("rankings page renders the documented /api/v1/trends shape", async () => {
+  // The demo has no daily rollups yet, so the rows are checked against a reply of the documented
+  // shape (served to this page only).
+  const live = await api("/api/v1/live?limit=5");
+  const items = live.items.map((i, n) => ({
+    rank: n + 1,
+    previous_rank: n === 0 ? null : n + 2,
+    platform: i.platform,
+    channel_id: i.channel_id,
+    channel_name: i.channel_name,
+    avatar_url: null,
+    start_value: 100_000 - n * 9_000,
+    end_value: 112_345 - n * 9_500,
+    change: 12_345 - n * 500,
+    change_pct: 12.35 - n,
+    rounded: i.platform === "youtube",
+  }));
+  await page.route("**/api/v1/trends?**", (route) =>
+    route.fulfill({
+      contentType: "application/json",
+      body: JSON.stringify({ metric: "followers", period: "7d", direction: "up", as_of: "2026-11-22", items }),
+    }),
+  );
+  try {
+    await page.selectOption("#r-period", "7d");
+    await page.waitForFunction((n) => document.querySelectorAll(".ranking-row").length === n, items.length);
+    const first = await page.textContent(".ranking-row .ranking-name a");
+    assert(first === items[0].channel_name, `first row ${first}`);
+    const href = await page.getAttribute(".ranking-row .ranking-name a", "href");
+    assert(href.startsWith(`#/channel/${items[0].platform}/`), `link ${href}`);
+    await shot(page, "rankings-sample");
+  } finally {
+    await page.unroute("**/api/v1/trends?**");
+  }
+});
+
+// ---- the extension -----------------------------------------------------------------------------
+
+await test("extension new tab shows the board, then cached cards", async () => {
+  assert(EXT_DIR, "EXTENSION_DIR is set");
+  const profile = mkdtempSync(path.join(tmpdir(), "streamtide-ext-"));
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: false, // new headless is passed below; Playwright's would drop extensions in old versions
+    ignoreDefaultArgs: ["--disable-extensions"],
+    viewport: { width: 1280, height: 900 },
+    locale: "ko-KR",
+    args: ["--headless=new", ...FLAGS, `--disable-extensions-except=${EXT_DIR}`, `--load-extension=${EXT_DIR}`],
+  });
+  try {
+    await offlineExceptLocal(ctx);
+    const sw = ctx.serviceWorkers()[0] || (await ctx.waitForEvent("serviceworker", { timeout: TIMEOUT }));
+    const extId = new URL(sw.url()).host;
+
+    // The options page sets the server.
+    const options = await ctx.newPage();
+    watchConsole(options, "options");
+    await options.goto(`chrome-extension://${extId}/options.html`);
+    await options.fill("#server", BASE);
+    await options.click("#save");
+    await options.waitForFunction(() => document.getElementById("status").textContent.startsWith("✓"), null, { timeout: TIMEOUT });
+    await shot(options, "extension-options");
+    await options.close();
+
+    // First new tab: from the network.
+    const first = await ctx.newPage();
+    watchConsole(first, "newtab");
+    await first.goto("chrome://newtab/");
+    assert(first.url().startsWith(`chrome-extension://${extId}/newtab.html`), `new tab is the extension's: ${first.url()}`);
+    await first.waitForSelector(".cards .card", { timeout: TIMEOUT });
+    const fromNetwork = await firstCardMark(first);
+    const viewers = await cardViewers(first);
+    for (let i = 1; i < viewers.length; i += 1) assert(viewers[i - 1] >= viewers[i], "order");
+    // Wait until the list is cached.
+    await first.waitForFunction(async () => {
+      const { liveCache } = await chrome.storage.local.get("liveCache");
+      return Boolean(liveCache && liveCache.items && liveCache.items.length);
+    });
+    await shot(first, "newtab");
+    await first.close();
+
+    // Second new tab: painted from chrome.storage.local, before the network answers.
+    const second = await ctx.newPage();
+    watchConsole(second, "newtab2");
+    // Hold the API back a little so the cached paint is observable.
+    await second.route(`${BASE}/api/v1/live**`, async (route) => {
+      await new Promise((r) => setTimeout(r, 500));
+      await route.continue();
+    });
+    await second.goto("chrome://newtab/");
+    await second.waitForSelector(".cards .card", { timeout: TIMEOUT });
+    const cached = await firstCardMark(second);
+    const status = await second.textContent(".board-status");
+    assert(cached && cached.fromCache, `second new tab painted from the cache (${JSON.stringify(cached)}, status "${status}")`);
+    const nav = await second.evaluate(() => {
+      const n = performance.getEntriesByType("navigation")[0];
+      return n ? { domContentLoaded: n.domContentLoadedEventEnd, load: n.loadEventEnd } : null;
+    });
+    await shot(second, "newtab-cached");
+    await second.waitForFunction(() => !document.querySelector(".board-status").textContent.includes("…"));
+    report.extension = { id: extId, fromNetwork, cached, navigation: nav };
+
+    // The popup page shows the same board.
+    const popup = await ctx.newPage();
+    await popup.setViewportSize({ width: 420, height: 600 });
+    await popup.goto(`chrome-extension://${extId}/popup.html`);
+    await popup.waitForSelector(".cards .card", { timeout: TIMEOUT });
+    await shot(popup, "extension-popup");
+    await popup.close();
+  } finally {
+    await ctx.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+});
+
+// ---- the channel page (last: the demo has collected longer by now) ----------------------------
+
+async function pickChannel() {
+  // A tracked channel with at least two follower points, preferring one that is live.
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const page1 = await api("/api/v1/channels?tracked=true&limit=200");
+    let best = null;
+    for (const c of page1.items.slice(0, 40)) {
+      const path = `/api/v1/channels/${c.platform}/${encodeURIComponent(c.channel_id)}/history`;
+      const f = (await api(`${path}?metric=followers`)).points.length;
+      const v = (await api(`${path}?metric=views`)).points.length;
+      // Most history, and preferably views too and live now: the fullest page to look at.
+      const score = f + v + (v >= 2 ? 500 : 0) + (c.live ? 200 : 0);
+      if (f >= 2 && (!best || score > best.score)) best = { c, score };
+    }
+    if (best) return best.c;
+    if (Date.now() > deadline) return page1.items[0];
+    await new Promise((r) => setTimeout(r, 5_000));
+  }
+}
+
+await test("a chart draws on a channel page, hover and keyboard show values", async () => {
+  const c = await pickChannel();
+  report.channel = `${c.platform}/${c.channel_id}`;
+  await page.goto(`${BASE}/#/channel/${c.platform}/${encodeURIComponent(c.channel_id)}`);
+  // "attached": a flat series is a horizontal line, which has no height to be "visible".
+  await page.waitForSelector(".chart-followers path.chart-line", { state: "attached" });
+  const d = await page.getAttribute(".chart-followers path.chart-line", "d");
+  assert(d && d.startsWith("M"), `path ${d}`);
+  const title = await page.textContent(".channel-title h1");
+  assert(title.trim().length > 0, "channel name shown");
+  const followers = await page.textContent(".figures .figure dd");
+  assert(/\d/.test(followers), `followers figure ${followers}`);
+
+  // Hover near the right end of the followers chart.
+  await page.locator(".chart-followers .chart-svg").scrollIntoViewIfNeeded();
+  const box = await page.locator(".chart-followers .chart-svg").boundingBox();
+  await page.mouse.move(box.x + box.width * 0.95, box.y + box.height * 0.5);
+  await page.waitForSelector(".chart-followers .chart-tip:not([hidden])");
+  const tip = await page.textContent(".chart-followers .chart-tip");
+  assert(/\d/.test(tip), `tooltip has a value: ${tip}`);
+  // The whole page from the top (the header is sticky), with a tooltip from keyboard focus.
+  await page.mouse.move(0, 0);
+  await page.evaluate(() => {
+    window.scrollTo(0, 0);
+    const plot = document.querySelector(".chart-views .chart-plot") || document.querySelector(".chart-followers .chart-plot");
+    plot.focus({ preventScroll: true });
+  });
+  await page.keyboard.press("End");
+  await page.keyboard.press("ArrowLeft");
+  await shot(page, "channel", { fullPage: true });
+  await page.evaluate(() => document.activeElement.blur());
+
+  // Keyboard: focus the chart, move with Home and the arrow keys.
+  await page.mouse.move(0, 0);
+  await page.focus(".chart-followers .chart-plot");
+  await page.keyboard.press("Home");
+  await page.keyboard.press("ArrowRight");
+  await page.waitForSelector(".chart-followers .chart-tip:not([hidden])");
+  const keyTip = await page.textContent(".chart-followers .chart-tip");
+  assert(/\d/.test(keyTip), `keyboard tooltip: ${keyTip}`);
+});
+
+// ---- phone width and dark theme ---------------------------------------------------------------
+
+await test("phone width (375 px) has no horizontal scroll", async () => {
+  const phone = await browser.newContext({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "ko-KR" });
+  await offlineExceptLocal(phone);
+  const p = await phone.newPage();
+  await p.goto(`${BASE}/`);
+  await p.waitForSelector(".cards .card");
+  const width = await p.evaluate(() => document.documentElement.scrollWidth);
+  assert(width <= 376, `scrollWidth ${width}`);
+  await shot(p, "phone");
+  await p.goto(`${BASE}/#/channel/${report.channel || ""}`);
+  await p.waitForSelector(".chart, .error");
+  const w2 = await p.evaluate(() => document.documentElement.scrollWidth);
+  assert(w2 <= 376, `channel page scrollWidth ${w2}`);
+  await shot(p, "phone-channel", { fullPage: true });
+  await phone.close();
+});
+
+await test("dark theme from the system, and the toggle", async () => {
+  const dark = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "dark", locale: "ko-KR" });
+  await offlineExceptLocal(dark);
+  const p = await dark.newPage();
+  await p.goto(`${BASE}/`);
+  await p.waitForSelector(".cards .card");
+  const bg = await p.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert(bg === "rgb(14, 17, 23)", `dark background ${bg}`);
+  await shot(p, "dark");
+  await p.click("#theme-toggle");
+  const light = await p.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert(light === "rgb(246, 247, 251)", `light after toggle ${light}`);
+  await dark.close();
+});
+
+await test("keyboard: tab reaches the filters and a card's star with a visible focus ring", async () => {
+  await page.goto(`${BASE}/`);
+  await page.waitForSelector(".cards .card");
+  let found = false;
+  for (let i = 0; i < 40 && !found; i += 1) {
+    await page.keyboard.press("Tab");
+    found = await page.evaluate(() => document.activeElement && document.activeElement.classList.contains("star"));
+  }
+  assert(found, "a star button is reachable with Tab");
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert(outline !== "none", `focus outline ${outline}`);
+});
+
+await browser.close();
+
+// ---- summary -------------------------------------------------------------------------------------
+
+const failed = results.filter((r) => !r.ok);
+console.log("");
+console.log(`${results.length - failed.length}/${results.length} browser tests passed; screenshots in ${ARTIFACTS}`);
+if (report.webFirstCard) console.log(`web page: first card at ${report.webFirstCard.ms.toFixed(1)} ms after navigation start (network)`);
+if (report.webReload) {
+  console.log(
+    `web page, reload: first card at ${report.webReload.ms.toFixed(1)} ms (${report.webReload.fromCache ? "from the localStorage cache" : "from the network"})`,
+  );
+}
+if (report.extension) {
+  const e = report.extension;
+  if (e.fromNetwork) console.log(`extension new tab, first open:  first card at ${e.fromNetwork.ms.toFixed(1)} ms (from the network)`);
+  if (e.cached) console.log(`extension new tab, second open: first card at ${e.cached.ms.toFixed(1)} ms (from chrome.storage.local cache)`);
+  if (e.navigation && e.cached) {
+    console.log(
+      `  second open: DOMContentLoaded at ${e.navigation.domContentLoaded.toFixed(1)} ms, so the cached cards came ` +
+        `${(e.cached.ms - e.navigation.domContentLoaded).toFixed(1)} ms after DOMContentLoaded`,
+    );
+  }
+}
+if (report.rankings) console.log(`rankings page: ${report.rankings}`);
+process.exit(failed.length ? 1 : 0);
