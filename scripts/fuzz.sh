@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Run every fuzz target for SECONDS each (default 20). cargo-fuzz needs nightly flags; on a stable
+# toolchain RUSTC_BOOTSTRAP=1 enables them (the sanitizer runtimes ship with stable rustc).
+# Longer runs: scripts/fuzz.sh 600   (or: cd fuzz && cargo fuzz run <target>)
+set -euo pipefail
+cd "$(dirname "$0")/../fuzz"
+SECONDS_EACH="${1:-20}"
+export RUSTC_BOOTSTRAP=1
+# cargo-fuzz keeps its sanitizer builds in fuzz/target; a shared CARGO_TARGET_DIR would confuse it.
+unset CARGO_TARGET_DIR
+CARGO_FUZZ="${CARGO_FUZZ:-cargo fuzz}"
+for target in $($CARGO_FUZZ list); do
+    echo "--- fuzzing $target for ${SECONDS_EACH}s"
+    # Seeds: corpus/<target> and, for parsers, the real captures in fixtures/. New finds go to a
+    # scratch dir so the repository stays clean.
+    seeds=()
+    [[ -d "corpus/$target" ]] && seeds+=("corpus/$target")
+    case "$target" in
+        chzzk_parsers) seeds+=(../fixtures/chzzk) ;;
+        soop_parsers) seeds+=(../fixtures/soop) ;;
+    esac
+    scratch="$(mktemp -d)"
+    $CARGO_FUZZ run "$target" "$scratch" "${seeds[@]}" -- -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 2>&1 | tail -n 25
+    rm -rf "$scratch"
+done
+echo "fuzz: all targets ran without a crash"
