@@ -80,6 +80,102 @@ enum Command {
     },
     /// Create or update the database schema.
     Migrate,
+    /// Top gainers or losers of a metric over a period, from the daily rollups.
+    Trends {
+        /// followers, views, viewers (average live viewers) or hours_watched.
+        #[arg(long, default_value = "followers")]
+        metric: String,
+        /// 1d, 7d, 30d or 90d.
+        #[arg(long, default_value = "7d")]
+        period: String,
+        /// How many.
+        #[arg(long, default_value_t = 20)]
+        top: u32,
+        /// Top losers instead of gainers.
+        #[arg(long)]
+        down: bool,
+        #[arg(long)]
+        platform: Option<Platform>,
+        /// Category (id or name) of the channels' latest broadcast.
+        #[arg(long)]
+        category: Option<String>,
+        /// Rank by percent change instead of absolute change.
+        #[arg(long)]
+        pct: bool,
+        /// JSON (the API's `/trends` shape) instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Daily rollups: status, `--rebuild` them from the raw observations, `--thin` old raw rows.
+    Rollup {
+        #[arg(long)]
+        rebuild: bool,
+        /// Thin raw observations older than `analytics.keep_raw_days` now.
+        #[arg(long)]
+        thin: bool,
+    },
+    /// Write a CSV: a channel's history or daily rollups, or a ranking.
+    Export {
+        #[arg(long, value_enum)]
+        what: commands::export::ExportWhat,
+        /// The file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// history/daily: the channel's platform.
+        #[arg(long)]
+        platform: Option<Platform>,
+        /// history/daily: the channel id.
+        #[arg(long)]
+        channel: Option<String>,
+        /// history: followers, views or viewers; trends: followers, views, viewers or hours_watched.
+        #[arg(long, default_value = "followers")]
+        metric: String,
+        /// history/daily: how many days back.
+        #[arg(long, default_value_t = 90)]
+        days: u32,
+        /// trends: 1d, 7d, 30d or 90d.
+        #[arg(long, default_value = "7d")]
+        period: String,
+        /// trends: how many.
+        #[arg(long, default_value_t = 100)]
+        top: u32,
+        /// trends: losers instead of gainers.
+        #[arg(long)]
+        down: bool,
+    },
+    /// Import a roster of creators and channels (.xlsx, .xls, .ods or .csv).
+    Import {
+        file: PathBuf,
+        /// The report as JSON instead of tables.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Creators: the people behind channels, across platforms.
+    Creators {
+        #[command(subcommand)]
+        action: CreatorsAction,
+    },
+    /// The Chrome extension (new-tab live board).
+    Extension {
+        #[command(subcommand)]
+        action: ExtensionAction,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ExtensionAction {
+    /// Package the extension as a zip ready for the Chrome Web Store.
+    Pack {
+        /// The zip to write (default: ./streamtide-extension-VERSION.zip).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Also (or, without --out, only) write the files to this directory, to load unpacked.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// Leave the new tab alone: the board is in the toolbar popup only.
+        #[arg(long)]
+        popup_only: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -104,6 +200,30 @@ enum ChannelsAction {
     /// Stop tracking a channel (its history is kept).
     Remove {
         input: String,
+        #[arg(long)]
+        platform: Option<Platform>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum CreatorsAction {
+    /// List creators with their channels.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Link a tracked channel to a creator (created if the name is new).
+    Link {
+        /// Creator id or name.
+        creator: String,
+        /// The channel: URL, `chzzk:<id>`, `soop:<bj>`, or with --platform.
+        channel: String,
+        #[arg(long)]
+        platform: Option<Platform>,
+    },
+    /// Detach a channel from its creator.
+    Unlink {
+        channel: String,
         #[arg(long)]
         platform: Option<Platform>,
     },
@@ -157,7 +277,30 @@ async fn dispatch(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         print!("{}", settings::EXAMPLE_CONFIG);
         return Ok(ExitCode::SUCCESS);
     }
+    if let Command::Extension {
+        action:
+            ExtensionAction::Pack {
+                out,
+                dir,
+                popup_only,
+            },
+    } = cli.command
+    {
+        commands::extension::pack(out, dir, popup_only)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let settings = Settings::load(cli.config.as_deref())?;
+    if matches!(
+        cli.command,
+        Command::Run | Command::Serve | Command::Collect { .. }
+    ) {
+        // The rollups' days follow `analytics.timezone` (rebuilt if it changed).
+        commands::rollup::prepare(&settings).await?;
+    }
+    if matches!(cli.command, Command::Run) {
+        // Retention runs beside the daemon; it ends with the process.
+        tokio::spawn(commands::rollup::retention_loop(settings.clone()));
+    }
     match cli.command {
         Command::Run => commands::run::run(settings).await?,
         Command::Serve => commands::run::serve(settings).await?,
@@ -202,6 +345,71 @@ async fn dispatch(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Config {
             action: ConfigAction::Default,
         } => unreachable!("handled before loading settings"),
+        Command::Extension { .. } => unreachable!("handled before loading settings"),
+        Command::Import { file, json } => {
+            return commands::import::run(settings, &file, json).await
+        }
+        Command::Creators { action } => match action {
+            CreatorsAction::List { json } => commands::creators::list(settings, json).await?,
+            CreatorsAction::Link {
+                creator,
+                channel,
+                platform,
+            } => commands::creators::link(settings, &creator, &channel, platform).await?,
+            CreatorsAction::Unlink { channel, platform } => {
+                commands::creators::unlink(settings, &channel, platform).await?
+            }
+        },
+        Command::Trends {
+            metric,
+            period,
+            top,
+            down,
+            platform,
+            category,
+            pct,
+            json,
+        } => {
+            let args = commands::trends::TrendArgs {
+                metric,
+                period,
+                top,
+                down,
+                platform,
+                category,
+                pct,
+            };
+            commands::trends::print(settings, args, json).await?
+        }
+        Command::Rollup { rebuild, thin } => commands::rollup::run(settings, rebuild, thin).await?,
+        Command::Export {
+            what,
+            out,
+            platform,
+            channel,
+            metric,
+            days,
+            period,
+            top,
+            down,
+        } => {
+            let series = commands::export::SeriesArgs {
+                platform,
+                channel,
+                metric: metric.clone(),
+                days,
+            };
+            let trends = commands::trends::TrendArgs {
+                metric,
+                period,
+                top,
+                down,
+                platform: series.platform,
+                category: None,
+                pct: false,
+            };
+            commands::export::run(settings, what, series, trends, &out).await?
+        }
         Command::Migrate => {
             let store = streamtide_storage::Store::connect(&settings.storage.url).await?;
             let n = store.migrate().await?;

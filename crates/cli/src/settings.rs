@@ -39,12 +39,39 @@ impl Default for StorageConfig {
 pub struct ServerConfig {
     /// Address the API and web UI listen on.
     pub bind: String,
+    /// Web origins (besides browser extensions) allowed to call the API from a browser (CORS),
+    /// exactly as browsers send them, e.g. `https://dashboard.example`.
+    pub cors_origins: Vec<String>,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
         ServerConfig {
             bind: "127.0.0.1:8080".into(),
+            cors_origins: Vec::new(),
+        }
+    }
+}
+
+/// `[analytics]`
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct AnalyticsConfig {
+    /// IANA time zone of the daily rollups' day boundaries. Changing it rebuilds the rollups.
+    pub timezone: String,
+    /// Raw snapshots and live samples are kept in full for this many days, then thinned to
+    /// hourly (0: never thin).
+    pub keep_raw_days: u32,
+    /// Beyond this many days, snapshots are thinned to daily (the closing values).
+    pub keep_hourly_days: u32,
+}
+
+impl Default for AnalyticsConfig {
+    fn default() -> Self {
+        AnalyticsConfig {
+            timezone: streamtide_analytics::DEFAULT_TIMEZONE.into(),
+            keep_raw_days: 90,
+            keep_hourly_days: 400,
         }
     }
 }
@@ -57,6 +84,7 @@ pub struct Settings {
     pub server: ServerConfig,
     pub http: HttpConfig,
     pub collector: CollectorConfig,
+    pub analytics: AnalyticsConfig,
     pub platforms: PlatformsConfig,
 }
 

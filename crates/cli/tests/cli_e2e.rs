@@ -299,22 +299,25 @@ async fn run_serves_the_board_and_stops_cleanly_on_sigterm() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn demo_shows_both_platforms_within_a_minute() {
+async fn demo_shows_all_platforms_within_a_minute_and_logs_no_secret() {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let started = Instant::now();
+    let log = std::fs::File::create(dir.path().join("demo.log")).unwrap();
     let child = cmd(dir.path())
         .env("STREAMTIDE__SERVER__BIND", format!("127.0.0.1:{port}"))
+        // Everything the daemon does, including debug lines, goes into the log we grep below.
+        .env("RUST_LOG", "debug")
         .args([
             "demo",
             "--db",
             &format!("sqlite://{}", dir.path().join("demo.db").display()),
         ])
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .unwrap();
-    wait_for(
+    let live = wait_for(
         &format!("http://127.0.0.1:{port}/api/v1/live?limit=200"),
         Duration::from_secs(60),
         |v| {
@@ -322,8 +325,9 @@ async fn demo_shows_both_platforms_within_a_minute() {
                 .as_array()
                 .map(|a| a.as_slice())
                 .unwrap_or_default();
-            items.iter().any(|i| i["platform"] == "chzzk")
-                && items.iter().any(|i| i["platform"] == "soop")
+            ["chzzk", "soop", "twitch", "youtube"]
+                .iter()
+                .all(|p| items.iter().any(|i| i["platform"] == *p))
         },
     )
     .await;
@@ -335,5 +339,101 @@ async fn demo_shows_both_platforms_within_a_minute() {
         .await
         .unwrap();
     assert!(page.contains("<html"), "the web page is served");
+    let health = get_json(&format!("http://127.0.0.1:{port}/healthz"))
+        .await
+        .unwrap()
+        .to_string();
     assert!(sigterm_and_wait(child).success());
+
+    // The simulator's demo credentials are real secrets as far as the code knows: none may leak.
+    let defaults = SimConfig::default();
+    let logs = std::fs::read_to_string(dir.path().join("demo.log")).unwrap();
+    assert!(logs.contains("Round finished"), "the log has content");
+    for secret in [
+        defaults.twitch_client_secret.as_str(),
+        defaults.youtube_api_key.as_str(),
+    ] {
+        assert!(!logs.contains(secret), "secret in the logs");
+        assert!(!health.contains(secret), "secret in /healthz");
+        assert!(!live.to_string().contains(secret), "secret in /api/v1/live");
+    }
+}
+
+#[test]
+fn config_show_redacts_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ok(cmd(dir.path())
+        .args(["config", "show"])
+        .env(
+            "STREAMTIDE__PLATFORMS__TWITCH__CLIENT_SECRET",
+            "tw-very-secret",
+        )
+        .env("STREAMTIDE__PLATFORMS__YOUTUBE__API_KEY", "yt-very-secret")
+        .output()
+        .unwrap());
+    assert!(!out.contains("very-secret"), "{out}");
+    assert!(out.contains("<redacted>"), "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_a_csv_roster_twice_and_link_creators() {
+    let sim = Simulator::start(
+        SimConfig {
+            chzzk_channels: 20,
+            soop_channels: 20,
+            ..SimConfig::default()
+        },
+        Arc::new(SystemClock),
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("import.db").display());
+    let w = sim.world();
+    let csv = format!(
+        "이름,플랫폼,채널\n하나,치지직,https://chzzk.naver.com/live/{}\n하나,SOOP,{}\n둘,kick,someone\n",
+        w.channels(Platform::Chzzk)[0].id,
+        w.channels(Platform::Soop)[0].id
+    );
+    std::fs::write(dir.path().join("roster.csv"), csv).unwrap();
+    let run = |args: &[&str]| {
+        let mut c = cmd(dir.path());
+        sim_env(&mut c, &sim, &db);
+        c.args(args).output().unwrap()
+    };
+    let first = ok(run(&["import", "roster.csv"]));
+    assert!(
+        first.contains(
+            "imported 2, already present 0, duplicates 0, unresolved 1; 1 new creator(s)"
+        ),
+        "{first}"
+    );
+    assert!(first.contains("unknown platform `kick`"), "{first}");
+    let second = ok(run(&["import", "roster.csv"]));
+    assert!(second.contains("imported 0, already present 2"), "{second}");
+
+    let creators: serde_json::Value =
+        serde_json::from_str(&ok(run(&["creators", "list", "--json"]))).unwrap();
+    assert_eq!(creators[0]["name"], "하나");
+    assert_eq!(creators[0]["channels"].as_array().unwrap().len(), 2);
+    ok(run(&[
+        "creators",
+        "unlink",
+        &format!("soop:{}", w.channels(Platform::Soop)[0].id),
+    ]));
+    ok(run(&[
+        "creators",
+        "link",
+        "셋",
+        &format!("soop:{}", w.channels(Platform::Soop)[0].id),
+    ]));
+    let creators: serde_json::Value =
+        serde_json::from_str(&ok(run(&["creators", "list", "--json"]))).unwrap();
+    let names: Vec<&str> = creators
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["셋", "하나"]);
 }

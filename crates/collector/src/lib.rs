@@ -5,10 +5,14 @@
 //! rounds at any simulated moment.
 
 mod config;
+mod fanout;
+pub mod import;
 mod metrics;
 mod round;
 mod scheduler;
+mod stored_ledger;
 
 pub use config::CollectorConfig;
 pub use metrics::CollectorMetrics;
 pub use round::{Collector, RoundSummary};
+pub use stored_ledger::StoredLedger;

@@ -11,10 +11,9 @@ use streamtide_core::{ChannelId, ChannelObservation, Clock, Platform, VideoObser
 use streamtide_platforms::http::HttpStatsSnapshot;
 use streamtide_platforms::{AdapterError, ChannelsOutcome, PlatformAdapter};
 use streamtide_storage::{Batch, Job, Store, WriteStats};
-use tokio::sync::Semaphore;
-use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
+use crate::fanout::fan_out;
 use crate::metrics::{ErrorLabels, JobLabels, OutcomeLabels, PlatformLabels};
 use crate::{CollectorConfig, CollectorMetrics};
 
@@ -233,13 +232,15 @@ impl Collector {
         batch: &Batch,
         summary: &mut RoundSummary,
     ) -> bool {
-        match self
-            .store
-            .write_batch(round, platform, self.clock.now(), batch)
-            .await
-        {
+        let at = self.clock.now();
+        match self.store.write_batch(round, platform, at, batch).await {
             Ok(stats) => {
                 summary.written.add(&stats);
+                // Daily rollups of what the batch touched; a failure here loses nothing
+                // (`streamtide rollup --rebuild` recomputes them from the raw rows).
+                if let Err(e) = self.store.update_rollups(platform, at, batch).await {
+                    tracing::warn!(platform = %platform, error = %e, "Could not update daily rollups.");
+                }
                 true
             }
             Err(e) => {
@@ -300,15 +301,14 @@ impl Collector {
             let calls: Vec<Vec<ChannelId>> =
                 write_chunk.chunks(per_call).map(|c| c.to_vec()).collect();
             attempted += calls.len();
-            let results = self
-                .fan_out(calls, {
-                    let adapter = Arc::clone(adapter);
-                    move |ids| {
-                        let adapter = Arc::clone(&adapter);
-                        async move { adapter.channels(&ids).await }
-                    }
-                })
-                .await;
+            let results = fan_out(calls, self.cfg.concurrency, {
+                let adapter = Arc::clone(adapter);
+                move |ids| {
+                    let adapter = Arc::clone(&adapter);
+                    async move { adapter.channels(&ids).await }
+                }
+            })
+            .await;
             let mut found: Vec<ChannelObservation> = Vec::new();
             let mut missing: Vec<ChannelId> = Vec::new();
             for r in results {
@@ -356,15 +356,14 @@ impl Collector {
                 summary.interrupted = true;
                 break;
             }
-            let results = self
-                .fan_out(chunk.to_vec(), {
-                    let adapter = Arc::clone(adapter);
-                    move |id| {
-                        let adapter = Arc::clone(&adapter);
-                        async move { adapter.videos(&id).await }
-                    }
-                })
-                .await;
+            let results = fan_out(chunk.to_vec(), self.cfg.concurrency, {
+                let adapter = Arc::clone(adapter);
+                move |id| {
+                    let adapter = Arc::clone(&adapter);
+                    async move { adapter.videos(&id).await }
+                }
+            })
+            .await;
             let mut videos: Vec<VideoObservation> = Vec::new();
             for r in results {
                 match r {
@@ -383,35 +382,5 @@ impl Collector {
         if !ids.is_empty() && summary.errors as usize >= ids.len() {
             summary.failure = summary.first_error.clone();
         }
-    }
-
-    /// Run `call` on every input with at most `concurrency` in flight; results in input order.
-    async fn fan_out<I, T, F, Fut>(&self, inputs: Vec<I>, call: F) -> Vec<Result<T, AdapterError>>
-    where
-        I: Send + 'static,
-        T: Send + 'static,
-        F: Fn(I) -> Fut,
-        Fut: std::future::Future<Output = Result<T, AdapterError>> + Send + 'static,
-    {
-        let permits = Arc::new(Semaphore::new(self.cfg.concurrency.max(1)));
-        let mut set = JoinSet::new();
-        for (i, input) in inputs.into_iter().enumerate() {
-            let permits = Arc::clone(&permits);
-            let fut = call(input);
-            set.spawn(async move {
-                let _permit = permits.acquire_owned().await;
-                (i, fut.await)
-            });
-        }
-        let mut out: Vec<(usize, Result<T, AdapterError>)> = Vec::with_capacity(set.len());
-        while let Some(joined) = set.join_next().await {
-            match joined {
-                Ok(pair) => out.push(pair),
-                // A panicking adapter is a bug; it must not take the round down with it.
-                Err(e) => tracing::error!(error = %e, "A platform call task failed."),
-            }
-        }
-        out.sort_by_key(|(i, _)| *i);
-        out.into_iter().map(|(_, r)| r).collect()
     }
 }

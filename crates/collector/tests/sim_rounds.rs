@@ -36,6 +36,9 @@ async fn rig(sim_cfg: SimConfig) -> Rig {
     platforms.chzzk.api_base = sim.chzzk_base();
     platforms.chzzk.requests_per_second = 500.0;
     platforms.chzzk.burst = 50;
+    // Simulated time moves minutes per real millisecond; the real-time poll hint would answer
+    // from stale replies.
+    platforms.chzzk.respect_poll_hint = false;
     platforms.soop.live_base = sim.soop_base();
     platforms.soop.chapi_base = sim.soop_base();
     platforms.soop.live_fallback_base = String::new();

@@ -5,6 +5,7 @@
 //! until a shutdown future resolves. Handlers only read the store: collection happens elsewhere.
 
 mod dto;
+mod dto_analytics;
 mod error;
 mod extract;
 mod layers;
@@ -19,13 +20,18 @@ pub use dto::{
     ChannelDto, ChannelPage, ErrorBody, HealthDto, HealthStatus, HistoryDto, JobHealthDto,
     LiveItemDto, LivePage, MetricName, PlatformName, PointDto,
 };
+pub use dto_analytics::{
+    trends_csv, ChangeDto, ChangesDto, ChannelStatsDto, CreatorStatsDto, LinkedChannelDto,
+    LiveStatsDto, NowDto, ProjectionDto, TrendItemDto, TrendMetricName, TrendsDto,
+};
 pub use metrics::Metrics;
 pub use routes::openapi::ApiDoc;
+pub use routes::web::{Asset as WebAsset, ASSETS as WEB_ASSETS};
 pub use state::AppState;
 
 /// Every route with its middleware, ready to serve.
 pub fn app(state: AppState) -> axum::Router {
-    layers::wrap(routes::router()).with_state(state)
+    layers::wrap(routes::router(&state.cors_origins)).with_state(state)
 }
 
 /// Serve [`app`] on `listener` until `shutdown` resolves, then finish in-flight requests.

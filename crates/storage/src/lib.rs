@@ -8,8 +8,13 @@
 //! `ON CONFLICT DO NOTHING`, so a retried round never duplicates a row, and the aggregates a write
 //! maintains (session peak/average) move only when its sample row was new.
 
+mod analytics_reads;
+mod creators;
 mod models;
+mod quota;
 mod reads;
+mod retention;
+mod rollups;
 mod roster;
 mod sessions;
 mod time;
@@ -21,7 +26,12 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
+pub use analytics_reads::*;
+pub use creators::CreatorRow;
 pub use models::*;
+pub use quota::QuotaDay;
+pub use retention::ThinStats;
+pub use rollups::RollupStats;
 pub use time::{from_db_time, to_db_time, truncate_to_second};
 
 /// Storage failures, typed for callers that need to tell them apart.
@@ -113,6 +123,13 @@ impl Store {
             .fetch_one(&self.pool)
             .await?;
         Ok(n as usize)
+    }
+
+    /// A write transaction. `BEGIN IMMEDIATE` takes the write lock up front: a deferred
+    /// transaction that reads first and writes later cannot wait for a concurrent writer in WAL
+    /// mode (SQLite answers SQLITE_BUSY at once instead of applying the busy timeout).
+    pub(crate) async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
     /// `PRAGMA integrity_check` result ("ok" when healthy).

@@ -309,3 +309,29 @@ fn channel_select() -> &'static str {
      LEFT JOIN channel_snapshots snap ON snap.channel_id = c.id
        AND snap.observed_at = (SELECT MAX(observed_at) FROM channel_snapshots WHERE channel_id = c.id)"
 }
+
+/// (session id, sample_count, samples, viewer_sum, Σ sample viewers, peak, max sample).
+type SessionAudit = (i64, i64, i64, i64, i64, i64, Option<i64>);
+
+impl Store {
+    /// Invariants a torn write would break: every session's aggregates equal its samples. Returns
+    /// one line per violation (empty when consistent).
+    pub async fn consistency_violations(&self) -> Result<Vec<String>> {
+        let rows: Vec<SessionAudit> = sqlx::query_as(
+            "SELECT s.id, s.sample_count, COALESCE(x.c, 0), s.viewer_sum, COALESCE(x.v, 0), s.peak_viewers, x.m
+             FROM live_sessions s
+             LEFT JOIN (SELECT session_id, COUNT(*) AS c, SUM(viewers) AS v, MAX(viewers) AS m
+                        FROM live_samples GROUP BY session_id) x ON x.session_id = s.id
+             WHERE s.sample_count <> COALESCE(x.c, 0) OR s.viewer_sum <> COALESCE(x.v, 0)
+                OR (x.m IS NOT NULL AND s.peak_viewers < x.m)",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, count, samples, sum, sample_sum, peak, max)| {
+                format!("session {id}: count {count} vs {samples} samples, sum {sum} vs {sample_sum}, peak {peak} vs max {max:?}")
+            })
+            .collect())
+    }
+}

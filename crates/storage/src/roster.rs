@@ -10,7 +10,7 @@ use crate::{Result, Store};
 impl Store {
     /// Track a channel (creating it if new). Returns `true` if it was not tracked before.
     pub async fn track_channel(&self, info: &ChannelInfo, at: DateTime<Utc>) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let before: Option<bool> = sqlx::query_scalar(
             "SELECT tracked FROM channels WHERE platform = ?1 AND platform_id = ?2",
         )

@@ -35,7 +35,7 @@ impl Store {
         batch: &Batch,
     ) -> Result<WriteStats> {
         let at = truncate_to_second(observed_at);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let mut stats = WriteStats::default();
         match batch {
             Batch::LiveList { items, close_after } => {
@@ -93,7 +93,7 @@ impl Store {
         error: Option<&str>,
     ) -> Result<()> {
         let at = to_db_time(at);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let (platform, job): (String, String) = sqlx::query_as(
             "UPDATE collection_rounds SET finished_at = ?2, requests = ?3, errors = ?4, last_error = ?5
              WHERE id = ?1 RETURNING platform, job",

@@ -52,7 +52,21 @@ async fn store() -> (tempfile::TempDir, Store) {
 async fn migrations_go_down_and_up_again() {
     let (_d, s) = store().await;
     s.migrate_down_all().await.unwrap();
-    assert_eq!(s.migrate().await.unwrap(), 1);
+    let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".up.sql")
+        })
+        .count();
+    assert_eq!(
+        s.migrate().await.unwrap(),
+        files,
+        "every migration went down and up again"
+    );
     assert_eq!(s.counts().await.unwrap().channels, 0);
 }
 
@@ -382,4 +396,93 @@ async fn videos_and_their_snapshots() {
     );
     let c = s.counts().await.unwrap();
     assert_eq!((c.videos, c.video_snapshots), (1, 2));
+}
+
+#[tokio::test]
+async fn creators_link_channels_across_platforms() {
+    let (_d, s) = store().await;
+    s.track_channel(&info(Platform::Chzzk, "a", "랄로"), t(0))
+        .await
+        .unwrap();
+    s.track_channel(&info(Platform::Soop, "b", "랄로"), t(0))
+        .await
+        .unwrap();
+    let (id, created) = s.upsert_creator("랄로", t(0)).await.unwrap();
+    assert!(created);
+    assert_eq!(
+        s.upsert_creator(" 랄로 ", t(1)).await.unwrap(),
+        (id, false),
+        "one creator per name"
+    );
+    assert!(s
+        .link_channel(Platform::Chzzk, &ChannelId::new("a"), id)
+        .await
+        .unwrap());
+    assert!(
+        !s.link_channel(Platform::Chzzk, &ChannelId::new("a"), id)
+            .await
+            .unwrap(),
+        "already linked"
+    );
+    assert!(s
+        .link_channel(Platform::Soop, &ChannelId::new("b"), id)
+        .await
+        .unwrap());
+    assert!(s
+        .link_channel(Platform::Soop, &ChannelId::new("nope"), id)
+        .await
+        .is_err());
+    assert!(s
+        .link_channel(Platform::Soop, &ChannelId::new("b"), id + 99)
+        .await
+        .is_err());
+
+    let round = s
+        .start_round(Platform::Soop, Job::Channels, t(2))
+        .await
+        .unwrap();
+    let obs = ChannelObservation {
+        info: info(Platform::Soop, "b", "랄로"),
+        stats: ChannelStats {
+            followers: Some(70),
+            total_views: None,
+            video_count: None,
+        },
+        live: LiveState::Offline,
+    };
+    s.write_batch(
+        round,
+        Platform::Soop,
+        t(2),
+        &Batch::Channels {
+            found: vec![obs],
+            missing: vec![],
+        },
+    )
+    .await
+    .unwrap();
+
+    let c = s.creator(id).await.unwrap().unwrap();
+    assert_eq!(c.channels.len(), 2);
+    assert_eq!(
+        c.followers_total,
+        Some(70),
+        "unknown figures are not summed as 0"
+    );
+    assert_eq!(
+        s.channel_creator(Platform::Chzzk, &ChannelId::new("a"))
+            .await
+            .unwrap(),
+        Some(id)
+    );
+    assert!(s
+        .unlink_channel(Platform::Chzzk, &ChannelId::new("a"))
+        .await
+        .unwrap());
+    assert!(!s
+        .unlink_channel(Platform::Chzzk, &ChannelId::new("a"))
+        .await
+        .unwrap());
+    let (all, total) = s.creators(10, 0).await.unwrap();
+    assert_eq!((all.len(), total, all[0].channels.len()), (1, 1, 1));
 }

@@ -8,7 +8,7 @@ use crate::output;
 use crate::settings::Settings;
 
 /// Recognise `input` as a channel of some platform.
-fn recognise(input: &str, platform: Option<Platform>) -> anyhow::Result<ChannelRef> {
+pub fn recognise(input: &str, platform: Option<Platform>) -> anyhow::Result<ChannelRef> {
     if let Some(r) = streamtide_platforms::parse_any_channel_ref(input) {
         if platform.is_some_and(|p| p != r.platform) {
             bail!(
@@ -33,7 +33,8 @@ pub async fn add(
     platform: Option<Platform>,
 ) -> anyhow::Result<()> {
     let reference = recognise(input, platform)?;
-    let adapters = wire::adapters(&settings)?;
+    let store = wire::open_store(&settings).await?;
+    let adapters = wire::adapters(&settings, &store).await?;
     let Some(adapter) = adapters.iter().find(|a| a.platform() == reference.platform) else {
         bail!(
             "platform {} is not enabled in this configuration",
@@ -45,7 +46,6 @@ pub async fn add(
         .await
         .with_context(|| format!("looking up `{input}` on {}", reference.platform))?
         .with_context(|| format!("{} has no channel `{input}`", reference.platform))?;
-    let store = wire::open_store(&settings).await?;
     let added = store.track_channel(&info, chrono::Utc::now()).await?;
     println!(
         "{} {} {} ({})",

@@ -18,7 +18,7 @@ pub async fn once(
 ) -> anyhow::Result<ExitCode> {
     let store = wire::open_store(&settings).await?;
     let metrics = Metrics::new();
-    let collector = wire::collector(&settings, store.clone(), &metrics)?;
+    let collector = wire::collector(&settings, store.clone(), &metrics).await?;
     if let Some(p) = platform {
         if collector.adapter(p).is_none() {
             anyhow::bail!("platform {p} is not enabled or not supported by this build");

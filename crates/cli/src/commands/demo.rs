@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use streamtide_core::{ChannelId, ChannelInfo, Platform, SystemClock};
+use streamtide_platforms::Secret;
 use streamtide_server::Metrics;
 use streamtide_simulator::{SimConfig, Simulator};
 
@@ -16,7 +17,12 @@ use crate::settings::Settings;
 use crate::shutdown;
 
 /// Point the settings at the simulator, with demo-friendly cadences.
-pub fn settings_for_simulator(mut settings: Settings, sim: &Simulator, db: String) -> Settings {
+pub fn settings_for_simulator(
+    mut settings: Settings,
+    sim: &Simulator,
+    sim_cfg: &SimConfig,
+    db: String,
+) -> Settings {
     settings.storage.url = db;
     settings.platforms.chzzk.enabled = true;
     settings.platforms.chzzk.api_base = sim.chzzk_base();
@@ -26,6 +32,20 @@ pub fn settings_for_simulator(mut settings: Settings, sim: &Simulator, db: Strin
     // Never fall back to the real hosts from a demo.
     settings.platforms.soop.live_fallback_base = String::new();
     settings.platforms.soop.chapi_fallback_base = String::new();
+    // The simulator's own credentials: demo values, not secrets of anyone's.
+    let twitch = &mut settings.platforms.twitch;
+    twitch.enabled = true;
+    twitch.api_base = format!("{}/helix", sim.twitch_base());
+    twitch.auth_base = sim.twitch_base();
+    twitch.client_id = "streamtide-demo".into();
+    twitch.client_secret = Secret::new(sim_cfg.twitch_client_secret.clone());
+    twitch.requests_per_second = 20.0;
+    let youtube = &mut settings.platforms.youtube;
+    youtube.enabled = true;
+    youtube.api_base = format!("{}/youtube/v3", sim.youtube_base());
+    youtube.feeds_base = sim.youtube_base();
+    youtube.api_key = Secret::new(sim_cfg.youtube_api_key.clone());
+    youtube.requests_per_second = 20.0;
     // The simulator is local: faster rounds make the board move while you watch.
     settings.collector.live_interval = Duration::from_secs(30);
     settings.collector.channels_interval = Duration::from_secs(60);
@@ -41,29 +61,31 @@ pub async fn run(
     channels: usize,
     track: usize,
 ) -> anyhow::Result<()> {
-    let sim = Simulator::start(
-        SimConfig {
-            chzzk_channels: channels,
-            soop_channels: channels,
-            ..SimConfig::default()
-        },
-        Arc::new(SystemClock),
-    )
-    .await
-    .context("starting the platform simulator")?;
-    tracing::info!(chzzk = %sim.chzzk_base(), soop = %sim.soop_base(), "Platform simulator listening on loopback.");
-    let settings = settings_for_simulator(settings, &sim, db);
+    let sim_cfg = SimConfig {
+        chzzk_channels: channels,
+        soop_channels: channels,
+        // The global platforms have few Korean streamers; a smaller population keeps it honest.
+        twitch_channels: channels / 4,
+        youtube_channels: channels / 4,
+        ..SimConfig::default()
+    };
+    let sim = Simulator::start(sim_cfg.clone(), Arc::new(SystemClock))
+        .await
+        .context("starting the platform simulator")?;
+    tracing::info!(chzzk = %sim.chzzk_base(), soop = %sim.soop_base(), twitch = %sim.twitch_base(),
+        youtube = %sim.youtube_base(), "Platform simulator listening on loopback.");
+    let settings = settings_for_simulator(settings, &sim, &sim_cfg, db);
     let store = wire::open_store(&settings).await?;
 
     // A roster: the first `track` channels of each platform, as a user would add them.
     let now = chrono::Utc::now();
-    for platform in [Platform::Chzzk, Platform::Soop] {
+    for platform in Platform::ALL {
         for ch in sim.world().channels(platform).iter().take(track) {
             let info = ChannelInfo {
                 platform,
                 channel_id: ChannelId::new(ch.id.clone()),
                 name: ch.name.clone(),
-                handle: None,
+                handle: ch.handle.clone(),
                 avatar_url: None,
                 description: None,
             };
@@ -72,7 +94,7 @@ pub async fn run(
     }
 
     let metrics = Arc::new(Metrics::new());
-    let collector = wire::collector(&settings, store.clone(), &metrics)?;
+    let collector = wire::collector(&settings, store.clone(), &metrics).await?;
     let token = shutdown::on_signal();
     let (addr, server) = spawn_server(
         &settings,

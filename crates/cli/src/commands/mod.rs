@@ -2,7 +2,13 @@
 
 pub mod channels;
 pub mod collect;
+pub mod creators;
 pub mod demo;
+pub mod export;
+pub mod extension;
+pub mod import;
 pub mod live;
+pub mod rollup;
 pub mod run;
+pub mod trends;
 pub mod wire;

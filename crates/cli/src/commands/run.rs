@@ -33,7 +33,7 @@ pub async fn spawn_server(
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let store = wire::open_store(&settings).await?;
     let metrics = Arc::new(Metrics::new());
-    let collector = wire::collector(&settings, store.clone(), &metrics)?;
+    let collector = wire::collector(&settings, store.clone(), &metrics).await?;
     let token = shutdown::on_signal();
     let (addr, server) = spawn_server(
         &settings,

@@ -3,8 +3,9 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use streamtide_collector::{Collector, CollectorMetrics};
-use streamtide_core::{Clock, SystemClock};
+use streamtide_collector::{Collector, CollectorMetrics, StoredLedger};
+use streamtide_core::SystemClock;
+use streamtide_platforms::youtube::QuotaLedger;
 use streamtide_platforms::PlatformAdapter;
 use streamtide_server::{AppState, Metrics};
 use streamtide_storage::{redact_url, Store};
@@ -17,32 +18,40 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
         .with_context(|| format!("opening the store at {}", redact_url(&settings.storage.url)))
 }
 
-pub fn adapters(settings: &Settings) -> anyhow::Result<Vec<Arc<dyn PlatformAdapter>>> {
-    streamtide_platforms::build_adapters(&settings.platforms, &settings.http)
+/// Every enabled platform's adapter; YouTube spends from the quota ledger kept in `store`.
+pub async fn adapters(
+    settings: &Settings,
+    store: &Store,
+) -> anyhow::Result<Vec<Arc<dyn PlatformAdapter>>> {
+    let ledger: Option<Arc<dyn QuotaLedger>> =
+        if settings.platforms.youtube.enabled && settings.platforms.youtube.api_key.is_set() {
+            let ledger = StoredLedger::open(
+                store.clone(),
+                &settings.platforms.youtube,
+                chrono::Utc::now(),
+            )
+            .await
+            .context("loading the YouTube quota ledger")?;
+            Some(ledger)
+        } else {
+            None
+        };
+    streamtide_platforms::build_adapters_with_ledger(&settings.platforms, &settings.http, ledger)
         .context("building the platform HTTP clients")
 }
 
 /// The collector, with its counters registered in `metrics`.
-pub fn collector(
+pub async fn collector(
     settings: &Settings,
     store: Store,
     metrics: &Metrics,
-) -> anyhow::Result<Arc<Collector>> {
-    collector_with_clock(settings, store, metrics, Arc::new(SystemClock))
-}
-
-pub fn collector_with_clock(
-    settings: &Settings,
-    store: Store,
-    metrics: &Metrics,
-    clock: Arc<dyn Clock>,
 ) -> anyhow::Result<Arc<Collector>> {
     let collector_metrics = Arc::new(CollectorMetrics::default());
     collector_metrics.register(&mut metrics.registry_mut());
     Ok(Arc::new(Collector::new(
-        store,
-        adapters(settings)?,
-        clock,
+        store.clone(),
+        adapters(settings, &store).await?,
+        Arc::new(SystemClock),
         settings.collector.clone(),
         collector_metrics,
     )))
@@ -51,5 +60,5 @@ pub fn collector_with_clock(
 pub fn app_state(settings: &Settings, store: Store, metrics: Arc<Metrics>) -> AppState {
     let freshness = chrono::Duration::from_std(settings.collector.live_freshness())
         .unwrap_or_else(|_| chrono::Duration::minutes(10));
-    AppState::new(store, freshness, metrics)
+    AppState::new(store, freshness, metrics).with_cors_origins(settings.server.cors_origins.clone())
 }

@@ -1,10 +1,13 @@
 //! The route table.
 
 pub mod channels;
+pub mod creators;
 pub mod health;
 pub mod live;
 pub mod metrics;
 pub mod openapi;
+pub mod stats;
+pub mod trends;
 pub mod web;
 
 use axum::routing::get;
@@ -14,7 +17,7 @@ use crate::layers;
 use crate::AppState;
 
 /// Every route, without the process-wide middleware (see [`layers::wrap`]).
-pub fn router() -> Router<AppState> {
+pub fn router(cors_origins: &[String]) -> Router<AppState> {
     // Only the JSON API is open to other origins; the page, health and metrics are not.
     let api = Router::new()
         .route("/api/v1/live", get(live::list))
@@ -25,15 +28,21 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/api/v1/channels/{platform}/{channel_id}/history",
-            get(channels::history),
+            get(stats::history),
         )
+        .route(
+            "/api/v1/channels/{platform}/{channel_id}/stats",
+            get(stats::channel),
+        )
+        .route("/api/v1/creators/{id}/stats", get(stats::creator))
+        .route("/api/v1/trends", get(trends::list))
+        .route("/api/v1/creators", get(creators::list))
+        .route("/api/v1/creators/{id}", get(creators::detail))
         .route("/api/v1/openapi.json", get(openapi::document))
-        .layer(layers::api_cors());
+        .layer(layers::api_cors(cors_origins));
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(metrics::metrics))
-        .route("/", get(web::index))
-        .route("/app.js", get(web::script))
-        .route("/app.css", get(web::style))
+        .merge(web::router())
         .merge(api)
 }

@@ -6,7 +6,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use utoipa::OpenApi;
 
-use crate::dto;
+use crate::{dto, dto_analytics};
 
 /// The API's OpenAPI document; `ApiDoc::openapi()` builds it.
 #[derive(OpenApi)]
@@ -20,7 +20,12 @@ use crate::dto;
         super::live::list,
         super::channels::list,
         super::channels::detail,
-        super::channels::history,
+        super::stats::history,
+        super::stats::channel,
+        super::stats::creator,
+        super::trends::list,
+        super::creators::list,
+        super::creators::detail,
         super::health::healthz,
         super::metrics::metrics,
         document,
@@ -38,10 +43,24 @@ use crate::dto;
         dto::HealthStatus,
         dto::HealthDto,
         dto::JobHealthDto,
+        super::creators::CreatorDto,
+        super::creators::CreatorPage,
+        dto_analytics::TrendMetricName,
+        dto_analytics::TrendItemDto,
+        dto_analytics::TrendsDto,
+        dto_analytics::NowDto,
+        dto_analytics::ChangeDto,
+        dto_analytics::ChangesDto,
+        dto_analytics::LiveStatsDto,
+        dto_analytics::ProjectionDto,
+        dto_analytics::ChannelStatsDto,
+        dto_analytics::LinkedChannelDto,
+        dto_analytics::CreatorStatsDto,
     )),
     tags(
         (name = "live", description = "Broadcasts live now"),
         (name = "channels", description = "Channels, their figures and history"),
+        (name = "trends", description = "Rankings of movers, channel and creator statistics, projections"),
         (name = "operations", description = "Health and metrics"),
     )
 )]

@@ -2,7 +2,10 @@
 
 mod channels;
 mod common;
+mod cors;
+mod creators;
 mod errors;
 mod live;
 mod ops;
 mod serve;
+mod trends;
