@@ -102,6 +102,9 @@ enum Command {
         /// Rank by percent change instead of absolute change.
         #[arg(long)]
         pct: bool,
+        /// Rank creators (each the sum of their channels on every platform) instead of channels.
+        #[arg(long)]
+        by_creator: bool,
         /// JSON (the API's `/trends` shape) instead of a table.
         #[arg(long)]
         json: bool,
@@ -368,6 +371,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             platform,
             category,
             pct,
+            by_creator,
             json,
         } => {
             let args = commands::trends::TrendArgs {
@@ -378,6 +382,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 platform,
                 category,
                 pct,
+                by_creator,
             };
             commands::trends::print(settings, args, json).await?
         }
@@ -407,6 +412,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 platform: series.platform,
                 category: None,
                 pct: false,
+                by_creator: false,
             };
             commands::export::run(settings, what, series, trends, &out).await?
         }

@@ -55,6 +55,10 @@ pub struct TrendItemDto {
     pub change_pct: Option<f64>,
     /// The platform rounds these values (YouTube subscribers ≥ 1,000): approximate.
     pub rounded: bool,
+    /// `group=creator`: the creator ranked (the sum of their channels on every platform);
+    /// `channel_name` is then the creator's name and `platform`/`channel_id` their largest channel.
+    #[schema(required = true)]
+    pub creator_id: Option<i64>,
 }
 
 impl From<TrendRow> for TrendItemDto {
@@ -71,6 +75,7 @@ impl From<TrendRow> for TrendItemDto {
             change: r.change,
             change_pct: r.change_pct.map(|p| round_to(p, 2)),
             rounded: r.rounded,
+            creator_id: r.creator_id,
         }
     }
 }

@@ -124,6 +124,7 @@ async fn main() {
                     limit: 50,
                     sort: TrendSort::Change,
                     as_of: None,
+                    by_creator: false,
                 };
                 let mut times: Vec<StdDuration> = Vec::with_capacity(runs);
                 let mut n = 0;

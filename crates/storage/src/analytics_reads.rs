@@ -101,6 +101,9 @@ pub struct TrendQuery {
     pub sort: TrendSort,
     /// The last day of the period (default: the latest day with rollups).
     pub as_of: Option<NaiveDate>,
+    /// Rank creators (each the sum of their linked channels on every platform) instead of
+    /// channels. Channels without a creator are left out.
+    pub by_creator: bool,
 }
 
 /// One ranked channel.
@@ -119,6 +122,9 @@ pub struct TrendRow {
     pub change_pct: Option<f64>,
     /// The platform rounds these values (YouTube subscribers ≥ 1,000): the change is approximate.
     pub rounded: bool,
+    /// In a creator ranking: the creator (then `channel_*` name their largest channel and
+    /// `channel_name` is the creator's name).
+    pub creator_id: Option<i64>,
 }
 
 /// A ranking and the day it ends on.
@@ -200,15 +206,68 @@ fn is_rounded(platform: Platform, value: u64) -> bool {
     platform == Platform::Youtube && streamtide_analytics::youtube_rounded(value)
 }
 
-/// Per-channel values of one period end and its two boundaries.
+/// Per-channel (or per-creator) values of one period end and its two boundaries.
 struct Candidate {
     platform: Platform,
     channel_id: String,
     name: String,
     avatar_url: Option<String>,
+    creator_id: Option<i64>,
     end: Option<i64>,
     start: Option<i64>,
     prev: Option<i64>,
+    /// The start value paired with `prev` for the previous period's ranking. For a channel it is
+    /// `start`; for a creator it sums only channels that have both `prev` and `start`.
+    prev_pair_start: Option<i64>,
+    rounded: bool,
+}
+
+/// Fold channel candidates into one per creator. A creator's change over a period sums the
+/// channels that have values at both ends of it, so a channel added midway does not count as a
+/// gain of its whole audience.
+fn by_creator(cands: Vec<Candidate>, names: &HashMap<i64, String>) -> Vec<Candidate> {
+    let mut groups: HashMap<i64, Vec<Candidate>> = HashMap::new();
+    for c in cands {
+        if let Some(id) = c.creator_id {
+            groups.entry(id).or_default().push(c);
+        }
+    }
+    let mut out: Vec<Candidate> = groups
+        .into_iter()
+        .map(|(id, chans)| {
+            let sum = |f: &dyn Fn(&Candidate) -> Option<(i64, i64)>| -> Option<(i64, i64)> {
+                let pairs: Vec<(i64, i64)> = chans.iter().filter_map(f).collect();
+                (!pairs.is_empty())
+                    .then(|| pairs.iter().fold((0, 0), |a, p| (a.0 + p.0, a.1 + p.1)))
+            };
+            let cur = sum(&|c| Some((c.start?, c.end?)));
+            let before = sum(&|c| Some((c.prev?, c.prev_pair_start?)));
+            let lead = chans
+                .iter()
+                .max_by_key(|c| {
+                    (
+                        c.end.unwrap_or(i64::MIN),
+                        std::cmp::Reverse(c.channel_id.clone()),
+                    )
+                })
+                .expect("a group has at least one channel");
+            Candidate {
+                platform: lead.platform,
+                channel_id: lead.channel_id.clone(),
+                name: names.get(&id).cloned().unwrap_or_else(|| lead.name.clone()),
+                avatar_url: lead.avatar_url.clone(),
+                creator_id: Some(id),
+                start: cur.map(|p| p.0),
+                end: cur.map(|p| p.1),
+                prev: before.map(|p| p.0),
+                prev_pair_start: before.map(|p| p.1),
+                rounded: chans.iter().any(|c| c.rounded),
+            }
+        })
+        .collect();
+    // HashMap order is random; rankings must not be.
+    out.sort_by_key(|c| c.creator_id);
+    out
 }
 
 fn rank_changes(
@@ -332,7 +391,7 @@ impl Store {
         // window over covering indexes, joined in memory: a few milliseconds for thousands of
         // channels with years of days, where a lookup per channel and boundary took tens.
         let rows = sqlx::query(
-            "SELECT c.id, c.platform, c.platform_id, c.name, c.avatar_url FROM channels c
+            "SELECT c.id, c.platform, c.platform_id, c.name, c.avatar_url, c.creator_id FROM channels c
              WHERE (?1 IS NULL OR c.platform = ?1)
                AND (?2 IS NULL OR EXISTS (
                  SELECT 1 FROM live_sessions s WHERE s.id = (
@@ -388,14 +447,41 @@ impl Store {
                     channel_id: r.get("platform_id"),
                     name: r.get("name"),
                     avatar_url: r.get("avatar_url"),
+                    creator_id: r.get("creator_id"),
                     end: e_vals.get(&id).copied(),
                     start: s_vals.get(&id).copied(),
                     prev: p_vals.get(&id).copied(),
+                    prev_pair_start: s_vals.get(&id).copied(),
+                    rounded: false,
                 }
             })
+            .map(|mut c: Candidate| {
+                c.rounded = q.metric == TrendMetric::Followers
+                    && [c.start, c.end]
+                        .iter()
+                        .flatten()
+                        .any(|v| is_rounded(c.platform, (*v).max(0) as u64));
+                c
+            })
             .collect();
+        let cands = if q.by_creator {
+            let names: HashMap<i64, String> =
+                sqlx::query_as::<_, (i64, String)>("SELECT id, name FROM creators")
+                    .fetch_all(&self.pool)
+                    .await?
+                    .into_iter()
+                    .collect();
+            by_creator(cands, &names)
+        } else {
+            cands
+        };
         let current = rank_changes(&cands, |c| Some((c.start?, c.end?)), q.up, q.sort);
-        let before = rank_changes(&cands, |c| Some((c.prev?, c.start?)), q.up, q.sort);
+        let before = rank_changes(
+            &cands,
+            |c| Some((c.prev?, c.prev_pair_start?)),
+            q.up,
+            q.sort,
+        );
         let before_rank: HashMap<usize, u32> = before
             .iter()
             .enumerate()
@@ -407,9 +493,6 @@ impl Store {
             .enumerate()
             .map(|(r, (i, s, e))| {
                 let c = &cands[i];
-                let rounded = q.metric == TrendMetric::Followers
-                    && (is_rounded(c.platform, s.max(0) as u64)
-                        || is_rounded(c.platform, e.max(0) as u64));
                 TrendRow {
                     rank: r as u32 + 1,
                     previous_rank: before_rank.get(&i).copied(),
@@ -421,7 +504,8 @@ impl Store {
                     end_value: e,
                     change: e - s,
                     change_pct: (s > 0).then(|| (e - s) as f64 * 100.0 / s as f64),
-                    rounded,
+                    rounded: c.rounded,
+                    creator_id: c.creator_id.filter(|_| q.by_creator),
                 }
             })
             .collect();

@@ -147,6 +147,7 @@ async fn rollups_are_incremental_rebuildable_and_rank_movers() {
         limit: 10,
         sort: TrendSort::Change,
         as_of: None,
+        by_creator: false,
     };
     let top = s.trends(&q(TrendMetric::Followers, 7, true)).await.unwrap();
     assert_eq!(top.as_of, Some(day(20)));
@@ -186,6 +187,42 @@ async fn rollups_are_incremental_rebuildable_and_rank_movers() {
         .await
         .unwrap();
     assert!(hw.items.iter().any(|i| i.channel_id == "up"));
+
+    // Creators: `up` + `down` are one person (+700 - 350 = +350 over 7 days), `flat` another.
+    // A creator ranking sums their channels; channels without a creator are left out.
+    let (a, _) = s.upsert_creator("A", t(0)).await.unwrap();
+    let (b, _) = s.upsert_creator("B", t(0)).await.unwrap();
+    for (id, creator) in [("up", a), ("down", a), ("flat", b)] {
+        s.link_channel(
+            Platform::Chzzk,
+            &streamtide_core::ChannelId::new(id),
+            creator,
+        )
+        .await
+        .unwrap();
+    }
+    let creators = s
+        .trends(&TrendQuery {
+            by_creator: true,
+            ..q(TrendMetric::Followers, 7, true)
+        })
+        .await
+        .unwrap();
+    let ranked: Vec<(Option<i64>, &str, i64)> = creators
+        .items
+        .iter()
+        .map(|i| (i.creator_id, i.channel_name.as_str(), i.change))
+        .collect();
+    assert_eq!(ranked, vec![(Some(a), "A", 350), (Some(b), "B", 0)]);
+    assert_eq!(
+        creators.items[0].channel_id, "down",
+        "the creator's largest channel"
+    );
+    assert_eq!(creators.items[0].previous_rank, Some(1));
+    assert!(
+        top.items.iter().all(|i| i.creator_id.is_none()),
+        "a channel ranking has no creator"
+    );
 
     // Channel statistics.
     let st = s

@@ -17,6 +17,8 @@ pub struct TrendArgs {
     pub platform: Option<Platform>,
     pub category: Option<String>,
     pub pct: bool,
+    /// Rank creators (summed across their platforms) instead of channels.
+    pub by_creator: bool,
 }
 
 impl TrendArgs {
@@ -36,6 +38,7 @@ impl TrendArgs {
                 TrendSort::Change
             },
             as_of: None,
+            by_creator: self.by_creator,
         })
     }
 }

@@ -39,6 +39,9 @@ pub struct TrendsQuery {
     pub sort: Option<String>,
     /// `json` (default) or `csv`.
     pub format: Option<String>,
+    /// `channel` (default) ranks channels; `creator` ranks creators, each the sum of their linked
+    /// channels on every platform.
+    pub group: Option<String>,
 }
 
 /// Output format of endpoints that also speak CSV.
@@ -126,6 +129,15 @@ pub async fn list(
     let platform = paging::platform_param(q.platform.as_deref())?;
     let limit = paging::limit(q.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
     let format = parse_format(q.format.as_deref())?;
+    let by_creator = match q.group.as_deref().map(str::trim) {
+        None | Some("") | Some("channel") => false,
+        Some("creator") => true,
+        Some(other) => {
+            return Err(ApiError::bad_request(format!(
+                "unknown group `{other}` (expected channel or creator)"
+            )))
+        }
+    };
     let list = state
         .store
         .trends(&TrendQuery {
@@ -137,6 +149,7 @@ pub async fn list(
             limit,
             sort,
             as_of: None,
+            by_creator,
         })
         .await?;
     let items: Vec<TrendItemDto> = list.items.into_iter().map(TrendItemDto::from).collect();

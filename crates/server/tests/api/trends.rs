@@ -103,6 +103,7 @@ async fn ranks_gainers_and_losers_with_the_documented_shape() {
         "/api/v1/trends?limit=0",
         "/api/v1/trends?format=xml",
         "/api/v1/trends?sort=name",
+        "/api/v1/trends?group=team",
     ] {
         get(&f.app, bad)
             .await
@@ -163,6 +164,13 @@ async fn channel_and_creator_stats() {
     }
     let c = get(&f.app, &format!("/api/v1/creators/{cid}/stats")).await;
     assert_eq!(c.status, StatusCode::OK, "{}", c.text);
+    // The creator ranking sums the creator's channels on both platforms.
+    let ranked = get(&f.app, "/api/v1/trends?group=creator&period=1d")
+        .await
+        .json();
+    let first = &ranked["items"][0];
+    assert_eq!(first["creator_id"], cid, "{ranked}");
+    assert_eq!(first["channel_name"], "둘");
     let c = c.json();
     assert_eq!(c["creator_id"], cid);
     assert_eq!(c["channels"].as_array().unwrap().len(), 2);
