@@ -42,6 +42,9 @@ pub struct ServerConfig {
     /// Web origins (besides browser extensions) allowed to call the API from a browser (CORS),
     /// exactly as browsers send them, e.g. `https://dashboard.example`.
     pub cors_origins: Vec<String>,
+    /// Bearer token of the admin endpoints (adding channels, imports, creator links). Empty turns
+    /// those endpoints off. Prefer the environment: STREAMTIDE__SERVER__ADMIN_TOKEN.
+    pub admin_token: streamtide_platforms::Secret,
 }
 
 impl Default for ServerConfig {
@@ -49,6 +52,7 @@ impl Default for ServerConfig {
         ServerConfig {
             bind: "127.0.0.1:8080".into(),
             cors_origins: Vec::new(),
+            admin_token: streamtide_platforms::Secret::default(),
         }
     }
 }

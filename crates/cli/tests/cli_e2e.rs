@@ -437,3 +437,95 @@ async fn import_a_csv_roster_twice_and_link_creators() {
         .collect();
     assert_eq!(names, vec!["셋", "하나"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_api_adds_channels_and_imports_rosters_with_the_token_only() {
+    let sim = Simulator::start(
+        SimConfig {
+            chzzk_channels: 20,
+            soop_channels: 20,
+            ..SimConfig::default()
+        },
+        Arc::new(SystemClock),
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("admin.db").display());
+    let port = free_port();
+    let token = "admin-token-e2e-123";
+    let log = std::fs::File::create(dir.path().join("serve.log")).unwrap();
+    let mut c = cmd(dir.path());
+    sim_env(&mut c, &sim, &db);
+    let child = c
+        .env("STREAMTIDE__SERVER__BIND", format!("127.0.0.1:{port}"))
+        .env("STREAMTIDE__SERVER__ADMIN_TOKEN", token)
+        .env("RUST_LOG", "debug")
+        .arg("serve")
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    wait_for(&format!("{base}/healthz"), Duration::from_secs(20), |v| {
+        v["status"].is_string()
+    })
+    .await;
+    let http = reqwest::Client::new();
+    let w = sim.world();
+    let chzzk = &w.channels(Platform::Chzzk)[3];
+
+    let body =
+        serde_json::json!({ "channel": format!("https://chzzk.naver.com/live/{}", chzzk.id) })
+            .to_string();
+    let denied = http
+        .post(format!("{base}/api/v1/channels"))
+        .header("content-type", "application/json")
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(denied.status(), 401);
+    let added = http
+        .post(format!("{base}/api/v1/channels"))
+        .bearer_auth(token)
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(added.status(), 201);
+    let added: serde_json::Value = serde_json::from_str(&added.text().await.unwrap()).unwrap();
+    assert_eq!(
+        added["name"],
+        chzzk.name.as_str(),
+        "resolved through the platform"
+    );
+
+    let csv = format!(
+        "name,url\n넷,soop:{}\n다섯,soop:nosuchbj\n",
+        w.channels(Platform::Soop)[4].id
+    );
+    let report = http
+        .post(format!("{base}/api/v1/import?filename=roster.csv"))
+        .bearer_auth(token)
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(report.status(), 200);
+    let report: serde_json::Value = serde_json::from_str(&report.text().await.unwrap()).unwrap();
+    assert_eq!(
+        (report["imported"].as_u64(), report["unresolved"].as_u64()),
+        (Some(1), Some(1)),
+        "{report}"
+    );
+
+    let roster = get_json(&format!("{base}/api/v1/channels?tracked=true"))
+        .await
+        .unwrap();
+    assert_eq!(roster["total"], 2);
+    assert!(sigterm_and_wait(child).success());
+    let logs = std::fs::read_to_string(dir.path().join("serve.log")).unwrap();
+    assert!(!logs.contains(token), "the admin token reached the log");
+}

@@ -13,7 +13,7 @@ mod read;
 use streamtide_core::Platform;
 
 pub use header::{platform_from_label, Column, Header};
-pub use read::{read_csv, read_path, read_rows};
+pub use read::{read_bytes, read_csv, read_path, read_rows};
 
 /// One channel reference found in a roster row.
 #[derive(Debug, Clone, PartialEq, Eq)]

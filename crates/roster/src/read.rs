@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use calamine::{open_workbook_auto, Data, Reader};
+use calamine::{open_workbook_auto, open_workbook_auto_from_rs, Data, Range, Reader};
 use streamtide_core::Platform;
 
 use crate::header::{platform_from_label, Column, Header};
@@ -36,16 +36,46 @@ pub fn read_path(path: &Path) -> Result<Roster, RosterError> {
                 .worksheet_range_at(0)
                 .ok_or(RosterError::NoSheet)?
                 .map_err(|e| unreadable(e.to_string()))?;
-            let rows: Vec<RawRow> = range
-                .rows()
-                .map(|r| Ok(r.iter().map(cell_text).collect()))
-                .collect();
-            // calamine ranges start at the first used cell; keep the user's row numbers.
-            let first_row = range.start().map_or(0, |(r, _)| r as usize);
-            read_rows_from(rows, first_row)
+            read_range(&range)
         }
         other => Err(RosterError::UnsupportedType(other.to_string())),
     }
+}
+
+/// Read a roster uploaded as bytes; `file_name`'s extension says the format.
+pub fn read_bytes(file_name: &str, bytes: &[u8]) -> Result<Roster, RosterError> {
+    let ext = Path::new(file_name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let unreadable = |message: String| RosterError::Unreadable {
+        path: file_name.to_string(),
+        message,
+    };
+    match ext.as_str() {
+        "csv" | "tsv" | "txt" => read_csv(bytes),
+        "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => {
+            let mut book = open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))
+                .map_err(|e| unreadable(e.to_string()))?;
+            let range = book
+                .worksheet_range_at(0)
+                .ok_or(RosterError::NoSheet)?
+                .map_err(|e| unreadable(e.to_string()))?;
+            read_range(&range)
+        }
+        other => Err(RosterError::UnsupportedType(other.to_string())),
+    }
+}
+
+fn read_range(range: &Range<Data>) -> Result<Roster, RosterError> {
+    let rows: Vec<RawRow> = range
+        .rows()
+        .map(|r| Ok(r.iter().map(cell_text).collect()))
+        .collect();
+    // calamine ranges start at the first used cell; keep the user's row numbers.
+    let first_row = range.start().map_or(0, |(r, _)| r as usize);
+    read_rows_from(rows, first_row)
 }
 
 fn cell_text(d: &Data) -> String {

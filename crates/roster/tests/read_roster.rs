@@ -118,3 +118,20 @@ fn files_without_a_header_or_of_unknown_type_are_refused() {
         Err(RosterError::Unreadable { .. })
     ));
 }
+
+#[test]
+fn uploaded_bytes_read_like_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("up.xlsx");
+    write_xlsx(&path, &[&["name", "url"], &["A", "soop:abc"]]);
+    let bytes = std::fs::read(&path).unwrap();
+    let roster = streamtide_roster::read_bytes("roster.XLSX", &bytes).unwrap();
+    assert_eq!(roster.entries.len(), 1);
+    assert_eq!(roster.entries[0].row, 2);
+    let csv = streamtide_roster::read_bytes("r.csv", b"name,url\nB,soop:def\n").unwrap();
+    assert_eq!(csv.entries[0].reference, "soop:def");
+    assert!(matches!(
+        streamtide_roster::read_bytes("r.docx", b"x"),
+        Err(RosterError::UnsupportedType(_))
+    ));
+}

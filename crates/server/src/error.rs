@@ -24,6 +24,9 @@ pub enum ApiError {
     Unavailable(String),
     /// A bug or an unexpected failure (detail is logged, not shown).
     Internal(String),
+    /// A platform the request needed could not be asked; the message is safe to show (platform
+    /// errors carry no secrets: keys are redacted from every URL they name).
+    Upstream(String),
 }
 
 impl ApiError {
@@ -61,6 +64,7 @@ impl IntoResponse for ApiError {
                 tracing::error!(%detail, "request failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, GENERIC_5XX.to_string())
             }
+            ApiError::Upstream(m) => (StatusCode::BAD_GATEWAY, m),
         };
         error_response(status, message)
     }
@@ -111,9 +115,7 @@ pub async fn json_errors(res: Response) -> Response {
         return res;
     }
     let message = match status {
-        StatusCode::METHOD_NOT_ALLOWED => {
-            "method not allowed; this API only answers GET".to_string()
-        }
+        StatusCode::METHOD_NOT_ALLOWED => "method not allowed for this route".to_string(),
         StatusCode::PAYLOAD_TOO_LARGE => "request body too large".to_string(),
         s if s.is_server_error() => GENERIC_5XX.to_string(),
         s => s.canonical_reason().unwrap_or("error").to_string(),

@@ -1,11 +1,10 @@
 //! Middleware every response goes through: tracing, security headers, JSON errors, panic
-//! catching and a request body limit.
+//! catching. (Request body limits are per route: see `routes::router`.)
 
 use axum::http::{header, HeaderName, HeaderValue, Method};
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{
     DefaultMakeSpan, DefaultOnFailure, DefaultOnRequest, DefaultOnResponse, TraceLayer,
@@ -14,9 +13,6 @@ use tracing::Level;
 
 use crate::error;
 use crate::AppState;
-
-/// The API takes no request bodies; anything large is a mistake or an attack.
-const BODY_LIMIT_BYTES: usize = 64 * 1024;
 
 /// The live page loads only its own script and style; thumbnails and avatars come from the
 /// platforms' image hosts over HTTPS.
@@ -29,7 +25,6 @@ pub fn wrap(routes: Router<AppState>) -> Router<AppState> {
     // `Router::layer` wraps outside-in in reverse: the last `.layer` is the outermost.
     routes
         .fallback(error::not_found)
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(axum::middleware::map_response(error::json_errors))
         .layer(SetResponseHeaderLayer::overriding(

@@ -4,6 +4,7 @@
 //! OpenAPI document and a small live page) over an [`AppState`]; [`serve`] runs it on a listener
 //! until a shutdown future resolves. Handlers only read the store: collection happens elsewhere.
 
+mod admin;
 mod dto;
 mod dto_analytics;
 mod error;
@@ -16,6 +17,7 @@ mod state;
 
 use std::future::Future;
 
+pub use admin::{AddedChannel, AdminAccess, AdminError, AdminOps};
 pub use dto::{
     ChannelDto, ChannelPage, ErrorBody, HealthDto, HealthStatus, HistoryDto, JobHealthDto,
     LiveItemDto, LivePage, MetricName, PlatformName, PointDto,
@@ -31,7 +33,7 @@ pub use state::AppState;
 
 /// Every route with its middleware, ready to serve.
 pub fn app(state: AppState) -> axum::Router {
-    layers::wrap(routes::router(&state.cors_origins)).with_state(state)
+    layers::wrap(routes::router(&state)).with_state(state)
 }
 
 /// Serve [`app`] on `listener` until `shutdown` resolves, then finish in-flight requests.

@@ -18,6 +18,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Origins besides browser extensions that may call the API from a browser (CORS).
     pub cors_origins: Vec<String>,
+    /// The admin token and operations; `None` keeps the admin endpoints off.
+    pub admin: Option<crate::admin::AdminAccess>,
 }
 
 impl AppState {
@@ -27,7 +29,14 @@ impl AppState {
             live_freshness,
             metrics,
             cors_origins: Vec::new(),
+            admin: None,
         }
+    }
+
+    /// Turn the admin endpoints on (`None` leaves them off).
+    pub fn with_admin(mut self, admin: Option<crate::admin::AdminAccess>) -> Self {
+        self.admin = admin;
+        self
     }
 
     /// Let these origins (exact, e.g. `https://dashboard.example`) call the API from a browser.

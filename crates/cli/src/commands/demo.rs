@@ -98,7 +98,7 @@ pub async fn run(
     let token = shutdown::on_signal();
     let (addr, server) = spawn_server(
         &settings,
-        wire::app_state(&settings, store.clone(), metrics),
+        wire::app_state(&settings, store.clone(), metrics).await?,
         token.clone(),
     )
     .await?;

@@ -1,5 +1,6 @@
 //! One module per command; `wire` builds the shared parts from the settings.
 
+pub mod admin;
 pub mod channels;
 pub mod collect;
 pub mod creators;

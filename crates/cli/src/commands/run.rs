@@ -37,7 +37,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let token = shutdown::on_signal();
     let (addr, server) = spawn_server(
         &settings,
-        wire::app_state(&settings, store.clone(), metrics),
+        wire::app_state(&settings, store.clone(), metrics).await?,
         token.clone(),
     )
     .await?;
@@ -54,7 +54,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let token = shutdown::on_signal();
     let (addr, server) = spawn_server(
         &settings,
-        wire::app_state(&settings, store.clone(), metrics),
+        wire::app_state(&settings, store.clone(), metrics).await?,
         token,
     )
     .await?;

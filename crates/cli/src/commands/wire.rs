@@ -7,7 +7,7 @@ use streamtide_collector::{Collector, CollectorMetrics, StoredLedger};
 use streamtide_core::SystemClock;
 use streamtide_platforms::youtube::QuotaLedger;
 use streamtide_platforms::PlatformAdapter;
-use streamtide_server::{AppState, Metrics};
+use streamtide_server::{AdminAccess, AppState, Metrics};
 use streamtide_storage::{redact_url, Store};
 
 use crate::settings::Settings;
@@ -57,8 +57,25 @@ pub async fn collector(
     )))
 }
 
-pub fn app_state(settings: &Settings, store: Store, metrics: Arc<Metrics>) -> AppState {
+/// The API state; the admin endpoints are on when `server.admin_token` is set.
+pub async fn app_state(
+    settings: &Settings,
+    store: Store,
+    metrics: Arc<Metrics>,
+) -> anyhow::Result<AppState> {
     let freshness = chrono::Duration::from_std(settings.collector.live_freshness())
         .unwrap_or_else(|_| chrono::Duration::minutes(10));
-    AppState::new(store, freshness, metrics).with_cors_origins(settings.server.cors_origins.clone())
+    let admin = if settings.server.admin_token.is_set() {
+        let ops = Arc::new(super::admin::CliAdmin {
+            store: store.clone(),
+            adapters: adapters(settings, &store).await?,
+            concurrency: settings.collector.concurrency,
+        });
+        AdminAccess::new(settings.server.admin_token.expose(), ops)
+    } else {
+        None
+    };
+    Ok(AppState::new(store, freshness, metrics)
+        .with_cors_origins(settings.server.cors_origins.clone())
+        .with_admin(admin))
 }

@@ -1,5 +1,6 @@
 //! The route table.
 
+pub mod admin;
 pub mod channels;
 pub mod creators;
 pub mod health;
@@ -10,21 +11,38 @@ pub mod stats;
 pub mod trends;
 pub mod web;
 
-use axum::routing::get;
+use axum::middleware::from_fn_with_state;
+use axum::routing::{get, post, put};
 use axum::Router;
+use tower_http::limit::RequestBodyLimitLayer;
 
+use self::admin as routes_admin;
+use crate::admin::require_admin;
 use crate::layers;
 use crate::AppState;
 
+/// Requests carry no body except admin writes; anything large is a mistake or an attack.
+const BODY_LIMIT_BYTES: usize = 64 * 1024;
+/// A roster upload may be a large spreadsheet.
+const IMPORT_LIMIT_BYTES: usize = 16 * 1024 * 1024;
+
 /// Every route, without the process-wide middleware (see [`layers::wrap`]).
-pub fn router(cors_origins: &[String]) -> Router<AppState> {
+pub fn router(state: &AppState) -> Router<AppState> {
+    // Admin methods sit beside the public GETs of the same paths; the token check wraps only
+    // them, and runs before the body is read.
+    let auth = from_fn_with_state(state.clone(), require_admin);
     // Only the JSON API is open to other origins; the page, health and metrics are not.
     let api = Router::new()
         .route("/api/v1/live", get(live::list))
-        .route("/api/v1/channels", get(channels::list))
+        .route(
+            "/api/v1/channels",
+            get(channels::list).merge(post(routes_admin::add_channel).route_layer(auth.clone())),
+        )
         .route(
             "/api/v1/channels/{platform}/{channel_id}",
-            get(channels::detail),
+            get(channels::detail).merge(
+                axum::routing::delete(routes_admin::remove_channel).route_layer(auth.clone()),
+            ),
         )
         .route(
             "/api/v1/channels/{platform}/{channel_id}/history",
@@ -36,13 +54,31 @@ pub fn router(cors_origins: &[String]) -> Router<AppState> {
         )
         .route("/api/v1/creators/{id}/stats", get(stats::creator))
         .route("/api/v1/trends", get(trends::list))
-        .route("/api/v1/creators", get(creators::list))
+        .route(
+            "/api/v1/creators",
+            get(creators::list).merge(post(routes_admin::create_creator).route_layer(auth.clone())),
+        )
         .route("/api/v1/creators/{id}", get(creators::detail))
+        .route(
+            "/api/v1/creators/{id}/channels/{platform}/{channel_id}",
+            put(routes_admin::link)
+                .delete(routes_admin::unlink)
+                .route_layer(auth.clone()),
+        )
         .route("/api/v1/openapi.json", get(openapi::document))
-        .layer(layers::api_cors(cors_origins));
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+        .layer(layers::api_cors(&state.cors_origins));
+    let import = Router::new()
+        .route(
+            "/api/v1/import",
+            post(routes_admin::import).route_layer(auth),
+        )
+        .layer(RequestBodyLimitLayer::new(IMPORT_LIMIT_BYTES));
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(metrics::metrics))
         .merge(web::router())
         .merge(api)
+        .merge(import)
+        .layer(RequestBodyLimitLayer::new(IMPORT_LIMIT_BYTES))
 }

@@ -26,6 +26,12 @@ use crate::{dto, dto_analytics};
         super::trends::list,
         super::creators::list,
         super::creators::detail,
+        super::admin::add_channel,
+        super::admin::remove_channel,
+        super::admin::import,
+        super::admin::link,
+        super::admin::unlink,
+        super::admin::create_creator,
         super::health::healthz,
         super::metrics::metrics,
         document,
@@ -45,6 +51,11 @@ use crate::{dto, dto_analytics};
         dto::JobHealthDto,
         super::creators::CreatorDto,
         super::creators::CreatorPage,
+        super::admin::AddChannelBody,
+        super::admin::AddedChannelDto,
+        super::admin::LinkDto,
+        super::admin::CreatorBody,
+        super::admin::CreatedDto,
         dto_analytics::TrendMetricName,
         dto_analytics::TrendItemDto,
         dto_analytics::TrendsDto,
@@ -62,9 +73,26 @@ use crate::{dto, dto_analytics};
         (name = "channels", description = "Channels, their figures and history"),
         (name = "trends", description = "Rankings of movers, channel and creator statistics, projections"),
         (name = "operations", description = "Health and metrics"),
-    )
+        (name = "creators", description = "Creators and their channels across platforms"),
+        (name = "admin", description = "Changes to the roster; need `Authorization: Bearer <server.admin_token>`"),
+    ),
+    modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
+
+/// Declares the `bearer` scheme the admin operations name in their `security`.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
 
 /// Built once: the document is the same for the life of the process.
 static DOCUMENT: LazyLock<String> = LazyLock::new(|| {

@@ -39,6 +39,7 @@ pub async fn empty() -> Fixture {
         live_freshness: Duration::minutes(FRESHNESS_MINUTES),
         metrics: Arc::new(Metrics::new()),
         cors_origins: vec![DASHBOARD_ORIGIN.to_string()],
+        admin: None,
     };
     Fixture {
         _dir: dir,

@@ -1,5 +1,6 @@
 //! The API, end to end over a real SQLite store seeded through the store's write API.
 
+mod admin;
 mod channels;
 mod common;
 mod cors;
