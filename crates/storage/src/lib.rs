@@ -30,6 +30,7 @@ pub use analytics_reads::*;
 pub use creators::CreatorRow;
 pub use models::*;
 pub use quota::QuotaDay;
+pub use reads::Alias;
 pub use retention::ThinStats;
 pub use rollups::RollupStats;
 pub use time::{from_db_time, to_db_time, truncate_to_second};

@@ -335,3 +335,40 @@ impl Store {
             .collect())
     }
 }
+
+/// A name or handle a channel has been known by.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Alias {
+    /// `name` (display name) or `handle` (login, @handle).
+    pub kind: &'static str,
+    pub value: String,
+    pub first_seen_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Every display name and handle of a channel, oldest first.
+    pub async fn channel_aliases(&self, platform: Platform, id: &str) -> Result<Vec<Alias>> {
+        let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+            "SELECT 'name', n.name, n.first_seen_at, n.last_seen_at FROM channel_names n
+               JOIN channels c ON c.id = n.channel_id WHERE c.platform = ?1 AND c.platform_id = ?2
+             UNION ALL
+             SELECT 'handle', h.handle, h.first_seen_at, h.last_seen_at FROM channel_handles h
+               JOIN channels c ON c.id = h.channel_id WHERE c.platform = ?1 AND c.platform_id = ?2
+             ORDER BY 3, 1, 2",
+        )
+        .bind(platform.as_str())
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(kind, value, first, last)| Alias {
+                kind: if kind == "handle" { "handle" } else { "name" },
+                value,
+                first_seen_at: from_db_time(&first).unwrap_or(DateTime::<Utc>::UNIX_EPOCH),
+                last_seen_at: from_db_time(&last).unwrap_or(DateTime::<Utc>::UNIX_EPOCH),
+            })
+            .collect())
+    }
+}

@@ -65,7 +65,8 @@ pub(crate) async fn upsert_channel(
          ON CONFLICT (platform, platform_id) DO UPDATE SET
            name = CASE WHEN excluded.name <> '' AND excluded.last_seen_at >= channels.last_seen_at
                        THEN excluded.name ELSE channels.name END,
-           handle = COALESCE(excluded.handle, channels.handle),
+           handle = CASE WHEN excluded.handle IS NOT NULL AND excluded.last_seen_at >= channels.last_seen_at
+                         THEN excluded.handle ELSE channels.handle END,
            avatar_url = COALESCE(excluded.avatar_url, channels.avatar_url),
            description = COALESCE(excluded.description, channels.description),
            first_seen_at = MIN(channels.first_seen_at, excluded.first_seen_at),
@@ -83,6 +84,19 @@ pub(crate) async fn upsert_channel(
     .bind(&at)
     .fetch_one(&mut *conn)
     .await?;
+    if let Some(handle) = s.handle.map(str::trim).filter(|h| !h.is_empty()) {
+        sqlx::query(
+            "INSERT INTO channel_handles (channel_id, handle, first_seen_at, last_seen_at) VALUES (?1, ?2, ?3, ?3)
+             ON CONFLICT (channel_id, handle) DO UPDATE SET
+               first_seen_at = MIN(channel_handles.first_seen_at, excluded.first_seen_at),
+               last_seen_at = MAX(channel_handles.last_seen_at, excluded.last_seen_at)",
+        )
+        .bind(id)
+        .bind(handle)
+        .bind(&at)
+        .execute(&mut *conn)
+        .await?;
+    }
     if let Some(name) = name {
         sqlx::query(
             "INSERT INTO channel_names (channel_id, name, first_seen_at, last_seen_at) VALUES (?1, ?2, ?3, ?3)

@@ -486,3 +486,95 @@ async fn creators_link_channels_across_platforms() {
     let (all, total) = s.creators(10, 0).await.unwrap();
     assert_eq!((all.len(), total, all[0].channels.len()), (1, 1, 1));
 }
+
+#[tokio::test]
+async fn a_renamed_twitch_login_keeps_its_history() {
+    let (_d, s) = store().await;
+    // Twitch user 141981764: login `twitchdev` (display name TwitchDev), later renamed to
+    // `twitchdev_kr` (트위치개발). The id never changes.
+    let tw = |login: &str, name: &str, followers: u64| ChannelObservation {
+        info: ChannelInfo {
+            platform: Platform::Twitch,
+            channel_id: ChannelId::new("141981764"),
+            name: name.into(),
+            handle: Some(login.into()),
+            avatar_url: None,
+            description: None,
+        },
+        stats: ChannelStats {
+            followers: Some(followers),
+            total_views: None,
+            video_count: None,
+        },
+        live: LiveState::Offline,
+    };
+    for (min, login, name, followers) in [
+        (0, "twitchdev", "TwitchDev", 100),
+        (60, "twitchdev", "TwitchDev", 110),
+        (120, "twitchdev_kr", "트위치개발", 120),
+        (180, "twitchdev_kr", "트위치개발", 130),
+    ] {
+        let r = s
+            .start_round(Platform::Twitch, Job::Channels, t(min))
+            .await
+            .unwrap();
+        s.write_batch(
+            r,
+            Platform::Twitch,
+            t(min),
+            &Batch::Channels {
+                found: vec![tw(login, name, followers)],
+                missing: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let ch = s
+        .channel(Platform::Twitch, "141981764")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (ch.name.as_str(), ch.handle.as_deref()),
+        ("트위치개발", Some("twitchdev_kr"))
+    );
+    let hist = s
+        .history(
+            Platform::Twitch,
+            "141981764",
+            Metric::Followers,
+            t(-1),
+            t(200),
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        hist.iter().map(|p| p.value).collect::<Vec<_>>(),
+        vec![100, 110, 120, 130],
+        "one continuous history"
+    );
+    let aliases = s
+        .channel_aliases(Platform::Twitch, "141981764")
+        .await
+        .unwrap();
+    let seen: Vec<(&str, &str, DateTime<Utc>, DateTime<Utc>)> = aliases
+        .iter()
+        .map(|a| (a.kind, a.value.as_str(), a.first_seen_at, a.last_seen_at))
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("handle", "twitchdev", t(0), t(60)),
+            ("name", "TwitchDev", t(0), t(60)),
+            ("handle", "twitchdev_kr", t(120), t(180)),
+            ("name", "트위치개발", t(120), t(180)),
+        ]
+    );
+    assert_eq!(
+        s.counts().await.unwrap().channels,
+        1,
+        "a rename is not a new channel"
+    );
+}
