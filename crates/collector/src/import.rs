@@ -17,6 +17,9 @@ use streamtide_storage::Store;
 
 use crate::fanout::fan_out;
 
+/// References resolved per adapter call (Twitch's `/users` takes 100).
+const RESOLVE_BATCH: usize = 100;
+
 /// What became of one roster entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "outcome")]
@@ -128,29 +131,54 @@ pub async fn import_roster(
         .iter()
         .map(|a| (a.platform(), Arc::clone(a)))
         .collect();
-    let resolved: Vec<Result<ChannelInfo, String>> =
-        fan_out(distinct, concurrency, |r: ChannelRef| {
-            let adapter = by_platform.get(&r.platform).cloned();
-            let progress = Arc::clone(&progress);
-            let done = Arc::clone(&done);
-            async move {
-                let out = match adapter {
-                    None => Err(format!(
-                        "{} is not enabled (or has no credentials) in this configuration",
-                        r.platform
-                    )),
-                    Some(a) => match a.resolve(&r).await {
-                        Ok(Some(info)) => Ok(info),
-                        Ok(None) => Err(format!("{} has no such channel", r.platform)),
-                        Err(e) => Err(format!("lookup failed: {e}")),
-                    },
+    // One task per platform, resolving its references in batches: platforms whose API looks up
+    // many at once (Twitch: 100 logins a call) get one request per batch, not per row.
+    let mut per_platform: HashMap<Platform, Vec<(usize, ChannelRef)>> = HashMap::new();
+    for (i, r) in distinct.into_iter().enumerate() {
+        per_platform.entry(r.platform).or_default().push((i, r));
+    }
+    let groups: Vec<(Platform, Vec<(usize, ChannelRef)>)> = per_platform.into_iter().collect();
+    let answered = fan_out(groups, concurrency, |(platform, refs)| {
+        let adapter = by_platform.get(&platform).cloned();
+        let progress = Arc::clone(&progress);
+        let done = Arc::clone(&done);
+        async move {
+            let mut out: Vec<(usize, Result<ChannelInfo, String>)> = Vec::with_capacity(refs.len());
+            for batch in refs.chunks(RESOLVE_BATCH) {
+                type Answer =
+                    Option<Result<Option<ChannelInfo>, streamtide_platforms::AdapterError>>;
+                let results: Vec<Answer> = match &adapter {
+                    None => batch.iter().map(|_| None).collect(),
+                    Some(a) => {
+                        let refs: Vec<ChannelRef> = batch.iter().map(|(_, r)| r.clone()).collect();
+                        a.resolve_many(&refs).await.into_iter().map(Some).collect()
+                    }
                 };
-                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                for ((i, r), res) in batch.iter().zip(results) {
+                    let res = match res {
+                        None => Err(format!(
+                            "{} is not enabled (or has no credentials) in this configuration",
+                            r.platform
+                        )),
+                        Some(Ok(Some(info))) => Ok(info),
+                        Some(Ok(None)) => Err(format!("{} has no such channel", r.platform)),
+                        Some(Err(e)) => Err(format!("lookup failed: {e}")),
+                    };
+                    out.push((*i, res));
+                }
+                let n =
+                    done.fetch_add(batch.len(), std::sync::atomic::Ordering::Relaxed) + batch.len();
                 progress(n, total);
-                out
             }
-        })
-        .await;
+            out
+        }
+    })
+    .await;
+    let mut resolved: Vec<Result<ChannelInfo, String>> =
+        vec![Err("not resolved (the lookup task failed)".to_string()); total];
+    for (i, res) in answered.into_iter().flatten() {
+        resolved[i] = res;
+    }
 
     let mut creators: HashMap<String, i64> = HashMap::new();
     let mut placed: HashMap<(Platform, String), usize> = HashMap::new();

@@ -187,3 +187,54 @@ async fn xlsx_and_csv_rosters_import_once() {
         "{report:#?}"
     );
 }
+
+#[tokio::test]
+async fn twitch_logins_resolve_one_hundred_per_call() {
+    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 4, 12, 0, 0).unwrap());
+    let sim_cfg = SimConfig {
+        twitch_channels: 250,
+        chzzk_channels: 1,
+        soop_channels: 1,
+        ..SimConfig::default()
+    };
+    let sim = Simulator::start(sim_cfg.clone(), Arc::new(clock))
+        .await
+        .unwrap();
+    let mut p = PlatformsConfig::default();
+    p.chzzk.enabled = false;
+    p.soop.enabled = false;
+    p.youtube.enabled = false;
+    p.twitch.api_base = format!("{}/helix", sim.twitch_base());
+    p.twitch.auth_base = sim.twitch_base();
+    p.twitch.client_id = "test".into();
+    p.twitch.client_secret =
+        streamtide_platforms::Secret::new(sim_cfg.twitch_client_secret.clone());
+    p.twitch.requests_per_second = 500.0;
+    let adapters = build_adapters(&p, &HttpConfig::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&format!("sqlite://{}", dir.path().join("t.db").display()))
+        .await
+        .unwrap();
+
+    let mut csv = String::from("name,url\n");
+    for ch in sim.world().channels(Platform::Twitch) {
+        csv.push_str(&format!(
+            "{},https://www.twitch.tv/{}\n",
+            ch.name,
+            ch.handle.as_deref().unwrap()
+        ));
+    }
+    csv.push_str("유령,https://www.twitch.tv/no_such_login_xyz\n");
+    let roster = streamtide_roster::read_csv(csv.as_bytes()).unwrap();
+    let report = import_roster(&roster, &adapters, &store, Utc::now(), 4, |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        (report.imported, report.unresolved),
+        (250, 1),
+        "{:?}",
+        report.lines.last()
+    );
+    // 251 logins: three /users calls, not 251.
+    assert_eq!(sim.twitch_requests_to("/helix/users"), 3);
+}

@@ -39,6 +39,19 @@ pub trait PlatformAdapter: Send + Sync + 'static {
     /// Resolve a reference to the channel's stable id and description; `Ok(None)` = no such channel.
     async fn resolve(&self, channel: &ChannelRef) -> Result<Option<ChannelInfo>, AdapterError>;
 
+    /// Resolve many references; one result per input, in order. The default asks one at a time;
+    /// platforms whose API looks up many names in one call (Twitch: 100 logins) override it.
+    async fn resolve_many(
+        &self,
+        channels: &[ChannelRef],
+    ) -> Vec<Result<Option<ChannelInfo>, AdapterError>> {
+        let mut out = Vec::with_capacity(channels.len());
+        for c in channels {
+            out.push(self.resolve(c).await);
+        }
+        out
+    }
+
     /// The platform's most watched live broadcasts, sorted by viewers, up to its configured depth.
     async fn top_live(&self) -> Result<Vec<LiveBroadcast>, AdapterError>;
 

@@ -228,6 +228,67 @@ impl PlatformAdapter for TwitchAdapter {
         Ok(found.into_iter().next())
     }
 
+    /// Logins and ids go to `/users` 100 per call (one call per kind and chunk, not per row).
+    async fn resolve_many(
+        &self,
+        channels: &[ChannelRef],
+    ) -> Vec<Result<Option<ChannelInfo>, AdapterError>> {
+        let key_of = |c: &ChannelRef| -> Option<(&'static str, String)> {
+            match &c.kind {
+                RefKind::Id(id) => Some(("id", id.as_str().to_string())),
+                RefKind::Handle(login) => {
+                    let login = login.trim().trim_start_matches('@').to_ascii_lowercase();
+                    is_login(&login).then_some(("login", login))
+                }
+            }
+        };
+        let keys: Vec<Option<(&'static str, String)>> = channels.iter().map(key_of).collect();
+        let mut found: HashMap<(&'static str, String), ChannelInfo> = HashMap::new();
+        let mut failed: HashMap<(&'static str, String), String> = HashMap::new();
+        for kind in ["id", "login"] {
+            let mut wanted: Vec<&str> = keys
+                .iter()
+                .flatten()
+                .filter(|(k, _)| *k == kind)
+                .map(|(_, v)| v.as_str())
+                .collect();
+            wanted.sort_unstable();
+            wanted.dedup();
+            for chunk in wanted.chunks(MAX_IDS) {
+                match self.users(kind, chunk).await {
+                    Ok(users) => {
+                        for u in users {
+                            let v = if kind == "id" {
+                                u.channel_id.as_str().to_string()
+                            } else {
+                                u.handle.clone().unwrap_or_default().to_ascii_lowercase()
+                            };
+                            found.insert((kind, v), u);
+                        }
+                    }
+                    Err(e) => {
+                        for v in chunk {
+                            failed.insert((kind, v.to_string()), e.to_string());
+                        }
+                    }
+                }
+            }
+        }
+        keys.into_iter()
+            .map(|k| match k {
+                None => Ok(None),
+                Some(key) => match failed.get(&key) {
+                    Some(msg) => Err(AdapterError::Transient {
+                        platform: Platform::Twitch,
+                        url: self.url_of("users"),
+                        message: msg.clone(),
+                    }),
+                    None => Ok(found.get(&key).cloned()),
+                },
+            })
+            .collect()
+    }
+
     async fn top_live(&self) -> Result<Vec<LiveBroadcast>, AdapterError> {
         let depth = self.cfg.live_list_depth;
         let mut out: Vec<LiveBroadcast> = Vec::new();
