@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 SECONDS_EACH="${1:-20}"
 export RUSTC_BOOTSTRAP=1
+# Short panics: the message must survive the tail below.
+export RUST_BACKTRACE=0
 # cargo-fuzz keeps its sanitizer builds in fuzz/target; a shared CARGO_TARGET_DIR would confuse it.
 unset CARGO_TARGET_DIR
 CARGO_FUZZ="${CARGO_FUZZ:-cargo fuzz}"
@@ -20,7 +22,7 @@ for target in $($CARGO_FUZZ list); do
         soop_parsers) seeds+=(../fixtures/soop) ;;
     esac
     scratch="$(mktemp -d)"
-    $CARGO_FUZZ run "$target" "$scratch" "${seeds[@]}" -- -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 2>&1 | tail -n 25
+    $CARGO_FUZZ run "$target" "$scratch" "${seeds[@]}" -- -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 2>&1 | awk '!/^INFO|^#[0-9]/' | tail -n 40
     rm -rf "$scratch"
 done
 echo "fuzz: all targets ran without a crash"

@@ -463,9 +463,11 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
+        // Work on bytes: slicing the `str` after a '%' could split a multi-byte character.
         if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
+            let hex = |b: u8| (b as char).to_digit(16);
+            if let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((hi * 16 + lo) as u8);
                 i += 3;
                 continue;
             }
@@ -530,6 +532,17 @@ pub fn parse_channel_ref(input: &str) -> Option<ChannelRef> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the `channel_refs` fuzz target: a '%' before a multi-byte character made the
+    /// decoder slice inside that character and panic.
+    #[test]
+    fn percent_before_multibyte_character_does_not_panic_fuzz_regression() {
+        assert_eq!(percent_decode("%\u{cd8c}x"), "%\u{cd8c}x");
+        assert_eq!(percent_decode("a%41%e2%80%99"), "aA\u{2019}");
+        assert_eq!(percent_decode("100%"), "100%");
+        let r = parse_channel_ref("https://youtube.com//@o-%%%\u{34d}h/x");
+        assert!(r.is_none() || r.is_some_and(|r| r.platform == Platform::Youtube));
+    }
 
     #[test]
     fn iso_durations() {
