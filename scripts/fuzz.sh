@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Run every fuzz target for SECONDS each (default 20). cargo-fuzz needs nightly flags; on a stable
+# Run every fuzz target for SECONDS each (default 20), or, with FUZZ_RUNS=N, for N inputs from a
+# fixed seed (what CI does: the same commit fuzzes the same inputs, so CI is repeatable). cargo-fuzz needs nightly flags; on a stable
 # toolchain RUSTC_BOOTSTRAP=1 enables them (the sanitizer runtimes ship with stable rustc).
 # Longer runs: scripts/fuzz.sh 600   (or: cd fuzz && cargo fuzz run <target>)
 set -euo pipefail
@@ -12,7 +13,8 @@ export RUST_BACKTRACE=0
 unset CARGO_TARGET_DIR
 CARGO_FUZZ="${CARGO_FUZZ:-cargo fuzz}"
 for target in $($CARGO_FUZZ list); do
-    echo "--- fuzzing $target for ${SECONDS_EACH}s"
+    if [[ -n "${FUZZ_RUNS:-}" ]]; then what="$FUZZ_RUNS inputs, seed 1"; else what="${SECONDS_EACH}s"; fi
+    echo "--- fuzzing $target ($what)"
     # Seeds: corpus/<target> and, for parsers, the real captures in fixtures/. New finds go to a
     # scratch dir so the repository stays clean.
     seeds=()
@@ -22,7 +24,12 @@ for target in $($CARGO_FUZZ list); do
         soop_parsers) seeds+=(../fixtures/soop) ;;
     esac
     scratch="$(mktemp -d)"
-    $CARGO_FUZZ run "$target" "$scratch" "${seeds[@]}" -- -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 2>&1 | awk '!/^INFO|^#[0-9]/' | tail -n 40
+    if [[ -n "${FUZZ_RUNS:-}" ]]; then
+        budget=(-runs="$FUZZ_RUNS" -seed=1)
+    else
+        budget=(-max_total_time="$SECONDS_EACH")
+    fi
+    $CARGO_FUZZ run "$target" "$scratch" "${seeds[@]}" -- "${budget[@]}" -rss_limit_mb=2048 2>&1 | awk '!/^INFO|^#[0-9]/' | tail -n 40
     rm -rf "$scratch"
 done
 echo "fuzz: all targets ran without a crash"
