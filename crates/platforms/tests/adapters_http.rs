@@ -1,35 +1,22 @@
 //! The adapters over real HTTP against the simulator, which speaks the platforms' wire formats:
 //! paging, lookups, unknown channels, retired path versions and moved hosts.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{TimeZone, Utc};
 use streamtide_core::{ChannelId, ChannelRef, Clock, LiveState, ManualClock, Platform};
 use streamtide_platforms::chzzk::ChzzkAdapter;
 use streamtide_platforms::soop::SoopAdapter;
 use streamtide_platforms::{AdapterError, ChzzkConfig, HttpConfig, PlatformAdapter, SoopConfig};
 use streamtide_simulator::{Fault, FaultKind, SimConfig, Simulator};
 
-fn http() -> HttpConfig {
-    HttpConfig {
-        timeout: Duration::from_millis(700),
-        max_retries: 2,
-        backoff_base: Duration::from_millis(5),
-        backoff_max: Duration::from_millis(20),
-        max_retry_after: Duration::from_secs(2),
-        ..HttpConfig::default()
-    }
-}
+#[path = "common/sim.rs"]
+mod sim_support;
 
-async fn sim(cfg: SimConfig) -> (Simulator, ManualClock) {
-    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 4, 12, 0, 0).unwrap());
-    (
-        Simulator::start(cfg, Arc::new(clock.clone()))
-            .await
-            .unwrap(),
-        clock,
-    )
+use sim_support::sim;
+
+/// This file's client: timeout 700 ms, 2 retries, Retry-After waited up to 2 s.
+fn http() -> HttpConfig {
+    sim_support::quick_http(Duration::from_millis(700), 2, Duration::from_secs(2))
 }
 
 fn chzzk(sim: &Simulator, f: impl FnOnce(&mut ChzzkConfig)) -> ChzzkAdapter {

@@ -1,34 +1,21 @@
 //! The Twitch adapter over real HTTP against the simulator's Helix: app tokens, batching, the
 //! `Ratelimit-*` budget and 429s.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::{TimeZone, Utc};
-use streamtide_core::{ChannelId, ChannelRef, Clock, LiveState, ManualClock, Platform};
+use streamtide_core::{ChannelId, ChannelRef, Clock, LiveState, Platform};
 use streamtide_platforms::twitch::TwitchAdapter;
 use streamtide_platforms::{AdapterError, HttpConfig, PlatformAdapter, Secret, TwitchConfig};
 use streamtide_simulator::{Fault, FaultKind, SimConfig, Simulator};
 
-fn http() -> HttpConfig {
-    HttpConfig {
-        timeout: Duration::from_millis(2000),
-        max_retries: 2,
-        backoff_base: Duration::from_millis(5),
-        backoff_max: Duration::from_millis(20),
-        max_retry_after: Duration::from_secs(5),
-        ..HttpConfig::default()
-    }
-}
+#[path = "common/sim.rs"]
+mod sim_support;
 
-async fn sim(cfg: SimConfig) -> (Simulator, ManualClock) {
-    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 4, 12, 0, 0).unwrap());
-    (
-        Simulator::start(cfg, Arc::new(clock.clone()))
-            .await
-            .unwrap(),
-        clock,
-    )
+use sim_support::sim;
+
+/// This file's client: timeout 2000 ms, 2 retries, Retry-After waited up to 5 s.
+fn http() -> HttpConfig {
+    sim_support::quick_http(Duration::from_millis(2000), 2, Duration::from_secs(5))
 }
 
 fn adapter(sim: &Simulator, f: impl FnOnce(&mut TwitchConfig)) -> TwitchAdapter {

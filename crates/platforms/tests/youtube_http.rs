@@ -12,28 +12,17 @@ use streamtide_simulator::{
     hides_subscribers, round_subscribers, Fault, FaultKind, SimConfig, Simulator,
 };
 
-const KEY: &str = "sim-youtube-key";
+#[path = "common/sim.rs"]
+mod sim_support;
 
+use sim_support::sim;
+
+/// This file's client: timeout 2000 ms, 1 retries, Retry-After waited up to 2 s.
 fn http() -> HttpConfig {
-    HttpConfig {
-        timeout: Duration::from_millis(2000),
-        max_retries: 1,
-        backoff_base: Duration::from_millis(5),
-        backoff_max: Duration::from_millis(20),
-        max_retry_after: Duration::from_secs(2),
-        ..HttpConfig::default()
-    }
+    sim_support::quick_http(Duration::from_millis(2000), 1, Duration::from_secs(2))
 }
 
-async fn sim(cfg: SimConfig) -> (Simulator, ManualClock) {
-    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 4, 12, 0, 0).unwrap());
-    (
-        Simulator::start(cfg, Arc::new(clock.clone()))
-            .await
-            .unwrap(),
-        clock,
-    )
-}
+const KEY: &str = "sim-youtube-key";
 
 fn config(sim: &Simulator, f: impl FnOnce(&mut YoutubeConfig)) -> YoutubeConfig {
     let mut cfg = YoutubeConfig {
