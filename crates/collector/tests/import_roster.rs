@@ -10,6 +10,11 @@ use streamtide_platforms::{build_adapters, HttpConfig, PlatformsConfig};
 use streamtide_simulator::{SimConfig, Simulator};
 use streamtide_storage::Store;
 
+#[path = "common/sim.rs"]
+mod sim_support;
+
+use sim_support::korean_platforms;
+
 async fn setup() -> (
     Simulator,
     Store,
@@ -27,14 +32,7 @@ async fn setup() -> (
     )
     .await
     .unwrap();
-    let mut p = PlatformsConfig::default();
-    p.chzzk.api_base = sim.chzzk_base();
-    p.chzzk.requests_per_second = 500.0;
-    p.soop.live_base = sim.soop_base();
-    p.soop.chapi_base = sim.soop_base();
-    p.soop.live_fallback_base = String::new();
-    p.soop.chapi_fallback_base = String::new();
-    p.soop.requests_per_second = 500.0;
+    let p = korean_platforms(&sim, 500.0);
     let adapters = build_adapters(
         &p,
         &HttpConfig {

@@ -7,10 +7,15 @@ use std::time::Duration;
 use chrono::{DateTime, TimeZone, Utc};
 use streamtide_collector::{Collector, CollectorConfig, CollectorMetrics};
 use streamtide_core::{ChannelId, ChannelInfo, Clock, ManualClock, Platform};
-use streamtide_platforms::{build_adapters, HttpConfig, PlatformsConfig};
+use streamtide_platforms::{build_adapters, HttpConfig};
 use streamtide_simulator::{Fault, FaultKind, SimConfig, Simulator};
 use streamtide_storage::{Job, LiveFilter, Metric, Store};
 use tokio_util::sync::CancellationToken;
+
+#[path = "common/sim.rs"]
+mod sim_support;
+
+use sim_support::korean_platforms;
 
 const TRACKED: usize = 12;
 
@@ -32,18 +37,8 @@ async fn rig(sim_cfg: SimConfig) -> Rig {
     let sim = Simulator::start(sim_cfg, Arc::new(clock.clone()))
         .await
         .unwrap();
-    let mut platforms = PlatformsConfig::default();
-    platforms.chzzk.api_base = sim.chzzk_base();
-    platforms.chzzk.requests_per_second = 500.0;
+    let mut platforms = korean_platforms(&sim, 500.0);
     platforms.chzzk.burst = 50;
-    // Simulated time moves minutes per real millisecond; the real-time poll hint would answer
-    // from stale replies.
-    platforms.chzzk.respect_poll_hint = false;
-    platforms.soop.live_base = sim.soop_base();
-    platforms.soop.chapi_base = sim.soop_base();
-    platforms.soop.live_fallback_base = String::new();
-    platforms.soop.chapi_fallback_base = String::new();
-    platforms.soop.requests_per_second = 500.0;
     platforms.soop.burst = 50;
     let http = HttpConfig {
         timeout: Duration::from_millis(800),

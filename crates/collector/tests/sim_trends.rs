@@ -11,9 +11,14 @@ use chrono::{DateTime, TimeZone, Utc};
 use streamtide_analytics::{day_bounds, day_of, Tz};
 use streamtide_collector::{Collector, CollectorConfig, CollectorMetrics};
 use streamtide_core::{ChannelId, ChannelInfo, Clock, ManualClock, Platform};
-use streamtide_platforms::{build_adapters, HttpConfig, PlatformsConfig};
+use streamtide_platforms::{build_adapters, HttpConfig};
 use streamtide_simulator::{SimConfig, Simulator};
 use streamtide_storage::{Job, Store, TrendMetric, TrendQuery, TrendSort};
+
+#[path = "common/sim.rs"]
+mod sim_support;
+
+use sim_support::korean_platforms;
 
 const TRACKED: usize = 30;
 const DAYS: i64 = 22;
@@ -38,16 +43,8 @@ async fn rankings_and_projections_follow_the_simulated_growth() {
     )
     .await
     .unwrap();
-    let mut platforms = PlatformsConfig::default();
-    platforms.chzzk.api_base = sim.chzzk_base();
-    platforms.chzzk.requests_per_second = 1000.0;
+    let mut platforms = korean_platforms(&sim, 1000.0);
     platforms.chzzk.burst = 100;
-    platforms.chzzk.respect_poll_hint = false;
-    platforms.soop.live_base = sim.soop_base();
-    platforms.soop.chapi_base = sim.soop_base();
-    platforms.soop.live_fallback_base = String::new();
-    platforms.soop.chapi_fallback_base = String::new();
-    platforms.soop.requests_per_second = 1000.0;
     platforms.soop.burst = 100;
     let http = HttpConfig {
         timeout: Duration::from_secs(2),
