@@ -117,6 +117,8 @@ struct OpenSession {
     id: i64,
     broadcast_id: Option<String>,
     started_at: String,
+    title: String,
+    detected_language: Option<String>,
 }
 
 fn same_broadcast(open: &OpenSession, b: &LiveBroadcast) -> bool {
@@ -139,7 +141,8 @@ pub(crate) async fn observe_live(
 ) -> Result<()> {
     let at_s = to_db_time(at);
     let open = sqlx::query(
-        "SELECT id, broadcast_id, started_at FROM live_sessions WHERE channel_id = ?1 AND ended_at IS NULL",
+        "SELECT id, broadcast_id, started_at, title, detected_language FROM live_sessions
+         WHERE channel_id = ?1 AND ended_at IS NULL",
     )
     .bind(channel)
     .fetch_optional(&mut *conn)
@@ -148,9 +151,16 @@ pub(crate) async fn observe_live(
         id: r.get(0),
         broadcast_id: r.get(1),
         started_at: r.get(2),
+        title: r.get(3),
+        detected_language: r.get(4),
     });
+    // Detect the language once per broadcast (and again if it is retitled), not per API request.
+    let mut detect = true;
     let session = match open {
-        Some(s) if same_broadcast(&s, b) => s.id,
+        Some(s) if same_broadcast(&s, b) => {
+            detect = s.detected_language.is_none() || (!b.title.is_empty() && s.title != b.title);
+            s.id
+        }
         other => {
             if let Some(stale) = other {
                 close_session(conn, stale.id).await?;
@@ -194,7 +204,10 @@ pub(crate) async fn observe_live(
            peak_viewers = MAX(peak_viewers, ?2),
            broadcast_id = COALESCE(broadcast_id, ?3),
            category_id = COALESCE(?4, category_id),
-           category_name = COALESCE(?5, category_name),
+           -- A sighting without a category (a channel-status call) keeps the richer one; a switch
+           -- to another category id drops the old id's name rather than pairing them wrongly.
+           category_name = CASE WHEN ?4 IS NOT NULL AND ?4 IS NOT category_id THEN ?5
+                                ELSE COALESCE(?5, category_name) END,
            started_at = MIN(started_at, COALESCE(?6, started_at)),
            last_viewers = CASE WHEN ?7 >= last_seen_at THEN ?2 ELSE last_viewers END,
            title = CASE WHEN ?7 >= last_seen_at AND ?8 <> '' THEN ?8 ELSE title END,
@@ -217,6 +230,44 @@ pub(crate) async fn observe_live(
     .bind(&tags)
     .bind(b.adult)
     .bind(b.language.as_deref())
+    .execute(&mut *conn)
+    .await?;
+    if detect {
+        detect_language(conn, session).await?;
+    }
+    Ok(())
+}
+
+/// Detect and store a session's language from what the store holds after this sighting: its
+/// title, tags and platform hint, and its channel's description.
+async fn detect_language(conn: &mut SqliteConnection, session: i64) -> Result<()> {
+    let row = sqlx::query(
+        "SELECT c.platform, s.title, s.tags, s.language, c.description
+         FROM live_sessions s JOIN channels c ON c.id = s.channel_id WHERE s.id = ?1",
+    )
+    .bind(session)
+    .fetch_one(&mut *conn)
+    .await?;
+    let Ok(platform) = row.get::<String, _>(0).parse::<Platform>() else {
+        return Ok(());
+    };
+    let title: String = row.get(1);
+    let tags: Vec<String> = serde_json::from_str(&row.get::<String, _>(2)).unwrap_or_default();
+    let hint: Option<String> = row.get(3);
+    let description: Option<String> = row.get(4);
+    let found = streamtide_curate::language::detect(&streamtide_curate::language::Evidence {
+        platform,
+        title: &title,
+        tags: &tags,
+        description: description.as_deref(),
+        hint: hint.as_deref(),
+    });
+    sqlx::query(
+        "UPDATE live_sessions SET detected_language = ?2, language_confidence = ?3 WHERE id = ?1",
+    )
+    .bind(session)
+    .bind(found.map(|d| d.code))
+    .bind(found.map(|d| f64::from(d.confidence)))
     .execute(&mut *conn)
     .await?;
     Ok(())

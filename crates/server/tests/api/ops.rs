@@ -250,7 +250,7 @@ async fn openapi_document_covers_every_route() {
         .collect();
     assert_eq!(
         live_params,
-        ["platform", "category", "adult", "limit", "cursor"]
+        ["platform", "category", "adult", "lang", "limit", "cursor"]
     );
     // Always-present nullable fields are documented as required.
     let required = schemas["LivePage"]["required"].to_string();

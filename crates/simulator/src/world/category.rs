@@ -22,6 +22,17 @@ impl SimCategory {
             _ => self.name_ko,
         }
     }
+
+    /// The English name a non-Korean streamer would use (Twitch's names for these categories).
+    pub(crate) fn english(&self) -> String {
+        match self.chzzk_id {
+            "talk" => "Just Chatting".to_string(),
+            "eating" => "Food & Drink".to_string(),
+            "music" => "Music".to_string(),
+            "art" => "Art".to_string(),
+            id => id.replace('_', " "),
+        }
+    }
 }
 
 const fn cat(

@@ -9,6 +9,7 @@ mod hash;
 mod names;
 mod population;
 mod schedule;
+mod simulcast;
 mod types;
 mod vod;
 
@@ -20,6 +21,7 @@ use streamtide_core::Platform;
 use crate::SimConfig;
 
 pub use category::SimCategory;
+pub use simulcast::SimCreator;
 pub use types::{SimChannel, SimLive, SimVideo};
 
 pub(crate) use population::profile_image;
@@ -36,16 +38,19 @@ pub struct World {
     soop_index: HashMap<String, usize>,
     twitch_index: HashMap<String, usize>,
     youtube_index: HashMap<String, usize>,
+    creators: Vec<SimCreator>,
 }
 
 impl World {
     pub fn new(cfg: &SimConfig) -> World {
         let adult = cfg.adult_fraction.clamp(0.0, 1.0);
-        let chzzk = population::generate(cfg.seed, Platform::Chzzk, cfg.chzzk_channels, adult);
-        let soop = population::generate(cfg.seed, Platform::Soop, cfg.soop_channels, adult);
-        let twitch = population::generate(cfg.seed, Platform::Twitch, cfg.twitch_channels, adult);
-        let youtube =
+        let mut chzzk = population::generate(cfg.seed, Platform::Chzzk, cfg.chzzk_channels, adult);
+        let mut soop = population::generate(cfg.seed, Platform::Soop, cfg.soop_channels, adult);
+        let mut twitch =
+            population::generate(cfg.seed, Platform::Twitch, cfg.twitch_channels, adult);
+        let mut youtube =
             population::generate(cfg.seed, Platform::Youtube, cfg.youtube_channels, adult);
+        let creators = simulcast::pair([&mut chzzk, &mut soop, &mut twitch, &mut youtube]);
         let index = |chs: &[SimChannel]| {
             chs.iter()
                 .enumerate()
@@ -57,11 +62,18 @@ impl World {
             soop_index: index(&soop),
             twitch_index: index(&twitch),
             youtube_index: index(&youtube),
+            creators,
             chzzk,
             soop,
             twitch,
             youtube,
         }
+    }
+
+    /// Creators with channels linked across platforms that simulcast (a demo links them as a
+    /// user would with `creators link`).
+    pub fn creators(&self) -> &[SimCreator] {
+        &self.creators
     }
 
     /// Follower growth is compounded from this instant: 2026-01-01 00:00 KST.

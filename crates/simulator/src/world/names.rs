@@ -135,6 +135,66 @@ pub(crate) fn tags(k: Key, category: &str) -> Vec<String> {
     tags
 }
 
+/// Titles of the non-Korean minority on Twitch and YouTube, by language (ISO 639-1), so the
+/// live list's language filter has something to filter. `{cat}` is the category's English name.
+const FOREIGN_TITLES: &[(&str, &[&str])] = &[
+    (
+        "en",
+        &[
+            "{cat} ranked grind, come hang out with chat",
+            "Chill {cat} stream | !discord !socials",
+            "Day {n} of playing {cat} until I get good",
+            "Late night {cat} with viewers, everyone welcome",
+        ],
+    ),
+    (
+        "ja",
+        &[
+            "【{cat}】まったり配信！初見さん歓迎",
+            "{cat}ランクマッチやります～",
+            "【雑談】{cat}しながらおしゃべりしよう",
+        ],
+    ),
+    (
+        "es",
+        &[
+            "Jugando {cat} con la comunidad, pasen a saludar",
+            "{cat} en directo: día {n} del reto",
+            "Noche de {cat} con los suscriptores",
+        ],
+    ),
+    (
+        "zh",
+        &[
+            "{cat} 直播中 一起来玩吧",
+            "今天继续玩{cat} 第{n}天",
+            "深夜{cat} 聊天 欢迎新朋友",
+        ],
+    ),
+];
+
+/// A broadcast title in `language`, or `None` for Korean (and languages without templates).
+pub(crate) fn foreign_title(k: Key, language: &str, category_en: &str, n: u64) -> Option<String> {
+    let (_, titles) = FOREIGN_TITLES.iter().find(|(l, _)| *l == language)?;
+    Some(
+        k.pick(titles)
+            .replace("{cat}", category_en)
+            .replace("{n}", &n.to_string()),
+    )
+}
+
+/// Tags of a non-Korean broadcast: its category and its language, as Twitch streamers tag.
+pub(crate) fn foreign_tags(language: &str, category_en: &str) -> Vec<String> {
+    let name = match language {
+        "en" => "English",
+        "ja" => "日本語",
+        "es" => "Español",
+        "zh" => "中文",
+        other => other,
+    };
+    vec![category_en.to_string(), name.to_string()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +207,18 @@ mod tests {
         assert!(names
             .iter()
             .all(|n| n.chars().any(|c| ('가'..='힣').contains(&c))));
+    }
+
+    #[test]
+    fn foreign_titles_have_no_hangul() {
+        for lang in ["en", "ja", "es", "zh"] {
+            for i in 0..20 {
+                let t = foreign_title(Key(5).at(i), lang, "League of Legends", 3).unwrap();
+                assert!(!t.contains('{'), "{t}");
+                assert!(!t.chars().any(|c| ('가'..='힣').contains(&c)), "{t}");
+            }
+        }
+        assert_eq!(foreign_title(Key(5), "ko", "x", 1), None);
     }
 
     #[test]

@@ -169,6 +169,8 @@ fn channel(
         station_no,
         handle,
         language,
+        creator: None,
+        simulcast_mirror: false,
         key: k,
     }
 }

@@ -62,7 +62,10 @@ pub(crate) fn broadcast_on(ch: &SimChannel, day: i64) -> Option<Broadcast> {
         return None;
     }
     let jitter = k.at(tag::START_JITTER).int(0, 80) as i64 - 40;
-    let start = kst::day_start(day) + Duration::minutes(ch.start_minute as i64 + jitter);
+    // A restream goes live a little after the main channel, as a second encoder would.
+    let restream_delay = if ch.simulcast_mirror { 2 } else { 0 };
+    let start =
+        kst::day_start(day) + Duration::minutes(ch.start_minute as i64 + jitter + restream_delay);
     if start < ch.joined_at {
         return None;
     }
@@ -81,11 +84,35 @@ pub(crate) fn broadcast_on(ch: &SimChannel, day: i64) -> Option<Broadcast> {
         start,
         end,
         category,
-        title: names::title(k.at(tag::TITLE), &ch.name, category.spoken(), day_count),
-        tags: names::tags(k.at(tag::TAGS), category.name_ko),
+        title: title(ch, k, category, day_count),
+        tags: if ch.language == "ko" {
+            names::tags(k.at(tag::TAGS), category.name_ko)
+        } else {
+            names::foreign_tags(ch.language, &category.english())
+        },
         audience: k.at(tag::AUDIENCE).range(0.8, 1.2),
         key: k,
     })
+}
+
+/// The title of a broadcast, in the channel's language; a creator's linked channels share the creator's name and schedule
+/// key, so a simulcast has the same title on both, the restream marked as such.
+fn title(ch: &SimChannel, k: Key, category: SimCategory, day_count: u64) -> String {
+    if let Some(t) = names::foreign_title(
+        k.at(tag::TITLE),
+        ch.language,
+        &category.english(),
+        day_count,
+    ) {
+        return t;
+    }
+    let nick = ch.creator.as_deref().unwrap_or(&ch.name);
+    let t = names::title(k.at(tag::TITLE), nick, category.spoken(), day_count);
+    if ch.simulcast_mirror {
+        format!("[동시송출] {t}")
+    } else {
+        t
+    }
 }
 
 /// The channel index and KST day of the broadcast numbered `live_id` on `platform`, if the number

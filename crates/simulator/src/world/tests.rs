@@ -234,3 +234,43 @@ fn twitch_and_youtube_populations() {
         world().channels(Platform::Chzzk)
     );
 }
+
+#[test]
+fn linked_creators_simulcast_at_every_hour() {
+    let w = World::new(&SimConfig {
+        twitch_channels: 100,
+        youtube_channels: 100,
+        ..SimConfig::default()
+    });
+    assert_eq!(w.creators().len(), 6);
+    for c in w.creators() {
+        assert_eq!(c.channels.len(), 2);
+        assert_ne!(c.channels[0].0, c.channels[1].0, "two platforms");
+    }
+    // Every hour of two days, some creator is live on both platforms with the same broadcast.
+    for hour in 0..48 {
+        let t = t0() + Duration::hours(hour);
+        let both: Vec<(SimLive, SimLive)> = w
+            .creators()
+            .iter()
+            .filter_map(|c| {
+                let live = |(p, id): &(Platform, String)| w.live_at(w.channel(*p, id)?, t);
+                Some((live(&c.channels[0])?, live(&c.channels[1])?))
+            })
+            .collect();
+        assert!(!both.is_empty(), "no simulcast live at {t}");
+        for (main, restream) in both {
+            assert_eq!(restream.title, format!("[동시송출] {}", main.title));
+            assert_eq!(restream.started_at - main.started_at, Duration::minutes(2));
+            assert_eq!(restream.category, main.category);
+            assert!(restream.viewers < main.viewers, "the main channel leads");
+        }
+    }
+    // Without Twitch and YouTube channels there is no one to pair with, and CHZZK is the same.
+    let kr_only = world();
+    assert!(kr_only.creators().is_empty());
+    assert_eq!(
+        kr_only.channels(Platform::Chzzk),
+        w.channels(Platform::Chzzk)
+    );
+}

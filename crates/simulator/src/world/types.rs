@@ -46,6 +46,12 @@ pub struct SimChannel {
     /// The language the channel streams in (ISO 639-1): Korean for the KR platforms, mostly
     /// Korean with some others on Twitch and YouTube.
     pub language: &'static str,
+    /// The creator whose channel this is, for the few channels linked across platforms that
+    /// simulcast (see `world::simulcast`); `None` for everyone else.
+    pub creator: Option<String>,
+    /// This channel restreams its creator's main channel: same schedule, starting two minutes
+    /// later, with a "[동시송출]" (simulcast) title.
+    pub simulcast_mirror: bool,
     pub(crate) key: Key,
 }
 

@@ -1,0 +1,2 @@
+ALTER TABLE live_sessions DROP COLUMN language_confidence;
+ALTER TABLE live_sessions DROP COLUMN detected_language;
