@@ -11,6 +11,7 @@ mod metrics;
 mod round;
 mod scheduler;
 mod stored_ledger;
+mod thumbs;
 
 pub use config::CollectorConfig;
 pub use metrics::CollectorMetrics;

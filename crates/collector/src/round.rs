@@ -42,6 +42,8 @@ pub struct Collector {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) cfg: CollectorConfig,
     pub(crate) metrics: Arc<CollectorMetrics>,
+    /// Where written batches' images go to be copied; `None`: thumbnails are not copied.
+    pub(crate) thumbs: Option<streamtide_thumbs::ThumbQueue>,
 }
 
 impl Collector {
@@ -58,7 +60,14 @@ impl Collector {
             clock,
             cfg,
             metrics,
+            thumbs: None,
         }
+    }
+
+    /// Hand every written batch's thumbnails and avatars to the copier behind `queue`.
+    pub fn with_thumbs(mut self, queue: Option<streamtide_thumbs::ThumbQueue>) -> Collector {
+        self.thumbs = queue;
+        self
     }
 
     pub fn config(&self) -> &CollectorConfig {
@@ -240,6 +249,9 @@ impl Collector {
                 // (`streamtide rollup --rebuild` recomputes them from the raw rows).
                 if let Err(e) = self.store.update_rollups(platform, at, batch).await {
                     tracing::warn!(platform = %platform, error = %e, "Could not update daily rollups.");
+                }
+                if let Some(q) = &self.thumbs {
+                    q.offer(crate::thumbs::thumb_jobs(batch));
                 }
                 true
             }

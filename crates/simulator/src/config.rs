@@ -33,6 +33,9 @@ pub struct SimConfig {
     pub blocked_polling_versions: Vec<String>,
     /// fraction of channels that are adult-rated (SOOP broad_grade 19 / CHZZK adult:true)
     pub adult_fraction: f64,
+    /// Point image URLs at this server and answer them with generated pictures (see
+    /// `http::images`); off, replies name the real CDNs like the captures do.
+    pub serve_images: bool,
 }
 
 impl Default for SimConfig {
@@ -53,6 +56,7 @@ impl Default for SimConfig {
             latency: None,
             blocked_polling_versions: Vec::new(),
             adult_fraction: 0.05,
+            serve_images: false,
         }
     }
 }

@@ -18,7 +18,9 @@ pub async fn once(
 ) -> anyhow::Result<ExitCode> {
     let store = wire::open_store(&settings).await?;
     let metrics = Metrics::new();
-    let collector = wire::collector(&settings, store.clone(), &metrics).await?;
+    let token = tokio_util::sync::CancellationToken::new();
+    let (collector, thumbs) =
+        wire::collector_with_thumbs(&settings, store.clone(), &metrics, token).await?;
     if let Some(p) = platform {
         if collector.adapter(p).is_none() {
             anyhow::bail!("platform {p} is not enabled or not supported by this build");
@@ -30,6 +32,11 @@ pub async fn once(
     };
     let summaries = collector.collect_once(platform, &jobs).await;
     println!("{}", output::round_table(&summaries));
+    // The copier finishes the images this run queued once the collector (its queue) is gone.
+    drop(collector);
+    if let Some(t) = thumbs {
+        let _ = t.await;
+    }
     store.close().await;
     let all_failed = !summaries.is_empty() && summaries.iter().all(|s| s.failure.is_some());
     Ok(if all_failed {

@@ -23,6 +23,12 @@ pub fn settings_for_simulator(
     sim_cfg: &SimConfig,
     db: String,
 ) -> Settings {
+    // The demo's thumbnail copies sit beside its database, apart from a real installation's.
+    if settings.thumbnails.url == streamtide_thumbs::ThumbsConfig::default().url {
+        let path = db.strip_prefix("sqlite://").unwrap_or(&db);
+        let stem = path.strip_suffix(".db").unwrap_or(path);
+        settings.thumbnails.url = format!("{stem}-thumbs");
+    }
     settings.storage.url = db;
     settings.platforms.chzzk.enabled = true;
     settings.platforms.chzzk.api_base = sim.chzzk_base();
@@ -67,6 +73,8 @@ pub async fn run(
         // The global platforms have few Korean streamers; a smaller population keeps it honest.
         twitch_channels: channels / 4,
         youtube_channels: channels / 4,
+        // Pictures come from the simulator too, so the thumbnail copier has something to copy.
+        serve_images: true,
         ..SimConfig::default()
     };
     let sim = Simulator::start(sim_cfg.clone(), Arc::new(SystemClock))
@@ -92,10 +100,12 @@ pub async fn run(
             store.track_channel(&info, now).await?;
         }
     }
+    link_simulcasters(&store, &sim, now).await?;
 
     let metrics = Arc::new(Metrics::new());
-    let collector = wire::collector(&settings, store.clone(), &metrics).await?;
     let token = shutdown::on_signal();
+    let (collector, thumbs) =
+        wire::collector_with_thumbs(&settings, store.clone(), &metrics, token.clone()).await?;
     let (addr, server) = spawn_server(
         &settings,
         wire::app_state(&settings, store.clone(), metrics).await?,
@@ -105,7 +115,45 @@ pub async fn run(
     println!("streamtide demo: live board at http://{addr}/  (API: http://{addr}/api/v1/live) — Ctrl-C to stop");
     collector.run(token.clone()).await;
     server.await.context("server task")?.context("server")?;
+    if let Some(t) = thumbs {
+        let _ = t.await;
+    }
     store.close().await;
     sim.shutdown().await;
+    Ok(())
+}
+
+/// Track and link the simulated creators who simulcast, as a user would with `channels add` and
+/// `creators link`, so the live list shows each of their broadcasts once, with both platforms.
+async fn link_simulcasters(
+    store: &streamtide_storage::Store,
+    sim: &Simulator,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    for creator in sim.world().creators() {
+        let (creator_id, _) = store.upsert_creator(&creator.name, now).await?;
+        for (platform, id) in &creator.channels {
+            let Some(ch) = sim.world().channel(*platform, id) else {
+                continue;
+            };
+            let channel_id = ChannelId::new(ch.id.clone());
+            store
+                .track_channel(
+                    &ChannelInfo {
+                        platform: *platform,
+                        channel_id: channel_id.clone(),
+                        name: ch.name.clone(),
+                        handle: ch.handle.clone(),
+                        avatar_url: None,
+                        description: None,
+                    },
+                    now,
+                )
+                .await?;
+            store
+                .link_channel(*platform, &channel_id, creator_id)
+                .await?;
+        }
+    }
     Ok(())
 }

@@ -33,8 +33,9 @@ pub async fn spawn_server(
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let store = wire::open_store(&settings).await?;
     let metrics = Arc::new(Metrics::new());
-    let collector = wire::collector(&settings, store.clone(), &metrics).await?;
     let token = shutdown::on_signal();
+    let (collector, thumbs) =
+        wire::collector_with_thumbs(&settings, store.clone(), &metrics, token.clone()).await?;
     let (addr, server) = spawn_server(
         &settings,
         wire::app_state(&settings, store.clone(), metrics).await?,
@@ -44,6 +45,9 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     tracing::info!(address = %addr, platforms = ?collector.platforms(), "streamtide is running: API and web UI at http://{addr}/");
     collector.run(token.clone()).await;
     server.await.context("server task")?.context("server")?;
+    if let Some(t) = thumbs {
+        let _ = t.await;
+    }
     store.close().await;
     Ok(())
 }

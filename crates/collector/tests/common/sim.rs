@@ -18,3 +18,27 @@ pub fn korean_platforms(sim: &Simulator, rps: f64) -> PlatformsConfig {
     p.soop.requests_per_second = rps;
     p
 }
+
+/// Put the first `n` channels of each of `platforms` in `store`'s roster, as of `at`.
+#[allow(dead_code)] // not every test binary that includes this file tracks channels
+pub async fn track_first(
+    store: &streamtide_storage::Store,
+    sim: &Simulator,
+    platforms: &[streamtide_core::Platform],
+    n: usize,
+    at: chrono::DateTime<chrono::Utc>,
+) {
+    for &platform in platforms {
+        for ch in sim.world().channels(platform).iter().take(n) {
+            let info = streamtide_core::ChannelInfo {
+                platform,
+                channel_id: streamtide_core::ChannelId::new(ch.id.clone()),
+                name: ch.name.clone(),
+                handle: ch.handle.clone(),
+                avatar_url: None,
+                description: None,
+            };
+            store.track_channel(&info, at).await.unwrap();
+        }
+    }
+}

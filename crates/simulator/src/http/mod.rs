@@ -4,6 +4,7 @@
 mod chzzk;
 mod control;
 mod faults;
+mod images;
 mod params;
 mod reply;
 mod soop;
@@ -78,7 +79,12 @@ pub(crate) fn router(state: AppState) -> Router {
     };
     routes
         .merge(control::routes())
+        .route(images::ROUTE, axum::routing::get(images::image))
         .fallback(move || async move { reply::not_found(platform) })
+        .layer(from_fn_with_state(
+            state.clone(),
+            images::rewrite_middleware,
+        ))
         // `layer` (not `route_layer`) so unknown routes are counted and can be faulted too.
         .layer(from_fn_with_state(state.shared.clone(), faults::middleware))
         .with_state(state)

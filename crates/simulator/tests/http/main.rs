@@ -5,6 +5,7 @@
 mod common;
 mod determinism;
 mod faults;
+mod images;
 mod paging;
 mod platforms_global;
 mod shape;

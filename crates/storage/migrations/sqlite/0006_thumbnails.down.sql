@@ -1,0 +1,2 @@
+DROP TABLE thumb_sources;
+DROP TABLE thumbnails;
