@@ -36,6 +36,16 @@ impl Platform {
         }
     }
 
+    /// Where a viewer watches the video (VOD, upload, clip) with the platform's id `video_id`.
+    pub fn video_url(self, video_id: &str) -> String {
+        match self {
+            Platform::Youtube => format!("https://www.youtube.com/watch?v={video_id}"),
+            Platform::Twitch => format!("https://www.twitch.tv/videos/{video_id}"),
+            Platform::Chzzk => format!("https://chzzk.naver.com/video/{video_id}"),
+            Platform::Soop => format!("https://vod.sooplive.co.kr/player/{video_id}"),
+        }
+    }
+
     /// Human-facing name (badges, tables).
     pub const fn display_name(self) -> &'static str {
         match self {

@@ -205,3 +205,52 @@ fn parse_time(name: &str, raw: Option<&str>) -> Result<Option<DateTime<Utc>>, Ap
         }
     }
 }
+
+/// How many videos a channel's video list holds at most.
+const VIDEOS_MAX_LIMIT: u32 = 100;
+/// Videos returned when `limit` is absent.
+const VIDEOS_DEFAULT_LIMIT: u32 = 20;
+
+/// How many videos.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct VideosQuery {
+    /// Most videos to return, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+}
+
+/// A channel's most recent videos (newest first) with their latest view, like and comment
+/// counts.
+#[utoipa::path(
+    get,
+    operation_id = "list_channel_videos",
+    path = "/api/v1/channels/{platform}/{channel_id}/videos",
+    tag = "channels",
+    params(ChannelPath, VideosQuery),
+    responses(
+        (status = 200, description = "The videos", body = crate::dto::VideoList),
+        (status = 400, description = "Unknown platform or bad limit", body = ErrorBody),
+        (status = 404, description = "No such channel", body = ErrorBody),
+        (status = 500, description = "Internal error", body = ErrorBody),
+    )
+)]
+pub async fn videos(
+    State(state): State<AppState>,
+    ApiPath(path): ApiPath<ChannelPath>,
+    ApiQuery(q): ApiQuery<VideosQuery>,
+) -> Result<Json<crate::dto::VideoList>, ApiError> {
+    let platform = paging::parse_platform(&path.platform)?;
+    let limit = paging::limit(q.limit, VIDEOS_DEFAULT_LIMIT, VIDEOS_MAX_LIMIT)?;
+    let rows = state
+        .store
+        .recent_videos(platform, &path.channel_id, limit)
+        .await?
+        .ok_or_else(|| no_such_channel(platform, &path.channel_id))?;
+    Ok(Json(crate::dto::VideoList {
+        items: rows
+            .into_iter()
+            .map(|v| crate::dto::VideoDto::new(platform, v))
+            .collect(),
+    }))
+}

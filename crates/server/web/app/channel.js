@@ -33,12 +33,13 @@ export function renderChannel(root, { api, platform, id }) {
     }
     const from = new Date(Date.now() - (range === 30 ? 31 : range) * DAY).toISOString();
     const wide = new Date(Date.now() - 31 * DAY).toISOString();
-    const [histories, wideHistories, stats] = await Promise.all([
+    const [histories, wideHistories, stats, videos] = await Promise.all([
       Promise.all(METRICS.map((m) => api.history(platform, id, m, from).catch(() => ({ points: [] })))),
       range === 30
         ? null
         : Promise.all(METRICS.map((m) => api.history(platform, id, m, wide).catch(() => ({ points: [] })))),
       api.stats(platform, id).catch(() => null),
+      api.videos(platform, id).catch(() => null),
     ]);
     if (stopped) return;
     const series = Object.fromEntries(METRICS.map((m, i) => [m, histories[i].points || []]));
@@ -51,8 +52,56 @@ export function renderChannel(root, { api, platform, id }) {
       figures(channel),
       changes(channel, stats, wideSeries),
       charts(series),
+      recentVideos(videos),
     );
     document.title = `${channel.name} · streamtide`;
+  }
+
+  function recentVideos(list) {
+    const items = (list && list.items) || [];
+    const duration = (secs) => {
+      if (secs === null || secs === undefined) return null;
+      const h = Math.floor(secs / 3600);
+      const m = Math.floor((secs % 3600) / 60);
+      const s = secs % 60;
+      return h ? `${h}:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}` : `${m}:${String(s).padStart(2, "0")}`;
+    };
+    const row = (v) => {
+      const thumb = safeUrl(v.thumbnail_url);
+      const len = duration(v.duration_secs);
+      return el(
+        "li",
+        { className: "video" },
+        el(
+          "a",
+          { className: "video-thumb", href: safeUrl(v.url), target: "_blank", rel: "noopener noreferrer", tabIndex: -1, "aria-hidden": "true" },
+          thumb ? el("img", { src: thumb, alt: "", loading: "lazy", referrerPolicy: "no-referrer", onerror: (e) => e.target.remove() }) : null,
+          len ? el("span", { className: "video-length" }, len) : null,
+        ),
+        el(
+          "div",
+          { className: "video-text" },
+          el("a", { className: "video-title", href: safeUrl(v.url), target: "_blank", rel: "noopener noreferrer" }, v.title || t("card.noTitle")),
+          el(
+            "p",
+            { className: "muted small" },
+            [
+              t(`video.kind.${v.kind}`),
+              v.published_at ? shortDate(v.published_at) : null,
+              v.views !== null && v.views !== undefined ? t("video.views", { n: exact(v.views) }) : null,
+            ]
+              .filter(Boolean)
+              .join(" · "),
+          ),
+        ),
+      );
+    };
+    return el(
+      "section",
+      { className: "videos", "aria-labelledby": "videos-title" },
+      el("h2", { id: "videos-title" }, t("channel.recentVideos")),
+      items.length ? el("ol", { className: "video-list" }, ...items.map(row)) : el("p", { className: "muted" }, t("channel.noVideos")),
+    );
   }
 
   function backLink() {
