@@ -40,6 +40,9 @@ use crate::config::{HttpConfig, TwitchConfig};
 use crate::http::{ApiClient, Call, HeaderBudget, HttpStats, Reply};
 use crate::{AdapterError, ChannelsOutcome, PlatformAdapter};
 
+/// Follower-count calls of one batch in flight at once.
+const FOLLOWER_CALLS_AT_ONCE: usize = 4;
+
 /// Most ids (or items) one Helix list call takes.
 pub const MAX_IDS: usize = 100;
 /// Stop sending when the bucket has this few points left, until it resets.
@@ -174,16 +177,36 @@ impl TwitchAdapter {
             return Ok(());
         }
         let found: Vec<&str> = users.iter().map(|u| u.channel_id.as_str()).collect();
-        let mut live = self.live_among(&found).await?;
-        for info in &users {
-            let followers = self.followers(info.channel_id.as_str()).await?;
-            let state = match live.remove(info.channel_id.as_str()) {
-                Some(mut b) => {
+        // The follower counts are worth keeping when only the live lookup fails: the live
+        // state is then unknown (no session is opened or closed), not offline. The failure
+        // still shows through the live job, which asks the same endpoint.
+        let mut live = match self.live_among(&found).await {
+            Ok(live) => Some(live),
+            Err(e) => {
+                tracing::warn!(platform = "twitch", error = %e, "Live states unknown this round; follower counts are still collected.");
+                None
+            }
+        };
+        // One follower call per channel: overlap their latency (the shared client still holds
+        // the rate), keeping the users' order.
+        let mut follower_counts: Vec<Result<u64, AdapterError>> = Vec::with_capacity(users.len());
+        for group in users.chunks(FOLLOWER_CALLS_AT_ONCE) {
+            let calls: Vec<_> = group
+                .iter()
+                .map(|u| self.followers(u.channel_id.as_str()))
+                .collect();
+            follower_counts.extend(futures_util::future::join_all(calls).await);
+        }
+        for (info, followers) in users.iter().zip(follower_counts) {
+            let followers = followers?;
+            let state = match live.as_mut().map(|l| l.remove(info.channel_id.as_str())) {
+                Some(Some(mut b)) => {
                     b.channel_name = b.channel_name.or_else(|| Some(info.name.clone()));
                     b.channel_avatar_url = info.avatar_url.clone();
                     LiveState::Live(Box::new(b))
                 }
-                None => LiveState::Offline,
+                Some(None) => LiveState::Offline,
+                None => LiveState::Unknown,
             };
             outcome.found.push(ChannelObservation {
                 info: info.clone(),

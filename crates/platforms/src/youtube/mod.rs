@@ -403,7 +403,17 @@ impl PlatformAdapter for YoutubeAdapter {
         let url = call.display_url();
         let reply = match self.api(Endpoint::Search, call).await {
             Ok(r) => r,
-            Err(AdapterError::RateLimited { .. }) => return Ok(Vec::new()),
+            // The day's allowance is spent (our ledger, or YouTube's quotaExceeded): not asking
+            // is the plan, not a failure. A 429 from YouTube itself is a failure, and shows.
+            Err(AdapterError::RateLimited { .. })
+                if self
+                    .ledger
+                    .snapshot(self.clock.now())
+                    .blocked_until
+                    .is_some() =>
+            {
+                return Ok(Vec::new())
+            }
             Err(e) => return Err(e),
         };
         let (hits, _) = parse_search(&reply.body).map_err(|e| e.at(Platform::Youtube, &url))?;
