@@ -1,5 +1,6 @@
 //! Middleware every response goes through: tracing, security headers, JSON errors, panic
-//! catching. (Request body limits are per route: see `routes::router`.)
+//! catching. (Request body limits and the per-client rate limit are per route: see
+//! `routes::router` and `rate_limit`.)
 
 use axum::http::{header, HeaderName, HeaderValue, Method};
 use axum::Router;
@@ -34,6 +35,11 @@ pub fn wrap(routes: Router<AppState>) -> Router<AppState> {
         .layer(SetResponseHeaderLayer::overriding(
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
+        ))
+        // For browsers that predate CSP's frame-ancestors: no framing, no clickjacking.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static("content-security-policy"),

@@ -52,8 +52,21 @@ impl Store {
                 sessions::close_stale(&mut tx, platform, at - *close_after, &mut stats).await?;
             }
             Batch::Channels { found, missing } => {
-                for obs in found.iter().filter(|o| o.info.platform == platform) {
-                    write_channel_observation(&mut tx, round, obs, at, &mut stats).await?;
+                let found: Vec<&ChannelObservation> = found
+                    .iter()
+                    .filter(|o| o.info.platform == platform)
+                    .collect();
+                if has_repeats(&found) {
+                    // A channel twice in one batch: its observations must apply in order, which
+                    // only the one-at-a-time path keeps.
+                    for obs in found {
+                        write_channel_observation(&mut tx, round, obs, at, &mut stats).await?;
+                    }
+                } else {
+                    for chunk in found.chunks(ROWS_PER_STATEMENT) {
+                        write_channel_observations(&mut tx, round, platform, chunk, at, &mut stats)
+                            .await?;
+                    }
                 }
                 for id in missing {
                     stats.channels_missing += sqlx::query(
@@ -141,6 +154,183 @@ async fn record_health(
         .execute(&mut *conn)
         .await?,
     };
+    Ok(())
+}
+
+/// Rows per multi-row statement: 9 parameters a row stays far below SQLite's 32,766.
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// Whether a channel occurs more than once.
+fn has_repeats(found: &[&ChannelObservation]) -> bool {
+    let mut seen = std::collections::HashSet::with_capacity(found.len());
+    !found
+        .iter()
+        .all(|o| seen.insert(o.info.channel_id.as_str()))
+}
+
+/// `(?, ?, ...)` with `n` placeholders, `rows` times, comma-separated.
+fn values(rows: usize, row: &str) -> String {
+    let mut s = String::with_capacity(rows * (row.len() + 2));
+    for i in 0..rows {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        s.push_str(row);
+    }
+    s
+}
+
+/// [`write_channel_observation`] for many distinct channels at once, with the same effect: a
+/// handful of multi-row statements instead of five or so per channel. Each statement is a round
+/// trip to SQLite's worker thread, which is what bounds the one-at-a-time path; different
+/// channels touch different rows, so doing each step for all of them before the next is
+/// equivalent. Live channels still go one at a time through the session bookkeeping.
+async fn write_channel_observations(
+    conn: &mut SqliteConnection,
+    round: i64,
+    platform: Platform,
+    found: &[&ChannelObservation],
+    at: DateTime<Utc>,
+    stats: &mut WriteStats,
+) -> Result<()> {
+    if found.is_empty() {
+        return Ok(());
+    }
+    let at_s = to_db_time(at);
+    let sightings: Vec<ChannelSighting<'_>> = found
+        .iter()
+        .map(|o| ChannelSighting::from_info(&o.info))
+        .collect();
+    // Channels, as `sessions::upsert_channel` does it, returning every row's id.
+    let sql = format!(
+        "INSERT INTO channels (platform, platform_id, name, handle, avatar_url, description, tracked, first_seen_at, last_seen_at)
+         VALUES {}
+         ON CONFLICT (platform, platform_id) DO UPDATE SET
+           name = CASE WHEN excluded.name <> '' AND excluded.last_seen_at >= channels.last_seen_at
+                       THEN excluded.name ELSE channels.name END,
+           handle = CASE WHEN excluded.handle IS NOT NULL AND excluded.last_seen_at >= channels.last_seen_at
+                         THEN excluded.handle ELSE channels.handle END,
+           avatar_url = COALESCE(excluded.avatar_url, channels.avatar_url),
+           description = COALESCE(excluded.description, channels.description),
+           first_seen_at = MIN(channels.first_seen_at, excluded.first_seen_at),
+           last_seen_at = MAX(channels.last_seen_at, excluded.last_seen_at),
+           missing_since = NULL
+         RETURNING platform_id, id",
+        values(found.len(), "(?, ?, COALESCE(?, ''), ?, ?, ?, 0, ?, ?)")
+    );
+    let mut q = sqlx::query_as::<_, (String, i64)>(&sql);
+    for s in &sightings {
+        q = q
+            .bind(platform.as_str())
+            .bind(s.platform_id)
+            .bind(s.name.map(str::trim).filter(|n| !n.is_empty()))
+            .bind(s.handle)
+            .bind(s.avatar_url.filter(|u| !u.is_empty()))
+            .bind(s.description.filter(|d| !d.is_empty()))
+            .bind(&at_s)
+            .bind(&at_s);
+    }
+    let ids: std::collections::HashMap<String, i64> =
+        q.fetch_all(&mut *conn).await?.into_iter().collect();
+    let id_of = |o: &ChannelObservation| {
+        ids.get(o.info.channel_id.as_str()).copied().ok_or_else(|| {
+            crate::StoreError::Database(sqlx::Error::Protocol(
+                "the channel upsert returned no id for a channel".into(),
+            ))
+        })
+    };
+    let mut rows: Vec<(i64, &ChannelObservation)> = Vec::with_capacity(found.len());
+    for o in found {
+        rows.push((id_of(o)?, o));
+    }
+
+    // Handle and name history.
+    for (table, column, pick) in [
+        (
+            "channel_handles",
+            "handle",
+            (|o: &ChannelObservation| o.info.handle.as_deref())
+                as fn(&ChannelObservation) -> Option<&str>,
+        ),
+        ("channel_names", "name", |o: &ChannelObservation| {
+            Some(o.info.name.as_str())
+        }),
+    ] {
+        let with: Vec<(i64, &str)> = rows
+            .iter()
+            .filter_map(|(id, o)| {
+                pick(o)
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
+                    .map(|v| (*id, v))
+            })
+            .collect();
+        if with.is_empty() {
+            continue;
+        }
+        let sql = format!(
+            "INSERT INTO {table} (channel_id, {column}, first_seen_at, last_seen_at) VALUES {}
+             ON CONFLICT (channel_id, {column}) DO UPDATE SET
+               first_seen_at = MIN({table}.first_seen_at, excluded.first_seen_at),
+               last_seen_at = MAX({table}.last_seen_at, excluded.last_seen_at)",
+            values(with.len(), "(?, ?, ?, ?)")
+        );
+        let mut q = sqlx::query(&sql);
+        for (id, v) in &with {
+            q = q.bind(*id).bind(*v).bind(&at_s).bind(&at_s);
+        }
+        q.execute(&mut *conn).await?;
+    }
+
+    // The snapshots.
+    let sql = format!(
+        "INSERT INTO channel_snapshots (channel_id, observed_at, followers, total_views, video_count, live, viewers, round_id)
+         VALUES {}
+         ON CONFLICT (channel_id, observed_at) DO NOTHING",
+        values(rows.len(), "(?, ?, ?, ?, ?, ?, ?, ?)")
+    );
+    let mut q = sqlx::query(&sql);
+    for (id, o) in &rows {
+        let (live, viewers) = match &o.live {
+            LiveState::Live(b) => (Some(true), Some(b.viewers as i64)),
+            LiveState::Offline => (Some(false), None),
+            LiveState::Unknown => (None, None),
+        };
+        q = q
+            .bind(*id)
+            .bind(&at_s)
+            .bind(o.stats.followers.map(|v| v as i64))
+            .bind(o.stats.total_views.map(|v| v as i64))
+            .bind(o.stats.video_count.map(|v| v as i64))
+            .bind(live)
+            .bind(viewers)
+            .bind(round);
+    }
+    stats.channel_snapshots += q.execute(&mut *conn).await?.rows_affected();
+
+    // Offline channels close their open session (as `sessions::observe_offline`), all at once.
+    let offline: Vec<i64> = rows
+        .iter()
+        .filter(|(_, o)| matches!(o.live, LiveState::Offline))
+        .map(|(id, _)| *id)
+        .collect();
+    if !offline.is_empty() {
+        let sql = format!(
+            "UPDATE live_sessions SET ended_at = last_seen_at
+             WHERE channel_id IN ({}) AND ended_at IS NULL AND last_seen_at <= ?",
+            values(offline.len(), "?")
+        );
+        let mut q = sqlx::query(&sql);
+        for id in &offline {
+            q = q.bind(*id);
+        }
+        stats.sessions_closed += q.bind(&at_s).execute(&mut *conn).await?.rows_affected();
+    }
+    for (id, o) in &rows {
+        if let LiveState::Live(b) = &o.live {
+            sessions::observe_live(conn, *id, b, at, stats).await?;
+        }
+    }
     Ok(())
 }
 
@@ -241,4 +431,153 @@ async fn write_video(
     .await?
     .rows_affected();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use streamtide_core::{ChannelId, ChannelInfo, ChannelStats, LiveBroadcast};
+
+    use super::*;
+
+    fn obs(i: usize, round: usize) -> ChannelObservation {
+        let id = format!("ch{i}");
+        // Every kind of change: names and handles that change, blanks, live → offline → live
+        // with a new broadcast, and unknown states.
+        let live = match (i + round) % 4 {
+            0 | 1 => LiveState::Live(Box::new(LiveBroadcast {
+                platform: Platform::Chzzk,
+                channel_id: ChannelId::new(id.clone()),
+                channel_name: Some(format!("name {i}")),
+                channel_avatar_url: None,
+                broadcast_id: Some(format!("b{i}-{}", round / 4)),
+                title: format!("title {i}"),
+                viewers: (i * 10 + round) as u64,
+                category_id: None,
+                category_name: None,
+                tags: Vec::new(),
+                thumbnail_url: None,
+                started_at: None,
+                adult: false,
+                language: None,
+                url: String::new(),
+            })),
+            2 => LiveState::Offline,
+            _ => LiveState::Unknown,
+        };
+        ChannelObservation {
+            info: ChannelInfo {
+                platform: Platform::Chzzk,
+                channel_id: ChannelId::new(id),
+                name: if i.is_multiple_of(5) {
+                    " ".into()
+                } else {
+                    format!("name {i} r{}", round / 2)
+                },
+                handle: i
+                    .is_multiple_of(3)
+                    .then(|| format!("handle{i}-{}", round / 3)),
+                avatar_url: i.is_multiple_of(2).then(|| format!("https://a/{i}")),
+                description: i.is_multiple_of(4).then(String::new),
+            },
+            stats: ChannelStats {
+                followers: (!i.is_multiple_of(7)).then_some((1000 + i * round) as u64),
+                total_views: Some(5),
+                video_count: None,
+            },
+            live,
+        }
+    }
+
+    async fn dump(store: &Store) -> Vec<String> {
+        let mut out = Vec::new();
+        for sql in [
+            "SELECT platform_id, name, handle, avatar_url, description, tracked, first_seen_at, last_seen_at, missing_since FROM channels ORDER BY platform_id",
+            "SELECT c.platform_id, n.name, n.first_seen_at, n.last_seen_at FROM channel_names n JOIN channels c ON c.id = n.channel_id ORDER BY 1, 2",
+            "SELECT c.platform_id, h.handle, h.first_seen_at, h.last_seen_at FROM channel_handles h JOIN channels c ON c.id = h.channel_id ORDER BY 1, 2",
+            "SELECT c.platform_id, s.observed_at, s.followers, s.total_views, s.video_count, s.live, s.viewers FROM channel_snapshots s JOIN channels c ON c.id = s.channel_id ORDER BY 1, 2",
+            "SELECT c.platform_id, l.broadcast_id, l.started_at, l.ended_at, l.last_seen_at, l.peak_viewers FROM live_sessions l JOIN channels c ON c.id = l.channel_id ORDER BY 1, 3",
+        ] {
+            let rows: Vec<sqlx::sqlite::SqliteRow> =
+                sqlx::query(sql).fetch_all(&store.pool).await.unwrap();
+            for r in rows {
+                use sqlx::{Column, Row, ValueRef};
+                let cells: Vec<String> = r
+                    .columns()
+                    .iter()
+                    .map(|c| {
+                        let raw = r.try_get_raw(c.ordinal()).unwrap();
+                        if raw.is_null() {
+                            "NULL".to_string()
+                        } else {
+                            r.try_get::<String, _>(c.ordinal())
+                                .or_else(|_| r.try_get::<i64, _>(c.ordinal()).map(|v| v.to_string()))
+                                .unwrap_or_default()
+                        }
+                    })
+                    .collect();
+                out.push(cells.join("|"));
+            }
+        }
+        out
+    }
+
+    /// The multi-row path leaves exactly what the one-channel-at-a-time path leaves.
+    #[tokio::test]
+    async fn multi_row_writes_equal_one_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let bulk = Store::open(&format!("sqlite://{}", dir.path().join("a.db").display()))
+            .await
+            .unwrap();
+        let single = Store::open(&format!("sqlite://{}", dir.path().join("b.db").display()))
+            .await
+            .unwrap();
+        let t0 = chrono::DateTime::parse_from_rfc3339("2026-03-01T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let (mut s_bulk, mut s_single) = (WriteStats::default(), WriteStats::default());
+        for round in 0..9 {
+            let at = t0 + chrono::Duration::minutes(5 * round as i64);
+            let found: Vec<ChannelObservation> = (0..37).map(|i| obs(i, round)).collect();
+            let r = bulk
+                .start_round(Platform::Chzzk, Job::Channels, at)
+                .await
+                .unwrap();
+            let batch = Batch::Channels {
+                found: found.clone(),
+                missing: Vec::new(),
+            };
+            s_bulk.add(
+                &bulk
+                    .write_batch(r, Platform::Chzzk, at, &batch)
+                    .await
+                    .unwrap(),
+            );
+            // A retried batch changes nothing on either path.
+            s_bulk.add(
+                &bulk
+                    .write_batch(r, Platform::Chzzk, at, &batch)
+                    .await
+                    .unwrap(),
+            );
+
+            let r = single
+                .start_round(Platform::Chzzk, Job::Channels, at)
+                .await
+                .unwrap();
+            for _ in 0..2 {
+                let mut tx = single.write_tx().await.unwrap();
+                for o in &found {
+                    write_channel_observation(&mut tx, r, o, at, &mut s_single)
+                        .await
+                        .unwrap();
+                }
+                tx.commit().await.unwrap();
+            }
+        }
+        assert!(s_bulk.channel_snapshots > 0 && s_bulk.sessions_closed > 0);
+        assert_eq!(s_bulk, s_single);
+        let (a, b) = (dump(&bulk).await, dump(&single).await);
+        assert!(a.len() > 300, "{}", a.len());
+        assert_eq!(a, b);
+    }
 }
