@@ -163,6 +163,14 @@ enum Command {
         #[command(subcommand)]
         action: ExtensionAction,
     },
+    /// Measure collection rounds, store writes and the API on this machine (see BENCHMARKS.md).
+    Bench(commands::bench::BenchArgs),
+    /// One measured part of `bench`, run in its own process.
+    #[command(hide = true)]
+    BenchWorker {
+        #[command(subcommand)]
+        part: commands::bench::Worker,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -292,6 +300,15 @@ async fn dispatch(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         commands::extension::pack(out, dir, popup_only)?;
         return Ok(ExitCode::SUCCESS);
     }
+    // The benchmark uses the built-in defaults, not the local configuration, so its figures are
+    // comparable between machines.
+    if let Command::Bench(args) = cli.command {
+        return commands::bench::run(args).await;
+    }
+    if let Command::BenchWorker { part } = cli.command {
+        commands::bench::worker(part).await?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let settings = Settings::load(cli.config.as_deref())?;
     if matches!(
         cli.command,
@@ -348,7 +365,9 @@ async fn dispatch(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Config {
             action: ConfigAction::Default,
         } => unreachable!("handled before loading settings"),
-        Command::Extension { .. } => unreachable!("handled before loading settings"),
+        Command::Extension { .. } | Command::Bench(_) | Command::BenchWorker { .. } => {
+            unreachable!("handled before loading settings")
+        }
         Command::Import { file, json } => {
             return commands::import::run(settings, &file, json).await
         }

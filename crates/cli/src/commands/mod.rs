@@ -1,6 +1,7 @@
 //! One module per command; `wire` builds the shared parts from the settings.
 
 pub mod admin;
+pub mod bench;
 pub mod channels;
 pub mod collect;
 pub mod creators;
