@@ -61,9 +61,18 @@ async function shot(page, name, options = {}) {
 }
 
 async function api(p) {
-  const res = await fetch(`${BASE}${p}`);
-  if (!res.ok) throw new Error(`${p}: HTTP ${res.status}`);
-  return res.json();
+  // The tests' own API reads go through the server's per-client rate limit like everyone's:
+  // on 429 they wait as told (Retry-After) and try again.
+  for (let attempt = 0; ; attempt += 1) {
+    const res = await fetch(`${BASE}${p}`);
+    if (res.status === 429 && attempt < 10) {
+      const wait = Number(res.headers.get("retry-after")) || 1;
+      await new Promise((r) => setTimeout(r, wait * 1000));
+      continue;
+    }
+    if (!res.ok) throw new Error(`${p}: HTTP ${res.status}`);
+    return res.json();
+  }
 }
 
 /** Only our server and the extension: platform image hosts are unreachable offline anyway. */
@@ -129,6 +138,28 @@ await test("board renders cards in viewer order", async () => {
   const mark = await firstCardMark(page);
   report.webFirstCard = mark;
   await shot(page, "board");
+});
+
+await test("card thumbnails are our own WebP copies and load", async () => {
+  await page.goto(`${BASE}/`);
+  await page.waitForSelector(".cards .card");
+  // The copier runs right after each live round; give it a moment on a cold start.
+  await page.waitForFunction(
+    () => [...document.querySelectorAll(".cards .card .thumb img")].some((i) => i.src.includes("/thumbs/") && i.complete && i.naturalWidth > 0),
+    null,
+    { timeout: TIMEOUT },
+  );
+  const own = await page.$$eval(".cards .card .thumb img", (imgs) =>
+    imgs.filter((i) => i.src.includes("/thumbs/")).map((i) => ({ src: i.src, w: i.naturalWidth })),
+  );
+  const first = own.find((i) => i.w > 0);
+  assert(first, "a copy loaded");
+  assert(/\/thumbs\/[0-9a-f]{64}\.webp$/.test(first.src), `copy URL ${first.src}`);
+  const res = await page.request.get(first.src);
+  assert(res.status() === 200, `GET ${first.src} -> ${res.status()}`);
+  assert(res.headers()["content-type"] === "image/webp", `type ${res.headers()["content-type"]}`);
+  assert(/immutable/.test(res.headers()["cache-control"] || ""), `cache-control ${res.headers()["cache-control"]}`);
+  report.ownThumbnails = own.length;
 });
 
 await test("platform filter", async () => {
@@ -206,6 +237,46 @@ await test("hide a channel, then show it again", async () => {
   await page.click(".hidden-box summary");
   await page.click(".hidden-box .chip");
   await page.waitForSelector(`.card[data-key="${key}"]`);
+});
+
+await test("a simulcast card shows two platform badges and a link to each", async () => {
+  const live = await api("/api/v1/live?limit=200&adult=false");
+  const merged = live.items.find((i) => Array.isArray(i.simulcast) && i.simulcast.length > 1);
+  assert(merged, "the demo has a simulcast live (a linked creator on two platforms)");
+  const card = `.card[data-key="${merged.platform}:${merged.channel_id}"]`;
+  await page.waitForSelector(card);
+  const badges = await page.$$eval(`${card} .thumb .badge`, (b) => b.map((e) => e.className));
+  assert(badges.length === 2, `two badges: ${badges}`);
+  for (const part of merged.simulcast) {
+    assert(badges.some((c) => c.includes(`badge-${part.platform}`)), `badge of ${part.platform}: ${badges}`);
+  }
+  const links = await page.$$eval(`${card} .simulcast-part`, (a) => a.map((e) => [e.dataset.platform, e.getAttribute("href")]));
+  assert(
+    JSON.stringify(links) === JSON.stringify(merged.simulcast.map((p) => [p.platform, p.url])),
+    `a link per platform: ${JSON.stringify(links)}`,
+  );
+  const shown = Number(await page.getAttribute(card, "data-viewers"));
+  assert(shown === merged.simulcast.reduce((n, p) => n + p.viewers, 0), `viewers are the sum: ${shown}`);
+  // The restream is not a card of its own.
+  for (const part of merged.simulcast.slice(1)) {
+    assert(!(await page.$(`.card[data-key="${part.platform}:${part.channel_id}"]`)), `no separate card for ${part.platform}`);
+  }
+  await page.locator(card).screenshot({ path: path.join(ARTIFACTS, "simulcast-card.png") });
+});
+
+await test("language filter: Korean by default, every language on request", async () => {
+  const all = await api("/api/v1/live?limit=200&adult=false&lang=all");
+  const onlyKorean = () =>
+    [...document.querySelectorAll(".cards .card")].every((c) => c.dataset.lang === "ko");
+  assert(await page.evaluate(onlyKorean), "the default list is Korean");
+  await page.selectOption("#f-language", "all");
+  if (all.items.some((i) => !i.detected_language || i.detected_language.code !== "ko")) {
+    await page.waitForFunction(() => [...document.querySelectorAll(".cards .card")].some((c) => c.dataset.lang !== "ko"));
+  }
+  await page.selectOption("#f-language", "");
+  await page.waitForFunction(
+    () => document.querySelectorAll(".cards .card").length > 5 && [...document.querySelectorAll(".cards .card")].every((c) => c.dataset.lang === "ko"),
+  );
 });
 
 await test("language switch to English and back", async () => {
@@ -353,7 +424,7 @@ async function pickChannel() {
   for (;;) {
     const page1 = await api("/api/v1/channels?tracked=true&limit=200");
     let best = null;
-    for (const c of page1.items.slice(0, 40)) {
+    for (const c of page1.items.slice(0, 16)) {
       const path = `/api/v1/channels/${c.platform}/${encodeURIComponent(c.channel_id)}/history`;
       const f = (await api(`${path}?metric=followers`)).points.length;
       const v = (await api(`${path}?metric=views`)).points.length;
@@ -361,6 +432,8 @@ async function pickChannel() {
       const score = f + v + (v >= 2 ? 500 : 0) + (c.live ? 200 : 0);
       if (f >= 2 && (!best || score > best.score)) best = { c, score };
     }
+    // Let the rate limit's bucket refill before the page makes its own requests.
+    await new Promise((r) => setTimeout(r, 3_000));
     if (best) return best.c;
     if (Date.now() > deadline) return page1.items[0];
     await new Promise((r) => setTimeout(r, 5_000));
@@ -398,6 +471,14 @@ await test("a chart draws on a channel page, hover and keyboard show values", as
   await page.keyboard.press("ArrowLeft");
   await shot(page, "channel", { fullPage: true });
   await page.evaluate(() => document.activeElement.blur());
+
+  // Recent videos: as many as the API lists (the page asks for 12), or the "none yet" note.
+  await page.waitForSelector(".videos h2");
+  const videos = await api(`/api/v1/channels/${c.platform}/${encodeURIComponent(c.channel_id)}/videos?limit=12`);
+  const shown = await page.$$eval(".videos .video", (v) => v.length);
+  assert(shown === videos.items.length, `videos shown ${shown}, API ${videos.items.length}`);
+  if (shown === 0) assert(await page.$(".videos p.muted"), "no-videos note");
+  report.channelVideos = shown;
 
   // Keyboard: focus the chart, move with Home and the arrow keys.
   await page.mouse.move(0, 0);

@@ -45,6 +45,14 @@ pub struct ServerConfig {
     /// Bearer token of the admin endpoints (adding channels, imports, creator links). Empty turns
     /// those endpoints off. Prefer the environment: STREAMTIDE__SERVER__ADMIN_TOKEN.
     pub admin_token: streamtide_platforms::Secret,
+    /// Reads of the public API (`GET /api/v1/...`) each client may make per second on average;
+    /// more answer 429 with `Retry-After`. 0 turns the limit off.
+    pub rate_limit_per_second: u32,
+    /// Requests a client may make at once before the per-second rate applies.
+    pub rate_limit_burst: u32,
+    /// Reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For` names the client.
+    /// Empty: the client is the TCP peer and the header is ignored.
+    pub trusted_proxies: Vec<String>,
 }
 
 impl Default for ServerConfig {
@@ -53,6 +61,9 @@ impl Default for ServerConfig {
             bind: "127.0.0.1:8080".into(),
             cors_origins: Vec::new(),
             admin_token: streamtide_platforms::Secret::default(),
+            rate_limit_per_second: 20,
+            rate_limit_burst: 60,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -90,6 +101,7 @@ pub struct Settings {
     pub collector: CollectorConfig,
     pub analytics: AnalyticsConfig,
     pub platforms: PlatformsConfig,
+    pub thumbnails: streamtide_thumbs::ThumbsConfig,
 }
 
 /// The config file to read: the explicit one (which must exist), else `./streamtide.toml` if any.

@@ -61,12 +61,18 @@ pub struct LiveItemDto {
     /// Category name, or the platform's category id where it gives no name.
     #[schema(required = true)]
     pub category: Option<String>,
+    /// Our own copy (`/thumbs/{hash}.webp`, relative to this server) when the collector made
+    /// one, else the platform's image URL.
     #[schema(required = true)]
     pub thumbnail_url: Option<String>,
+    /// The platform's own image URL, a fallback if our copy cannot be loaded.
+    #[schema(required = true)]
+    pub source_thumbnail_url: Option<String>,
     pub started_at: DateTime<Utc>,
     /// Where to watch it.
     pub url: String,
     pub adult: bool,
+    /// Our own copy of the avatar when there is one, else the platform's URL.
     #[schema(required = true)]
     pub channel_avatar_url: Option<String>,
     #[schema(required = true)]
@@ -78,24 +84,53 @@ pub struct LiveItemDto {
     pub broadcast_id: Option<String>,
     #[schema(required = true)]
     pub language: Option<String>,
+    /// The language detected from the title, tags and channel description, weighing `language`
+    /// (the platform's hint); `null` until the collector has seen the broadcast.
+    #[schema(required = true)]
+    pub detected_language: Option<DetectedLanguageDto>,
+    /// The category in the shared vocabulary (`?category=` accepts its `id`); `null` when the
+    /// platform's category is not in the table yet (`category` still has it raw).
+    #[schema(required = true)]
+    pub category_tag: Option<CategoryTagDto>,
+    /// When one creator is live with this broadcast on several platforms at once: every part,
+    /// most viewers first (this item's own platform leads), and `viewers` is their sum. Empty
+    /// when the broadcast is on one platform only.
+    pub simulcast: Vec<SimulcastPartDto>,
     /// When a collection round last saw it live.
     pub last_seen_at: DateTime<Utc>,
 }
 
 impl From<LiveItem> for LiveItemDto {
     fn from(i: LiveItem) -> Self {
+        let detected_language = i.detected_language.clone().map(|code| DetectedLanguageDto {
+            code,
+            confidence: i.language_confidence.unwrap_or(0.0),
+        });
+        let category_tag = streamtide_curate::categories::Vocabulary::global()
+            .map(
+                i.platform,
+                i.category_id.as_deref(),
+                i.category_name.as_deref(),
+                &i.title,
+            )
+            .tag()
+            .map(CategoryTagDto::from);
         LiveItemDto {
+            detected_language,
+            category_tag,
+            simulcast: Vec::new(),
             platform: i.platform,
             category: i.category_name.clone().or_else(|| i.category_id.clone()),
             channel_id: i.channel_id,
             channel_name: i.channel_name,
             title: i.title,
             viewers: i.viewers,
-            thumbnail_url: i.thumbnail_url,
+            thumbnail_url: own_copy(i.thumbnail_hash.as_deref()).or(i.thumbnail_url.clone()),
+            source_thumbnail_url: i.thumbnail_url,
             started_at: i.started_at,
             url: i.url,
             adult: i.adult,
-            channel_avatar_url: i.channel_avatar_url,
+            channel_avatar_url: own_copy(i.avatar_hash.as_deref()).or(i.channel_avatar_url),
             category_id: i.category_id,
             tags: i.tags,
             peak_viewers: i.peak_viewers,
@@ -104,6 +139,54 @@ impl From<LiveItem> for LiveItemDto {
             last_seen_at: i.last_seen_at,
         }
     }
+}
+
+/// The path our copy of an image is served at (see `routes::thumbs`).
+pub(crate) fn own_copy(hash: Option<&str>) -> Option<String> {
+    hash.map(|h| format!("/thumbs/{h}.webp"))
+}
+
+/// A detected language.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct DetectedLanguageDto {
+    /// ISO 639-1, e.g. `ko`.
+    #[schema(example = "ko")]
+    pub code: String,
+    /// How sure the detection is, 0 to 1.
+    pub confidence: f32,
+}
+
+/// A category of the shared vocabulary, with its labels.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct CategoryTagDto {
+    #[schema(example = "league_of_legends")]
+    pub id: String,
+    #[schema(example = "리그 오브 레전드")]
+    pub ko: String,
+    #[schema(example = "League of Legends")]
+    pub en: String,
+}
+
+impl From<&streamtide_curate::categories::CategoryTag> for CategoryTagDto {
+    fn from(t: &streamtide_curate::categories::CategoryTag) -> Self {
+        CategoryTagDto {
+            id: t.id.clone(),
+            ko: t.ko.clone(),
+            en: t.en.clone(),
+        }
+    }
+}
+
+/// One platform's part of a simulcast.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct SimulcastPartDto {
+    #[schema(value_type = PlatformName)]
+    pub platform: Platform,
+    pub channel_id: String,
+    pub channel_name: String,
+    pub viewers: u64,
+    /// Where to watch this part.
+    pub url: String,
 }
 
 /// One page of the live list.
@@ -158,7 +241,7 @@ impl From<ChannelRow> for ChannelDto {
             channel_id: c.channel_id,
             name: c.name,
             handle: c.handle,
-            avatar_url: c.avatar_url,
+            avatar_url: own_copy(c.avatar_hash.as_deref()).or(c.avatar_url),
             description: c.description,
             tracked: c.tracked,
             first_seen_at: c.first_seen_at,
@@ -313,4 +396,56 @@ mod tests {
         assert!(t.ends_with('…'));
         assert_eq!(truncate_chars("short", MAX_ERROR_CHARS), "short");
     }
+}
+
+/// A video of a channel with its latest counters. Unknown counters are `null`, never 0.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct VideoDto {
+    pub video_id: String,
+    pub title: String,
+    /// `replay` (a past broadcast), `upload`, `clip` or `other`.
+    pub kind: String,
+    #[schema(required = true)]
+    pub published_at: Option<DateTime<Utc>>,
+    #[schema(required = true)]
+    pub duration_secs: Option<u64>,
+    #[schema(required = true)]
+    pub thumbnail_url: Option<String>,
+    pub adult: bool,
+    #[schema(required = true)]
+    pub views: Option<u64>,
+    #[schema(required = true)]
+    pub likes: Option<u64>,
+    #[schema(required = true)]
+    pub comments: Option<u64>,
+    /// When the counters were read.
+    #[schema(required = true)]
+    pub observed_at: Option<DateTime<Utc>>,
+    /// Where to watch it.
+    pub url: String,
+}
+
+impl VideoDto {
+    pub fn new(platform: Platform, v: streamtide_storage::VideoRow) -> VideoDto {
+        VideoDto {
+            url: platform.video_url(&v.video_id),
+            video_id: v.video_id,
+            title: v.title,
+            kind: v.kind.as_str().to_string(),
+            published_at: v.published_at,
+            duration_secs: v.duration_secs,
+            thumbnail_url: v.thumbnail_url,
+            adult: v.adult,
+            views: v.views,
+            likes: v.likes,
+            comments: v.comments,
+            observed_at: v.observed_at,
+        }
+    }
+}
+
+/// A channel's recent videos, newest first.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VideoList {
+    pub items: Vec<VideoDto>,
 }

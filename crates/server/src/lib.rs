@@ -5,6 +5,7 @@
 //! until a shutdown future resolves. Handlers only read the store: collection happens elsewhere.
 
 mod admin;
+mod cache;
 mod dto;
 mod dto_analytics;
 mod error;
@@ -12,21 +13,26 @@ mod extract;
 mod layers;
 mod metrics;
 mod paging;
+mod rate_limit;
 mod routes;
 mod state;
 
 use std::future::Future;
 
 pub use admin::{AddedChannel, AdminAccess, AdminError, AdminOps};
+pub use cache::AnswerCaches;
 pub use dto::{
-    ChannelDto, ChannelPage, ErrorBody, HealthDto, HealthStatus, HistoryDto, JobHealthDto,
-    LiveItemDto, LivePage, MetricName, PlatformName, PointDto,
+    CategoryTagDto, ChannelDto, ChannelPage, DetectedLanguageDto, ErrorBody, HealthDto,
+    HealthStatus, HistoryDto, JobHealthDto, LiveItemDto, LivePage, MetricName, PlatformName,
+    PointDto, SimulcastPartDto,
 };
 pub use dto_analytics::{
     trends_csv, ChangeDto, ChangesDto, ChannelStatsDto, CreatorStatsDto, LinkedChannelDto,
     LiveStatsDto, NowDto, ProjectionDto, TrendItemDto, TrendMetricName, TrendsDto,
 };
 pub use metrics::Metrics;
+pub use rate_limit::{ClientRateLimit, RateLimitError};
+pub use routes::live::Curation as LiveCuration;
 pub use routes::openapi::ApiDoc;
 pub use routes::web::{Asset as WebAsset, ASSETS as WEB_ASSETS};
 pub use state::AppState;
@@ -45,7 +51,9 @@ pub async fn serve(
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, "API listening");
     }
-    axum::serve(listener, app(state))
+    // The peer address is what the per-client rate limit keys on.
+    let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

@@ -20,22 +20,75 @@ pub struct AppState {
     pub cors_origins: Vec<String>,
     /// The admin token and operations; `None` keeps the admin endpoints off.
     pub admin: Option<crate::admin::AdminAccess>,
+    /// Read-time curation of `/live`: per-platform freshness and the unmapped-category gauge.
+    pub curation: Arc<crate::routes::live::Curation>,
+    /// Per-client limit of the public API's reads; `None` does not limit.
+    pub rate_limit: Option<Arc<crate::rate_limit::ClientRateLimit>>,
+    /// The object store of thumbnail copies served at `/thumbs/`; `None`: copies are off.
+    pub thumbs: Option<streamtide_thumbs::ThumbStore>,
+    /// Computed answers shared between requests for a moment (see [`crate::AnswerCaches`]).
+    pub caches: Arc<crate::AnswerCaches>,
 }
 
+/// How long one curated live list serves every `/live` request: rounds land every 30 s or
+/// more, so a second-old list is as good as a fresh one.
+pub const LIVE_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(1);
+/// How long one ranking serves every equal `/trends` request (rollups move as rounds land).
+pub const TRENDS_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
 impl AppState {
+    /// With the production caches on ([`LIVE_CACHE_TTL`], [`TRENDS_CACHE_TTL`]).
     pub fn new(store: Store, live_freshness: chrono::Duration, metrics: Arc<Metrics>) -> Self {
         AppState {
             store,
             live_freshness,
+            curation: Arc::new(
+                crate::routes::live::Curation::new(live_freshness, &metrics)
+                    .with_cache(LIVE_CACHE_TTL),
+            ),
+            caches: Arc::new(crate::AnswerCaches::new(TRENDS_CACHE_TTL)),
             metrics,
             cors_origins: Vec::new(),
             admin: None,
+            rate_limit: None,
+            thumbs: None,
         }
+    }
+
+    /// Let `/live` requests share one curated list for `ttl` (zero: each request curates).
+    pub fn with_live_cache(mut self, ttl: std::time::Duration) -> Self {
+        self.curation = Arc::new(self.curation.with_cache(ttl));
+        self
+    }
+
+    /// Serve thumbnail copies from this object store at `/thumbs/{hash}.webp`.
+    pub fn with_thumbs(mut self, thumbs: Option<streamtide_thumbs::ThumbStore>) -> Self {
+        self.thumbs = thumbs;
+        self
+    }
+
+    /// Judge each listed platform's live items by its own refresh interval (default: one
+    /// interval for all, half of `live_freshness` less the slack).
+    pub fn with_live_intervals(
+        mut self,
+        intervals: std::collections::HashMap<streamtide_core::Platform, chrono::Duration>,
+    ) -> Self {
+        self.curation = Arc::new(self.curation.with_intervals(intervals));
+        self
     }
 
     /// Turn the admin endpoints on (`None` leaves them off).
     pub fn with_admin(mut self, admin: Option<crate::admin::AdminAccess>) -> Self {
         self.admin = admin;
+        self
+    }
+
+    /// Limit each client's reads of the public API (`None`: no limit).
+    pub fn with_rate_limit(
+        mut self,
+        limit: Option<Arc<crate::rate_limit::ClientRateLimit>>,
+    ) -> Self {
+        self.rate_limit = limit;
         self
     }
 

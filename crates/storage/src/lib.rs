@@ -17,7 +17,9 @@ mod retention;
 mod rollups;
 mod roster;
 mod sessions;
+mod thumbs;
 mod time;
+mod videos;
 mod writes;
 
 use std::str::FromStr;
@@ -33,7 +35,9 @@ pub use quota::QuotaDay;
 pub use reads::Alias;
 pub use retention::ThinStats;
 pub use rollups::RollupStats;
+pub use thumbs::{StoredThumb, ThumbSource};
 pub use time::{from_db_time, to_db_time, truncate_to_second};
+pub use videos::VideoRow;
 
 /// Storage failures, typed for callers that need to tell them apart.
 #[derive(Debug, thiserror::Error)]

@@ -87,6 +87,8 @@ pub struct ChannelRow {
     pub name: String,
     pub handle: Option<String>,
     pub avatar_url: Option<String>,
+    /// Our stored copy of the avatar, if one was made.
+    pub avatar_hash: Option<String>,
     pub description: Option<String>,
     pub tracked: bool,
     pub creator_id: Option<i64>,
@@ -121,6 +123,17 @@ pub struct LiveItem {
     pub url: String,
     pub adult: bool,
     pub language: Option<String>,
+    /// The creator the channel is linked to (simulcasts are merged by it).
+    pub creator_id: Option<i64>,
+    /// The language detected from the title, tags and channel description plus the platform's
+    /// hint (ISO 639-1); `None` until the collector has seen the broadcast since migration 0007.
+    pub detected_language: Option<String>,
+    /// How sure the detection is, in `[0, 1]`.
+    pub language_confidence: Option<f32>,
+    /// Our stored copy of the thumbnail (see the `thumb_sources` table), if one was made.
+    pub thumbnail_hash: Option<String>,
+    /// Our stored copy of the channel avatar, if one was made.
+    pub avatar_hash: Option<String>,
 }
 
 /// Which live items to return.

@@ -14,7 +14,9 @@ use crate::{
 /// Columns of a live item, joined from sessions and channels.
 const LIVE_COLUMNS: &str = "c.platform, c.platform_id, c.name, c.avatar_url, s.broadcast_id, s.title, s.last_viewers,
     s.peak_viewers, s.category_id, s.category_name, s.tags, s.thumbnail_url, s.started_at, s.last_seen_at, s.url,
-    s.adult, s.language";
+    s.adult, s.language, c.creator_id, s.detected_language, s.language_confidence,
+    (SELECT t.hash FROM thumb_sources t WHERE t.source_url = s.thumbnail_url) AS thumbnail_hash,
+    (SELECT t.hash FROM thumb_sources t WHERE t.source_url = c.avatar_url) AS avatar_hash";
 
 fn time(row: &SqliteRow, col: &str) -> DateTime<Utc> {
     row.get::<Option<String>, _>(col)
@@ -58,6 +60,13 @@ fn live_item(row: &SqliteRow) -> LiveItem {
         url: row.get("url"),
         adult: row.get("adult"),
         language: row.get("language"),
+        creator_id: row.get("creator_id"),
+        detected_language: row.get("detected_language"),
+        language_confidence: row
+            .get::<Option<f64>, _>("language_confidence")
+            .map(|c| c as f32),
+        thumbnail_hash: row.get("thumbnail_hash"),
+        avatar_hash: row.get("avatar_hash"),
     }
 }
 
@@ -168,6 +177,7 @@ impl Store {
             name: row.get("name"),
             handle: row.get("handle"),
             avatar_url: row.get("avatar_url"),
+            avatar_hash: row.get("avatar_hash"),
             description: row.get("description"),
             tracked: row.get("tracked"),
             creator_id: row.get("creator_id"),
@@ -303,6 +313,7 @@ impl Store {
 /// A channel joined with its latest snapshot.
 fn channel_select() -> &'static str {
     "SELECT c.id, c.platform, c.platform_id, c.name, c.handle, c.avatar_url, c.description, c.tracked, c.creator_id,
+            (SELECT t.hash FROM thumb_sources t WHERE t.source_url = c.avatar_url) AS avatar_hash,
             c.first_seen_at, c.last_seen_at, c.missing_since,
             snap.followers, snap.total_views, snap.video_count, snap.observed_at
      FROM channels c

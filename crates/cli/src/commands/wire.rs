@@ -7,8 +7,11 @@ use streamtide_collector::{Collector, CollectorMetrics, StoredLedger};
 use streamtide_core::SystemClock;
 use streamtide_platforms::youtube::QuotaLedger;
 use streamtide_platforms::PlatformAdapter;
-use streamtide_server::{AdminAccess, AppState, Metrics};
+use streamtide_server::{AdminAccess, AppState, ClientRateLimit, Metrics};
 use streamtide_storage::{redact_url, Store};
+use streamtide_thumbs::{ThumbMetrics, ThumbStore, ThumbWorker};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
 
 use crate::settings::Settings;
 
@@ -57,6 +60,56 @@ pub async fn collector(
     )))
 }
 
+/// The object store of thumbnail copies, when `[thumbnails]` is enabled. Opening does not
+/// connect (an S3 store that is down only costs copies, later), so an error here is a bad
+/// configuration and stops the command.
+pub fn thumb_store(settings: &Settings) -> anyhow::Result<Option<ThumbStore>> {
+    if !settings.thumbnails.enabled {
+        return Ok(None);
+    }
+    let store = ThumbStore::open(&settings.thumbnails).context("[thumbnails]")?;
+    tracing::info!(store = %store, "Thumbnail copies are kept in {store}.");
+    Ok(Some(store))
+}
+
+/// The collector with the thumbnail copier behind it (when enabled). The copier stops with
+/// `token`, or after the collector is dropped and the queued images are done.
+pub async fn collector_with_thumbs(
+    settings: &Settings,
+    store: Store,
+    metrics: &Metrics,
+    token: CancellationToken,
+) -> anyhow::Result<(Arc<Collector>, Option<JoinHandle<()>>)> {
+    let collector_metrics = Arc::new(CollectorMetrics::default());
+    collector_metrics.register(&mut metrics.registry_mut());
+    let (queue, worker) = match thumb_store(settings)? {
+        Some(objects) => {
+            let thumb_metrics = Arc::new(ThumbMetrics::default());
+            thumb_metrics.register(&mut metrics.registry_mut());
+            let worker = ThumbWorker::new(
+                store.clone(),
+                objects,
+                settings.thumbnails.clone(),
+                Arc::new(SystemClock),
+                thumb_metrics,
+            )
+            .context("[thumbnails]")?;
+            let (queue, handle) = worker.spawn(token);
+            (Some(queue), Some(handle))
+        }
+        None => (None, None),
+    };
+    let collector = Collector::new(
+        store.clone(),
+        adapters(settings, &store).await?,
+        Arc::new(SystemClock),
+        settings.collector.clone(),
+        collector_metrics,
+    )
+    .with_thumbs(queue);
+    Ok((Arc::new(collector), worker))
+}
+
 /// The API state; the admin endpoints are on when `server.admin_token` is set.
 pub async fn app_state(
     settings: &Settings,
@@ -75,7 +128,15 @@ pub async fn app_state(
     } else {
         None
     };
+    let rate_limit = ClientRateLimit::new(
+        settings.server.rate_limit_per_second,
+        settings.server.rate_limit_burst,
+        &settings.server.trusted_proxies,
+    )
+    .context("server.trusted_proxies")?;
     Ok(AppState::new(store, freshness, metrics)
         .with_cors_origins(settings.server.cors_origins.clone())
-        .with_admin(admin))
+        .with_admin(admin)
+        .with_rate_limit(rate_limit)
+        .with_thumbs(thumb_store(settings)?))
 }

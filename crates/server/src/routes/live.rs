@@ -1,29 +1,56 @@
 //! `GET /api/v1/live`: broadcasts live now across platforms, most viewers first.
+//!
+//! The list is curated at read time: items a platform's recent polls no longer vouch for are
+//! dropped (per-platform freshness), categories are mapped onto one vocabulary, a creator's
+//! simulcast on several platforms becomes one item, and only broadcasts in the wanted language are
+//! kept. Merging changes what an item is, so the route reads every fresh item (bounded), curates,
+//! and pages in memory; `total` and `next_cursor` count curated items.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
 
 use axum::extract::State;
 use axum::Json;
-use chrono::Utc;
+use chrono::{DateTime, Duration, Utc};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use serde::Deserialize;
-use streamtide_storage::LiveFilter;
+use streamtide_core::Platform;
+use streamtide_curate::freshness::FreshnessPolicy;
+use streamtide_curate::simulcast::{self, Candidate};
+use streamtide_storage::{JobStatus, LiveFilter, LiveItem};
 use utoipa::IntoParams;
 
-use crate::dto::{ErrorBody, LiveItemDto, LivePage};
+use crate::dto::{ErrorBody, LiveItemDto, LivePage, SimulcastPartDto};
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::paging::{self, DEFAULT_LIMIT, MAX_LIMIT};
-use crate::AppState;
+use crate::{AppState, Metrics};
+
+/// Most live items curated per request. Real top lists hold a few hundred per platform; the
+/// bound keeps one request's work fixed if the store ever holds far more.
+pub const MAX_CURATED: u32 = 5_000;
+
+/// The language kept when `lang` is absent: the board is for Korean viewers.
+pub const DEFAULT_LANG: &str = "ko";
 
 /// Filters and paging of the live list.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct LiveQuery {
-    /// Only this platform.
+    /// Only this platform (a simulcast matches if any of its platforms is this one).
     #[param(value_type = Option<crate::dto::PlatformName>)]
     pub platform: Option<String>,
-    /// Only this category: its name or the platform's category id, case-insensitive.
+    /// Only this category: the shared vocabulary's tag id (`league_of_legends`, `just_chatting`
+    /// …), or the platform's own category name or id, case-insensitive.
     pub category: Option<String>,
     /// `true`: only adult broadcasts; `false`: none; absent: all.
     pub adult: Option<bool>,
+    /// Only broadcasts in these languages (ISO 639-1, comma-separated, e.g. `ko` or `ko,en`), by
+    /// the detected language; `all` keeps every language. Default `ko`.
+    #[param(example = "ko")]
+    pub lang: Option<String>,
     /// Page size, 1 to 200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
@@ -31,8 +58,99 @@ pub struct LiveQuery {
     pub cursor: Option<String>,
 }
 
-/// Broadcasts live now, merged across platforms, most viewers first. Broadcasts not seen by a
-/// recent collection round are left out.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct PlatformLabels {
+    platform: String,
+}
+
+/// Read-time curation settings and metrics, shared by every request.
+pub struct Curation {
+    /// How fresh each platform's items must be.
+    pub freshness: FreshnessPolicy,
+    /// `streamtide_live_unmapped_categories{platform}`: distinct categories of the live list that
+    /// the vocabulary does not know, as of the last `/live` read.
+    unmapped: Family<PlatformLabels, Gauge>,
+    /// Unmapped categories already logged, so each is logged once (bounded).
+    logged: Mutex<HashSet<(Platform, String)>>,
+    /// The curated list, shared by requests for a moment (off unless [`Curation::with_cache`]).
+    cache: crate::cache::CachedValue<Vec<LiveItemDto>>,
+}
+
+impl std::fmt::Debug for Curation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Curation")
+            .field("freshness", &self.freshness)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How many unmapped categories are remembered for logging once each.
+const MAX_LOGGED: usize = 1_000;
+
+impl Curation {
+    /// With one freshness window for all platforms (`live_freshness`, two intervals plus slack),
+    /// its gauge registered in `metrics`.
+    pub fn new(live_freshness: Duration, metrics: &Metrics) -> Self {
+        let interval = (live_freshness - streamtide_curate::freshness::SLACK) / 2;
+        let unmapped = Family::<PlatformLabels, Gauge>::default();
+        metrics.registry_mut().register(
+            "streamtide_live_unmapped_categories",
+            "Distinct categories of live broadcasts missing from the category vocabulary (crates/curate/data/categories.toml), as of the last live list read",
+            unmapped.clone(),
+        );
+        Curation {
+            freshness: FreshnessPolicy::uniform(interval.max(Duration::zero()), live_freshness),
+            unmapped,
+            logged: Mutex::new(HashSet::new()),
+            cache: crate::cache::CachedValue::default(),
+        }
+    }
+
+    /// Share one curated list between requests for `ttl` (zero: every request curates).
+    pub fn with_cache(&self, ttl: std::time::Duration) -> Self {
+        Curation {
+            freshness: self.freshness.clone(),
+            unmapped: self.unmapped.clone(),
+            logged: Mutex::new(HashSet::new()),
+            cache: crate::cache::CachedValue::new(ttl),
+        }
+    }
+
+    /// The same, with these platforms' refresh intervals (e.g. a slower YouTube cadence); the
+    /// gauge is shared, not registered again.
+    pub fn with_intervals(&self, intervals: HashMap<Platform, Duration>) -> Self {
+        let mut freshness = self.freshness.clone();
+        freshness.intervals.extend(intervals);
+        Curation {
+            freshness,
+            unmapped: self.unmapped.clone(),
+            logged: Mutex::new(HashSet::new()),
+            cache: crate::cache::CachedValue::new(self.cache.ttl()),
+        }
+    }
+
+    fn record_unmapped(&self, unmapped: &HashMap<Platform, HashSet<String>>) {
+        for p in Platform::ALL {
+            let n = unmapped.get(&p).map_or(0, HashSet::len);
+            self.unmapped
+                .get_or_create(&PlatformLabels {
+                    platform: p.as_str().to_string(),
+                })
+                .set(i64::try_from(n).unwrap_or(i64::MAX));
+        }
+        let mut logged = self.logged.lock().unwrap_or_else(|e| e.into_inner());
+        for (p, cats) in unmapped {
+            for c in cats {
+                if logged.len() < MAX_LOGGED && logged.insert((*p, c.clone())) {
+                    tracing::info!(platform = %p, category = %c, "live category not in the vocabulary; add it to crates/curate/data/categories.toml");
+                }
+            }
+        }
+    }
+}
+
+/// Broadcasts live now, merged across platforms, most viewers first. Broadcasts a platform's
+/// recent polls no longer vouch for are left out; one creator's simulcast is one item.
 #[utoipa::path(
     get,
     operation_id = "list_live",
@@ -49,21 +167,229 @@ pub async fn list(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<LiveQuery>,
 ) -> Result<Json<LivePage>, ApiError> {
-    let filter = LiveFilter {
-        platform: paging::platform_param(q.platform.as_deref())?,
+    let platform = paging::platform_param(q.platform.as_deref())?;
+    let limit = paging::limit(q.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
+    let offset = paging::decode_cursor(q.cursor.as_deref())?;
+    let langs = lang_param(q.lang.as_deref())?;
+    let filter = Filter {
+        platform,
         category: q
             .category
-            .map(|c| c.trim().to_string())
+            .map(|c| c.trim().to_lowercase())
             .filter(|c| !c.is_empty()),
         adult: q.adult,
-        seen_after: Some(state.seen_after(Utc::now())),
-        limit: paging::limit(q.limit, DEFAULT_LIMIT, MAX_LIMIT)?,
-        offset: paging::decode_cursor(q.cursor.as_deref())?,
+        langs,
     };
-    let (items, total) = state.store.live_now(&filter).await?;
+
+    let curation = state.curation.clone();
+    let curated = curation
+        .cache
+        .get_or_compute(|| async {
+            let now = Utc::now();
+            let cutoffs = curation
+                .freshness
+                .cutoffs(&last_successes(&state.store.job_statuses().await?), now);
+            let (items, _) = state
+                .store
+                .live_now(&LiveFilter {
+                    seen_after: Some(curation.freshness.earliest(&cutoffs, now)),
+                    limit: MAX_CURATED,
+                    ..LiveFilter::default()
+                })
+                .await?;
+            let (curated, unmapped) = curate(items, &cutoffs);
+            curation.record_unmapped(&unmapped);
+            Ok::<_, ApiError>(curated)
+        })
+        .await?;
+
+    let total = curated.iter().filter(|i| filter.keeps(i)).count() as u64;
+    let page: Vec<LiveItemDto> = curated
+        .iter()
+        .filter(|i| filter.keeps(i))
+        .skip(offset as usize)
+        .take(limit as usize)
+        .cloned()
+        .collect();
     Ok(Json(LivePage {
-        next_cursor: paging::next_cursor(filter.offset, items.len(), total),
-        items: items.into_iter().map(LiveItemDto::from).collect(),
+        next_cursor: paging::next_cursor(offset, page.len(), total),
+        items: page,
         total,
     }))
+}
+
+/// `lang`: `None` keeps every language.
+fn lang_param(raw: Option<&str>) -> Result<Option<Vec<String>>, ApiError> {
+    // Empty is "not given", as for every other filter.
+    let raw = raw
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .unwrap_or(DEFAULT_LANG);
+    if raw.eq_ignore_ascii_case("all") {
+        return Ok(None);
+    }
+    let mut out = Vec::new();
+    for code in raw.split(',').map(|c| c.trim().to_ascii_lowercase()) {
+        if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_lowercase()) {
+            return Err(ApiError::bad_request(format!(
+                "lang must be `all` or ISO 639-1 codes separated by commas, e.g. `ko` or `ko,en` (got `{raw}`)"
+            )));
+        }
+        out.push(code);
+    }
+    Ok(Some(out))
+}
+
+/// When each platform's live state was last refreshed successfully: the later of its live-list
+/// and channel-status jobs (both refresh `last_seen_at`).
+fn last_successes(statuses: &[JobStatus]) -> HashMap<Platform, DateTime<Utc>> {
+    let mut out: HashMap<Platform, DateTime<Utc>> = HashMap::new();
+    for s in statuses
+        .iter()
+        .filter(|s| s.job == "live" || s.job == "channels")
+    {
+        if let Some(at) = s.last_success_at {
+            let e = out.entry(s.platform).or_insert(at);
+            *e = (*e).max(at);
+        }
+    }
+    out
+}
+
+/// The request's filters, applied to curated items.
+struct Filter {
+    platform: Option<Platform>,
+    /// Lower-cased.
+    category: Option<String>,
+    adult: Option<bool>,
+    langs: Option<Vec<String>>,
+}
+
+impl Filter {
+    fn keeps(&self, i: &LiveItemDto) -> bool {
+        if let Some(p) = self.platform {
+            if i.platform != p && !i.simulcast.iter().any(|s| s.platform == p) {
+                return false;
+            }
+        }
+        if let Some(c) = &self.category {
+            let raw = |v: &Option<String>| v.as_deref().is_some_and(|v| v.to_lowercase() == *c);
+            let tag = i.category_tag.as_ref().is_some_and(|t| t.id == *c);
+            if !(tag || raw(&i.category) || raw(&i.category_id)) {
+                return false;
+            }
+        }
+        if let Some(adult) = self.adult {
+            if i.adult != adult {
+                return false;
+            }
+        }
+        if let Some(langs) = &self.langs {
+            // Sessions not yet re-observed since the detector arrived fall back to the hint.
+            let code = i
+                .detected_language
+                .as_ref()
+                .map(|d| d.code.as_str())
+                .or_else(|| {
+                    i.language
+                        .as_deref()
+                        .and_then(streamtide_curate::language::normalize_hint)
+                });
+            if !code.is_some_and(|c| langs.iter().any(|l| l == c)) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// Drop stale items, map categories, merge simulcasts. `items` come most viewers first; the
+/// result is most viewers first again (a merged item counts the sum of its parts). Also returns
+/// the unmapped categories per platform.
+pub(crate) fn curate(
+    items: Vec<LiveItem>,
+    cutoffs: &HashMap<Platform, DateTime<Utc>>,
+) -> (Vec<LiveItemDto>, HashMap<Platform, HashSet<String>>) {
+    let items: Vec<LiveItem> = items
+        .into_iter()
+        .filter(|i| {
+            cutoffs
+                .get(&i.platform)
+                .is_none_or(|c| i.last_seen_at >= *c)
+        })
+        .collect();
+
+    // Each item is mapped onto the vocabulary once, in the DTO conversion.
+    let creators: Vec<Option<i64>> = items.iter().map(|i| i.creator_id).collect();
+    let mut dtos: Vec<LiveItemDto> = items.into_iter().map(LiveItemDto::from).collect();
+    let mut unmapped: HashMap<Platform, HashSet<String>> = HashMap::new();
+    for d in &dtos {
+        if d.category_tag.is_none() {
+            if let Some(raw) = d.category_id.as_ref().or(d.category.as_ref()) {
+                unmapped.entry(d.platform).or_default().insert(raw.clone());
+            }
+        }
+    }
+
+    let groups = simulcast::merge(
+        &dtos
+            .iter()
+            .zip(&creators)
+            .map(|(d, &creator_id)| Candidate {
+                creator_id,
+                platform: d.platform,
+                title: &d.title,
+                started_at: d.started_at,
+                viewers: d.viewers,
+            })
+            .collect::<Vec<_>>(),
+    );
+    let part = |d: &LiveItemDto| SimulcastPartDto {
+        platform: d.platform,
+        channel_id: d.channel_id.clone(),
+        channel_name: d.channel_name.clone(),
+        viewers: d.viewers,
+        url: d.url.clone(),
+    };
+    for g in &groups {
+        if g.len() > 1 {
+            let simulcast: Vec<SimulcastPartDto> = g.iter().map(|&i| part(&dtos[i])).collect();
+            // Any part may be the one flagged adult: the card must be too.
+            let adult = g.iter().any(|&i| dtos[i].adult);
+            let lead = &mut dtos[g[0]];
+            lead.viewers = simulcast.iter().map(|s| s.viewers).sum();
+            lead.adult = adult;
+            lead.simulcast = simulcast;
+        }
+    }
+    let mut slots: Vec<Option<LiveItemDto>> = dtos.into_iter().map(Some).collect();
+    let mut out: Vec<LiveItemDto> = groups.iter().filter_map(|g| slots[g[0]].take()).collect();
+    // Sums can move a merged item up; ties keep the store's order (platform, then channel id).
+    out.sort_by(|a, b| {
+        b.viewers
+            .cmp(&a.viewers)
+            .then(a.platform.as_str().cmp(b.platform.as_str()))
+            .then(a.channel_id.cmp(&b.channel_id))
+    });
+    (out, unmapped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lang_param_forms() {
+        assert_eq!(lang_param(None).unwrap(), Some(vec!["ko".to_string()]));
+        assert_eq!(lang_param(Some("all")).unwrap(), None);
+        assert_eq!(lang_param(Some("ALL")).unwrap(), None);
+        assert_eq!(lang_param(Some("")).unwrap(), Some(vec!["ko".to_string()]));
+        assert_eq!(
+            lang_param(Some("ko, EN")).unwrap(),
+            Some(vec!["ko".to_string(), "en".to_string()])
+        );
+        for bad in ["korean", "k", "ko,", "k1"] {
+            assert!(lang_param(Some(bad)).is_err(), "{bad}");
+        }
+    }
 }

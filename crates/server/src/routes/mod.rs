@@ -8,6 +8,7 @@ pub mod live;
 pub mod metrics;
 pub mod openapi;
 pub mod stats;
+pub mod thumbs;
 pub mod trends;
 pub mod web;
 
@@ -49,6 +50,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
             get(stats::history),
         )
         .route(
+            "/api/v1/channels/{platform}/{channel_id}/videos",
+            get(channels::videos),
+        )
+        .route(
             "/api/v1/channels/{platform}/{channel_id}/stats",
             get(stats::channel),
         )
@@ -67,6 +72,11 @@ pub fn router(state: &AppState) -> Router<AppState> {
         )
         .route("/api/v1/openapi.json", get(openapi::document))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+        // Inside CORS, so a 429 still carries the headers that let an allowed origin read it.
+        .layer(from_fn_with_state(
+            state.clone(),
+            crate::rate_limit::middleware,
+        ))
         .layer(layers::api_cors(&state.cors_origins));
     let import = Router::new()
         .route(
@@ -77,6 +87,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(metrics::metrics))
+        .route("/thumbs/{file}", get(thumbs::get))
         .merge(web::router())
         .merge(api)
         .merge(import)

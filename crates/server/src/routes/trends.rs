@@ -138,21 +138,29 @@ pub async fn list(
             )))
         }
     };
+    let query = TrendQuery {
+        metric,
+        period_days,
+        up,
+        platform,
+        category: q.category.clone(),
+        limit,
+        sort,
+        as_of: None,
+        by_creator,
+    };
+    // Everything the answer depends on, normalised, is the key.
+    let key = format!(
+        "{}|{period_days}|{up}|{sort:?}|{platform:?}|{:?}|{limit}|{by_creator}",
+        metric.as_str(),
+        query.category
+    );
     let list = state
-        .store
-        .trends(&TrendQuery {
-            metric,
-            period_days,
-            up,
-            platform,
-            category: q.category.clone(),
-            limit,
-            sort,
-            as_of: None,
-            by_creator,
-        })
+        .caches
+        .trends
+        .get_or_compute(key, || state.store.trends(&query))
         .await?;
-    let items: Vec<TrendItemDto> = list.items.into_iter().map(TrendItemDto::from).collect();
+    let items: Vec<TrendItemDto> = list.items.iter().cloned().map(TrendItemDto::from).collect();
     if format == Format::Csv {
         let name = format!(
             "trends-{}-{period_days}d-{}.csv",

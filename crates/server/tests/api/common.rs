@@ -34,12 +34,27 @@ pub async fn empty() -> Fixture {
     let dir = tempfile::tempdir().expect("tempdir");
     let url = format!("sqlite://{}", dir.path().join("api.db").display());
     let store = Store::open(&url).await.expect("open store");
+    let metrics = Arc::new(Metrics::new());
     let state = AppState {
         store: store.clone(),
         live_freshness: Duration::minutes(FRESHNESS_MINUTES),
-        metrics: Arc::new(Metrics::new()),
+        curation: Arc::new(streamtide_server::LiveCuration::new(
+            Duration::minutes(FRESHNESS_MINUTES),
+            &metrics,
+        )),
+        metrics,
         cors_origins: vec![DASHBOARD_ORIGIN.to_string()],
         admin: None,
+        rate_limit: None,
+        // Off: tests write and read back at once.
+        caches: Default::default(),
+        thumbs: Some(
+            streamtide_thumbs::ThumbStore::open(&streamtide_thumbs::ThumbsConfig {
+                url: "memory://".into(),
+                ..Default::default()
+            })
+            .expect("memory store"),
+        ),
     };
     Fixture {
         _dir: dir,

@@ -36,28 +36,43 @@ export function createApi(base = "") {
     return body;
   }
 
+  // Our thumbnail copies come as paths on the API server (`/thumbs/…`); the extension's pages
+  // live on another origin, so make them absolute.
+  const origin = root || (typeof location !== "undefined" ? location.origin : "");
+  const absolute = (u) => (typeof u === "string" && u.startsWith("/") && !u.startsWith("//") ? `${origin}${u}` : u);
+  const withAbsoluteImages = (item) => ({
+    ...item,
+    thumbnail_url: absolute(item.thumbnail_url),
+    channel_avatar_url: absolute(item.channel_avatar_url),
+  });
+
   const channelPath = (platform, id) =>
     `/api/v1/channels/${encodeURIComponent(platform)}/${encodeURIComponent(id)}`;
 
   return {
     base: root,
-    /** Every live broadcast (merged, most viewers first), following `next_cursor` up to `max`. */
-    async liveAll(max = 1000) {
+    /** Every live broadcast (merged, most viewers first), following `next_cursor` up to `max`;
+     *  `params` are the list's filters (e.g. `{ lang: "ko" }`). */
+    async liveAll(max = 1000, params = {}) {
       const items = [];
       let cursor = null;
       let total = 0;
       do {
-        const page = await get("/api/v1/live", { limit: 200, cursor });
-        items.push(...page.items);
+        const page = await get("/api/v1/live", { ...params, limit: 200, cursor });
+        items.push(...page.items.map(withAbsoluteImages));
         total = page.total;
         cursor = page.next_cursor;
       } while (cursor && items.length < max);
       return { items, total };
     },
-    channel: (platform, id) => get(channelPath(platform, id)),
+    channel: async (platform, id) => {
+      const c = await get(channelPath(platform, id));
+      return { ...c, avatar_url: absolute(c.avatar_url), live: c.live ? withAbsoluteImages(c.live) : c.live };
+    },
     stats: (platform, id) => get(`${channelPath(platform, id)}/stats`),
     history: (platform, id, metric, from) =>
       get(`${channelPath(platform, id)}/history`, { metric, from }),
+    videos: (platform, id, limit = 12) => get(`${channelPath(platform, id)}/videos`, { limit }),
     trends: (params) => get("/api/v1/trends", params),
   };
 }

@@ -139,13 +139,22 @@ export function mountBoard(root, options) {
       [["", t("platform.all")], ...PLATFORMS.map((p) => [p, t(`platform.${p}`)])],
       f.platform,
     );
-    const categories = distinct(items.map((i) => i.category).filter(Boolean), f.category);
-    fillSelect(categorySel, [["", t("filter.category.all")], ...categories.map((c) => [c, c])], f.category);
-    const languages = distinct(items.map((i) => i.language).filter(Boolean), f.language);
+    // Categories by the shared vocabulary's tag (labelled in the UI language); a category the
+    // vocabulary does not know yet is listed as the platform named it.
+    const categories = distinct(items.map(categoryKey).filter(Boolean), f.category);
+    fillSelect(
+      categorySel,
+      [["", t("filter.category.all")], ...categories.map((c) => [c, categoryLabel(c)])],
+      f.category,
+    );
+    // The language is filtered by the server (`lang=`, by each broadcast's detected language):
+    // Korean by default (""), every language ("all"), or one seen in the list.
+    const seen = items.map((i) => i.detected_language && i.detected_language.code).filter((c) => c && c !== "ko");
+    const languages = distinct(seen, ["", "all"].includes(f.language) ? "" : f.language).filter(Boolean);
     fillSelect(
       languageSel,
-      [["", t("filter.language.all")], ...languages.map((l) => [l, languageName(l)])],
-      f.language,
+      [["", t("filter.language.ko")], ["all", t("filter.language.all")], ...languages.map((l) => [l, languageName(l)])],
+      f.language === "ko" ? "" : f.language,
     );
   }
 
@@ -158,10 +167,11 @@ export function mountBoard(root, options) {
       const key = keyOf(i);
       if (f.view === "favourites" && !p.favourites.includes(key)) return false;
       if (p.hiddenChannels.includes(key)) return false;
-      if (i.category && p.hiddenCategories.includes(i.category)) return false;
-      if (f.platform && i.platform !== f.platform) return false;
-      if (f.category && i.category !== f.category) return false;
-      if (f.language && i.language !== f.language) return false;
+      const ck = categoryKey(i);
+      if (ck && (p.hiddenCategories.includes(ck) || p.hiddenCategories.includes(i.category))) return false;
+      // A simulcast is on every platform it is streamed to.
+      if (f.platform && i.platform !== f.platform && !parts(i).some((s) => s.platform === f.platform)) return false;
+      if (f.category && ck !== f.category && i.category !== f.category) return false;
       if (f.hideAdult && i.adult) return false;
       if (needle) {
         const hay = `${i.channel_name} ${i.title}`.toLocaleLowerCase();
@@ -182,7 +192,7 @@ export function mountBoard(root, options) {
       const key = keyOf(item);
       keep.add(key);
       const fav = p.favourites.includes(key);
-      const sig = `${lang()}|${fav}|${item.viewers}|${item.title}|${item.category}|${item.thumbnail_url}|${item.channel_name}|${Math.floor((Date.now() - Date.parse(item.started_at)) / 60_000)}`;
+      const sig = `${lang()}|${fav}|${item.viewers}|${item.title}|${categoryKey(item)}|${item.thumbnail_url}|${item.channel_name}|${parts(item).map((s) => `${s.platform}:${s.viewers}`).join(",")}|${Math.floor((Date.now() - Date.parse(item.started_at)) / 60_000)}`;
       let entry = cards.get(key);
       if (!entry || entry.sig !== sig) {
         const node = card(item, fav);
@@ -257,7 +267,7 @@ export function mountBoard(root, options) {
       p.hiddenChannels.length ? el("h3", null, t("hidden.channels")) : null,
       el("ul", { className: "chips" }, p.hiddenChannels.map((k) => chip(prefs.nameOf(k), () => prefs.showChannel(k)))),
       p.hiddenCategories.length ? el("h3", null, t("hidden.categories")) : null,
-      el("ul", { className: "chips" }, p.hiddenCategories.map((c) => chip(c, () => prefs.showCategory(c)))),
+      el("ul", { className: "chips" }, p.hiddenCategories.map((c) => chip(categoryLabel(c), () => prefs.showCategory(c)))),
     );
     hiddenBox.open = wasOpen;
   }
@@ -265,6 +275,8 @@ export function mountBoard(root, options) {
   // ---- one card -------------------------------------------------------------------------------
   function card(item, fav) {
     const key = keyOf(item);
+    // One creator live on several platforms: one card, a badge and a link per platform.
+    const simulcast = parts(item).length > 1 ? parts(item) : null;
     const name = item.channel_name || item.channel_id;
     const watch = safeUrl(item.url);
     const thumbSrc = safeUrl(item.thumbnail_url);
@@ -289,10 +301,21 @@ export function mountBoard(root, options) {
             loading: "lazy",
             decoding: "async",
             referrerPolicy: "no-referrer",
-            onerror: (e) => e.target.remove(),
+            // Our copy unavailable (object store down)? Try the platform's own picture once.
+            onerror: (e) => {
+              const fallback = safeUrl(item.source_thumbnail_url);
+              if (fallback && e.target.src !== fallback) e.target.src = fallback;
+              else e.target.remove();
+            },
           })
         : null,
-      el("span", { className: `badge badge-${item.platform}` }, t(`platform.${item.platform}`)),
+      simulcast
+        ? el(
+            "span",
+            { className: "badges" },
+            simulcast.map((s) => el("span", { className: `badge badge-${s.platform}` }, t(`platform.${s.platform}`))),
+          )
+        : el("span", { className: `badge badge-${item.platform}` }, t(`platform.${item.platform}`)),
       item.adult ? el("span", { className: "adult", title: t("card.adult") }, "19") : null,
       el("span", { className: "live-viewers" }, el("span", { className: "dot" }), count(item.viewers)),
     );
@@ -330,23 +353,45 @@ export function mountBoard(root, options) {
         "div",
         { className: "menu" },
         el("button", { type: "button", onclick: () => prefs.hideChannel(key, name) }, t("card.hideChannel")),
-        item.category
-          ? el("button", { type: "button", onclick: () => prefs.hideCategory(item.category) }, t("card.hideCategory"))
+        categoryKey(item)
+          ? el("button", { type: "button", onclick: () => prefs.hideCategory(categoryKey(item)) }, t("card.hideCategory"))
           : null,
       ),
     );
-    const category = item.category
+    const ck = categoryKey(item);
+    const category = ck
       ? el(
           "button",
           {
             type: "button",
             className: "category",
-            "aria-label": t("card.filterCategory", { c: item.category }),
-            onclick: () => prefs.setFilters({ category: item.category }),
+            "aria-label": t("card.filterCategory", { c: categoryLabel(ck) }),
+            onclick: () => prefs.setFilters({ category: ck }),
           },
-          item.category,
+          categoryLabel(ck),
         )
       : el("span", { className: "category muted" }, t("card.noCategory"));
+    const simulcastLinks = simulcast
+      ? el(
+          "p",
+          { className: "simulcast" },
+          el("span", { className: "simulcast-label" }, t("card.simulcast")),
+          simulcast.map((s) =>
+            el(
+              "a",
+              {
+                className: `simulcast-part badge-${s.platform}`,
+                href: safeUrl(s.url),
+                target: "_blank",
+                rel: "noopener noreferrer",
+                "data-platform": s.platform,
+                title: t("card.simulcastWatch", { platform: t(`platform.${s.platform}`), n: exact(s.viewers) }),
+              },
+              `${t(`platform.${s.platform}`)} ${count(s.viewers)}`,
+            ),
+          ),
+        )
+      : null;
     return el(
       "li",
       {
@@ -354,6 +399,8 @@ export function mountBoard(root, options) {
         "data-key": key,
         "data-platform": item.platform,
         "data-viewers": item.viewers,
+        "data-simulcast": simulcast ? simulcast.map((s) => s.platform).join(" ") : null,
+        "data-lang": item.detected_language ? item.detected_language.code : null,
       },
       thumb,
       el(
@@ -378,6 +425,7 @@ export function mountBoard(root, options) {
             el("span", { className: "uptime", title: t("card.uptime", { d: uptime(item.started_at) }) }, uptime(item.started_at)),
             el("span", { className: "sr-only" }, t("card.viewers", { n: exact(item.viewers) })),
           ),
+          simulcastLinks,
         ),
         el("div", { className: "card-actions" }, star, menu),
       ),
@@ -387,11 +435,21 @@ export function mountBoard(root, options) {
   // ---- refresh loop ---------------------------------------------------------------------------
   let stopped = false;
   let timer = null;
+  // The language the list was last asked for, and a counter so a slow answer for a language the
+  // user has since switched away from never overwrites the newer one.
+  let requestedLang = null;
+  let refreshSeq = 0;
+  const wantedLang = () => {
+    const l = prefs.get().filters.language;
+    return l ? l : "ko";
+  };
 
   async function refresh() {
+    const seq = ++refreshSeq;
+    requestedLang = wantedLang();
     try {
-      const page = await api.liveAll();
-      if (stopped) return;
+      const page = await api.liveAll(1000, { lang: requestedLang });
+      if (stopped || seq !== refreshSeq) return;
       items = page.items;
       total = page.total;
       updatedAt = Date.now();
@@ -399,14 +457,19 @@ export function mountBoard(root, options) {
       error = null;
       if (cache) cache.save({ at: updatedAt, items, total }).catch(() => {});
     } catch (err) {
-      if (stopped) return;
+      if (stopped || seq !== refreshSeq) return;
       error = err.message || String(err);
     }
     render();
     root.dispatchEvent(new CustomEvent("board:refreshed", { bubbles: true }));
   }
 
-  const unsubscribe = [prefs.subscribe(render), onLangChange(render)];
+  // A change of the language filter asks the server for the other list.
+  const onPrefs = () => {
+    if (requestedLang !== null && wantedLang() !== requestedLang) refresh();
+    render();
+  };
+  const unsubscribe = [prefs.subscribe(onPrefs), onLangChange(render)];
   // Close an open card menu when clicking elsewhere.
   const closeMenus = (e) => {
     for (const d of root.querySelectorAll(".card-menu[open]")) if (!d.contains(e.target)) d.open = false;
@@ -454,6 +517,32 @@ export function mountBoard(root, options) {
       document.removeEventListener("visibilitychange", onVisible);
     },
   };
+}
+
+/** The parts of a simulcast (empty for a broadcast on one platform, and from older servers). */
+function parts(item) {
+  return Array.isArray(item.simulcast) ? item.simulcast : [];
+}
+
+// Labels of the vocabulary's tags seen so far, so a hidden or selected tag keeps its label after
+// its last broadcast ends.
+const tagLabels = new Map();
+
+/** What the category filter and hiding use: the shared tag's id, or the raw category. */
+function categoryKey(item) {
+  const tag = item.category_tag;
+  if (tag && tag.id) {
+    tagLabels.set(tag.id, tag);
+    return tag.id;
+  }
+  return item.category || "";
+}
+
+/** A category key as shown: the tag's label in the UI language, else the raw category. */
+function categoryLabel(key) {
+  const tag = tagLabels.get(key);
+  if (!tag) return key;
+  return lang() === "ko" ? tag.ko : tag.en;
 }
 
 function fillSelect(select, options, value) {
