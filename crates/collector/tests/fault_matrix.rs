@@ -14,7 +14,7 @@ use std::time::Duration;
 use chrono::{TimeZone, Utc};
 use streamtide_collector::{Collector, CollectorConfig, CollectorMetrics, RoundSummary};
 use streamtide_core::{ChannelId, ChannelInfo, Clock, ManualClock, Platform};
-use streamtide_platforms::{build_adapters, HttpConfig, Secret};
+use streamtide_platforms::{build_adapters, Secret};
 use streamtide_server::{AppState, Metrics};
 use streamtide_simulator::{Fault, FaultKind, SimConfig, Simulator};
 use streamtide_storage::{Job, Store};
@@ -68,14 +68,7 @@ async fn rig() -> Rig {
         *p = 100;
     }
     // Short timeouts and a small retry budget: a storm outlasts it, a short burst does not.
-    let http = HttpConfig {
-        timeout: Duration::from_millis(600),
-        max_retries: 2,
-        backoff_base: Duration::from_millis(5),
-        backoff_max: Duration::from_millis(20),
-        max_retry_after: Duration::from_secs(2),
-        ..HttpConfig::default()
-    };
+    let http = sim_support::impatient_http(Duration::from_millis(600), Duration::from_secs(2));
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&format!("sqlite://{}", dir.path().join("f.db").display()))
         .await

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use streamtide_collector::{Collector, CollectorConfig, CollectorMetrics};
-use streamtide_core::{ChannelId, ChannelInfo, Clock, ManualClock, Platform};
-use streamtide_platforms::{build_adapters, HttpConfig};
+use streamtide_core::{Clock, ManualClock, Platform};
+use streamtide_platforms::build_adapters;
 use streamtide_simulator::{Fault, FaultKind, SimConfig, Simulator};
 use streamtide_storage::{Job, LiveFilter, Metric, Store};
 use tokio_util::sync::CancellationToken;
@@ -40,31 +40,19 @@ async fn rig(sim_cfg: SimConfig) -> Rig {
     let mut platforms = korean_platforms(&sim, 500.0);
     platforms.chzzk.burst = 50;
     platforms.soop.burst = 50;
-    let http = HttpConfig {
-        timeout: Duration::from_millis(800),
-        max_retries: 2,
-        backoff_base: Duration::from_millis(5),
-        backoff_max: Duration::from_millis(20),
-        max_retry_after: Duration::from_secs(3),
-        ..HttpConfig::default()
-    };
+    let http = sim_support::impatient_http(Duration::from_millis(800), Duration::from_secs(3));
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&format!("sqlite://{}", dir.path().join("c.db").display()))
         .await
         .unwrap();
-    for platform in [Platform::Chzzk, Platform::Soop] {
-        for ch in sim.world().channels(platform).iter().take(TRACKED) {
-            let info = ChannelInfo {
-                platform,
-                channel_id: ChannelId::new(ch.id.clone()),
-                name: ch.name.clone(),
-                handle: None,
-                avatar_url: None,
-                description: None,
-            };
-            store.track_channel(&info, clock.now()).await.unwrap();
-        }
-    }
+    sim_support::track_first(
+        &store,
+        &sim,
+        &[Platform::Chzzk, Platform::Soop],
+        TRACKED,
+        clock.now(),
+    )
+    .await;
     let collector = Arc::new(Collector::new(
         store.clone(),
         build_adapters(&platforms, &http).unwrap(),

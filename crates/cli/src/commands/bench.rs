@@ -309,15 +309,7 @@ async fn collection(n: usize, speedup: f64) -> anyhow::Result<Value> {
     let store = wire::open_store(&settings).await?;
     let now = Utc::now();
     for (platform, _) in sizes {
-        for ch in sim.world().channels(platform) {
-            let info = ChannelInfo {
-                platform,
-                channel_id: ChannelId::new(ch.id.clone()),
-                name: ch.name.clone(),
-                handle: ch.handle.clone(),
-                avatar_url: None,
-                description: None,
-            };
+        for info in sim.world().roster(platform, usize::MAX) {
             store.track_channel(&info, now).await?;
         }
     }

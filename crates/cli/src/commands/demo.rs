@@ -88,15 +88,7 @@ pub async fn run(
     // A roster: the first `track` channels of each platform, as a user would add them.
     let now = chrono::Utc::now();
     for platform in Platform::ALL {
-        for ch in sim.world().channels(platform).iter().take(track) {
-            let info = ChannelInfo {
-                platform,
-                channel_id: ChannelId::new(ch.id.clone()),
-                name: ch.name.clone(),
-                handle: ch.handle.clone(),
-                avatar_url: None,
-                description: None,
-            };
+        for info in sim.world().roster(platform, track) {
             store.track_channel(&info, now).await?;
         }
     }

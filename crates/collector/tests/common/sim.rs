@@ -29,16 +29,25 @@ pub async fn track_first(
     at: chrono::DateTime<chrono::Utc>,
 ) {
     for &platform in platforms {
-        for ch in sim.world().channels(platform).iter().take(n) {
-            let info = streamtide_core::ChannelInfo {
-                platform,
-                channel_id: streamtide_core::ChannelId::new(ch.id.clone()),
-                name: ch.name.clone(),
-                handle: ch.handle.clone(),
-                avatar_url: None,
-                description: None,
-            };
+        for info in sim.world().roster(platform, n) {
             store.track_channel(&info, at).await.unwrap();
         }
+    }
+}
+
+/// A client that gives up fast: two quick retries, `timeout` per request, and Retry-After
+/// waits up to `max_retry_after` (tests run many rounds; the defaults are for real platforms).
+#[allow(dead_code)] // not every test binary that includes this file needs it
+pub fn impatient_http(
+    timeout: std::time::Duration,
+    max_retry_after: std::time::Duration,
+) -> streamtide_platforms::HttpConfig {
+    streamtide_platforms::HttpConfig {
+        timeout,
+        max_retries: 2,
+        backoff_base: std::time::Duration::from_millis(5),
+        backoff_max: std::time::Duration::from_millis(20),
+        max_retry_after,
+        ..streamtide_platforms::HttpConfig::default()
     }
 }

@@ -4,22 +4,7 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
 
-use crate::common::{get, seeded};
-
-fn ids(body: &Value) -> Vec<String> {
-    body["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|i| {
-            format!(
-                "{}/{}",
-                i["platform"].as_str().unwrap_or("?"),
-                i["channel_id"].as_str().unwrap_or("?")
-            )
-        })
-        .collect()
-}
+use crate::common::{get, ids, seeded};
 
 fn values(body: &Value) -> Vec<u64> {
     body["points"]

@@ -310,3 +310,19 @@ pub async fn request(
 pub async fn get(app: &Router, uri: &str) -> Reply {
     request(app, Method::GET, uri, &[], Body::empty()).await
 }
+
+/// `platform/channel_id` of every item of a list answer, in order.
+pub fn ids(body: &Value) -> Vec<String> {
+    body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| {
+            format!(
+                "{}/{}",
+                i["platform"].as_str().unwrap_or("?"),
+                i["channel_id"].as_str().unwrap_or("?")
+            )
+        })
+        .collect()
+}

@@ -9,22 +9,7 @@ use serde_json::Value;
 use streamtide_core::{ChannelId, LiveBroadcast, Platform};
 use streamtide_storage::Job;
 
-use crate::common::{broadcast, empty, get, live_round, seeded};
-
-fn ids(body: &Value) -> Vec<String> {
-    body["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|i| {
-            format!(
-                "{}/{}",
-                i["platform"].as_str().unwrap_or("?"),
-                i["channel_id"].as_str().unwrap_or("?")
-            )
-        })
-        .collect()
-}
+use crate::common::{broadcast, empty, get, ids, live_round, seeded};
 
 fn titled(
     platform: Platform,

@@ -5,22 +5,7 @@ use std::collections::HashSet;
 use axum::http::StatusCode;
 use serde_json::Value;
 
-use crate::common::{get, seeded};
-
-fn ids(body: &Value) -> Vec<String> {
-    body["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|i| {
-            format!(
-                "{}/{}",
-                i["platform"].as_str().unwrap_or("?"),
-                i["channel_id"].as_str().unwrap_or("?")
-            )
-        })
-        .collect()
-}
+use crate::common::{get, ids, seeded};
 
 #[tokio::test]
 async fn merges_platforms_by_viewers_and_hides_stale_items() {

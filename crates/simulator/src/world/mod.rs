@@ -93,6 +93,23 @@ impl World {
         }
     }
 
+    /// The first `n` channels of a platform as a roster would name them (id, name, handle):
+    /// what a user adding them would give the store.
+    pub fn roster(&self, platform: Platform, n: usize) -> Vec<streamtide_core::ChannelInfo> {
+        self.channels(platform)
+            .iter()
+            .take(n)
+            .map(|ch| streamtide_core::ChannelInfo {
+                platform,
+                channel_id: streamtide_core::ChannelId::new(ch.id.clone()),
+                name: ch.name.clone(),
+                handle: ch.handle.clone(),
+                avatar_url: None,
+                description: None,
+            })
+            .collect()
+    }
+
     pub fn channel(&self, platform: Platform, id: &str) -> Option<&SimChannel> {
         let index = match platform {
             Platform::Chzzk => &self.chzzk_index,
