@@ -50,3 +50,32 @@ where
         }
     }
 }
+
+/// A JSON body, or a JSON 400 (axum's own `Json` answers 415/422 in plain text; a wrong
+/// content type, bad syntax and a wrong shape are all the client's mistake to fix).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> axum::extract::FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = axum::response::Response;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::response::IntoResponse;
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            // Too large stays 413 (made JSON by the error layer like every plain error).
+            Err(rejection) if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(rejection.into_response())
+            }
+            Err(rejection) => Err(ApiError::bad_request(format!(
+                "{} (send Content-Type: application/json and the documented body)",
+                rejection.body_text()
+            ))
+            .into_response()),
+        }
+    }
+}

@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::admin::AdminError;
 use crate::dto::ErrorBody;
 use crate::error::ApiError;
-use crate::extract::{ApiPath, ApiQuery};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::paging;
 use crate::routes::channels::ChannelPath;
 use crate::AppState;
@@ -39,6 +39,8 @@ fn ops(state: &AppState) -> Result<&std::sync::Arc<dyn crate::admin::AdminOps>, 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct AddChannelBody {
     /// A channel URL, `platform:id`, or (with `platform`) an id or name.
+    /// At most 2048 bytes of UTF-8; the schema says 512 characters, which always fit.
+    #[schema(min_length = 1, max_length = 512, pattern = "\\S")]
     pub channel: String,
     #[schema(value_type = Option<crate::dto::PlatformName>)]
     pub platform: Option<String>,
@@ -60,7 +62,7 @@ pub struct AddedChannelDto {
     request_body = AddChannelBody, security(("bearer" = [])),
     responses(
         (status = 201, description = "Tracked (200 if it already was)", body = AddedChannelDto),
-        (status = 400, description = "Unrecognised input", body = ErrorBody),
+        (status = 400, description = "Unrecognised input, or a body that is not the documented JSON", body = ErrorBody),
         (status = 401, description = "Missing or wrong token", body = ErrorBody),
         (status = 403, description = "Admin endpoints are off", body = ErrorBody),
         (status = 404, description = "The platform has no such channel", body = ErrorBody),
@@ -68,7 +70,7 @@ pub struct AddedChannelDto {
     ))]
 pub async fn add_channel(
     State(state): State<AppState>,
-    Json(body): Json<AddChannelBody>,
+    ApiJson(body): ApiJson<AddChannelBody>,
 ) -> Result<(StatusCode, Json<AddedChannelDto>), ApiError> {
     let platform = paging::platform_param(body.platform.as_deref())?;
     if body.channel.trim().is_empty() || body.channel.len() > 2048 {
@@ -98,6 +100,7 @@ pub async fn add_channel(
     tag = "admin", params(ChannelPath), security(("bearer" = [])),
     responses(
         (status = 204, description = "No longer tracked"),
+        (status = 400, description = "Unknown platform", body = ErrorBody),
         (status = 401, description = "Missing or wrong token", body = ErrorBody),
         (status = 403, description = "Admin endpoints are off", body = ErrorBody),
         (status = 404, description = "Not on the roster", body = ErrorBody),
@@ -127,6 +130,7 @@ pub async fn remove_channel(
 #[into_params(parameter_in = Query)]
 pub struct ImportQuery {
     /// e.g. `creators.xlsx` or `roster.csv`.
+    #[param(pattern = "[^./\\\\]\\.([xX][lL][sS][xXmM]?|[oO][dD][sS]|[cC][sS][vV])$")]
     pub filename: String,
 }
 
@@ -179,6 +183,7 @@ pub struct LinkDto {
     tag = "admin", params(CreatorChannelPath), security(("bearer" = [])),
     responses(
         (status = 200, description = "Linked", body = LinkDto),
+        (status = 400, description = "Unknown platform or creator id", body = ErrorBody),
         (status = 401, description = "Missing or wrong token", body = ErrorBody),
         (status = 403, description = "Admin endpoints are off", body = ErrorBody),
         (status = 404, description = "No such creator or channel", body = ErrorBody),
@@ -201,6 +206,7 @@ pub async fn link(
     tag = "admin", params(CreatorChannelPath), security(("bearer" = [])),
     responses(
         (status = 200, description = "Unlinked (changed = false if it was not linked to this creator)", body = LinkDto),
+        (status = 400, description = "Unknown platform or creator id", body = ErrorBody),
         (status = 401, description = "Missing or wrong token", body = ErrorBody),
         (status = 403, description = "Admin endpoints are off", body = ErrorBody),
     ))]
@@ -221,6 +227,7 @@ pub async fn unlink(
 /// A new creator.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CreatorBody {
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub name: String,
 }
 
@@ -238,13 +245,13 @@ pub struct CreatedDto {
     request_body = CreatorBody, security(("bearer" = [])),
     responses(
         (status = 200, description = "The creator", body = CreatedDto),
-        (status = 400, description = "Empty name", body = ErrorBody),
+        (status = 400, description = "Empty name, or a body that is not the documented JSON", body = ErrorBody),
         (status = 401, description = "Missing or wrong token", body = ErrorBody),
         (status = 403, description = "Admin endpoints are off", body = ErrorBody),
     ))]
 pub async fn create_creator(
     State(state): State<AppState>,
-    Json(body): Json<CreatorBody>,
+    ApiJson(body): ApiJson<CreatorBody>,
 ) -> Result<Json<CreatedDto>, ApiError> {
     let name = body.name.trim();
     if name.is_empty() || name.chars().count() > 200 {

@@ -54,6 +54,7 @@ pub struct CreatorsQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// The previous page's `next_cursor`.
+    #[param(pattern = "^(o[0-9]{1,9})?$")]
     pub cursor: Option<String>,
 }
 

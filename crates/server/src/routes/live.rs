@@ -49,12 +49,13 @@ pub struct LiveQuery {
     pub adult: Option<bool>,
     /// Only broadcasts in these languages (ISO 639-1, comma-separated, e.g. `ko` or `ko,en`), by
     /// the detected language; `all` keeps every language. Default `ko`.
-    #[param(example = "ko")]
+    #[param(example = "ko", pattern = "^(all|[a-z]{2}(,[a-z]{2})*)?$")]
     pub lang: Option<String>,
     /// Page size, 1 to 200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// The previous page's `next_cursor`.
+    #[param(pattern = "^(o[0-9]{1,9})?$")]
     pub cursor: Option<String>,
 }
 

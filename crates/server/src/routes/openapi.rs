@@ -82,7 +82,7 @@ use crate::{dto, dto_analytics};
         (name = "creators", description = "Creators and their channels across platforms"),
         (name = "admin", description = "Changes to the roster; need `Authorization: Bearer <server.admin_token>`"),
     ),
-    modifiers(&BearerAuth)
+    modifiers(&BearerAuth, &RateLimited)
 )]
 pub struct ApiDoc;
 
@@ -97,6 +97,36 @@ impl utoipa::Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
         );
+    }
+}
+
+/// Adds the per-client rate limit's 429 to every operation it guards (everything under
+/// `/api/v1/` except the admin writes, which have their token) so clients and schema checkers
+/// know it.
+struct RateLimited;
+
+impl utoipa::Modify for RateLimited {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let response = ResponseBuilder::new()
+            .description("Too many requests from this client; `Retry-After` says when to retry")
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ErrorBody")))
+                    .build(),
+            )
+            .build();
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if !path.starts_with("/api/v1/") {
+                continue;
+            }
+            if let Some(get) = item.get.as_mut() {
+                get.responses
+                    .responses
+                    .insert("429".to_string(), response.clone().into());
+            }
+        }
     }
 }
 

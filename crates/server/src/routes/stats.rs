@@ -29,6 +29,7 @@ pub struct CreatorPath {
 #[into_params(parameter_in = Query)]
 pub struct FormatQuery {
     /// `json` (default) or `csv` (`at,value` lines, oldest first).
+    #[param(pattern = "^(json|csv)?$")]
     pub format: Option<String>,
 }
 
@@ -98,7 +99,10 @@ pub async fn creator(
     tag = "channels",
     params(ChannelPath, HistoryQuery, FormatQuery),
     responses(
-        (status = 200, description = "The series (JSON, or CSV with `format=csv`)", body = HistoryDto),
+        (status = 200, description = "The series (JSON, or CSV with `format=csv`)", content(
+            (HistoryDto = "application/json"),
+            (String = "text/csv"),
+        )),
         (status = 400, description = "Unknown platform, metric or format, bad time, `from` after `to`, or bad limit", body = ErrorBody),
         (status = 404, description = "No such channel", body = ErrorBody),
         (status = 500, description = "Internal error", body = ErrorBody),

@@ -23,8 +23,10 @@ pub struct TrendsQuery {
     #[param(value_type = Option<crate::dto_analytics::TrendMetricName>)]
     pub metric: Option<String>,
     /// `1d`, `7d` (default), `30d` or `90d`.
+    #[param(pattern = "^(1d|7d|30d|90d)?$")]
     pub period: Option<String>,
     /// `up` (top gainers, default) or `down` (top losers).
+    #[param(pattern = "^(up|down)?$")]
     pub direction: Option<String>,
     /// Only this platform (default: every platform, ranked together).
     #[param(value_type = Option<crate::dto::PlatformName>)]
@@ -36,11 +38,14 @@ pub struct TrendsQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// `change` (absolute, default) or `pct` (percent of the start value).
+    #[param(pattern = "^(change|pct)?$")]
     pub sort: Option<String>,
     /// `json` (default) or `csv`.
+    #[param(pattern = "^(json|csv)?$")]
     pub format: Option<String>,
     /// `channel` (default) ranks channels; `creator` ranks creators, each the sum of their linked
     /// channels on every platform.
+    #[param(pattern = "^(channel|creator)?$")]
     pub group: Option<String>,
 }
 
@@ -88,8 +93,10 @@ pub(crate) fn csv_response(body: String, filename: &str) -> Response {
     tag = "trends",
     params(TrendsQuery),
     responses(
-        (status = 200, description = "The ranking (JSON, or CSV with `format=csv`)", body = TrendsDto,
-            content_type = "application/json"),
+        (status = 200, description = "The ranking (JSON, or CSV with `format=csv`)", content(
+            (TrendsDto = "application/json"),
+            (String = "text/csv"),
+        )),
         (status = 400, description = "Unknown metric, period, direction, platform, sort or format, or bad limit", body = ErrorBody),
         (status = 500, description = "Internal error", body = ErrorBody),
     )
@@ -107,7 +114,15 @@ pub async fn list(
         .parse()
         .map_err(ApiError::bad_request)?;
     let period_days =
-        parse_period(q.period.as_deref().unwrap_or("7d")).map_err(ApiError::bad_request)?;
+        // Empty is "not given", as for every other parameter.
+        parse_period(
+            q.period
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .unwrap_or("7d"),
+        )
+        .map_err(ApiError::bad_request)?;
     let up = match q.direction.as_deref().map(str::trim).unwrap_or("up") {
         "up" | "" => true,
         "down" => false,

@@ -144,6 +144,23 @@ async fn admin_endpoints_are_off_guarded_and_working() {
     .await;
     assert_eq!(again.status, StatusCode::OK);
     assert_eq!(again.json()["newly_tracked"], false);
+    // A body that is not the documented JSON is a JSON 400, whatever is wrong with it.
+    for (headers, body) in [
+        (vec![auth], r#"{"channel":"soop:x"}"#),
+        (vec![json, auth], r#"{"channel": 5}"#),
+        (vec![json, auth], r#"{"channel": "#),
+    ] {
+        let r = request(
+            &admin_app,
+            Method::POST,
+            "/api/v1/channels",
+            &headers,
+            Body::from(body),
+        )
+        .await;
+        let msg = r.expect_error(StatusCode::BAD_REQUEST, "bad_request");
+        assert!(msg.contains("application/json"), "{msg}");
+    }
     request(
         &admin_app,
         Method::POST,

@@ -252,6 +252,17 @@ async fn openapi_document_covers_every_route() {
         live_params,
         ["platform", "category", "adult", "lang", "limit", "cursor"]
     );
+    // The per-client rate limit's 429 is documented on every public read, not on the rest.
+    for path in [
+        "/api/v1/live",
+        "/api/v1/trends",
+        "/api/v1/channels/{platform}/{channel_id}/videos",
+    ] {
+        let r = &doc["paths"][path]["get"]["responses"]["429"];
+        assert!(r["content"]["application/json"].is_object(), "{path}: {r}");
+    }
+    assert!(doc["paths"]["/healthz"]["get"]["responses"]["429"].is_null());
+    assert!(doc["paths"]["/api/v1/channels"]["post"]["responses"]["429"].is_null());
     // Always-present nullable fields are documented as required.
     let required = schemas["LivePage"]["required"].to_string();
     assert!(required.contains("next_cursor"), "{required}");
