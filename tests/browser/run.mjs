@@ -160,6 +160,27 @@ await test("card thumbnails are our own WebP copies and load", async () => {
   assert(res.headers()["content-type"] === "image/webp", `type ${res.headers()["content-type"]}`);
   assert(/immutable/.test(res.headers()["cache-control"] || ""), `cache-control ${res.headers()["cache-control"]}`);
   report.ownThumbnails = own.length;
+  // The README's picture of the board: once the copier has caught up with the first rows
+  // (best effort; the copies arrive round by round), reload and shoot again.
+  await page
+    .waitForFunction(
+      async () => {
+        const res = await fetch("/api/v1/live?limit=12");
+        const body = await res.json();
+        return body.items.every((i) => (i.thumbnail_url || "").startsWith("/thumbs/"));
+      },
+      null,
+      { timeout: 30_000, polling: 1_000 },
+    )
+    .catch(() => {});
+  // Without the board's cached list (painted first, from before the copies existed).
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await page.waitForSelector(".cards .card");
+  await page
+    .waitForFunction(() => [...document.querySelectorAll(".cards .card .thumb img")].slice(0, 8).every((i) => i.complete && i.naturalWidth > 0), null, { timeout: 5_000 })
+    .catch(() => {});
+  await shot(page, "board");
 });
 
 await test("platform filter", async () => {
@@ -488,6 +509,37 @@ await test("a chart draws on a channel page, hover and keyboard show values", as
   await page.waitForSelector(".chart-followers .chart-tip:not([hidden])");
   const keyTip = await page.textContent(".chart-followers .chart-tip");
   assert(/\d/.test(keyTip), `keyboard tooltip: ${keyTip}`);
+});
+
+await test("a creator page sums the platforms: combined and per-platform charts", async () => {
+  const creators = await api("/api/v1/creators?limit=50");
+  const creator = creators.items.find((c) => c.channels.length >= 2);
+  assert(creator, "the demo links creators with channels on two platforms");
+  await page.goto(`${BASE}/#/creator/${creator.id}`);
+  await page.waitForSelector(".chart-combined-followers");
+  const title = await page.textContent(".channel-title h1");
+  assert(title.trim() === creator.name, `creator name ${title}`);
+  const links = await page.$$eval(".creator-channels li a[href^='#/channel/']", (a) => a.length);
+  assert(links === creator.channels.length, `channel links ${links} of ${creator.channels.length}`);
+  const perPlatform = await page.$$eval("[class*='chart-platform-']", (c) => c.length);
+  assert(perPlatform === creator.channels.length, `per-platform charts ${perPlatform}`);
+  // The combining rule itself, on known numbers: each channel's latest value a day, summed from
+  // the first day every channel has one.
+  const sum = await page.evaluate(async () => {
+    const m = await import("/app/creator.js");
+    return m.combineSeries([
+      [{ at: "2026-01-01T10:00:00Z", value: 100 }, { at: "2026-01-02T10:00:00Z", value: 110 }, { at: "2026-01-03T10:00:00Z", value: 120 }],
+      [{ at: "2026-01-02T09:00:00Z", value: 5 }, { at: "2026-01-02T20:00:00Z", value: 7 }],
+    ]).map((p) => p.value);
+  });
+  assert(JSON.stringify(sum) === JSON.stringify([117, 127]), `combined ${JSON.stringify(sum)}`);
+  report.creator = `${creator.name} (${creator.channels.map((c) => c.platform).join("+")})`;
+  await shot(page, "creator", { fullPage: true });
+  // From a linked channel's page, the creator page is one click away.
+  const ch = creator.channels[0];
+  await page.goto(`${BASE}/#/channel/${ch.platform}/${encodeURIComponent(ch.channel_id)}`);
+  await page.click(".pill-creator");
+  await page.waitForSelector(".chart-combined-followers");
 });
 
 // ---- phone width and dark theme ---------------------------------------------------------------

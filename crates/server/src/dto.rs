@@ -215,6 +215,9 @@ pub struct ChannelDto {
     pub description: Option<String>,
     /// In the roster (collected every channels round).
     pub tracked: bool,
+    /// The creator this channel is linked to (`/api/v1/creators/{id}`), if any.
+    #[schema(required = true)]
+    pub creator_id: Option<i64>,
     pub first_seen_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
     /// Since when the platform no longer knows this channel.
@@ -244,6 +247,7 @@ impl From<ChannelRow> for ChannelDto {
             avatar_url: own_copy(c.avatar_hash.as_deref()).or(c.avatar_url),
             description: c.description,
             tracked: c.tracked,
+            creator_id: c.creator_id,
             first_seen_at: c.first_seen_at,
             last_seen_at: c.last_seen_at,
             missing_since: c.missing_since,

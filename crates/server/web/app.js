@@ -4,6 +4,7 @@
 import { createApi } from "./app/api.js";
 import { headerToggles, mountBoard } from "./app/board.js";
 import { renderChannel } from "./app/channel.js";
+import { renderCreator } from "./app/creator.js";
 import { onLangChange, translate } from "./app/i18n.js";
 import { renderRankings } from "./app/rankings.js";
 
@@ -32,6 +33,7 @@ function parseRoute() {
   const parts = location.hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
   if (parts[0] === "channel" && parts.length >= 3) return { name: "channel", platform: parts[1], id: parts.slice(2).join("/") };
   if (parts[0] === "rankings") return { name: "rankings" };
+  if (parts[0] === "creator" && parts.length >= 2) return { name: "creator", id: parts[1] };
   return { name: "board" };
 }
 
@@ -47,6 +49,8 @@ function route(force = false) {
   main.replaceChildren(view);
   if (r.name === "channel") {
     cleanup = renderChannel(view, { api, platform: r.platform, id: r.id });
+  } else if (r.name === "creator") {
+    cleanup = renderCreator(view, { api, id: r.id });
   } else if (r.name === "rankings") {
     document.title = "streamtide · rankings";
     cleanup = renderRankings(view, { api });

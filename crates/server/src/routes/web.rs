@@ -51,6 +51,7 @@ pub const ASSETS: &[Asset] = &[
     asset!("app/board.js", JS, true),
     asset!("app/channel.js", JS, false),
     asset!("app/chart.js", JS, false),
+    asset!("app/creator.js", JS, false),
     asset!("app/dom.js", JS, true),
     asset!("app/format.js", JS, true),
     asset!("app/i18n.js", JS, true),

@@ -87,7 +87,7 @@ async fn channel_detail_and_not_found() {
     assert_eq!(z["stats_observed_at"], q(f.now));
     assert_eq!(z["missing_since"], Value::Null);
     assert_eq!(z["live"], Value::Null);
-    assert!(z.get("creator_id").is_none());
+    assert_eq!(z["creator_id"], Value::Null, "not linked to a creator");
     for key in ["avatar_url", "first_seen_at", "last_seen_at"] {
         assert!(z.get(key).is_some(), "{key}");
     }

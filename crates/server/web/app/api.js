@@ -74,5 +74,7 @@ export function createApi(base = "") {
       get(`${channelPath(platform, id)}/history`, { metric, from }),
     videos: (platform, id, limit = 12) => get(`${channelPath(platform, id)}/videos`, { limit }),
     trends: (params) => get("/api/v1/trends", params),
+    creator: (id) => get(`/api/v1/creators/${encodeURIComponent(id)}`),
+    creatorStats: (id) => get(`/api/v1/creators/${encodeURIComponent(id)}/stats`),
   };
 }

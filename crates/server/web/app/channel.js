@@ -147,6 +147,9 @@ export function renderChannel(root, { api, platform, id }) {
           el("span", { className: `badge badge-${c.platform}` }, t(`platform.${c.platform}`)),
           c.handle ? el("span", null, c.handle) : null,
           c.tracked ? el("span", { className: "pill" }, t("channel.tracked")) : null,
+          c.creator_id !== null && c.creator_id !== undefined
+            ? el("a", { className: "pill pill-creator", href: `#/creator/${encodeURIComponent(c.creator_id)}` }, t("channel.creatorPage"))
+            : null,
           live
             ? el("span", { className: "pill pill-live" }, `● ${t("channel.liveNow")}`)
             : el("span", { className: "pill" }, t("channel.offline")),
