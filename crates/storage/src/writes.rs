@@ -2,9 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
-use streamtide_core::{ChannelObservation, LiveState, Platform, VideoObservation};
+use streamtide_core::{ChannelObservation, LiveBroadcast, LiveState, Platform, VideoObservation};
 
-use crate::sessions::{self, ChannelSighting};
+use crate::sessions::{self, placeholders, ChannelSighting};
 use crate::time::{to_db_time, truncate_to_second};
 use crate::{Batch, Job, Result, Store, WriteStats};
 
@@ -157,7 +157,8 @@ async fn record_health(
     Ok(())
 }
 
-/// Rows per multi-row statement: 9 parameters a row stays far below SQLite's 32,766.
+/// Rows per multi-row statement: at most 12 parameters a row (the live-session update) stays far
+/// below SQLite's 32,766.
 const ROWS_PER_STATEMENT: usize = 500;
 
 /// Whether a channel occurs more than once.
@@ -168,23 +169,11 @@ fn has_repeats(found: &[&ChannelObservation]) -> bool {
         .all(|o| seen.insert(o.info.channel_id.as_str()))
 }
 
-/// `(?, ?, ...)` with `n` placeholders, `rows` times, comma-separated.
-fn values(rows: usize, row: &str) -> String {
-    let mut s = String::with_capacity(rows * (row.len() + 2));
-    for i in 0..rows {
-        if i > 0 {
-            s.push_str(", ");
-        }
-        s.push_str(row);
-    }
-    s
-}
-
 /// [`write_channel_observation`] for many distinct channels at once, with the same effect: a
 /// handful of multi-row statements instead of five or so per channel. Each statement is a round
 /// trip to SQLite's worker thread, which is what bounds the one-at-a-time path; different
 /// channels touch different rows, so doing each step for all of them before the next is
-/// equivalent. Live channels still go one at a time through the session bookkeeping.
+/// equivalent. Live channels go through `sessions::observe_live_many`, multi-row as well.
 async fn write_channel_observations(
     conn: &mut SqliteConnection,
     round: i64,
@@ -216,7 +205,7 @@ async fn write_channel_observations(
            last_seen_at = MAX(channels.last_seen_at, excluded.last_seen_at),
            missing_since = NULL
          RETURNING platform_id, id",
-        values(found.len(), "(?, ?, COALESCE(?, ''), ?, ?, ?, 0, ?, ?)")
+        placeholders(found.len(), "(?, ?, COALESCE(?, ''), ?, ?, ?, 0, ?, ?)")
     );
     let mut q = sqlx::query_as::<_, (String, i64)>(&sql);
     for s in &sightings {
@@ -273,7 +262,7 @@ async fn write_channel_observations(
              ON CONFLICT (channel_id, {column}) DO UPDATE SET
                first_seen_at = MIN({table}.first_seen_at, excluded.first_seen_at),
                last_seen_at = MAX({table}.last_seen_at, excluded.last_seen_at)",
-            values(with.len(), "(?, ?, ?, ?)")
+            placeholders(with.len(), "(?, ?, ?, ?)")
         );
         let mut q = sqlx::query(&sql);
         for (id, v) in &with {
@@ -287,7 +276,7 @@ async fn write_channel_observations(
         "INSERT INTO channel_snapshots (channel_id, observed_at, followers, total_views, video_count, live, viewers, round_id)
          VALUES {}
          ON CONFLICT (channel_id, observed_at) DO NOTHING",
-        values(rows.len(), "(?, ?, ?, ?, ?, ?, ?, ?)")
+        placeholders(rows.len(), "(?, ?, ?, ?, ?, ?, ?, ?)")
     );
     let mut q = sqlx::query(&sql);
     for (id, o) in &rows {
@@ -318,7 +307,7 @@ async fn write_channel_observations(
         let sql = format!(
             "UPDATE live_sessions SET ended_at = last_seen_at
              WHERE channel_id IN ({}) AND ended_at IS NULL AND last_seen_at <= ?",
-            values(offline.len(), "?")
+            placeholders(offline.len(), "?")
         );
         let mut q = sqlx::query(&sql);
         for id in &offline {
@@ -326,11 +315,14 @@ async fn write_channel_observations(
         }
         stats.sessions_closed += q.bind(&at_s).execute(&mut *conn).await?.rows_affected();
     }
-    for (id, o) in &rows {
-        if let LiveState::Live(b) = &o.live {
-            sessions::observe_live(conn, *id, b, at, stats).await?;
-        }
-    }
+    let live: Vec<(i64, &LiveBroadcast)> = rows
+        .iter()
+        .filter_map(|(id, o)| match &o.live {
+            LiveState::Live(b) => Some((*id, &**b)),
+            _ => None,
+        })
+        .collect();
+    sessions::observe_live_many(conn, &live, at, stats).await?;
     Ok(())
 }
 
@@ -450,15 +442,25 @@ mod tests {
                 channel_name: Some(format!("name {i}")),
                 channel_avatar_url: None,
                 broadcast_id: Some(format!("b{i}-{}", round / 4)),
-                title: format!("title {i}"),
+                // Some titles the language detector recognises, so that a continued session
+                // needs no detection (the multi-row live path); some retitled mid-broadcast.
+                title: match i % 3 {
+                    0 => format!("오늘은 같이 게임하면서 이야기 나눠요 {i}"),
+                    1 => format!("title {i}"),
+                    _ => format!("함께 노래 부르는 방송입니다 {i} {}", round % 3),
+                },
                 viewers: (i * 10 + round) as u64,
-                category_id: None,
-                category_name: None,
-                tags: Vec::new(),
-                thumbnail_url: None,
+                category_id: (!i.is_multiple_of(2)).then(|| format!("c{}", round % 2)),
+                category_name: i.is_multiple_of(4).then(|| format!("cat {round}")),
+                tags: if i.is_multiple_of(2) {
+                    vec![format!("t{round}")]
+                } else {
+                    Vec::new()
+                },
+                thumbnail_url: i.is_multiple_of(3).then(|| format!("https://t/{round}")),
                 started_at: None,
-                adult: false,
-                language: None,
+                adult: (i + round).is_multiple_of(5),
+                language: i.is_multiple_of(3).then(|| "ko".to_string()),
                 url: String::new(),
             })),
             2 => LiveState::Offline,
@@ -495,7 +497,12 @@ mod tests {
             "SELECT c.platform_id, n.name, n.first_seen_at, n.last_seen_at FROM channel_names n JOIN channels c ON c.id = n.channel_id ORDER BY 1, 2",
             "SELECT c.platform_id, h.handle, h.first_seen_at, h.last_seen_at FROM channel_handles h JOIN channels c ON c.id = h.channel_id ORDER BY 1, 2",
             "SELECT c.platform_id, s.observed_at, s.followers, s.total_views, s.video_count, s.live, s.viewers FROM channel_snapshots s JOIN channels c ON c.id = s.channel_id ORDER BY 1, 2",
-            "SELECT c.platform_id, l.broadcast_id, l.started_at, l.ended_at, l.last_seen_at, l.peak_viewers FROM live_sessions l JOIN channels c ON c.id = l.channel_id ORDER BY 1, 3",
+            "SELECT c.platform_id, l.broadcast_id, l.started_at, l.ended_at, l.last_seen_at, l.peak_viewers, l.title,
+               l.category_id, l.category_name, l.tags, l.thumbnail_url, l.adult, l.language, l.last_viewers,
+               l.viewer_sum, l.sample_count, l.detected_language, l.language_confidence
+             FROM live_sessions l JOIN channels c ON c.id = l.channel_id ORDER BY 1, 3",
+            "SELECT c.platform_id, l.broadcast_id, m.observed_at, m.viewers FROM live_samples m
+             JOIN live_sessions l ON l.id = m.session_id JOIN channels c ON c.id = l.channel_id ORDER BY 1, 3",
         ] {
             let rows: Vec<sqlx::sqlite::SqliteRow> =
                 sqlx::query(sql).fetch_all(&store.pool).await.unwrap();
@@ -511,6 +518,7 @@ mod tests {
                         } else {
                             r.try_get::<String, _>(c.ordinal())
                                 .or_else(|_| r.try_get::<i64, _>(c.ordinal()).map(|v| v.to_string()))
+                                .or_else(|_| r.try_get::<f64, _>(c.ordinal()).map(|v| v.to_string()))
                                 .unwrap_or_default()
                         }
                     })
@@ -575,6 +583,17 @@ mod tests {
             }
         }
         assert!(s_bulk.channel_snapshots > 0 && s_bulk.sessions_closed > 0);
+        assert!(s_bulk.live_samples > 0 && s_bulk.sessions_opened > 0);
+        // The multi-row live path had sessions to continue: some were detected already.
+        let detected: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM live_sessions WHERE detected_language IS NOT NULL AND sample_count > 1",
+        )
+        .fetch_one(&bulk.pool)
+        .await
+        .unwrap();
+        assert!(detected > 5, "{detected}");
+        assert!(bulk.consistency_violations().await.unwrap().is_empty());
+        assert!(single.consistency_violations().await.unwrap().is_empty());
         assert_eq!(s_bulk, s_single);
         let (a, b) = (dump(&bulk).await, dump(&single).await);
         assert!(a.len() > 300, "{}", a.len());
