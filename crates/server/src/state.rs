@@ -55,12 +55,6 @@ impl AppState {
         }
     }
 
-    /// Let `/live` requests share one curated list for `ttl` (zero: each request curates).
-    pub fn with_live_cache(mut self, ttl: std::time::Duration) -> Self {
-        self.curation = Arc::new(self.curation.with_cache(ttl));
-        self
-    }
-
     /// Serve thumbnail copies from this object store at `/thumbs/{hash}.webp`.
     pub fn with_thumbs(mut self, thumbs: Option<streamtide_thumbs::ThumbStore>) -> Self {
         self.thumbs = thumbs;
