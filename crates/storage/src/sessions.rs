@@ -52,6 +52,20 @@ impl<'a> ChannelSighting<'a> {
     }
 }
 
+/// How a sighting updates a known channel, shared by the one-row and the multi-row writes: a
+/// newer non-empty name or handle wins, avatar and description are kept when a sighting lacks
+/// them, the seen-range widens, and a sighted channel is no longer missing.
+pub(crate) const CHANNEL_UPSERT: &str = "ON CONFLICT (platform, platform_id) DO UPDATE SET
+           name = CASE WHEN excluded.name <> '' AND excluded.last_seen_at >= channels.last_seen_at
+                       THEN excluded.name ELSE channels.name END,
+           handle = CASE WHEN excluded.handle IS NOT NULL AND excluded.last_seen_at >= channels.last_seen_at
+                         THEN excluded.handle ELSE channels.handle END,
+           avatar_url = COALESCE(excluded.avatar_url, channels.avatar_url),
+           description = COALESCE(excluded.description, channels.description),
+           first_seen_at = MIN(channels.first_seen_at, excluded.first_seen_at),
+           last_seen_at = MAX(channels.last_seen_at, excluded.last_seen_at),
+           missing_since = NULL";
+
 /// Insert or refresh a channel; returns its row id. `tracked` applies to new rows only.
 pub(crate) async fn upsert_channel(
     conn: &mut SqliteConnection,
@@ -61,31 +75,23 @@ pub(crate) async fn upsert_channel(
 ) -> Result<i64> {
     let at = to_db_time(at);
     let name = s.name.map(str::trim).filter(|n| !n.is_empty());
-    let id: i64 = sqlx::query_scalar(
+    let sql = format!(
         "INSERT INTO channels (platform, platform_id, name, handle, avatar_url, description, tracked, first_seen_at, last_seen_at)
          VALUES (?1, ?2, COALESCE(?3, ''), ?4, ?5, ?6, ?7, ?8, ?8)
-         ON CONFLICT (platform, platform_id) DO UPDATE SET
-           name = CASE WHEN excluded.name <> '' AND excluded.last_seen_at >= channels.last_seen_at
-                       THEN excluded.name ELSE channels.name END,
-           handle = CASE WHEN excluded.handle IS NOT NULL AND excluded.last_seen_at >= channels.last_seen_at
-                         THEN excluded.handle ELSE channels.handle END,
-           avatar_url = COALESCE(excluded.avatar_url, channels.avatar_url),
-           description = COALESCE(excluded.description, channels.description),
-           first_seen_at = MIN(channels.first_seen_at, excluded.first_seen_at),
-           last_seen_at = MAX(channels.last_seen_at, excluded.last_seen_at),
-           missing_since = NULL
-         RETURNING id",
-    )
-    .bind(s.platform.as_str())
-    .bind(s.platform_id)
-    .bind(name)
-    .bind(s.handle)
-    .bind(s.avatar_url.filter(|u| !u.is_empty()))
-    .bind(s.description.filter(|d| !d.is_empty()))
-    .bind(tracked)
-    .bind(&at)
-    .fetch_one(&mut *conn)
-    .await?;
+         {CHANNEL_UPSERT}
+         RETURNING id"
+    );
+    let id: i64 = sqlx::query_scalar(&sql)
+        .bind(s.platform.as_str())
+        .bind(s.platform_id)
+        .bind(name)
+        .bind(s.handle)
+        .bind(s.avatar_url.filter(|u| !u.is_empty()))
+        .bind(s.description.filter(|d| !d.is_empty()))
+        .bind(tracked)
+        .bind(&at)
+        .fetch_one(&mut *conn)
+        .await?;
     if let Some(handle) = s.handle.map(str::trim).filter(|h| !h.is_empty()) {
         sqlx::query(
             "INSERT INTO channel_handles (channel_id, handle, first_seen_at, last_seen_at) VALUES (?1, ?2, ?3, ?3)

@@ -194,18 +194,10 @@ async fn write_channel_observations(
     let sql = format!(
         "INSERT INTO channels (platform, platform_id, name, handle, avatar_url, description, tracked, first_seen_at, last_seen_at)
          VALUES {}
-         ON CONFLICT (platform, platform_id) DO UPDATE SET
-           name = CASE WHEN excluded.name <> '' AND excluded.last_seen_at >= channels.last_seen_at
-                       THEN excluded.name ELSE channels.name END,
-           handle = CASE WHEN excluded.handle IS NOT NULL AND excluded.last_seen_at >= channels.last_seen_at
-                         THEN excluded.handle ELSE channels.handle END,
-           avatar_url = COALESCE(excluded.avatar_url, channels.avatar_url),
-           description = COALESCE(excluded.description, channels.description),
-           first_seen_at = MIN(channels.first_seen_at, excluded.first_seen_at),
-           last_seen_at = MAX(channels.last_seen_at, excluded.last_seen_at),
-           missing_since = NULL
+         {}
          RETURNING platform_id, id",
-        placeholders(found.len(), "(?, ?, COALESCE(?, ''), ?, ?, ?, 0, ?, ?)")
+        placeholders(found.len(), "(?, ?, COALESCE(?, ''), ?, ?, ?, 0, ?, ?)"),
+        sessions::CHANNEL_UPSERT
     );
     let mut q = sqlx::query_as::<_, (String, i64)>(&sql);
     for s in &sightings {
