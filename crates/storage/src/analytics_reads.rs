@@ -1,6 +1,8 @@
 //! Analytics queries: rankings of movers over the daily rollups, and per-channel / per-creator
 //! statistics (changes, gains, live metrics, projection) computed with `streamtide-analytics`.
 
+use crate::db;
+use crate::Backend;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -311,7 +313,7 @@ fn rank_changes(
 impl Store {
     /// The latest day that has rollups.
     pub async fn latest_rollup_day(&self) -> Result<Option<NaiveDate>> {
-        let d: Option<String> = sqlx::query_scalar("SELECT MAX(day) FROM channel_daily")
+        let d: Option<String> = db::query_scalar("SELECT MAX(day) FROM channel_daily")
             .fetch_one(&self.pool)
             .await?;
         Ok(d.as_deref().and_then(parse_day))
@@ -319,16 +321,26 @@ impl Store {
 
     /// Each channel's close of `col` at or up to `tol` days before `day`.
     async fn closes_at(&self, col: &str, day: NaiveDate, tol: i64) -> Result<HashMap<i64, i64>> {
-        // SQLite takes a bare column of a MAX() aggregate from the row holding the maximum: the
-        // latest day's value, one row per channel.
-        let rows: Vec<(i64, Option<String>, Option<i64>)> = sqlx::query_as(&format!(
-            "SELECT channel_id, MAX(day), {col} FROM channel_daily INDEXED BY channel_daily_day
-             WHERE day <= ?1 AND day >= ?2 AND {col} IS NOT NULL GROUP BY channel_id"
-        ))
-        .bind(db_day(day))
-        .bind(db_day(day - Duration::days(tol)))
-        .fetch_all(&self.pool)
-        .await?;
+        let sql = match self.backend {
+            // SQLite takes a bare column of a MAX() aggregate from the row holding the maximum:
+            // the latest day's value, one row per channel, from the covering index alone.
+            Backend::Sqlite => format!(
+                "SELECT channel_id, MAX(day), {col} FROM channel_daily INDEXED BY channel_daily_day
+                 WHERE day <= ?1 AND day >= ?2 AND {col} IS NOT NULL GROUP BY channel_id"
+            ),
+            // Elsewhere a bare column is an error (PostgreSQL) or any row's value (MySQL).
+            Backend::Postgres | Backend::MySql => format!(
+                "SELECT d.channel_id, d.day, d.{col} FROM channel_daily d
+                 JOIN (SELECT channel_id, MAX(day) AS last_day FROM channel_daily
+                       WHERE day <= ?1 AND day >= ?2 AND {col} IS NOT NULL GROUP BY channel_id) m
+                   ON d.channel_id = m.channel_id AND d.day = m.last_day"
+            ),
+        };
+        let rows: Vec<(i64, Option<String>, Option<i64>)> = db::query_as(&sql)
+            .bind(db_day(day))
+            .bind(db_day(day - Duration::days(tol)))
+            .fetch_all(&self.pool)
+            .await?;
         Ok(rows
             .into_iter()
             .filter_map(|(id, _, v)| Some((id, v?)))
@@ -342,11 +354,15 @@ impl Store {
         until: NaiveDate,
         viewers: bool,
     ) -> Result<HashMap<i64, i64>> {
-        let rows = sqlx::query(
+        let index = match self.backend {
+            Backend::Sqlite => "INDEXED BY channel_daily_live",
+            Backend::Postgres | Backend::MySql => "",
+        };
+        let rows = db::query(format!(
             "SELECT channel_id, SUM(hours_watched) AS hw, SUM(live_minutes) AS lm
-             FROM channel_daily INDEXED BY channel_daily_live
-             WHERE day > ?1 AND day <= ?2 AND streams > 0 GROUP BY channel_id",
-        )
+             FROM channel_daily {index}
+             WHERE day > ?1 AND day <= ?2 AND streams > 0 GROUP BY channel_id"
+        ))
         .bind(db_day(after))
         .bind(db_day(until))
         .fetch_all(&self.pool)
@@ -390,7 +406,7 @@ impl Store {
         // Candidates first (one row per channel), then one scan of the rollups per boundary or
         // window over covering indexes, joined in memory: a few milliseconds for thousands of
         // channels with years of days, where a lookup per channel and boundary took tens.
-        let rows = sqlx::query(
+        let rows = db::query(
             "SELECT c.id, c.platform, c.platform_id, c.name, c.avatar_url, c.creator_id FROM channels c
              WHERE (?1 IS NULL OR c.platform = ?1)
                AND (?2 IS NULL OR EXISTS (
@@ -466,7 +482,7 @@ impl Store {
             .collect();
         let cands = if q.by_creator {
             let names: HashMap<i64, String> =
-                sqlx::query_as::<_, (i64, String)>("SELECT id, name FROM creators")
+                db::query_as::<(i64, String)>("SELECT id, name FROM creators")
                     .fetch_all(&self.pool)
                     .await?
                     .into_iter()
@@ -523,7 +539,7 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<DailyRow>> {
-        let rows = sqlx::query(
+        let rows = db::query(
             "SELECT d.* FROM channel_daily d JOIN channels c ON c.id = d.channel_id
              WHERE c.platform = ?1 AND c.platform_id = ?2 AND d.day >= ?3 AND d.day <= ?4 ORDER BY d.day",
         )
@@ -533,9 +549,8 @@ impl Store {
         .bind(db_day(to))
         .fetch_all(&self.pool)
         .await?;
-        let u = |r: &sqlx::sqlite::SqliteRow, c: &str| {
-            r.get::<Option<i64>, _>(c).map(|v| v.max(0) as u64)
-        };
+        let u =
+            |r: &sqlx::any::AnyRow, c: &str| r.get::<Option<i64>, _>(c).map(|v| v.max(0) as u64);
         Ok(rows
             .iter()
             .filter_map(|r| {
@@ -565,7 +580,7 @@ impl Store {
         id: &str,
     ) -> Result<Option<ChannelStatsRow>> {
         let Some(ch) =
-            sqlx::query("SELECT id, name FROM channels WHERE platform = ?1 AND platform_id = ?2")
+            db::query("SELECT id, name FROM channels WHERE platform = ?1 AND platform_id = ?2")
                 .bind(platform.as_str())
                 .bind(id)
                 .fetch_optional(&self.pool)
@@ -585,7 +600,7 @@ impl Store {
             }));
         };
         let from = latest - Duration::days(STATS_LOOKBACK_DAYS);
-        let rows = sqlx::query(
+        let rows = db::query(
             "SELECT observed_at, followers FROM channel_snapshots
              WHERE channel_id = ?1 AND observed_at >= ?2 AND followers IS NOT NULL ORDER BY observed_at",
         )
@@ -618,14 +633,14 @@ impl Store {
     /// Trend statistics of a creator: follower closes summed across the linked channels per day
     /// (a day counts only when every channel has a close), live metrics over all of them.
     pub async fn creator_stats(&self, creator: i64) -> Result<Option<CreatorStatsRow>> {
-        let Some(name) = sqlx::query_scalar::<_, String>("SELECT name FROM creators WHERE id = ?1")
+        let Some(name) = db::query_scalar::<String>("SELECT name FROM creators WHERE id = ?1")
             .bind(creator)
             .fetch_optional(&self.pool)
             .await?
         else {
             return Ok(None);
         };
-        let rows = sqlx::query(
+        let rows = db::query(
             "SELECT id, platform, platform_id, name FROM channels WHERE creator_id = ?1 ORDER BY platform, platform_id",
         )
         .bind(creator)
@@ -640,7 +655,7 @@ impl Store {
                 .get::<String, _>("platform")
                 .parse()
                 .unwrap_or(Platform::Chzzk);
-            let closes = sqlx::query(
+            let closes = db::query(
                 "SELECT day, closed_at, followers FROM channel_daily
                  WHERE channel_id = ?1 AND followers IS NOT NULL ORDER BY day",
             )
@@ -693,7 +708,7 @@ impl Store {
     async fn now_figures(&self, pks: &[i64]) -> Result<NowFigures> {
         let mut now = NowFigures::default();
         for pk in pks {
-            let r = sqlx::query(
+            let r = db::query(
                 "SELECT
                    (SELECT followers FROM channel_snapshots WHERE channel_id = ?1 AND followers IS NOT NULL ORDER BY observed_at DESC LIMIT 1) AS followers,
                    (SELECT total_views FROM channel_snapshots WHERE channel_id = ?1 AND total_views IS NOT NULL ORDER BY observed_at DESC LIMIT 1) AS total_views,
@@ -722,7 +737,7 @@ impl Store {
     async fn latest_session_time(&self, pks: &[i64]) -> Result<Option<DateTime<Utc>>> {
         let mut out = None;
         for pk in pks {
-            let t: Option<String> = sqlx::query_scalar(
+            let t: Option<String> = db::query_scalar(
                 "SELECT MAX(last_seen_at) FROM live_sessions WHERE channel_id = ?1",
             )
             .bind(pk)
@@ -738,7 +753,7 @@ impl Store {
         let from = until - Duration::days(30);
         let mut spans = Vec::new();
         for pk in pks {
-            let rows = sqlx::query(
+            let rows = db::query(
                 "SELECT started_at, COALESCE(ended_at, last_seen_at) AS ended, viewer_sum, sample_count, peak_viewers
                  FROM live_sessions WHERE channel_id = ?1 AND COALESCE(ended_at, last_seen_at) >= ?2",
             )

@@ -1,5 +1,6 @@
 //! Creators: the people behind channels, linking one person's channels across platforms.
 
+use crate::db;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::Row;
@@ -23,14 +24,14 @@ impl Store {
     /// The creator called `name`, created if new. Returns `(id, created)`.
     pub async fn upsert_creator(&self, name: &str, at: DateTime<Utc>) -> Result<(i64, bool)> {
         let name = name.trim();
-        if let Some(id) = sqlx::query_scalar::<_, i64>("SELECT id FROM creators WHERE name = ?1")
+        if let Some(id) = db::query_scalar::<i64>("SELECT id FROM creators WHERE name = ?1")
             .bind(name)
             .fetch_optional(&self.pool)
             .await?
         {
             return Ok((id, false));
         }
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = db::query_scalar(
             "INSERT INTO creators (name, created_at) VALUES (?1, ?2)
              ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id",
         )
@@ -48,14 +49,14 @@ impl Store {
         id: &ChannelId,
         creator: i64,
     ) -> Result<bool> {
-        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM creators WHERE id = ?1")
+        let exists: Option<i64> = db::query_scalar("SELECT id FROM creators WHERE id = ?1")
             .bind(creator)
             .fetch_optional(&self.pool)
             .await?;
         if exists.is_none() {
             return Err(StoreError::NotFound);
         }
-        let current: Option<Option<i64>> = sqlx::query_scalar(
+        let current: Option<Option<i64>> = db::query_scalar(
             "SELECT creator_id FROM channels WHERE platform = ?1 AND platform_id = ?2",
         )
         .bind(platform.as_str())
@@ -66,7 +67,7 @@ impl Store {
             None => Err(StoreError::NotFound),
             Some(Some(c)) if c == creator => Ok(false),
             Some(_) => {
-                sqlx::query(
+                db::query(
                     "UPDATE channels SET creator_id = ?3 WHERE platform = ?1 AND platform_id = ?2",
                 )
                 .bind(platform.as_str())
@@ -81,7 +82,7 @@ impl Store {
 
     /// Detach a channel from its creator. Returns `false` if it had none.
     pub async fn unlink_channel(&self, platform: Platform, id: &ChannelId) -> Result<bool> {
-        Ok(sqlx::query(
+        Ok(db::query(
             "UPDATE channels SET creator_id = NULL WHERE platform = ?1 AND platform_id = ?2 AND creator_id IS NOT NULL",
         )
         .bind(platform.as_str())
@@ -94,7 +95,7 @@ impl Store {
 
     /// The creator a channel belongs to, if any.
     pub async fn channel_creator(&self, platform: Platform, id: &ChannelId) -> Result<Option<i64>> {
-        Ok(sqlx::query_scalar::<_, Option<i64>>(
+        Ok(db::query_scalar::<Option<i64>>(
             "SELECT creator_id FROM channels WHERE platform = ?1 AND platform_id = ?2",
         )
         .bind(platform.as_str())
@@ -107,12 +108,12 @@ impl Store {
     /// Creators by name, with their channels.
     pub async fn creators(&self, limit: u32, offset: u32) -> Result<(Vec<CreatorRow>, u64)> {
         let ids: Vec<i64> =
-            sqlx::query_scalar("SELECT id FROM creators ORDER BY name, id LIMIT ?1 OFFSET ?2")
+            db::query_scalar("SELECT id FROM creators ORDER BY name, id LIMIT ?1 OFFSET ?2")
                 .bind(limit as i64)
                 .bind(offset as i64)
                 .fetch_all(&self.pool)
                 .await?;
-        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM creators")
+        let total: i64 = db::query_scalar("SELECT COUNT(*) FROM creators")
             .fetch_one(&self.pool)
             .await?;
         let mut out = Vec::with_capacity(ids.len());
@@ -126,14 +127,14 @@ impl Store {
 
     /// One creator with their channels and latest figures.
     pub async fn creator(&self, id: i64) -> Result<Option<CreatorRow>> {
-        let Some(row) = sqlx::query("SELECT id, name, created_at FROM creators WHERE id = ?1")
+        let Some(row) = db::query("SELECT id, name, created_at FROM creators WHERE id = ?1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
         else {
             return Ok(None);
         };
-        let members: Vec<(String, String)> = sqlx::query_as(
+        let members: Vec<(String, String)> = db::query_as(
             "SELECT platform, platform_id FROM channels WHERE creator_id = ?1 ORDER BY platform, platform_id",
         )
         .bind(id)

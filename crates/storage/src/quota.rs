@@ -1,5 +1,6 @@
 //! The quota ledger's persistence: one row per platform and quota day.
 
+use crate::db;
 use chrono::{DateTime, NaiveDate, Utc};
 use streamtide_core::Platform;
 
@@ -24,12 +25,12 @@ impl Store {
         q: &QuotaDay,
         at: DateTime<Utc>,
     ) -> Result<()> {
-        sqlx::query(
+        db::query(
             "INSERT INTO quota_ledger (platform, day, units_used, search_calls_used, blocked_until, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT (platform, day) DO UPDATE SET
-               units_used = MAX(quota_ledger.units_used, excluded.units_used),
-               search_calls_used = MAX(quota_ledger.search_calls_used, excluded.search_calls_used),
+               units_used = GREATEST(quota_ledger.units_used, excluded.units_used),
+               search_calls_used = GREATEST(quota_ledger.search_calls_used, excluded.search_calls_used),
                blocked_until = COALESCE(excluded.blocked_until, quota_ledger.blocked_until),
                updated_at = excluded.updated_at",
         )
@@ -46,7 +47,7 @@ impl Store {
 
     /// The most recent saved day of a platform at or before `day`.
     pub async fn load_quota(&self, platform: Platform, day: NaiveDate) -> Result<Option<QuotaDay>> {
-        let row: Option<(String, i64, i64, Option<String>)> = sqlx::query_as(
+        let row: Option<(String, i64, i64, Option<String>)> = db::query_as(
             "SELECT day, units_used, search_calls_used, blocked_until FROM quota_ledger
              WHERE platform = ?1 AND day <= ?2 ORDER BY day DESC LIMIT 1",
         )

@@ -1,7 +1,8 @@
 //! Queries for the API and the CLI.
 
+use crate::db;
 use chrono::{DateTime, Utc};
-use sqlx::sqlite::SqliteRow;
+use sqlx::any::AnyRow;
 use sqlx::Row;
 use streamtide_core::Platform;
 
@@ -18,30 +19,30 @@ const LIVE_COLUMNS: &str = "c.platform, c.platform_id, c.name, c.avatar_url, s.b
     (SELECT t.hash FROM thumb_sources t WHERE t.source_url = s.thumbnail_url) AS thumbnail_hash,
     (SELECT t.hash FROM thumb_sources t WHERE t.source_url = c.avatar_url) AS avatar_hash";
 
-fn time(row: &SqliteRow, col: &str) -> DateTime<Utc> {
+fn time(row: &AnyRow, col: &str) -> DateTime<Utc> {
     row.get::<Option<String>, _>(col)
         .as_deref()
         .and_then(from_db_time)
         .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
 }
 
-fn opt_time(row: &SqliteRow, col: &str) -> Option<DateTime<Utc>> {
+fn opt_time(row: &AnyRow, col: &str) -> Option<DateTime<Utc>> {
     row.get::<Option<String>, _>(col)
         .as_deref()
         .and_then(from_db_time)
 }
 
-fn opt_u64(row: &SqliteRow, col: &str) -> Option<u64> {
+fn opt_u64(row: &AnyRow, col: &str) -> Option<u64> {
     row.get::<Option<i64>, _>(col).map(|v| v.max(0) as u64)
 }
 
-fn platform(row: &SqliteRow, col: &str) -> Platform {
+fn platform(row: &AnyRow, col: &str) -> Platform {
     // Rows are only ever written with `Platform::as_str`, so this cannot fail on our own data;
     // fall back rather than panic on a hand-edited row.
     row.get::<String, _>(col).parse().unwrap_or(Platform::Chzzk)
 }
 
-fn live_item(row: &SqliteRow) -> LiveItem {
+fn live_item(row: &AnyRow) -> LiveItem {
     LiveItem {
         platform: platform(row, "platform"),
         channel_id: row.get("platform_id"),
@@ -58,7 +59,7 @@ fn live_item(row: &SqliteRow) -> LiveItem {
         started_at: time(row, "started_at"),
         last_seen_at: time(row, "last_seen_at"),
         url: row.get("url"),
-        adult: row.get("adult"),
+        adult: db::flag(row, "adult"),
         language: row.get("language"),
         creator_id: row.get("creator_id"),
         detected_language: row.get("detected_language"),
@@ -88,19 +89,19 @@ impl Store {
         let count_sql = format!("SELECT COUNT(*) {from} AND ?5 IS NOT NULL AND ?6 IS NOT NULL");
         let platform = f.platform.map(|p| p.as_str());
         let seen_after = f.seen_after.map(to_db_time);
-        let rows = sqlx::query(&list_sql)
+        let rows = db::query(&list_sql)
             .bind(platform)
             .bind(f.category.as_deref())
-            .bind(f.adult)
+            .bind(f.adult.map(i64::from))
             .bind(seen_after.as_deref())
             .bind(f.limit as i64)
             .bind(f.offset as i64)
             .fetch_all(&self.pool)
             .await?;
-        let total: i64 = sqlx::query_scalar(&count_sql)
+        let total: i64 = db::query_scalar(&count_sql)
             .bind(platform)
             .bind(f.category.as_deref())
-            .bind(f.adult)
+            .bind(f.adult.map(i64::from))
             .bind(seen_after.as_deref())
             .bind(f.limit as i64)
             .bind(f.offset as i64)
@@ -118,21 +119,21 @@ impl Store {
         offset: u32,
     ) -> Result<(Vec<ChannelRow>, u64)> {
         let cond = "(?1 IS NULL OR c.platform = ?1) AND (?2 = 0 OR c.tracked = 1)";
-        let rows = sqlx::query(&format!(
+        let rows = db::query(format!(
             "{} WHERE {cond} ORDER BY c.tracked DESC, COALESCE(snap.followers, -1) DESC, c.platform, c.platform_id LIMIT ?3 OFFSET ?4",
             channel_select()
         ))
         .bind(platform.map(|p| p.as_str()))
-        .bind(tracked_only)
+        .bind(i64::from(tracked_only))
         .bind(limit as i64)
         .bind(offset as i64)
         .fetch_all(&self.pool)
         .await?;
-        let total: i64 = sqlx::query_scalar(&format!(
+        let total: i64 = db::query_scalar(format!(
             "SELECT COUNT(*) FROM channels c WHERE {cond} AND ?3 IS NOT NULL AND ?4 IS NOT NULL"
         ))
         .bind(platform.map(|p| p.as_str()))
-        .bind(tracked_only)
+        .bind(i64::from(tracked_only))
         .bind(limit as i64)
         .bind(offset as i64)
         .fetch_one(&self.pool)
@@ -146,7 +147,7 @@ impl Store {
 
     /// One channel with its latest figures; `None` if unknown.
     pub async fn channel(&self, platform: Platform, id: &str) -> Result<Option<ChannelRow>> {
-        let row = sqlx::query(&format!(
+        let row = db::query(format!(
             "{} WHERE c.platform = ?1 AND c.platform_id = ?2",
             channel_select()
         ))
@@ -160,9 +161,9 @@ impl Store {
         }
     }
 
-    async fn channel_row(&self, row: &SqliteRow) -> Result<ChannelRow> {
+    async fn channel_row(&self, row: &AnyRow) -> Result<ChannelRow> {
         let pk: i64 = row.get("id");
-        let live = sqlx::query(&format!(
+        let live = db::query(format!(
             "SELECT {LIVE_COLUMNS} FROM live_sessions s JOIN channels c ON c.id = s.channel_id
              WHERE s.channel_id = ?1 AND s.ended_at IS NULL"
         ))
@@ -179,7 +180,7 @@ impl Store {
             avatar_url: row.get("avatar_url"),
             avatar_hash: row.get("avatar_hash"),
             description: row.get("description"),
-            tracked: row.get("tracked"),
+            tracked: db::flag(row, "tracked"),
             creator_id: row.get("creator_id"),
             first_seen_at: time(row, "first_seen_at"),
             last_seen_at: time(row, "last_seen_at"),
@@ -219,7 +220,7 @@ impl Store {
                  ORDER BY l.observed_at LIMIT ?5"
                 .to_string(),
         };
-        let rows = sqlx::query(&sql)
+        let rows = db::query(&sql)
             .bind(platform.as_str())
             .bind(id)
             .bind(to_db_time(from))
@@ -238,7 +239,7 @@ impl Store {
 
     /// Health of every platform job that has run.
     pub async fn job_statuses(&self) -> Result<Vec<JobStatus>> {
-        let rows = sqlx::query(
+        let rows = db::query(
             "SELECT platform, job, last_success_at, last_error_at, last_error, consecutive_failures
              FROM platform_status ORDER BY platform, job",
         )
@@ -259,7 +260,7 @@ impl Store {
 
     /// The most recent rounds, newest first.
     pub async fn recent_rounds(&self, limit: u32) -> Result<Vec<RoundRow>> {
-        let rows = sqlx::query(
+        let rows = db::query(
             "SELECT id, platform, job, started_at, finished_at, requests, written, errors, last_error
              FROM collection_rounds ORDER BY id DESC LIMIT ?1",
         )
@@ -284,7 +285,7 @@ impl Store {
 
     /// Row counts of the main tables.
     pub async fn counts(&self) -> Result<TableCounts> {
-        let row = sqlx::query(
+        let row = db::query(
             "SELECT (SELECT COUNT(*) FROM channels) AS channels,
                     (SELECT COUNT(*) FROM channels WHERE tracked = 1) AS tracked,
                     (SELECT COUNT(*) FROM channel_snapshots) AS snaps,
@@ -328,10 +329,10 @@ impl Store {
     /// Invariants a torn write would break: every session's aggregates equal its samples. Returns
     /// one line per violation (empty when consistent).
     pub async fn consistency_violations(&self) -> Result<Vec<String>> {
-        let rows: Vec<SessionAudit> = sqlx::query_as(
+        let rows: Vec<SessionAudit> = db::query_as(
             "SELECT s.id, s.sample_count, COALESCE(x.c, 0), s.viewer_sum, COALESCE(x.v, 0), s.peak_viewers, x.m
              FROM live_sessions s
-             LEFT JOIN (SELECT session_id, COUNT(*) AS c, SUM(viewers) AS v, MAX(viewers) AS m
+             LEFT JOIN (SELECT session_id, COUNT(*) AS c, CAST(SUM(viewers) AS BIGINT) AS v, MAX(viewers) AS m
                         FROM live_samples GROUP BY session_id) x ON x.session_id = s.id
              WHERE s.sample_count <> COALESCE(x.c, 0) OR s.viewer_sum <> COALESCE(x.v, 0)
                 OR (x.m IS NOT NULL AND s.peak_viewers < x.m)",
@@ -360,7 +361,7 @@ pub struct Alias {
 impl Store {
     /// Every display name and handle of a channel, oldest first.
     pub async fn channel_aliases(&self, platform: Platform, id: &str) -> Result<Vec<Alias>> {
-        let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+        let rows: Vec<(String, String, String, String)> = db::query_as(
             "SELECT 'name', n.name, n.first_seen_at, n.last_seen_at FROM channel_names n
                JOIN channels c ON c.id = n.channel_id WHERE c.platform = ?1 AND c.platform_id = ?2
              UNION ALL

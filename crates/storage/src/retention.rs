@@ -12,11 +12,12 @@
 //!   (`analytics_settings.live_thinned_before`), and neither an incremental update nor a rebuild
 //!   recomputes them.
 
+use crate::db;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
 use serde::Serialize;
-use sqlx::{Row, SqliteConnection};
+use sqlx::{AnyConnection, Row};
 use streamtide_analytics::{day_bounds, day_of, LiveMetrics, Tz};
 
 use crate::rollups::recompute_day;
@@ -35,18 +36,16 @@ pub struct ThinStats {
 }
 
 /// Before this instant, days' live metrics are kept as stored (their samples were thinned).
-pub(crate) async fn live_frozen_before(
-    conn: &mut SqliteConnection,
-) -> Result<Option<DateTime<Utc>>> {
+pub(crate) async fn live_frozen_before(conn: &mut AnyConnection) -> Result<Option<DateTime<Utc>>> {
     let v: Option<String> =
-        sqlx::query_scalar("SELECT value FROM analytics_settings WHERE key = ?1")
+        db::query_scalar("SELECT value FROM analytics_settings WHERE \"key\" = ?1")
             .bind(LIVE_FROZEN_KEY)
             .fetch_optional(&mut *conn)
             .await?;
     Ok(v.as_deref().and_then(from_db_time))
 }
 
-fn live_of(r: &sqlx::sqlite::SqliteRow) -> LiveMetrics {
+fn live_of(r: &sqlx::any::AnyRow) -> LiveMetrics {
     let minutes: f64 = r.get("live_minutes");
     LiveMetrics {
         streams: r.get::<i64, _>("streams").max(0) as u64,
@@ -61,11 +60,11 @@ fn live_of(r: &sqlx::sqlite::SqliteRow) -> LiveMetrics {
 
 /// The live metrics stored for a channel-day, if it has a row.
 pub(crate) async fn stored_live(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     channel: i64,
     day: &str,
 ) -> Result<Option<LiveMetrics>> {
-    Ok(sqlx::query(
+    Ok(db::query(
         "SELECT streams, live_minutes, peak_viewers, avg_viewers, hours_watched FROM channel_daily
          WHERE channel_id = ?1 AND day = ?2",
     )
@@ -79,14 +78,14 @@ pub(crate) async fn stored_live(
 
 /// Every frozen channel-day's stored live metrics (days ending at or before `before`).
 pub(crate) async fn all_stored_live(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     before: Option<DateTime<Utc>>,
     tz: Tz,
 ) -> Result<HashMap<(i64, NaiveDate), LiveMetrics>> {
     let Some(before) = before else {
         return Ok(HashMap::new());
     };
-    let rows = sqlx::query(
+    let rows = db::query(
         "SELECT channel_id, day, streams, live_minutes, peak_viewers, avg_viewers, hours_watched
          FROM channel_daily WHERE day <= ?1 AND streams > 0",
     )
@@ -125,7 +124,7 @@ impl Store {
         let mut stats = ThinStats::default();
 
         // Snapshots, one channel per transaction.
-        let channels: Vec<i64> = sqlx::query_scalar(
+        let channels: Vec<i64> = db::query_scalar(
             "SELECT DISTINCT channel_id FROM channel_snapshots WHERE observed_at < ?1",
         )
         .bind(to_db_time(cutoff_all))
@@ -133,7 +132,7 @@ impl Store {
         .await?;
         for ch in channels {
             let mut tx = self.write_tx().await?;
-            let rows = sqlx::query(
+            let rows = db::query(
                 "SELECT observed_at, followers IS NOT NULL AS f, total_views IS NOT NULL AS v,
                         video_count IS NOT NULL AS n
                  FROM channel_snapshots WHERE channel_id = ?1 AND observed_at < ?2 ORDER BY observed_at",
@@ -157,7 +156,7 @@ impl Store {
                     .or_insert([None; 4]);
                 k[0] = Some(i);
                 for (slot, col) in [(1, "f"), (2, "v"), (3, "n")] {
-                    if r.get::<bool, _>(col) {
+                    if db::flag(r, col) {
                         k[slot] = Some(i);
                     }
                 }
@@ -168,7 +167,7 @@ impl Store {
                 if kept.contains(&i) {
                     continue;
                 }
-                stats.snapshots_deleted += sqlx::query(
+                stats.snapshots_deleted += db::query(
                     "DELETE FROM channel_snapshots WHERE channel_id = ?1 AND observed_at = ?2",
                 )
                 .bind(ch)
@@ -188,7 +187,7 @@ impl Store {
         if old.is_none_or(|o| o < watermark) {
             // Bring the rollups of the days about to freeze up to date first.
             let lower = old.map(to_db_time).unwrap_or_default();
-            let sessions = sqlx::query(
+            let sessions = db::query(
                 "SELECT channel_id, started_at, COALESCE(ended_at, last_seen_at) AS ended FROM live_sessions
                  WHERE started_at < ?1 AND COALESCE(ended_at, last_seen_at) >= ?2",
             )
@@ -220,9 +219,9 @@ impl Store {
             for (ch, d) in todo {
                 recompute_day(&mut tx, ch, d, tz).await?;
             }
-            sqlx::query(
-                "INSERT INTO analytics_settings (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            db::query(
+                "INSERT INTO analytics_settings (\"key\", value) VALUES (?1, ?2)
+                 ON CONFLICT (\"key\") DO UPDATE SET value = excluded.value",
             )
             .bind(LIVE_FROZEN_KEY)
             .bind(to_db_time(watermark))
@@ -230,15 +229,14 @@ impl Store {
             .await?;
             tx.commit().await?;
         }
-        let session_ids: Vec<i64> = sqlx::query_scalar(
-            "SELECT DISTINCT session_id FROM live_samples WHERE observed_at < ?1",
-        )
-        .bind(to_db_time(watermark))
-        .fetch_all(&self.pool)
-        .await?;
+        let session_ids: Vec<i64> =
+            db::query_scalar("SELECT DISTINCT session_id FROM live_samples WHERE observed_at < ?1")
+                .bind(to_db_time(watermark))
+                .fetch_all(&self.pool)
+                .await?;
         for sid in session_ids {
             let mut tx = self.write_tx().await?;
-            let rows = sqlx::query(
+            let rows = db::query(
                 "SELECT observed_at, viewers FROM live_samples WHERE session_id = ?1 AND observed_at < ?2
                  ORDER BY observed_at",
             )
@@ -265,7 +263,7 @@ impl Store {
                 if kept.contains(&i) {
                     continue;
                 }
-                stats.samples_deleted += sqlx::query(
+                stats.samples_deleted += db::query(
                     "DELETE FROM live_samples WHERE session_id = ?1 AND observed_at = ?2",
                 )
                 .bind(sid)

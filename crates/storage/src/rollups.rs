@@ -7,11 +7,12 @@
 //! it touched; [`Store::rebuild_rollups`] recomputes everything (after a time zone change, or to
 //! repair).
 
+use crate::db;
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Serialize;
-use sqlx::{Row, SqliteConnection};
+use sqlx::{AnyConnection, Row};
 use streamtide_analytics::{day_bounds, day_of, live_metrics, SessionSpan, Tz};
 use streamtide_core::Platform;
 
@@ -37,7 +38,7 @@ impl Store {
     /// The time zone the stored rollups' days are in (default Asia/Seoul).
     pub async fn analytics_timezone(&self) -> Result<Tz> {
         let name: Option<String> =
-            sqlx::query_scalar("SELECT value FROM analytics_settings WHERE key = ?1")
+            db::query_scalar("SELECT value FROM analytics_settings WHERE \"key\" = ?1")
                 .bind(TIMEZONE_KEY)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -50,22 +51,22 @@ impl Store {
     /// rebuilt in the new zone (returns `true`).
     pub async fn set_analytics_timezone(&self, tz: Tz) -> Result<bool> {
         let current: Option<String> =
-            sqlx::query_scalar("SELECT value FROM analytics_settings WHERE key = ?1")
+            db::query_scalar("SELECT value FROM analytics_settings WHERE \"key\" = ?1")
                 .bind(TIMEZONE_KEY)
                 .fetch_optional(&self.pool)
                 .await?;
         if current.as_deref() == Some(tz.name()) {
             return Ok(false);
         }
-        sqlx::query(
-            "INSERT INTO analytics_settings (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        db::query(
+            "INSERT INTO analytics_settings (\"key\", value) VALUES (?1, ?2)
+             ON CONFLICT (\"key\") DO UPDATE SET value = excluded.value",
         )
         .bind(TIMEZONE_KEY)
         .bind(tz.name())
         .execute(&self.pool)
         .await?;
-        let any: Option<i64> = sqlx::query_scalar("SELECT 1 FROM channel_daily LIMIT 1")
+        let any: Option<i64> = db::query_scalar("SELECT 1 FROM channel_daily LIMIT 1")
             .fetch_optional(&self.pool)
             .await?;
         // A first setting over an empty table needs no rebuild; a real change does.
@@ -85,7 +86,17 @@ impl Store {
         observed_at: DateTime<Utc>,
         batch: &Batch,
     ) -> Result<RollupStats> {
-        let ids: Vec<&str> = match batch {
+        // Retried whole on a deadlock, like `write_batch`.
+        crate::retry_conflicts(|| self.update_rollups_once(platform, observed_at, batch)).await
+    }
+
+    async fn update_rollups_once(
+        &self,
+        platform: Platform,
+        observed_at: DateTime<Utc>,
+        batch: &Batch,
+    ) -> Result<RollupStats> {
+        let mut ids: Vec<&str> = match batch {
             Batch::LiveList { items, .. } => items
                 .iter()
                 .filter(|i| i.platform == platform)
@@ -101,6 +112,9 @@ impl Store {
         if ids.is_empty() {
             return Ok(RollupStats::default());
         }
+        // Channel-id order, the order `write_batch` locks in.
+        ids.sort_unstable();
+        ids.dedup();
         let tz = self.analytics_timezone().await?;
         let at = truncate_to_second(observed_at);
         let today = day_of(at, tz);
@@ -108,7 +122,7 @@ impl Store {
         let mut tx = self.write_tx().await?;
         let mut stats = RollupStats::default();
         for id in ids {
-            let pk: Option<i64> = sqlx::query_scalar(
+            let pk: Option<i64> = db::query_scalar(
                 "SELECT id FROM channels WHERE platform = ?1 AND platform_id = ?2",
             )
             .bind(platform.as_str())
@@ -118,7 +132,7 @@ impl Store {
             let Some(pk) = pk else { continue };
             // A broadcast seen now may have run since an earlier day (or been reopened): its days
             // are recomputed too, up to a week back.
-            let started: Option<String> = sqlx::query_scalar(
+            let started: Option<String> = db::query_scalar(
                 "SELECT MIN(started_at) FROM live_sessions WHERE channel_id = ?1 AND COALESCE(ended_at, last_seen_at) >= ?2",
             )
             .bind(pk)
@@ -151,7 +165,7 @@ impl Store {
         to: NaiveDate,
     ) -> Result<RollupStats> {
         let pk: i64 =
-            sqlx::query_scalar("SELECT id FROM channels WHERE platform = ?1 AND platform_id = ?2")
+            db::query_scalar("SELECT id FROM channels WHERE platform = ?1 AND platform_id = ?2")
                 .bind(platform.as_str())
                 .bind(id)
                 .fetch_optional(&self.pool)
@@ -179,7 +193,7 @@ impl Store {
     /// two agree.
     pub async fn rebuild_rollups(&self) -> Result<RollupStats> {
         let tz = self.analytics_timezone().await?;
-        let channels: Vec<i64> = sqlx::query_scalar(
+        let channels: Vec<i64> = db::query_scalar(
             "SELECT id FROM channels c WHERE EXISTS (SELECT 1 FROM channel_snapshots s WHERE s.channel_id = c.id)
                OR EXISTS (SELECT 1 FROM live_sessions l WHERE l.channel_id = c.id) ORDER BY id",
         )
@@ -189,7 +203,7 @@ impl Store {
         let frozen_before = crate::retention::live_frozen_before(&mut conn).await?;
         let frozen = crate::retention::all_stored_live(&mut conn, frozen_before, tz).await?;
         drop(conn);
-        sqlx::query("DELETE FROM channel_daily")
+        db::query("DELETE FROM channel_daily")
             .execute(&self.pool)
             .await?;
         let mut stats = RollupStats::default();
@@ -215,14 +229,14 @@ struct DayAcc {
 
 /// Recompute every day of one channel from its raw rows; returns how many rows it wrote.
 async fn rebuild_channel(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     channel: i64,
     tz: Tz,
     frozen: &std::collections::HashMap<(i64, NaiveDate), streamtide_analytics::LiveMetrics>,
 ) -> Result<u64> {
     use std::collections::{BTreeMap, HashMap};
     let mut days: BTreeMap<NaiveDate, DayAcc> = BTreeMap::new();
-    let snaps = sqlx::query(
+    let snaps = db::query(
         "SELECT observed_at, followers, total_views, video_count FROM channel_snapshots
          WHERE channel_id = ?1 ORDER BY observed_at",
     )
@@ -257,7 +271,7 @@ async fn rebuild_channel(
         avg: f64,
         peak: i64,
     }
-    let sessions: Vec<Sess> = sqlx::query(
+    let sessions: Vec<Sess> = db::query(
         "SELECT id, started_at, COALESCE(ended_at, last_seen_at) AS ended, viewer_sum, sample_count, peak_viewers
          FROM live_sessions WHERE channel_id = ?1",
     )
@@ -283,7 +297,7 @@ async fn rebuild_channel(
     .collect();
     // Samples per (session, day): sum, count, max.
     let mut per_day: HashMap<(i64, NaiveDate), (i64, i64, i64)> = HashMap::new();
-    let samples = sqlx::query(
+    let samples = db::query(
         "SELECT l.session_id, l.observed_at, l.viewers FROM live_samples l
          JOIN live_sessions s ON s.id = l.session_id WHERE s.channel_id = ?1",
     )
@@ -349,7 +363,7 @@ async fn rebuild_channel(
             let p = prev.as_ref().filter(|p| p.0 + Duration::days(1) == *day)?;
             Some(cur? - p.1[i]?)
         };
-        sqlx::query(
+        db::query(
             "INSERT INTO channel_daily (channel_id, day, followers, total_views, video_count, closed_at,
                 streams, live_minutes, peak_viewers, avg_viewers, hours_watched,
                 followers_delta, views_delta, video_count_delta)
@@ -379,14 +393,14 @@ async fn rebuild_channel(
 
 /// Recompute one channel-day and the deltas that depend on it (its own and the next day's).
 pub(crate) async fn recompute_day(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     channel: i64,
     day: NaiveDate,
     tz: Tz,
 ) -> Result<()> {
     let (start, end) = day_bounds(day, tz);
     let (s, e) = (to_db_time(start), to_db_time(end));
-    let closes = sqlx::query(
+    let closes = db::query(
         "SELECT
            (SELECT followers FROM channel_snapshots WHERE channel_id = ?1 AND observed_at >= ?2 AND observed_at < ?3
               AND followers IS NOT NULL ORDER BY observed_at DESC LIMIT 1) AS followers,
@@ -409,11 +423,11 @@ pub(crate) async fn recompute_day(
 
     // Sessions overlapping the day, with their samples inside it: the day's peak and average come
     // from those samples, or from the whole session when none fell in the day.
-    let rows = sqlx::query(
+    let rows = db::query(
         "SELECT s.started_at, COALESCE(s.ended_at, s.last_seen_at) AS ended, s.viewer_sum, s.sample_count,
                 s.peak_viewers,
                 (SELECT MAX(viewers) FROM live_samples l WHERE l.session_id = s.id AND l.observed_at >= ?2 AND l.observed_at < ?3) AS day_peak,
-                (SELECT AVG(viewers) FROM live_samples l WHERE l.session_id = s.id AND l.observed_at >= ?2 AND l.observed_at < ?3) AS day_avg
+                (SELECT CAST(AVG(viewers) AS DOUBLE PRECISION) FROM live_samples l WHERE l.session_id = s.id AND l.observed_at >= ?2 AND l.observed_at < ?3) AS day_avg
          FROM live_sessions s
          WHERE s.channel_id = ?1 AND s.started_at < ?3 AND COALESCE(s.ended_at, s.last_seen_at) >= ?2",
     )
@@ -458,13 +472,13 @@ pub(crate) async fn recompute_day(
         && closed_at.is_none()
         && live.streams == 0
     {
-        sqlx::query("DELETE FROM channel_daily WHERE channel_id = ?1 AND day = ?2")
+        db::query("DELETE FROM channel_daily WHERE channel_id = ?1 AND day = ?2")
             .bind(channel)
             .bind(&day_s)
             .execute(&mut *conn)
             .await?;
     } else {
-        sqlx::query(
+        db::query(
             "INSERT INTO channel_daily (channel_id, day, followers, total_views, video_count, closed_at,
                 streams, live_minutes, peak_viewers, avg_viewers, hours_watched)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
@@ -491,7 +505,7 @@ pub(crate) async fn recompute_day(
     }
     // This day's deltas against the previous day, and the next day's against this one.
     for d in [day, day + Duration::days(1)] {
-        sqlx::query(
+        db::query(
             "UPDATE channel_daily SET
                followers_delta = followers - (SELECT p.followers FROM channel_daily p WHERE p.channel_id = ?1 AND p.day = ?3),
                views_delta = total_views - (SELECT p.total_views FROM channel_daily p WHERE p.channel_id = ?1 AND p.day = ?3),

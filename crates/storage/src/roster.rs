@@ -1,5 +1,6 @@
 //! The roster: which channels are tracked (collected every channels round).
 
+use crate::db;
 use chrono::{DateTime, Utc};
 use streamtide_core::{ChannelId, ChannelInfo, Platform};
 
@@ -11,7 +12,7 @@ impl Store {
     /// Track a channel (creating it if new). Returns `true` if it was not tracked before.
     pub async fn track_channel(&self, info: &ChannelInfo, at: DateTime<Utc>) -> Result<bool> {
         let mut tx = self.write_tx().await?;
-        let before: Option<bool> = sqlx::query_scalar(
+        let before: Option<i64> = db::query_scalar(
             "SELECT tracked FROM channels WHERE platform = ?1 AND platform_id = ?2",
         )
         .bind(info.platform.as_str())
@@ -25,17 +26,17 @@ impl Store {
             true,
         )
         .await?;
-        sqlx::query("UPDATE channels SET tracked = 1 WHERE id = ?1")
+        db::query("UPDATE channels SET tracked = 1 WHERE id = ?1")
             .bind(id)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(before != Some(true))
+        Ok(before != Some(1))
     }
 
     /// Stop tracking a channel; its history stays. Returns `false` if it was not tracked.
     pub async fn untrack_channel(&self, platform: Platform, id: &ChannelId) -> Result<bool> {
-        Ok(sqlx::query("UPDATE channels SET tracked = 0 WHERE platform = ?1 AND platform_id = ?2 AND tracked = 1")
+        Ok(db::query("UPDATE channels SET tracked = 0 WHERE platform = ?1 AND platform_id = ?2 AND tracked = 1")
             .bind(platform.as_str())
             .bind(id.as_str())
             .execute(&self.pool)
@@ -46,7 +47,7 @@ impl Store {
 
     /// Tracked channel ids of one platform, in a stable order.
     pub async fn tracked_ids(&self, platform: Platform) -> Result<Vec<ChannelId>> {
-        let ids: Vec<String> = sqlx::query_scalar(
+        let ids: Vec<String> = db::query_scalar(
             "SELECT platform_id FROM channels WHERE platform = ?1 AND tracked = 1 ORDER BY platform_id",
         )
         .bind(platform.as_str())

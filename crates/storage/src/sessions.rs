@@ -6,10 +6,12 @@
 //! closed at its last sighting: the broadcast ended somewhere between that and the next look, and
 //! we never claim more than we saw.
 
+use crate::db;
+use crate::Backend;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use sqlx::{Row, SqliteConnection};
+use sqlx::{AnyConnection, Row};
 use streamtide_core::{ChannelInfo, LiveBroadcast, Platform};
 
 use crate::time::to_db_time;
@@ -62,13 +64,13 @@ pub(crate) const CHANNEL_UPSERT: &str = "ON CONFLICT (platform, platform_id) DO 
                          THEN excluded.handle ELSE channels.handle END,
            avatar_url = COALESCE(excluded.avatar_url, channels.avatar_url),
            description = COALESCE(excluded.description, channels.description),
-           first_seen_at = MIN(channels.first_seen_at, excluded.first_seen_at),
-           last_seen_at = MAX(channels.last_seen_at, excluded.last_seen_at),
+           first_seen_at = LEAST(channels.first_seen_at, excluded.first_seen_at),
+           last_seen_at = GREATEST(channels.last_seen_at, excluded.last_seen_at),
            missing_since = NULL";
 
 /// Insert or refresh a channel; returns its row id. `tracked` applies to new rows only.
 pub(crate) async fn upsert_channel(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     s: &ChannelSighting<'_>,
     at: DateTime<Utc>,
     tracked: bool,
@@ -81,23 +83,23 @@ pub(crate) async fn upsert_channel(
          {CHANNEL_UPSERT}
          RETURNING id"
     );
-    let id: i64 = sqlx::query_scalar(&sql)
+    let id: i64 = db::query_scalar(&sql)
         .bind(s.platform.as_str())
         .bind(s.platform_id)
         .bind(name)
         .bind(s.handle)
         .bind(s.avatar_url.filter(|u| !u.is_empty()))
         .bind(s.description.filter(|d| !d.is_empty()))
-        .bind(tracked)
+        .bind(i64::from(tracked))
         .bind(&at)
         .fetch_one(&mut *conn)
         .await?;
     if let Some(handle) = s.handle.map(str::trim).filter(|h| !h.is_empty()) {
-        sqlx::query(
+        db::query(
             "INSERT INTO channel_handles (channel_id, handle, first_seen_at, last_seen_at) VALUES (?1, ?2, ?3, ?3)
              ON CONFLICT (channel_id, handle) DO UPDATE SET
-               first_seen_at = MIN(channel_handles.first_seen_at, excluded.first_seen_at),
-               last_seen_at = MAX(channel_handles.last_seen_at, excluded.last_seen_at)",
+               first_seen_at = LEAST(channel_handles.first_seen_at, excluded.first_seen_at),
+               last_seen_at = GREATEST(channel_handles.last_seen_at, excluded.last_seen_at)",
         )
         .bind(id)
         .bind(handle)
@@ -106,11 +108,11 @@ pub(crate) async fn upsert_channel(
         .await?;
     }
     if let Some(name) = name {
-        sqlx::query(
+        db::query(
             "INSERT INTO channel_names (channel_id, name, first_seen_at, last_seen_at) VALUES (?1, ?2, ?3, ?3)
              ON CONFLICT (channel_id, name) DO UPDATE SET
-               first_seen_at = MIN(channel_names.first_seen_at, excluded.first_seen_at),
-               last_seen_at = MAX(channel_names.last_seen_at, excluded.last_seen_at)",
+               first_seen_at = LEAST(channel_names.first_seen_at, excluded.first_seen_at),
+               last_seen_at = GREATEST(channel_names.last_seen_at, excluded.last_seen_at)",
         )
         .bind(id)
         .bind(name)
@@ -156,12 +158,19 @@ fn needs_detection(open: &OpenSession, b: &LiveBroadcast) -> bool {
 /// through `observe_live`. Distinct channels touch distinct sessions, so the order between the
 /// two groups does not matter.
 pub(crate) async fn observe_live_many(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     live: &[(i64, &LiveBroadcast)],
     at: DateTime<Utc>,
     stats: &mut WriteStats,
 ) -> Result<()> {
     if live.is_empty() {
+        return Ok(());
+    }
+    if Backend::of(conn) == Backend::MySql {
+        // MySQL cannot update from a VALUES list with named columns: one channel at a time.
+        for (channel, b) in live {
+            observe_live(conn, *channel, b, at, stats).await?;
+        }
         return Ok(());
     }
     let at_s = to_db_time(at);
@@ -170,7 +179,7 @@ pub(crate) async fn observe_live_many(
          WHERE ended_at IS NULL AND channel_id IN ({})",
         placeholders(live.len(), "?")
     );
-    let mut q = sqlx::query(&sql);
+    let mut q = db::query(&sql);
     for (channel, _) in live {
         q = q.bind(*channel);
     }
@@ -209,7 +218,7 @@ pub(crate) async fn observe_live_many(
          ON CONFLICT (session_id, observed_at) DO NOTHING RETURNING session_id",
         placeholders(continuing.len(), "(?, ?, ?)")
     );
-    let mut q = sqlx::query_scalar::<_, i64>(&sql);
+    let mut q = db::query_scalar::<i64>(&sql);
     for (session, b) in &continuing {
         q = q.bind(*session).bind(&at_s).bind(b.viewers as i64);
     }
@@ -230,13 +239,13 @@ pub(crate) async fn observe_live_many(
          UPDATE live_sessions SET
            viewer_sum = live_sessions.viewer_sum + v.viewers,
            sample_count = live_sessions.sample_count + 1,
-           peak_viewers = MAX(live_sessions.peak_viewers, v.viewers),
+           peak_viewers = GREATEST(live_sessions.peak_viewers, v.viewers),
            broadcast_id = COALESCE(live_sessions.broadcast_id, v.broadcast_id),
            category_id = COALESCE(v.category_id, live_sessions.category_id),
-           category_name = CASE WHEN v.category_id IS NOT NULL AND v.category_id IS NOT live_sessions.category_id
+           category_name = CASE WHEN v.category_id IS NOT NULL AND v.category_id IS DISTINCT FROM live_sessions.category_id
                                 THEN v.category_name
                                 ELSE COALESCE(v.category_name, live_sessions.category_name) END,
-           started_at = MIN(live_sessions.started_at, COALESCE(v.started_at, live_sessions.started_at)),
+           started_at = LEAST(live_sessions.started_at, COALESCE(v.started_at, live_sessions.started_at)),
            last_viewers = CASE WHEN v.at >= live_sessions.last_seen_at THEN v.viewers ELSE live_sessions.last_viewers END,
            title = CASE WHEN v.at >= live_sessions.last_seen_at AND v.title <> '' THEN v.title ELSE live_sessions.title END,
            thumbnail_url = CASE WHEN v.at >= live_sessions.last_seen_at
@@ -245,11 +254,11 @@ pub(crate) async fn observe_live_many(
            tags = CASE WHEN v.at >= live_sessions.last_seen_at AND v.tags <> '[]' THEN v.tags ELSE live_sessions.tags END,
            adult = CASE WHEN v.at >= live_sessions.last_seen_at THEN v.adult ELSE live_sessions.adult END,
            language = COALESCE(live_sessions.language, v.language),
-           last_seen_at = MAX(live_sessions.last_seen_at, v.at)
+           last_seen_at = GREATEST(live_sessions.last_seen_at, v.at)
          FROM v WHERE live_sessions.id = v.id",
         placeholders(updates.len(), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
     );
-    let mut q = sqlx::query(&sql);
+    let mut q = db::query(&sql);
     for (session, b) in updates {
         q = q
             .bind(*session)
@@ -262,7 +271,7 @@ pub(crate) async fn observe_live_many(
             .bind(b.title.as_str())
             .bind(b.thumbnail_url.as_deref())
             .bind(serde_json_tags(&b.tags))
-            .bind(b.adult)
+            .bind(i64::from(b.adult))
             .bind(b.language.as_deref());
     }
     q.execute(&mut *conn).await?;
@@ -288,14 +297,14 @@ pub(crate) fn placeholders(rows: usize, row: &str) -> String {
 
 /// Record that channel `channel` is live with `b` at `at`.
 pub(crate) async fn observe_live(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     channel: i64,
     b: &LiveBroadcast,
     at: DateTime<Utc>,
     stats: &mut WriteStats,
 ) -> Result<()> {
     let at_s = to_db_time(at);
-    let open = sqlx::query(
+    let open = db::query(
         "SELECT id, broadcast_id, started_at, title, detected_language FROM live_sessions
          WHERE channel_id = ?1 AND ended_at IS NULL",
     )
@@ -323,7 +332,7 @@ pub(crate) async fn observe_live(
             }
             match reopenable(conn, channel, b).await? {
                 Some(id) => {
-                    sqlx::query("UPDATE live_sessions SET ended_at = NULL WHERE id = ?1")
+                    db::query("UPDATE live_sessions SET ended_at = NULL WHERE id = ?1")
                         .bind(id)
                         .execute(&mut *conn)
                         .await?;
@@ -336,7 +345,7 @@ pub(crate) async fn observe_live(
             }
         }
     };
-    let inserted = sqlx::query(
+    let inserted = db::query(
         "INSERT INTO live_samples (session_id, observed_at, viewers) VALUES (?1, ?2, ?3)
          ON CONFLICT (session_id, observed_at) DO NOTHING",
     )
@@ -352,25 +361,26 @@ pub(crate) async fn observe_live(
     }
     stats.live_samples += 1;
     let tags = serde_json_tags(&b.tags);
-    sqlx::query(
+    db::query(
         "UPDATE live_sessions SET
            viewer_sum = viewer_sum + ?2,
            sample_count = sample_count + 1,
-           peak_viewers = MAX(peak_viewers, ?2),
+           peak_viewers = GREATEST(peak_viewers, ?2),
            broadcast_id = COALESCE(broadcast_id, ?3),
-           category_id = COALESCE(?4, category_id),
            -- A sighting without a category (a channel-status call) keeps the richer one; a switch
            -- to another category id drops the old id's name rather than pairing them wrongly.
-           category_name = CASE WHEN ?4 IS NOT NULL AND ?4 IS NOT category_id THEN ?5
+           -- (Before `category_id`: MySQL applies assignments in order, reading updated values.)
+           category_name = CASE WHEN ?4 IS NOT NULL AND ?4 IS DISTINCT FROM category_id THEN ?5
                                 ELSE COALESCE(?5, category_name) END,
-           started_at = MIN(started_at, COALESCE(?6, started_at)),
+           category_id = COALESCE(?4, category_id),
+           started_at = LEAST(started_at, COALESCE(?6, started_at)),
            last_viewers = CASE WHEN ?7 >= last_seen_at THEN ?2 ELSE last_viewers END,
            title = CASE WHEN ?7 >= last_seen_at AND ?8 <> '' THEN ?8 ELSE title END,
            thumbnail_url = CASE WHEN ?7 >= last_seen_at THEN COALESCE(?9, thumbnail_url) ELSE thumbnail_url END,
            tags = CASE WHEN ?7 >= last_seen_at AND ?10 <> '[]' THEN ?10 ELSE tags END,
            adult = CASE WHEN ?7 >= last_seen_at THEN ?11 ELSE adult END,
            language = COALESCE(language, ?12),
-           last_seen_at = MAX(last_seen_at, ?7)
+           last_seen_at = GREATEST(last_seen_at, ?7)
          WHERE id = ?1",
     )
     .bind(session)
@@ -383,7 +393,7 @@ pub(crate) async fn observe_live(
     .bind(b.title.as_str())
     .bind(b.thumbnail_url.as_deref())
     .bind(&tags)
-    .bind(b.adult)
+    .bind(i64::from(b.adult))
     .bind(b.language.as_deref())
     .execute(&mut *conn)
     .await?;
@@ -395,8 +405,8 @@ pub(crate) async fn observe_live(
 
 /// Detect and store a session's language from what the store holds after this sighting: its
 /// title, tags and platform hint, and its channel's description.
-async fn detect_language(conn: &mut SqliteConnection, session: i64) -> Result<()> {
-    let row = sqlx::query(
+async fn detect_language(conn: &mut AnyConnection, session: i64) -> Result<()> {
+    let row = db::query(
         "SELECT c.platform, s.title, s.tags, s.language, c.description
          FROM live_sessions s JOIN channels c ON c.id = s.channel_id WHERE s.id = ?1",
     )
@@ -417,7 +427,7 @@ async fn detect_language(conn: &mut SqliteConnection, session: i64) -> Result<()
         description: description.as_deref(),
         hint: hint.as_deref(),
     });
-    sqlx::query(
+    db::query(
         "UPDATE live_sessions SET detected_language = ?2, language_confidence = ?3 WHERE id = ?1",
     )
     .bind(session)
@@ -431,14 +441,14 @@ async fn detect_language(conn: &mut SqliteConnection, session: i64) -> Result<()
 /// A closed session of the same broadcast (closed as stale, then seen again): reopen it rather
 /// than count one broadcast twice.
 async fn reopenable(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     channel: i64,
     b: &LiveBroadcast,
 ) -> Result<Option<i64>> {
     let Some(bid) = b.broadcast_id.as_deref() else {
         return Ok(None);
     };
-    Ok(sqlx::query_scalar(
+    Ok(db::query_scalar(
         "SELECT id FROM live_sessions WHERE channel_id = ?1 AND broadcast_id = ?2 AND ended_at IS NOT NULL
          ORDER BY id DESC LIMIT 1",
     )
@@ -449,14 +459,14 @@ async fn reopenable(
 }
 
 async fn open_session(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     channel: i64,
     b: &LiveBroadcast,
     at: DateTime<Utc>,
 ) -> Result<i64> {
     let started = b.started_at.map_or(at, |s| s.min(at));
     let at_s = to_db_time(at);
-    Ok(sqlx::query_scalar(
+    Ok(db::query_scalar(
         "INSERT INTO live_sessions (channel_id, broadcast_id, title, category_id, category_name, tags, thumbnail_url,
             adult, language, url, started_at, last_seen_at, last_viewers, peak_viewers)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)
@@ -469,7 +479,7 @@ async fn open_session(
     .bind(b.category_name.as_deref())
     .bind(serde_json_tags(&b.tags))
     .bind(b.thumbnail_url.as_deref())
-    .bind(b.adult)
+    .bind(i64::from(b.adult))
     .bind(b.language.as_deref())
     .bind(b.url.as_str())
     .bind(to_db_time(started))
@@ -479,8 +489,8 @@ async fn open_session(
     .await?)
 }
 
-async fn close_session(conn: &mut SqliteConnection, id: i64) -> Result<()> {
-    sqlx::query(
+async fn close_session(conn: &mut AnyConnection, id: i64) -> Result<()> {
+    db::query(
         "UPDATE live_sessions SET ended_at = last_seen_at WHERE id = ?1 AND ended_at IS NULL",
     )
     .bind(id)
@@ -491,12 +501,12 @@ async fn close_session(conn: &mut SqliteConnection, id: i64) -> Result<()> {
 
 /// The channel was observed offline at `at`: close its open session unless a later sighting exists.
 pub(crate) async fn observe_offline(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     channel: i64,
     at: DateTime<Utc>,
     stats: &mut WriteStats,
 ) -> Result<()> {
-    let closed = sqlx::query(
+    let closed = db::query(
         "UPDATE live_sessions SET ended_at = last_seen_at
          WHERE channel_id = ?1 AND ended_at IS NULL AND last_seen_at <= ?2",
     )
@@ -511,12 +521,12 @@ pub(crate) async fn observe_offline(
 
 /// Close open sessions of `platform` last seen before `cutoff`.
 pub(crate) async fn close_stale(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     platform: Platform,
     cutoff: DateTime<Utc>,
     stats: &mut WriteStats,
 ) -> Result<()> {
-    let closed = sqlx::query(
+    let closed = db::query(
         "UPDATE live_sessions SET ended_at = last_seen_at
          WHERE ended_at IS NULL AND last_seen_at < ?2
            AND channel_id IN (SELECT id FROM channels WHERE platform = ?1)",

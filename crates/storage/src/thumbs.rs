@@ -5,6 +5,7 @@
 //! only the index, so losing it costs re-downloads, never wrong pictures (objects are
 //! content-addressed).
 
+use crate::db;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -51,7 +52,7 @@ impl Store {
                  WHERE source_url IN ({})",
                 placeholders(chunk.len())
             );
-            let mut q = sqlx::query(&sql);
+            let mut q = db::query(&sql);
             for u in chunk {
                 q = q.bind(u);
             }
@@ -85,7 +86,7 @@ impl Store {
                 "UPDATE thumb_sources SET used_at = ? WHERE source_url IN ({}) AND used_at < ?",
                 placeholders(chunk.len())
             );
-            let mut q = sqlx::query(&sql).bind(&at);
+            let mut q = db::query(&sql).bind(&at);
             for u in chunk {
                 q = q.bind(u);
             }
@@ -103,7 +104,7 @@ impl Store {
     ) -> Result<()> {
         let at = to_db_time(at);
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
+        db::query(
             "INSERT INTO thumbnails (hash, bytes, width, height, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (hash) DO NOTHING",
         )
@@ -114,7 +115,7 @@ impl Store {
         .bind(&at)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
+        db::query(
             "INSERT INTO thumb_sources (source_url, hash, attempted_at, fetched_at, used_at, failures, last_error)
              VALUES (?1, ?2, ?3, ?3, ?3, 0, NULL)
              ON CONFLICT (source_url) DO UPDATE SET
@@ -140,7 +141,7 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<()> {
         let at = to_db_time(at);
-        sqlx::query(
+        db::query(
             "INSERT INTO thumb_sources (source_url, hash, attempted_at, fetched_at, used_at, failures, last_error)
              VALUES (?1, NULL, ?2, NULL, ?2, 1, ?3)
              ON CONFLICT (source_url) DO UPDATE SET
@@ -160,11 +161,11 @@ impl Store {
     /// those objects and then calls [`Store::forget_thumbs`].
     pub async fn unreferenced_thumbs(&self, cutoff: DateTime<Utc>) -> Result<Vec<String>> {
         let cutoff = to_db_time(cutoff);
-        sqlx::query("DELETE FROM thumb_sources WHERE used_at < ?1")
+        db::query("DELETE FROM thumb_sources WHERE used_at < ?1")
             .bind(&cutoff)
             .execute(&self.pool)
             .await?;
-        let hashes = sqlx::query_scalar(
+        let hashes = db::query_scalar(
             "SELECT t.hash FROM thumbnails t
              WHERE t.created_at < ?1
                AND NOT EXISTS (SELECT 1 FROM thumb_sources s WHERE s.hash = t.hash)
@@ -184,7 +185,7 @@ impl Store {
                    (SELECT 1 FROM thumb_sources s WHERE s.hash = thumbnails.hash)",
                 placeholders(chunk.len())
             );
-            let mut q = sqlx::query(&sql);
+            let mut q = db::query(&sql);
             for h in chunk {
                 q = q.bind(h);
             }
@@ -196,7 +197,7 @@ impl Store {
     /// Whether the index knows object `hash` (objects in the store but not here are orphans
     /// from an interrupted write, and collectable).
     pub async fn thumb_known(&self, hash: &str) -> Result<bool> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM thumbnails WHERE hash = ?1")
+        let n: i64 = db::query_scalar("SELECT COUNT(*) FROM thumbnails WHERE hash = ?1")
             .bind(hash)
             .fetch_one(&self.pool)
             .await?;
@@ -205,9 +206,11 @@ impl Store {
 
     /// Object count and total bytes, for metrics.
     pub async fn thumb_totals(&self) -> Result<(u64, u64)> {
-        let row = sqlx::query("SELECT COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS b FROM thumbnails")
-            .fetch_one(&self.pool)
-            .await?;
+        let row = db::query(
+            "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(bytes), 0) AS BIGINT) AS b FROM thumbnails",
+        )
+        .fetch_one(&self.pool)
+        .await?;
         Ok((
             row.get::<i64, _>("n").max(0) as u64,
             row.get::<i64, _>("b").max(0) as u64,

@@ -1,5 +1,6 @@
 //! A channel's recent videos with their latest counters, for the channel page.
 
+use crate::db;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 use streamtide_core::{Platform, VideoKind};
@@ -24,7 +25,7 @@ pub struct VideoRow {
     pub observed_at: Option<DateTime<Utc>>,
 }
 
-fn opt_u64(row: &sqlx::sqlite::SqliteRow, col: &str) -> Option<u64> {
+fn opt_u64(row: &sqlx::any::AnyRow, col: &str) -> Option<u64> {
     row.get::<Option<i64>, _>(col).map(|v| v.max(0) as u64)
 }
 
@@ -38,13 +39,13 @@ impl Store {
         limit: u32,
     ) -> Result<Option<Vec<VideoRow>>> {
         let pk: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM channels WHERE platform = ?1 AND platform_id = ?2")
+            db::query_scalar("SELECT id FROM channels WHERE platform = ?1 AND platform_id = ?2")
                 .bind(platform.as_str())
                 .bind(channel_id)
                 .fetch_optional(&self.pool)
                 .await?;
         let Some(pk) = pk else { return Ok(None) };
-        let rows = sqlx::query(
+        let rows = db::query(
             "SELECT v.platform_video_id, v.title, v.kind, v.published_at, v.duration_secs,
                     v.thumbnail_url, v.adult, s.views, s.likes, s.comments, s.observed_at
              FROM videos v
@@ -70,7 +71,7 @@ impl Store {
                         .and_then(from_db_time),
                     duration_secs: opt_u64(r, "duration_secs"),
                     thumbnail_url: r.get("thumbnail_url"),
-                    adult: r.get("adult"),
+                    adult: db::flag(r, "adult"),
                     views: opt_u64(r, "views"),
                     likes: opt_u64(r, "likes"),
                     comments: opt_u64(r, "comments"),

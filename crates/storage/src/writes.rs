@@ -1,12 +1,13 @@
 //! Writing collection results: rounds, atomic batches of observations, job health.
 
+use crate::db;
 use chrono::{DateTime, Utc};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 use streamtide_core::{ChannelObservation, LiveBroadcast, LiveState, Platform, VideoObservation};
 
 use crate::sessions::{self, placeholders, ChannelSighting};
 use crate::time::{to_db_time, truncate_to_second};
-use crate::{Batch, Job, Result, Store, WriteStats};
+use crate::{retry_conflicts, Batch, Job, Result, Store, WriteStats};
 
 impl Store {
     /// Register a round; batches written under it reference its id.
@@ -16,7 +17,7 @@ impl Store {
         job: Job,
         at: DateTime<Utc>,
     ) -> Result<i64> {
-        Ok(sqlx::query_scalar(
+        Ok(db::query_scalar(
             "INSERT INTO collection_rounds (platform, job, started_at) VALUES (?1, ?2, ?3) RETURNING id",
         )
         .bind(platform.as_str())
@@ -27,7 +28,22 @@ impl Store {
     }
 
     /// Commit one batch of observations made at `observed_at`, all or nothing.
+    ///
+    /// On PostgreSQL and MySQL two writers (a live list and a channels batch, two collectors, two
+    /// ingest workers) can deadlock on the same channel rows; the database aborts one, and the
+    /// whole transaction is retried (`retry_conflicts`). Rows are written in channel-id order to
+    /// make that rare.
     pub async fn write_batch(
+        &self,
+        round: i64,
+        platform: Platform,
+        observed_at: DateTime<Utc>,
+        batch: &Batch,
+    ) -> Result<WriteStats> {
+        retry_conflicts(|| self.write_batch_once(round, platform, observed_at, batch)).await
+    }
+
+    async fn write_batch_once(
         &self,
         round: i64,
         platform: Platform,
@@ -39,7 +55,10 @@ impl Store {
         let mut stats = WriteStats::default();
         match batch {
             Batch::LiveList { items, close_after } => {
-                for item in items.iter().filter(|i| i.platform == platform) {
+                let mut items: Vec<&LiveBroadcast> =
+                    items.iter().filter(|i| i.platform == platform).collect();
+                items.sort_by(|a, b| a.channel_id.as_str().cmp(b.channel_id.as_str()));
+                for item in items {
                     let channel = sessions::upsert_channel(
                         &mut tx,
                         &ChannelSighting::from_live(item),
@@ -52,7 +71,7 @@ impl Store {
                 sessions::close_stale(&mut tx, platform, at - *close_after, &mut stats).await?;
             }
             Batch::Channels { found, missing } => {
-                let found: Vec<&ChannelObservation> = found
+                let mut found: Vec<&ChannelObservation> = found
                     .iter()
                     .filter(|o| o.info.platform == platform)
                     .collect();
@@ -63,13 +82,15 @@ impl Store {
                         write_channel_observation(&mut tx, round, obs, at, &mut stats).await?;
                     }
                 } else {
+                    found
+                        .sort_by(|a, b| a.info.channel_id.as_str().cmp(b.info.channel_id.as_str()));
                     for chunk in found.chunks(ROWS_PER_STATEMENT) {
                         write_channel_observations(&mut tx, round, platform, chunk, at, &mut stats)
                             .await?;
                     }
                 }
                 for id in missing {
-                    stats.channels_missing += sqlx::query(
+                    stats.channels_missing += db::query(
                         "UPDATE channels SET missing_since = COALESCE(missing_since, ?3)
                          WHERE platform = ?1 AND platform_id = ?2",
                     )
@@ -87,7 +108,7 @@ impl Store {
                 }
             }
         }
-        sqlx::query("UPDATE collection_rounds SET written = written + ?2 WHERE id = ?1")
+        db::query("UPDATE collection_rounds SET written = written + ?2 WHERE id = ?1")
             .bind(round)
             .bind(stats.rows() as i64)
             .execute(&mut *tx)
@@ -107,16 +128,22 @@ impl Store {
     ) -> Result<()> {
         let at = to_db_time(at);
         let mut tx = self.write_tx().await?;
-        let (platform, job): (String, String) = sqlx::query_as(
+        // (MySQL has no UPDATE … RETURNING: read the round's keys in the same transaction.)
+        let (platform, job): (String, String) =
+            db::query_as("SELECT platform, job FROM collection_rounds WHERE id = ?1")
+                .bind(round)
+                .fetch_one(&mut *tx)
+                .await?;
+        db::query(
             "UPDATE collection_rounds SET finished_at = ?2, requests = ?3, errors = ?4, last_error = ?5
-             WHERE id = ?1 RETURNING platform, job",
+             WHERE id = ?1",
         )
         .bind(round)
         .bind(&at)
         .bind(requests as i64)
         .bind(errors as i64)
         .bind(error)
-        .fetch_one(&mut *tx)
+        .execute(&mut *tx)
         .await?;
         record_health(&mut tx, &platform, &job, &at, error).await?;
         tx.commit().await?;
@@ -126,14 +153,14 @@ impl Store {
 
 /// Upsert the job's health row: success resets the failure count, failure increments it.
 async fn record_health(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     platform: &str,
     job: &str,
     at: &str,
     error: Option<&str>,
 ) -> Result<()> {
     match error {
-        None => sqlx::query(
+        None => db::query(
             "INSERT INTO platform_status (platform, job, last_success_at, consecutive_failures) VALUES (?1, ?2, ?3, 0)
              ON CONFLICT (platform, job) DO UPDATE SET last_success_at = excluded.last_success_at, consecutive_failures = 0",
         )
@@ -142,7 +169,7 @@ async fn record_health(
         .bind(at)
         .execute(&mut *conn)
         .await?,
-        Some(err) => sqlx::query(
+        Some(err) => db::query(
             "INSERT INTO platform_status (platform, job, last_error_at, last_error, consecutive_failures) VALUES (?1, ?2, ?3, ?4, 1)
              ON CONFLICT (platform, job) DO UPDATE SET last_error_at = excluded.last_error_at,
                last_error = excluded.last_error, consecutive_failures = platform_status.consecutive_failures + 1",
@@ -175,7 +202,7 @@ fn has_repeats(found: &[&ChannelObservation]) -> bool {
 /// channels touch different rows, so doing each step for all of them before the next is
 /// equivalent. Live channels go through `sessions::observe_live_many`, multi-row as well.
 async fn write_channel_observations(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     round: i64,
     platform: Platform,
     found: &[&ChannelObservation],
@@ -199,7 +226,7 @@ async fn write_channel_observations(
         placeholders(found.len(), "(?, ?, COALESCE(?, ''), ?, ?, ?, 0, ?, ?)"),
         sessions::CHANNEL_UPSERT
     );
-    let mut q = sqlx::query_as::<_, (String, i64)>(&sql);
+    let mut q = db::query_as::<(String, i64)>(&sql);
     for s in &sightings {
         q = q
             .bind(platform.as_str())
@@ -252,11 +279,11 @@ async fn write_channel_observations(
         let sql = format!(
             "INSERT INTO {table} (channel_id, {column}, first_seen_at, last_seen_at) VALUES {}
              ON CONFLICT (channel_id, {column}) DO UPDATE SET
-               first_seen_at = MIN({table}.first_seen_at, excluded.first_seen_at),
-               last_seen_at = MAX({table}.last_seen_at, excluded.last_seen_at)",
+               first_seen_at = LEAST({table}.first_seen_at, excluded.first_seen_at),
+               last_seen_at = GREATEST({table}.last_seen_at, excluded.last_seen_at)",
             placeholders(with.len(), "(?, ?, ?, ?)")
         );
-        let mut q = sqlx::query(&sql);
+        let mut q = db::query(&sql);
         for (id, v) in &with {
             q = q.bind(*id).bind(*v).bind(&at_s).bind(&at_s);
         }
@@ -270,7 +297,7 @@ async fn write_channel_observations(
          ON CONFLICT (channel_id, observed_at) DO NOTHING",
         placeholders(rows.len(), "(?, ?, ?, ?, ?, ?, ?, ?)")
     );
-    let mut q = sqlx::query(&sql);
+    let mut q = db::query(&sql);
     for (id, o) in &rows {
         let (live, viewers) = match &o.live {
             LiveState::Live(b) => (Some(true), Some(b.viewers as i64)),
@@ -283,7 +310,7 @@ async fn write_channel_observations(
             .bind(o.stats.followers.map(|v| v as i64))
             .bind(o.stats.total_views.map(|v| v as i64))
             .bind(o.stats.video_count.map(|v| v as i64))
-            .bind(live)
+            .bind(live.map(i64::from))
             .bind(viewers)
             .bind(round);
     }
@@ -301,7 +328,7 @@ async fn write_channel_observations(
              WHERE channel_id IN ({}) AND ended_at IS NULL AND last_seen_at <= ?",
             placeholders(offline.len(), "?")
         );
-        let mut q = sqlx::query(&sql);
+        let mut q = db::query(&sql);
         for id in &offline {
             q = q.bind(*id);
         }
@@ -319,7 +346,7 @@ async fn write_channel_observations(
 }
 
 async fn write_channel_observation(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     round: i64,
     obs: &ChannelObservation,
     at: DateTime<Utc>,
@@ -332,7 +359,7 @@ async fn write_channel_observation(
         LiveState::Offline => (Some(false), None),
         LiveState::Unknown => (None, None),
     };
-    stats.channel_snapshots += sqlx::query(
+    stats.channel_snapshots += db::query(
         "INSERT INTO channel_snapshots (channel_id, observed_at, followers, total_views, video_count, live, viewers, round_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT (channel_id, observed_at) DO NOTHING",
@@ -342,7 +369,7 @@ async fn write_channel_observation(
     .bind(obs.stats.followers.map(|v| v as i64))
     .bind(obs.stats.total_views.map(|v| v as i64))
     .bind(obs.stats.video_count.map(|v| v as i64))
-    .bind(live)
+    .bind(live.map(i64::from))
     .bind(viewers)
     .bind(round)
     .execute(&mut *conn)
@@ -357,7 +384,7 @@ async fn write_channel_observation(
 }
 
 async fn write_video(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     v: &VideoObservation,
     at: DateTime<Utc>,
     stats: &mut WriteStats,
@@ -377,7 +404,7 @@ async fn write_video(
         false,
     )
     .await?;
-    let video: i64 = sqlx::query_scalar(
+    let video: i64 = db::query_scalar(
         "INSERT INTO videos (channel_id, platform_video_id, title, kind, published_at, duration_secs, thumbnail_url,
             adult, category, first_seen_at, last_seen_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)
@@ -387,7 +414,7 @@ async fn write_video(
            thumbnail_url = COALESCE(excluded.thumbnail_url, videos.thumbnail_url),
            adult = excluded.adult,
            category = COALESCE(excluded.category, videos.category),
-           last_seen_at = MAX(videos.last_seen_at, excluded.last_seen_at)
+           last_seen_at = GREATEST(videos.last_seen_at, excluded.last_seen_at)
          RETURNING id",
     )
     .bind(channel)
@@ -397,12 +424,12 @@ async fn write_video(
     .bind(v.published_at.map(to_db_time))
     .bind(v.duration_secs.map(|d| d as i64))
     .bind(v.thumbnail_url.as_deref())
-    .bind(v.adult)
+    .bind(i64::from(v.adult))
     .bind(v.category_name.as_deref())
     .bind(&at_s)
     .fetch_one(&mut *conn)
     .await?;
-    stats.video_snapshots += sqlx::query(
+    stats.video_snapshots += db::query(
         "INSERT INTO video_snapshots (video_id, observed_at, views, likes, comments) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (video_id, observed_at) DO NOTHING",
     )
@@ -496,8 +523,8 @@ mod tests {
             "SELECT c.platform_id, l.broadcast_id, m.observed_at, m.viewers FROM live_samples m
              JOIN live_sessions l ON l.id = m.session_id JOIN channels c ON c.id = l.channel_id ORDER BY 1, 3",
         ] {
-            let rows: Vec<sqlx::sqlite::SqliteRow> =
-                sqlx::query(sql).fetch_all(&store.pool).await.unwrap();
+            let rows: Vec<sqlx::any::AnyRow> =
+                db::query(sql).fetch_all(&store.pool).await.unwrap();
             for r in rows {
                 use sqlx::{Column, Row, ValueRef};
                 let cells: Vec<String> = r
@@ -577,7 +604,7 @@ mod tests {
         assert!(s_bulk.channel_snapshots > 0 && s_bulk.sessions_closed > 0);
         assert!(s_bulk.live_samples > 0 && s_bulk.sessions_opened > 0);
         // The multi-row live path had sessions to continue: some were detected already.
-        let detected: i64 = sqlx::query_scalar(
+        let detected: i64 = db::query_scalar(
             "SELECT COUNT(*) FROM live_sessions WHERE detected_language IS NOT NULL AND sample_count > 1",
         )
         .fetch_one(&bulk.pool)

@@ -2,6 +2,8 @@
 //! per-channel status observation of the same broadcast end in one session that keeps the richer
 //! record. Also: the language is detected and stored at write time.
 
+mod common;
+
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use streamtide_core::{
     ChannelId, ChannelInfo, ChannelObservation, ChannelStats, LiveBroadcast, LiveState, Platform,
@@ -74,12 +76,6 @@ fn top_batch(b: LiveBroadcast) -> Batch {
     }
 }
 
-async fn store() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("t.db").display());
-    (dir, Store::open(&url).await.unwrap())
-}
-
 async fn write(s: &Store, job: Job, at: DateTime<Utc>, batch: &Batch) {
     let round = s.start_round(Platform::Chzzk, job, at).await.unwrap();
     s.write_batch(round, Platform::Chzzk, at, batch)
@@ -100,9 +96,8 @@ async fn live(s: &Store) -> Vec<LiveItem> {
     items
 }
 
-#[tokio::test]
-async fn top_list_then_status_is_one_item_with_the_richer_record() {
-    let (_d, s) = store().await;
+contract!(top_list_then_status_is_one_item_with_the_richer_record);
+async fn top_list_then_status_is_one_item_with_the_richer_record(s: Store) {
     write(&s, Job::Live, t(0), &top_batch(from_top_list(500))).await;
     write(&s, Job::Channels, t(1), &status_batch(from_status(520))).await;
 
@@ -126,9 +121,8 @@ async fn top_list_then_status_is_one_item_with_the_richer_record() {
     assert!(i.language_confidence.unwrap() > 0.8, "{i:?}");
 }
 
-#[tokio::test]
-async fn status_then_top_list_fills_in_what_the_status_lacked() {
-    let (_d, s) = store().await;
+contract!(status_then_top_list_fills_in_what_the_status_lacked);
+async fn status_then_top_list_fills_in_what_the_status_lacked(s: Store) {
     write(&s, Job::Channels, t(0), &status_batch(from_status(480))).await;
     write(&s, Job::Live, t(1), &top_batch(from_top_list(500))).await;
     let items = live(&s).await;
@@ -139,9 +133,8 @@ async fn status_then_top_list_fills_in_what_the_status_lacked() {
     assert_eq!(items[0].viewers, 500);
 }
 
-#[tokio::test]
-async fn a_category_switch_without_a_name_does_not_keep_the_old_name() {
-    let (_d, s) = store().await;
+contract!(a_category_switch_without_a_name_does_not_keep_the_old_name);
+async fn a_category_switch_without_a_name_does_not_keep_the_old_name(s: Store) {
     write(&s, Job::Live, t(0), &top_batch(from_top_list(500))).await;
     let switched = LiveBroadcast {
         category_id: Some("talk".into()),
@@ -154,9 +147,8 @@ async fn a_category_switch_without_a_name_does_not_keep_the_old_name() {
     assert_eq!(items[0].category_name, None, "not 리그 오브 레전드");
 }
 
-#[tokio::test]
-async fn language_is_detected_once_and_again_when_retitled() {
-    let (_d, s) = store().await;
+contract!(language_is_detected_once_and_again_when_retitled);
+async fn language_is_detected_once_and_again_when_retitled(s: Store) {
     let english = LiveBroadcast {
         platform: Platform::Twitch,
         channel_id: ChannelId::new("tw1"),

@@ -1,5 +1,7 @@
 //! Thinning old raw rows loses nothing the daily rollups need.
 
+mod common;
+
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use streamtide_core::{
     ChannelId, ChannelInfo, ChannelObservation, ChannelStats, LiveBroadcast, LiveState, Platform,
@@ -61,12 +63,8 @@ async fn daily(s: &Store) -> Vec<DailyRow> {
     .unwrap()
 }
 
-#[tokio::test]
-async fn thinning_keeps_every_rollup() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = Store::open(&format!("sqlite://{}", dir.path().join("r.db").display()))
-        .await
-        .unwrap();
+contract!(thinning_keeps_every_rollup);
+async fn thinning_keeps_every_rollup(s: Store) {
     const DAYS: i64 = 40;
     let mut last = t0();
     // Every 20 minutes for 40 days; live every night from 23:00 to 01:40 KST (across midnight),

@@ -1,5 +1,7 @@
 //! Daily rollups and the analytics queries over them, against a real SQLite file.
 
+mod common;
+
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use streamtide_core::{
     ChannelId, ChannelInfo, ChannelObservation, ChannelStats, LiveBroadcast, LiveState, Platform,
@@ -62,12 +64,6 @@ fn obs(
     }
 }
 
-async fn store() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("r.db").display());
-    (dir, Store::open(&url).await.unwrap())
-}
-
 async fn write(s: &Store, at: DateTime<Utc>, found: Vec<ChannelObservation>) {
     let round = s
         .start_round(Platform::Chzzk, Job::Channels, at)
@@ -83,9 +79,8 @@ async fn write(s: &Store, at: DateTime<Utc>, found: Vec<ChannelObservation>) {
     s.update_rollups(Platform::Chzzk, at, &batch).await.unwrap();
 }
 
-#[tokio::test]
-async fn rollups_are_incremental_rebuildable_and_rank_movers() {
-    let (_d, s) = store().await;
+contract!(rollups_are_incremental_rebuildable_and_rank_movers);
+async fn rollups_are_incremental_rebuildable_and_rank_movers(s: Store) {
     // Three channels over 20 days, observed every 6 hours: `up` gains 100 a day, `flat` nothing,
     // `down` loses 50 a day. Day 10 is missing for everyone (the daemon was stopped).
     for h in (0..20 * 24).step_by(6) {

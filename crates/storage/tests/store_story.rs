@@ -1,4 +1,6 @@
-//! The storage contract, told as one story against a real SQLite file.
+//! The storage contract, told as one story, against every backend (see common/mod.rs).
+
+mod common;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use streamtide_core::{
@@ -42,17 +44,15 @@ fn info(platform: Platform, id: &str, name: &str) -> ChannelInfo {
     }
 }
 
-async fn store() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("t.db").display());
-    (dir, Store::open(&url).await.unwrap())
-}
-
-#[tokio::test]
-async fn migrations_go_down_and_up_again() {
-    let (_d, s) = store().await;
+contract!(migrations_go_down_and_up_again);
+async fn migrations_go_down_and_up_again(s: Store) {
     s.migrate_down_all().await.unwrap();
-    let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite"))
+    let dir = format!(
+        "{}/migrations/{}",
+        env!("CARGO_MANIFEST_DIR"),
+        s.backend().as_str()
+    );
+    let files = std::fs::read_dir(dir)
         .unwrap()
         .filter(|e| {
             e.as_ref()
@@ -72,17 +72,24 @@ async fn migrations_go_down_and_up_again() {
 
 #[tokio::test]
 async fn unsupported_urls_are_refused_without_leaking_passwords() {
-    let err = Store::open("postgres://u:hunter2@localhost/db")
+    let err = Store::open("redis://u:hunter2@localhost/db")
         .await
         .unwrap_err()
         .to_string();
-    assert!(err.contains("postgres://u:***@localhost/db"), "{err}");
+    assert!(err.contains("redis://u:***@localhost/db"), "{err}");
     assert!(!err.contains("hunter2"));
+    // A server that refuses the connection: the error names the failure, not the password.
+    for url in [
+        "postgres://u:hunter2@127.0.0.1:9/db",
+        "mysql://u:hunter2@127.0.0.1:9/db",
+    ] {
+        let err = Store::open(url).await.unwrap_err().to_string();
+        assert!(!err.contains("hunter2"), "{err}");
+    }
 }
 
-#[tokio::test]
-async fn live_lists_sessions_and_idempotent_retries() {
-    let (_d, s) = store().await;
+contract!(live_lists_sessions_and_idempotent_retries);
+async fn live_lists_sessions_and_idempotent_retries(s: Store) {
     let round = s
         .start_round(Platform::Chzzk, Job::Live, t(0))
         .await
@@ -229,9 +236,8 @@ async fn live_lists_sessions_and_idempotent_retries() {
     assert_eq!(s.integrity_check().await.unwrap(), "ok");
 }
 
-#[tokio::test]
-async fn roster_channels_snapshots_offline_and_missing() {
-    let (_d, s) = store().await;
+contract!(roster_channels_snapshots_offline_and_missing);
+async fn roster_channels_snapshots_offline_and_missing(s: Store) {
     assert!(s
         .track_channel(&info(Platform::Soop, "abc", "첫이름"), t(0))
         .await
@@ -342,9 +348,8 @@ async fn roster_channels_snapshots_offline_and_missing() {
     assert_eq!((rows.len(), total), (2, 2));
 }
 
-#[tokio::test]
-async fn videos_and_their_snapshots() {
-    let (_d, s) = store().await;
+contract!(videos_and_their_snapshots);
+async fn videos_and_their_snapshots(s: Store) {
     let v = VideoObservation {
         platform: Platform::Chzzk,
         channel_id: ChannelId::new("a"),
@@ -398,9 +403,8 @@ async fn videos_and_their_snapshots() {
     assert_eq!((c.videos, c.video_snapshots), (1, 2));
 }
 
-#[tokio::test]
-async fn creators_link_channels_across_platforms() {
-    let (_d, s) = store().await;
+contract!(creators_link_channels_across_platforms);
+async fn creators_link_channels_across_platforms(s: Store) {
     s.track_channel(&info(Platform::Chzzk, "a", "랄로"), t(0))
         .await
         .unwrap();
@@ -487,9 +491,8 @@ async fn creators_link_channels_across_platforms() {
     assert_eq!((all.len(), total, all[0].channels.len()), (1, 1, 1));
 }
 
-#[tokio::test]
-async fn a_renamed_twitch_login_keeps_its_history() {
-    let (_d, s) = store().await;
+contract!(a_renamed_twitch_login_keeps_its_history);
+async fn a_renamed_twitch_login_keeps_its_history(s: Store) {
     // Twitch user 141981764: login `twitchdev` (display name TwitchDev), later renamed to
     // `twitchdev_kr` (트위치개발). The id never changes.
     let tw = |login: &str, name: &str, followers: u64| ChannelObservation {
