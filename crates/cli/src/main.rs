@@ -34,6 +34,13 @@ enum Command {
     Run,
     /// API server only (another process collects).
     Serve,
+    /// Write the Kafka event stream (`[events.kafka]`) to the store, as one worker of the
+    /// ingest consumer group; Ctrl-C/SIGTERM stops it after committing the batch in hand.
+    Ingest {
+        /// Also serve the API and /metrics on `server.bind`.
+        #[arg(long)]
+        serve: bool,
+    },
     /// Collection rounds from the command line.
     Collect {
         /// One round of each job, then exit with a summary.
@@ -312,7 +319,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     let settings = Settings::load(cli.config.as_deref())?;
     if matches!(
         cli.command,
-        Command::Run | Command::Serve | Command::Collect { .. }
+        Command::Run | Command::Serve | Command::Collect { .. } | Command::Ingest { .. }
     ) {
         // The rollups' days follow `analytics.timezone` (rebuilt if it changed).
         commands::rollup::prepare(&settings).await?;
@@ -324,6 +331,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     match cli.command {
         Command::Run => commands::run::run(settings).await?,
         Command::Serve => commands::run::serve(settings).await?,
+        Command::Ingest { serve } => commands::ingest::run(settings, serve).await?,
         Command::Collect {
             once,
             platform,
@@ -360,7 +368,11 @@ async fn dispatch(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Config {
             action: ConfigAction::Show,
         } => {
-            print!("{}", toml::to_string_pretty(&settings)?);
+            // Secrets serialize as "***" themselves; a password inside the storage URL is
+            // redacted here.
+            let mut shown = settings.clone();
+            shown.storage.url = streamtide_storage::redact_url(&shown.storage.url);
+            print!("{}", toml::to_string_pretty(&shown)?);
         }
         Command::Config {
             action: ConfigAction::Default,

@@ -102,6 +102,8 @@ pub struct Settings {
     pub analytics: AnalyticsConfig,
     pub platforms: PlatformsConfig,
     pub thumbnails: streamtide_thumbs::ThumbsConfig,
+    pub events: streamtide_events::EventsConfig,
+    pub cluster: streamtide_collector::ClusterConfig,
 }
 
 /// The config file to read: the explicit one (which must exist), else `./streamtide.toml` if any.

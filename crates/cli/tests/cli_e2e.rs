@@ -369,10 +369,18 @@ fn config_show_redacts_secrets() {
             "tw-very-secret",
         )
         .env("STREAMTIDE__PLATFORMS__YOUTUBE__API_KEY", "yt-very-secret")
+        .env(
+            "STREAMTIDE__STORAGE__URL",
+            "postgres://streamtide:db-very-secret@db.internal:5432/streamtide",
+        )
         .output()
         .unwrap());
     assert!(!out.contains("very-secret"), "{out}");
     assert!(out.contains("<redacted>"), "{out}");
+    assert!(
+        out.contains("postgres://streamtide:***@db.internal:5432/streamtide"),
+        "{out}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,6 +1,8 @@
-//! `streamtide run` killed with SIGKILL in the middle of collecting, again and again: the SQLite
-//! file stays intact, every batch is either fully there or absent (session aggregates always equal
-//! their samples), and the schedule resumes after each restart.
+//! `streamtide run` killed with SIGKILL in the middle of collecting, again and again: the database
+//! stays intact (SQLite's `PRAGMA integrity_check`), every batch is either fully there or absent
+//! (session aggregates always equal their samples), nothing committed is lost, and the schedule
+//! resumes after each restart. On SQLite always, and on PostgreSQL when `STREAMTIDE_TEST_PG_URL`
+//! names a server (`.ci/run` sets it).
 
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -15,6 +17,27 @@ const BIN: &str = env!("CARGO_BIN_EXE_streamtide");
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_mid_round_never_tears_a_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("crash.db").display());
+    crash_story(&db).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_mid_round_never_tears_a_write_on_postgres() {
+    let Some(server) = std::env::var("STREAMTIDE_TEST_PG_URL")
+        .ok()
+        .filter(|v| !v.is_empty())
+    else {
+        eprintln!("skipped: STREAMTIDE_TEST_PG_URL is not set");
+        return;
+    };
+    let db = streamtide_storage::fresh_database(&server, "st_crash_safety")
+        .await
+        .unwrap();
+    crash_story(&db).await;
+}
+
+async fn crash_story(db: &str) {
     let sim = Simulator::start(
         SimConfig {
             chzzk_channels: 150,
@@ -26,9 +49,8 @@ async fn sigkill_mid_round_never_tears_a_write() {
     .await
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("crash.db").display());
     {
-        let store = Store::open(&db).await.unwrap();
+        let store = Store::open(db).await.unwrap();
         for platform in [Platform::Chzzk, Platform::Soop] {
             for ch in sim.world().channels(platform).iter().take(100) {
                 let info = ChannelInfo {
@@ -56,7 +78,7 @@ async fn sigkill_mid_round_never_tears_a_write() {
             }
         }
         c.env("RUST_LOG", "warn")
-            .env("STREAMTIDE__STORAGE__URL", &db)
+            .env("STREAMTIDE__STORAGE__URL", db)
             .env("STREAMTIDE__SERVER__BIND", "127.0.0.1:0")
             .env("STREAMTIDE__COLLECTOR__LIVE_INTERVAL", "300ms")
             .env("STREAMTIDE__COLLECTOR__CHANNELS_INTERVAL", "300ms")
@@ -92,7 +114,7 @@ async fn sigkill_mid_round_never_tears_a_write() {
         child.kill().unwrap(); // SIGKILL: no chance to finish anything.
         child.wait().unwrap();
 
-        let store = Store::connect(&db).await.unwrap();
+        let store = Store::connect(db).await.unwrap();
         assert_eq!(
             store.integrity_check().await.unwrap(),
             "ok",
@@ -102,6 +124,10 @@ async fn sigkill_mid_round_never_tears_a_write() {
         assert!(violations.is_empty(), "after kill {round}: {violations:?}");
         let c = store.counts().await.unwrap();
         let rows = c.channel_snapshots + c.live_samples;
+        eprintln!(
+            "crash safety ({}): kill {round}: {rows} rows, consistent",
+            store.backend().as_str()
+        );
         assert!(rows >= last_rows, "nothing committed is lost");
         last_rows = rows;
         store.close().await;
@@ -109,7 +135,7 @@ async fn sigkill_mid_round_never_tears_a_write() {
     assert!(last_rows > 0, "the runs collected something between kills");
 
     // After all that, a clean run resumes the schedule and finishes rounds.
-    let store = Store::connect(&db).await.unwrap();
+    let store = Store::connect(db).await.unwrap();
     let before = store
         .recent_rounds(1)
         .await

@@ -4,15 +4,18 @@
 //! store only stores. Time comes from an injected [`streamtide_core::Clock`], so tests can run
 //! rounds at any simulated moment.
 
+pub mod cluster;
 mod config;
 mod fanout;
 pub mod import;
 mod metrics;
 mod round;
 mod scheduler;
+mod sink;
 mod stored_ledger;
 mod thumbs;
 
+pub use cluster::{Cluster, ClusterConfig, ClusterMetrics};
 pub use config::CollectorConfig;
 pub use metrics::CollectorMetrics;
 pub use round::{Collector, RoundSummary};

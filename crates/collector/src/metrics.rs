@@ -45,6 +45,8 @@ pub struct CollectorMetrics {
     pub http_retries: Family<PlatformLabels, Counter>,
     pub http_throttled: Family<PlatformLabels, Counter>,
     pub http_failures: Family<PlatformLabels, Counter>,
+    /// Batches written to the store directly because the event stream did not take them.
+    pub events_fallback: Family<PlatformLabels, Counter>,
 }
 
 impl CollectorMetrics {
@@ -89,6 +91,11 @@ impl CollectorMetrics {
             "http_failures",
             "HTTP requests failed after all retries",
             self.http_failures.clone(),
+        );
+        r.register(
+            "events_fallback",
+            "Batches written to the store directly after publishing failed",
+            self.events_fallback.clone(),
         );
     }
 }

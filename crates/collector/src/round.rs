@@ -44,6 +44,12 @@ pub struct Collector {
     pub(crate) metrics: Arc<CollectorMetrics>,
     /// Where written batches' images go to be copied; `None`: thumbnails are not copied.
     pub(crate) thumbs: Option<streamtide_thumbs::ThumbQueue>,
+    /// Other collectors sharing the work (`[cluster]`); `None`: this one does it all.
+    pub(crate) cluster: Option<Arc<crate::Cluster>>,
+    /// Set while the cluster heartbeat runs (`run`); one-shot rounds collect everything.
+    pub(crate) cluster_active: std::sync::atomic::AtomicBool,
+    /// Where batches go instead of the store when an event stream is configured (see `sink`).
+    pub(crate) events: Option<Arc<dyn streamtide_events::EventSink>>,
 }
 
 impl Collector {
@@ -61,6 +67,9 @@ impl Collector {
             cfg,
             metrics,
             thumbs: None,
+            cluster: None,
+            cluster_active: std::sync::atomic::AtomicBool::new(false),
+            events: None,
         }
     }
 
@@ -242,6 +251,13 @@ impl Collector {
         summary: &mut RoundSummary,
     ) -> bool {
         let at = self.clock.now();
+        // With an event stream, ingest writes the batch; if publishing fails, we write it here.
+        if self.publish(round, platform, at, batch).await {
+            if let Some(q) = &self.thumbs {
+                q.offer(crate::thumbs::thumb_jobs(batch));
+            }
+            return true;
+        }
         match self.store.write_batch(round, platform, at, batch).await {
             Ok(stats) => {
                 summary.written.add(&stats);
@@ -295,7 +311,7 @@ impl Collector {
         shutdown: &CancellationToken,
     ) {
         let platform = adapter.platform();
-        let ids = match self.store.tracked_ids(platform).await {
+        let ids = match self.roster_ids(platform, Job::Channels, round).await {
             Ok(ids) => ids,
             Err(e) => {
                 summary.failure = Some(format!("store: {e}"));
@@ -355,7 +371,7 @@ impl Collector {
         shutdown: &CancellationToken,
     ) {
         let platform = adapter.platform();
-        let ids = match self.store.tracked_ids(platform).await {
+        let ids = match self.roster_ids(platform, Job::Videos, round).await {
             Ok(ids) => ids,
             Err(e) => {
                 summary.failure = Some(format!("store: {e}"));

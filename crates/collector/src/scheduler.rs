@@ -75,6 +75,7 @@ impl Collector {
 
     /// Run the schedule until `shutdown` is cancelled.
     pub async fn run(self: Arc<Self>, shutdown: CancellationToken) {
+        let heartbeat = self.join_cluster(&shutdown).await;
         let mut set = JoinSet::new();
         for platform in self.platforms() {
             for job in self.jobs() {
@@ -84,6 +85,7 @@ impl Collector {
             }
         }
         while set.join_next().await.is_some() {}
+        self.leave_cluster(heartbeat).await;
         tracing::info!("Collector stopped.");
     }
 
@@ -100,11 +102,15 @@ impl Collector {
             _ = tokio::time::sleep(first_delay) => {}
         }
         loop {
-            self.run_round(platform, job, &shutdown).await;
+            // In a cluster, a job whose leases are all elsewhere records no empty round.
+            if self.has_work(platform, job) {
+                self.run_round(platform, job, &shutdown).await;
+            }
             let wait = self.jittered(self.interval(job));
             tokio::select! {
                 _ = shutdown.cancelled() => return,
                 _ = tokio::time::sleep(wait) => {}
+                _ = self.work_arrived(platform, job) => {}
             }
         }
     }

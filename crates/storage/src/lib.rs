@@ -10,7 +10,11 @@
 
 mod analytics_reads;
 mod creators;
+mod db;
+mod leases;
 mod models;
+mod partitions;
+mod provision;
 mod quota;
 mod reads;
 mod retention;
@@ -22,15 +26,18 @@ mod time;
 mod videos;
 mod writes;
 
-use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyPool, Executor};
 
 pub use analytics_reads::*;
 pub use creators::CreatorRow;
+pub use db::Backend;
+pub use leases::{Collected, Heartbeat, Lease};
 pub use models::*;
+pub use partitions::{partition_name, PARTITIONED_TABLES};
+pub use provision::{fresh_database, with_database};
 pub use quota::QuotaDay;
 pub use reads::Alias;
 pub use retention::ThinStats;
@@ -44,7 +51,7 @@ pub use videos::VideoRow;
 pub enum StoreError {
     #[error("not found")]
     NotFound,
-    #[error("unsupported storage url `{0}`: expected sqlite://PATH (postgres:// and mysql:// are not built in yet)")]
+    #[error("unsupported storage url `{0}`: expected sqlite://PATH, postgres://… or mysql://…")]
     UnsupportedUrl(String),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
@@ -63,44 +70,90 @@ impl From<sqlx::Error> for StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+static MYSQL_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/mysql");
+
+/// Connection pool sizes (SQLite has one writer anyway; the servers take more readers).
+const SQLITE_CONNECTIONS: u32 = 4;
+const SERVER_CONNECTIONS: u32 = 16;
 
 /// A handle on the database; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: AnyPool,
+    backend: Backend,
 }
 
 impl Store {
-    /// Open (creating if needed) the database at `url` without migrating.
+    /// Open (creating an SQLite file if needed) the database at `url` without migrating.
+    ///
+    /// The backend is the URL's scheme: `sqlite://PATH` (or `sqlite::memory:`), `postgres://…`,
+    /// `mysql://…` (MariaDB 10.6+ or MySQL).
     pub async fn connect(url: &str) -> Result<Store> {
-        let path = url
-            .strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))
-            .ok_or_else(|| StoreError::UnsupportedUrl(redact_url(url)))?;
-        let opts = if path == ":memory:" || path.is_empty() {
-            SqliteConnectOptions::from_str("sqlite::memory:")?
-        } else {
-            SqliteConnectOptions::from_str(&format!("sqlite://{path}"))?
-        }
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        // WAL + NORMAL is durable across process crashes (only an OS crash can lose the last
-        // commits) and much faster than FULL.
-        .synchronous(SqliteSynchronous::Normal)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(10));
-        // An in-memory database exists per connection: keep exactly one.
-        let max = if path == ":memory:" || path.is_empty() {
-            1
-        } else {
-            4
+        sqlx::any::install_default_drivers();
+        let backend =
+            Backend::from_url(url).ok_or_else(|| StoreError::UnsupportedUrl(redact_url(url)))?;
+        let pool = match backend {
+            Backend::Sqlite => {
+                let path = url
+                    .strip_prefix("sqlite://")
+                    .or_else(|| url.strip_prefix("sqlite:"))
+                    .unwrap_or_default();
+                let memory = path == ":memory:" || path.is_empty();
+                let url = if memory {
+                    "sqlite::memory:".to_string()
+                } else if path.contains('?') {
+                    format!("sqlite://{path}")
+                } else {
+                    format!("sqlite://{path}?mode=rwc")
+                };
+                AnyPoolOptions::new()
+                    // An in-memory database exists per connection: keep exactly one.
+                    .max_connections(if memory { 1 } else { SQLITE_CONNECTIONS })
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            // WAL + NORMAL is durable across process crashes (only an OS crash
+                            // can lose the last commits) and much faster than FULL.
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
+                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                            )
+                            .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(&url)
+                    .await?
+            }
+            Backend::Postgres => {
+                AnyPoolOptions::new()
+                    .max_connections(SERVER_CONNECTIONS)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(url)
+                    .await?
+            }
+            Backend::MySql => {
+                AnyPoolOptions::new()
+                    .max_connections(SERVER_CONNECTIONS)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            // Text keys compare byte for byte (ids are case-sensitive), and
+                            // `||` and "quoted" names mean what they mean on the other backends.
+                            conn.execute(
+                                "SET NAMES utf8mb4 COLLATE utf8mb4_bin;
+                                 SET SESSION sql_mode = CONCAT(@@sql_mode, ',PIPES_AS_CONCAT,ANSI_QUOTES')",
+                            )
+                            .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(url)
+                    .await?
+            }
         };
-        let pool = SqlitePoolOptions::new()
-            .max_connections(max)
-            .connect_with(opts)
-            .await?;
-        Ok(Store { pool })
+        Ok(Store { pool, backend })
     }
 
     /// Open and bring the schema up to date.
@@ -110,44 +163,118 @@ impl Store {
         Ok(store)
     }
 
-    /// Apply pending migrations; returns how many were applied.
+    /// The engine this store runs on.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    fn migrator(&self) -> &'static sqlx::migrate::Migrator {
+        match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATOR,
+            Backend::Postgres => &POSTGRES_MIGRATOR,
+            Backend::MySql => &MYSQL_MIGRATOR,
+        }
+    }
+
+    /// Apply pending migrations; returns how many were applied. On PostgreSQL this also makes
+    /// sure the time partitions of the coming months exist.
     pub async fn migrate(&self) -> Result<usize> {
         let before = self.applied_migrations().await.unwrap_or(0);
-        MIGRATOR.run(&self.pool).await?;
+        self.migrator().run(&self.pool).await?;
+        self.ensure_partitions(chrono::Utc::now()).await?;
         Ok(self.applied_migrations().await?.saturating_sub(before))
     }
 
     /// Undo every migration (tests prove each one is reversible).
     pub async fn migrate_down_all(&self) -> Result<()> {
-        MIGRATOR.undo(&self.pool, 0).await?;
+        self.migrator().undo(&self.pool, 0).await?;
         Ok(())
     }
 
     async fn applied_migrations(&self) -> Result<usize> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success = 1")
+        let n: i64 = db::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success = TRUE")
             .fetch_one(&self.pool)
             .await?;
         Ok(n as usize)
     }
 
-    /// A write transaction. `BEGIN IMMEDIATE` takes the write lock up front: a deferred
-    /// transaction that reads first and writes later cannot wait for a concurrent writer in WAL
-    /// mode (SQLite answers SQLITE_BUSY at once instead of applying the busy timeout).
-    pub(crate) async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    /// A write transaction. On SQLite `BEGIN IMMEDIATE` takes the write lock up front: a
+    /// deferred transaction that reads first and writes later cannot wait for a concurrent
+    /// writer in WAL mode (SQLite answers SQLITE_BUSY at once instead of applying the busy
+    /// timeout). The server backends lock rows as statements reach them.
+    pub(crate) async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres | Backend::MySql => self.pool.begin().await?,
+        })
     }
 
-    /// `PRAGMA integrity_check` result ("ok" when healthy).
+    /// The database's own consistency check: SQLite's `PRAGMA integrity_check` ("ok" when
+    /// healthy); on the server backends, "ok" when the store answers (they check their pages
+    /// themselves).
     pub async fn integrity_check(&self) -> Result<String> {
-        Ok(sqlx::query_scalar("PRAGMA integrity_check")
-            .fetch_one(&self.pool)
-            .await?)
+        match self.backend {
+            Backend::Sqlite => Ok(db::query_scalar("PRAGMA integrity_check")
+                .fetch_one(&self.pool)
+                .await?),
+            Backend::Postgres | Backend::MySql => {
+                let one: i64 = db::query_scalar("SELECT 1").fetch_one(&self.pool).await?;
+                Ok(if one == 1 { "ok" } else { "unexpected answer" }.to_string())
+            }
+        }
     }
 
     /// Close the pool, waiting for in-flight statements.
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// How often a transaction the database aborted as a deadlock or serialization failure is
+/// retried before the error is returned.
+const CONFLICT_RETRIES: u32 = 5;
+
+impl StoreError {
+    /// A deadlock or serialization failure: the database rolled the transaction back and it can
+    /// simply run again (PostgreSQL 40P01/40001, MySQL 1213 and 1205 lock wait timeouts).
+    pub fn is_conflict(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::Database(e)) => {
+                matches!(e.code().as_deref(), Some("40P01" | "40001"))
+                    || e.message().contains("Lock wait timeout")
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Run the transaction `attempt` again, after a short jittered pause, while the database aborts it
+/// as a conflict.
+pub(crate) async fn retry_conflicts<T, F, Fut>(mut attempt: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T>>,
+{
+    let mut tries = 0;
+    loop {
+        match attempt().await {
+            Err(e) if e.is_conflict() && tries < CONFLICT_RETRIES => {
+                tries += 1;
+                tracing::debug!(error = %e, tries, "Transaction aborted by a conflict; retrying.");
+                let jitter = rand_millis(20 * u64::from(tries));
+                tokio::time::sleep(Duration::from_millis(10 + jitter)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// A pseudo-random number of milliseconds below `max` (no RNG crate needed for a backoff).
+fn rand_millis(max: u64) -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::from(d.subsec_nanos()));
+    nanos % max.max(1)
 }
 
 /// A storage URL safe to print: any password is replaced.

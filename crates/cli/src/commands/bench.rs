@@ -64,6 +64,10 @@ pub struct BenchArgs {
     /// Snapshots written per batch size in the write benchmark.
     #[arg(long, default_value_t = 200_000)]
     pub rows: u64,
+    /// Database servers the write benchmark also runs on, besides SQLite: `postgres://…` and
+    /// `mysql://…` URLs. Each run drops and creates a database `streamtide_bench` there.
+    #[arg(long, value_delimiter = ',')]
+    pub write_servers: Vec<String>,
     /// Skip parts: any of collection, writes, api.
     #[arg(long, value_delimiter = ',')]
     pub skip: Vec<String>,
@@ -86,6 +90,9 @@ pub enum Worker {
         /// One channel in this many is live (0: none).
         #[arg(long, default_value_t = 10)]
         live_every: usize,
+        /// A database server to write to instead of a temporary SQLite file.
+        #[arg(long)]
+        server: Option<String>,
     },
     Load {
         #[arg(long)]
@@ -105,7 +112,8 @@ pub async fn worker(w: Worker) -> anyhow::Result<()> {
             rows,
             batch,
             live_every,
-        } => writes(rows, batch, live_every).await?,
+            server,
+        } => writes(rows, batch, live_every, server.as_deref()).await?,
         Worker::Load {
             url,
             connections,
@@ -163,30 +171,40 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     if !skip("writes") {
         let rows = if args.quick { 20_000 } else { args.rows };
         let mut results = Vec::new();
-        // Batch sizes with a tenth of the channels live, then an all-offline roster.
-        for (batch, live_every) in [
-            (1usize, 10usize),
-            (50, 10),
-            (500, 10),
-            (5000, 10),
-            (50, 0),
-            (500, 0),
-        ] {
-            let rows = if batch == 1 { rows / 10 } else { rows };
-            eprintln!("bench: writes, {rows} snapshots in batches of {batch} ...");
-            let v = child(&[
-                "writes",
-                "--rows",
-                &rows.to_string(),
-                "--batch",
-                &batch.to_string(),
-                "--live-every",
-                &live_every.to_string(),
-            ])?;
-            if v["rows_per_sec"].as_f64().unwrap_or(0.0) <= 0.0 {
-                problems.push(format!("writes: no rows per second: {v}"));
+        let stores = std::iter::once(None).chain(args.write_servers.iter().map(Some));
+        for server in stores {
+            // Batch sizes with a tenth of the channels live, then an all-offline roster.
+            for (batch, live_every) in [
+                (1usize, 10usize),
+                (50, 10),
+                (500, 10),
+                (5000, 10),
+                (50, 0),
+                (500, 0),
+            ] {
+                let rows = if batch == 1 { rows / 10 } else { rows };
+                let backend = server.map_or("sqlite", |u| u.split(':').next().unwrap_or("?"));
+                eprintln!("bench: writes ({backend}), {rows} snapshots in batches of {batch} ...");
+                let (rows, batch, live_every) =
+                    (rows.to_string(), batch.to_string(), live_every.to_string());
+                let mut a = vec![
+                    "writes",
+                    "--rows",
+                    &rows,
+                    "--batch",
+                    &batch,
+                    "--live-every",
+                    &live_every,
+                ];
+                if let Some(url) = server {
+                    a.extend(["--server", url.as_str()]);
+                }
+                let v = child(&a)?;
+                if v["rows_per_sec"].as_f64().unwrap_or(0.0) <= 0.0 {
+                    problems.push(format!("writes: no rows per second: {v}"));
+                }
+                results.push(v);
             }
-            results.push(v);
         }
         report.push_str(&writes_table(&results));
     }
@@ -469,9 +487,18 @@ fn collection_table(results: &[Value]) -> String {
 // ---- writes ----------------------------------------------------------------------------------
 
 /// `rows` channel snapshots (one channel in `live_every` live) in batches of `batch`.
-async fn writes(rows: u64, batch: usize, live_every: usize) -> anyhow::Result<Value> {
+async fn writes(
+    rows: u64,
+    batch: usize,
+    live_every: usize,
+    server: Option<&str>,
+) -> anyhow::Result<Value> {
     let dir = TempDir::new(&format!("writes-{batch}"))?;
-    let store = Store::open(&format!("sqlite://{}", dir.path.join("bench.db").display())).await?;
+    let url = match server {
+        Some(server) => streamtide_storage::fresh_database(server, "streamtide_bench").await?,
+        None => format!("sqlite://{}", dir.path.join("bench.db").display()),
+    };
+    let store = Store::open(&url).await?;
     let channels: usize = 5_000.min(rows as usize).max(1);
     let rounds = (rows as usize).div_ceil(channels);
     let start = Utc::now() - chrono::Duration::days(1);
@@ -514,8 +541,10 @@ async fn writes(rows: u64, batch: usize, live_every: usize) -> anyhow::Result<Va
         "wrote {written} snapshots, expected {}",
         rounds * channels
     );
+    let backend = store.backend().as_str();
     store.close().await;
     Ok(json!({
+        "backend": backend,
         "batch": batch,
         "live_every": live_every,
         "rows": written,
@@ -574,8 +603,10 @@ fn broadcast(platform: Platform, id: &str, i: usize, at: DateTime<Utc>) -> LiveB
 
 fn writes_table(results: &[Value]) -> String {
     let mut s = String::from(
-        "### Writes: channel snapshots through `Store::write_batch` (SQLite, WAL)\n\n\
-         | batch | live channels | snapshots | seconds | snapshots / s | CPU s |\n|---:|---:|---:|---:|---:|---:|\n",
+        "### Writes: channel snapshots through `Store::write_batch`\n\n\
+         SQLite in WAL mode; the servers on this machine over loopback. CPU s is the benchmark \
+         process only (a server's own CPU time is not in it).\n\n\
+         | store | batch | live channels | snapshots | seconds | snapshots / s | CPU s |\n|---|---:|---:|---:|---:|---:|---:|\n",
     );
     for v in results {
         let live = match v["live_every"].as_u64() {
@@ -583,7 +614,8 @@ fn writes_table(results: &[Value]) -> String {
             Some(n) => format!("1 in {n}"),
         };
         s.push_str(&format!(
-            "| {} | {live} | {} | {:.2} | {:.0} | {:.1} |\n",
+            "| {} | {} | {live} | {} | {:.2} | {:.0} | {:.1} |\n",
+            v["backend"].as_str().unwrap_or("sqlite"),
             v["batch"],
             v["rows"],
             f(v, "secs"),

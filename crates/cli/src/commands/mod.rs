@@ -9,6 +9,7 @@ pub mod demo;
 pub mod export;
 pub mod extension;
 pub mod import;
+pub mod ingest;
 pub mod live;
 pub mod rollup;
 pub mod run;

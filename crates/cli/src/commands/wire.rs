@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use streamtide_collector::{Collector, CollectorMetrics, StoredLedger};
+use streamtide_collector::{Cluster, ClusterMetrics, Collector, CollectorMetrics, StoredLedger};
 use streamtide_core::SystemClock;
 use streamtide_platforms::youtube::QuotaLedger;
 use streamtide_platforms::PlatformAdapter;
@@ -106,7 +106,9 @@ pub async fn collector_with_thumbs(
         settings.collector.clone(),
         collector_metrics,
     )
-    .with_thumbs(queue);
+    .with_thumbs(queue)
+    .with_events(super::ingest::event_sink(settings, metrics).await?)
+    .with_cluster(cluster(settings, metrics)?);
     Ok((Arc::new(collector), worker))
 }
 
@@ -139,4 +141,16 @@ pub async fn app_state(
         .with_admin(admin)
         .with_rate_limit(rate_limit)
         .with_thumbs(thumb_store(settings)?))
+}
+
+/// Membership in the collector cluster, when `[cluster]` is enabled.
+pub fn cluster(settings: &Settings, metrics: &Metrics) -> anyhow::Result<Option<Arc<Cluster>>> {
+    if !settings.cluster.enabled {
+        return Ok(None);
+    }
+    let cluster_metrics = Arc::new(ClusterMetrics::default());
+    cluster_metrics.register(&mut metrics.registry_mut());
+    let cluster = Cluster::new(&settings.cluster, &settings.collector, cluster_metrics)
+        .context("[cluster]")?;
+    Ok(Some(Arc::new(cluster)))
 }
