@@ -188,10 +188,16 @@ async fn three_collectors_split_the_roster_and_survive_a_kill() {
     .await
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let db = std::env::var("STREAMTIDE_TEST_PG_URL")
+    // A database of its own on the PostgreSQL server when there is one.
+    let db = match std::env::var("STREAMTIDE_TEST_PG_URL")
         .ok()
         .filter(|u| !u.is_empty())
-        .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("cluster.db").display()));
+    {
+        Some(server) => streamtide_storage::fresh_database(&server, "st_cluster_failover")
+            .await
+            .unwrap(),
+        None => format!("sqlite://{}", dir.path().join("cluster.db").display()),
+    };
     let store = Store::open(&db).await.unwrap();
     let mut tracked = BTreeSet::new();
     for p in PLATFORMS {

@@ -204,8 +204,16 @@ async fn collector_to_kafka_to_two_ingest_workers_one_killed() {
     .await
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let db = std::env::var("STREAMTIDE_TEST_PG_URL")
-        .unwrap_or_else(|_| format!("sqlite://{}", dir.path().join("main.db").display()));
+    // A database of its own on the PostgreSQL server when there is one.
+    let db = match std::env::var("STREAMTIDE_TEST_PG_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        Some(server) => streamtide_storage::fresh_database(&server, "st_kafka_e2e")
+            .await
+            .unwrap(),
+        None => format!("sqlite://{}", dir.path().join("main.db").display()),
+    };
     let ref_db = format!("sqlite://{}", dir.path().join("reference.db").display());
     let run_id = format!(
         "{}-{}",
@@ -370,7 +378,7 @@ async fn collector_to_kafka_to_two_ingest_workers_one_killed() {
         "the reference got every snapshot"
     );
     assert_eq!(reference[2], want_videos);
-    if std::env::var_os("STREAMTIDE_TEST_PG_URL").is_none() {
+    {
         // A fresh main store: the sessions derived from the events match the reference's too.
         let (m, r) = (
             main_store.counts().await.unwrap(),

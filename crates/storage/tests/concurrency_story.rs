@@ -53,7 +53,7 @@ fn observation(i: usize, round: i64) -> ChannelObservation {
             total_views: None,
             video_count: None,
         },
-        live: if i % 2 == 0 {
+        live: if i.is_multiple_of(2) {
             LiveState::Live(Box::new(broadcast(i, round)))
         } else {
             LiveState::Offline
