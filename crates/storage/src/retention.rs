@@ -118,6 +118,9 @@ impl Store {
         keep_all: Duration,
         keep_hourly: Duration,
     ) -> Result<ThinStats> {
+        // The daily pass also makes the coming months' partitions (PostgreSQL; a no-op elsewhere),
+        // so a daemon that runs for months never writes into the default partition.
+        self.ensure_partitions(now).await?;
         let tz = self.analytics_timezone().await?;
         let cutoff_all = now - keep_all;
         let cutoff_hourly = (now - keep_hourly).min(cutoff_all);
