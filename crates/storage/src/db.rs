@@ -35,7 +35,7 @@ impl Backend {
         match scheme {
             "sqlite" => Some(Backend::Sqlite),
             "postgres" | "postgresql" => Some(Backend::Postgres),
-            "mysql" | "mariadb" => Some(Backend::MySql),
+            "mysql" => Some(Backend::MySql),
             _ => None,
         }
     }

@@ -89,7 +89,7 @@ impl Store {
     /// Open (creating an SQLite file if needed) the database at `url` without migrating.
     ///
     /// The backend is the URL's scheme: `sqlite://PATH` (or `sqlite::memory:`), `postgres://…`,
-    /// `mysql://…` (MariaDB 10.6+ or MySQL).
+    /// `mysql://…` (MariaDB 10.6+; MySQL lacks the `INSERT … RETURNING` the store uses).
     pub async fn connect(url: &str) -> Result<Store> {
         sqlx::any::install_default_drivers();
         let backend =

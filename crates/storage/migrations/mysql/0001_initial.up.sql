@@ -1,4 +1,4 @@
--- streamtide schema, MySQL/MariaDB dialect (MariaDB 10.6+ / MySQL 8): the SQLite schema
+-- streamtide schema, MySQL/MariaDB dialect (MariaDB 10.6+; MySQL has no INSERT … RETURNING): the SQLite schema
 -- (migrations/sqlite 0001-0007) in one step. Times are UTC text 'YYYY-MM-DDTHH:MM:SSZ'; every
 -- table is utf8mb4 with the binary collation, so ids compare byte for byte and text order is
 -- time order. Keys are VARCHAR (InnoDB indexes need a length); long free text is a wide VARCHAR too (sqlx reads
