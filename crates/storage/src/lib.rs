@@ -235,13 +235,17 @@ impl Store {
 const CONFLICT_RETRIES: u32 = 5;
 
 impl StoreError {
-    /// A deadlock or serialization failure: the database rolled the transaction back and it can
-    /// simply run again (PostgreSQL 40P01/40001, MySQL 1213 and 1205 lock wait timeouts).
+    /// A conflict with a concurrent transaction, after which the whole transaction can simply
+    /// run again: a deadlock or serialization failure (PostgreSQL 40P01/40001, MySQL 1213, and
+    /// 1205 lock wait timeouts), or a unique key another writer inserted between our read and our
+    /// insert (two writers both finding a channel without an open session and both opening one;
+    /// run again, the second finds the first's session and continues it).
     pub fn is_conflict(&self) -> bool {
         match self {
             StoreError::Database(sqlx::Error::Database(e)) => {
                 matches!(e.code().as_deref(), Some("40P01" | "40001"))
                     || e.message().contains("Lock wait timeout")
+                    || e.is_unique_violation()
             }
             _ => false,
         }
