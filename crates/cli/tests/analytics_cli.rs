@@ -1,7 +1,9 @@
 //! `streamtide trends`, `rollup --rebuild` and `export` end to end over a seeded store.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use chrono::{Duration, SubsecRound, Utc};
 use streamtide_core::{
@@ -9,30 +11,13 @@ use streamtide_core::{
 };
 use streamtide_storage::{Batch, Job, Store};
 
-const BIN: &str = env!("CARGO_BIN_EXE_streamtide");
+use common::ok;
 
 fn cmd(dir: &Path, db: &str) -> Command {
-    let mut c = Command::new(BIN);
-    c.current_dir(dir);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("STREAMTIDE") {
-            c.env_remove(k);
-        }
-    }
+    let mut c = common::streamtide(dir);
     c.env("RUST_LOG", "warn")
         .env("STREAMTIDE__STORAGE__URL", db);
     c
-}
-
-fn ok(out: Output) -> String {
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "exit {:?}\nstdout:\n{stdout}\nstderr:\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
 }
 
 /// Ten daily observations of three channels; no rollups written (the CLI rebuilds them).

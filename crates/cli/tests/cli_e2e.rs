@@ -1,57 +1,26 @@
 //! The `streamtide` binary end to end: configuration, roster commands, `collect --once` against
 //! the simulator, `live`, and `run`/`demo` serving a live board and stopping cleanly on SIGTERM.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::Arc;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use streamtide_core::{Platform, SystemClock};
+use common::{free_port, ok, simulator};
+use streamtide_core::Platform;
 use streamtide_simulator::{SimConfig, Simulator};
-
-const BIN: &str = env!("CARGO_BIN_EXE_streamtide");
 
 /// A command with a clean environment: no stray STREAMTIDE__ variables from the caller.
 fn cmd(dir: &Path) -> Command {
-    let mut c = Command::new(BIN);
-    c.current_dir(dir);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("STREAMTIDE") {
-            c.env_remove(k);
-        }
-    }
+    let mut c = common::streamtide(dir);
     c.env("RUST_LOG", "warn");
     c
 }
 
 fn sim_env(c: &mut Command, sim: &Simulator, db: &str) {
-    c.env("STREAMTIDE__STORAGE__URL", db)
-        .env("STREAMTIDE__PLATFORMS__CHZZK__API_BASE", sim.chzzk_base())
-        .env("STREAMTIDE__PLATFORMS__CHZZK__REQUESTS_PER_SECOND", "100")
-        .env("STREAMTIDE__PLATFORMS__SOOP__LIVE_BASE", sim.soop_base())
-        .env("STREAMTIDE__PLATFORMS__SOOP__CHAPI_BASE", sim.soop_base())
-        .env("STREAMTIDE__PLATFORMS__SOOP__LIVE_FALLBACK_BASE", "")
-        .env("STREAMTIDE__PLATFORMS__SOOP__CHAPI_FALLBACK_BASE", "")
-        .env("STREAMTIDE__PLATFORMS__SOOP__REQUESTS_PER_SECOND", "100");
-}
-
-fn ok(out: Output) -> String {
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "exit {:?}\nstdout:\n{stdout}\nstderr:\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    c.env("STREAMTIDE__STORAGE__URL", db);
+    common::simulated_platforms(c, &sim.chzzk_base(), &sim.soop_base(), 100);
 }
 
 async fn get_json(url: &str) -> Option<serde_json::Value> {
@@ -78,23 +47,11 @@ async fn wait_for(
 }
 
 fn sigterm_and_wait(mut child: Child) -> std::process::ExitStatus {
-    let pid = child.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
-    let end = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status;
-        }
-        if Instant::now() > end {
-            let _ = child.kill();
-            panic!("did not stop within 20 s of SIGTERM");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    common::signal(&child, "-TERM");
+    common::wait_within(&mut child, Duration::from_secs(20)).unwrap_or_else(|| {
+        let _ = child.kill();
+        panic!("did not stop within 20 s of SIGTERM");
+    })
 }
 
 #[test]
@@ -129,16 +86,7 @@ fn config_default_is_valid_toml_and_unknown_keys_fail() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn roster_collect_once_and_live_against_the_simulator() {
-    let sim = Simulator::start(
-        SimConfig {
-            chzzk_channels: 80,
-            soop_channels: 80,
-            ..SimConfig::default()
-        },
-        Arc::new(SystemClock),
-    )
-    .await
-    .unwrap();
+    let sim = simulator(80).await;
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("e2e.db").display());
     let world = sim.world();
@@ -245,16 +193,7 @@ async fn roster_collect_once_and_live_against_the_simulator() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn run_serves_the_board_and_stops_cleanly_on_sigterm() {
-    let sim = Simulator::start(
-        SimConfig {
-            chzzk_channels: 60,
-            soop_channels: 60,
-            ..SimConfig::default()
-        },
-        Arc::new(SystemClock),
-    )
-    .await
-    .unwrap();
+    let sim = simulator(60).await;
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join("run.db");
     let db = format!("sqlite://{}", db_path.display());
@@ -385,16 +324,7 @@ fn config_show_redacts_secrets() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn import_a_csv_roster_twice_and_link_creators() {
-    let sim = Simulator::start(
-        SimConfig {
-            chzzk_channels: 20,
-            soop_channels: 20,
-            ..SimConfig::default()
-        },
-        Arc::new(SystemClock),
-    )
-    .await
-    .unwrap();
+    let sim = simulator(20).await;
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("import.db").display());
     let w = sim.world();
@@ -448,16 +378,7 @@ async fn import_a_csv_roster_twice_and_link_creators() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn admin_api_adds_channels_and_imports_rosters_with_the_token_only() {
-    let sim = Simulator::start(
-        SimConfig {
-            chzzk_channels: 20,
-            soop_channels: 20,
-            ..SimConfig::default()
-        },
-        Arc::new(SystemClock),
-    )
-    .await
-    .unwrap();
+    let sim = simulator(20).await;
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("admin.db").display());
     let port = free_port();

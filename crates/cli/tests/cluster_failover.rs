@@ -6,18 +6,18 @@
 //! Each collector logs the id of every roster round it runs, so every snapshot in the store is
 //! attributed to exactly one collector process.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use streamtide_core::{ChannelId, ChannelInfo, Platform, SystemClock};
-use streamtide_simulator::{SimConfig, Simulator};
+use streamtide_core::{ChannelId, ChannelInfo, Platform};
+use streamtide_simulator::Simulator;
 use streamtide_storage::Store;
 
-const BIN: &str = env!("CARGO_BIN_EXE_streamtide");
 const INTERVAL: Duration = Duration::from_secs(6);
 const TTL: &str = "2s";
 const SHARDS: u32 = 32;
@@ -43,18 +43,8 @@ impl Drop for Proc {
 
 fn start(dir: &Path, sim: &Simulator, db: &str, id: &str) -> Proc {
     let log = dir.join(format!("{id}.log"));
-    let mut c = Command::new(BIN);
-    c.current_dir(dir);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("STREAMTIDE") {
-            c.env_remove(k);
-        }
-    }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let mut c = common::streamtide(dir);
+    let port = common::free_port();
     let secs = format!("{}s", INTERVAL.as_secs());
     c.env("RUST_LOG", "warn,streamtide_collector::cluster=info")
         .env("NO_COLOR", "1")
@@ -69,15 +59,9 @@ fn start(dir: &Path, sim: &Simulator, db: &str, id: &str) -> Proc {
         .env("STREAMTIDE__COLLECTOR__VIDEOS", "false")
         .env("STREAMTIDE__THUMBNAILS__ENABLED", "false")
         .env("STREAMTIDE__PLATFORMS__TWITCH__ENABLED", "false")
-        .env("STREAMTIDE__PLATFORMS__YOUTUBE__ENABLED", "false")
-        .env("STREAMTIDE__PLATFORMS__CHZZK__API_BASE", sim.chzzk_base())
-        .env("STREAMTIDE__PLATFORMS__CHZZK__REQUESTS_PER_SECOND", "1000")
+        .env("STREAMTIDE__PLATFORMS__YOUTUBE__ENABLED", "false");
+    common::simulated_platforms(&mut c, &sim.chzzk_base(), &sim.soop_base(), 1000)
         .env("STREAMTIDE__PLATFORMS__CHZZK__BURST", "50")
-        .env("STREAMTIDE__PLATFORMS__SOOP__LIVE_BASE", sim.soop_base())
-        .env("STREAMTIDE__PLATFORMS__SOOP__CHAPI_BASE", sim.soop_base())
-        .env("STREAMTIDE__PLATFORMS__SOOP__LIVE_FALLBACK_BASE", "")
-        .env("STREAMTIDE__PLATFORMS__SOOP__CHAPI_FALLBACK_BASE", "")
-        .env("STREAMTIDE__PLATFORMS__SOOP__REQUESTS_PER_SECOND", "1000")
         .env("STREAMTIDE__PLATFORMS__SOOP__BURST", "50")
         .arg("run")
         .stdout(Stdio::null())
@@ -159,45 +143,17 @@ fn lease_names() -> BTreeSet<String> {
 }
 
 fn sigterm(mut p: Proc) -> std::process::ExitStatus {
-    let pid = p.child.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
-    let end = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Some(status) = p.child.try_wait().unwrap() {
-            return status;
-        }
-        assert!(Instant::now() < end, "{} did not stop on SIGTERM", p.id);
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    common::signal(&p.child, "-TERM");
+    let status = common::wait_within(&mut p.child, Duration::from_secs(20));
+    status.unwrap_or_else(|| panic!("{} did not stop on SIGTERM", p.id))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_collectors_split_the_roster_and_survive_a_kill() {
-    let sim = Simulator::start(
-        SimConfig {
-            chzzk_channels: PER_PLATFORM + 20,
-            soop_channels: PER_PLATFORM + 20,
-            ..SimConfig::default()
-        },
-        Arc::new(SystemClock),
-    )
-    .await
-    .unwrap();
+    let sim = common::simulator(PER_PLATFORM + 20).await;
     let dir = tempfile::tempdir().unwrap();
     // A database of its own on the PostgreSQL server when there is one.
-    let db = match std::env::var("STREAMTIDE_TEST_PG_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-    {
-        Some(server) => streamtide_storage::fresh_database(&server, "st_cluster_failover")
-            .await
-            .unwrap(),
-        None => format!("sqlite://{}", dir.path().join("cluster.db").display()),
-    };
+    let db = common::database("st_cluster_failover", &dir.path().join("cluster.db")).await;
     let store = Store::open(&db).await.unwrap();
     let mut tracked = BTreeSet::new();
     for p in PLATFORMS {

@@ -4,16 +4,14 @@
 //! resumes after each restart. On SQLite always, and on PostgreSQL when `STREAMTIDE_TEST_PG_URL`
 //! names a server (`.ci/run` sets it).
 
-use std::process::{Command, Stdio};
-use std::sync::Arc;
+mod common;
+
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use rand::Rng;
-use streamtide_core::{ChannelId, ChannelInfo, Platform, SystemClock};
-use streamtide_simulator::{SimConfig, Simulator};
+use streamtide_core::{ChannelId, ChannelInfo, Platform};
 use streamtide_storage::Store;
-
-const BIN: &str = env!("CARGO_BIN_EXE_streamtide");
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_mid_round_never_tears_a_write() {
@@ -24,30 +22,15 @@ async fn sigkill_mid_round_never_tears_a_write() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_mid_round_never_tears_a_write_on_postgres() {
-    let Some(server) = std::env::var("STREAMTIDE_TEST_PG_URL")
-        .ok()
-        .filter(|v| !v.is_empty())
-    else {
+    let Some(db) = common::pg_database("st_crash_safety").await else {
         eprintln!("skipped: STREAMTIDE_TEST_PG_URL is not set");
         return;
     };
-    let db = streamtide_storage::fresh_database(&server, "st_crash_safety")
-        .await
-        .unwrap();
     crash_story(&db).await;
 }
 
 async fn crash_story(db: &str) {
-    let sim = Simulator::start(
-        SimConfig {
-            chzzk_channels: 150,
-            soop_channels: 150,
-            ..SimConfig::default()
-        },
-        Arc::new(SystemClock),
-    )
-    .await
-    .unwrap();
+    let sim = common::simulator(150).await;
     let dir = tempfile::tempdir().unwrap();
     {
         let store = Store::open(db).await.unwrap();
@@ -70,13 +53,7 @@ async fn crash_story(db: &str) {
         store.close().await;
     }
     let spawn = || {
-        let mut c = Command::new(BIN);
-        c.current_dir(dir.path());
-        for (k, _) in std::env::vars() {
-            if k.starts_with("STREAMTIDE") {
-                c.env_remove(k);
-            }
-        }
+        let mut c = common::streamtide(dir.path());
         c.env("RUST_LOG", "warn")
             .env("STREAMTIDE__STORAGE__URL", db)
             .env("STREAMTIDE__SERVER__BIND", "127.0.0.1:0")
@@ -85,16 +62,10 @@ async fn crash_story(db: &str) {
             .env("STREAMTIDE__COLLECTOR__VIDEOS", "false")
             .env("STREAMTIDE__COLLECTOR__JITTER", "0")
             // Small batches: many commits per round, so kills land between and inside them.
-            .env("STREAMTIDE__COLLECTOR__WRITE_BATCH", "5")
-            .env("STREAMTIDE__PLATFORMS__CHZZK__API_BASE", sim.chzzk_base())
-            .env("STREAMTIDE__PLATFORMS__CHZZK__REQUESTS_PER_SECOND", "2000")
+            .env("STREAMTIDE__COLLECTOR__WRITE_BATCH", "5");
+        common::simulated_platforms(&mut c, &sim.chzzk_base(), &sim.soop_base(), 2000)
             .env("STREAMTIDE__PLATFORMS__CHZZK__BURST", "100")
             .env("STREAMTIDE__PLATFORMS__CHZZK__RESPECT_POLL_HINT", "false")
-            .env("STREAMTIDE__PLATFORMS__SOOP__LIVE_BASE", sim.soop_base())
-            .env("STREAMTIDE__PLATFORMS__SOOP__CHAPI_BASE", sim.soop_base())
-            .env("STREAMTIDE__PLATFORMS__SOOP__LIVE_FALLBACK_BASE", "")
-            .env("STREAMTIDE__PLATFORMS__SOOP__CHAPI_FALLBACK_BASE", "")
-            .env("STREAMTIDE__PLATFORMS__SOOP__REQUESTS_PER_SECOND", "2000")
             .env("STREAMTIDE__PLATFORMS__SOOP__BURST", "100")
             .arg("run")
             .stdout(Stdio::null())

@@ -10,17 +10,16 @@
 // Without the feature only the refusal test below is built; the rig is then unused.
 #![cfg_attr(not(feature = "kafka"), allow(dead_code, unused_imports))]
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use streamtide_core::{Platform, SystemClock};
-use streamtide_simulator::{SimConfig, Simulator};
+use common::free_port;
+use streamtide_core::Platform;
 use streamtide_storage::{Store, TableCounts};
-
-const BIN: &str = env!("CARGO_BIN_EXE_streamtide");
 /// Roster channels per platform (channel and video snapshots come from these).
 const TRACK: usize = 8;
 /// How long the collector publishes.
@@ -36,23 +35,11 @@ struct Env {
 }
 
 fn cmd(dir: &Path, env: &Env, db: &str) -> Command {
-    let mut c = Command::new(BIN);
-    c.current_dir(dir);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("STREAMTIDE") {
-            c.env_remove(k);
-        }
-    }
+    let mut c = common::streamtide(dir);
     c.env("RUST_LOG", "info,sqlx=warn,rdkafka=warn")
         .env("STREAMTIDE__STORAGE__URL", db)
-        .env("STREAMTIDE__THUMBNAILS__ENABLED", "false")
-        .env("STREAMTIDE__PLATFORMS__CHZZK__API_BASE", &env.sim_chzzk)
-        .env("STREAMTIDE__PLATFORMS__CHZZK__REQUESTS_PER_SECOND", "200")
-        .env("STREAMTIDE__PLATFORMS__SOOP__LIVE_BASE", &env.sim_soop)
-        .env("STREAMTIDE__PLATFORMS__SOOP__CHAPI_BASE", &env.sim_soop)
-        .env("STREAMTIDE__PLATFORMS__SOOP__LIVE_FALLBACK_BASE", "")
-        .env("STREAMTIDE__PLATFORMS__SOOP__CHAPI_FALLBACK_BASE", "")
-        .env("STREAMTIDE__PLATFORMS__SOOP__REQUESTS_PER_SECOND", "200");
+        .env("STREAMTIDE__THUMBNAILS__ENABLED", "false");
+    common::simulated_platforms(&mut c, &env.sim_chzzk, &env.sim_soop, 200);
     c
 }
 
@@ -75,14 +62,6 @@ fn ok(c: &mut Command) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// A background process whose stdout and stderr go to files in `dir`.
@@ -117,29 +96,18 @@ impl Proc {
     }
 
     fn signal(&self, sig: &str) {
-        let pid = self.child.id().to_string();
-        assert!(Command::new("kill")
-            .args([sig, &pid])
-            .status()
-            .unwrap()
-            .success());
+        common::signal(&self.child, sig);
     }
 
     /// SIGTERM, wait, and return stdout.
     fn stop(mut self) -> String {
         self.signal("-TERM");
-        let end = Instant::now() + Duration::from_secs(30);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                assert!(status.success(), "{status:?}\n{}", self.log());
-                return std::fs::read_to_string(&self.out).unwrap();
-            }
-            if Instant::now() > end {
-                let _ = self.child.kill();
-                panic!("did not stop within 30 s of SIGTERM:\n{}", self.log());
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        let Some(status) = common::wait_within(&mut self.child, Duration::from_secs(30)) else {
+            let _ = self.child.kill();
+            panic!("did not stop within 30 s of SIGTERM:\n{}", self.log());
+        };
+        assert!(status.success(), "{status:?}\n{}", self.log());
+        std::fs::read_to_string(&self.out).unwrap()
     }
 }
 
@@ -193,27 +161,10 @@ async fn collector_to_kafka_to_two_ingest_workers_one_killed() {
         eprintln!("kafka e2e: skipped (STREAMTIDE_TEST_KAFKA_BROKERS is not set; .ci/run starts a broker and sets it)");
         return;
     };
-    let sim = Simulator::start(
-        SimConfig {
-            chzzk_channels: 120,
-            soop_channels: 120,
-            ..SimConfig::default()
-        },
-        Arc::new(SystemClock),
-    )
-    .await
-    .unwrap();
+    let sim = common::simulator(120).await;
     let dir = tempfile::tempdir().unwrap();
     // A database of its own on the PostgreSQL server when there is one.
-    let db = match std::env::var("STREAMTIDE_TEST_PG_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-    {
-        Some(server) => streamtide_storage::fresh_database(&server, "st_kafka_e2e")
-            .await
-            .unwrap(),
-        None => format!("sqlite://{}", dir.path().join("main.db").display()),
-    };
+    let db = common::database("st_kafka_e2e", &dir.path().join("main.db")).await;
     let ref_db = format!("sqlite://{}", dir.path().join("reference.db").display());
     let run_id = format!(
         "{}-{}",

@@ -2,33 +2,21 @@
 //! answers a burst with 429 and `Retry-After`, and an invalid `trusted_proxies` entry stops
 //! startup with a message naming the setting.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_streamtide");
+use common::free_port;
 
 fn cmd(dir: &Path) -> Command {
-    let mut c = Command::new(BIN);
-    c.current_dir(dir);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("STREAMTIDE") {
-            c.env_remove(k);
-        }
-    }
+    let mut c = common::streamtide(dir);
     c.env("RUST_LOG", "warn").env(
         "STREAMTIDE__STORAGE__URL",
         format!("sqlite://{}", dir.join("rl.db").display()),
     );
     c
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 struct Running(Child);

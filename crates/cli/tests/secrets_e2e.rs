@@ -3,27 +3,24 @@
 //! appears in the process's trace-level logs (stdout and stderr), `/healthz`, `/metrics`, the
 //! OpenAPI document, any page or script of the web UI, an admin answer, or `config show`.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
+use common::free_port;
 use streamtide_simulator::SimConfig;
 
-const BIN: &str = env!("CARGO_BIN_EXE_streamtide");
 const ADMIN_TOKEN: &str = "admin-token-7f3a9c1e5b";
 const TWITCH_SECRET: &str = "twitch-secret-4d8e2a6c0f";
 const YOUTUBE_KEY: &str = "AIzaYouTubeKey9b1d3f5h7j";
 
 /// The binary with a clean environment, the three secrets configured the recommended way.
 fn cmd(dir: &Path) -> Command {
-    let mut c = Command::new(BIN);
-    c.current_dir(dir);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("STREAMTIDE") || k == "RUST_LOG" {
-            c.env_remove(k);
-        }
-    }
-    c.env("STREAMTIDE__SERVER__ADMIN_TOKEN", ADMIN_TOKEN)
+    let mut c = common::streamtide(dir);
+    c.env_remove("RUST_LOG")
+        .env("STREAMTIDE__SERVER__ADMIN_TOKEN", ADMIN_TOKEN)
         .env("STREAMTIDE__PLATFORMS__TWITCH__CLIENT_ID", "my-client-id")
         .env(
             "STREAMTIDE__PLATFORMS__TWITCH__CLIENT_SECRET",
@@ -52,27 +49,14 @@ fn assert_clean(what: &str, text: &str) {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 fn stop(mut child: Child) {
     let pid = child.id().to_string();
     let _ = Command::new("kill").args(["-TERM", &pid]).status();
-    let end = Instant::now() + Duration::from_secs(20);
-    while Instant::now() < end {
-        if let Some(status) = child.try_wait().unwrap() {
-            assert!(status.success(), "demo exit status {status}");
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let _ = child.kill();
-    panic!("the demo did not stop within 20 s of SIGTERM");
+    let Some(status) = common::wait_within(&mut child, Duration::from_secs(20)) else {
+        let _ = child.kill();
+        panic!("the demo did not stop within 20 s of SIGTERM");
+    };
+    assert!(status.success(), "demo exit status {status}");
 }
 
 async fn text(client: &reqwest::Client, url: &str) -> (u16, String) {
