@@ -321,7 +321,7 @@ impl Store {
 
     /// Each channel's close of `col` at or up to `tol` days before `day`.
     async fn closes_at(&self, col: &str, day: NaiveDate, tol: i64) -> Result<HashMap<i64, i64>> {
-        let sql = match self.backend {
+        let sql = match self.backend() {
             // SQLite takes a bare column of a MAX() aggregate from the row holding the maximum:
             // the latest day's value, one row per channel, from the covering index alone.
             Backend::Sqlite => format!(
@@ -354,7 +354,7 @@ impl Store {
         until: NaiveDate,
         viewers: bool,
     ) -> Result<HashMap<i64, i64>> {
-        let index = match self.backend {
+        let index = match self.backend() {
             Backend::Sqlite => "INDEXED BY channel_daily_live",
             Backend::Postgres | Backend::MySql => "",
         };

@@ -15,6 +15,7 @@
 
 use std::borrow::Cow;
 use std::marker::PhantomData;
+use std::ops::Deref;
 
 use sqlx::any::{AnyArguments, AnyQueryResult, AnyRow, AnyTypeInfoKind};
 use sqlx::{Any, AnyConnection, AnyPool, Arguments, Encode, FromRow, Row, Type};
@@ -49,10 +50,6 @@ impl Backend {
         }
     }
 
-    fn of_pool(pool: &AnyPool) -> Backend {
-        Backend::from_url(pool.connect_options().database_url.as_str()).unwrap_or(Backend::Sqlite)
-    }
-
     pub fn as_str(self) -> &'static str {
         match self {
             Backend::Sqlite => "sqlite",
@@ -62,14 +59,40 @@ impl Backend {
     }
 }
 
+/// The store's connection pool with the backend it runs on, known once when the store connects
+/// (a statement on the pool needs it to be translated). Derefs to the `AnyPool`.
+#[derive(Clone, Debug)]
+pub(crate) struct Pool {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Pool {
+    pub fn new(pool: AnyPool, backend: Backend) -> Pool {
+        Pool { pool, backend }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+}
+
+impl Deref for Pool {
+    type Target = AnyPool;
+
+    fn deref(&self) -> &AnyPool {
+        &self.pool
+    }
+}
+
 /// Where a statement runs: the pool (any free connection) or one connection/transaction.
 pub(crate) enum Target<'c> {
-    Pool(&'c AnyPool),
+    Pool(&'c Pool),
     Conn(&'c mut AnyConnection),
 }
 
-impl<'c> From<&'c AnyPool> for Target<'c> {
-    fn from(p: &'c AnyPool) -> Self {
+impl<'c> From<&'c Pool> for Target<'c> {
+    fn from(p: &'c Pool) -> Self {
         Target::Pool(p)
     }
 }
@@ -83,7 +106,7 @@ impl<'c> From<&'c mut AnyConnection> for Target<'c> {
 impl Target<'_> {
     fn backend(&self) -> Backend {
         match self {
-            Target::Pool(p) => Backend::of_pool(p),
+            Target::Pool(p) => p.backend(),
             Target::Conn(c) => Backend::of(c),
         }
     }
@@ -128,7 +151,7 @@ macro_rules! run {
         let (sql, args) = $self.translated(backend)?;
         let q = sqlx::query_with(&sql, args);
         match &mut target {
-            Target::Pool(p) => q.$method(*p).await,
+            Target::Pool(p) => q.$method(&p.pool).await,
             Target::Conn(c) => q.$method(&mut **c).await,
         }
     }};

@@ -29,7 +29,7 @@ mod writes;
 use std::time::Duration;
 
 use sqlx::any::AnyPoolOptions;
-use sqlx::{AnyPool, Executor};
+use sqlx::Executor;
 
 pub use analytics_reads::*;
 pub use creators::CreatorRow;
@@ -81,8 +81,8 @@ const SERVER_CONNECTIONS: u32 = 16;
 /// A handle on the database; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: AnyPool,
-    backend: Backend,
+    /// The pool, and the backend it runs on (`Store::backend`).
+    pool: db::Pool,
 }
 
 impl Store {
@@ -153,7 +153,9 @@ impl Store {
                     .await?
             }
         };
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool: db::Pool::new(pool, backend),
+        })
     }
 
     /// Open and bring the schema up to date.
@@ -165,11 +167,11 @@ impl Store {
 
     /// The engine this store runs on.
     pub fn backend(&self) -> Backend {
-        self.backend
+        self.pool.backend()
     }
 
     fn migrator(&self) -> &'static sqlx::migrate::Migrator {
-        match self.backend {
+        match self.backend() {
             Backend::Sqlite => &SQLITE_MIGRATOR,
             Backend::Postgres => &POSTGRES_MIGRATOR,
             Backend::MySql => &MYSQL_MIGRATOR,
@@ -180,14 +182,14 @@ impl Store {
     /// sure the time partitions of the coming months exist.
     pub async fn migrate(&self) -> Result<usize> {
         let before = self.applied_migrations().await.unwrap_or(0);
-        self.migrator().run(&self.pool).await?;
+        self.migrator().run(&*self.pool).await?;
         self.ensure_partitions(chrono::Utc::now()).await?;
         Ok(self.applied_migrations().await?.saturating_sub(before))
     }
 
     /// Undo every migration (tests prove each one is reversible).
     pub async fn migrate_down_all(&self) -> Result<()> {
-        self.migrator().undo(&self.pool, 0).await?;
+        self.migrator().undo(&*self.pool, 0).await?;
         Ok(())
     }
 
@@ -203,7 +205,7 @@ impl Store {
     /// writer in WAL mode (SQLite answers SQLITE_BUSY at once instead of applying the busy
     /// timeout). The server backends lock rows as statements reach them.
     pub(crate) async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
-        Ok(match self.backend {
+        Ok(match self.backend() {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres | Backend::MySql => self.pool.begin().await?,
         })
@@ -213,7 +215,7 @@ impl Store {
     /// healthy); on the server backends, "ok" when the store answers (they check their pages
     /// themselves).
     pub async fn integrity_check(&self) -> Result<String> {
-        match self.backend {
+        match self.backend() {
             Backend::Sqlite => Ok(db::query_scalar("PRAGMA integrity_check")
                 .fetch_one(&self.pool)
                 .await?),

@@ -37,7 +37,7 @@ pub fn partition_name(table: &str, month: NaiveDate) -> String {
 impl Store {
     /// Create the partitions for the current month and the next ones (PostgreSQL only).
     pub async fn ensure_partitions(&self, now: DateTime<Utc>) -> Result<usize> {
-        if self.backend != Backend::Postgres {
+        if self.backend() != Backend::Postgres {
             return Ok(0);
         }
         let mut created = 0;
@@ -77,7 +77,7 @@ impl Store {
 
     /// The monthly partitions that exist, oldest first, as `(table, month start)`.
     pub async fn partitions(&self) -> Result<Vec<(String, NaiveDate)>> {
-        if self.backend != Backend::Postgres {
+        if self.backend() != Backend::Postgres {
             return Ok(Vec::new());
         }
         let rows: Vec<(String, String)> = db::query_as(
