@@ -25,6 +25,7 @@ mod thumbs;
 mod time;
 mod videos;
 mod writes;
+pub mod workload;
 
 use std::time::Duration;
 
