@@ -21,6 +21,7 @@ mod retention;
 mod rollups;
 mod roster;
 mod sessions;
+mod sightings;
 mod thumbs;
 mod time;
 mod videos;

@@ -311,11 +311,14 @@ impl Store {
     }
 }
 
-/// A channel joined with its latest snapshot.
+/// A channel joined with its latest snapshot. Its last sighting is the later of the row's
+/// `last_seen_at`, which a sighting that changes nothing leaves up to an hour behind
+/// (`sightings`), and the latest snapshot's time.
 fn channel_select() -> &'static str {
     "SELECT c.id, c.platform, c.platform_id, c.name, c.handle, c.avatar_url, c.description, c.tracked, c.creator_id,
             (SELECT t.hash FROM thumb_sources t WHERE t.source_url = c.avatar_url) AS avatar_hash,
-            c.first_seen_at, c.last_seen_at, c.missing_since,
+            c.first_seen_at, GREATEST(c.last_seen_at, COALESCE(snap.observed_at, c.last_seen_at)) AS last_seen_at,
+            c.missing_since,
             snap.followers, snap.total_views, snap.video_count, snap.observed_at
      FROM channels c
      LEFT JOIN channel_snapshots snap ON snap.channel_id = c.id
@@ -355,6 +358,8 @@ pub struct Alias {
     pub kind: &'static str,
     pub value: String,
     pub first_seen_at: DateTime<Utc>,
+    /// Kept to within about an hour: a sighting that changes nothing about the channel does not
+    /// rewrite it (`sightings`).
     pub last_seen_at: DateTime<Utc>,
 }
 

@@ -7,6 +7,7 @@
 //! we never claim more than we saw.
 
 use crate::db;
+use crate::sightings;
 use crate::Backend;
 use std::collections::{HashMap, HashSet};
 
@@ -56,7 +57,9 @@ impl<'a> ChannelSighting<'a> {
 
 /// How a sighting updates a known channel, shared by the one-row and the multi-row writes: a
 /// newer non-empty name or handle wins, avatar and description are kept when a sighting lacks
-/// them, the seen-range widens, and a sighted channel is no longer missing.
+/// them, the seen-range widens, and a sighted channel is no longer missing. A sighting this would
+/// leave unchanged but for `last_seen_at` is not written at all (`sightings::StoredChannel`, which
+/// mirrors these rules).
 pub(crate) const CHANNEL_UPSERT: &str = "ON CONFLICT (platform, platform_id) DO UPDATE SET
            name = CASE WHEN excluded.name <> '' AND excluded.last_seen_at >= channels.last_seen_at
                        THEN excluded.name ELSE channels.name END,
@@ -68,14 +71,24 @@ pub(crate) const CHANNEL_UPSERT: &str = "ON CONFLICT (platform, platform_id) DO 
            last_seen_at = GREATEST(channels.last_seen_at, excluded.last_seen_at),
            missing_since = NULL";
 
-/// Insert or refresh a channel; returns its row id. `tracked` applies to new rows only.
+/// Insert or refresh a channel; returns its row id. `tracked` applies to new rows only. A
+/// sighting that changes nothing writes nothing (`sightings`).
 pub(crate) async fn upsert_channel(
     conn: &mut AnyConnection,
     s: &ChannelSighting<'_>,
     at: DateTime<Utc>,
     tracked: bool,
 ) -> Result<i64> {
-    let at = to_db_time(at);
+    let at_s = to_db_time(at);
+    if let Some(known) = sightings::stored_channels(conn, s.platform, &[s.platform_id])
+        .await?
+        .remove(s.platform_id)
+    {
+        if known.unchanged_by(s, at, &at_s) {
+            return Ok(known.id);
+        }
+    }
+    let at = at_s;
     let name = s.name.map(str::trim).filter(|n| !n.is_empty());
     let sql = format!(
         "INSERT INTO channels (platform, platform_id, name, handle, avatar_url, description, tracked, first_seen_at, last_seen_at)

@@ -6,8 +6,10 @@ use sqlx::AnyConnection;
 use streamtide_core::{ChannelObservation, LiveBroadcast, LiveState, Platform, VideoObservation};
 
 use crate::sessions::{self, placeholders, ChannelSighting};
+use crate::sightings;
 use crate::time::{to_db_time, truncate_to_second};
 use crate::{retry_conflicts, Batch, Job, Result, Store, WriteStats};
+use std::collections::HashMap;
 
 impl Store {
     /// Register a round; batches written under it reference its id.
@@ -217,77 +219,33 @@ async fn write_channel_observations(
         .iter()
         .map(|o| ChannelSighting::from_info(&o.info))
         .collect();
-    // Channels, as `sessions::upsert_channel` does it, returning every row's id.
-    let sql = format!(
-        "INSERT INTO channels (platform, platform_id, name, handle, avatar_url, description, tracked, first_seen_at, last_seen_at)
-         VALUES {}
-         {}
-         RETURNING platform_id, id",
-        placeholders(found.len(), "(?, ?, COALESCE(?, ''), ?, ?, ?, 0, ?, ?)"),
-        sessions::CHANNEL_UPSERT
-    );
-    let mut q = db::query_as::<(String, i64)>(&sql);
-    for s in &sightings {
-        q = q
-            .bind(platform.as_str())
-            .bind(s.platform_id)
-            .bind(s.name.map(str::trim).filter(|n| !n.is_empty()))
-            .bind(s.handle)
-            .bind(s.avatar_url.filter(|u| !u.is_empty()))
-            .bind(s.description.filter(|d| !d.is_empty()))
-            .bind(&at_s)
-            .bind(&at_s);
+    // Channels that a sighting leaves as they are need no write, only their id (`sightings`).
+    let platform_ids: Vec<&str> = sightings.iter().map(|s| s.platform_id).collect();
+    let stored = sightings::stored_channels(conn, platform, &platform_ids).await?;
+    let mut ids: Vec<Option<i64>> = vec![None; found.len()];
+    let mut changed: Vec<(&ChannelObservation, &ChannelSighting<'_>)> = Vec::new();
+    for ((o, s), id) in found.iter().zip(&sightings).zip(ids.iter_mut()) {
+        match stored.get(s.platform_id) {
+            Some(known) if known.unchanged_by(s, at, &at_s) => *id = Some(known.id),
+            _ => changed.push((*o, s)),
+        }
     }
-    let ids: std::collections::HashMap<String, i64> =
-        q.fetch_all(&mut *conn).await?.into_iter().collect();
-    let id_of = |o: &ChannelObservation| {
-        ids.get(o.info.channel_id.as_str()).copied().ok_or_else(|| {
+    if !changed.is_empty() {
+        let written = write_channel_rows(conn, platform, &changed, &at_s).await?;
+        for (o, id) in found.iter().zip(ids.iter_mut()) {
+            if id.is_none() {
+                *id = written.get(o.info.channel_id.as_str()).copied();
+            }
+        }
+    }
+    let mut rows: Vec<(i64, &ChannelObservation)> = Vec::with_capacity(found.len());
+    for (o, id) in found.iter().zip(ids) {
+        let id = id.ok_or_else(|| {
             crate::StoreError::Database(sqlx::Error::Protocol(
                 "the channel upsert returned no id for a channel".into(),
             ))
-        })
-    };
-    let mut rows: Vec<(i64, &ChannelObservation)> = Vec::with_capacity(found.len());
-    for o in found {
-        rows.push((id_of(o)?, o));
-    }
-
-    // Handle and name history.
-    for (table, column, pick) in [
-        (
-            "channel_handles",
-            "handle",
-            (|o: &ChannelObservation| o.info.handle.as_deref())
-                as fn(&ChannelObservation) -> Option<&str>,
-        ),
-        ("channel_names", "name", |o: &ChannelObservation| {
-            Some(o.info.name.as_str())
-        }),
-    ] {
-        let with: Vec<(i64, &str)> = rows
-            .iter()
-            .filter_map(|(id, o)| {
-                pick(o)
-                    .map(str::trim)
-                    .filter(|v| !v.is_empty())
-                    .map(|v| (*id, v))
-            })
-            .collect();
-        if with.is_empty() {
-            continue;
-        }
-        let sql = format!(
-            "INSERT INTO {table} (channel_id, {column}, first_seen_at, last_seen_at) VALUES {}
-             ON CONFLICT (channel_id, {column}) DO UPDATE SET
-               first_seen_at = LEAST({table}.first_seen_at, excluded.first_seen_at),
-               last_seen_at = GREATEST({table}.last_seen_at, excluded.last_seen_at)",
-            placeholders(with.len(), "(?, ?, ?, ?)")
-        );
-        let mut q = db::query(&sql);
-        for (id, v) in &with {
-            q = q.bind(*id).bind(*v).bind(&at_s).bind(&at_s);
-        }
-        q.execute(&mut *conn).await?;
+        })?;
+        rows.push((id, *o));
     }
 
     // The snapshots.
@@ -343,6 +301,77 @@ async fn write_channel_observations(
         .collect();
     sessions::observe_live_many(conn, &live, at, stats).await?;
     Ok(())
+}
+
+/// Upsert the channel rows of `changed` sightings, as `sessions::upsert_channel` does, with
+/// their name and handle history; returns their ids by platform id.
+async fn write_channel_rows(
+    conn: &mut AnyConnection,
+    platform: Platform,
+    changed: &[(&ChannelObservation, &ChannelSighting<'_>)],
+    at_s: &str,
+) -> Result<HashMap<String, i64>> {
+    let sql = format!(
+        "INSERT INTO channels (platform, platform_id, name, handle, avatar_url, description, tracked, first_seen_at, last_seen_at)
+         VALUES {}
+         {}
+         RETURNING platform_id, id",
+        placeholders(changed.len(), "(?, ?, COALESCE(?, ''), ?, ?, ?, 0, ?, ?)"),
+        sessions::CHANNEL_UPSERT
+    );
+    let mut q = db::query_as::<(String, i64)>(&sql);
+    for (_, s) in changed {
+        q = q
+            .bind(platform.as_str())
+            .bind(s.platform_id)
+            .bind(s.name.map(str::trim).filter(|n| !n.is_empty()))
+            .bind(s.handle)
+            .bind(s.avatar_url.filter(|u| !u.is_empty()))
+            .bind(s.description.filter(|d| !d.is_empty()))
+            .bind(at_s)
+            .bind(at_s);
+    }
+    let ids: HashMap<String, i64> = q.fetch_all(&mut *conn).await?.into_iter().collect();
+
+    // Handle and name history.
+    for (table, column, pick) in [
+        (
+            "channel_handles",
+            "handle",
+            (|o: &ChannelObservation| o.info.handle.as_deref())
+                as fn(&ChannelObservation) -> Option<&str>,
+        ),
+        ("channel_names", "name", |o: &ChannelObservation| {
+            Some(o.info.name.as_str())
+        }),
+    ] {
+        let with: Vec<(i64, &str)> = changed
+            .iter()
+            .filter_map(|(o, _)| {
+                let id = *ids.get(o.info.channel_id.as_str())?;
+                pick(o)
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
+                    .map(|v| (id, v))
+            })
+            .collect();
+        if with.is_empty() {
+            continue;
+        }
+        let sql = format!(
+            "INSERT INTO {table} (channel_id, {column}, first_seen_at, last_seen_at) VALUES {}
+             ON CONFLICT (channel_id, {column}) DO UPDATE SET
+               first_seen_at = LEAST({table}.first_seen_at, excluded.first_seen_at),
+               last_seen_at = GREATEST({table}.last_seen_at, excluded.last_seen_at)",
+            placeholders(with.len(), "(?, ?, ?, ?)")
+        );
+        let mut q = db::query(&sql);
+        for (id, v) in &with {
+            q = q.bind(*id).bind(*v).bind(at_s).bind(at_s);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(ids)
 }
 
 async fn write_channel_observation(
@@ -562,7 +591,8 @@ mod tests {
             .unwrap()
             .with_timezone(&Utc);
         let (mut s_bulk, mut s_single) = (WriteStats::default(), WriteStats::default());
-        for round in 0..9 {
+        // 80 minutes of rounds: unchanged sightings are skipped, then refreshed after an hour.
+        for round in 0..17 {
             let at = t0 + chrono::Duration::minutes(5 * round as i64);
             let found: Vec<ChannelObservation> = (0..37).map(|i| obs(i, round)).collect();
             let r = bulk
@@ -611,6 +641,14 @@ mod tests {
         .await
         .unwrap();
         assert!(detected > 5, "{detected}");
+        // Unchanged sightings were skipped: rows seen in the last round that still say earlier.
+        let lagging: i64 =
+            db::query_scalar("SELECT COUNT(*) FROM channels WHERE last_seen_at < ?1")
+                .bind(to_db_time(t0 + chrono::Duration::minutes(80)))
+                .fetch_one(&bulk.pool)
+                .await
+                .unwrap();
+        assert!(lagging > 3, "{lagging}");
         assert!(bulk.consistency_violations().await.unwrap().is_empty());
         assert!(single.consistency_violations().await.unwrap().is_empty());
         assert_eq!(s_bulk, s_single);

@@ -581,3 +581,90 @@ async fn a_renamed_twitch_login_keeps_its_history(s: Store) {
         "a rename is not a new channel"
     );
 }
+
+contract!(a_sighting_that_changes_nothing_writes_nothing);
+async fn a_sighting_that_changes_nothing_writes_nothing(s: Store) {
+    // Every channels round sees every channel; nearly always nothing about it changed. Such a
+    // sighting leaves the channel row and its name history alone for up to an hour (the
+    // aliases' `last_seen_at` shows it), while the channel's own `last_seen_at` stays exact
+    // through its latest snapshot. Any change is written at once.
+    let id = "0f8e7d6c5b4a39281706f5e4d3c2b1a0";
+    let write = |min: i64, avatar: &'static str, found: bool| {
+        let s = &s;
+        async move {
+            let obs = ChannelObservation {
+                info: ChannelInfo {
+                    avatar_url: Some(avatar.into()),
+                    ..info(Platform::Chzzk, id, "치지직 채널")
+                },
+                stats: ChannelStats {
+                    followers: Some(1000 + min as u64),
+                    total_views: None,
+                    video_count: None,
+                },
+                live: LiveState::Offline,
+            };
+            let r = s
+                .start_round(Platform::Chzzk, Job::Channels, t(min))
+                .await
+                .unwrap();
+            let batch = if found {
+                Batch::Channels {
+                    found: vec![obs],
+                    missing: vec![],
+                }
+            } else {
+                Batch::Channels {
+                    found: vec![],
+                    missing: vec![ChannelId::new(id)],
+                }
+            };
+            s.write_batch(r, Platform::Chzzk, t(min), &batch)
+                .await
+                .unwrap();
+            let ch = s.channel(Platform::Chzzk, id).await.unwrap().unwrap();
+            let aliases = s.channel_aliases(Platform::Chzzk, id).await.unwrap();
+            assert_eq!(aliases.len(), 1, "{aliases:?}");
+            (ch, aliases[0].first_seen_at, aliases[0].last_seen_at)
+        }
+    };
+    let (ch, first, last) = write(0, "https://a/1", true).await;
+    assert_eq!((ch.last_seen_at, first, last), (t(0), t(0), t(0)));
+    // Unchanged, 5 minutes on: the row is left alone, the snapshot tells the time.
+    let (ch, first, last) = write(5, "https://a/1", true).await;
+    assert_eq!((ch.last_seen_at, first, last), (t(5), t(0), t(0)));
+    assert_eq!(
+        (ch.followers, ch.stats_observed_at),
+        (Some(1005), Some(t(5)))
+    );
+    // A new avatar is written at once, and so is the sighting.
+    let (ch, _, last) = write(30, "https://a/2", true).await;
+    assert_eq!(
+        (ch.avatar_url.as_deref(), ch.last_seen_at, last),
+        (Some("https://a/2"), t(30), t(30))
+    );
+    // Missing, then found again within the hour: no longer missing.
+    let (ch, _, last) = write(40, "https://a/2", false).await;
+    assert_eq!((ch.missing_since, last), (Some(t(40)), t(30)));
+    let (ch, _, last) = write(45, "https://a/2", true).await;
+    assert_eq!(
+        (ch.missing_since, ch.last_seen_at, last),
+        (None, t(45), t(45))
+    );
+    // Unchanged within the hour, then unchanged an hour after the last write: refreshed.
+    let (ch, _, last) = write(100, "https://a/2", true).await;
+    assert_eq!((ch.last_seen_at, last), (t(100), t(45)));
+    let (_, _, last) = write(106, "https://a/2", true).await;
+    assert_eq!(last, t(106), "over an hour after t(45): refreshed");
+    let (ch, _, last) = write(150, "https://a/2", true).await;
+    assert_eq!((ch.last_seen_at, last), (t(150), t(106)));
+    let history = s
+        .history(Platform::Chzzk, id, Metric::Followers, t(-1), t(200), 100)
+        .await
+        .unwrap();
+    assert_eq!(
+        history.iter().map(|p| p.value).collect::<Vec<_>>(),
+        vec![1000, 1005, 1030, 1045, 1100, 1106, 1150],
+        "every sighting left its snapshot"
+    );
+}
