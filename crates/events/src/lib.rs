@@ -25,6 +25,6 @@ pub use regroup::{regroup, Apply};
 pub use sink::{collector_name, EventSink, MemorySink, PublishError};
 
 #[cfg(feature = "kafka")]
-pub use metrics::EventMetrics;
+pub use metrics::{EventMetrics, KindLabels};
 #[cfg(feature = "kafka")]
 pub use producer::{ensure_topic, KafkaSink};

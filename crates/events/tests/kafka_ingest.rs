@@ -126,8 +126,16 @@ async fn published_events_are_ingested_like_direct_writes_and_garbage_is_skipped
         }
         assert!(
             start.elapsed() < Duration::from_secs(90),
-            "ingest did not catch up: {got:?} vs {want:?}, skipped {}",
-            metrics.skipped.get()
+            "ingest did not catch up: {got:?} vs {want:?}, skipped {}, list markers consumed {}, \
+             rows written {}",
+            metrics.skipped.get(),
+            metrics
+                .consumed
+                .get_or_create(&streamtide_events::KindLabels {
+                    kind: "live_list_end".into(),
+                })
+                .get(),
+            metrics.rows_written.get()
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }

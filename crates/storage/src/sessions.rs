@@ -58,7 +58,7 @@ impl<'a> ChannelSighting<'a> {
 /// How a sighting updates a known channel, shared by the one-row and the multi-row writes: a
 /// newer non-empty name or handle wins, avatar and description are kept when a sighting lacks
 /// them, the seen-range widens, and a sighted channel is no longer missing. A sighting this would
-/// leave unchanged but for `last_seen_at` is not written at all (`sightings::StoredChannel`, which
+/// leave unchanged but for `last_seen_at` is not written at all (`sightings::FreshChannel`, which
 /// mirrors these rules).
 pub(crate) const CHANNEL_UPSERT: &str = "ON CONFLICT (platform, platform_id) DO UPDATE SET
            name = CASE WHEN excluded.name <> '' AND excluded.last_seen_at >= channels.last_seen_at
@@ -79,16 +79,15 @@ pub(crate) async fn upsert_channel(
     at: DateTime<Utc>,
     tracked: bool,
 ) -> Result<i64> {
-    let at_s = to_db_time(at);
-    if let Some(known) = sightings::stored_channels(conn, s.platform, &[s.platform_id])
+    if let Some(fresh) = sightings::fresh_channels(conn, s.platform, &[s.platform_id], at)
         .await?
         .remove(s.platform_id)
     {
-        if known.unchanged_by(s, at, &at_s) {
-            return Ok(known.id);
+        if fresh.unchanged_by(s) {
+            return Ok(fresh.id);
         }
     }
-    let at = at_s;
+    let at = to_db_time(at);
     let name = s.name.map(str::trim).filter(|n| !n.is_empty());
     let sql = format!(
         "INSERT INTO channels (platform, platform_id, name, handle, avatar_url, description, tracked, first_seen_at, last_seen_at)

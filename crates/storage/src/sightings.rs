@@ -17,7 +17,7 @@ use streamtide_core::Platform;
 
 use crate::db::{self, Backend};
 use crate::sessions::{placeholders, ChannelSighting};
-use crate::time::from_db_time;
+use crate::time::to_db_time;
 use crate::Result;
 
 /// How stale a channel's stored `last_seen_at` may get before an unchanged sighting refreshes
@@ -25,33 +25,22 @@ use crate::Result;
 /// reads "last seen" of a channel (a snapshot carries the exact time).
 pub(crate) const LAST_SEEN_RESOLUTION: Duration = Duration::hours(1);
 
-/// A stored channel row, as far as a sighting could change it.
+/// A stored channel row that a sighting at some time may leave alone: not missing, and seen
+/// last at or before that time but less than [`LAST_SEEN_RESOLUTION`] before it
+/// ([`fresh_channels`] finds them). Whether it does depends on what the sighting says.
 #[derive(Debug, Clone)]
-pub(crate) struct StoredChannel {
+pub(crate) struct FreshChannel {
     pub id: i64,
     name: String,
     handle: Option<String>,
     avatar_url: Option<String>,
     description: Option<String>,
-    last_seen_at: String,
-    missing: bool,
 }
 
-impl StoredChannel {
-    /// Whether the upsert of `s` seen at `at` (stored form `at_s`) would change nothing but
-    /// move `last_seen_at` forward by less than [`LAST_SEEN_RESOLUTION`]. Mirrors
-    /// `sessions::CHANNEL_UPSERT` rule by rule; anything else (a sighting older than the stored
-    /// one, a missing channel found again, a stored time that does not parse) is a change.
-    pub fn unchanged_by(&self, s: &ChannelSighting<'_>, at: DateTime<Utc>, at_s: &str) -> bool {
-        if self.missing || at_s < self.last_seen_at.as_str() {
-            return false;
-        }
-        let Some(last) = from_db_time(&self.last_seen_at) else {
-            return false;
-        };
-        if at - last >= LAST_SEEN_RESOLUTION {
-            return false;
-        }
+impl FreshChannel {
+    /// Whether the upsert of `s` would change nothing here but move `last_seen_at` (mirrors
+    /// `sessions::CHANNEL_UPSERT` rule by rule).
+    pub fn unchanged_by(&self, s: &ChannelSighting<'_>) -> bool {
         // The upsert keeps the stored value where the sighting has none.
         let keeps = |new: Option<&str>, old: Option<&str>| new.is_none_or(|n| Some(n) == old);
         keeps(
@@ -69,16 +58,20 @@ impl StoredChannel {
     }
 }
 
-/// The stored rows of `platform_ids` (at most a statement's worth) that exist, by platform id.
+/// The rows of `platform_ids` (at most a statement's worth) that a sighting at `at` may leave
+/// alone, by platform id. The others (new, missing, due for a refresh, or seen later than `at`)
+/// must be written whatever the sighting says; leaving them out keeps this read cheap in the
+/// round where every row is due.
 ///
 /// On PostgreSQL and MariaDB the rows are locked (`FOR UPDATE`) as the upsert would lock them,
 /// so that a concurrent writer cannot mark a channel missing between this read and the decision
 /// to skip its write. SQLite's write transaction already holds the whole database.
-pub(crate) async fn stored_channels(
+pub(crate) async fn fresh_channels(
     conn: &mut AnyConnection,
     platform: Platform,
     platform_ids: &[&str],
-) -> Result<HashMap<String, StoredChannel>> {
+    at: DateTime<Utc>,
+) -> Result<HashMap<String, FreshChannel>> {
     if platform_ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -87,59 +80,54 @@ pub(crate) async fn stored_channels(
         Backend::Postgres | Backend::MySql => " FOR UPDATE",
     };
     let sql = format!(
-        "SELECT id, platform_id, name, handle, avatar_url, description, last_seen_at, missing_since
-         FROM channels WHERE platform = ? AND platform_id IN ({}){lock}",
+        "SELECT id, platform_id, name, handle, avatar_url, description FROM channels
+         WHERE platform = ? AND missing_since IS NULL AND last_seen_at > ? AND last_seen_at <= ?
+           AND platform_id IN ({}){lock}",
         placeholders(platform_ids.len(), "?")
     );
-    let mut q = db::query_as::<StoredRow>(&sql).bind(platform.as_str());
+    let mut q = db::query_as::<FreshRow>(&sql)
+        .bind(platform.as_str())
+        .bind(to_db_time(at - LAST_SEEN_RESOLUTION))
+        .bind(to_db_time(at));
     for id in platform_ids {
         q = q.bind(*id);
     }
     Ok(q.fetch_all(&mut *conn)
         .await?
         .into_iter()
-        .map(
-            |(id, platform_id, name, handle, avatar_url, description, last_seen_at, missing)| {
-                let row = StoredChannel {
-                    id,
-                    name,
-                    handle,
-                    avatar_url,
-                    description,
-                    last_seen_at,
-                    missing: missing.is_some(),
-                };
-                (platform_id, row)
-            },
-        )
+        .map(|(id, platform_id, name, handle, avatar_url, description)| {
+            let row = FreshChannel {
+                id,
+                name,
+                handle,
+                avatar_url,
+                description,
+            };
+            (platform_id, row)
+        })
         .collect())
 }
 
-type StoredRow = (
+type FreshRow = (
     i64,
     String,
     String,
     Option<String>,
     Option<String>,
     Option<String>,
-    String,
-    Option<String>,
 );
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::time::to_db_time;
 
-    fn stored() -> StoredChannel {
-        StoredChannel {
+    fn stored() -> FreshChannel {
+        FreshChannel {
             id: 7,
             name: "이름".into(),
             handle: Some("handle".into()),
             avatar_url: Some("https://a/1".into()),
             description: None,
-            last_seen_at: "2026-03-01T12:00:00Z".into(),
-            missing: false,
         }
     }
 
@@ -154,15 +142,9 @@ mod tests {
         }
     }
 
-    fn at(minutes: i64) -> (DateTime<Utc>, String) {
-        let t = from_db_time("2026-03-01T12:00:00Z").unwrap() + Duration::minutes(minutes);
-        (t, to_db_time(t))
-    }
-
     #[test]
-    fn the_same_channel_within_the_resolution_needs_no_write() {
-        let (t, s) = at(59);
-        assert!(stored().unchanged_by(&sighting(), t, &s));
+    fn the_same_channel_needs_no_write() {
+        assert!(stored().unchanged_by(&sighting()));
         // What a sighting lacks is kept, so it changes nothing either.
         let bare = ChannelSighting {
             name: None,
@@ -171,12 +153,11 @@ mod tests {
             description: None,
             ..sighting()
         };
-        assert!(stored().unchanged_by(&bare, t, &s));
+        assert!(stored().unchanged_by(&bare));
     }
 
     #[test]
     fn any_change_is_written() {
-        let (t, s) = at(5);
         let changed = [
             ChannelSighting {
                 name: Some("새 이름"),
@@ -196,25 +177,7 @@ mod tests {
             },
         ];
         for c in &changed {
-            assert!(!stored().unchanged_by(c, t, &s));
+            assert!(!stored().unchanged_by(c), "{:?}", c.name);
         }
-        let missing = StoredChannel {
-            missing: true,
-            ..stored()
-        };
-        assert!(!missing.unchanged_by(&sighting(), t, &s), "found again");
-        let (t, s) = at(60);
-        assert!(!stored().unchanged_by(&sighting(), t, &s), "refresh due");
-        let (t, s) = at(-1);
-        assert!(
-            !stored().unchanged_by(&sighting(), t, &s),
-            "an older sighting"
-        );
-        let broken = StoredChannel {
-            last_seen_at: "yesterday".into(),
-            ..stored()
-        };
-        let (t, s) = at(1);
-        assert!(!broken.unchanged_by(&sighting(), t, &s));
     }
 }

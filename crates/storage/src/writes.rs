@@ -221,12 +221,12 @@ async fn write_channel_observations(
         .collect();
     // Channels that a sighting leaves as they are need no write, only their id (`sightings`).
     let platform_ids: Vec<&str> = sightings.iter().map(|s| s.platform_id).collect();
-    let stored = sightings::stored_channels(conn, platform, &platform_ids).await?;
+    let fresh = sightings::fresh_channels(conn, platform, &platform_ids, at).await?;
     let mut ids: Vec<Option<i64>> = vec![None; found.len()];
     let mut changed: Vec<(&ChannelObservation, &ChannelSighting<'_>)> = Vec::new();
     for ((o, s), id) in found.iter().zip(&sightings).zip(ids.iter_mut()) {
-        match stored.get(s.platform_id) {
-            Some(known) if known.unchanged_by(s, at, &at_s) => *id = Some(known.id),
+        match fresh.get(s.platform_id) {
+            Some(known) if known.unchanged_by(s) => *id = Some(known.id),
             _ => changed.push((*o, s)),
         }
     }
