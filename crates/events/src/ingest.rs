@@ -8,11 +8,12 @@
 //!
 //! A live list's `live_list_end` marker waits until the list's samples (which other partitions,
 //! maybe other workers, carry) are in the store; its partition's offset is not committed past it
-//! until it is applied, so a crash redelivers it.
+//! until it is applied, so a crash redelivers it. A platform's markers apply in the order they
+//! came (`markers`).
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rdkafka::config::RDKafkaLogLevel;
 use rdkafka::consumer::{
@@ -21,16 +22,13 @@ use rdkafka::consumer::{
 use rdkafka::message::Message;
 use rdkafka::statistics::Statistics;
 use rdkafka::{ClientContext, Offset, TopicPartitionList};
-use streamtide_storage::{truncate_to_second, LiveFilter, Store, StoreError, WriteStats};
+use streamtide_storage::{Store, StoreError, WriteStats};
 use tokio_util::sync::CancellationToken;
 
 use crate::kafka_config::client_config;
+use crate::markers::Markers;
 use crate::regroup::{close_of, regroup, Apply};
 use crate::{Event, EventMetrics, KafkaConfig};
-
-/// How long a list's close marker waits for the list's samples before it is applied anyway
-/// (a sample may never come, e.g. when the channel went offline in a channels round since).
-const MARKER_WAIT: Duration = Duration::from_secs(60);
 
 /// Why ingest stopped.
 #[derive(Debug, thiserror::Error)]
@@ -91,14 +89,6 @@ impl ConsumerContext for Ctx {
     }
 }
 
-/// A close marker waiting for its list.
-struct Pending {
-    partition: i32,
-    offset: i64,
-    close: Apply,
-    since: Instant,
-}
-
 /// One consumer-group member writing to `store`.
 pub struct Ingest {
     consumer: StreamConsumer<Ctx>,
@@ -112,7 +102,7 @@ pub struct Ingest {
     next: BTreeMap<i32, i64>,
     /// Per partition, the offset last committed.
     committed: BTreeMap<i32, i64>,
-    pending: Vec<Pending>,
+    markers: Markers,
 }
 
 impl Ingest {
@@ -155,7 +145,7 @@ impl Ingest {
             stats: IngestStats::default(),
             next: BTreeMap::new(),
             committed: BTreeMap::new(),
-            pending: Vec::new(),
+            markers: Markers::default(),
         })
     }
 
@@ -246,12 +236,7 @@ impl Ingest {
                         .get_or_create(&EventMetrics::kind(e.data.kind()))
                         .inc();
                     match close_of(&e) {
-                        Some(close) => self.pending.push(Pending {
-                            partition,
-                            offset,
-                            close,
-                            since: Instant::now(),
-                        }),
+                        Some(close) => self.markers.push(partition, offset, close),
                         None => events.push(e),
                     }
                 }
@@ -314,52 +299,14 @@ impl Ingest {
         Ok(())
     }
 
-    /// Apply the close markers whose lists are stored (or that waited long enough).
+    /// Apply the close markers whose lists are stored (`markers`).
     async fn apply_ready_markers(&mut self) {
-        let mut i = 0;
-        while i < self.pending.len() {
-            let ready = self.list_is_stored(&self.pending[i]).await;
-            if !ready {
-                i += 1;
-                continue;
-            }
-            let close = self.pending[i].close.clone();
-            match self.write(&close).await {
-                Ok(()) => {
-                    self.pending.remove(i);
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, "Could not close stale sessions; will retry.");
-                    i += 1;
-                }
-            }
+        if self.markers.is_empty() {
+            return;
         }
-    }
-
-    async fn list_is_stored(&self, m: &Pending) -> bool {
-        let Apply::CloseStale {
-            platform,
-            at,
-            samples,
-            ..
-        } = &m.close
-        else {
-            return true;
-        };
-        if *samples == 0 || m.since.elapsed() >= MARKER_WAIT {
-            return true;
-        }
-        // Every sample of the list leaves its channel's open session seen at `at` or later.
-        let filter = LiveFilter {
-            platform: Some(*platform),
-            seen_after: Some(truncate_to_second(*at)),
-            limit: 1,
-            ..LiveFilter::default()
-        };
-        match self.store.live_now(&filter).await {
-            Ok((_, n)) => n >= *samples,
-            Err(_) => false,
-        }
+        let stats = self.markers.apply_ready(&self.store).await;
+        self.stats.written.add(&stats);
+        self.metrics.rows_written.inc_by(stats.rows());
     }
 
     /// Commit, per partition, the offset after the last handled message, but never past a marker
@@ -376,13 +323,7 @@ impl Ingest {
             if !owned.contains(&p) {
                 continue;
             }
-            let target = self
-                .pending
-                .iter()
-                .filter(|m| m.partition == p)
-                .map(|m| m.offset)
-                .min()
-                .unwrap_or(next);
+            let target = self.markers.oldest_offset(p).unwrap_or(next);
             if self.committed.get(&p).is_some_and(|&c| c >= target) {
                 continue;
             }

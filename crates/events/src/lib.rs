@@ -15,6 +15,8 @@ pub mod ingest;
 #[cfg(feature = "kafka")]
 mod kafka_config;
 #[cfg(feature = "kafka")]
+mod markers;
+#[cfg(feature = "kafka")]
 mod metrics;
 #[cfg(feature = "kafka")]
 mod producer;
