@@ -28,6 +28,10 @@ pub struct WriteWorkload {
     /// unchanged channel is rewritten once an hour (`sightings`), the interval sets how many
     /// rounds refresh every row.
     pub interval: Duration,
+    /// Untimed rounds written before the timed ones, so that the timed ones land in a table that
+    /// already holds this many snapshots per channel (a database some days old: the write cost
+    /// per snapshot grows as each channel's rows spread over pages of their own).
+    pub prefill_rounds: usize,
 }
 
 /// What a timed run wrote, and how long it took.
@@ -42,16 +46,19 @@ pub struct WriteFigures {
 pub struct PreparedWrites {
     batches: Vec<Batch>,
     channels: usize,
+    /// The first timed round (rounds before it were written by `prepare`).
+    first: usize,
     rounds: usize,
     start: DateTime<Utc>,
     interval: Duration,
 }
 
 impl WriteWorkload {
-    /// Create the channels with a first round; the clock starts a day ago.
+    /// Create the channels with a first round, and write the prefill rounds; the clock starts
+    /// `prefill_rounds` intervals plus a day ago.
     pub async fn prepare(&self, store: &Store) -> Result<PreparedWrites> {
         let channels = 5_000.min(self.rows).max(1);
-        let start = Utc::now() - Duration::days(1);
+        let start = Utc::now() - Duration::days(1) - self.interval * self.prefill_rounds as i32;
         let batches: Vec<Batch> = (0..channels)
             .map(|i| observation(i, start, self.live_every))
             .collect::<Vec<_>>()
@@ -67,13 +74,18 @@ impl WriteWorkload {
         for b in &batches {
             store.write_batch(warm, Platform::Chzzk, start, b).await?;
         }
-        Ok(PreparedWrites {
+        let mut prepared = PreparedWrites {
             batches,
             channels,
-            rounds: self.rows.div_ceil(channels),
+            first: 1,
+            rounds: self.prefill_rounds,
             start,
             interval: self.interval,
-        })
+        };
+        prepared.run(store).await?;
+        prepared.first = self.prefill_rounds + 1;
+        prepared.rounds = self.rows.div_ceil(channels);
+        Ok(prepared)
     }
 }
 
@@ -82,7 +94,7 @@ impl PreparedWrites {
     pub async fn run(&self, store: &Store) -> Result<WriteFigures> {
         let started = Instant::now();
         let (mut snapshots, mut live_samples) = (0u64, 0u64);
-        for r in 1..=self.rounds {
+        for r in self.first..self.first + self.rounds {
             let at = self.start + self.interval * r as i32;
             let round = store
                 .start_round(Platform::Chzzk, Job::Channels, at)

@@ -5,7 +5,8 @@
 //! `cargo test -p streamtide-storage --release --test write_bench -- --ignored --nocapture`
 //!
 //! `BENCH_ROWS` (default 100,000) sets the snapshots per run, `BENCH_INTERVAL_SECS` (default 300,
-//! the collector's channels interval) the time between rounds.
+//! the collector's channels interval) the time between rounds, `BENCH_PREFILL_ROUNDS` (default 0)
+//! untimed rounds written first (snapshots per channel already in the table).
 
 use chrono::Duration;
 use streamtide_storage::workload::WriteWorkload;
@@ -23,6 +24,7 @@ fn env(name: &str, default: usize) -> usize {
 async fn write_throughput() {
     let rows = env("BENCH_ROWS", 100_000);
     let interval = Duration::seconds(env("BENCH_INTERVAL_SECS", 300) as i64);
+    let prefill_rounds = env("BENCH_PREFILL_ROUNDS", 0);
     for (batch, live_every) in [(50, 10), (500, 10), (500, 0), (5000, 10)] {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("bench.db").display());
@@ -32,6 +34,7 @@ async fn write_throughput() {
             batch,
             live_every,
             interval,
+            prefill_rounds,
         };
         let prepared = workload.prepare(&store).await.unwrap();
         let figures = prepared.run(&store).await.unwrap();

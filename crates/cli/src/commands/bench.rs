@@ -510,6 +510,7 @@ async fn writes(
         batch,
         live_every,
         interval: chrono::Duration::seconds(interval_secs as i64),
+        prefill_rounds: 0,
     }
     .prepare(&store)
     .await?;
