@@ -119,14 +119,14 @@ impl Store {
                             // can lose the last commits) and much faster than FULL. The write
                             // path touches a page or so per snapshot: a 32 MiB page cache per
                             // connection (SQLite's default is 2 MiB) and reads through mmap
-                            // spare it the re-reads, and checkpointing every 16 MiB of WAL
-                            // instead of 4 MiB the fsyncs; together about 1.2x the writes a
-                            // second (BENCHMARKS.md, "Sightings that change nothing").
+                            // spare it the re-reads, and checkpointing every 64 MiB of WAL
+                            // instead of 4 MiB writes a page dirtied in several rounds back
+                            // once (BENCHMARKS.md, "Sightings that change nothing").
                             conn.execute(
                                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
                                  PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;
                                  PRAGMA cache_size = -32768; PRAGMA mmap_size = 268435456;
-                                 PRAGMA wal_autocheckpoint = 4000;",
+                                 PRAGMA wal_autocheckpoint = 16000;",
                             )
                             .await?;
                             Ok(())
