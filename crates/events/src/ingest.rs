@@ -271,28 +271,14 @@ impl Ingest {
     }
 
     async fn write(&mut self, op: &Apply) -> Result<(), StoreError> {
-        let (Apply::Write {
-            platform,
-            round,
-            at,
-            ..
-        }
-        | Apply::CloseStale {
-            platform,
-            round,
-            at,
-            ..
-        }) = op;
+        let (platform, round, at) = op.coordinates();
         let batch = op.batch();
-        let stats = self
-            .store
-            .write_batch(*round, *platform, *at, &batch)
-            .await?;
+        let stats = self.store.write_batch(round, platform, at, &batch).await?;
         self.stats.written.add(&stats);
         self.metrics.rows_written.inc_by(stats.rows());
         if matches!(op, Apply::Write { .. }) {
             // As in the collector: a failed rollup loses nothing (`rollup --rebuild` redoes it).
-            if let Err(e) = self.store.update_rollups(*platform, *at, &batch).await {
+            if let Err(e) = self.store.update_rollups(platform, at, &batch).await {
                 tracing::warn!(platform = %platform, error = %e, "Could not update daily rollups.");
             }
         }

@@ -79,7 +79,7 @@ impl Markers {
         let mut blocked: Vec<Platform> = Vec::new();
         let mut i = 0;
         while i < self.pending.len() {
-            let platform = platform_of(&self.pending[i].close);
+            let (platform, ..) = self.pending[i].close.coordinates();
             if blocked.contains(&platform) || !self.is_ready(store, &self.pending[i]).await {
                 blocked.push(platform);
                 i += 1;
@@ -127,26 +127,9 @@ impl Markers {
     }
 }
 
-fn platform_of(op: &Apply) -> Platform {
-    match op {
-        Apply::Write { platform, .. } | Apply::CloseStale { platform, .. } => *platform,
-    }
-}
-
 async fn write(store: &Store, op: &Apply) -> streamtide_storage::Result<WriteStats> {
-    let (Apply::Write {
-        platform,
-        round,
-        at,
-        ..
-    }
-    | Apply::CloseStale {
-        platform,
-        round,
-        at,
-        ..
-    }) = op;
-    store.write_batch(*round, *platform, *at, &op.batch()).await
+    let (platform, round, at) = op.coordinates();
+    store.write_batch(round, platform, at, &op.batch()).await
 }
 
 #[cfg(test)]
@@ -175,6 +158,12 @@ mod tests {
             language: None,
             url: format!("https://play.sooplive.co.kr/bj{i}"),
         }
+    }
+
+    async fn store(dir: &tempfile::TempDir) -> Store {
+        Store::open(&format!("sqlite://{}", dir.path().join("m.db").display()))
+            .await
+            .unwrap()
     }
 
     /// The samples of a list, as ingest writes them (no closing: that is the marker's job).
@@ -225,9 +214,7 @@ mod tests {
     #[tokio::test]
     async fn a_later_lists_marker_waits_for_the_earlier_list() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&format!("sqlite://{}", dir.path().join("m.db").display()))
-            .await
-            .unwrap();
+        let store = store(&dir).await;
         let t0: DateTime<Utc> = "2026-03-04T12:00:00Z".parse().unwrap();
         let t1 = t0 + chrono::Duration::minutes(20);
         let mut markers = Markers::waiting_at_most(Duration::from_secs(3600));
@@ -253,9 +240,7 @@ mod tests {
     #[tokio::test]
     async fn a_marker_gives_up_waiting() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&format!("sqlite://{}", dir.path().join("m.db").display()))
-            .await
-            .unwrap();
+        let store = store(&dir).await;
         let t0: DateTime<Utc> = "2026-03-04T12:00:00Z".parse().unwrap();
         let t1 = t0 + chrono::Duration::minutes(20);
         let mut markers = Markers::waiting_at_most(Duration::from_millis(50));

@@ -39,6 +39,24 @@ pub enum Apply {
 }
 
 impl Apply {
+    /// The platform, round id and observation time the operation writes under.
+    pub fn coordinates(&self) -> (Platform, i64, DateTime<Utc>) {
+        match self {
+            Apply::Write {
+                platform,
+                round,
+                at,
+                ..
+            }
+            | Apply::CloseStale {
+                platform,
+                round,
+                at,
+                ..
+            } => (*platform, *round, *at),
+        }
+    }
+
     /// The batch `Store::write_batch` takes for this operation.
     pub fn batch(&self) -> Batch {
         match self {

@@ -336,20 +336,7 @@ async fn events_regrouped_store_exactly_what_the_direct_write_stores() {
             for _delivery in 0..2 {
                 let read: Vec<Event> = wire.iter().map(|b| Event::from_json(b).unwrap()).collect();
                 for op in regroup(read) {
-                    let (platform, round, at) = match &op {
-                        Apply::Write {
-                            platform,
-                            round,
-                            at,
-                            ..
-                        }
-                        | Apply::CloseStale {
-                            platform,
-                            round,
-                            at,
-                            ..
-                        } => (*platform, *round, *at),
-                    };
+                    let (platform, round, at) = op.coordinates();
                     via.write_batch(round, platform, at, &op.batch())
                         .await
                         .unwrap();
