@@ -6,6 +6,7 @@
 //! `interval` apart, one channel in `live_every` live. A first, untimed round creates the
 //! channels: the figure is the steady state of a roster polled round after round.
 
+use std::ops::Range;
 use std::time::Instant;
 
 use chrono::{DateTime, Duration, Utc};
@@ -46,7 +47,7 @@ pub struct WriteFigures {
 pub struct PreparedWrites {
     batches: Vec<Batch>,
     channels: usize,
-    /// The first timed round (rounds before it were written by `prepare`).
+    /// The first timed round (`prepare` wrote the rounds before it).
     first: usize,
     rounds: usize,
     start: DateTime<Utc>,
@@ -68,23 +69,16 @@ impl WriteWorkload {
                 missing: Vec::new(),
             })
             .collect();
-        let warm = store
-            .start_round(Platform::Chzzk, Job::Channels, start)
-            .await?;
-        for b in &batches {
-            store.write_batch(warm, Platform::Chzzk, start, b).await?;
-        }
-        let mut prepared = PreparedWrites {
+        let prepared = PreparedWrites {
             batches,
             channels,
-            first: 1,
-            rounds: self.prefill_rounds,
+            first: self.prefill_rounds + 1,
+            rounds: self.rows.div_ceil(channels),
             start,
             interval: self.interval,
         };
-        prepared.run(store).await?;
-        prepared.first = self.prefill_rounds + 1;
-        prepared.rounds = self.rows.div_ceil(channels);
+        // Round 0 creates the channels; the prefill rounds follow it.
+        prepared.write_rounds(store, 0..prepared.first).await?;
         Ok(prepared)
     }
 }
@@ -92,9 +86,16 @@ impl WriteWorkload {
 impl PreparedWrites {
     /// The timed rounds. Fails if a snapshot went missing.
     pub async fn run(&self, store: &Store) -> Result<WriteFigures> {
+        self.write_rounds(store, self.first..self.first + self.rounds)
+            .await
+    }
+
+    /// Rounds number `rounds` (round r at `start + r * interval`), every channel once each.
+    async fn write_rounds(&self, store: &Store, rounds: Range<usize>) -> Result<WriteFigures> {
         let started = Instant::now();
+        let expected = (rounds.len() * self.channels) as u64;
         let (mut snapshots, mut live_samples) = (0u64, 0u64);
-        for r in self.first..self.first + self.rounds {
+        for r in rounds {
             let at = self.start + self.interval * r as i32;
             let round = store
                 .start_round(Platform::Chzzk, Job::Channels, at)
@@ -106,7 +107,6 @@ impl PreparedWrites {
             }
         }
         let secs = started.elapsed().as_secs_f64();
-        let expected = (self.rounds * self.channels) as u64;
         if snapshots != expected {
             return Err(StoreError::Database(sqlx::Error::Protocol(format!(
                 "the write workload wrote {snapshots} snapshots, expected {expected}"
