@@ -2,6 +2,7 @@
 //! statistics (changes, gains, live metrics, projection) computed with `streamtide-analytics`.
 
 use crate::db;
+use crate::staging;
 use crate::Backend;
 use std::collections::HashMap;
 
@@ -707,17 +708,18 @@ impl Store {
     /// Latest figures summed over channels (each channel's latest non-NULL value).
     async fn now_figures(&self, pks: &[i64]) -> Result<NowFigures> {
         let mut now = NowFigures::default();
+        let last = |column: &str| {
+            staging::latest_snapshot_value(self.backend(), column, "channel_id = ?1")
+        };
+        let sql = format!(
+            "SELECT {} AS followers, {} AS total_views, {} AS video_count, {} AS observed_at",
+            last("followers"),
+            last("total_views"),
+            last("video_count"),
+            last("observed_at"),
+        );
         for pk in pks {
-            let r = db::query(
-                "SELECT
-                   (SELECT followers FROM channel_snapshots WHERE channel_id = ?1 AND followers IS NOT NULL ORDER BY observed_at DESC LIMIT 1) AS followers,
-                   (SELECT total_views FROM channel_snapshots WHERE channel_id = ?1 AND total_views IS NOT NULL ORDER BY observed_at DESC LIMIT 1) AS total_views,
-                   (SELECT video_count FROM channel_snapshots WHERE channel_id = ?1 AND video_count IS NOT NULL ORDER BY observed_at DESC LIMIT 1) AS video_count,
-                   (SELECT MAX(observed_at) FROM channel_snapshots WHERE channel_id = ?1) AS observed_at",
-            )
-            .bind(pk)
-            .fetch_one(&self.pool)
-            .await?;
+            let r = db::query(&sql).bind(pk).fetch_one(&self.pool).await?;
             let add = |acc: Option<u64>, v: Option<i64>| match (acc, v) {
                 (a, None) => a,
                 (a, Some(v)) => Some(a.unwrap_or(0) + v.max(0) as u64),

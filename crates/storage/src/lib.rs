@@ -22,6 +22,7 @@ mod rollups;
 mod roster;
 mod sessions;
 mod sightings;
+mod staging;
 mod thumbs;
 mod time;
 mod videos;
@@ -85,6 +86,8 @@ const SERVER_CONNECTIONS: u32 = 16;
 pub struct Store {
     /// The pool, and the backend it runs on (`Store::backend`).
     pool: db::Pool,
+    /// When SQLite's recent snapshots were last folded (`staging`), shared by the clones.
+    fold_clock: std::sync::Arc<staging::FoldClock>,
 }
 
 impl Store {
@@ -164,6 +167,7 @@ impl Store {
         };
         Ok(Store {
             pool: db::Pool::new(pool, backend),
+            fold_clock: Default::default(),
         })
     }
 

@@ -1,6 +1,7 @@
 //! Queries for the API and the CLI.
 
-use crate::db;
+use crate::db::{self, Backend};
+use crate::staging;
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -121,7 +122,7 @@ impl Store {
         let cond = "(?1 IS NULL OR c.platform = ?1) AND (?2 = 0 OR c.tracked = 1)";
         let rows = db::query(format!(
             "{} WHERE {cond} ORDER BY c.tracked DESC, COALESCE(snap.followers, -1) DESC, c.platform, c.platform_id LIMIT ?3 OFFSET ?4",
-            channel_select()
+            channel_select(self.backend())
         ))
         .bind(platform.map(|p| p.as_str()))
         .bind(i64::from(tracked_only))
@@ -149,7 +150,7 @@ impl Store {
     pub async fn channel(&self, platform: Platform, id: &str) -> Result<Option<ChannelRow>> {
         let row = db::query(format!(
             "{} WHERE c.platform = ?1 AND c.platform_id = ?2",
-            channel_select()
+            channel_select(self.backend())
         ))
         .bind(platform.as_str())
         .bind(id)
@@ -314,15 +315,20 @@ impl Store {
 /// A channel joined with its latest snapshot. Its last sighting is the later of the row's
 /// `last_seen_at`, which a sighting that changes nothing leaves up to an hour behind
 /// (`sightings`), and the latest snapshot's time.
-fn channel_select() -> &'static str {
-    "SELECT c.id, c.platform, c.platform_id, c.name, c.handle, c.avatar_url, c.description, c.tracked, c.creator_id,
-            (SELECT t.hash FROM thumb_sources t WHERE t.source_url = c.avatar_url) AS avatar_hash,
-            c.first_seen_at, GREATEST(c.last_seen_at, COALESCE(snap.observed_at, c.last_seen_at)) AS last_seen_at,
-            c.missing_since,
-            snap.followers, snap.total_views, snap.video_count, snap.observed_at
-     FROM channels c
-     LEFT JOIN channel_snapshots snap ON snap.channel_id = c.id
-       AND snap.observed_at = (SELECT MAX(observed_at) FROM channel_snapshots WHERE channel_id = c.id)"
+/// The latest snapshot comes from the table that holds every channel's latest (`staging`): on
+/// SQLite, joining the two-table view would materialise all of it.
+fn channel_select(backend: Backend) -> String {
+    let latest = staging::latest_snapshots_table(backend);
+    format!(
+        "SELECT c.id, c.platform, c.platform_id, c.name, c.handle, c.avatar_url, c.description, c.tracked, c.creator_id,
+                (SELECT t.hash FROM thumb_sources t WHERE t.source_url = c.avatar_url) AS avatar_hash,
+                c.first_seen_at, GREATEST(c.last_seen_at, COALESCE(snap.observed_at, c.last_seen_at)) AS last_seen_at,
+                c.missing_since,
+                snap.followers, snap.total_views, snap.video_count, snap.observed_at
+         FROM channels c
+         LEFT JOIN {latest} snap ON snap.channel_id = c.id
+           AND snap.observed_at = (SELECT MAX(observed_at) FROM {latest} WHERE channel_id = c.id)"
+    )
 }
 
 /// (session id, sample_count, samples, viewer_sum, Σ sample viewers, peak, max sample).

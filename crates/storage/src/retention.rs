@@ -13,6 +13,7 @@
 //!   recomputes them.
 
 use crate::db;
+use crate::staging;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
@@ -128,7 +129,11 @@ impl Store {
 
         // Snapshots, one channel per transaction.
         let channels: Vec<i64> = db::query_scalar(
-            "SELECT DISTINCT channel_id FROM channel_snapshots WHERE observed_at < ?1",
+            // One probe per channel: on SQLite a DISTINCT over the two-table view would sort
+            // every old row.
+            "SELECT id FROM channels c WHERE EXISTS
+               (SELECT 1 FROM channel_snapshots s WHERE s.channel_id = c.id AND s.observed_at < ?1)
+             ORDER BY id",
         )
         .bind(to_db_time(cutoff_all))
         .fetch_all(&self.pool)
@@ -170,14 +175,21 @@ impl Store {
                 if kept.contains(&i) {
                     continue;
                 }
-                stats.snapshots_deleted += db::query(
-                    "DELETE FROM channel_snapshots WHERE channel_id = ?1 AND observed_at = ?2",
-                )
-                .bind(ch)
-                .bind(at_s)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+                // On SQLite the row is in one of two tables (`staging`), nearly always the first.
+                for table in staging::snapshot_tables(self.backend()) {
+                    let deleted = db::query(format!(
+                        "DELETE FROM {table} WHERE channel_id = ?1 AND observed_at = ?2"
+                    ))
+                    .bind(ch)
+                    .bind(at_s)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    stats.snapshots_deleted += deleted;
+                    if deleted > 0 {
+                        break;
+                    }
+                }
             }
             tx.commit().await?;
         }

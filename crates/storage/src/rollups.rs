@@ -8,6 +8,7 @@
 //! repair).
 
 use crate::db;
+use crate::staging;
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -400,17 +401,17 @@ pub(crate) async fn recompute_day(
 ) -> Result<()> {
     let (start, end) = day_bounds(day, tz);
     let (s, e) = (to_db_time(start), to_db_time(end));
-    let closes = db::query(
-        "SELECT
-           (SELECT followers FROM channel_snapshots WHERE channel_id = ?1 AND observed_at >= ?2 AND observed_at < ?3
-              AND followers IS NOT NULL ORDER BY observed_at DESC LIMIT 1) AS followers,
-           (SELECT total_views FROM channel_snapshots WHERE channel_id = ?1 AND observed_at >= ?2 AND observed_at < ?3
-              AND total_views IS NOT NULL ORDER BY observed_at DESC LIMIT 1) AS total_views,
-           (SELECT video_count FROM channel_snapshots WHERE channel_id = ?1 AND observed_at >= ?2 AND observed_at < ?3
-              AND video_count IS NOT NULL ORDER BY observed_at DESC LIMIT 1) AS video_count,
-           (SELECT MAX(observed_at) FROM channel_snapshots WHERE channel_id = ?1 AND observed_at >= ?2 AND observed_at < ?3)
-              AS closed_at",
-    )
+    // The day's last non-NULL value of each counter, and its last observation.
+    let backend = db::Backend::of(conn);
+    let in_day = "channel_id = ?1 AND observed_at >= ?2 AND observed_at < ?3";
+    let last = |column: &str| staging::latest_snapshot_value(backend, column, in_day);
+    let closes = db::query(format!(
+        "SELECT {} AS followers, {} AS total_views, {} AS video_count, {} AS closed_at",
+        last("followers"),
+        last("total_views"),
+        last("video_count"),
+        last("observed_at"),
+    ))
     .bind(channel)
     .bind(&s)
     .bind(&e)

@@ -7,6 +7,7 @@ use streamtide_core::{ChannelObservation, LiveBroadcast, LiveState, Platform, Vi
 
 use crate::sessions::{self, placeholders, ChannelSighting};
 use crate::sightings;
+use crate::staging;
 use crate::time::{to_db_time, truncate_to_second};
 use crate::{retry_conflicts, Batch, Job, Result, Store, WriteStats};
 use std::collections::HashMap;
@@ -42,7 +43,10 @@ impl Store {
         observed_at: DateTime<Utc>,
         batch: &Batch,
     ) -> Result<WriteStats> {
-        retry_conflicts(|| self.write_batch_once(round, platform, observed_at, batch)).await
+        let stats =
+            retry_conflicts(|| self.write_batch_once(round, platform, observed_at, batch)).await?;
+        self.fold_snapshots_if_due(observed_at).await;
+        Ok(stats)
     }
 
     async fn write_batch_once(
@@ -249,12 +253,7 @@ async fn write_channel_observations(
     }
 
     // The snapshots.
-    let sql = format!(
-        "INSERT INTO channel_snapshots (channel_id, observed_at, followers, total_views, video_count, live, viewers, round_id)
-         VALUES {}
-         ON CONFLICT (channel_id, observed_at) DO NOTHING",
-        placeholders(rows.len(), "(?, ?, ?, ?, ?, ?, ?, ?)")
-    );
+    let sql = staging::insert_snapshots_sql(db::Backend::of(conn), rows.len());
     let mut q = db::query(&sql);
     for (id, o) in &rows {
         let (live, viewers) = match &o.live {
@@ -388,22 +387,18 @@ async fn write_channel_observation(
         LiveState::Offline => (Some(false), None),
         LiveState::Unknown => (None, None),
     };
-    stats.channel_snapshots += db::query(
-        "INSERT INTO channel_snapshots (channel_id, observed_at, followers, total_views, video_count, live, viewers, round_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-         ON CONFLICT (channel_id, observed_at) DO NOTHING",
-    )
-    .bind(channel)
-    .bind(to_db_time(at))
-    .bind(obs.stats.followers.map(|v| v as i64))
-    .bind(obs.stats.total_views.map(|v| v as i64))
-    .bind(obs.stats.video_count.map(|v| v as i64))
-    .bind(live.map(i64::from))
-    .bind(viewers)
-    .bind(round)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
+    stats.channel_snapshots += db::query(staging::insert_snapshots_sql(db::Backend::of(conn), 1))
+        .bind(channel)
+        .bind(to_db_time(at))
+        .bind(obs.stats.followers.map(|v| v as i64))
+        .bind(obs.stats.total_views.map(|v| v as i64))
+        .bind(obs.stats.video_count.map(|v| v as i64))
+        .bind(live.map(i64::from))
+        .bind(viewers)
+        .bind(round)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
     match &obs.live {
         LiveState::Live(b) => sessions::observe_live(conn, channel, b, at, stats).await?,
         LiveState::Offline => sessions::observe_offline(conn, channel, at, stats).await?,

@@ -1,0 +1,314 @@
+//! Where new channel snapshots are written, and SQLite's hourly fold (migration 0009).
+//!
+//! `channel_snapshots` is clustered by (channel, time), which every read wants. On SQLite, once a
+//! channel's rows fill pages of their own, a round that adds one snapshot to every channel dirties
+//! one page per snapshot, and the write rate falls to about a quarter of a new table's
+//! (BENCHMARKS.md, "Snapshot staging"). So on SQLite `channel_snapshots` is a view over two tables
+//! of the same shape:
+//!
+//! - `channel_snapshots_recent` takes every new snapshot. It holds about an hour of them, so a
+//!   channel's rows share pages with its neighbours' and a batch of channels dirties few pages;
+//! - `channel_snapshots_folded` holds the rest. About once an hour (by observation time) the rows
+//!   of the recent table are moved there in one transaction, an hour of a channel's rows added to
+//!   its pages at once.
+//!
+//! Each channel's latest snapshot stays in the recent table through a fold, so "the latest
+//! snapshot of every channel" (the channel list) reads that small table alone. A snapshot is
+//! stored once: an insert skips a (channel, time) that either table holds.
+//!
+//! PostgreSQL and MariaDB write `channel_snapshots` directly; on PostgreSQL it is partitioned by
+//! month instead (`partitions`).
+
+use crate::db::{self, Backend};
+use crate::sessions::placeholders;
+use crate::{Result, Store};
+use chrono::{DateTime, Utc};
+use sqlx::AnyConnection;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+/// How much observation time passes between folds. An hour is 12 rounds at the default 5-minute
+/// interval: enough rows per channel to fill most of a page per fold, while the recent table
+/// stays small enough for the reads that go through the view.
+pub(crate) const FOLD_EVERY_SECS: i64 = 3600;
+
+const COLUMNS: &str =
+    "channel_id, observed_at, followers, total_views, video_count, live, viewers, round_id";
+
+/// The statement that inserts `rows` snapshots, bound in [`COLUMNS`] order, each unless already
+/// stored.
+pub(crate) fn insert_snapshots_sql(backend: Backend, rows: usize) -> String {
+    let values = placeholders(rows, "(?, ?, ?, ?, ?, ?, ?, ?)");
+    match backend {
+        Backend::Sqlite => format!(
+            "INSERT INTO channel_snapshots_recent ({COLUMNS})
+             SELECT * FROM (VALUES {values}) v
+             WHERE NOT EXISTS (SELECT 1 FROM channel_snapshots_folded f
+                               WHERE f.channel_id = v.column1 AND f.observed_at = v.column2)
+             ON CONFLICT (channel_id, observed_at) DO NOTHING"
+        ),
+        Backend::Postgres | Backend::MySql => format!(
+            "INSERT INTO channel_snapshots ({COLUMNS}) VALUES {values}
+             ON CONFLICT (channel_id, observed_at) DO NOTHING"
+        ),
+    }
+}
+
+/// The table that holds every channel's latest snapshot (and that can be joined cheaply).
+pub(crate) fn latest_snapshots_table(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "channel_snapshots_recent",
+        Backend::Postgres | Backend::MySql => "channel_snapshots",
+    }
+}
+
+/// A scalar subquery: the latest non-NULL `column` of the snapshots that satisfy `condition`. On
+/// SQLite each table is asked for its latest and the later of the two wins: over the view, SQLite
+/// would read and sort every matching row instead of stopping at the first.
+pub(crate) fn latest_snapshot_value(backend: Backend, column: &str, condition: &str) -> String {
+    let condition = format!("{condition} AND {column} IS NOT NULL");
+    match backend {
+        Backend::Sqlite => format!(
+            "(SELECT v FROM (
+                SELECT * FROM (SELECT {column} AS v, observed_at AS at FROM channel_snapshots_recent
+                               WHERE {condition} ORDER BY observed_at DESC LIMIT 1)
+                UNION ALL
+                SELECT * FROM (SELECT {column} AS v, observed_at AS at FROM channel_snapshots_folded
+                               WHERE {condition} ORDER BY observed_at DESC LIMIT 1))
+             ORDER BY at DESC LIMIT 1)"
+        ),
+        Backend::Postgres | Backend::MySql => format!(
+            "(SELECT {column} FROM channel_snapshots WHERE {condition} ORDER BY observed_at DESC LIMIT 1)"
+        ),
+    }
+}
+
+/// The tables a snapshot can be deleted from, the one that holds most rows first.
+pub(crate) fn snapshot_tables(backend: Backend) -> &'static [&'static str] {
+    match backend {
+        Backend::Sqlite => &["channel_snapshots_folded", "channel_snapshots_recent"],
+        Backend::Postgres | Backend::MySql => &["channel_snapshots"],
+    }
+}
+
+/// Move every recent snapshot but each channel's latest into the folded table. Returns how many
+/// moved. Run it in a write transaction: the two statements must land together.
+async fn fold(conn: &mut AnyConnection) -> Result<u64> {
+    const OLDER_THAN_LATEST: &str = "observed_at < (SELECT MAX(l.observed_at)
+        FROM channel_snapshots_recent l WHERE l.channel_id = channel_snapshots_recent.channel_id)";
+    let moved = db::query(format!(
+        "INSERT INTO channel_snapshots_folded ({COLUMNS})
+         SELECT {COLUMNS} FROM channel_snapshots_recent WHERE {OLDER_THAN_LATEST}
+         ORDER BY channel_id, observed_at
+         ON CONFLICT (channel_id, observed_at) DO NOTHING"
+    ))
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    db::query(format!(
+        "DELETE FROM channel_snapshots_recent WHERE {OLDER_THAN_LATEST}"
+    ))
+    .execute(&mut *conn)
+    .await?;
+    Ok(moved)
+}
+
+/// When this process last folded, in observation time: decides when the next fold is due.
+/// Starts unset, so a process folds at its first write whatever an earlier one left staged.
+#[derive(Debug)]
+pub(crate) struct FoldClock(AtomicI64);
+
+impl Default for FoldClock {
+    fn default() -> FoldClock {
+        FoldClock(AtomicI64::new(i64::MIN))
+    }
+}
+
+impl FoldClock {
+    /// Whether a fold is due for a write observed at `at`; if so the caller has claimed it, and
+    /// concurrent writers see it as not due.
+    fn claim(&self, at: DateTime<Utc>) -> bool {
+        let now = at.timestamp();
+        let last = self.0.load(Ordering::Acquire);
+        // Either direction: data replayed from long ago must not stop folds until time catches up.
+        let due = last == i64::MIN || now.abs_diff(last) >= FOLD_EVERY_SECS as u64;
+        due && self
+            .0
+            .compare_exchange(last, now, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+    }
+
+    /// Forget a claimed fold that did not happen, so the next write tries again.
+    fn release(&self) {
+        self.0.store(i64::MIN, Ordering::Release);
+    }
+}
+
+impl Store {
+    /// Fold SQLite's recent snapshots into the folded table now (see the module documentation);
+    /// returns how many moved. Nothing to do on the other backends.
+    pub async fn fold_snapshots(&self) -> Result<u64> {
+        if self.backend() != Backend::Sqlite {
+            return Ok(0);
+        }
+        let mut tx = self.write_tx().await?;
+        let moved = fold(&mut tx).await?;
+        tx.commit().await?;
+        Ok(moved)
+    }
+
+    /// Fold when an hour of observation time has passed since this process last did. The batch
+    /// that triggers it has committed already, so a failed fold is logged and retried at the next
+    /// write, not reported as a failed write.
+    pub(crate) async fn fold_snapshots_if_due(&self, at: DateTime<Utc>) {
+        if self.backend() != Backend::Sqlite || !self.fold_clock.claim(at) {
+            return;
+        }
+        match self.fold_snapshots().await {
+            Ok(moved) => tracing::debug!(moved, "folded recent channel snapshots"),
+            Err(e) => {
+                self.fold_clock.release();
+                tracing::warn!(error = %e, "folding recent channel snapshots failed; retrying at the next write");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Batch, Job};
+    use chrono::TimeZone;
+    use streamtide_core::{
+        ChannelId, ChannelInfo, ChannelObservation, ChannelStats, LiveState, Platform,
+    };
+
+    fn t(minutes: i64) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap() + chrono::Duration::minutes(minutes)
+    }
+
+    /// One channels round of `n` channels at `minutes`, followers telling the round apart.
+    async fn round(store: &Store, n: u64, minutes: i64) -> u64 {
+        let found = (0..n)
+            .map(|i| ChannelObservation {
+                info: ChannelInfo {
+                    platform: Platform::Chzzk,
+                    channel_id: ChannelId::new(format!("ch{i}")),
+                    name: format!("name {i}"),
+                    handle: None,
+                    avatar_url: None,
+                    description: None,
+                },
+                stats: ChannelStats {
+                    followers: Some(1_000 * i + minutes.unsigned_abs()),
+                    total_views: None,
+                    video_count: None,
+                },
+                live: LiveState::Unknown,
+            })
+            .collect();
+        let batch = Batch::Channels {
+            found,
+            missing: Vec::new(),
+        };
+        let r = store
+            .start_round(Platform::Chzzk, Job::Channels, t(minutes))
+            .await
+            .unwrap();
+        let stats = store
+            .write_batch(r, Platform::Chzzk, t(minutes), &batch)
+            .await
+            .unwrap();
+        stats.channel_snapshots
+    }
+
+    async fn count(store: &Store, table: &str) -> i64 {
+        db::query_scalar(format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&store.pool)
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn snapshots_fold_hourly_are_stored_once_and_the_latest_stays_recent() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&format!("sqlite://{}", dir.path().join("s.db").display()))
+            .await
+            .unwrap();
+        const N: u64 = 20;
+        // 150 minutes of 5-minute rounds: folds after the rounds at 0 (first write), 60 and 120.
+        for minutes in (0..=150).step_by(5) {
+            assert_eq!(round(&store, N, minutes).await, N);
+        }
+        assert_eq!(count(&store, "channel_snapshots").await, 31 * N as i64);
+        // Since the fold at 120: its round (each channel's latest then) and six more.
+        assert_eq!(
+            count(&store, "channel_snapshots_recent").await,
+            7 * N as i64
+        );
+        assert_eq!(
+            count(&store, "channel_snapshots_folded").await,
+            24 * N as i64
+        );
+
+        // A snapshot already folded is not stored again; nor is a recent one. (Each of these
+        // writes is more than an hour from the previous fold, so each folds again.)
+        assert_eq!(round(&store, N, 10).await, 0);
+        assert_eq!(round(&store, N, 150).await, 0);
+        assert_eq!(count(&store, "channel_snapshots").await, 31 * N as i64);
+
+        // A late round older than everything is stored, and the fold after it keeps each
+        // channel's latest in the recent table: the channel list still shows the last round.
+        assert_eq!(round(&store, N, -5).await, N);
+        let latest_recent: i64 = db::query_scalar(
+            "SELECT COUNT(*) FROM channel_snapshots_recent WHERE observed_at = ?1",
+        )
+        .bind(crate::to_db_time(t(150)))
+        .fetch_one(&store.pool)
+        .await
+        .unwrap();
+        assert_eq!(latest_recent, N as i64);
+        assert_eq!(count(&store, "channel_snapshots_recent").await, N as i64);
+        assert_eq!(store.fold_snapshots().await.unwrap(), 0);
+        let ch = store
+            .channel(Platform::Chzzk, "ch3")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (ch.followers, ch.stats_observed_at),
+            (Some(3_150), Some(t(150)))
+        );
+        let (listed, _) = store
+            .channels(Some(Platform::Chzzk), false, 5, 0)
+            .await
+            .unwrap();
+        assert_eq!(listed[0].followers, Some(1_000 * (N - 1) + 150));
+        assert_eq!(count(&store, "channel_snapshots").await, 32 * N as i64);
+    }
+
+    #[test]
+    fn a_fold_is_due_first_then_once_an_hour_either_way() {
+        let clock = FoldClock::default();
+        let t = |m: i64| {
+            Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap() + chrono::Duration::minutes(m)
+        };
+        assert!(clock.claim(t(0)), "the first write folds");
+        assert!(!clock.claim(t(5)));
+        assert!(!clock.claim(t(59)));
+        assert!(clock.claim(t(60)));
+        assert!(!clock.claim(t(61)));
+        assert!(clock.claim(t(-600)), "a replay of old data still folds");
+        clock.release();
+        assert!(clock.claim(t(-599)), "a released claim is due again");
+    }
+
+    #[test]
+    fn sqlite_inserts_go_to_the_recent_table_unless_folded() {
+        let sql = insert_snapshots_sql(Backend::Sqlite, 2);
+        assert!(sql.starts_with("INSERT INTO channel_snapshots_recent"));
+        assert!(sql.contains("NOT EXISTS (SELECT 1 FROM channel_snapshots_folded"));
+        assert_eq!(sql.matches('?').count(), 16);
+        let sql = insert_snapshots_sql(Backend::Postgres, 1);
+        assert!(sql.starts_with("INSERT INTO channel_snapshots ("));
+    }
+}
