@@ -10,7 +10,12 @@ sqlx: it shows what SQLite itself costs, and how that cost grows as `channel_sna
     python3 scripts/sqlite_write_replay.py --page-size 16384 --wal-autocheckpoint 16000
 
 Channels are offline and unchanged; every twelfth round refreshes every channel row (the hourly
-refresh at 5-minute rounds), the others only read the fresh rows, as the store does.
+refresh at 5-minute rounds), the others only read the fresh rows, as the store does. Snapshots
+go to `channel_snapshots_recent` and are folded into `channel_snapshots_folded` every twelfth
+round (`crates/storage/src/staging.rs`); `--direct` writes them straight into the folded table,
+which is what the store did before the staging table.
+
+    python3 scripts/sqlite_write_replay.py --prefill 400 --direct
 """
 import argparse
 import collections
@@ -44,7 +49,9 @@ def main():
     ap.add_argument("--rounds", type=int, default=20, help="timed rounds")
     ap.add_argument("--prefill", type=int, default=0, help="snapshots per channel already stored")
     ap.add_argument("--page-size", type=int, default=4096)
-    ap.add_argument("--wal-autocheckpoint", type=int, default=4000)
+    ap.add_argument("--wal-autocheckpoint", type=int, default=16000)
+    ap.add_argument("--fold-every", type=int, default=12, help="rounds between folds")
+    ap.add_argument("--direct", action="store_true", help="no staging table")
     a = ap.parse_args()
 
     path = os.path.join(tempfile.mkdtemp(), "replay.db")
@@ -80,12 +87,32 @@ def main():
                 WHERE platform = 'chzzk' AND missing_since IS NULL AND last_seen_at <= ?
                   AND platform_id IN ({marks})""", [at] + batch)}
 
+    columns = "channel_id, observed_at, followers, total_views, video_count, live, viewers, round_id"
+
     def snapshots(ids, at, rid):
         rows = ",".join(["(?, ?, 1000, 100000, 10, 0, NULL, ?)"] * len(ids))
-        c.execute(f"""INSERT INTO channel_snapshots (channel_id, observed_at, followers,
-                      total_views, video_count, live, viewers, round_id) VALUES {rows}
-                      ON CONFLICT (channel_id, observed_at) DO NOTHING""",
-                  [x for i in sorted(ids.values()) for x in (i, at, rid)])
+        args = [x for i in sorted(ids.values()) for x in (i, at, rid)]
+        if a.direct:
+            c.execute(f"""INSERT INTO channel_snapshots_folded ({columns}) VALUES {rows}
+                          ON CONFLICT (channel_id, observed_at) DO NOTHING""", args)
+        else:
+            c.execute(f"""INSERT INTO channel_snapshots_recent ({columns})
+                          SELECT * FROM (VALUES {rows}) v
+                          WHERE NOT EXISTS (SELECT 1 FROM channel_snapshots_folded f
+                                            WHERE f.channel_id = v.column1 AND f.observed_at = v.column2)
+                          ON CONFLICT (channel_id, observed_at) DO NOTHING""", args)
+
+    older_than_latest = """observed_at < (SELECT MAX(l.observed_at) FROM channel_snapshots_recent l
+                           WHERE l.channel_id = channel_snapshots_recent.channel_id)"""
+
+    def fold():
+        c.execute("BEGIN IMMEDIATE")
+        c.execute(f"""INSERT INTO channel_snapshots_folded ({columns})
+                      SELECT {columns} FROM channel_snapshots_recent WHERE {older_than_latest}
+                      ORDER BY channel_id, observed_at
+                      ON CONFLICT (channel_id, observed_at) DO NOTHING""")
+        c.execute(f"DELETE FROM channel_snapshots_recent WHERE {older_than_latest}")
+        c.execute("COMMIT")
 
     def close(ids, at):
         v = list(ids.values())
@@ -103,7 +130,7 @@ def main():
         # Older snapshots, a channel's contiguous as the table keeps them.
         c.execute("BEGIN")
         c.execute("""WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < ?)
-                     INSERT INTO channel_snapshots (channel_id, observed_at, followers, total_views,
+                     INSERT INTO channel_snapshots_folded (channel_id, observed_at, followers, total_views,
                        video_count, live, viewers, round_id)
                      SELECT ch.id, strftime('%Y-%m-%dT%H:%M:%SZ', '2026-02-01', '+' || (k.n * 5) || ' minutes'),
                        1000, 100000, 10, 0, NULL, ? FROM channels ch, k""", (a.prefill, rid))
@@ -134,10 +161,13 @@ def main():
                   "UPDATE collection_rounds SET written = written + ? WHERE id = ?", (len(batch), rid))
             timed("commit", c.execute, "COMMIT")
             rows += len(batch)
+        if not a.direct and r % a.fold_every == 0:
+            timed("fold", fold)
     secs = time.perf_counter() - started
     print(f"{rows} snapshots in {secs:.2f} s: {rows / secs:,.0f} / s "
           f"(batch {a.batch}, prefill {a.prefill}, page {a.page_size}, "
-          f"autocheckpoint {a.wal_autocheckpoint})")
+          f"autocheckpoint {a.wal_autocheckpoint}, "
+          f"{'direct' if a.direct else f'fold every {a.fold_every} rounds'})")
     print("  " + ", ".join(f"{k} {v:.3f} s" for k, v in spent.most_common()))
 
 
