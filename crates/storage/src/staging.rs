@@ -302,6 +302,35 @@ mod tests {
         assert!(clock.claim(t(-599)), "a released claim is due again");
     }
 
+    #[tokio::test]
+    async fn the_migration_keeps_every_snapshot_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&format!("sqlite://{}", dir.path().join("m.db").display()))
+            .await
+            .unwrap();
+        const N: u64 = 7;
+        for minutes in (0..=90).step_by(5) {
+            round(&store, N, minutes).await;
+        }
+        let all = 19 * N as i64;
+        assert!(count(&store, "channel_snapshots_folded").await > 0);
+        // Down to one table (the schema before staging), and up again with the rows in place.
+        store.migrator().undo(&*store.pool, 8).await.unwrap();
+        assert_eq!(count(&store, "channel_snapshots").await, all);
+        store.migrate().await.unwrap();
+        assert_eq!(count(&store, "channel_snapshots").await, all);
+        assert_eq!(count(&store, "channel_snapshots_recent").await, N as i64);
+        let ch = store
+            .channel(Platform::Chzzk, "ch2")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (ch.followers, ch.stats_observed_at),
+            (Some(2_090), Some(t(90)))
+        );
+    }
+
     #[test]
     fn sqlite_inserts_go_to_the_recent_table_unless_folded() {
         let sql = insert_snapshots_sql(Backend::Sqlite, 2);

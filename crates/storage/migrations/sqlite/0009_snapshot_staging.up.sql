@@ -20,13 +20,15 @@ CREATE TABLE channel_snapshots_recent (
     PRIMARY KEY (channel_id, observed_at)
 ) WITHOUT ROWID;
 
+-- Each channel's latest snapshot moves to the recent table, found and removed by key: a few
+-- lookups per channel, not a pass over every row of a large table.
 INSERT INTO channel_snapshots_recent
-    SELECT * FROM channel_snapshots_folded f
-    WHERE f.observed_at = (SELECT MAX(observed_at) FROM channel_snapshots_folded l
-                           WHERE l.channel_id = f.channel_id);
+    SELECT f.* FROM channels c
+    JOIN channel_snapshots_folded f ON f.channel_id = c.id
+     AND f.observed_at = (SELECT MAX(l.observed_at) FROM channel_snapshots_folded l
+                          WHERE l.channel_id = c.id);
 DELETE FROM channel_snapshots_folded
-    WHERE observed_at = (SELECT MAX(observed_at) FROM channel_snapshots_recent l
-                         WHERE l.channel_id = channel_snapshots_folded.channel_id);
+    WHERE (channel_id, observed_at) IN (SELECT channel_id, observed_at FROM channel_snapshots_recent);
 
 CREATE VIEW channel_snapshots AS
     SELECT channel_id, observed_at, followers, total_views, video_count, live, viewers, round_id
