@@ -221,6 +221,11 @@ mod tests {
         stats.channel_snapshots
     }
 
+    async fn sqlite_store(dir: &tempfile::TempDir) -> Store {
+        let url = format!("sqlite://{}", dir.path().join("staging.db").display());
+        Store::open(&url).await.unwrap()
+    }
+
     async fn count(store: &Store, table: &str) -> i64 {
         db::query_scalar(format!("SELECT COUNT(*) FROM {table}"))
             .fetch_one(&store.pool)
@@ -231,9 +236,7 @@ mod tests {
     #[tokio::test]
     async fn snapshots_fold_hourly_are_stored_once_and_the_latest_stays_recent() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&format!("sqlite://{}", dir.path().join("s.db").display()))
-            .await
-            .unwrap();
+        let store = sqlite_store(&dir).await;
         const N: u64 = 20;
         // 150 minutes of 5-minute rounds: folds after the rounds at 0 (first write), 60 and 120.
         for minutes in (0..=150).step_by(5) {
@@ -305,9 +308,7 @@ mod tests {
     #[tokio::test]
     async fn the_migration_keeps_every_snapshot_both_ways() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&format!("sqlite://{}", dir.path().join("m.db").display()))
-            .await
-            .unwrap();
+        let store = sqlite_store(&dir).await;
         const N: u64 = 7;
         for minutes in (0..=90).step_by(5) {
             round(&store, N, minutes).await;
