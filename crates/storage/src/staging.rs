@@ -25,11 +25,12 @@ use crate::{Result, Store};
 use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
 use std::sync::atomic::{AtomicI64, Ordering};
+use streamtide_core::{ChannelObservation, LiveState};
 
 /// How much observation time passes between folds. An hour is 12 rounds at the default 5-minute
 /// interval: enough rows per channel to fill most of a page per fold, while the recent table
 /// stays small enough for the reads that go through the view.
-pub(crate) const FOLD_EVERY_SECS: i64 = 3600;
+const FOLD_EVERY_SECS: i64 = 3600;
 
 const COLUMNS: &str =
     "channel_id, observed_at, followers, total_views, video_count, live, viewers, round_id";
@@ -51,6 +52,30 @@ pub(crate) fn insert_snapshots_sql(backend: Backend, rows: usize) -> String {
              ON CONFLICT (channel_id, observed_at) DO NOTHING"
         ),
     }
+}
+
+/// Bind one snapshot of `obs` (channel row `channel`, observed at `at`, written by `round`) to
+/// a statement of [`insert_snapshots_sql`], in [`COLUMNS`] order.
+pub(crate) fn bind_snapshot<'q>(
+    q: db::Query<'q>,
+    channel: i64,
+    at: &'q str,
+    obs: &ChannelObservation,
+    round: i64,
+) -> db::Query<'q> {
+    let (live, viewers) = match &obs.live {
+        LiveState::Live(b) => (Some(true), Some(b.viewers as i64)),
+        LiveState::Offline => (Some(false), None),
+        LiveState::Unknown => (None, None),
+    };
+    q.bind(channel)
+        .bind(at)
+        .bind(obs.stats.followers.map(|v| v as i64))
+        .bind(obs.stats.total_views.map(|v| v as i64))
+        .bind(obs.stats.video_count.map(|v| v as i64))
+        .bind(live.map(i64::from))
+        .bind(viewers)
+        .bind(round)
 }
 
 /// The table that holds every channel's latest snapshot (and that can be joined cheaply).

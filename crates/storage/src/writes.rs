@@ -256,20 +256,7 @@ async fn write_channel_observations(
     let sql = staging::insert_snapshots_sql(db::Backend::of(conn), rows.len());
     let mut q = db::query(&sql);
     for (id, o) in &rows {
-        let (live, viewers) = match &o.live {
-            LiveState::Live(b) => (Some(true), Some(b.viewers as i64)),
-            LiveState::Offline => (Some(false), None),
-            LiveState::Unknown => (None, None),
-        };
-        q = q
-            .bind(*id)
-            .bind(&at_s)
-            .bind(o.stats.followers.map(|v| v as i64))
-            .bind(o.stats.total_views.map(|v| v as i64))
-            .bind(o.stats.video_count.map(|v| v as i64))
-            .bind(live.map(i64::from))
-            .bind(viewers)
-            .bind(round);
+        q = staging::bind_snapshot(q, *id, &at_s, o, round);
     }
     stats.channel_snapshots += q.execute(&mut *conn).await?.rows_affected();
 
@@ -382,20 +369,9 @@ async fn write_channel_observation(
 ) -> Result<()> {
     let channel =
         sessions::upsert_channel(conn, &ChannelSighting::from_info(&obs.info), at, false).await?;
-    let (live, viewers) = match &obs.live {
-        LiveState::Live(b) => (Some(true), Some(b.viewers as i64)),
-        LiveState::Offline => (Some(false), None),
-        LiveState::Unknown => (None, None),
-    };
-    stats.channel_snapshots += db::query(staging::insert_snapshots_sql(db::Backend::of(conn), 1))
-        .bind(channel)
-        .bind(to_db_time(at))
-        .bind(obs.stats.followers.map(|v| v as i64))
-        .bind(obs.stats.total_views.map(|v| v as i64))
-        .bind(obs.stats.video_count.map(|v| v as i64))
-        .bind(live.map(i64::from))
-        .bind(viewers)
-        .bind(round)
+    let at_s = to_db_time(at);
+    let sql = staging::insert_snapshots_sql(db::Backend::of(conn), 1);
+    stats.channel_snapshots += staging::bind_snapshot(db::query(&sql), channel, &at_s, obs, round)
         .execute(&mut *conn)
         .await?
         .rows_affected();
