@@ -43,6 +43,21 @@ impl<'a> ChannelSighting<'a> {
         }
     }
 
+    /// The name the channel upsert writes: trimmed, `None` when blank (the stored name stays).
+    pub fn written_name(&self) -> Option<&'a str> {
+        self.name.map(str::trim).filter(|n| !n.is_empty())
+    }
+
+    /// The avatar the channel upsert writes: `None` when blank (the stored one stays).
+    pub fn written_avatar_url(&self) -> Option<&'a str> {
+        self.avatar_url.filter(|u| !u.is_empty())
+    }
+
+    /// The description the channel upsert writes: `None` when blank (the stored one stays).
+    pub fn written_description(&self) -> Option<&'a str> {
+        self.description.filter(|d| !d.is_empty())
+    }
+
     pub fn from_live(b: &'a LiveBroadcast) -> Self {
         ChannelSighting {
             platform: b.platform,
@@ -88,7 +103,7 @@ pub(crate) async fn upsert_channel(
         }
     }
     let at = to_db_time(at);
-    let name = s.name.map(str::trim).filter(|n| !n.is_empty());
+    let name = s.written_name();
     let sql = format!(
         "INSERT INTO channels (platform, platform_id, name, handle, avatar_url, description, tracked, first_seen_at, last_seen_at)
          VALUES (?1, ?2, COALESCE(?3, ''), ?4, ?5, ?6, ?7, ?8, ?8)
@@ -100,8 +115,8 @@ pub(crate) async fn upsert_channel(
         .bind(s.platform_id)
         .bind(name)
         .bind(s.handle)
-        .bind(s.avatar_url.filter(|u| !u.is_empty()))
-        .bind(s.description.filter(|d| !d.is_empty()))
+        .bind(s.written_avatar_url())
+        .bind(s.written_description())
         .bind(i64::from(tracked))
         .bind(&at)
         .fetch_one(&mut *conn)

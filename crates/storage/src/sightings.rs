@@ -39,22 +39,14 @@ pub(crate) struct FreshChannel {
 
 impl FreshChannel {
     /// Whether the upsert of `s` would change nothing here but move `last_seen_at` (mirrors
-    /// `sessions::CHANNEL_UPSERT` rule by rule).
+    /// `sessions::CHANNEL_UPSERT` rule by rule, on the values the upsert binds).
     pub fn unchanged_by(&self, s: &ChannelSighting<'_>) -> bool {
         // The upsert keeps the stored value where the sighting has none.
         let keeps = |new: Option<&str>, old: Option<&str>| new.is_none_or(|n| Some(n) == old);
-        keeps(
-            s.name.map(str::trim).filter(|n| !n.is_empty()),
-            Some(&self.name),
-        ) && keeps(s.handle, self.handle.as_deref())
-            && keeps(
-                s.avatar_url.filter(|u| !u.is_empty()),
-                self.avatar_url.as_deref(),
-            )
-            && keeps(
-                s.description.filter(|d| !d.is_empty()),
-                self.description.as_deref(),
-            )
+        keeps(s.written_name(), Some(&self.name))
+            && keeps(s.handle, self.handle.as_deref())
+            && keeps(s.written_avatar_url(), self.avatar_url.as_deref())
+            && keeps(s.written_description(), self.description.as_deref())
     }
 }
 

@@ -310,10 +310,10 @@ async fn write_channel_rows(
         q = q
             .bind(platform.as_str())
             .bind(s.platform_id)
-            .bind(s.name.map(str::trim).filter(|n| !n.is_empty()))
+            .bind(s.written_name())
             .bind(s.handle)
-            .bind(s.avatar_url.filter(|u| !u.is_empty()))
-            .bind(s.description.filter(|d| !d.is_empty()))
+            .bind(s.written_avatar_url())
+            .bind(s.written_description())
             .bind(at_s)
             .bind(at_s);
     }
