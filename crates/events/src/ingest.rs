@@ -271,14 +271,18 @@ impl Ingest {
     }
 
     async fn write(&mut self, op: &Apply) -> Result<(), StoreError> {
-        let (platform, round, at) = op.coordinates();
-        let batch = op.batch();
-        let stats = self.store.write_batch(round, platform, at, &batch).await?;
+        let stats = op.write_to(&self.store).await?;
         self.stats.written.add(&stats);
         self.metrics.rows_written.inc_by(stats.rows());
-        if matches!(op, Apply::Write { .. }) {
+        if let Apply::Write {
+            platform,
+            at,
+            batch,
+            ..
+        } = op
+        {
             // As in the collector: a failed rollup loses nothing (`rollup --rebuild` redoes it).
-            if let Err(e) = self.store.update_rollups(platform, at, &batch).await {
+            if let Err(e) = self.store.update_rollups(*platform, *at, batch).await {
                 tracing::warn!(platform = %platform, error = %e, "Could not update daily rollups.");
             }
         }

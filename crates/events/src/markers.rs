@@ -85,7 +85,7 @@ impl Markers {
                 i += 1;
                 continue;
             }
-            match write(store, &self.pending[i].close).await {
+            match self.pending[i].close.write_to(store).await {
                 Ok(stats) => {
                     written.add(&stats);
                     self.pending.remove(i);
@@ -125,11 +125,6 @@ impl Markers {
             Err(_) => false,
         }
     }
-}
-
-async fn write(store: &Store, op: &Apply) -> streamtide_storage::Result<WriteStats> {
-    let (platform, round, at) = op.coordinates();
-    store.write_batch(round, platform, at, &op.batch()).await
 }
 
 #[cfg(test)]

@@ -12,8 +12,10 @@
 //! list's samples are stored.
 
 use chrono::{DateTime, Duration, Utc};
+use std::borrow::Cow;
 use streamtide_core::Platform;
-use streamtide_storage::Batch;
+
+use streamtide_storage::{Batch, Store, WriteStats};
 
 use crate::event::{Event, EventData};
 
@@ -57,15 +59,21 @@ impl Apply {
         }
     }
 
-    /// The batch `Store::write_batch` takes for this operation.
-    pub fn batch(&self) -> Batch {
+    /// The batch `Store::write_batch` takes for this operation (a write's own, borrowed).
+    pub fn batch(&self) -> Cow<'_, Batch> {
         match self {
-            Apply::Write { batch, .. } => batch.clone(),
-            Apply::CloseStale { close_after, .. } => Batch::LiveList {
+            Apply::Write { batch, .. } => Cow::Borrowed(batch),
+            Apply::CloseStale { close_after, .. } => Cow::Owned(Batch::LiveList {
                 items: Vec::new(),
                 close_after: *close_after,
-            },
+            }),
         }
+    }
+
+    /// Write the operation with `Store::write_batch` (rollups are the caller's).
+    pub async fn write_to(&self, store: &Store) -> streamtide_storage::Result<WriteStats> {
+        let (platform, round, at) = self.coordinates();
+        store.write_batch(round, platform, at, &self.batch()).await
     }
 }
 

@@ -336,12 +336,15 @@ async fn events_regrouped_store_exactly_what_the_direct_write_stores() {
             for _delivery in 0..2 {
                 let read: Vec<Event> = wire.iter().map(|b| Event::from_json(b).unwrap()).collect();
                 for op in regroup(read) {
-                    let (platform, round, at) = op.coordinates();
-                    via.write_batch(round, platform, at, &op.batch())
-                        .await
-                        .unwrap();
-                    if matches!(op, Apply::Write { .. }) {
-                        via.update_rollups(platform, at, &op.batch()).await.unwrap();
+                    op.write_to(&via).await.unwrap();
+                    if let Apply::Write {
+                        platform,
+                        at,
+                        batch,
+                        ..
+                    } = &op
+                    {
+                        via.update_rollups(*platform, *at, batch).await.unwrap();
                     }
                 }
             }
