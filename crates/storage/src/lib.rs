@@ -9,6 +9,7 @@
 //! maintains (session peak/average) move only when its sample row was new.
 
 mod analytics_reads;
+mod checkpoints;
 mod creators;
 mod db;
 mod leases;
@@ -88,6 +89,8 @@ pub struct Store {
     pool: db::Pool,
     /// When SQLite's recent snapshots were last folded (`staging`), shared by the clones.
     fold_clock: std::sync::Arc<staging::FoldClock>,
+    /// SQLite (a file): the background WAL checkpoints, stopped with the last clone.
+    _checkpointer: Option<std::sync::Arc<checkpoints::Checkpointer>>,
 }
 
 impl Store {
@@ -99,6 +102,7 @@ impl Store {
         sqlx::any::install_default_drivers();
         let backend =
             Backend::from_url(url).ok_or_else(|| StoreError::UnsupportedUrl(redact_url(url)))?;
+        let mut checkpointer = None;
         let pool = match backend {
             Backend::Sqlite => {
                 let path = url
@@ -113,7 +117,7 @@ impl Store {
                 } else {
                     format!("sqlite://{path}?mode=rwc")
                 };
-                AnyPoolOptions::new()
+                let pool = AnyPoolOptions::new()
                     // An in-memory database exists per connection: keep exactly one.
                     .max_connections(if memory { 1 } else { SQLITE_CONNECTIONS })
                     .after_connect(|conn, _| {
@@ -122,21 +126,27 @@ impl Store {
                             // can lose the last commits) and much faster than FULL. The write
                             // path touches a page or so per snapshot: a 32 MiB page cache per
                             // connection (SQLite's default is 2 MiB) and reads through mmap
-                            // spare it the re-reads, and checkpointing every 64 MiB of WAL
-                            // instead of 4 MiB writes a page dirtied in several rounds back
-                            // once (BENCHMARKS.md, "Sightings that change nothing").
-                            conn.execute(
+                            // spare it the re-reads. Checkpoints run in the background
+                            // (`checkpoints`); the writers' own are a backstop.
+                            let setup = format!(
                                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
                                  PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;
                                  PRAGMA cache_size = -32768; PRAGMA mmap_size = 268435456;
-                                 PRAGMA wal_autocheckpoint = 16000;",
-                            )
-                            .await?;
+                                 PRAGMA wal_autocheckpoint = {};",
+                                checkpoints::BACKSTOP_PAGES
+                            );
+                            conn.execute(setup.as_str()).await?;
                             Ok(())
                         })
                     })
                     .connect(&url)
-                    .await?
+                    .await?;
+                if !memory {
+                    checkpointer = Some(std::sync::Arc::new(checkpoints::Checkpointer::spawn(
+                        pool.clone(),
+                    )));
+                }
+                pool
             }
             Backend::Postgres => {
                 AnyPoolOptions::new()
@@ -168,6 +178,7 @@ impl Store {
         Ok(Store {
             pool: db::Pool::new(pool, backend),
             fold_clock: Default::default(),
+            _checkpointer: checkpointer,
         })
     }
 
