@@ -23,6 +23,7 @@ import glob
 import os
 import sqlite3
 import tempfile
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -49,16 +50,24 @@ def main():
     ap.add_argument("--rounds", type=int, default=20, help="timed rounds")
     ap.add_argument("--prefill", type=int, default=0, help="snapshots per channel already stored")
     ap.add_argument("--page-size", type=int, default=4096)
+    ap.add_argument("--cache-mib", type=int, default=32, help="page cache per connection (the store's: 32)")
     ap.add_argument("--wal-autocheckpoint", type=int, default=16000)
     ap.add_argument("--fold-every", type=int, default=12, help="rounds between folds")
     ap.add_argument("--direct", action="store_true", help="no staging table")
+    ap.add_argument("--prefill-by-rounds", action="store_true",
+                    help="write the prefill round by round (folding as the store does) instead of in one "
+                         "sorted bulk insert, which leaves every page full and so overstates the splits")
+    ap.add_argument("--synchronous", default="NORMAL", help="the store's: NORMAL")
+    ap.add_argument("--background-checkpoint", type=float, default=0, metavar="SECS",
+                    help="checkpoint (PASSIVE) every SECS from a second connection in its own thread "
+                         "during the timed rounds, as well as the writer's automatic checkpoints")
     a = ap.parse_args()
 
     path = os.path.join(tempfile.mkdtemp(), "replay.db")
     c = sqlite3.connect(path, isolation_level=None)
     c.execute(f"PRAGMA page_size = {a.page_size}")
-    for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON",
-                   "cache_size = -32768", "mmap_size = 268435456",
+    for pragma in ("journal_mode = WAL", f"synchronous = {a.synchronous}", "foreign_keys = ON",
+                   f"cache_size = -{a.cache_mib * 1024}", f"mmap_size = {max(256, a.cache_mib * 4) << 20}",
                    f"wal_autocheckpoint = {a.wal_autocheckpoint}"):
         c.execute(f"PRAGMA {pragma}")
     for f in sorted(glob.glob(os.path.join(ROOT, "crates/storage/migrations/sqlite/*.up.sql"))):
@@ -126,7 +135,19 @@ def main():
         c.execute("BEGIN IMMEDIATE")
         snapshots(upsert(ids[k:k + a.batch], t(0)), t(0), rid)
         c.execute("COMMIT")
-    if a.prefill:
+    if a.prefill and a.prefill_by_rounds:
+        # Older snapshots (February; the timed rounds are in March), a round at a time.
+        before = lambda r: "2026-02-%02dT%02d:%02d:00Z" % (1 + r * 5 // 1440, r * 5 // 60 % 24, r * 5 % 60)
+        target = "channel_snapshots_folded" if a.direct else "channel_snapshots_recent"
+        for r in range(1, a.prefill + 1):
+            c.execute("BEGIN IMMEDIATE")
+            c.executemany(f"INSERT INTO {target} ({columns}) VALUES (?, ?, 1000, 100000, 10, 0, NULL, ?)",
+                          [(i, before(r), rid) for i in range(1, a.channels + 1)])
+            c.execute("COMMIT")
+            if not a.direct and r % a.fold_every == 0:
+                fold()
+        c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    elif a.prefill:
         # Older snapshots, a channel's contiguous as the table keeps them.
         c.execute("BEGIN")
         c.execute("""WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < ?)
@@ -145,6 +166,20 @@ def main():
         spent[step] += time.perf_counter() - started
         return out
 
+    stop = threading.Event()
+    checkpoints = collections.Counter()
+
+    def checkpointer():
+        cp = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        cp.execute(f"PRAGMA synchronous = {a.synchronous}")
+        while not stop.wait(a.background_checkpoint):
+            cp.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            checkpoints["runs"] += 1
+        cp.close()
+
+    thread = threading.Thread(target=checkpointer) if a.background_checkpoint else None
+    if thread:
+        thread.start()
     started, rows = time.perf_counter(), 0
     for r in range(1, a.rounds + 1):
         at = t(r)
@@ -164,9 +199,13 @@ def main():
         if not a.direct and r % a.fold_every == 0:
             timed("fold", fold)
     secs = time.perf_counter() - started
+    if thread:
+        stop.set()
+        thread.join()
     print(f"{rows} snapshots in {secs:.2f} s: {rows / secs:,.0f} / s "
           f"(batch {a.batch}, prefill {a.prefill}, page {a.page_size}, "
-          f"autocheckpoint {a.wal_autocheckpoint}, "
+          f"autocheckpoint {a.wal_autocheckpoint}, synchronous {a.synchronous}, "
+          f"{f'background checkpoint every {a.background_checkpoint} s ({dict(checkpoints)}), ' if thread else ''}"
           f"{'direct' if a.direct else f'fold every {a.fold_every} rounds'})")
     print("  " + ", ".join(f"{k} {v:.3f} s" for k, v in spent.most_common()))
 
