@@ -51,7 +51,9 @@ def main():
     ap.add_argument("--prefill", type=int, default=0, help="snapshots per channel already stored")
     ap.add_argument("--page-size", type=int, default=4096)
     ap.add_argument("--cache-mib", type=int, default=32, help="page cache per connection (the store's: 32)")
-    ap.add_argument("--wal-autocheckpoint", type=int, default=16000)
+    ap.add_argument("--wal-autocheckpoint", type=int, default=16000,
+                    help="the store's before its background checkpoints; it now uses 65536 with "
+                         "--background-checkpoint 0.5")
     ap.add_argument("--fold-every", type=int, default=12, help="rounds between folds")
     ap.add_argument("--direct", action="store_true", help="no staging table")
     ap.add_argument("--prefill-by-rounds", action="store_true",
