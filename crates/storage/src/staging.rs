@@ -251,6 +251,12 @@ mod tests {
         Store::open(&url).await.unwrap()
     }
 
+    /// A channel's followers and their time, as the channel read reports them.
+    async fn latest_figures(store: &Store, id: &str) -> (Option<u64>, Option<DateTime<Utc>>) {
+        let ch = store.channel(Platform::Chzzk, id).await.unwrap().unwrap();
+        (ch.followers, ch.stats_observed_at)
+    }
+
     async fn count(store: &Store, table: &str) -> i64 {
         db::query_scalar(format!("SELECT COUNT(*) FROM {table}"))
             .fetch_one(&store.pool)
@@ -297,13 +303,8 @@ mod tests {
         assert_eq!(latest_recent, N as i64);
         assert_eq!(count(&store, "channel_snapshots_recent").await, N as i64);
         assert_eq!(store.fold_snapshots().await.unwrap(), 0);
-        let ch = store
-            .channel(Platform::Chzzk, "ch3")
-            .await
-            .unwrap()
-            .unwrap();
         assert_eq!(
-            (ch.followers, ch.stats_observed_at),
+            latest_figures(&store, "ch3").await,
             (Some(3_150), Some(t(150)))
         );
         let (listed, _) = store
@@ -317,9 +318,6 @@ mod tests {
     #[test]
     fn a_fold_is_due_first_then_once_an_hour_either_way() {
         let clock = FoldClock::default();
-        let t = |m: i64| {
-            Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap() + chrono::Duration::minutes(m)
-        };
         assert!(clock.claim(t(0)), "the first write folds");
         assert!(!clock.claim(t(5)));
         assert!(!clock.claim(t(59)));
@@ -346,13 +344,8 @@ mod tests {
         store.migrate().await.unwrap();
         assert_eq!(count(&store, "channel_snapshots").await, all);
         assert_eq!(count(&store, "channel_snapshots_recent").await, N as i64);
-        let ch = store
-            .channel(Platform::Chzzk, "ch2")
-            .await
-            .unwrap()
-            .unwrap();
         assert_eq!(
-            (ch.followers, ch.stats_observed_at),
+            latest_figures(&store, "ch2").await,
             (Some(2_090), Some(t(90)))
         );
     }
