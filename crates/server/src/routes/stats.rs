@@ -125,9 +125,12 @@ pub async fn history(
     if format == Format::Json {
         return Ok(Json(dto).into_response());
     }
-    let mut out = String::from("at,value\n");
+    let mut sheet = streamtide_sheets::Sheet::new("history", &["at", "value"]);
     for p in &dto.points {
-        out.push_str(&format!("{},{}\n", p.at.to_rfc3339(), p.value));
+        sheet.push(vec![
+            streamtide_sheets::Cell::Time(p.at),
+            streamtide_sheets::Cell::count(Some(p.value)),
+        ]);
     }
-    Ok(csv_response(out, &name))
+    Ok(csv_response(sheet.to_csv(), &name))
 }

@@ -66,7 +66,8 @@ pub(crate) fn parse_format(raw: Option<&str>) -> Result<Format, ApiError> {
     }
 }
 
-/// A `text/csv` response.
+/// A `text/csv` response (made by `streamtide_sheets`: a UTF-8 BOM, formula-like text
+/// neutralised).
 pub(crate) fn csv_response(body: String, filename: &str) -> Response {
     (
         [
@@ -182,7 +183,12 @@ pub async fn list(
             metric.as_str(),
             if up { "up" } else { "down" }
         );
-        return Ok(csv_response(trends_csv(&items), &name));
+        let keys: Vec<_> = items
+            .iter()
+            .map(|i| (i.platform, i.channel_id.clone()))
+            .collect();
+        let labels = state.store.channel_labels(&keys).await?;
+        return Ok(csv_response(trends_csv(&items, &labels), &name));
     }
     Ok(Json(TrendsDto {
         metric: metric.as_str().to_string(),
