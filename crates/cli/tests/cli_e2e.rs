@@ -278,11 +278,32 @@ async fn demo_shows_all_platforms_within_a_minute_and_logs_no_secret() {
         .await
         .unwrap();
     assert!(page.contains("<html"), "the web page is served");
-    let health = get_json(&format!("http://127.0.0.1:{port}/healthz"))
-        .await
-        .unwrap()
-        .to_string();
+    // Every platform has collected (its live list is on the board), none is skipped.
+    let health = wait_for(
+        &format!("http://127.0.0.1:{port}/healthz"),
+        Duration::from_secs(30),
+        |v| v["status"] != "starting",
+    )
+    .await;
+    assert_eq!(health["status"], "ok", "{health}");
+    assert_eq!(health["skipped"], serde_json::json!([]), "{health}");
+    assert_eq!(health["summary"].as_array().unwrap().len(), 4, "{health}");
+    let health = health.to_string();
     assert!(sigterm_and_wait(child).success());
+
+    // The read commands read the demo's database when told to.
+    let demo_db = format!("sqlite://{}", dir.path().join("demo.db").display());
+    let listed: serde_json::Value = serde_json::from_str(&ok(cmd(dir.path())
+        .args(["live", "--json", "--db", &demo_db])
+        .output()
+        .unwrap()))
+    .unwrap();
+    assert!(listed["total"].as_u64().unwrap() > 10, "{listed}");
+    let tracked = ok(cmd(dir.path())
+        .args(["channels", "list", "--db", &demo_db])
+        .output()
+        .unwrap());
+    assert!(tracked.contains("CHZZK"), "{tracked}");
 
     // The simulator's demo credentials are real secrets as far as the code knows: none may leak.
     let defaults = SimConfig::default();
