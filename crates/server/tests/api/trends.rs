@@ -102,6 +102,7 @@ async fn ranks_gainers_and_losers_with_the_documented_shape() {
         "/api/v1/trends?platform=myspace",
         "/api/v1/trends?limit=0",
         "/api/v1/trends?format=xml",
+        "/api/v1/trends?format=xls",
         "/api/v1/trends?sort=name",
         "/api/v1/trends?group=team",
     ] {
