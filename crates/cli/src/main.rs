@@ -182,9 +182,9 @@ enum Command {
     },
     /// Import a roster of creators and channels (.xlsx, .xls, .ods or .csv); exits 1 when any
     /// row was not imported.
+    #[command(group(clap::ArgGroup::new("roster").required(true).args(["file", "retry"])))]
     Import {
-        /// The roster file (not with --retry).
-        #[arg(required_unless_present = "retry", conflicts_with = "retry")]
+        /// The roster file (or --retry).
         file: Option<PathBuf>,
         /// Text encoding of a CSV: utf-8, cp949 (= euc-kr, what Korean Excel saves), utf-16;
         /// default: detected.
