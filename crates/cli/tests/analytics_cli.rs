@@ -121,7 +121,11 @@ async fn trends_rollup_and_export() {
         .unwrap());
     let csv = std::fs::read_to_string(&out).unwrap();
     assert!(csv.starts_with('\u{feff}'), "a BOM for Excel");
-    assert_eq!(csv.lines().count(), 2, "gainers only: `hold` and `sink` did not gain");
+    assert_eq!(
+        csv.lines().count(),
+        2,
+        "gainers only: `hold` and `sink` did not gain"
+    );
     assert!(csv
         .lines()
         .nth(1)

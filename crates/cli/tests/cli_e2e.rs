@@ -360,15 +360,19 @@ async fn import_a_csv_roster_twice_and_link_creators() {
         sim_env(&mut c, &sim, &db);
         c.args(args).output().unwrap()
     };
-    let first = ok(run(&["import", "roster.csv"]));
-    assert!(
-        first.contains(
-            "imported 2, already present 0, duplicates 0, unresolved 1; 1 new creator(s)"
-        ),
+    // A row was not imported: exit 1, the counts on the last line.
+    let first = run(&["import", "roster.csv"]);
+    assert_eq!(first.status.code(), Some(1));
+    let first = String::from_utf8_lossy(&first.stdout).into_owned();
+    assert_eq!(
+        first.lines().last().unwrap(),
+        "roster.csv (read as UTF-8): 3 rows; imported 2, already present 0, duplicates 0, unresolved 1, kept for retry 0; 1 new creator(s).",
         "{first}"
     );
     assert!(first.contains("unknown platform `kick`"), "{first}");
-    let second = ok(run(&["import", "roster.csv"]));
+    let second = run(&["import", "roster.csv"]);
+    assert_eq!(second.status.code(), Some(1));
+    let second = String::from_utf8_lossy(&second.stdout).into_owned();
     assert!(second.contains("imported 0, already present 2"), "{second}");
 
     let creators: serde_json::Value =

@@ -98,7 +98,7 @@ async fn a_cp949_roster_imports_and_rows_of_an_unreachable_platform_are_kept_and
     assert_eq!(
         last_line(&first),
         format!(
-            "{} (read as CP949 (EUC-KR)): 7 rows; imported 2, already present 0, duplicates 0, failed 3, kept for retry 2; 2 new creator(s). Kept rows are retried by `streamtide run`, or now with `streamtide import --retry`.",
+            "{} (read as CP949 (EUC-KR)): 7 rows; imported 2, already present 0, duplicates 0, unresolved 3, kept for retry 2; 2 new creator(s). Kept rows are retried by `streamtide run`, or now with `streamtide import --retry`.",
             file.display()
         )
     );
@@ -188,8 +188,9 @@ async fn a_cp949_roster_imports_and_rows_of_an_unreachable_platform_are_kept_and
         .unwrap();
     assert_eq!(again.status.code(), Some(1));
     assert!(
-        last_line(&again)
-            .contains("imported 0, already present 4, duplicates 0, failed 3, kept for retry 0"),
+        last_line(&again).contains(
+            "imported 0, already present 4, duplicates 0, unresolved 3, kept for retry 0"
+        ),
         "{}",
         last_line(&again)
     );

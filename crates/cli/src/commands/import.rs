@@ -115,7 +115,7 @@ pub async fn retry(settings: Settings, json: bool) -> anyhow::Result<ExitCode> {
 /// The counts of a report, as the last line says them.
 fn counts(r: &ImportReport) -> String {
     let mut s = format!(
-        "imported {}, already present {}, duplicates {}, failed {}, kept for retry {}; {} new creator(s).",
+        "imported {}, already present {}, duplicates {}, unresolved {}, kept for retry {}; {} new creator(s).",
         r.imported, r.already_present, r.duplicates, r.unresolved, r.pending, r.creators_created
     );
     if r.pending > 0 {
@@ -137,7 +137,7 @@ fn print_report(report: &ImportReport, summary: &str, json: bool) -> anyhow::Res
             .lines
             .iter()
             .filter_map(|l| match &l.outcome {
-                Outcome::Unresolved { reason } => Some((l, "failed", reason)),
+                Outcome::Unresolved { reason } => Some((l, "unresolved", reason)),
                 Outcome::Pending { reason } => Some((l, "kept for retry", reason)),
                 _ => None,
             })
