@@ -31,16 +31,22 @@ pub enum Health503 {
     Error(ErrorBody),
 }
 
-/// The state of `platform` from its jobs.
+/// The state of `platform` from its jobs. The live job is the platform's heartbeat: it asks the
+/// platform every round, while a channels or videos round over an empty roster succeeds without
+/// asking anything. So the platform is failing when its live job is, and starting until its live
+/// job has succeeded once (judged on all its jobs when no live round has run).
 fn judge(platform: Platform, jobs: &[JobHealthDto]) -> PlatformHealthDto {
     let mine: Vec<&JobHealthDto> = jobs.iter().filter(|j| j.platform == platform).collect();
-    let unhealthy = mine.iter().filter(|j| !j.healthy).count();
+    let live: Vec<&JobHealthDto> = mine.iter().copied().filter(|j| j.job == "live").collect();
+    let heartbeat = if live.is_empty() { &mine } else { &live };
+    let failing = !heartbeat.is_empty() && heartbeat.iter().all(|j| !j.healthy);
+    let started = heartbeat.iter().any(|j| j.last_success_at.is_some());
     let last_success_at = mine.iter().filter_map(|j| j.last_success_at).max();
-    let state = if !mine.is_empty() && unhealthy == mine.len() {
+    let state = if failing {
         PlatformState::Failing
-    } else if last_success_at.is_none() {
+    } else if !started {
         PlatformState::Starting
-    } else if unhealthy > 0 {
+    } else if mine.iter().any(|j| !j.healthy) {
         PlatformState::Degraded
     } else {
         PlatformState::Ok
@@ -145,9 +151,13 @@ mod tests {
     use super::*;
 
     fn job(platform: Platform, ok: bool, failures: u64) -> JobHealthDto {
+        job_of(platform, "live", ok, failures)
+    }
+
+    fn job_of(platform: Platform, name: &str, ok: bool, failures: u64) -> JobHealthDto {
         JobHealthDto {
             platform,
-            job: "live".into(),
+            job: name.into(),
             last_success_at: ok.then(chrono::Utc::now),
             last_error_at: (failures > 0).then(chrono::Utc::now),
             last_error: (failures > 0).then(|| "HTTP 503".to_string()),
@@ -203,5 +213,32 @@ mod tests {
             HealthStatus::Ok
         );
         assert_eq!(s(&[], &[]).1, HealthStatus::Degraded);
+        // A channels round over an empty roster "succeeds" without asking the platform: it
+        // neither ends the start nor hides a failing live list.
+        let empty_roster = |live_failures| {
+            vec![
+                job_of(Chzzk, "channels", true, 0),
+                job_of(Chzzk, "live", false, live_failures),
+            ]
+        };
+        assert_eq!(
+            s(&empty_roster(1), &[Chzzk]),
+            (vec![PlatformState::Starting], HealthStatus::Starting)
+        );
+        assert_eq!(
+            s(&empty_roster(3), &[Chzzk]),
+            (vec![PlatformState::Failing], HealthStatus::Failing)
+        );
+        // Live fine, channels failing: degraded, not failing.
+        assert_eq!(
+            s(
+                &[
+                    job_of(Chzzk, "channels", true, 4),
+                    job_of(Chzzk, "live", true, 0)
+                ],
+                &[Chzzk]
+            ),
+            (vec![PlatformState::Degraded], HealthStatus::Degraded)
+        );
     }
 }
