@@ -260,13 +260,11 @@ export function mountBoard(root, options) {
     const skipped = (health && Array.isArray(health.skipped) && health.skipped) || [];
     const names = (list) => list.map((x) => t(`platform.${x.platform}`)).join(", ");
     const failing = summary.filter((x) => x.state === "failing" || x.state === "degraded");
-    const starting = summary.filter((x) => x.state === "starting");
     const lines = [];
     if (failing.length) {
       const last = failing.map((x) => x.last_error).find(Boolean);
       lines.push(el("p", { className: "banner-failing", title: last || "" }, `⚠ ${t("health.failing", { platforms: names(failing) })}`));
     }
-    if (starting.length) lines.push(el("p", null, t("health.starting", { platforms: names(starting) })));
     for (const kind of ["noKeys", "disabled"]) {
       const these = skipped.filter((x) => (kind === "noKeys") === String(x.reason).startsWith("no credentials"));
       if (these.length) {
