@@ -397,10 +397,9 @@ pub fn trends_sheet(name: &str, items: &[TrendItemDto], labels: &ChannelLabels) 
     sheet
 }
 
-/// A ranking as the API's CSV body ([`trends_sheet`] through the one CSV writer,
-/// `streamtide_sheets`; no byte order mark in an HTTP body).
+/// A ranking as CSV ([`trends_sheet`] through the one CSV writer, `streamtide_sheets`).
 pub fn trends_csv(items: &[TrendItemDto], labels: &ChannelLabels) -> String {
-    trends_sheet("trends", items, labels).to_csv_without_bom()
+    trends_sheet("trends", items, labels).to_csv()
 }
 
 #[cfg(test)]

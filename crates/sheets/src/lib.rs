@@ -4,9 +4,9 @@
 //! its one cell rule, [`csv_text`]: a text cell that a spreadsheet would run as a formula
 //! (it starts with `=`, `+`, `-`, `@`, tab or CR) gets a leading `'`, so a channel called
 //! `=HYPERLINK(…)` stays text. Numbers we computed ([`Cell::Int`], [`Cell::Float`]) are written
-//! as numbers: `-5` in a change column stays `-5`, and only text can carry a formula. A CSV file
-//! ([`Sheet::to_csv`]) starts with a UTF-8 byte order mark, without which Excel reads Korean as
-//! mojibake; an HTTP body ([`Sheet::to_csv_without_bom`]) names its charset in its header instead.
+//! as numbers: `-5` in a change column stays `-5`, and only text can carry a formula. The CSV
+//! starts with a UTF-8 byte order mark, without which Excel reads Korean as mojibake (a file
+//! downloaded from the API loses its `Content-Type` charset on the way to Excel).
 //!
 //! [`to_xlsx`] writes the same sheets as a workbook; text is always written as a string cell,
 //! never as a formula, so no prefix is needed there and names keep their exact spelling.
@@ -135,16 +135,9 @@ impl Sheet {
         self.rows.push(row);
     }
 
-    /// The sheet as a CSV file for Excel: a UTF-8 byte order mark, the header, then one line
-    /// per row.
+    /// The sheet as CSV for Excel: a UTF-8 byte order mark, the header, then one line per row.
     pub fn to_csv(&self) -> String {
-        csv::to_csv(self, true)
-    }
-
-    /// The same without the byte order mark: an HTTP body, whose `Content-Type` names the
-    /// charset and whose readers are often scripts a BOM would trip.
-    pub fn to_csv_without_bom(&self) -> String {
-        csv::to_csv(self, false)
+        csv::to_csv(self)
     }
 }
 

@@ -73,8 +73,8 @@ pub(crate) const XLSX_TYPE: &str =
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// `sheet` as a download in `format` (CSV or .xlsx), named `stem` plus the extension. The CSV
-/// is made by `streamtide_sheets` (formula-like text neutralised); the workbook writes text as
-/// string cells.
+/// is made by `streamtide_sheets` (a UTF-8 BOM for Excel, formula-like text neutralised); the
+/// workbook writes text as string cells.
 pub(crate) fn sheet_response(
     sheet: &streamtide_sheets::Sheet,
     format: Format,
@@ -96,10 +96,7 @@ pub(crate) fn sheet_response(
             )
                 .into_response())
         }
-        Format::Csv | Format::Json => Ok(csv_response(
-            sheet.to_csv_without_bom(),
-            &format!("{stem}.csv"),
-        )),
+        Format::Csv | Format::Json => Ok(csv_response(sheet.to_csv(), &format!("{stem}.csv"))),
     }
 }
 

@@ -105,7 +105,7 @@ async fn csv_answers_neutralise_formulas_and_keep_numbers() {
     let lines: Vec<&str> = up.text.lines().collect();
     assert_eq!(
         lines[0],
-        "rank,previous_rank,platform,channel_id,channel_name,start_value,end_value,change,change_pct,rounded,creator_name,channel_url"
+        "\u{feff}rank,previous_rank,platform,channel_id,channel_name,start_value,end_value,change,change_pct,rounded,creator_name,channel_url"
     );
     assert_eq!(
         lines[1],

@@ -1,4 +1,4 @@
--- Roster rows kept for a retry (see migrations/sqlite/0010 for the meaning). The creator's
+-- Roster rows kept for a retry (see migrations/sqlite/0011 for the meaning). The creator's
 -- index is on its first 191 characters so a utf8mb4 key fits InnoDB's limit.
 CREATE TABLE pending_imports (
     id               BIGINT AUTO_INCREMENT PRIMARY KEY,
