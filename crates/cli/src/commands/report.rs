@@ -214,9 +214,12 @@ pub async fn run(
     let store = wire::open_existing_store(&settings).await?;
     let result = build(&store, &settings, period, period_days, metric_name, top).await;
     store.close().await;
-    let (sheets, summary) = result?;
+    let (sheets, summary, note) = result?;
     write(out, FileFormat::Xlsx, &sheets)?;
     println!("Wrote {} to {}.", summary, out.display());
+    if let Some(note) = note {
+        println!("Rankings: {note}.");
+    }
     Ok(())
 }
 
@@ -227,7 +230,7 @@ async fn build(
     period_days: u32,
     metric: TrendMetric,
     top: u32,
-) -> anyhow::Result<(Vec<Sheet>, String)> {
+) -> anyhow::Result<(Vec<Sheet>, String, Option<String>)> {
     let tz = store.analytics_timezone().await?;
     let latest = store.latest_rollup_day().await?;
     let (tracked, _) = store.channels(None, true, 1_000_000, 0).await?;
@@ -273,6 +276,16 @@ async fn build(
         "empty cells",
         Cell::from("unknown (not measured), never zero"),
     );
+    // An empty ranking is said, not left as a blank sheet.
+    let none_yet = rankings.rows.is_empty().then(|| {
+        format!(
+            "no channel has {} values at both ends of the last {period} yet: the rankings fill in as the history covers the period",
+            metric.as_str()
+        )
+    });
+    if let Some(note) = &none_yet {
+        line("rankings now", Cell::from(note.as_str()));
+    }
     let summary = format!(
         "{} ranking rows, {} daily rows of {} tracked channels ({} {}{})",
         rankings.rows.len(),
@@ -280,7 +293,7 @@ async fn build(
         tracked.len(),
         metric.as_str(),
         period,
-        window.map_or_else(String::new, |(from, to)| format!(", {from} to {to}"))
+        window.map_or_else(String::new, |(from, to)| format!(", {from} to {to}")),
     );
-    Ok((vec![rankings, daily, platforms, about], summary))
+    Ok((vec![rankings, daily, platforms, about], summary, none_yet))
 }
