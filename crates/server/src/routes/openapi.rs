@@ -60,6 +60,7 @@ use crate::{dto, dto_analytics};
         dto::PlatformHealthDto,
         dto::SkippedPlatformDto,
         super::health::Health503,
+        super::trends::XlsxFile,
         super::creators::CreatorDto,
         super::creators::CreatorPage,
         super::admin::AddChannelBody,

@@ -104,7 +104,7 @@ pub async fn creator(
         (status = 200, description = "The series (JSON; CSV with `format=csv`; an Excel workbook with `format=xlsx`)", content(
             (HistoryDto = "application/json"),
             (String = "text/csv"),
-            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (super::trends::XlsxFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )),
         (status = 400, description = "Unknown platform, metric or format, bad time, `from` after `to`, or bad limit", body = ErrorBody),
         (status = 404, description = "No such channel", body = ErrorBody),

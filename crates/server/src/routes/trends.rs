@@ -68,6 +68,22 @@ pub(crate) fn parse_format(raw: Option<&str>) -> Result<Format, ApiError> {
     }
 }
 
+/// An .xlsx workbook, as the API documents it: a binary string.
+pub struct XlsxFile;
+
+impl utoipa::PartialSchema for XlsxFile {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .description(Some("An Excel workbook (.xlsx)"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for XlsxFile {}
+
 /// The media type of an .xlsx workbook.
 pub(crate) const XLSX_TYPE: &str =
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -130,7 +146,7 @@ pub(crate) fn csv_response(body: String, filename: &str) -> Response {
         (status = 200, description = "The ranking (JSON; CSV with `format=csv`, an Excel workbook with `format=xlsx`, both with `creator_name` and `channel_url` columns)", content(
             (TrendsDto = "application/json"),
             (String = "text/csv"),
-            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (XlsxFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )),
         (status = 400, description = "Unknown metric, period, direction, platform, sort or format, or bad limit", body = ErrorBody),
         (status = 500, description = "Internal error", body = ErrorBody),
