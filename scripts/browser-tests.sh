@@ -36,7 +36,9 @@ rm -rf "$ARTIFACTS"
 mkdir -p "$ARTIFACTS"
 WORK="$(mktemp -d)"
 DEMO_PID=""
+FAILING_PID=""
 cleanup() {
+    if [[ -n "$FAILING_PID" ]]; then kill -KILL "$FAILING_PID" 2>/dev/null || true; fi
     if [[ -n "$DEMO_PID" ]] && kill -0 "$DEMO_PID" 2>/dev/null; then
         kill -TERM "$DEMO_PID" 2>/dev/null || true
         for _ in $(seq 1 50); do kill -0 "$DEMO_PID" 2>/dev/null || break; sleep 0.1; done
@@ -83,10 +85,38 @@ for i in $(seq 1 120); do
     sleep 0.5
 done
 
+# A second server whose only platform fails (CHZZK at a closed port; SOOP turned off; Twitch and
+# YouTube without keys): the board must say so instead of blaming the filters.
+log "starting streamtide run with a failing platform"
+mkdir -p "$WORK/failing"
+(
+    cd "$WORK/failing"
+    exec env STREAMTIDE__SERVER__BIND=127.0.0.1:0 RUST_LOG=info \
+        STREAMTIDE__PLATFORMS__CHZZK__API_BASE=http://127.0.0.1:9 \
+        STREAMTIDE__PLATFORMS__SOOP__ENABLED=false STREAMTIDE__HTTP__MAX_RETRIES=0 \
+        STREAMTIDE__COLLECTOR__LIVE_INTERVAL=2s \
+        "$BIN" run --db "sqlite://$WORK/failing/failing.db"
+) >"$WORK/failing.out" 2>"$ARTIFACTS/failing.log" &
+FAILING_PID=$!
+FAILING_URL=""
+for _ in $(seq 1 300); do
+    FAILING_URL="$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$ARTIFACTS/failing.log" | head -n1 || true)"
+    [[ -n "$FAILING_URL" ]] && break
+    kill -0 "$FAILING_PID" 2>/dev/null || { cat "$ARTIFACTS/failing.log" >&2; echo "error: run exited" >&2; exit 1; }
+    sleep 0.2
+done
+FAILING_URL="${FAILING_URL%/}"
+for i in $(seq 1 60); do
+    curl -sS "$FAILING_URL/healthz" 2>/dev/null | grep -q '"status":"failing"' && break
+    [[ $i -eq 60 ]] && { echo "error: /healthz of the failing server never said failing" >&2; exit 1; }
+    sleep 0.5
+done
+
 log "running the browser tests"
 STATUS=0
-STREAMTIDE_URL="$URL" EXTENSION_DIR="$ARTIFACTS/extension" ARTIFACTS="$ARTIFACTS" CHROMIUM="$CHROMIUM" \
-    node tests/browser/run.mjs || STATUS=$?
+STREAMTIDE_URL="$URL" STREAMTIDE_FAILING_URL="$FAILING_URL" EXTENSION_DIR="$ARTIFACTS/extension" \
+    ARTIFACTS="$ARTIFACTS" CHROMIUM="$CHROMIUM" node tests/browser/run.mjs || STATUS=$?
+kill -TERM "$FAILING_PID" 2>/dev/null || true
 
 if [[ -f "$ARTIFACTS/board.png" && -f "$ARTIFACTS/channel.png" ]]; then
     mkdir -p docs/screenshots

@@ -589,6 +589,35 @@ await test("keyboard: tab reaches the filters and a card's star with a visible f
   assert(outline !== "none", `focus outline ${outline}`);
 });
 
+// ---- a platform that fails --------------------------------------------------------------------
+
+const FAILING = (process.env.STREAMTIDE_FAILING_URL || "").replace(/\/+$/, "");
+if (FAILING) {
+  await test("the board says which platform fails or is skipped instead of blaming the filters", async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 700 }, locale: "ko-KR", colorScheme: "light" });
+    await offlineExceptLocal(ctx);
+    const p = await ctx.newPage();
+    p.setDefaultTimeout(TIMEOUT);
+    await p.goto(`${FAILING}/`);
+    await p.waitForSelector(".board-banner:not([hidden])");
+    const banner = await p.locator(".board-banner").innerText();
+    assert(banner.includes("치지직 수집이 실패하고 있습니다"), `failing CHZZK named: ${banner}`);
+    assert(banner.includes("Twitch, YouTube: 인증 정보가 없어"), `keyless platforms named: ${banner}`);
+    assert(banner.includes("SOOP: 설정에서 꺼져"), `disabled SOOP named: ${banner}`);
+    const empty = await p.locator(".empty").innerText();
+    assert(empty.includes("아직 수집된 방송이 없습니다"), `not the filters' fault: ${empty}`);
+    await shot(p, "board-failing");
+    await ctx.close();
+  });
+  await test("the demo's board has no banner when every platform collects", async () => {
+    await page.goto(`${BASE}/`);
+    await page.waitForSelector(".cards .card");
+    await page.waitForFunction(() => fetch("/healthz").then((r) => r.json()).then((h) => h.status === "ok"), null, { polling: 500 });
+    await page.evaluate(() => document.querySelector(".board").dispatchEvent(new CustomEvent("board:refresh")));
+    await page.waitForFunction(() => document.querySelector(".board-banner").hidden === true);
+  });
+}
+
 await browser.close();
 
 // ---- summary -------------------------------------------------------------------------------------

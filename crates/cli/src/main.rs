@@ -24,6 +24,11 @@ struct Cli {
     /// Configuration file (default: ./streamtide.toml if present).
     #[arg(long, global = true, env = "STREAMTIDE_CONFIG")]
     config: Option<PathBuf>,
+    /// The database of this command: `sqlite://PATH` (or just the file's path),
+    /// `postgres://…`, `mysql://…`. Overrides `storage.url`; `demo` defaults to
+    /// sqlite://streamtide-demo.db, so `trends --db streamtide-demo.db` reads the demo's.
+    #[arg(long, global = true, value_name = "URL")]
+    db: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -55,9 +60,6 @@ enum Command {
     },
     /// Start the built-in platform simulator and run the real collector and server against it.
     Demo {
-        /// Database of the demo (kept apart from the real one).
-        #[arg(long, default_value = "sqlite://streamtide-demo.db")]
-        db: String,
         /// Channels per simulated platform.
         #[arg(long, default_value_t = 400)]
         channels: usize,
@@ -124,17 +126,20 @@ enum Command {
         #[arg(long)]
         thin: bool,
     },
-    /// Write a CSV: a channel's history or daily rollups, or a ranking.
+    /// Write a channel's history or daily rollups, or a ranking, as CSV or .xlsx (by the file's
+    /// extension), with creator, platform, channel name and channel URL columns.
     Export {
         #[arg(long, value_enum)]
         what: commands::export::ExportWhat,
-        /// The file to write.
+        /// The file to write: .csv (UTF-8 with BOM, for Excel) or .xlsx.
         #[arg(long)]
         out: PathBuf,
-        /// history/daily: the channel's platform.
+        /// history/daily: the channel's platform (for a bare id or name); trends: only this
+        /// platform.
         #[arg(long)]
         platform: Option<Platform>,
-        /// history/daily: the channel id.
+        /// history/daily: the channel, as `channels add` takes it: its URL, `chzzk:<id>`,
+        /// `soop:<bj id>`, or an id/handle with --platform.
         #[arg(long)]
         channel: Option<String>,
         /// history: followers, views or viewers; trends: followers, views, viewers or hours_watched.
@@ -152,10 +157,42 @@ enum Command {
         /// trends: losers instead of gainers.
         #[arg(long)]
         down: bool,
+        /// trends: rank by percent change.
+        #[arg(long)]
+        pct: bool,
+        /// trends: rank creators (their channels summed) instead of channels.
+        #[arg(long)]
+        by_creator: bool,
     },
-    /// Import a roster of creators and channels (.xlsx, .xls, .ods or .csv).
+    /// One workbook for a period: risers and fallers by creator and per platform, and the daily
+    /// figures of every tracked channel.
+    Report {
+        /// 1d, 7d, 30d or 90d.
+        #[arg(long, default_value = "7d")]
+        period: String,
+        /// The workbook to write (.xlsx).
+        #[arg(long)]
+        out: PathBuf,
+        /// followers, views, viewers or hours_watched.
+        #[arg(long, default_value = "followers")]
+        metric: String,
+        /// Rows of each ranking.
+        #[arg(long, default_value_t = 50)]
+        top: u32,
+    },
+    /// Import a roster of creators and channels (.xlsx, .xls, .ods or .csv); exits 1 when any
+    /// row was not imported.
+    #[command(group(clap::ArgGroup::new("roster").required(true).args(["file", "retry"])))]
     Import {
-        file: PathBuf,
+        /// The roster file (or --retry).
+        file: Option<PathBuf>,
+        /// Text encoding of a CSV: utf-8, cp949 (= euc-kr, what Korean Excel saves), utf-16;
+        /// default: detected.
+        #[arg(long)]
+        encoding: Option<String>,
+        /// Retry the rows kept because their platform was unreachable (also done by `run`).
+        #[arg(long)]
+        retry: bool,
         /// The report as JSON instead of tables.
         #[arg(long)]
         json: bool,
@@ -316,7 +353,16 @@ async fn dispatch(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         commands::bench::worker(part).await?;
         return Ok(ExitCode::SUCCESS);
     }
-    let settings = Settings::load(cli.config.as_deref())?;
+    let mut settings = Settings::load(cli.config.as_deref())?;
+    // The demo keeps its own database unless told otherwise; every other command reads `--db`,
+    // else `storage.url`.
+    if matches!(cli.command, Command::Demo { .. }) {
+        settings.storage.url = commands::database::url_from_arg(
+            cli.db.as_deref().unwrap_or(commands::database::DEMO_DB),
+        );
+    } else if let Some(db) = &cli.db {
+        settings.storage.url = commands::database::url_from_arg(db);
+    }
     if matches!(
         cli.command,
         Command::Run | Command::Serve | Command::Collect { .. } | Command::Ingest { .. }
@@ -342,11 +388,10 @@ async fn dispatch(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             }
             return commands::collect::once(settings, platform, job).await;
         }
-        Command::Demo {
-            db,
-            channels,
-            track,
-        } => commands::demo::run(settings, db, channels, track).await?,
+        Command::Demo { channels, track } => {
+            let db = settings.storage.url.clone();
+            commands::demo::run(settings, db, channels, track).await?
+        }
         Command::Channels { action } => match action {
             ChannelsAction::Add { input, platform } => {
                 commands::channels::add(settings, &input, platform).await?
@@ -380,9 +425,25 @@ async fn dispatch(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Extension { .. } | Command::Bench(_) | Command::BenchWorker { .. } => {
             unreachable!("handled before loading settings")
         }
-        Command::Import { file, json } => {
-            return commands::import::run(settings, &file, json).await
+        Command::Import {
+            file,
+            encoding,
+            retry,
+            json,
+        } => {
+            return match file {
+                Some(file) if !retry => {
+                    commands::import::run(settings, &file, encoding.as_deref(), json).await
+                }
+                _ => commands::import::retry(settings, json).await,
+            }
         }
+        Command::Report {
+            period,
+            out,
+            metric,
+            top,
+        } => commands::report::run(settings, &period, &metric, top, &out).await?,
         Command::Creators { action } => match action {
             CreatorsAction::List { json } => commands::creators::list(settings, json).await?,
             CreatorsAction::Link {
@@ -428,6 +489,8 @@ async fn dispatch(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             period,
             top,
             down,
+            pct,
+            by_creator,
         } => {
             let series = commands::export::SeriesArgs {
                 platform,
@@ -442,12 +505,13 @@ async fn dispatch(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 down,
                 platform: series.platform,
                 category: None,
-                pct: false,
-                by_creator: false,
+                pct,
+                by_creator,
             };
             commands::export::run(settings, what, series, trends, &out).await?
         }
         Command::Migrate => {
+            commands::database::check_can_create(&settings.storage.url)?;
             let store = streamtide_storage::Store::connect(&settings.storage.url).await?;
             let n = store.migrate().await?;
             println!(

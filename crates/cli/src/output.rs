@@ -76,11 +76,12 @@ pub fn channel_table(rows: &[ChannelRow]) -> Table {
             Cell::new(truncate(&r.name, 20)),
             Cell::new(opt(r.followers)).set_alignment(CellAlignment::Right),
             Cell::new(opt(r.total_views)).set_alignment(CellAlignment::Right),
-            Cell::new(
-                r.live
-                    .as_ref()
-                    .map_or(String::new(), |l| l.viewers.to_string()),
-            ),
+            // A channel nothing has observed yet is of unknown state, not offline.
+            Cell::new(match (&r.live, r.live_known) {
+                (Some(l), _) => l.viewers.to_string(),
+                (None, true) => "offline".to_string(),
+                (None, false) => "unknown".to_string(),
+            }),
             Cell::new(if r.tracked { "yes" } else { "" }),
         ]);
     }

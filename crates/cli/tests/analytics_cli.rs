@@ -120,8 +120,24 @@ async fn trends_rollup_and_export() {
         .output()
         .unwrap());
     let csv = std::fs::read_to_string(&out).unwrap();
-    assert_eq!(csv.lines().count(), 4);
-    assert!(csv.lines().nth(1).unwrap().starts_with("1,,chzzk,rise,"));
+    assert!(csv.starts_with('\u{feff}'), "a BOM for Excel");
+    assert_eq!(
+        csv.lines().count(),
+        2,
+        "gainers only: `hold` and `sink` did not gain"
+    );
+    assert!(csv
+        .lines()
+        .nth(1)
+        .unwrap()
+        .starts_with("1,,chzzk,rise,rise 채널,"));
+    assert!(
+        csv.lines()
+            .nth(1)
+            .unwrap()
+            .ends_with(",https://chzzk.naver.com/rise"),
+        "{csv}"
+    );
 
     let out = d.join("h.csv");
     ok(cmd(d, &db)
@@ -139,8 +155,18 @@ async fn trends_rollup_and_export() {
         .output()
         .unwrap());
     let csv = std::fs::read_to_string(&out).unwrap();
-    assert_eq!(csv.lines().next(), Some("at,value"));
+    assert_eq!(
+        csv.lines().next(),
+        Some("\u{feff}creator_name,platform,channel_id,channel_name,channel_url,at,value")
+    );
     assert_eq!(csv.lines().count(), 11);
+    assert!(
+        csv.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with(",chzzk,rise,rise 채널,https://chzzk.naver.com/rise,"),
+        "{csv}"
+    );
 
     let out = d.join("d.csv");
     ok(cmd(d, &db)
@@ -158,7 +184,12 @@ async fn trends_rollup_and_export() {
         .output()
         .unwrap());
     let csv = std::fs::read_to_string(&out).unwrap();
-    assert!(csv.starts_with("day,followers,"));
+    assert!(
+        csv.starts_with(
+            "\u{feff}creator_name,platform,channel_id,channel_name,channel_url,day,followers,"
+        ),
+        "{csv}"
+    );
     assert_eq!(csv.lines().count(), 11);
     assert!(csv.lines().nth(2).unwrap().contains(",300,"), "{csv}");
 

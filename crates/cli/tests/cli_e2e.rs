@@ -278,11 +278,32 @@ async fn demo_shows_all_platforms_within_a_minute_and_logs_no_secret() {
         .await
         .unwrap();
     assert!(page.contains("<html"), "the web page is served");
-    let health = get_json(&format!("http://127.0.0.1:{port}/healthz"))
-        .await
-        .unwrap()
-        .to_string();
+    // Every platform has collected (its live list is on the board), none is skipped.
+    let health = wait_for(
+        &format!("http://127.0.0.1:{port}/healthz"),
+        Duration::from_secs(30),
+        |v| v["status"] != "starting",
+    )
+    .await;
+    assert_eq!(health["status"], "ok", "{health}");
+    assert_eq!(health["skipped"], serde_json::json!([]), "{health}");
+    assert_eq!(health["summary"].as_array().unwrap().len(), 4, "{health}");
+    let health = health.to_string();
     assert!(sigterm_and_wait(child).success());
+
+    // The read commands read the demo's database when told to.
+    let demo_db = format!("sqlite://{}", dir.path().join("demo.db").display());
+    let listed: serde_json::Value = serde_json::from_str(&ok(cmd(dir.path())
+        .args(["live", "--json", "--db", &demo_db])
+        .output()
+        .unwrap()))
+    .unwrap();
+    assert!(listed["total"].as_u64().unwrap() > 10, "{listed}");
+    let tracked = ok(cmd(dir.path())
+        .args(["channels", "list", "--db", &demo_db])
+        .output()
+        .unwrap());
+    assert!(tracked.contains("CHZZK"), "{tracked}");
 
     // The simulator's demo credentials are real secrets as far as the code knows: none may leak.
     let defaults = SimConfig::default();
@@ -339,15 +360,19 @@ async fn import_a_csv_roster_twice_and_link_creators() {
         sim_env(&mut c, &sim, &db);
         c.args(args).output().unwrap()
     };
-    let first = ok(run(&["import", "roster.csv"]));
-    assert!(
-        first.contains(
-            "imported 2, already present 0, duplicates 0, unresolved 1; 1 new creator(s)"
-        ),
+    // A row was not imported: exit 1, the counts on the last line.
+    let first = run(&["import", "roster.csv"]);
+    assert_eq!(first.status.code(), Some(1));
+    let first = String::from_utf8_lossy(&first.stdout).into_owned();
+    assert_eq!(
+        first.lines().last().unwrap(),
+        "roster.csv (read as UTF-8): 3 rows; imported 2, already present 0, duplicates 0, unresolved 1, kept for retry 0; 1 new creator(s).",
         "{first}"
     );
     assert!(first.contains("unknown platform `kick`"), "{first}");
-    let second = ok(run(&["import", "roster.csv"]));
+    let second = run(&["import", "roster.csv"]);
+    assert_eq!(second.status.code(), Some(1));
+    let second = String::from_utf8_lossy(&second.stdout).into_owned();
     assert!(second.contains("imported 0, already present 2"), "{second}");
 
     let creators: serde_json::Value =

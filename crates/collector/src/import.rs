@@ -1,9 +1,11 @@
 //! Importing a roster: every entry recognised, resolved to the platform's stable id, tracked, and
 //! linked to its creator.
 //!
-//! Each entry stands alone: an unknown platform, a dead channel or a platform that fails becomes
-//! an "unresolved" line with its reason, and the rest is imported. Importing the same file again
-//! finds everything already present and changes nothing.
+//! Each entry stands alone: an unknown platform or a dead channel becomes an "unresolved" line
+//! with its reason, and the rest is imported. An entry whose platform could not be reached
+//! (timeouts, 5xx, 429) is "pending": kept in the store (`pending_imports`) and tried again by
+//! [`retry_pending`] (`streamtide import --retry`, and `streamtide run`), never lost. Importing
+//! the same file again finds everything already present and changes nothing.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -13,7 +15,7 @@ use serde::Serialize;
 use streamtide_core::{ChannelInfo, ChannelRef, Platform, RefKind};
 use streamtide_platforms::PlatformAdapter;
 use streamtide_roster::{Entry, Roster};
-use streamtide_storage::Store;
+use streamtide_storage::{NewPendingImport, Store};
 
 use crate::fanout::fan_out;
 
@@ -39,11 +41,16 @@ pub enum Outcome {
     Duplicate { first_row: usize },
     /// Not imported, and why.
     Unresolved { reason: String },
+    /// Not imported for now: the platform could not be reached. Kept in the store and retried.
+    Pending { reason: String },
 }
 
 /// One line of the report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReportLine {
+    /// The file the row came from, when a report covers several (a retry).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     pub row: usize,
     pub creator: String,
     pub reference: String,
@@ -58,8 +65,36 @@ pub struct ImportReport {
     pub already_present: usize,
     pub duplicates: usize,
     pub unresolved: usize,
+    /// Kept for a retry (their platform was unreachable).
+    pub pending: usize,
     pub creators_created: usize,
     pub lines: Vec<ReportLine>,
+}
+
+impl ImportReport {
+    /// Rows that were not imported (failed, or kept for a retry).
+    pub fn failed(&self) -> usize {
+        self.unresolved + self.pending
+    }
+
+    fn absorb(&mut self, other: ImportReport) {
+        self.imported += other.imported;
+        self.already_present += other.already_present;
+        self.duplicates += other.duplicates;
+        self.unresolved += other.unresolved;
+        self.pending += other.pending;
+        self.creators_created += other.creators_created;
+        self.lines.extend(other.lines);
+    }
+}
+
+/// Why a reference did not resolve.
+#[derive(Debug, Clone)]
+enum Failure {
+    /// It never will as it stands (no such channel, platform off, unrecognisable).
+    Permanent(String),
+    /// The platform could not be reached; try again later.
+    ForNow(String),
 }
 
 /// Recognise an entry: a URL says its platform; a bare id or handle needs the row's platform.
@@ -93,9 +128,32 @@ fn key(r: &ChannelRef) -> String {
     }
 }
 
-/// Import `roster`. `progress(done, total)` is called as entries are resolved.
+/// Import `roster` (from a file called `roster`). `progress(done, total)` is called as entries
+/// are resolved.
 pub async fn import_roster(
     roster: &Roster,
+    adapters: &[Arc<dyn PlatformAdapter>],
+    store: &Store,
+    now: DateTime<Utc>,
+    concurrency: usize,
+    progress: impl Fn(usize, usize) + Send + Sync + 'static,
+) -> Result<ImportReport, streamtide_storage::StoreError> {
+    import_roster_from(
+        roster,
+        "roster",
+        adapters,
+        store,
+        now,
+        concurrency,
+        progress,
+    )
+    .await
+}
+
+/// Import `roster`, read from the file `source` (named in the rows kept for a retry).
+pub async fn import_roster_from(
+    roster: &Roster,
+    source: &str,
     adapters: &[Arc<dyn PlatformAdapter>],
     store: &Store,
     now: DateTime<Utc>,
@@ -105,14 +163,22 @@ pub async fn import_roster(
     let mut report = ImportReport::default();
     for e in &roster.errors {
         report.lines.push(ReportLine {
+            source: None,
             row: e.row,
-            creator: String::new(),
-            reference: String::new(),
+            creator: e.creator.clone(),
+            reference: e.reference.clone(),
             outcome: Outcome::Unresolved {
                 reason: e.message.clone(),
             },
         });
     }
+    // Rows kept by an earlier import leave the table once they resolve (or never can).
+    let kept: std::collections::HashSet<(String, String)> = store
+        .pending_imports()
+        .await?
+        .into_iter()
+        .map(|p| (p.creator, p.reference))
+        .collect();
     // Recognise everything first; resolve each distinct reference once.
     let recognised: Vec<Result<ChannelRef, String>> =
         roster.entries.iter().map(recognise).collect();
@@ -143,7 +209,8 @@ pub async fn import_roster(
         let progress = Arc::clone(&progress);
         let done = Arc::clone(&done);
         async move {
-            let mut out: Vec<(usize, Result<ChannelInfo, String>)> = Vec::with_capacity(refs.len());
+            let mut out: Vec<(usize, Result<ChannelInfo, Failure>)> =
+                Vec::with_capacity(refs.len());
             for batch in refs.chunks(RESOLVE_BATCH) {
                 type Answer =
                     Option<Result<Option<ChannelInfo>, streamtide_platforms::AdapterError>>;
@@ -156,13 +223,19 @@ pub async fn import_roster(
                 };
                 for ((i, r), res) in batch.iter().zip(results) {
                     let res = match res {
-                        None => Err(format!(
+                        None => Err(Failure::Permanent(format!(
                             "{} is not enabled (or has no credentials) in this configuration",
                             r.platform
-                        )),
+                        ))),
                         Some(Ok(Some(info))) => Ok(info),
-                        Some(Ok(None)) => Err(format!("{} has no such channel", r.platform)),
-                        Some(Err(e)) => Err(format!("lookup failed: {e}")),
+                        Some(Ok(None)) => Err(Failure::Permanent(format!(
+                            "{} has no such channel",
+                            r.platform
+                        ))),
+                        Some(Err(e)) if e.is_retryable() => {
+                            Err(Failure::ForNow(format!("{} unreachable: {e}", r.platform)))
+                        }
+                        Some(Err(e)) => Err(Failure::Permanent(format!("lookup failed: {e}"))),
                     };
                     out.push((*i, res));
                 }
@@ -174,8 +247,12 @@ pub async fn import_roster(
         }
     })
     .await;
-    let mut resolved: Vec<Result<ChannelInfo, String>> =
-        vec![Err("not resolved (the lookup task failed)".to_string()); total];
+    let mut resolved: Vec<Result<ChannelInfo, Failure>> = vec![
+        Err(Failure::ForNow(
+            "not resolved (the lookup task failed)".to_string()
+        ));
+        total
+    ];
     for (i, res) in answered.into_iter().flatten() {
         resolved[i] = res;
     }
@@ -188,7 +265,10 @@ pub async fn import_roster(
                 reason: reason.clone(),
             },
             Ok(r) => match &resolved[seen[&key(r)]] {
-                Err(reason) => Outcome::Unresolved {
+                Err(Failure::Permanent(reason)) => Outcome::Unresolved {
+                    reason: reason.clone(),
+                },
+                Err(Failure::ForNow(reason)) => Outcome::Pending {
                     reason: reason.clone(),
                 },
                 Ok(info) => {
@@ -228,7 +308,34 @@ pub async fn import_roster(
                 }
             },
         };
+        match &outcome {
+            Outcome::Pending { reason } => {
+                store
+                    .keep_pending_import(
+                        &NewPendingImport {
+                            creator: &entry.creator,
+                            platform: entry.platform,
+                            reference: &entry.reference,
+                            source,
+                            source_row: entry.row,
+                            reason,
+                        },
+                        now,
+                    )
+                    .await?;
+            }
+            _ => {
+                let k = (
+                    entry.creator.trim().to_string(),
+                    entry.reference.trim().to_string(),
+                );
+                if kept.contains(&k) {
+                    store.forget_pending_import(&k.0, &k.1).await?;
+                }
+            }
+        }
         report.lines.push(ReportLine {
+            source: None,
             row: entry.row,
             creator: entry.creator.clone(),
             reference: entry.reference.clone(),
@@ -242,7 +349,62 @@ pub async fn import_roster(
             Outcome::AlreadyPresent { .. } => report.already_present += 1,
             Outcome::Duplicate { .. } => report.duplicates += 1,
             Outcome::Unresolved { .. } => report.unresolved += 1,
+            Outcome::Pending { .. } => report.pending += 1,
         }
     }
     Ok(report)
+}
+
+/// Try the rows kept for a retry again (each file's rows as one import). `None` when nothing is
+/// kept. Rows that resolve are imported and leave the table; rows that cannot ever resolve leave
+/// it as unresolved; rows whose platform is still unreachable stay.
+pub async fn retry_pending(
+    adapters: &[Arc<dyn PlatformAdapter>],
+    store: &Store,
+    now: DateTime<Utc>,
+    concurrency: usize,
+) -> Result<Option<ImportReport>, streamtide_storage::StoreError> {
+    let kept = store.pending_imports().await?;
+    if kept.is_empty() {
+        return Ok(None);
+    }
+    let mut by_source: Vec<(String, Roster)> = Vec::new();
+    for p in kept {
+        let entry = Entry {
+            row: p.source_row,
+            creator: p.creator,
+            platform: p.platform,
+            reference: p.reference,
+            notes: Vec::new(),
+        };
+        match by_source.iter_mut().find(|(s, _)| *s == p.source) {
+            Some((_, roster)) => roster.entries.push(entry),
+            None => by_source.push((
+                p.source,
+                Roster {
+                    entries: vec![entry],
+                    ..Roster::default()
+                },
+            )),
+        }
+    }
+    let mut report = ImportReport::default();
+    for (source, mut roster) in by_source {
+        roster.rows = roster.entries.len();
+        let mut part = import_roster_from(
+            &roster,
+            &source,
+            adapters,
+            store,
+            now,
+            concurrency,
+            |_, _| {},
+        )
+        .await?;
+        for line in &mut part.lines {
+            line.source = Some(source.clone());
+        }
+        report.absorb(part);
+    }
+    Ok(Some(report))
 }

@@ -46,6 +46,25 @@ impl Platform {
         }
     }
 
+    /// The page of the channel with the platform's id `channel_id`, as a viewer would open it
+    /// (and as `channels add` accepts it). Twitch addresses channels by login only: without the
+    /// `handle` (the login) there is no URL.
+    pub fn channel_url(self, channel_id: &str, handle: Option<&str>) -> Option<String> {
+        let id = channel_id.trim();
+        if id.is_empty() {
+            return None;
+        }
+        match self {
+            Platform::Youtube => Some(format!("https://www.youtube.com/channel/{id}")),
+            Platform::Twitch => handle
+                .map(|h| h.trim().trim_start_matches('@'))
+                .filter(|h| !h.is_empty())
+                .map(|login| format!("https://www.twitch.tv/{login}")),
+            Platform::Chzzk => Some(format!("https://chzzk.naver.com/{id}")),
+            Platform::Soop => Some(format!("https://www.sooplive.co.kr/station/{id}")),
+        }
+    }
+
     /// Human-facing name (badges, tables).
     pub const fn display_name(self) -> &'static str {
         match self {

@@ -6,6 +6,7 @@
 //! [`build_adapters`] lists the enabled adapters by hand: the set of platforms is closed and small.
 
 mod adapter;
+mod availability;
 pub mod chzzk;
 pub mod config;
 mod error;
@@ -19,6 +20,7 @@ pub mod youtube;
 use std::sync::Arc;
 
 pub use adapter::{ChannelsOutcome, PlatformAdapter};
+pub use availability::skip_reason;
 pub use config::{
     ChzzkConfig, HttpConfig, PlatformsConfig, SoopConfig, TwitchConfig, YoutubeConfig,
 };

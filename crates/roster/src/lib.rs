@@ -7,13 +7,16 @@
 //! the rest is read. Turning references into stable ids is not done here (that needs the
 //! platforms); this crate only reads.
 
+mod encoding;
 mod header;
 mod read;
 
 use streamtide_core::Platform;
 
+pub use encoding::{decode as decode_text, display_name as encoding_name, encoding_for_label};
+pub use encoding_rs::Encoding;
 pub use header::{platform_from_label, Column, Header};
-pub use read::{read_bytes, read_csv, read_path, read_rows};
+pub use read::{read_bytes, read_csv, read_csv_with, read_path, read_path_with, read_rows};
 
 /// One channel reference found in a roster row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,11 +32,15 @@ pub struct Entry {
     pub notes: Vec<(String, String)>,
 }
 
-/// A row that could not be read.
+/// A row that could not be read, with what it did say (so the report can name it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowError {
     pub row: usize,
     pub message: String,
+    /// The row's creator name, if it had one.
+    pub creator: String,
+    /// The row's channel references as written (several joined by a space), if any.
+    pub reference: String,
 }
 
 /// What a roster file holds.
@@ -43,6 +50,9 @@ pub struct Roster {
     pub errors: Vec<RowError>,
     /// Data rows seen (after the header, not counting blank rows).
     pub rows: usize,
+    /// The text encoding a CSV was read in (`UTF-8`, `CP949 (EUC-KR)`, `UTF-16LE`); `None` for
+    /// spreadsheets.
+    pub encoding: Option<String>,
 }
 
 /// Why a whole file could not be read.
@@ -56,4 +66,31 @@ pub enum RosterError {
     NoHeader(usize),
     #[error("the file has no sheet")]
     NoSheet,
+    #[error("unknown text encoding `{0}` (expected utf-8, cp949 (= euc-kr), utf-16, or another WHATWG label)")]
+    UnknownEncoding(String),
+    #[error("{}", encoding_message(tried, *line, *detected))]
+    Encoding {
+        /// The encoding the text did not decode in.
+        tried: String,
+        /// The first line that did not decode (1-based).
+        line: usize,
+        /// The encoding was detected, not given.
+        detected: bool,
+    },
+    #[error(
+        "--encoding applies to CSV files; `{0}` is a spreadsheet, which says its own encoding"
+    )]
+    EncodingOfSpreadsheet(String),
+}
+
+fn encoding_message(tried: &str, line: usize, detected: bool) -> String {
+    if detected {
+        format!(
+            "line {line} is neither UTF-8 nor CP949 (EUC-KR) text: save the file from Excel as \"CSV UTF-8\" (or as .xlsx), or name its encoding with --encoding"
+        )
+    } else {
+        format!(
+            "line {line} is not {tried} text: is the file in another encoding? Leave out --encoding to detect UTF-8, UTF-16 or CP949 (EUC-KR)"
+        )
+    }
 }

@@ -14,8 +14,16 @@ const HEADER_SEARCH_ROWS: usize = 10;
 /// A row as read from the file: its cells, or why it could not be read.
 type RawRow = Result<Vec<String>, String>;
 
-/// Read a roster file, choosing the reader by extension.
+/// Read a roster file, choosing the reader by extension (a CSV's encoding detected).
 pub fn read_path(path: &Path) -> Result<Roster, RosterError> {
+    read_path_with(path, None)
+}
+
+/// [`read_path`], with a CSV read in `encoding` (`None`: detected, see [`crate::decode_text`]).
+pub fn read_path_with(
+    path: &Path,
+    encoding: Option<&'static encoding_rs::Encoding>,
+) -> Result<Roster, RosterError> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -28,9 +36,14 @@ pub fn read_path(path: &Path) -> Result<Roster, RosterError> {
     match ext.as_str() {
         "csv" | "tsv" | "txt" => {
             let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
-            read_csv(&bytes)
+            read_csv_with(&bytes, encoding)
         }
         "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => {
+            if encoding.is_some() {
+                return Err(RosterError::EncodingOfSpreadsheet(
+                    path.display().to_string(),
+                ));
+            }
             let mut book = open_workbook_auto(path).map_err(|e| unreadable(e.to_string()))?;
             let range = book
                 .worksheet_range_at(0)
@@ -88,9 +101,18 @@ fn cell_text(d: &Data) -> String {
     }
 }
 
-/// Read CSV bytes (UTF-8, with or without BOM; comma, semicolon or tab separated).
+/// Read CSV bytes (comma, semicolon or tab separated), their encoding detected: UTF-8 with or
+/// without BOM, UTF-16 with BOM, or CP949 (EUC-KR).
 pub fn read_csv(bytes: &[u8]) -> Result<Roster, RosterError> {
-    let text = String::from_utf8_lossy(bytes);
+    read_csv_with(bytes, None)
+}
+
+/// [`read_csv`] in `encoding` (`None`: detected).
+pub fn read_csv_with(
+    bytes: &[u8],
+    encoding: Option<&'static encoding_rs::Encoding>,
+) -> Result<Roster, RosterError> {
+    let (text, used) = crate::encoding::decode(bytes, encoding)?;
     let text = text.trim_start_matches('\u{feff}');
     let first_line = text.lines().next().unwrap_or("");
     let delimiter = [b',', b';', b'\t']
@@ -110,7 +132,9 @@ pub fn read_csv(bytes: &[u8]) -> Result<Roster, RosterError> {
                 .map_err(|e| format!("malformed CSV line: {e}"))
         })
         .collect();
-    read_rows_from(rows, 0)
+    let mut roster = read_rows_from(rows, 0)?;
+    roster.encoding = Some(crate::encoding::display_name(used).to_string());
+    Ok(roster)
 }
 
 /// Read a roster from rows of cells (row 0 = spreadsheet row 1).
@@ -140,6 +164,8 @@ fn read_rows_from(rows: Vec<RawRow>, first_row: usize) -> Result<Roster, RosterE
                 roster.errors.push(RowError {
                     row,
                     message: message.clone(),
+                    creator: String::new(),
+                    reference: String::new(),
                 });
                 continue;
             }
@@ -150,7 +176,7 @@ fn read_rows_from(rows: Vec<RawRow>, first_row: usize) -> Result<Roster, RosterE
         roster.rows += 1;
         match row_entries(&header, cells, row) {
             Ok(entries) => roster.entries.extend(entries),
-            Err(message) => roster.errors.push(RowError { row, message }),
+            Err(e) => roster.errors.push(e),
         }
     }
     Ok(roster)
@@ -163,7 +189,7 @@ fn references(cell: &str) -> impl Iterator<Item = &str> {
         .filter(|s| !s.is_empty())
 }
 
-fn row_entries(header: &Header, cells: &[String], row: usize) -> Result<Vec<Entry>, String> {
+fn row_entries(header: &Header, cells: &[String], row: usize) -> Result<Vec<Entry>, RowError> {
     let get = |i: usize| cells.get(i).map(|s| s.trim()).unwrap_or("");
     let mut creator = String::new();
     let mut row_platform: Option<Platform> = None;
@@ -194,14 +220,26 @@ fn row_entries(header: &Header, cells: &[String], row: usize) -> Result<Vec<Entr
             Column::Note(h) => notes.push((h.clone(), value.to_string())),
         }
     }
+    let error = |message: String| RowError {
+        row,
+        message,
+        creator: creator.clone(),
+        reference: refs
+            .iter()
+            .map(|(_, r, _)| r.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+    };
     if creator.is_empty() {
-        return Err("no creator name".into());
+        return Err(error("no creator name".into()));
     }
     if refs.is_empty() {
-        return Err(format!("`{creator}` has no channel URL, handle or id"));
+        return Err(error(format!(
+            "`{creator}` has no channel URL, handle or id"
+        )));
     }
     if !platform_label.is_empty() && row_platform.is_none() {
-        return Err(format!("unknown platform `{platform_label}`"));
+        return Err(error(format!("unknown platform `{platform_label}`")));
     }
     Ok(refs
         .into_iter()

@@ -135,3 +135,60 @@ fn uploaded_bytes_read_like_files() {
         Err(RosterError::UnsupportedType(_))
     ));
 }
+
+#[test]
+fn a_cp949_roster_saved_by_korean_excel_reads_with_its_names() {
+    // Written by Python's cp949 codec (fixtures/SOURCES.md), not by the code under test.
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/rosters/roster-cp949.csv");
+    let roster = read_path(&path).unwrap();
+    assert_eq!(roster.encoding.as_deref(), Some("CP949 (EUC-KR)"));
+    assert_eq!(roster.rows, 7);
+    let creators: Vec<&str> = roster.entries.iter().map(|e| e.creator.as_str()).collect();
+    assert_eq!(
+        creators,
+        [
+            "똠방각하",
+            "햇살가득",
+            "햇살가득",
+            "별빛소녀",
+            "없는채널",
+            "달빛요정"
+        ]
+    );
+    assert_eq!(roster.entries[0].platform, Some(Platform::Chzzk));
+    assert_eq!(
+        roster.entries[3].platform,
+        Some(Platform::Soop),
+        "아프리카TV"
+    );
+    assert_eq!(roster.entries[5].platform, Some(Platform::Twitch), "트위치");
+    assert_eq!(
+        roster.entries[3].notes,
+        vec![("비고".to_string(), "쉼표, 따옴표 \"포함\" 메모".to_string())]
+    );
+    // The row without a name keeps its reference for the report.
+    assert_eq!(roster.errors.len(), 1);
+    let e = &roster.errors[0];
+    assert_eq!(
+        (e.row, e.creator.as_str(), e.reference.as_str()),
+        (7, "", "{CHZZK_2}")
+    );
+    assert_eq!(e.message, "no creator name");
+    // Named, the same; named wrongly, an error naming the line.
+    let named = streamtide_roster::read_path_with(
+        &path,
+        Some(streamtide_roster::encoding_for_label("euc-kr").unwrap()),
+    )
+    .unwrap();
+    assert_eq!(named.entries, roster.entries);
+    let wrong = streamtide_roster::read_path_with(
+        &path,
+        Some(streamtide_roster::encoding_for_label("utf-8").unwrap()),
+    )
+    .unwrap_err();
+    assert_eq!(
+        wrong.to_string(),
+        "line 1 is not UTF-8 text: is the file in another encoding? Leave out --encoding to detect UTF-8, UTF-16 or CP949 (EUC-KR)"
+    );
+}

@@ -235,6 +235,18 @@ pub struct ChannelDto {
     /// The broadcast live now, if any.
     #[schema(required = true)]
     pub live: Option<LiveItemDto>,
+    /// `live`, `offline`, or `unknown` when nothing collected has ever said (a channel never
+    /// observed is not "offline").
+    pub live_state: LiveStateName,
+}
+
+/// Whether a channel is live, as far as anything collected says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum LiveStateName {
+    Live,
+    Offline,
+    Unknown,
 }
 
 impl From<ChannelRow> for ChannelDto {
@@ -255,6 +267,11 @@ impl From<ChannelRow> for ChannelDto {
             total_views: c.total_views,
             video_count: c.video_count,
             stats_observed_at: c.stats_observed_at,
+            live_state: match (&c.live, c.live_known) {
+                (Some(_), _) => LiveStateName::Live,
+                (None, true) => LiveStateName::Offline,
+                (None, false) => LiveStateName::Unknown,
+            },
             live: c.live.map(LiveItemDto::from),
         }
     }
@@ -301,17 +318,65 @@ pub struct HistoryDto {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum HealthStatus {
-    /// Every collection job is healthy.
+    /// Every enabled platform has collected, and every job is healthy.
     Ok,
-    /// At least one job failed several rounds in a row; the API still serves what it has.
+    /// Some enabled platform has not had a first successful round yet (none failing for good).
+    Starting,
+    /// Some job failed several rounds in a row (or no platform is enabled); the API still serves
+    /// what it has.
     Degraded,
+    /// Every enabled platform is failing: answered with 503 so a load balancer can act on it.
+    Failing,
 }
 
-/// Process health and each platform job's health.
+/// The state of one platform, from its jobs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PlatformState {
+    /// Has collected, and every job is healthy.
+    Ok,
+    /// Enabled, without a successful round yet.
+    Starting,
+    /// Some of its jobs are failing.
+    Degraded,
+    /// Every job that ran is failing.
+    Failing,
+}
+
+/// Health of one enabled platform.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct PlatformHealthDto {
+    #[schema(value_type = PlatformName)]
+    pub platform: Platform,
+    pub state: PlatformState,
+    /// The latest success of any of its jobs.
+    #[schema(required = true)]
+    pub last_success_at: Option<DateTime<Utc>>,
+    /// The latest error of any of its jobs still failing, truncated to 300 characters.
+    #[schema(required = true)]
+    pub last_error: Option<String>,
+}
+
+/// A platform this server does not collect, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct SkippedPlatformDto {
+    #[schema(value_type = PlatformName)]
+    pub platform: Platform,
+    /// e.g. `no credentials (platforms.twitch.client_id, platforms.twitch.client_secret)` or
+    /// `disabled (platforms.soop.enabled = false)`.
+    pub reason: String,
+}
+
+/// Process health, each enabled platform's state, each job's health, and the platforms skipped.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct HealthDto {
     pub status: HealthStatus,
+    /// One entry per job (`live`, `channels`, `videos`) of each platform that has run.
     pub platforms: Vec<JobHealthDto>,
+    /// One entry per enabled platform.
+    pub summary: Vec<PlatformHealthDto>,
+    /// The platforms not collected (disabled, or without credentials).
+    pub skipped: Vec<SkippedPlatformDto>,
 }
 
 /// Health of one platform's collection job.

@@ -4,10 +4,13 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
+use std::collections::HashMap;
 use streamtide_analytics::{Change, LiveMetrics, Projection};
 use streamtide_core::Platform;
+
+use streamtide_sheets::{Cell, Sheet};
 use streamtide_storage::{
-    ChannelStatsRow, CreatorStatsRow, LinkedChannel, NowFigures, TrendRow, TrendStats,
+    ChannelLabel, ChannelStatsRow, CreatorStatsRow, LinkedChannel, NowFigures, TrendRow, TrendStats,
 };
 use utoipa::ToSchema;
 
@@ -343,36 +346,60 @@ impl From<CreatorStatsRow> for CreatorStatsDto {
     }
 }
 
-/// Quote a CSV field when needed (RFC 4180).
-pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
+/// The labels a ranking's spreadsheet adds per channel (`Store::channel_labels`).
+pub type ChannelLabels = HashMap<(Platform, String), ChannelLabel>;
 
-/// A ranking as CSV (header line first).
-pub fn trends_csv(items: &[TrendItemDto]) -> String {
-    let mut out = String::from(
-        "rank,previous_rank,platform,channel_id,channel_name,start_value,end_value,change,change_pct,rounded\n",
+/// A ranking as a table, for `format=csv`, `streamtide export` and `streamtide report`: the
+/// columns of the JSON, then the creator the channel is linked to (in a creator ranking, the
+/// creator ranked) and the channel's URL. Unknown values are empty cells.
+pub fn trends_sheet(name: &str, items: &[TrendItemDto], labels: &ChannelLabels) -> Sheet {
+    let mut sheet = Sheet::new(
+        name,
+        &[
+            "rank",
+            "previous_rank",
+            "platform",
+            "channel_id",
+            "channel_name",
+            "start_value",
+            "end_value",
+            "change",
+            "change_pct",
+            "rounded",
+            "creator_name",
+            "channel_url",
+        ],
     );
     for i in items {
-        out.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{}\n",
-            i.rank,
-            i.previous_rank.map(|r| r.to_string()).unwrap_or_default(),
-            i.platform.as_str(),
-            csv_field(&i.channel_id),
-            csv_field(&i.channel_name),
-            i.start_value,
-            i.end_value,
-            i.change,
-            i.change_pct.map(|p| p.to_string()).unwrap_or_default(),
-            i.rounded
-        ));
+        let label = labels.get(&(i.platform, i.channel_id.clone()));
+        let creator = match i.creator_id {
+            Some(_) => Some(i.channel_name.clone()),
+            None => label.and_then(|l| l.creator.clone()),
+        };
+        let url = i
+            .platform
+            .channel_url(&i.channel_id, label.and_then(|l| l.handle.as_deref()));
+        sheet.push(vec![
+            Cell::from(i.rank),
+            Cell::int(i.previous_rank),
+            Cell::from(i.platform.as_str()),
+            Cell::from(i.channel_id.as_str()),
+            Cell::from(i.channel_name.as_str()),
+            Cell::Int(i.start_value),
+            Cell::Int(i.end_value),
+            Cell::Int(i.change),
+            Cell::float(i.change_pct),
+            Cell::Bool(i.rounded),
+            Cell::text(creator),
+            Cell::text(url),
+        ]);
     }
-    out
+    sheet
+}
+
+/// A ranking as CSV ([`trends_sheet`] through the one CSV writer, `streamtide_sheets`).
+pub fn trends_csv(items: &[TrendItemDto], labels: &ChannelLabels) -> String {
+    trends_sheet("trends", items, labels).to_csv()
 }
 
 #[cfg(test)]
@@ -380,10 +407,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn csv_quotes_only_when_needed() {
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    fn ranking_csv_neutralises_names_and_keeps_negative_changes_numbers() {
+        let item = TrendItemDto {
+            rank: 1,
+            previous_rank: None,
+            platform: Platform::Twitch,
+            channel_id: "42".into(),
+            channel_name: "=HYPERLINK(\"http://x\")".into(),
+            avatar_url: None,
+            start_value: 100,
+            end_value: 95,
+            change: -5,
+            change_pct: Some(-5.0),
+            rounded: false,
+            creator_id: None,
+        };
+        let mut labels = ChannelLabels::new();
+        labels.insert(
+            (Platform::Twitch, "42".into()),
+            ChannelLabel {
+                name: "x".into(),
+                handle: Some("login42".into()),
+                creator: Some("@크리에이터".into()),
+            },
+        );
+        let csv = trends_csv(&[item], &labels);
+        let line = csv.lines().nth(1).unwrap();
+        assert_eq!(
+            line,
+            "1,,twitch,42,\"'=HYPERLINK(\"\"http://x\"\")\",100,95,-5,-5,false,'@크리에이터,https://www.twitch.tv/login42"
+        );
     }
 
     #[test]

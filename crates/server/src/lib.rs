@@ -23,19 +23,20 @@ pub use admin::{AddedChannel, AdminAccess, AdminError, AdminOps};
 pub use cache::AnswerCaches;
 pub use dto::{
     CategoryTagDto, ChannelDto, ChannelPage, DetectedLanguageDto, ErrorBody, HealthDto,
-    HealthStatus, HistoryDto, JobHealthDto, LiveItemDto, LivePage, MetricName, PlatformName,
-    PointDto, SimulcastPartDto,
+    HealthStatus, HistoryDto, JobHealthDto, LiveItemDto, LivePage, MetricName, PlatformHealthDto,
+    PlatformName, PlatformState, PointDto, SimulcastPartDto, SkippedPlatformDto,
 };
 pub use dto_analytics::{
-    trends_csv, ChangeDto, ChangesDto, ChannelStatsDto, CreatorStatsDto, LinkedChannelDto,
-    LiveStatsDto, NowDto, ProjectionDto, TrendItemDto, TrendMetricName, TrendsDto,
+    trends_csv, trends_sheet, ChangeDto, ChangesDto, ChannelLabels, ChannelStatsDto,
+    CreatorStatsDto, LinkedChannelDto, LiveStatsDto, NowDto, ProjectionDto, TrendItemDto,
+    TrendMetricName, TrendsDto,
 };
 pub use metrics::Metrics;
 pub use rate_limit::{ClientRateLimit, RateLimitError};
 pub use routes::live::Curation as LiveCuration;
 pub use routes::openapi::ApiDoc;
 pub use routes::web::{Asset as WebAsset, ASSETS as WEB_ASSETS};
-pub use state::AppState;
+pub use state::{AppState, PlatformSetup};
 
 /// Every route with its middleware, ready to serve.
 pub fn app(state: AppState) -> axum::Router {

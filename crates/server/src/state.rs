@@ -28,6 +28,17 @@ pub struct AppState {
     pub thumbs: Option<streamtide_thumbs::ThumbStore>,
     /// Computed answers shared between requests for a moment (see [`crate::AnswerCaches`]).
     pub caches: Arc<crate::AnswerCaches>,
+    /// Every platform and whether this configuration collects it; `None`: judge the platforms
+    /// whose jobs have run (tests that build a bare state).
+    pub platforms: Option<Arc<Vec<(streamtide_core::Platform, PlatformSetup)>>>,
+}
+
+/// Whether the configuration collects a platform.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlatformSetup {
+    Enabled,
+    /// Not collected, and why (names configuration keys, never values).
+    Skipped(String),
 }
 
 /// How long one curated live list serves every `/live` request: rounds land every 30 s or
@@ -52,7 +63,18 @@ impl AppState {
             admin: None,
             rate_limit: None,
             thumbs: None,
+            platforms: None,
         }
+    }
+
+    /// Which platforms the configuration collects (for `/healthz`: `starting` until each has had
+    /// a first success, and the skipped ones listed).
+    pub fn with_platforms(
+        mut self,
+        platforms: Vec<(streamtide_core::Platform, PlatformSetup)>,
+    ) -> Self {
+        self.platforms = Some(Arc::new(platforms));
+        self
     }
 
     /// Serve thumbnail copies from this object store at `/thumbs/{hash}.webp`.

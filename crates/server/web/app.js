@@ -59,6 +59,7 @@ function route(force = false) {
     const board = mountBoard(view, {
       api,
       cache,
+      health: true,
       channelHref: (item) =>
         `#/channel/${encodeURIComponent(item.platform)}/${encodeURIComponent(item.channel_id)}`,
     });

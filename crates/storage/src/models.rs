@@ -101,6 +101,9 @@ pub struct ChannelRow {
     pub stats_observed_at: Option<DateTime<Utc>>,
     /// The open live session, if any.
     pub live: Option<LiveItem>,
+    /// Whether any observation ever said if the channel was live: without one, a channel that
+    /// is not `live` is of unknown state, not offline.
+    pub live_known: bool,
 }
 
 /// One entry of the merged live list.

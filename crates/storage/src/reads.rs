@@ -190,6 +190,7 @@ impl Store {
             total_views: opt_u64(row, "total_views"),
             video_count: opt_u64(row, "video_count"),
             stats_observed_at: opt_time(row, "observed_at"),
+            live_known: live.is_some() || db::flag(row, "live_known"),
             live,
         })
     }
@@ -319,12 +320,18 @@ impl Store {
 /// SQLite, joining the two-table view would materialise all of it.
 fn channel_select(backend: Backend) -> String {
     let latest = staging::latest_snapshots_table(backend);
+    // Whether any observation ever said live or offline: a snapshot with a live flag, or a
+    // session. Without one the channel's live state is unknown, not "offline".
+    let live_flag = staging::latest_snapshot_value(backend, "live", "channel_id = c.id");
     format!(
         "SELECT c.id, c.platform, c.platform_id, c.name, c.handle, c.avatar_url, c.description, c.tracked, c.creator_id,
                 (SELECT t.hash FROM thumb_sources t WHERE t.source_url = c.avatar_url) AS avatar_hash,
                 c.first_seen_at, GREATEST(c.last_seen_at, COALESCE(snap.observed_at, c.last_seen_at)) AS last_seen_at,
                 c.missing_since,
-                snap.followers, snap.total_views, snap.video_count, snap.observed_at
+                snap.followers, snap.total_views, snap.video_count, snap.observed_at,
+                CASE WHEN {live_flag} IS NOT NULL
+                       OR EXISTS (SELECT 1 FROM live_sessions ls WHERE ls.channel_id = c.id)
+                     THEN 1 ELSE 0 END AS live_known
          FROM channels c
          LEFT JOIN {latest} snap ON snap.channel_id = c.id
            AND snap.observed_at = (SELECT MAX(observed_at) FROM {latest} WHERE channel_id = c.id)"

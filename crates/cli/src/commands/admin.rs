@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use streamtide_collector::import::import_roster;
+use streamtide_collector::import::import_roster_from;
 use streamtide_core::{Platform, RefKind};
 use streamtide_platforms::{AdapterError, PlatformAdapter};
 use streamtide_server::{AddedChannel, AdminError, AdminOps};
@@ -69,8 +69,9 @@ impl AdminOps for CliAdmin {
     ) -> Result<serde_json::Value, AdminError> {
         let roster = streamtide_roster::read_bytes(file_name, &bytes)
             .map_err(|e| AdminError::BadRequest(e.to_string()))?;
-        let report = import_roster(
+        let report = import_roster_from(
             &roster,
+            file_name,
             &self.adapters,
             &self.store,
             chrono::Utc::now(),

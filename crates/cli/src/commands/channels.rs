@@ -68,7 +68,7 @@ pub async fn list(
     all: bool,
     json: bool,
 ) -> anyhow::Result<()> {
-    let store = wire::open_store(&settings).await?;
+    let store = wire::open_existing_store(&settings).await?;
     let (rows, total) = store.channels(platform, !all, 10_000, 0).await?;
     if json {
         println!("{}", serde_json::to_string_pretty(&rows)?);
@@ -91,7 +91,7 @@ pub async fn remove(
         // Names are not stable; removal needs the id the roster keeps.
         RefKind::Handle(h) => streamtide_core::ChannelId::new(h),
     };
-    let store = wire::open_store(&settings).await?;
+    let store = wire::open_existing_store(&settings).await?;
     if store.untrack_channel(reference.platform, &id).await? {
         println!(
             "Stopped tracking {} {id} (its history is kept).",

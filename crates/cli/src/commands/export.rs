@@ -1,11 +1,15 @@
-//! `export`: CSV of a channel's history, its daily rollups, or a ranking.
+//! `export`: a channel's history or daily rollups, or a ranking, as CSV (UTF-8 with a BOM, for
+//! Excel) or .xlsx, chosen by the file's extension. Every table names the creator, platform,
+//! channel and its URL; every CSV cell goes through `streamtide_sheets` (formula-like text is
+//! neutralised), and .xlsx text is always a string.
 
 use std::path::Path;
 
 use anyhow::{bail, Context};
 use chrono::{DateTime, Duration, Utc};
-use streamtide_core::Platform;
-use streamtide_storage::Metric;
+use streamtide_core::{Platform, RefKind};
+use streamtide_sheets::{Cell, FileFormat, Sheet};
+use streamtide_storage::{Metric, Store};
 
 use super::trends::TrendArgs;
 use super::wire;
@@ -26,13 +30,170 @@ pub enum ExportWhat {
 #[derive(Debug, Clone)]
 pub struct SeriesArgs {
     pub platform: Option<Platform>,
+    /// As `channels add` takes it: a URL, `chzzk:<id>`, or an id/handle with `platform`.
     pub channel: Option<String>,
     pub metric: String,
     pub days: u32,
 }
 
-fn opt<T: ToString>(v: Option<T>) -> String {
-    v.map(|x| x.to_string()).unwrap_or_default()
+/// The channel `input` names, among those the store knows.
+async fn find_channel(
+    store: &Store,
+    input: &str,
+    platform: Option<Platform>,
+) -> anyhow::Result<(Platform, String)> {
+    let reference = super::channels::recognise(input, platform)?;
+    let text = match &reference.kind {
+        RefKind::Id(id) => id.to_string(),
+        RefKind::Handle(h) => h.clone(),
+    };
+    match store.find_channel(reference.platform, &text).await? {
+        Some(id) => Ok((reference.platform, id)),
+        None => bail!(
+            "no {} channel `{text}` in this database: `streamtide channels list --all` shows the channels it has (is it the right --db?)",
+            reference.platform.display_name()
+        ),
+    }
+}
+
+/// The identity columns every series row starts with.
+const IDENTITY: [&str; 5] = [
+    "creator_name",
+    "platform",
+    "channel_id",
+    "channel_name",
+    "channel_url",
+];
+
+/// [`IDENTITY`] then `data`.
+fn with_identity<'a>(data: &[&'a str]) -> Vec<&'a str> {
+    IDENTITY.iter().chain(data.iter()).copied().collect()
+}
+
+async fn identity(store: &Store, platform: Platform, id: &str) -> anyhow::Result<Vec<Cell>> {
+    let labels = store.channel_labels(&[(platform, id.to_string())]).await?;
+    let label = labels
+        .get(&(platform, id.to_string()))
+        .cloned()
+        .unwrap_or_default();
+    Ok(vec![
+        Cell::text(label.creator),
+        Cell::from(platform.as_str()),
+        Cell::from(id),
+        Cell::from(label.name),
+        Cell::text(platform.channel_url(id, label.handle.as_deref())),
+    ])
+}
+
+async fn series_sheet(
+    store: &Store,
+    what: ExportWhat,
+    series: &SeriesArgs,
+) -> anyhow::Result<Sheet> {
+    let Some(input) = series.channel.as_deref() else {
+        bail!(
+            "--what {} needs --channel: the channel's URL (as `channels add` takes it), or its id with --platform",
+            if what == ExportWhat::History { "history" } else { "daily" }
+        );
+    };
+    let (platform, channel) = find_channel(store, input, series.platform).await?;
+    let who = identity(store, platform, &channel).await?;
+    let to: DateTime<Utc> = Utc::now();
+    let from = to - Duration::days(i64::from(series.days.max(1)));
+    if what == ExportWhat::History {
+        let metric: Metric = series.metric.parse().map_err(anyhow::Error::msg)?;
+        let mut sheet = Sheet::new("history", &with_identity(&["at", "value"]));
+        for p in store
+            .history(platform, &channel, metric, from, to, u32::MAX)
+            .await?
+        {
+            let mut row = who.clone();
+            row.extend([Cell::Time(p.at), Cell::count(Some(p.value))]);
+            sheet.push(row);
+        }
+        return Ok(sheet);
+    }
+    let tz = store.analytics_timezone().await?;
+    let mut sheet = Sheet::new(
+        "daily",
+        &with_identity(&[
+            "day",
+            "followers",
+            "total_views",
+            "video_count",
+            "followers_delta",
+            "views_delta",
+            "video_count_delta",
+            "streams",
+            "live_minutes",
+            "peak_viewers",
+            "avg_viewers",
+            "hours_watched",
+        ]),
+    );
+    let rows = store
+        .channel_daily(
+            platform,
+            &channel,
+            streamtide_analytics::day_of(from, tz),
+            streamtide_analytics::day_of(to, tz),
+        )
+        .await?;
+    for r in rows {
+        let mut row = who.clone();
+        row.extend(daily_cells(&r));
+        sheet.push(row);
+    }
+    Ok(sheet)
+}
+
+/// A daily rollup's figures; unknown closes and deltas stay empty (never 0).
+pub fn daily_cells(r: &streamtide_storage::DailyRow) -> Vec<Cell> {
+    let round1 = |v: f64| (v * 10.0).round() / 10.0;
+    vec![
+        Cell::Date(r.day),
+        Cell::count(r.followers),
+        Cell::count(r.total_views),
+        Cell::count(r.video_count),
+        Cell::int(r.followers_delta),
+        Cell::int(r.views_delta),
+        Cell::int(r.video_count_delta),
+        Cell::count(Some(r.streams)),
+        Cell::Float(round1(r.live_minutes)),
+        Cell::count(r.peak_viewers),
+        Cell::float(r.avg_viewers.map(round1)),
+        Cell::Float((r.hours_watched * 100.0).round() / 100.0),
+    ]
+}
+
+/// The ranking `trends` asks for, as the API's CSV has it (creator name and URL included). A
+/// gainers' list holds only gains and a losers' list only losses.
+pub async fn trends_sheet(store: &Store, name: &str, trends: &TrendArgs) -> anyhow::Result<Sheet> {
+    let list = store.trends(&trends.query()?).await?;
+    let items: Vec<streamtide_server::TrendItemDto> = list
+        .items
+        .into_iter()
+        .filter(|r| {
+            if trends.down {
+                r.change < 0
+            } else {
+                r.change > 0
+            }
+        })
+        .map(streamtide_server::TrendItemDto::from)
+        .collect();
+    let keys: Vec<_> = items
+        .iter()
+        .map(|i| (i.platform, i.channel_id.clone()))
+        .collect();
+    let labels = store.channel_labels(&keys).await?;
+    Ok(streamtide_server::trends_sheet(name, &items, &labels))
+}
+
+/// Write `sheets` to `out` in the format its extension names.
+pub fn write(out: &Path, format: FileFormat, sheets: &[Sheet]) -> anyhow::Result<()> {
+    let bytes = streamtide_sheets::to_bytes(format, sheets)?;
+    std::fs::write(out, bytes).with_context(|| format!("writing {}", out.display()))
 }
 
 pub async fn run(
@@ -42,77 +203,19 @@ pub async fn run(
     trends: TrendArgs,
     out: &Path,
 ) -> anyhow::Result<()> {
-    let store = wire::open_store(&settings).await?;
-    let body = match what {
-        ExportWhat::Trends => {
-            let list = store.trends(&trends.query()?).await?;
-            let items: Vec<streamtide_server::TrendItemDto> = list
-                .items
-                .into_iter()
-                .map(streamtide_server::TrendItemDto::from)
-                .collect();
-            streamtide_server::trends_csv(&items)
-        }
-        ExportWhat::History | ExportWhat::Daily => {
-            let (Some(platform), Some(channel)) = (series.platform, series.channel.as_deref())
-            else {
-                bail!(
-                    "--what {what:?} needs --platform and --channel",
-                    what = what
-                );
-            };
-            if store.channel(platform, channel).await?.is_none() {
-                bail!("no channel `{channel}` on {platform}");
-            }
-            let to: DateTime<Utc> = Utc::now();
-            let from = to - Duration::days(i64::from(series.days.max(1)));
-            if what == ExportWhat::History {
-                let metric: Metric = series.metric.parse().map_err(anyhow::Error::msg)?;
-                let points = store
-                    .history(platform, channel, metric, from, to, u32::MAX)
-                    .await?;
-                let mut s = String::from("at,value\n");
-                for p in points {
-                    s.push_str(&format!("{},{}\n", p.at.to_rfc3339(), p.value));
-                }
-                s
-            } else {
-                let tz = store.analytics_timezone().await?;
-                let rows = store
-                    .channel_daily(
-                        platform,
-                        channel,
-                        streamtide_analytics::day_of(from, tz),
-                        streamtide_analytics::day_of(to, tz),
-                    )
-                    .await?;
-                let mut s = String::from(
-                    "day,followers,total_views,video_count,followers_delta,views_delta,video_count_delta,streams,live_minutes,peak_viewers,avg_viewers,hours_watched\n",
-                );
-                for r in rows {
-                    s.push_str(&format!(
-                        "{},{},{},{},{},{},{},{},{:.1},{},{},{:.2}\n",
-                        r.day,
-                        opt(r.followers),
-                        opt(r.total_views),
-                        opt(r.video_count),
-                        opt(r.followers_delta),
-                        opt(r.views_delta),
-                        opt(r.video_count_delta),
-                        r.streams,
-                        r.live_minutes,
-                        opt(r.peak_viewers),
-                        opt(r.avg_viewers.map(|v| format!("{v:.1}"))),
-                        r.hours_watched
-                    ));
-                }
-                s
-            }
-        }
+    // A wrong extension or argument fails before anything is read.
+    let format = FileFormat::of_path(out)?;
+    if what == ExportWhat::Trends {
+        trends.query()?;
+    }
+    let store = wire::open_existing_store(&settings).await?;
+    let sheet = match what {
+        ExportWhat::Trends => trends_sheet(&store, "trends", &trends).await,
+        ExportWhat::History | ExportWhat::Daily => series_sheet(&store, what, &series).await,
     };
     store.close().await;
-    let lines = body.lines().count().saturating_sub(1);
-    std::fs::write(out, body).with_context(|| format!("writing {}", out.display()))?;
-    println!("Wrote {lines} row(s) to {}.", out.display());
+    let sheet = sheet?;
+    write(out, format, std::slice::from_ref(&sheet))?;
+    println!("Wrote {} row(s) to {}.", sheet.rows.len(), out.display());
     Ok(())
 }

@@ -67,7 +67,7 @@ pub async fn retention_loop(settings: Settings) {
 }
 
 pub async fn run(settings: Settings, rebuild: bool, thin_now: bool) -> anyhow::Result<()> {
-    let store = wire::open_store(&settings).await?;
+    let store = wire::open_existing_store(&settings).await?;
     apply_timezone(&settings, &store).await?;
     if thin_now {
         match thin(&settings, &store).await? {

@@ -43,6 +43,19 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     )
     .await?;
     tracing::info!(address = %addr, platforms = ?collector.platforms(), "streamtide is running: API and web UI at http://{addr}/");
+    // Roster rows an earlier import kept because their platform was unreachable.
+    let adapters = collector
+        .platforms()
+        .into_iter()
+        .filter_map(|p| collector.adapter(p).cloned())
+        .collect();
+    tokio::spawn(super::import::retry_loop(
+        store.clone(),
+        adapters,
+        settings.collector.channels_interval,
+        settings.collector.concurrency,
+        token.clone(),
+    ));
     collector.run(token.clone()).await;
     server.await.context("server task")?.context("server")?;
     if let Some(t) = thumbs {

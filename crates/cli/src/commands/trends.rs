@@ -53,7 +53,7 @@ fn signed(n: i64) -> String {
 
 pub async fn print(settings: Settings, args: TrendArgs, json: bool) -> anyhow::Result<()> {
     let q = args.query()?;
-    let store = wire::open_store(&settings).await?;
+    let store = wire::open_existing_store(&settings).await?;
     let list = store.trends(&q).await?;
     store.close().await;
     let items: Vec<streamtide_server::TrendItemDto> = list

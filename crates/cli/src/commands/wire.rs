@@ -7,7 +7,7 @@ use streamtide_collector::{Cluster, ClusterMetrics, Collector, CollectorMetrics,
 use streamtide_core::SystemClock;
 use streamtide_platforms::youtube::QuotaLedger;
 use streamtide_platforms::PlatformAdapter;
-use streamtide_server::{AdminAccess, AppState, ClientRateLimit, Metrics};
+use streamtide_server::{AdminAccess, AppState, ClientRateLimit, Metrics, PlatformSetup};
 use streamtide_storage::{redact_url, Store};
 use streamtide_thumbs::{ThumbMetrics, ThumbStore, ThumbWorker};
 use tokio::task::JoinHandle;
@@ -15,10 +15,22 @@ use tokio_util::sync::CancellationToken;
 
 use crate::settings::Settings;
 
+/// Open the configured store, creating an SQLite file that does not exist yet: for the commands
+/// that fill a database (`run`, `serve`, `ingest`, `collect`, `demo`, `migrate`, `channels add`,
+/// `import`).
 pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    super::database::check_can_create(&settings.storage.url)?;
     Store::open(&settings.storage.url)
         .await
         .with_context(|| format!("opening the store at {}", redact_url(&settings.storage.url)))
+}
+
+/// Open the configured store for a command that only reads or edits what is there (`trends`,
+/// `live`, `export`, `report`, `channels list`, …): a missing SQLite file is an error naming the
+/// path and how to create it, never a new empty database.
+pub async fn open_existing_store(settings: &Settings) -> anyhow::Result<Store> {
+    super::database::check_exists(&settings.storage.url)?;
+    open_store(settings).await
 }
 
 /// Every enabled platform's adapter; YouTube spends from the quota ledger kept in `store`.
@@ -136,7 +148,17 @@ pub async fn app_state(
         &settings.server.trusted_proxies,
     )
     .context("server.trusted_proxies")?;
+    let platforms = streamtide_core::Platform::ALL
+        .into_iter()
+        .map(
+            |p| match streamtide_platforms::skip_reason(&settings.platforms, p) {
+                None => (p, PlatformSetup::Enabled),
+                Some(reason) => (p, PlatformSetup::Skipped(reason)),
+            },
+        )
+        .collect();
     Ok(AppState::new(store, freshness, metrics)
+        .with_platforms(platforms)
         .with_cors_origins(settings.server.cors_origins.clone())
         .with_admin(admin)
         .with_rate_limit(rate_limit)

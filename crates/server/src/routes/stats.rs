@@ -8,7 +8,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::channels::{ChannelPath, HistoryQuery};
-use super::trends::{csv_response, parse_format, Format};
+use super::trends::{parse_format, sheet_response, Format};
 use crate::dto::{ErrorBody, HistoryDto};
 use crate::dto_analytics::{ChannelStatsDto, CreatorStatsDto};
 use crate::error::ApiError;
@@ -28,8 +28,9 @@ pub struct CreatorPath {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FormatQuery {
-    /// `json` (default) or `csv` (`at,value` lines, oldest first).
-    #[param(pattern = "^(json|csv)?$")]
+    /// `json` (default), `csv` (`at,value` lines, oldest first) or `xlsx` (the same as an Excel
+    /// workbook).
+    #[param(pattern = "^(json|csv|xlsx)?$")]
     pub format: Option<String>,
 }
 
@@ -91,7 +92,8 @@ pub async fn creator(
     Ok(Json(CreatorStatsDto::from(row)))
 }
 
-/// A channel's time series in a window, oldest point first; `format=csv` answers `at,value` lines.
+/// A channel's time series in a window, oldest point first; `format=csv` answers `at,value`
+/// lines, `format=xlsx` the same as a workbook.
 #[utoipa::path(
     get,
     operation_id = "get_channel_history",
@@ -99,9 +101,10 @@ pub async fn creator(
     tag = "channels",
     params(ChannelPath, HistoryQuery, FormatQuery),
     responses(
-        (status = 200, description = "The series (JSON, or CSV with `format=csv`)", content(
+        (status = 200, description = "The series (JSON; CSV with `format=csv`; an Excel workbook with `format=xlsx`)", content(
             (HistoryDto = "application/json"),
             (String = "text/csv"),
+            (super::trends::XlsxFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )),
         (status = 400, description = "Unknown platform, metric or format, bad time, `from` after `to`, or bad limit", body = ErrorBody),
         (status = 404, description = "No such channel", body = ErrorBody),
@@ -120,14 +123,17 @@ pub async fn history(
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
         .collect();
-    let name = format!("history-{}-{safe}.csv", path.platform.to_ascii_lowercase());
+    let stem = format!("history-{}-{safe}", path.platform.to_ascii_lowercase());
     let Json(dto) = super::channels::history(state, ApiPath(path), query).await?;
     if format == Format::Json {
         return Ok(Json(dto).into_response());
     }
-    let mut out = String::from("at,value\n");
+    let mut sheet = streamtide_sheets::Sheet::new("history", &["at", "value"]);
     for p in &dto.points {
-        out.push_str(&format!("{},{}\n", p.at.to_rfc3339(), p.value));
+        sheet.push(vec![
+            streamtide_sheets::Cell::Time(p.at),
+            streamtide_sheets::Cell::count(Some(p.value)),
+        ]);
     }
-    Ok(csv_response(out, &name))
+    sheet_response(&sheet, format, &stem)
 }

@@ -9,7 +9,7 @@ use streamtide_storage::{parse_period, TrendMetric, TrendQuery, TrendSort};
 use utoipa::IntoParams;
 
 use crate::dto::ErrorBody;
-use crate::dto_analytics::{trends_csv, TrendItemDto, TrendsDto};
+use crate::dto_analytics::{trends_sheet, TrendItemDto, TrendsDto};
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::paging::{self, DEFAULT_LIMIT, MAX_LIMIT};
@@ -40,8 +40,8 @@ pub struct TrendsQuery {
     /// `change` (absolute, default) or `pct` (percent of the start value).
     #[param(pattern = "^(change|pct)?$")]
     pub sort: Option<String>,
-    /// `json` (default) or `csv`.
-    #[param(pattern = "^(json|csv)?$")]
+    /// `json` (default), `csv` or `xlsx` (an Excel workbook).
+    #[param(pattern = "^(json|csv|xlsx)?$")]
     pub format: Option<String>,
     /// `channel` (default) ranks channels; `creator` ranks creators, each the sum of their linked
     /// channels on every platform.
@@ -49,20 +49,70 @@ pub struct TrendsQuery {
     pub group: Option<String>,
 }
 
-/// Output format of endpoints that also speak CSV.
+/// Output format of endpoints that also speak CSV and Excel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Format {
     Json,
     Csv,
+    Xlsx,
 }
 
 pub(crate) fn parse_format(raw: Option<&str>) -> Result<Format, ApiError> {
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         None | Some("json") => Ok(Format::Json),
         Some("csv") => Ok(Format::Csv),
+        Some("xlsx") => Ok(Format::Xlsx),
         Some(other) => Err(ApiError::bad_request(format!(
-            "unknown format `{other}` (expected json or csv)"
+            "unknown format `{other}` (expected json, csv or xlsx)"
         ))),
+    }
+}
+
+/// An .xlsx workbook, as the API documents it: a binary string.
+pub struct XlsxFile;
+
+impl utoipa::PartialSchema for XlsxFile {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .description(Some("An Excel workbook (.xlsx)"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for XlsxFile {}
+
+/// The media type of an .xlsx workbook.
+pub(crate) const XLSX_TYPE: &str =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// `sheet` as a download in `format` (CSV or .xlsx), named `stem` plus the extension. The CSV
+/// is made by `streamtide_sheets` (a UTF-8 BOM for Excel, formula-like text neutralised); the
+/// workbook writes text as string cells.
+pub(crate) fn sheet_response(
+    sheet: &streamtide_sheets::Sheet,
+    format: Format,
+    stem: &str,
+) -> Result<Response, ApiError> {
+    match format {
+        Format::Xlsx => {
+            let bytes = streamtide_sheets::to_xlsx(std::slice::from_ref(sheet))
+                .map_err(|e| ApiError::Internal(format!("writing a workbook: {e}")))?;
+            Ok((
+                [
+                    (header::CONTENT_TYPE, XLSX_TYPE.to_string()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{stem}.xlsx\""),
+                    ),
+                ],
+                bytes,
+            )
+                .into_response())
+        }
+        Format::Csv | Format::Json => Ok(csv_response(sheet.to_csv(), &format!("{stem}.csv"))),
     }
 }
 
@@ -93,9 +143,10 @@ pub(crate) fn csv_response(body: String, filename: &str) -> Response {
     tag = "trends",
     params(TrendsQuery),
     responses(
-        (status = 200, description = "The ranking (JSON, or CSV with `format=csv`)", content(
+        (status = 200, description = "The ranking (JSON; CSV with `format=csv`, an Excel workbook with `format=xlsx`, both with `creator_name` and `channel_url` columns)", content(
             (TrendsDto = "application/json"),
             (String = "text/csv"),
+            (XlsxFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )),
         (status = 400, description = "Unknown metric, period, direction, platform, sort or format, or bad limit", body = ErrorBody),
         (status = 500, description = "Internal error", body = ErrorBody),
@@ -176,13 +227,18 @@ pub async fn list(
         .get_or_compute(key, || state.store.trends(&query))
         .await?;
     let items: Vec<TrendItemDto> = list.items.iter().cloned().map(TrendItemDto::from).collect();
-    if format == Format::Csv {
-        let name = format!(
-            "trends-{}-{period_days}d-{}.csv",
+    if format != Format::Json {
+        let stem = format!(
+            "trends-{}-{period_days}d-{}",
             metric.as_str(),
             if up { "up" } else { "down" }
         );
-        return Ok(csv_response(trends_csv(&items), &name));
+        let keys: Vec<_> = items
+            .iter()
+            .map(|i| (i.platform, i.channel_id.clone()))
+            .collect();
+        let labels = state.store.channel_labels(&keys).await?;
+        return sheet_response(&trends_sheet("trends", &items, &labels), format, &stem);
     }
     Ok(Json(TrendsDto {
         metric: metric.as_str().to_string(),

@@ -48,6 +48,8 @@ pub async fn empty() -> Fixture {
         rate_limit: None,
         // Off: tests write and read back at once.
         caches: Default::default(),
+        // Judged from the jobs that ran (tests that need the configured set add it).
+        platforms: None,
         thumbs: Some(
             streamtide_thumbs::ThumbStore::open(&streamtide_thumbs::ThumbsConfig {
                 url: "memory://".into(),

@@ -11,6 +11,7 @@ mod live;
 mod ops;
 mod security;
 mod serve;
+mod spreadsheets;
 mod thumbs;
 mod trends;
 mod videos;

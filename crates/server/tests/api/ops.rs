@@ -17,7 +17,7 @@ async fn healthz_is_ok_then_degraded_after_three_failures() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(
         r.json(),
-        serde_json::json!({"status": "ok", "platforms": []})
+        serde_json::json!({"status": "starting", "platforms": [], "summary": [], "skipped": []})
     );
 
     live_round(&f.store, Platform::Chzzk, f.now, vec![]).await;
@@ -60,7 +60,20 @@ async fn healthz_is_ok_then_degraded_after_three_failures() {
         let shown = soop["last_error"].as_str().expect("error text");
         assert_eq!(shown.chars().count(), 300, "truncated");
         assert!(shown.starts_with("HTTP 503 from upstream"));
-        assert_eq!(body["status"], if attempt < 3 { "ok" } else { "degraded" });
+        // SOOP never collected: starting until its failures make it failing, then (CHZZK
+        // being fine) degraded.
+        assert_eq!(
+            body["status"],
+            if attempt < 3 { "starting" } else { "degraded" }
+        );
+        let soop_state = body["summary"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["platform"] == "soop")
+            .unwrap()["state"]
+            .clone();
+        assert_eq!(soop_state, if attempt < 3 { "starting" } else { "failing" });
     }
     let body = get(&f.app, "/healthz").await.json();
     let chzzk = &body["platforms"][0];

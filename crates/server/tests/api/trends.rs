@@ -91,7 +91,8 @@ async fn ranks_gainers_and_losers_with_the_documented_shape() {
     assert_eq!(csv.status, StatusCode::OK);
     assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
     let lines: Vec<&str> = csv.text.lines().collect();
-    assert!(lines[0].starts_with("rank,previous_rank,platform,channel_id"));
+    // A byte order mark for Excel, then the header.
+    assert!(lines[0].starts_with("\u{feff}rank,previous_rank,platform,channel_id"));
     assert_eq!(lines.len(), 5);
     assert!(lines[1].starts_with("1,,chzzk,fast,"));
 
@@ -102,6 +103,7 @@ async fn ranks_gainers_and_losers_with_the_documented_shape() {
         "/api/v1/trends?platform=myspace",
         "/api/v1/trends?limit=0",
         "/api/v1/trends?format=xml",
+        "/api/v1/trends?format=xls",
         "/api/v1/trends?sort=name",
         "/api/v1/trends?group=team",
     ] {
@@ -204,7 +206,7 @@ async fn history_speaks_csv_and_the_document_lists_the_analytics_routes() {
     assert_eq!(csv.status, StatusCode::OK, "{}", csv.text);
     assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
     let lines: Vec<&str> = csv.text.lines().collect();
-    assert_eq!(lines[0], "at,value");
+    assert_eq!(lines[0], "\u{feff}at,value");
     assert_eq!(lines.len(), 11);
     assert!(lines[10].ends_with(",2800"));
     get(

@@ -74,6 +74,13 @@ export function createApi(base = "") {
       get(`${channelPath(platform, id)}/history`, { metric, from }),
     videos: (platform, id, limit = 12) => get(`${channelPath(platform, id)}/videos`, { limit }),
     trends: (params) => get("/api/v1/trends", params),
+    /** `/healthz`, also when it answers 503 (every platform failing): its body says why. */
+    async health() {
+      const res = await fetch(`${root}/healthz`, { headers: { Accept: "application/json" }, credentials: "omit" });
+      const body = await res.json();
+      if (!body || typeof body.status !== "string") throw new ApiError(res.status, (body && body.message) || res.statusText);
+      return body;
+    },
     creator: (id) => get(`/api/v1/creators/${encodeURIComponent(id)}`),
     creatorStats: (id) => get(`/api/v1/creators/${encodeURIComponent(id)}/stats`),
   };

@@ -18,16 +18,19 @@ const PLATFORMS = ["chzzk", "soop", "twitch", "youtube"];
  *   painted at once on the next open
  * - channelHref(item): link of the channel name (null: no link)
  * - compact: popup layout
+ * - health: ask `/healthz` and show failing or skipped platforms in a banner (the page; the
+ *   extension's other origin may not read `/healthz`)
  *
  * Returns { refresh(), destroy() }.
  */
 export function mountBoard(root, options) {
-  const { api, cache, channelHref = () => null, compact = false } = options;
+  const { api, cache, channelHref = () => null, compact = false, health: showHealth = false } = options;
   let items = [];
   let total = 0;
   let updatedAt = null;
   let fromCache = false;
   let error = null;
+  let health = null; // the last /healthz answer, for the banner
   let firstCardMarked = false;
   // The first paint from the cache builds only the cards above the fold; the rest follow a frame
   // later, so a new tab shows cards as early as possible.
@@ -35,6 +38,8 @@ export function mountBoard(root, options) {
   const cards = new Map(); // key → { node, sig }
 
   const status = el("p", { className: "board-status", role: "status", "aria-live": "polite" });
+  // Platforms that fail or are not collected: said here, not blamed on the filters.
+  const banner = el("div", { className: "board-banner", hidden: true });
   const grid = el("ul", { className: "cards", "aria-label": "" });
   const empty = el("p", { className: "empty", hidden: true });
   const hiddenBox = el("details", { className: "hidden-box" });
@@ -45,7 +50,7 @@ export function mountBoard(root, options) {
   });
   root.classList.add("board");
   if (compact) root.classList.add("board-compact");
-  root.replaceChildren(controls, status, hiddenBox, grid, empty);
+  root.replaceChildren(controls, status, banner, hiddenBox, grid, empty);
 
   // ---- controls -------------------------------------------------------------------------------
   const ids = { q: "f-q", platform: "f-platform", category: "f-category", language: "f-language", adult: "f-adult" };
@@ -216,8 +221,11 @@ export function mountBoard(root, options) {
     grid.setAttribute("aria-busy", "false");
 
     empty.hidden = shown.length > 0 || (items.length === 0 && !updatedAt);
-    empty.textContent = p.filters.view === "favourites" ? t("empty.favourites") : t("empty.live");
+    // Nothing collected is not "nothing matches the filters".
+    empty.textContent =
+      items.length === 0 ? t("empty.nothingCollected") : p.filters.view === "favourites" ? t("empty.favourites") : t("empty.live");
     renderStatus(shown.length);
+    renderBanner();
     renderHidden();
     if (shown.length && !firstCardMarked) {
       firstCardMarked = true;
@@ -245,6 +253,26 @@ export function mountBoard(root, options) {
       return;
     }
     status.textContent = `${t("status.count", { shown: exact(shown), total: exact(total) })} · ${t("status.updated", { time: time(updatedAt) })} · ${t("status.auto")}`;
+  }
+
+  function renderBanner() {
+    const summary = (health && Array.isArray(health.summary) && health.summary) || [];
+    const skipped = (health && Array.isArray(health.skipped) && health.skipped) || [];
+    const names = (list) => list.map((x) => t(`platform.${x.platform}`)).join(", ");
+    const failing = summary.filter((x) => x.state === "failing" || x.state === "degraded");
+    const lines = [];
+    if (failing.length) {
+      const last = failing.map((x) => x.last_error).find(Boolean);
+      lines.push(el("p", { className: "banner-failing", title: last || "" }, `⚠ ${t("health.failing", { platforms: names(failing) })}`));
+    }
+    for (const kind of ["noKeys", "disabled"]) {
+      const these = skipped.filter((x) => (kind === "noKeys") === String(x.reason).startsWith("no credentials"));
+      if (these.length) {
+        lines.push(el("p", { title: these.map((x) => x.reason).join("\n") }, t(`health.skipped.${kind}`, { platforms: names(these) })));
+      }
+    }
+    banner.hidden = lines.length === 0;
+    banner.replaceChildren(...lines);
   }
 
   function renderHidden() {
@@ -459,6 +487,14 @@ export function mountBoard(root, options) {
     } catch (err) {
       if (stopped || seq !== refreshSeq) return;
       error = err.message || String(err);
+    }
+    if (showHealth && api.health) {
+      try {
+        health = await api.health();
+      } catch (_) {
+        health = null; // an older server, or the extension's server is down: no banner
+      }
+      if (stopped || seq !== refreshSeq) return;
     }
     render();
     root.dispatchEvent(new CustomEvent("board:refreshed", { bubbles: true }));

@@ -152,7 +152,9 @@ export function renderChannel(root, { api, platform, id }) {
             : null,
           live
             ? el("span", { className: "pill pill-live" }, `● ${t("channel.liveNow")}`)
-            : el("span", { className: "pill" }, t("channel.offline")),
+            : c.live_state === "unknown"
+              ? el("span", { className: "pill", title: t("channel.unknownHint") }, t("channel.unknown"))
+              : el("span", { className: "pill" }, t("channel.offline")),
         ),
         live
           ? el(
