@@ -1,7 +1,7 @@
 // A channel's day-by-day table (Social Blade style), newest day first, from
 // GET /api/v1/channels/{platform}/{id}/daily, with the same table as CSV and .xlsx downloads.
 import { el } from "./dom.js";
-import { exact, signed } from "./format.js";
+import { exact } from "./format.js";
 import { lang, t } from "./i18n.js";
 
 const DAYS = 90;
@@ -21,7 +21,8 @@ function dayLabel(day) {
 function changeCell(v) {
   if (v === null || v === undefined) return el("td", { className: "num muted" }, t("unknown"));
   const dir = v > 0 ? "up" : v < 0 ? "down" : "flat";
-  return el("td", { className: `num change-${dir}` }, signed(v));
+  // Exact, as in the columns beside it (a compact +9만 hides a day's real change).
+  return el("td", { className: `num change-${dir}` }, v === 0 ? "0" : `${v > 0 ? "+" : "−"}${exact(Math.abs(v))}`);
 }
 
 const num = (v) => el("td", { className: "num" }, exact(v));

@@ -188,7 +188,7 @@ export function renderRankings(root, { api }) {
         "div",
         { className: "ranking-name" },
         el("a", { href }, name),
-        byCreator ? el("span", { className: "pill" }, t("rankings.group.creator")) : el("span", { className: `badge badge-${item.platform}` }, t(`platform.${item.platform}`)),
+        byCreator ? el("span", { className: "pill" }, t("rankings.creatorBadge")) : el("span", { className: `badge badge-${item.platform}` }, t(`platform.${item.platform}`)),
       ),
       el(
         "div",
