@@ -688,6 +688,12 @@ await test("channel page: the daily table is the API's, newest first, with label
     assert((r.cells[1] === "—") === (d.followers_change === null), `${d.day} follower change ${r.cells[1]}`);
     assert(digits(r.cells[5]) === String(d.streams), `${d.day} streams ${r.cells[5]}`);
   });
+  // A period the stored history does not cover is "—", never a change from minutes of data.
+  const stats = await api(`${path}/stats`);
+  const changeCells = await page.$$eval(".changes tbody tr:first-child td", (tds) => tds.map((td) => td.textContent.trim()));
+  ["1d", "7d", "30d", "90d"].forEach((p, i) => {
+    if (stats.changes[p].abs === null) assert(changeCells[i] === "—", `${p} follower change without history: ${changeCells[i]}`);
+  });
   // Stricter where the history allows: a day after a day has a change.
   if (daily.days.length >= 2) assert(daily.days.some((d) => d.followers_change !== null), "a known daily change");
   report.daily = `${c.platform}/${c.channel_id}: ${daily.days.length} days`;
