@@ -2,7 +2,8 @@
 # Browser tests: a real `streamtide demo` (simulator-fed) on a free port with a temporary
 # database, the Chrome extension packed to a directory, then tests/browser/run.mjs drives
 # Debian's headless Chromium (/usr/bin/chromium) through playwright-core against both.
-# Screenshots land in target/browser-artifacts/ (board and channel page also in docs/screenshots/).
+# Screenshots land in target/browser-artifacts/ (board, channel, creators and rankings pages also
+# in docs/screenshots/).
 #
 # Needs: cargo, node + npm, chromium (`apt-get install chromium`). Usage: scripts/browser-tests.sh
 set -euo pipefail
@@ -122,5 +123,8 @@ if [[ -f "$ARTIFACTS/board.png" && -f "$ARTIFACTS/channel.png" ]]; then
     mkdir -p docs/screenshots
     cp "$ARTIFACTS/board.png" "$ARTIFACTS/channel.png" docs/screenshots/
 fi
+for page in creators rankings; do
+    if [[ -f "$ARTIFACTS/$page.png" ]]; then cp "$ARTIFACTS/$page.png" docs/screenshots/; fi
+done
 log "screenshots: $(cd "$ARTIFACTS" && ls ./*.png | tr '\n' ' ')"
 exit "$STATUS"

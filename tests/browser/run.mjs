@@ -542,6 +542,181 @@ await test("a creator page sums the platforms: combined and per-platform charts"
   await page.waitForSelector(".chart-combined-followers");
 });
 
+// ---- the operator's pages: creators, rankings by creator, a channel's daily table ------------
+
+/** The digits of a formatted count ("1,234" → "1234"; "—" → ""). */
+const digits = (s) => String(s || "").replace(/[^\d]/g, "");
+
+await test("creators page: every creator with the API's figures, sorted, searched, filtered", async () => {
+  const all = await api("/api/v1/creators?sort=followers&limit=200");
+  assert(all.total > 0, "the demo has creators");
+  await page.goto(`${BASE}/#/`);
+  await page.click("a[data-route='creators']");
+  await page.waitForSelector(".creators-table tbody tr");
+  await page.waitForFunction((n) => document.querySelectorAll(".creators-table tbody tr").length === n, Math.min(all.total, 5000));
+  const rows = await page.$$eval(".creators-table tbody tr", (trs) =>
+    trs.map((tr) => ({
+      id: Number(tr.dataset.creator),
+      followers: tr.dataset.followers,
+      c: ["1d", "7d", "30d"].map((p) => tr.getAttribute(`data-change-${p}`)),
+      cells: [...tr.querySelectorAll("td")].slice(2).map((td) => td.textContent.trim()),
+      name: tr.querySelector("th a").textContent,
+      badges: tr.querySelectorAll(".badge").length,
+    })),
+  );
+  // The same creators as the API, followers largest first (unknown last).
+  assert(
+    JSON.stringify(rows.map((r) => r.id).sort()) === JSON.stringify(all.items.map((c) => c.id).sort()),
+    "the page lists the API's creators",
+  );
+  const known = rows.filter((r) => r.followers !== "").map((r) => Number(r.followers));
+  for (let i = 1; i < known.length; i += 1) assert(known[i - 1] >= known[i], `followers order at ${i}`);
+  const byId = new Map(all.items.map((c) => [c.id, c]));
+  for (const r of rows) {
+    const c = byId.get(r.id);
+    assert(r.name === c.name, `name of ${r.id}`);
+    assert(r.badges === new Set(c.channels.map((ch) => ch.platform)).size, `platform badges of ${c.name}`);
+    // A period the history does not cover is "—", never a number.
+    r.c.forEach((v, i) => {
+      if (v === "") assert(r.cells[i] === "—", `${c.name}: unknown change shown as ${r.cells[i]}`);
+      else assert(r.cells[i] !== "—", `${c.name}: known change shown as —`);
+    });
+  }
+  // The API says which periods are covered; so does the page.
+  for (const [i, p] of ["1d", "7d", "30d"].entries()) {
+    const api7 = all.items.filter((c) => c.changes[p].abs !== null).length;
+    const page7 = rows.filter((r) => r.c[i] !== "").length;
+    assert(api7 === page7, `${p}: ${page7} changes shown, the API has ${api7}`);
+  }
+  report.creators = `${rows.length} creators; 7-day change known for ${rows.filter((r) => r.c[1] !== "").length}`;
+  await shot(page, "creators", { fullPage: true });
+
+  // Sort by the 7-day change: largest first, unknown last.
+  await page.click("button.sort[data-sort='change_7d']");
+  await page.waitForSelector("th[aria-sort='descending'] button[data-sort='change_7d']");
+  const seven = await page.$$eval(".creators-table tbody tr", (trs) => trs.map((tr) => tr.getAttribute("data-change-7d")));
+  const firstUnknown = seven.indexOf("");
+  if (firstUnknown >= 0) assert(seven.slice(firstUnknown).every((v) => v === ""), "unknown changes last");
+  const vals = seven.filter((v) => v !== "").map(Number);
+  for (let i = 1; i < vals.length; i += 1) assert(vals[i - 1] >= vals[i], `7-day order at ${i}`);
+
+  // Search: the API's answer for the same text.
+  const probe = all.items[0].name.slice(0, 2);
+  await page.fill("#c-q", probe);
+  const searched = await api(`/api/v1/creators?q=${encodeURIComponent(probe)}&limit=200`);
+  await page.waitForFunction((n) => document.querySelectorAll(".creators-table tbody tr").length === n, searched.total);
+  await page.fill("#c-q", "");
+  // Platform filter.
+  const soop = await api("/api/v1/creators?platform=soop&limit=200");
+  await page.selectOption("#c-platform", "soop");
+  await page.waitForFunction((n) => document.querySelectorAll(".creators-table tbody tr").length === n || (n === 0 && document.querySelector(".creators-result .empty")), soop.total);
+  await page.selectOption("#c-platform", "");
+  // A row leads to the creator page.
+  const first = all.items[0];
+  await page.waitForSelector(`tr[data-creator='${first.id}'] th a`);
+  await page.click(`tr[data-creator='${first.id}'] th a`);
+  await page.waitForFunction((name) => document.querySelector(".channel-title h1")?.textContent === name, first.name);
+});
+
+await test("rankings by creator show the API's ranking and download the same as CSV and .xlsx", async () => {
+  await page.goto(`${BASE}/#/rankings`);
+  await page.waitForSelector("#r-group");
+  await page.selectOption("#r-direction", "up");
+  await page.selectOption("#r-metric", "followers");
+  await page.selectOption("#r-sort", "change");
+  await page.selectOption("#r-platform", "");
+  // The longest period the demo's history ranks (90-day history: 7d; without: 1d).
+  let period = "7d";
+  let want = await api("/api/v1/trends?metric=followers&period=7d&direction=up&group=creator&limit=50");
+  if (!want.items.length) {
+    period = "1d";
+    want = await api("/api/v1/trends?metric=followers&period=1d&direction=up&group=creator&limit=50");
+  }
+  await page.selectOption("#r-period", period);
+  await page.selectOption("#r-group", "creator");
+  if (!want.items.length) {
+    await page.waitForSelector(".rankings-result .empty");
+    report.byCreator = "no creator ranking yet";
+  } else {
+    await page.waitForFunction((n) => document.querySelectorAll(".ranking-row").length === n, want.items.length);
+    const rows = await page.$$eval(".ranking-row", (r) =>
+      r.map((li) => ({ name: li.querySelector(".ranking-name a").textContent, href: li.querySelector(".ranking-name a").getAttribute("href"), change: Number(li.dataset.change) })),
+    );
+    rows.forEach((r, i) => {
+      assert(r.name === want.items[i].channel_name, `row ${i + 1}: ${r.name}, API ${want.items[i].channel_name}`);
+      assert(r.href === `#/creator/${want.items[i].creator_id}`, `row ${i + 1} links to the creator: ${r.href}`);
+      assert(r.change === want.items[i].change, `row ${i + 1} change ${r.change}`);
+    });
+    report.byCreator = `${rows.length} creators over ${period}, first ${rows[0].name} ${rows[0].change > 0 ? "+" : ""}${rows[0].change}`;
+  }
+  await shot(page, "rankings");
+  // The downloads carry the query shown.
+  for (const format of ["csv", "xlsx"]) {
+    const href = await page.getAttribute(`.downloads a[data-format='${format}']`, "href");
+    const q = new URL(href, BASE).searchParams;
+    for (const [k, v] of Object.entries({ group: "creator", period, metric: "followers", direction: "up", format })) {
+      assert(q.get(k) === v, `${format} link ${k}=${q.get(k)}`);
+    }
+    const res = await page.request.get(new URL(href, BASE).href);
+    assert(res.status() === 200, `${format}: HTTP ${res.status()}`);
+    const body = await res.body();
+    if (format === "csv") {
+      const lines = body.toString("utf8").replace(/^\uFEFF/, "").trim().split("\n");
+      assert(lines.length === want.items.length + 1, `CSV rows ${lines.length - 1}, shown ${want.items.length}`);
+      if (want.items.length) assert(lines[1].includes(want.items[0].channel_name), `CSV first row ${lines[1]}`);
+    } else {
+      assert(body.subarray(0, 2).toString() === "PK", "an .xlsx is a zip");
+    }
+  }
+  await page.selectOption("#r-group", "channel");
+});
+
+await test("channel page: the daily table is the API's, newest first, with labels and our avatar", async () => {
+  const c = await pickChannel();
+  const path = `/api/v1/channels/${c.platform}/${encodeURIComponent(c.channel_id)}`;
+  const daily = await api(`${path}/daily`);
+  const channel = await api(path);
+  assert(daily.days.length >= 1, "at least one day");
+  await page.goto(`${BASE}/#/channel/${c.platform}/${encodeURIComponent(c.channel_id)}`);
+  await page.waitForFunction((n) => document.querySelectorAll(".daily-table tbody tr").length === n, daily.days.length);
+  const rows = await page.$$eval(".daily-table tbody tr", (trs) => trs.map((tr) => ({ day: tr.dataset.day, cells: [...tr.querySelectorAll("td")].map((td) => td.textContent.trim()) })));
+  rows.forEach((r, i) => {
+    const d = daily.days[i];
+    assert(r.day === d.day, `row ${i}: ${r.day}, API ${d.day}`);
+    if (i > 0) assert(rows[i - 1].day > r.day, "newest first");
+    assert(digits(r.cells[0]) === (d.followers === null ? "" : String(d.followers)), `${d.day} followers ${r.cells[0]}`);
+    assert((r.cells[1] === "—") === (d.followers_change === null), `${d.day} follower change ${r.cells[1]}`);
+    assert(digits(r.cells[5]) === String(d.streams), `${d.day} streams ${r.cells[5]}`);
+  });
+  // A period the stored history does not cover is "—", never a change from minutes of data.
+  const stats = await api(`${path}/stats`);
+  const changeCells = await page.$$eval(".changes tbody tr:first-child td", (tds) => tds.map((td) => td.textContent.trim()));
+  ["1d", "7d", "30d", "90d"].forEach((p, i) => {
+    if (stats.changes[p].abs === null) assert(changeCells[i] === "—", `${p} follower change without history: ${changeCells[i]}`);
+  });
+  // Stricter where the history allows: a day after a day has a change.
+  if (daily.days.length >= 2) assert(daily.days.some((d) => d.followers_change !== null), "a known daily change");
+  report.daily = `${c.platform}/${c.channel_id}: ${daily.days.length} days`;
+  // The download is the same table.
+  const href = await page.getAttribute(".daily .downloads a[data-format='csv']", "href");
+  const csv = (await (await page.request.get(new URL(href, BASE).href)).text()).replace(/^\uFEFF/, "").trim().split("\n");
+  assert(csv.length === daily.days.length + 1, `CSV rows ${csv.length - 1}`);
+  assert(csv[1].startsWith(daily.days[0].day), `CSV newest first: ${csv[1]}`);
+  const xlsx = await page.request.get(new URL(await page.getAttribute(".daily .downloads a[data-format='xlsx']", "href"), BASE).href);
+  assert(xlsx.status() === 200 && (await xlsx.body()).subarray(0, 2).toString() === "PK", "xlsx download");
+  // No raw platform category id in the header; the description and our avatar copy.
+  const head = await page.textContent(".channel-header");
+  assert(!/·\s*\d{2,}\b/.test(head), `no raw category id: ${head}`);
+  if (channel.description) assert(await page.$(".channel-description"), "description shown");
+  if ((channel.avatar_url || "").startsWith("/thumbs/")) {
+    const src = await page.getAttribute(".channel-header .avatar img", "src");
+    assert(src && src.includes("/thumbs/"), `our avatar copy: ${src}`);
+  }
+  // The whole page from the top (the header is sticky).
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await shot(page, "channel-daily", { fullPage: true });
+});
+
 // ---- phone width and dark theme ---------------------------------------------------------------
 
 await test("phone width (375 px) has no horizontal scroll", async () => {
@@ -643,4 +818,5 @@ if (report.extension) {
   }
 }
 if (report.rankings) console.log(`rankings page: ${report.rankings}`);
+for (const k of ["creators", "byCreator", "daily"]) if (report[k]) console.log(`${k}: ${report[k]}`);
 process.exit(failed.length ? 1 : 0);

@@ -25,6 +25,32 @@ fn opt(v: Option<u64>) -> String {
     v.map_or_else(|| "—".to_string(), |n| n.to_string())
 }
 
+/// A broadcast's category as a person reads it: the shared vocabulary's Korean label, else the
+/// platform's category name; a bare platform id (SOOP's `00040003`, Twitch's numeric ids) is not
+/// a label and is left out.
+pub fn category_label(item: &LiveItem) -> String {
+    use streamtide_curate::categories::Vocabulary;
+    let mapped = Vocabulary::global().map(
+        item.platform,
+        item.category_id.as_deref(),
+        item.category_name.as_deref(),
+        &item.title,
+    );
+    if let Some(tag) = mapped.tag() {
+        return tag.ko.clone();
+    }
+    match item.category_name.as_deref().map(str::trim) {
+        Some(name) if !name.is_empty() => name.replace('_', " "),
+        _ => match item.category_id.as_deref().map(str::trim) {
+            // CHZZK's ids are names ("League_of_Legends"); digits name nothing.
+            Some(id) if !id.is_empty() && !id.bytes().all(|b| b.is_ascii_digit()) => {
+                id.replace('_', " ")
+            }
+            _ => String::new(),
+        },
+    }
+}
+
 pub fn live_table(items: &[LiveItem]) -> Table {
     let mut t = table(&[
         "#",
@@ -46,13 +72,7 @@ pub fn live_table(items: &[LiveItem]) -> Table {
                 if item.adult { "[19] " } else { "" },
                 truncate(&item.title, 40)
             )),
-            Cell::new(truncate(
-                item.category_name
-                    .as_deref()
-                    .or(item.category_id.as_deref())
-                    .unwrap_or(""),
-                18,
-            )),
+            Cell::new(truncate(&category_label(item), 18)),
             Cell::new(item.started_at.format("%m-%d %H:%M")),
         ]);
     }
@@ -121,4 +141,52 @@ pub fn round_table(summaries: &[RoundSummary]) -> Table {
         ]);
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+    use streamtide_core::Platform;
+
+    fn item(platform: Platform, id: Option<&str>, name: Option<&str>) -> LiveItem {
+        LiveItem {
+            platform,
+            channel_id: "c".into(),
+            channel_name: "채널".into(),
+            channel_avatar_url: None,
+            broadcast_id: None,
+            title: "방송".into(),
+            viewers: 1,
+            peak_viewers: 1,
+            category_id: id.map(Into::into),
+            category_name: name.map(Into::into),
+            tags: vec![],
+            thumbnail_url: None,
+            started_at: Utc::now(),
+            last_seen_at: Utc::now(),
+            url: String::new(),
+            adult: false,
+            language: None,
+            creator_id: None,
+            detected_language: None,
+            language_confidence: None,
+            thumbnail_hash: None,
+            avatar_hash: None,
+        }
+    }
+
+    #[test]
+    fn categories_show_labels_never_bare_ids() {
+        let soop_lol = item(Platform::Soop, Some("00040019"), None);
+        assert_eq!(category_label(&soop_lol), "리그 오브 레전드");
+        let unknown = item(Platform::Soop, Some("00049999"), None);
+        assert_eq!(category_label(&unknown), "");
+        let twitch = item(Platform::Twitch, Some("20"), None);
+        assert_eq!(category_label(&twitch), "");
+        let named = item(Platform::Twitch, Some("509658"), Some("Just Chatting"));
+        assert!(!category_label(&named).chars().all(|c| c.is_ascii_digit()));
+        let chzzk = item(Platform::Chzzk, Some("Some_New_Game"), None);
+        assert_eq!(category_label(&chzzk), "Some New Game");
+    }
 }

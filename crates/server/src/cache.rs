@@ -75,12 +75,15 @@ impl<T> CachedValue<T> {
 pub struct AnswerCaches {
     /// `/trends` rankings by normalised query.
     pub trends: KeyedCache<streamtide_storage::TrendList>,
+    /// Every creator with their follower changes (`/creators` filters, sorts and pages it).
+    pub creators: CachedValue<Vec<crate::creator_overview::CreatorSummary>>,
 }
 
 impl AnswerCaches {
     pub fn new(trends_ttl: Duration) -> AnswerCaches {
         AnswerCaches {
             trends: KeyedCache::new(trends_ttl),
+            creators: CachedValue::new(trends_ttl),
         }
     }
 }

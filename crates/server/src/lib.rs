@@ -6,6 +6,7 @@
 
 mod admin;
 mod cache;
+mod creator_overview;
 mod dto;
 mod dto_analytics;
 mod error;

@@ -1,10 +1,11 @@
 // The web UI's entry point: header, hash routing (#/ live board, #/channel/{platform}/{id},
-// #/rankings) and the language and theme switches. The views live in ./app/*.js; the board is
-// shared with the browser extension.
+// #/rankings, #/creators, #/creator/{id}) and the language and theme switches. The views live
+// in ./app/*.js; the board is shared with the browser extension.
 import { createApi } from "./app/api.js";
 import { headerToggles, mountBoard } from "./app/board.js";
 import { renderChannel } from "./app/channel.js";
 import { renderCreator } from "./app/creator.js";
+import { renderCreators } from "./app/creators.js";
 import { onLangChange, translate } from "./app/i18n.js";
 import { renderRankings } from "./app/rankings.js";
 
@@ -33,6 +34,7 @@ function parseRoute() {
   const parts = location.hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
   if (parts[0] === "channel" && parts.length >= 3) return { name: "channel", platform: parts[1], id: parts.slice(2).join("/") };
   if (parts[0] === "rankings") return { name: "rankings" };
+  if (parts[0] === "creators") return { name: "creators" };
   if (parts[0] === "creator" && parts.length >= 2) return { name: "creator", id: parts[1] };
   return { name: "board" };
 }
@@ -51,6 +53,9 @@ function route(force = false) {
     cleanup = renderChannel(view, { api, platform: r.platform, id: r.id });
   } else if (r.name === "creator") {
     cleanup = renderCreator(view, { api, id: r.id });
+  } else if (r.name === "creators") {
+    document.title = "streamtide · creators";
+    cleanup = renderCreators(view, { api });
   } else if (r.name === "rankings") {
     document.title = "streamtide · rankings";
     cleanup = renderRankings(view, { api });
@@ -66,7 +71,8 @@ function route(force = false) {
     cleanup = () => board.destroy();
   }
   for (const a of document.querySelectorAll("[data-route]")) {
-    if (a.dataset.route === r.name) a.setAttribute("aria-current", "page");
+    const section = r.name === "creator" ? "creators" : r.name;
+    if (a.dataset.route === section) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   }
   if (r.name !== "board") window.scrollTo(0, 0);

@@ -1,4 +1,5 @@
-//! `GET /api/v1/creators[/{id}]`: creators with their channels across platforms and the totals.
+//! `GET /api/v1/creators[/{id}]`: creators with their channels across platforms, the totals and
+//! the follower changes.
 
 use axum::extract::State;
 use axum::Json;
@@ -7,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use streamtide_storage::CreatorRow;
 use utoipa::{IntoParams, ToSchema};
 
+use crate::creator_overview::{self, CreatorSort};
 use crate::dto::{ChannelDto, ErrorBody};
+use crate::dto_analytics::{ChangesDto, CreatorStatsDto};
 use crate::error::ApiError;
 use crate::extract::{ApiPath, ApiQuery};
 use crate::paging::{self, DEFAULT_LIMIT, MAX_LIMIT};
@@ -22,16 +25,20 @@ pub struct CreatorDto {
     /// Sum of the channels' latest follower counts (channels without a count are left out).
     #[schema(required = true)]
     pub followers_total: Option<u64>,
+    /// Follower changes of the channels summed, over 1, 7, 30 and 90 days; a period the stored
+    /// history does not cover is `null`, never a change from minutes of data.
+    pub changes: ChangesDto,
     pub channels: Vec<ChannelDto>,
 }
 
-impl From<CreatorRow> for CreatorDto {
-    fn from(c: CreatorRow) -> Self {
+impl CreatorDto {
+    fn new(c: CreatorRow, changes: ChangesDto) -> Self {
         CreatorDto {
             id: c.id,
             name: c.name,
             created_at: c.created_at,
             followers_total: c.followers_total,
+            changes,
             channels: c.channels.into_iter().map(ChannelDto::from).collect(),
         }
     }
@@ -46,10 +53,22 @@ pub struct CreatorPage {
     pub total: u64,
 }
 
-/// Paging of the creator list.
+/// Search, filter, order and paging of the creator list.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CreatorsQuery {
+    /// Only creators whose name, or a channel's name or handle, contains this (case-insensitive).
+    pub q: Option<String>,
+    /// Only creators with a channel on this platform.
+    #[param(value_type = Option<crate::dto::PlatformName>)]
+    pub platform: Option<String>,
+    /// `name` (default), `followers` (summed), `change_1d`, `change_7d`, `change_30d` (follower
+    /// change) or `pct_1d`, `pct_7d`, `pct_30d` (percent). Unknown values (`null`) come last.
+    #[param(pattern = "^(name|followers|change_1d|change_7d|change_30d|pct_1d|pct_7d|pct_30d)?$")]
+    pub sort: Option<String>,
+    /// `asc` or `desc`; default `asc` for `name`, `desc` (largest first) for the figures.
+    #[param(pattern = "^(asc|desc)?$")]
+    pub order: Option<String>,
     /// Page size, 1 to 200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
@@ -65,7 +84,8 @@ pub struct CreatorPath {
     pub id: i64,
 }
 
-/// Creators by name, each with their channels.
+/// Creators with their channels and summed follower changes: searched, filtered by platform and
+/// sorted by name, followers or a change.
 #[utoipa::path(
     get,
     operation_id = "list_creators",
@@ -74,7 +94,7 @@ pub struct CreatorPath {
     params(CreatorsQuery),
     responses(
         (status = 200, description = "One page of creators", body = CreatorPage),
-        (status = 400, description = "Invalid limit or cursor", body = ErrorBody),
+        (status = 400, description = "Invalid limit, cursor, platform, sort or order", body = ErrorBody),
         (status = 500, description = "Internal error", body = ErrorBody),
     )
 )]
@@ -84,10 +104,34 @@ pub async fn list(
 ) -> Result<Json<CreatorPage>, ApiError> {
     let limit = paging::limit(q.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
     let offset = paging::decode_cursor(q.cursor.as_deref())?;
-    let (rows, total) = state.store.creators(limit, offset).await?;
+    let platform = paging::platform_param(q.platform.as_deref())?;
+    let sort = CreatorSort::parse(q.sort.as_deref())?;
+    let descending = match q.order.as_deref().map(str::trim) {
+        None | Some("") => sort.default_descending(),
+        Some("asc") => false,
+        Some("desc") => true,
+        Some(other) => {
+            return Err(ApiError::bad_request(format!(
+                "unknown order `{other}` (expected asc or desc)"
+            )))
+        }
+    };
+    let all = state
+        .caches
+        .creators
+        .get_or_compute(|| creator_overview::load_all(&state.store))
+        .await?;
+    let chosen = creator_overview::select(&all, q.q.as_deref(), platform, sort, descending);
+    let total = chosen.len() as u64;
+    let items: Vec<CreatorDto> = chosen
+        .into_iter()
+        .skip(offset as usize)
+        .take(limit as usize)
+        .map(|c| CreatorDto::new(c.row.clone(), c.changes.clone()))
+        .collect();
     Ok(Json(CreatorPage {
-        next_cursor: paging::next_cursor(offset, rows.len(), total),
-        items: rows.into_iter().map(CreatorDto::from).collect(),
+        next_cursor: paging::next_cursor(offset, items.len(), total),
+        items,
         total,
     }))
 }
@@ -110,8 +154,12 @@ pub async fn detail(
     State(state): State<AppState>,
     ApiPath(path): ApiPath<CreatorPath>,
 ) -> Result<Json<CreatorDto>, ApiError> {
-    match state.store.creator(path.id).await? {
-        Some(c) => Ok(Json(c.into())),
-        None => Err(ApiError::not_found(format!("no creator {}", path.id))),
-    }
+    let Some(c) = state.store.creator(path.id).await? else {
+        return Err(ApiError::not_found(format!("no creator {}", path.id)));
+    };
+    let changes = match state.store.creator_stats(path.id).await? {
+        Some(s) => CreatorStatsDto::from(s).changes,
+        None => creator_overview::no_changes(),
+    };
+    Ok(Json(CreatorDto::new(c, changes)))
 }

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod channels;
 pub mod creators;
+pub mod daily;
 pub mod health;
 pub mod live;
 pub mod metrics;
@@ -48,6 +49,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route(
             "/api/v1/channels/{platform}/{channel_id}/history",
             get(stats::history),
+        )
+        .route(
+            "/api/v1/channels/{platform}/{channel_id}/daily",
+            get(daily::daily),
         )
         .route(
             "/api/v1/channels/{platform}/{channel_id}/videos",

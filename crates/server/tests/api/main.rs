@@ -8,6 +8,7 @@ mod creators;
 mod curation;
 mod errors;
 mod live;
+mod operator;
 mod ops;
 mod security;
 mod serve;

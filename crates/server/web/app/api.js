@@ -11,15 +11,20 @@ export class ApiError extends Error {
 export function createApi(base = "") {
   const root = base.replace(/\/+$/, "");
 
-  async function get(path, params) {
+  /** `path` with the non-empty `params` as its query. */
+  function url(path, params) {
     const query = new URLSearchParams();
     for (const [k, v] of Object.entries(params || {})) {
       if (v !== null && v !== undefined && v !== "") query.set(k, String(v));
     }
     const qs = query.toString();
+    return `${root}${path}${qs ? `?${qs}` : ""}`;
+  }
+
+  async function get(path, params) {
     let res;
     try {
-      res = await fetch(`${root}${path}${qs ? `?${qs}` : ""}`, {
+      res = await fetch(url(path, params), {
         headers: { Accept: "application/json" },
         credentials: "omit",
       });
@@ -70,10 +75,33 @@ export function createApi(base = "") {
       return { ...c, avatar_url: absolute(c.avatar_url), live: c.live ? withAbsoluteImages(c.live) : c.live };
     },
     stats: (platform, id) => get(`${channelPath(platform, id)}/stats`),
-    history: (platform, id, metric, from) =>
-      get(`${channelPath(platform, id)}/history`, { metric, from }),
+    history: (platform, id, metric, from, limit) =>
+      get(`${channelPath(platform, id)}/history`, { metric, from, limit }),
     videos: (platform, id, limit = 12) => get(`${channelPath(platform, id)}/videos`, { limit }),
-    trends: (params) => get("/api/v1/trends", params),
+    async trends(params) {
+      const body = await get("/api/v1/trends", params);
+      // Our avatar copies (`/thumbs/…`) are paths on this server.
+      if (body && Array.isArray(body.items)) body.items = body.items.map((i) => ({ ...i, avatar_url: absolute(i.avatar_url) }));
+      return body;
+    },
+    /** Where the same ranking downloads as `format` (csv or xlsx). */
+    trendsUrl: (params, format) => url("/api/v1/trends", { ...params, format }),
+    daily: (platform, id, days = 90) => get(`${channelPath(platform, id)}/daily`, { days }),
+    /** Where a channel's daily table downloads as `format` (csv or xlsx). */
+    dailyUrl: (platform, id, format, days = 90) => url(`${channelPath(platform, id)}/daily`, { days, format }),
+    /** Every creator matching `params` (q, platform, sort, order), following `next_cursor`. */
+    async creatorsAll(params = {}, max = 5000) {
+      const items = [];
+      let cursor = null;
+      let total = 0;
+      do {
+        const page = await get("/api/v1/creators", { ...params, limit: 200, cursor });
+        items.push(...page.items);
+        total = page.total;
+        cursor = page.next_cursor;
+      } while (cursor && items.length < max);
+      return { items, total };
+    },
     /** `/healthz`, also when it answers 503 (every platform failing): its body says why. */
     async health() {
       const res = await fetch(`${root}/healthz`, { headers: { Accept: "application/json" }, credentials: "omit" });

@@ -571,7 +571,9 @@ function categoryKey(item) {
     tagLabels.set(tag.id, tag);
     return tag.id;
   }
-  return item.category || "";
+  const raw = item.category || "";
+  // A bare platform id (digits, e.g. SOOP's 00040003) names nothing a reader knows.
+  return raw === item.category_id && /^\d+$/.test(raw) ? "" : raw;
 }
 
 /** A category key as shown: the tag's label in the UI language, else the raw category. */

@@ -1,6 +1,9 @@
-// The channel page: figures now, 1/7/30-day changes and charts of followers, views and live
-// viewers over time.
+// The channel page: figures now, 1/7/30/90-day changes (only where the history covers the
+// period), average daily gain and projection, charts of followers, views and live viewers, and
+// the day-by-day table.
 import { ApiError } from "./api.js";
+import { categoryText } from "./category.js";
+import { dailySection } from "./daily.js";
 import { lineChart } from "./chart.js";
 import { el, hue, safeUrl } from "./dom.js";
 import { count, dateTime, exact, percent, shortDate, signed, time, uptime } from "./format.js";
@@ -12,6 +15,8 @@ const PERIODS = [
   ["7d", 7],
   ["30d", 30],
 ];
+// The change table also has 90 days (the chart ranges stay at most 30).
+const CHANGE_PERIODS = [...PERIODS, ["90d", 90]];
 const METRICS = ["followers", "views", "viewers"];
 const DAY = 86_400_000;
 
@@ -31,11 +36,11 @@ export function renderChannel(root, { api, platform, id }) {
       root.replaceChildren(backLink(), el("p", { className: "error", role: "alert" }, msg));
       return;
     }
-    const from = new Date(Date.now() - (range === 30 ? 31 : range) * DAY).toISOString();
+    const from = new Date(Date.now() - (range >= 30 ? range + 1 : range) * DAY).toISOString();
     const wide = new Date(Date.now() - 31 * DAY).toISOString();
     const [histories, wideHistories, stats, videos] = await Promise.all([
-      Promise.all(METRICS.map((m) => api.history(platform, id, m, from).catch(() => ({ points: [] })))),
-      range === 30
+      Promise.all(METRICS.map((m) => api.history(platform, id, m, from, range > 30 ? 20000 : null).catch(() => ({ points: [] })))),
+      range >= 30
         ? null
         : Promise.all(METRICS.map((m) => api.history(platform, id, m, wide).catch(() => ({ points: [] })))),
       api.stats(platform, id).catch(() => null),
@@ -52,6 +57,7 @@ export function renderChannel(root, { api, platform, id }) {
       figures(channel),
       changes(channel, stats, wideSeries),
       charts(series),
+      dailySection(api, platform, id),
       recentVideos(videos),
     );
     document.title = `${channel.name} · streamtide`;
@@ -162,9 +168,10 @@ export function renderChannel(root, { api, platform, id }) {
               { className: "channel-live" },
               el("a", { href: safeUrl(live.url), target: "_blank", rel: "noopener noreferrer" }, live.title || t("card.noTitle")),
               ` · ${t("card.viewers", { n: exact(live.viewers) })} · ${uptime(live.started_at)}`,
-              live.category ? ` · ${live.category}` : "",
+              categoryText(live) ? ` · ${categoryText(live)}` : "",
             )
           : null,
+        c.description ? el("p", { className: "channel-description" }, c.description) : null,
       ),
       star,
     );
@@ -194,7 +201,7 @@ export function renderChannel(root, { api, platform, id }) {
     const fromServer = normaliseStats(stats);
     const notes = new Set();
     const rows = ["followers", "views"].map((metric) => {
-      const cells = PERIODS.map(([period, days]) => {
+      const cells = CHANGE_PERIODS.map(([period, days]) => {
         let ch = fromServer && fromServer[metric] && fromServer[metric][period];
         let partial = null;
         if (!ch || ch.abs === null || ch.abs === undefined) {
@@ -229,7 +236,7 @@ export function renderChannel(root, { api, platform, id }) {
           el(
             "thead",
             null,
-            el("tr", null, el("th", { scope: "col" }, t("channel.metric")), ...PERIODS.map(([p]) => el("th", { scope: "col" }, t(`channel.period.${p}`)))),
+            el("tr", null, el("th", { scope: "col" }, t("channel.metric")), ...CHANGE_PERIODS.map(([p]) => el("th", { scope: "col" }, t(`channel.period.${p}`)))),
           ),
           el("tbody", null, ...rows),
         ),
@@ -239,6 +246,7 @@ export function renderChannel(root, { api, platform, id }) {
         : !fromServer
           ? el("p", { className: "muted small" }, t("channel.changes.local"))
           : null,
+      gainText(stats) ? el("p", { className: "gain" }, gainText(stats)) : null,
       projection ? el("p", { className: "projection" }, t("channel.projection", { text: projection })) : null,
       stats && stats.live_30d ? liveStats(stats.live_30d) : null,
     );
@@ -254,7 +262,7 @@ export function renderChannel(root, { api, platform, id }) {
           load();
         },
       },
-      ...PERIODS.map(([p, days]) => el("option", { value: days }, t(`channel.period.${p}`))),
+      ...CHANGE_PERIODS.map(([p, days]) => el("option", { value: days }, t(`channel.period.${p}`))),
     );
     select.value = String(range);
     return el(
@@ -303,6 +311,17 @@ function normaliseStats(stats) {
   return ch;
 }
 
+/** Average daily follower gain over 7 days and the acceleration (this week's gain − last week's). */
+function gainText(stats) {
+  if (!stats) return null;
+  const parts = [];
+  const g = stats.avg_daily_gain_7d;
+  if (g !== null && g !== undefined) parts.push(t("channel.avgGain", { n: signed(Math.round(g)) }));
+  const a = stats.acceleration;
+  if (a !== null && a !== undefined) parts.push(t("channel.acceleration", { n: signed(a) }));
+  return parts.length ? parts.join(" · ") : null;
+}
+
 function projectionText(p) {
   if (typeof p === "string") return p;
   const parts = [];
@@ -335,7 +354,8 @@ function liveStats(l) {
 
 /**
  * The change over `days` from the stored history: the latest value against the last value at or
- * before `days` earlier. Where the history is shorter, against its first point (`since` set).
+ * before `days` earlier; `null` where the history does not reach that far back (a change from
+ * minutes of data is not a 7-day change).
  */
 export function localChange(points, days) {
   if (!points || points.length < 2) return null;
@@ -346,11 +366,8 @@ export function localChange(points, days) {
     if (Date.parse(p.at) <= cutoff) base = p;
     else break;
   }
-  let since = null;
-  if (!base) {
-    base = points[0];
-    since = new Date(base.at);
-  }
+  if (!base) return null;
+  const since = null;
   const abs = Number(last.value) - Number(base.value);
   const pct = Number(base.value) > 0 ? (abs / Number(base.value)) * 100 : null;
   return { abs, pct, since };

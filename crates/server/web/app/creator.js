@@ -73,7 +73,7 @@ export function renderCreator(root, { api, id }) {
   }
 
   function backLink() {
-    return el("a", { className: "back", href: "#/" }, t("channel.back"));
+    return el("a", { className: "back", href: "#/creators" }, t("creator.back"));
   }
 
   function header(c) {

@@ -1,12 +1,14 @@
-// The rankings page: top gainers and losers by metric, period and platform, from
-// GET /api/v1/trends (the analytics routes; a friendly note while the server lacks them).
+// The rankings page: top gainers and losers by metric, period, platform and category, of
+// channels or of creators, by change or percent, from GET /api/v1/trends, with downloads of the
+// same ranking as CSV and .xlsx.
 import { ApiError } from "./api.js";
 import { el, hue, safeUrl } from "./dom.js";
 import { count, exact, percent, signed } from "./format.js";
 import { t } from "./i18n.js";
 
 const KEY = "streamtide.rankings";
-const DEFAULTS = { metric: "followers", period: "7d", direction: "up", platform: "" };
+const DEFAULTS = { metric: "followers", period: "7d", direction: "up", platform: "", group: "channel", sort: "change", category: "" };
+const LIMIT = 50;
 
 function readSettings() {
   try {
@@ -22,21 +24,19 @@ export function renderRankings(root, { api }) {
   let settings = readSettings();
   const result = el("div", { className: "rankings-result", "aria-live": "polite" });
 
+  const change = (name, value) => {
+    settings = { ...settings, [name]: value };
+    try {
+      localStorage.setItem(KEY, JSON.stringify(settings));
+    } catch (_) {
+      /* ignore */
+    }
+    load();
+  };
   const select = (id, name, options) => {
     const s = el(
       "select",
-      {
-        id,
-        onchange: () => {
-          settings = { ...settings, [name]: s.value };
-          try {
-            localStorage.setItem(KEY, JSON.stringify(settings));
-          } catch (_) {
-            /* ignore */
-          }
-          load();
-        },
-      },
+      { id, onchange: () => change(name, s.value) },
       ...options.map(([v, label]) => el("option", { value: v }, label)),
     );
     s.value = settings[name];
@@ -47,6 +47,34 @@ export function renderRankings(root, { api }) {
     ["up", `▲ ${t("rankings.up")}`],
     ["down", `▼ ${t("rankings.down")}`],
   ]);
+
+  // The API matches a platform category id or name (e.g. "League of Legends", "00040003").
+  const category = el("input", {
+    id: "r-category",
+    type: "search",
+    value: settings.category || "",
+    placeholder: t("rankings.category.placeholder"),
+    onchange: () => change("category", category.value.trim()),
+  });
+  const downloads = el("p", { className: "downloads" });
+
+  /** The query of the ranking shown; the downloads carry the same. */
+  const query = () => ({
+    metric: settings.metric,
+    period: settings.period,
+    direction: settings.direction,
+    platform: settings.platform,
+    group: settings.group === "creator" ? "creator" : "",
+    sort: settings.sort === "pct" ? "pct" : "",
+    category: settings.category,
+    limit: LIMIT,
+  });
+
+  function showDownloads() {
+    const link = (format, label) =>
+      el("a", { className: "button download", href: api.trendsUrl(query(), format), download: "", "data-format": format }, label);
+    downloads.replaceChildren(t("rankings.download"), " ", link("csv", "CSV"), " ", link("xlsx", "Excel (.xlsx)"));
+  }
 
   root.replaceChildren(
     el("h1", { className: "page-title" }, t("rankings.title")),
@@ -62,24 +90,40 @@ export function renderRankings(root, { api }) {
       field(
         "r-period",
         t("rankings.period"),
-        select("r-period", "period", ["1d", "7d", "30d"].map((p) => [p, t(`channel.period.${p}`)])),
+        select("r-period", "period", ["1d", "7d", "30d", "90d"].map((p) => [p, t(`channel.period.${p}`)])),
+      ),
+      field(
+        "r-group",
+        t("rankings.group"),
+        select("r-group", "group", ["channel", "creator"].map((g) => [g, t(`rankings.group.${g}`)])),
+      ),
+      field(
+        "r-sort",
+        t("rankings.sort"),
+        select("r-sort", "sort", ["change", "pct"].map((v) => [v, t(`rankings.sort.${v}`)])),
       ),
       field(
         "r-platform",
         t("filter.platform"),
         select("r-platform", "platform", [["", t("platform.all")], ...["chzzk", "soop", "twitch", "youtube"].map((p) => [p, t(`platform.${p}`)])]),
       ),
+      field("r-category", t("filter.category"), category),
     ),
+    downloads,
     result,
   );
 
+  let seq = 0;
   async function load() {
+    // A later change may answer first: only the latest request paints.
+    const mine = ++seq;
     result.replaceChildren(el("p", { className: "loading", role: "status" }, t("status.loading")));
+    showDownloads();
     let data;
     try {
-      data = await api.trends({ ...settings, limit: 50 });
+      data = await api.trends(query());
     } catch (err) {
-      if (stopped) return;
+      if (stopped || mine !== seq) return;
       const unavailable = err instanceof ApiError && (err.status === 404 || err.status === 501);
       result.replaceChildren(
         el(
@@ -90,7 +134,7 @@ export function renderRankings(root, { api }) {
       );
       return;
     }
-    if (stopped) return;
+    if (stopped || mine !== seq) return;
     const items = (data && data.items) || [];
     if (!items.length) {
       result.replaceChildren(el("p", { className: "empty" }, t("rankings.empty")));
@@ -107,6 +151,10 @@ export function renderRankings(root, { api }) {
   }
 
   function row(item) {
+    const byCreator = item.creator_id !== null && item.creator_id !== undefined && settings.group === "creator";
+    const href = byCreator
+      ? `#/creator/${encodeURIComponent(item.creator_id)}`
+      : `#/channel/${encodeURIComponent(item.platform)}/${encodeURIComponent(item.channel_id)}`;
     const name = item.channel_name || item.channel_id;
     const avatar = el("span", { className: "avatar", "aria-hidden": "true" }, name.slice(0, 1));
     avatar.style.setProperty("--h", hue(name));
@@ -132,15 +180,15 @@ export function renderRankings(root, { api }) {
     const dir = item.change > 0 ? "up" : item.change < 0 ? "down" : "flat";
     return el(
       "li",
-      { className: "ranking-row", "data-rank": item.rank },
+      { className: "ranking-row", "data-rank": item.rank, "data-change": item.change },
       el("span", { className: "rank" }, String(item.rank)),
       move,
       avatar,
       el(
         "div",
         { className: "ranking-name" },
-        el("a", { href: `#/channel/${encodeURIComponent(item.platform)}/${encodeURIComponent(item.channel_id)}` }, name),
-        el("span", { className: `badge badge-${item.platform}` }, t(`platform.${item.platform}`)),
+        el("a", { href }, name),
+        byCreator ? el("span", { className: "pill" }, t("rankings.creatorBadge")) : el("span", { className: `badge badge-${item.platform}` }, t(`platform.${item.platform}`)),
       ),
       el(
         "div",
