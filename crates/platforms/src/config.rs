@@ -99,15 +99,20 @@ impl Default for ChzzkConfig {
 pub struct SoopConfig {
     /// Collect from SOOP at all.
     pub enabled: bool,
-    /// Host of `main_broad_list_api.php` (the top live list).
+    /// Host of `main_broad_list_api.php` (the top live list). SOOP moved its Korean hosts from
+    /// `*.sooplive.co.kr` to `*.sooplive.com` in March–April 2026, so `.com` comes first.
     pub live_base: String,
     /// Host of the station and VOD APIs.
     pub chapi_base: String,
-    /// Tried when `live_base` cannot be reached or answers 404 (SOOP moved `.co.kr` → `.com` in
-    /// 2026). Empty disables the fallback.
+    /// Tried when `live_base` does not answer the JSON we asked for: unreachable, any non-2xx
+    /// status (403, 404, 5xx after retries), or a page that is not JSON (an HTML page, a redirect
+    /// to one). The host that worked is remembered, so a run pays for a dead host once. Empty
+    /// disables the fallback.
     pub live_fallback_base: String,
     /// Fallback for `chapi_base`, same rule.
     pub chapi_fallback_base: String,
+    /// Sent as `Origin` and (with a trailing `/`) `Referer`, as SOOP's own web page does.
+    pub web_origin: String,
     /// How deep to page the top live list (items; pages hold 60).
     pub live_list_depth: usize,
     /// VODs fetched per channel per videos round (the API serves 20 per page).
@@ -122,10 +127,11 @@ impl Default for SoopConfig {
     fn default() -> Self {
         SoopConfig {
             enabled: true,
-            live_base: "https://live.sooplive.co.kr".into(),
-            chapi_base: "https://chapi.sooplive.co.kr".into(),
-            live_fallback_base: "https://live.sooplive.com".into(),
-            chapi_fallback_base: "https://chapi.sooplive.com".into(),
+            live_base: "https://live.sooplive.com".into(),
+            chapi_base: "https://chapi.sooplive.com".into(),
+            live_fallback_base: "https://live.sooplive.co.kr".into(),
+            chapi_fallback_base: "https://chapi.sooplive.co.kr".into(),
+            web_origin: "https://www.sooplive.com".into(),
             live_list_depth: 240,
             videos_per_channel: 20,
             requests_per_second: 2.0,
