@@ -61,7 +61,12 @@ fn lang_tags_of_the_2026_capture_are_understood() {
         .as_array()
         .unwrap()
         .iter()
-        .flat_map(|v| v["ucc"]["lang_tags"].as_array().cloned().unwrap_or_default())
+        .flat_map(|v| {
+            v["ucc"]["lang_tags"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
         .map(|t| t.as_str().unwrap().to_string())
         .collect();
     assert!(!tags.is_empty(), "the capture carries lang_tags");

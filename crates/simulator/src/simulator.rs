@@ -10,9 +10,9 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::http::{self, AppState, ServerShared};
 pub use crate::http::seen::SeenRequest;
 pub use crate::http::soop::OldHosts as SoopOldHosts;
+use crate::http::{self, AppState, ServerShared};
 use crate::{Fault, SimConfig, World};
 
 /// How long `shutdown` lets in-flight requests (say, a long Delay fault) finish before aborting.

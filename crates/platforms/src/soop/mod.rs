@@ -26,8 +26,8 @@ use streamtide_core::{
 };
 
 pub use parse::{
-    is_bj_id, lang_tag_code, live_thumbnail, live_url, parse_broad_list, parse_channel_ref, parse_station,
-    parse_vods, profile_image,
+    is_bj_id, lang_tag_code, live_thumbnail, live_url, parse_broad_list, parse_channel_ref,
+    parse_station, parse_vods, profile_image,
 };
 
 use crate::config::{HttpConfig, SoopConfig};
@@ -115,7 +115,10 @@ impl SoopAdapter {
                         if is_fallback != preferred {
                             tracing::warn!(platform = "soop", host = %base, "SOOP host switched: the other one did not answer JSON.");
                             host.use_fallback.store(is_fallback, Ordering::Relaxed);
-                            self.client.stats().fallbacks.fetch_add(1, Ordering::Relaxed);
+                            self.client
+                                .stats()
+                                .fallbacks
+                                .fetch_add(1, Ordering::Relaxed);
                         }
                         return Ok((reply, url));
                     }

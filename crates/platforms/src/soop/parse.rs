@@ -367,7 +367,11 @@ mod tests {
         assert_eq!(items[0].category_name.as_deref(), Some("리그 오브 레전드"));
         assert_eq!(items[0].category_id.as_deref(), Some("00040019"));
         assert_eq!(items[0].tags, vec!["LCK", "롤", "e스포츠"]);
-        assert_eq!(items[0].language.as_deref(), Some("en"), "declared language");
+        assert_eq!(
+            items[0].language.as_deref(),
+            Some("en"),
+            "declared language"
+        );
         assert_eq!(items[1].category_name, None, "empty name is no name");
         assert!(items[1].tags.is_empty());
         assert_eq!(

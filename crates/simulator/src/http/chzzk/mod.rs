@@ -37,7 +37,10 @@ pub(crate) const BROWSER_HEADERS: &[&str] = &[
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/service/{version}/lives", get(lives::handle))
-        .route("/service/{version}/channels/{channel_id}", get(channel::handle))
+        .route(
+            "/service/{version}/channels/{channel_id}",
+            get(channel::handle),
+        )
         .route(
             "/service/{version}/channels/{channel_id}/videos",
             get(videos::handle),
