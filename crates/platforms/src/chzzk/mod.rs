@@ -5,12 +5,19 @@
 //!   the top live list, cursor-paged by the last item's `(concurrentUserCount, liveId)`.
 //! - `GET {api_base}/service/{v}/channels/{id}`: name, avatar, description, `followerCount`,
 //!   `openLive`. Unknown ids answer code 200 with `channelId: null`: a missing channel, not an error.
-//! - `GET {api_base}/polling/{v}/channels/{id}/live-status`: viewers, title, category of a live
-//!   channel; called only when `openLive` is true, which halves the calls for a roster that is
-//!   mostly offline. Path versions get retired with code 9004 ("update the app"); the configured
-//!   versions are tried in order and the first that works is remembered.
+//! - `GET {api_base}/polling/{v}/channels/{id}/live-status?includePlayerRecommendContent=false`:
+//!   viewers, title, category of a live channel; called only when `openLive` is true, which halves
+//!   the calls for a roster that is mostly offline.
+//! - `GET {api_base}/service/{v}/channels/{id}/live-detail`: `liveId` and the thumbnail, which
+//!   live-status lacks; once per broadcast of a live tracked channel.
 //! - `GET {api_base}/service/{v}/channels/{id}/videos?sortType=LATEST&pagingType=PAGE&page=0`: VODs.
 //! - `GET {api_base}/service/{v}/search/channels?keyword=`: name → id, for `channels add`.
+//!
+//! Path versions get retired with code 9004 ("update the app"): `polling_versions` and
+//! `service_versions` are tried in order, and the first that works is remembered (per endpoint
+//! for `/service`). Every call carries the headers chzzk.naver.com sends in 2026 (`Origin`,
+//! `Front-Client-*`, a `deviceId` kept across restarts, a browser User-Agent); see
+//! `docs/platforms.md`.
 //!
 //! Auth: none. Limits: undocumented; `livePollingStatusJson.callPeriodMilliSecond` asks for at
 //! most one status poll per channel per 10 s, far below our per-channel rate (minutes), and the
