@@ -207,7 +207,8 @@ fn envelope_code_of_captures_and_retired_versions() {
             "{name}"
         );
     }
-    let retired = r#"{"code":9004,"message":"앱 업데이트 후에 정상 시청 가능합니다.","content":null}"#;
+    let retired =
+        r#"{"code":9004,"message":"앱 업데이트 후에 정상 시청 가능합니다.","content":null}"#;
     assert_eq!(envelope_code(retired.as_bytes()), Some(9004));
     assert_eq!(envelope_code(b"<html></html>"), None);
 }
