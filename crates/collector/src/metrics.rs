@@ -45,6 +45,9 @@ pub struct CollectorMetrics {
     pub http_retries: Family<PlatformLabels, Counter>,
     pub http_throttled: Family<PlatformLabels, Counter>,
     pub http_failures: Family<PlatformLabels, Counter>,
+    /// Calls another host or path version answered after the preferred one failed (SOOP's
+    /// `.co.kr`/`.com` hosts, CHZZK's retired versions); each switch counts once.
+    pub http_fallbacks: Family<PlatformLabels, Counter>,
     /// Batches written to the store directly because the event stream did not take them.
     pub events_fallback: Family<PlatformLabels, Counter>,
 }
@@ -91,6 +94,11 @@ impl CollectorMetrics {
             "http_failures",
             "HTTP requests failed after all retries",
             self.http_failures.clone(),
+        );
+        r.register(
+            "http_fallbacks",
+            "Switches to a fallback host or path version after the preferred one failed",
+            self.http_fallbacks.clone(),
         );
         r.register(
             "events_fallback",

@@ -211,6 +211,13 @@ impl Collector {
             .http_failures
             .get_or_create(&l)
             .inc_by(d.failures);
+        self.metrics
+            .http_fallbacks
+            .get_or_create(&l)
+            .inc_by(d.fallbacks);
+        if d.fallbacks > 0 {
+            tracing::warn!(platform = %platform, switches = d.fallbacks, "The platform answered only on a fallback host or path version; it has moved (see docs/platforms.md).");
+        }
     }
 
     fn count_error(

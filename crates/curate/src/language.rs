@@ -8,8 +8,10 @@
 //! live lists, which keeps it from guessing Esperanto for a three-word English title.
 //!
 //! Platform hints are weighed rather than trusted: Twitch's `language` is chosen by the streamer
-//! (usually right, sometimes left at a default), CHZZK and SOOP are Korean services and carry no
-//! language at all (the adapters fill in `ko`), YouTube's `defaultAudioLanguage` is often absent.
+//! (usually right, sometimes left at a default), CHZZK carries no language at all and SOOP only
+//! sometimes (its 2026 list's `lang_tags`), so their adapters fill in `ko` when there is none; a
+//! KR hint other than `ko` is therefore one the streamer declared and weighs like Twitch's.
+//! YouTube's `defaultAudioLanguage` is often absent.
 //! Text evidence overrides a hint when it is strong; a short Latin-script title such as
 //! "LCK Finals" does not turn a SOOP broadcast English.
 
@@ -39,9 +41,12 @@ pub struct Evidence<'a> {
 
 /// How much a hint is worth, by where it comes from. CHZZK and SOOP do not send one: "Korean" is
 /// only the service's audience, so it yields to clear text evidence.
-fn hint_weight(platform: Platform) -> f32 {
+fn hint_weight(platform: Platform, hint: &str) -> f32 {
     match platform {
-        Platform::Chzzk | Platform::Soop => 0.6,
+        // The adapters' default: only the service's audience.
+        Platform::Chzzk | Platform::Soop if hint == "ko" => 0.6,
+        // Declared by the streamer (SOOP `lang_tags`): no adapter makes this one up.
+        Platform::Chzzk | Platform::Soop => 0.75,
         Platform::Twitch => 0.7,
         Platform::Youtube => 0.65,
     }
@@ -237,7 +242,7 @@ fn from_text(e: &Evidence<'_>) -> Option<Detection> {
 pub fn detect(e: &Evidence<'_>) -> Option<Detection> {
     let text = from_text(e);
     let hint = e.hint.and_then(normalize_hint);
-    let weight = hint_weight(e.platform);
+    let weight = hint_weight(e.platform, hint.unwrap_or(""));
     let out = match (text, hint) {
         (Some(t), Some(h)) if t.code == h => Detection {
             code: h,
@@ -283,6 +288,27 @@ mod tests {
             description: None,
             hint,
         }
+    }
+
+    #[test]
+    fn a_declared_kr_language_outweighs_a_guess_the_default_would_yield_to() {
+        // SOOP's `lang_tags: ["일본어"]` arrives as `ja`; a short English title is a guess of
+        // middling strength (five words) that beat the old flat 0.6 weight of every KR hint.
+        let title = "hello everyone lets play tonight";
+        let guess = from_text(&ev(Platform::Soop, title, None)).unwrap();
+        assert_ne!(guess.code, "ja", "{guess:?}");
+        assert!(
+            guess.confidence > 0.6 && guess.confidence < 0.75,
+            "{guess:?}"
+        );
+        let d = detect(&ev(Platform::Soop, title, Some("ja"))).unwrap();
+        assert_eq!(d.code, "ja", "{d:?}");
+        // The adapters' default `ko` is still only a weak prior.
+        let d = detect(&ev(Platform::Soop, title, Some("ko"))).unwrap();
+        assert_eq!(d.code, guess.code, "{d:?}");
+        // And Hangul in the title still says Korean whatever the tag.
+        let d = detect(&ev(Platform::Soop, "롤 솔랭 같이 해요", Some("en"))).unwrap();
+        assert_eq!(d.code, "ko");
     }
 
     #[test]

@@ -42,7 +42,7 @@ impl Default for HttpConfig {
             backoff_base: Duration::from_millis(500),
             backoff_max: Duration::from_secs(20),
             max_retry_after: Duration::from_secs(60),
-            user_agent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36".to_string(),
+            user_agent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/143.0.0.0 Safari/537.36".to_string(),
         }
     }
 }
@@ -55,8 +55,13 @@ pub struct ChzzkConfig {
     pub enabled: bool,
     /// Host of the web API.
     pub api_base: String,
-    /// Path version of `/service/{v}/...` (lives, channels, videos).
-    pub service_version: String,
+    /// Path versions of `/service/{v}/...` (lives, channels, live-detail, videos, search), tried in
+    /// order per endpoint; a version that answers code 9004 ("update the app") is skipped for the
+    /// next one and the one that worked is remembered per endpoint. `live-detail` left `v1` in
+    /// 2024, so its first call pays one 9004. The old single `service_version = "v1"` is read as
+    /// a one-item list.
+    #[serde(alias = "service_version", deserialize_with = "one_or_many")]
+    pub service_versions: Vec<String>,
     /// Path versions of `/polling/{v}/channels/{id}/live-status`, tried in order; a version that
     /// answers code 9004 ("update the app") is skipped for the next one.
     pub polling_versions: Vec<String>,
@@ -70,10 +75,43 @@ pub struct ChzzkConfig {
     /// (`callPeriodMilliSecond`, 10 s), answering from the last reply in between. Only tests that
     /// run on simulated time turn this off.
     pub respect_poll_hint: bool,
+    /// Fetch `live-detail` once per broadcast for a live found through a channel call when the
+    /// status carries no thumbnail (live-status has no `liveId` and no picture since 2025).
+    pub live_detail_thumbnails: bool,
+    /// Sent as `Origin`, as chzzk.naver.com's own page does. Empty sends none.
+    pub origin: String,
+    /// Sent as `Referer`. Empty sends none.
+    pub referer: String,
+    /// Sent as `Front-Client-Platform-Type` (a 2026 browser sends `PC`). Empty sends none.
+    pub front_client_platform_type: String,
+    /// Sent as `Front-Client-Product-Type` (a 2026 browser sends `web`). Empty sends none.
+    pub front_client_product_type: String,
+    /// Sent as `deviceId`: a browser sends one UUID (its `ba.uuid` cookie) for as long as it
+    /// lives. Empty: read from `device_id_file`, or made once and written there.
+    pub device_id: String,
+    /// Where the generated `deviceId` is kept across restarts (relative to the working
+    /// directory, like `streamtide.db`). Empty: a new one per process.
+    pub device_id_file: String,
+    /// `User-Agent` for CHZZK only; empty uses `[http] user_agent`.
+    pub user_agent: String,
     /// Steady request rate. Public collectors throttle themselves to about 5/s.
     pub requests_per_second: f64,
     /// Requests allowed back to back before the steady rate applies.
     pub burst: u32,
+}
+
+/// A list of strings written as a list or as one string (`service_version = "v1"`).
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => vec![s],
+        OneOrMany::Many(v) => v,
+    })
 }
 
 impl Default for ChzzkConfig {
@@ -81,12 +119,20 @@ impl Default for ChzzkConfig {
         ChzzkConfig {
             enabled: true,
             api_base: "https://api.chzzk.naver.com".into(),
-            service_version: "v1".into(),
+            service_versions: vec!["v1".into(), "v3".into(), "v2".into()],
             polling_versions: vec!["v3.1".into(), "v3".into(), "v2".into()],
             live_list_depth: 200,
             page_size: 50,
             videos_per_channel: 24,
             respect_poll_hint: true,
+            live_detail_thumbnails: true,
+            origin: "https://chzzk.naver.com".into(),
+            referer: "https://chzzk.naver.com/".into(),
+            front_client_platform_type: "PC".into(),
+            front_client_product_type: "web".into(),
+            device_id: String::new(),
+            device_id_file: "chzzk-device-id".into(),
+            user_agent: String::new(),
             requests_per_second: 5.0,
             burst: 5,
         }
@@ -99,15 +145,20 @@ impl Default for ChzzkConfig {
 pub struct SoopConfig {
     /// Collect from SOOP at all.
     pub enabled: bool,
-    /// Host of `main_broad_list_api.php` (the top live list).
+    /// Host of `main_broad_list_api.php` (the top live list). SOOP moved its Korean hosts from
+    /// `*.sooplive.co.kr` to `*.sooplive.com` in March–April 2026, so `.com` comes first.
     pub live_base: String,
     /// Host of the station and VOD APIs.
     pub chapi_base: String,
-    /// Tried when `live_base` cannot be reached or answers 404 (SOOP moved `.co.kr` → `.com` in
-    /// 2026). Empty disables the fallback.
+    /// Tried when `live_base` does not answer the JSON we asked for: unreachable, any non-2xx
+    /// status (403, 404, 5xx after retries), or a page that is not JSON (an HTML page, a redirect
+    /// to one). The host that worked is remembered, so a run pays for a dead host once. Empty
+    /// disables the fallback.
     pub live_fallback_base: String,
     /// Fallback for `chapi_base`, same rule.
     pub chapi_fallback_base: String,
+    /// Sent as `Origin` and (with a trailing `/`) `Referer`, as SOOP's own web page does.
+    pub web_origin: String,
     /// How deep to page the top live list (items; pages hold 60).
     pub live_list_depth: usize,
     /// VODs fetched per channel per videos round (the API serves 20 per page).
@@ -122,10 +173,11 @@ impl Default for SoopConfig {
     fn default() -> Self {
         SoopConfig {
             enabled: true,
-            live_base: "https://live.sooplive.co.kr".into(),
-            chapi_base: "https://chapi.sooplive.co.kr".into(),
-            live_fallback_base: "https://live.sooplive.com".into(),
-            chapi_fallback_base: "https://chapi.sooplive.com".into(),
+            live_base: "https://live.sooplive.com".into(),
+            chapi_base: "https://chapi.sooplive.com".into(),
+            live_fallback_base: "https://live.sooplive.co.kr".into(),
+            chapi_fallback_base: "https://chapi.sooplive.co.kr".into(),
+            web_origin: "https://www.sooplive.com".into(),
             live_list_depth: 240,
             videos_per_channel: 20,
             requests_per_second: 2.0,
@@ -235,6 +287,15 @@ pub struct PlatformsConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn service_versions_read_the_old_single_key() {
+        let old: ChzzkConfig = serde_json::from_str(r#"{"service_version":"v2"}"#).unwrap();
+        assert_eq!(old.service_versions, vec!["v2"]);
+        let new: ChzzkConfig = serde_json::from_str(r#"{"service_versions":["v3","v1"]}"#).unwrap();
+        assert_eq!(new.service_versions, vec!["v3", "v1"]);
+        assert_eq!(ChzzkConfig::default().service_versions[0], "v1");
+    }
 
     #[test]
     fn secrets_never_show_in_debug_or_serialisation() {

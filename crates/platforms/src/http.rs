@@ -31,6 +31,10 @@ pub struct HttpStats {
     pub throttled: AtomicU64,
     /// Requests that failed after all retries.
     pub failures: AtomicU64,
+    /// Calls that another host (or path version) answered after the preferred one failed:
+    /// SOOP's `.co.kr` fallback, CHZZK's older path versions. Each switch counts once, since the
+    /// adapters remember what worked.
+    pub fallbacks: AtomicU64,
 }
 
 /// A point-in-time copy of [`HttpStats`].
@@ -40,6 +44,7 @@ pub struct HttpStatsSnapshot {
     pub retries: u64,
     pub throttled: u64,
     pub failures: u64,
+    pub fallbacks: u64,
 }
 
 impl HttpStats {
@@ -49,6 +54,7 @@ impl HttpStats {
             retries: self.retries.load(Ordering::Relaxed),
             throttled: self.throttled.load(Ordering::Relaxed),
             failures: self.failures.load(Ordering::Relaxed),
+            fallbacks: self.fallbacks.load(Ordering::Relaxed),
         }
     }
 }
@@ -61,6 +67,7 @@ impl HttpStatsSnapshot {
             retries: self.retries.saturating_sub(earlier.retries),
             throttled: self.throttled.saturating_sub(earlier.throttled),
             failures: self.failures.saturating_sub(earlier.failures),
+            fallbacks: self.fallbacks.saturating_sub(earlier.fallbacks),
         }
     }
 }

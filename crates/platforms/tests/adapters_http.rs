@@ -24,6 +24,8 @@ fn chzzk(sim: &Simulator, f: impl FnOnce(&mut ChzzkConfig)) -> ChzzkAdapter {
         api_base: sim.chzzk_base(),
         requests_per_second: 500.0,
         burst: 50,
+        // A new deviceId per adapter: tests write no files unless they ask to.
+        device_id_file: String::new(),
         ..ChzzkConfig::default()
     };
     f(&mut cfg);
@@ -114,8 +116,10 @@ async fn chzzk_channels_missing_and_name_lookup() {
         out.found[0].stats.followers,
         Some(world.followers_at(live, clock.now()))
     );
-    // Live: channel + status; offline: channel only; unknown: channel only.
-    assert_eq!(a.http_stats().snapshot().requests - before, 4);
+    // Live: channel + status + live-detail for the thumbnail (v1 answers 9004, then v3);
+    // offline: channel only; unknown: channel only.
+    assert_eq!(a.http_stats().snapshot().requests - before, 6);
+    assert!(b.thumbnail_url.is_some(), "live-detail gave the picture");
 
     let found = a
         .resolve(&ChannelRef::handle(Platform::Chzzk, live.name.clone()))
@@ -146,7 +150,7 @@ async fn chzzk_retired_polling_version_falls_back_and_is_remembered() {
         ..SimConfig::default()
     })
     .await;
-    let a = chzzk(&sim, |_| {});
+    let a = chzzk(&sim, |c| c.live_detail_thumbnails = false);
     let world = sim.world();
     let live: Vec<_> = world
         .channels(Platform::Chzzk)
@@ -166,7 +170,10 @@ async fn chzzk_retired_polling_version_falls_back_and_is_remembered() {
 
     // Every version retired: the status is unknown, the followers are still collected.
     let (sim2, _) = sim_all_blocked().await;
-    let b = chzzk(&sim2, |c| c.polling_versions = vec!["v9".into()]);
+    let b = chzzk(&sim2, |c| {
+        c.polling_versions = vec!["v9".into()];
+        c.live_detail_thumbnails = false;
+    });
     let ch = sim2
         .world()
         .channels(Platform::Chzzk)
@@ -301,7 +308,7 @@ async fn chzzk_status_is_polled_at_most_once_per_poll_period() {
         .unwrap();
     let ids = [ChannelId::new(live.id.clone())];
 
-    let polite = chzzk(&sim, |_| {});
+    let polite = chzzk(&sim, |c| c.live_detail_thumbnails = false);
     for _ in 0..3 {
         let out = polite.channels(&ids).await.unwrap();
         assert!(matches!(out.found[0].live, LiveState::Live(_)));
@@ -309,7 +316,10 @@ async fn chzzk_status_is_polled_at_most_once_per_poll_period() {
     // Three channel calls, one status call: the 10 s hint holds the other two.
     assert_eq!(polite.http_stats().snapshot().requests, 4);
 
-    let eager = chzzk(&sim, |c| c.respect_poll_hint = false);
+    let eager = chzzk(&sim, |c| {
+        c.respect_poll_hint = false;
+        c.live_detail_thumbnails = false;
+    });
     for _ in 0..3 {
         eager.channels(&ids).await.unwrap();
     }

@@ -195,3 +195,20 @@ fn every_capture_has_a_parser_that_accepts_it() {
         assert!(ok, "chzzk/{name} did not parse");
     }
 }
+
+/// The version check reads only the envelope's `code`: 200 on every real capture, 9004 on a
+/// retired version, nothing on a body that is not an envelope.
+#[test]
+fn envelope_code_of_captures_and_retired_versions() {
+    for name in fixture_names("chzzk") {
+        assert_eq!(
+            envelope_code(&fixture(&format!("chzzk/{name}"))),
+            Some(200),
+            "{name}"
+        );
+    }
+    let retired =
+        r#"{"code":9004,"message":"앱 업데이트 후에 정상 시청 가능합니다.","content":null}"#;
+    assert_eq!(envelope_code(retired.as_bytes()), Some(9004));
+    assert_eq!(envelope_code(b"<html></html>"), None);
+}

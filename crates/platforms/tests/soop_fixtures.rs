@@ -50,3 +50,27 @@ fn every_capture_has_a_parser_that_accepts_it() {
         assert!(ok, "soop/{name} did not parse");
     }
 }
+
+/// `lang_tags` values as SOOP writes them, from the only real capture that carries them (the
+/// live list's 2026 items use the same tag vocabulary).
+#[test]
+fn lang_tags_of_the_2026_capture_are_understood() {
+    let page: serde_json::Value =
+        serde_json::from_slice(&fixture("soop/chapi_api_vods_review.2026-07-16.json")).unwrap();
+    let tags: Vec<String> = page["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|v| {
+            v["ucc"]["lang_tags"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .map(|t| t.as_str().unwrap().to_string())
+        .collect();
+    assert!(!tags.is_empty(), "the capture carries lang_tags");
+    for t in &tags {
+        assert_eq!(lang_tag_code(t), Some("ko"), "{t}");
+    }
+}

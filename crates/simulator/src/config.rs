@@ -31,6 +31,12 @@ pub struct SimConfig {
     pub latency: Option<(Duration, Duration)>,
     /// CHZZK polling path versions that answer code 9004 (e.g. vec!["v3.1".into()])
     pub blocked_polling_versions: Vec<String>,
+    /// CHZZK `/service/{v}` versions that answer code 9004 from the start (more can be retired
+    /// while running: `Simulator::chzzk_retire_service_version`).
+    pub retired_service_versions: Vec<String>,
+    /// CHZZK answers 403 to requests without the headers a 2026 browser sends (`Origin`,
+    /// `Front-Client-Platform-Type`, `Front-Client-Product-Type`, `deviceId`).
+    pub chzzk_require_browser_headers: bool,
     /// fraction of channels that are adult-rated (SOOP broad_grade 19 / CHZZK adult:true)
     pub adult_fraction: f64,
     /// Point image URLs at this server and answer them with generated pictures (see
@@ -55,6 +61,8 @@ impl Default for SimConfig {
             youtube_search_calls: 100,
             latency: None,
             blocked_polling_versions: Vec::new(),
+            retired_service_versions: Vec::new(),
+            chzzk_require_browser_headers: false,
             adult_fraction: 0.05,
             serve_images: false,
         }

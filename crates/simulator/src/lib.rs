@@ -19,5 +19,5 @@ mod world;
 pub use config::SimConfig;
 pub use fault::{Fault, FaultKind};
 pub use http::youtube::{hides_subscribers, round_subscribers, video_id as youtube_video_id};
-pub use simulator::Simulator;
+pub use simulator::{SeenRequest, Simulator, SoopOldHosts};
 pub use world::{SimCategory, SimChannel, SimCreator, SimLive, SimVideo, World};

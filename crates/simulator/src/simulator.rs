@@ -10,6 +10,8 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use crate::http::seen::SeenRequest;
+pub use crate::http::soop::OldHosts as SoopOldHosts;
 use crate::http::{self, AppState, ServerShared};
 use crate::{Fault, SimConfig, World};
 
@@ -97,9 +99,48 @@ impl Simulator {
         self.chzzk.base.clone()
     }
 
-    /// Stands in for both `https://live.sooplive.co.kr` and `https://chapi.sooplive.co.kr`.
+    /// Stands in for both `https://live.sooplive.com` and `https://chapi.sooplive.com`.
     pub fn soop_base(&self) -> String {
         self.soop.base.clone()
+    }
+
+    /// Stands in for the old hosts `https://live.sooplive.co.kr` and `https://chapi.sooplive.co.kr`
+    /// (same data as [`Simulator::soop_base`] until [`Simulator::set_soop_old_hosts`] moves them).
+    pub fn soop_old_base(&self) -> String {
+        format!("{}{}", self.soop.base, http::soop::OLD_PREFIX)
+    }
+
+    /// How the old `.co.kr` hosts answer from now on (SOOP moved to `.com` in 2026).
+    pub fn set_soop_old_hosts(&self, mode: SoopOldHosts) {
+        *self
+            .soop
+            .shared
+            .kr
+            .soop_old_hosts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = mode;
+    }
+
+    /// Retire a CHZZK `/service/{v}` path version: from now on it answers code 9004.
+    pub fn chzzk_retire_service_version(&self, version: &str) {
+        let mut v = self
+            .chzzk
+            .shared
+            .kr
+            .retired_service_versions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if !v.iter().any(|x| x == version) {
+            v.push(version.to_string());
+        }
+    }
+
+    /// The requests a KR server received so far (path, query, identifying headers), oldest
+    /// first; empty for Twitch and YouTube.
+    pub fn requests_seen(&self, platform: Platform) -> Vec<SeenRequest> {
+        self.server(platform)
+            .map(|s| s.shared.seen.all())
+            .unwrap_or_default()
     }
 
     /// Ground truth for tests.

@@ -5,35 +5,45 @@
 //!   the top live list, cursor-paged by the last item's `(concurrentUserCount, liveId)`.
 //! - `GET {api_base}/service/{v}/channels/{id}`: name, avatar, description, `followerCount`,
 //!   `openLive`. Unknown ids answer code 200 with `channelId: null`: a missing channel, not an error.
-//! - `GET {api_base}/polling/{v}/channels/{id}/live-status`: viewers, title, category of a live
-//!   channel; called only when `openLive` is true, which halves the calls for a roster that is
-//!   mostly offline. Path versions get retired with code 9004 ("update the app"); the configured
-//!   versions are tried in order and the first that works is remembered.
+//! - `GET {api_base}/polling/{v}/channels/{id}/live-status?includePlayerRecommendContent=false`:
+//!   viewers, title, category of a live channel; called only when `openLive` is true, which halves
+//!   the calls for a roster that is mostly offline.
+//! - `GET {api_base}/service/{v}/channels/{id}/live-detail`: `liveId` and the thumbnail, which
+//!   live-status lacks; once per broadcast of a live tracked channel.
 //! - `GET {api_base}/service/{v}/channels/{id}/videos?sortType=LATEST&pagingType=PAGE&page=0`: VODs.
 //! - `GET {api_base}/service/{v}/search/channels?keyword=`: name → id, for `channels add`.
+//!
+//! Path versions get retired with code 9004 ("update the app"): `polling_versions` and
+//! `service_versions` are tried in order, and the first that works is remembered (per endpoint
+//! for `/service`). Every call carries the headers chzzk.naver.com sends in 2026 (`Origin`,
+//! `Front-Client-*`, a `deviceId` kept across restarts, a browser User-Agent); see
+//! `docs/platforms.md`.
 //!
 //! Auth: none. Limits: undocumented; `livePollingStatusJson.callPeriodMilliSecond` asks for at
 //! most one status poll per channel per 10 s, far below our per-channel rate (minutes), and the
 //! client keeps to a few requests per second overall. Times are KST strings without a zone.
 
+mod device;
 mod parse;
 mod wire;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use streamtide_core::{
     ChannelId, ChannelInfo, ChannelObservation, ChannelRef, LiveBroadcast, LiveState, Platform,
     RefKind, VideoObservation,
 };
 
+pub use device::{is_uuid, new_uuid, resolve as resolve_device_id};
 pub use parse::{
-    is_channel_id, live_url, parse_channel, parse_channel_data_latest_video, parse_channel_ref,
-    parse_live_page, parse_live_status, parse_search_channels, parse_videos, ChannelPage,
-    LiveStatusPage, NextCursor,
+    envelope_code, is_channel_id, live_url, parse_channel, parse_channel_data_latest_video,
+    parse_channel_ref, parse_live_page, parse_live_status, parse_search_channels, parse_videos,
+    ChannelPage, LiveStatusPage, NextCursor,
 };
 
 use crate::config::{ChzzkConfig, HttpConfig};
@@ -48,13 +58,41 @@ const MAX_PAGE_SIZE: usize = 50;
 /// capture); polling one channel faster reportedly gets the IP blocked.
 const DEFAULT_POLL_PERIOD: Duration = Duration::from_secs(10);
 
+/// The `/service/{v}` endpoints, each remembering its own working version: `live-detail` left
+/// `v1` years before `lives` did.
+#[derive(Debug, Clone, Copy)]
+enum Endpoint {
+    Lives = 0,
+    Channel = 1,
+    LiveDetail = 2,
+    Videos = 3,
+    Search = 4,
+}
+
+const ENDPOINTS: usize = 5;
+
+/// What live-detail said about one broadcast, kept so it is asked once per broadcast.
+#[derive(Debug, Clone)]
+struct DetailMemo {
+    /// The broadcast's start as live-status reports it: the key (live-status has no liveId).
+    started_at: Option<DateTime<Utc>>,
+    broadcast_id: Option<String>,
+    thumbnail_url: Option<String>,
+}
+
 pub struct ChzzkAdapter {
     cfg: ChzzkConfig,
     client: ApiClient,
     /// Index into `cfg.polling_versions` of the version that last worked.
     polling_version: AtomicUsize,
+    /// Per endpoint, the index into `cfg.service_versions` of the version that last worked.
+    service_version: [AtomicUsize; ENDPOINTS],
     /// Last live status per channel, with when it may be asked again (the platform's poll hint).
     recent_status: Mutex<HashMap<String, (Instant, LiveState)>>,
+    /// live-detail's answer per channel for its current broadcast.
+    details: Mutex<HashMap<String, DetailMemo>>,
+    /// `deviceId`, resolved (and persisted) on first use.
+    device_id: OnceLock<String>,
 }
 
 impl ChzzkAdapter {
@@ -63,7 +101,10 @@ impl ChzzkAdapter {
             client: ApiClient::new(Platform::Chzzk, http, cfg.requests_per_second, cfg.burst)?,
             cfg: cfg.clone(),
             polling_version: AtomicUsize::new(0),
+            service_version: Default::default(),
             recent_status: Mutex::new(HashMap::new()),
+            details: Mutex::new(HashMap::new()),
+            device_id: OnceLock::new(),
         })
     }
 
@@ -71,14 +112,35 @@ impl ChzzkAdapter {
         self.cfg.api_base.trim_end_matches('/')
     }
 
-    fn service(&self, path: &str) -> Call {
-        Call::get(format!(
-            "{}/service/{}/{path}",
-            self.base(),
-            self.cfg.service_version
-        ))
-        .header("Referer", "https://chzzk.naver.com/")
-        .header("Accept", "application/json")
+    /// The `deviceId` this adapter sends (resolving it on first use).
+    pub fn device_id(&self) -> &str {
+        self.device_id
+            .get_or_init(|| device::resolve(&self.cfg.device_id, &self.cfg.device_id_file))
+    }
+
+    /// The headers chzzk.naver.com's own page sends in 2026; each configurable, empty = not sent.
+    fn browser(&self, mut call: Call) -> Call {
+        let c = &self.cfg;
+        for (name, value) in [
+            ("Origin", &c.origin),
+            ("Referer", &c.referer),
+            ("Front-Client-Platform-Type", &c.front_client_platform_type),
+            ("Front-Client-Product-Type", &c.front_client_product_type),
+            ("User-Agent", &c.user_agent),
+        ] {
+            if !value.trim().is_empty() {
+                call = call.header(name, value.trim());
+            }
+        }
+        call.header("deviceId", self.device_id())
+            .header("Accept", "application/json, text/plain, */*")
+    }
+
+    fn service_call(&self, version: &str, path: &str) -> Call {
+        self.browser(Call::get(format!(
+            "{}/service/{version}/{path}",
+            self.base()
+        )))
     }
 
     /// Send and accept the statuses CHZZK uses for envelope errors (400/404 carry `code` too).
@@ -97,10 +159,58 @@ impl ChzzkAdapter {
         }
     }
 
+    /// GET `/service/{v}/{path}` through the first configured version that is not retired for
+    /// this endpoint, starting from the one that worked last. Returns the reply and its URL.
+    async fn service(
+        &self,
+        ep: Endpoint,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<(Reply, String), AdapterError> {
+        let versions = &self.cfg.service_versions;
+        let memory = &self.service_version[ep as usize];
+        let start = memory.load(Ordering::Relaxed);
+        let mut last_url = format!("{}/service", self.base());
+        for offset in 0..versions.len() {
+            let idx = (start + offset) % versions.len();
+            let mut call = self.service_call(&versions[idx], path);
+            for (k, v) in query {
+                call = call.query(k, v);
+            }
+            let url = call.display_url();
+            let reply = self.fetch(&call).await?;
+            if envelope_code(&reply.body) == Some(RETIRED_VERSION_CODE) {
+                tracing::warn!(platform = "chzzk", endpoint = ?ep, version = %versions[idx], "CHZZK service version answered 9004; trying the next one.");
+                last_url = url;
+                continue;
+            }
+            if idx != start {
+                tracing::warn!(platform = "chzzk", endpoint = ?ep, version = %versions[idx], "Switched CHZZK service path version.");
+                memory.store(idx, Ordering::Relaxed);
+                self.client
+                    .stats()
+                    .fallbacks
+                    .fetch_add(1, Ordering::Relaxed);
+            }
+            return Ok((reply, url));
+        }
+        Err(AdapterError::Api {
+            platform: Platform::Chzzk,
+            url: last_url,
+            code: RETIRED_VERSION_CODE,
+            message: if versions.is_empty() {
+                "no service version configured".into()
+            } else {
+                "every configured service version is retired".into()
+            },
+        })
+    }
+
     async fn channel_page(&self, id: &str) -> Result<Option<ChannelPage>, AdapterError> {
-        let call = self.service(&format!("channels/{id}"));
-        let reply = self.fetch(&call).await?;
-        parse_channel(&reply.body).map_err(|e| e.at(Platform::Chzzk, &call.display_url()))
+        let (reply, url) = self
+            .service(Endpoint::Channel, &format!("channels/{id}"), &[])
+            .await?;
+        parse_channel(&reply.body).map_err(|e| e.at(Platform::Chzzk, &url))
     }
 
     /// Live status, asked at most once per poll period per channel (the platform's own hint).
@@ -137,18 +247,24 @@ impl ChzzkAdapter {
         let mut last_err = None;
         for offset in 0..versions.len() {
             let idx = (start + offset) % versions.len();
-            let call = Call::get(format!(
-                "{}/polling/{}/channels/{id}/live-status",
-                self.base(),
-                versions[idx]
-            ))
-            .header("Referer", "https://chzzk.naver.com/");
+            // The web page asks without the player's recommendations; so do we (a smaller reply).
+            let call = self
+                .browser(Call::get(format!(
+                    "{}/polling/{}/channels/{id}/live-status",
+                    self.base(),
+                    versions[idx]
+                )))
+                .query("includePlayerRecommendContent", "false");
             let reply = self.fetch(&call).await?;
             match parse_live_status(&reply.body, id) {
                 Ok(page) => {
                     if idx != start {
                         tracing::warn!(platform = "chzzk", version = %versions[idx], "Switched CHZZK polling path version.");
                         self.polling_version.store(idx, Ordering::Relaxed);
+                        self.client
+                            .stats()
+                            .fallbacks
+                            .fetch_add(1, Ordering::Relaxed);
                     }
                     return Ok(page);
                 }
@@ -168,6 +284,66 @@ impl ChzzkAdapter {
             code: RETIRED_VERSION_CODE,
             message: "no polling version configured".into(),
         }))
+    }
+
+    /// Fill in what live-status lacks (the broadcast id and thumbnail) from live-detail, asked
+    /// once per broadcast: the answer is kept until the channel's broadcast start changes. A
+    /// failure costs only the picture.
+    async fn complete_from_detail(&self, id: &str, b: &mut LiveBroadcast) {
+        if !self.cfg.live_detail_thumbnails || b.thumbnail_url.is_some() {
+            return;
+        }
+        let known = {
+            let memo = self.details.lock().unwrap_or_else(|e| e.into_inner());
+            memo.get(id)
+                .filter(|m| m.started_at == b.started_at)
+                .cloned()
+        };
+        let memo = match known {
+            Some(m) => m,
+            None => {
+                let path = format!("channels/{id}/live-detail");
+                let found = match self.service(Endpoint::LiveDetail, &path, &[]).await {
+                    Ok((reply, url)) => {
+                        parse_live_status(&reply.body, id).map_err(|e| e.at(Platform::Chzzk, &url))
+                    }
+                    Err(e) => Err(e),
+                };
+                let memo = match found {
+                    Ok(page) => match page.state {
+                        LiveState::Live(d) => DetailMemo {
+                            started_at: b.started_at,
+                            broadcast_id: d.broadcast_id,
+                            thumbnail_url: d.thumbnail_url,
+                        },
+                        _ => DetailMemo {
+                            started_at: b.started_at,
+                            broadcast_id: None,
+                            thumbnail_url: None,
+                        },
+                    },
+                    // Weather: ask again next round.
+                    Err(e) if e.is_retryable() => {
+                        tracing::debug!(platform = "chzzk", channel_id = %id, error = %e, "live-detail unavailable; no thumbnail this round.");
+                        return;
+                    }
+                    // A retired or changed endpoint will not fix itself this broadcast.
+                    Err(e) => {
+                        tracing::warn!(platform = "chzzk", channel_id = %id, error = %e, "live-detail failed; this broadcast goes without a thumbnail.");
+                        DetailMemo {
+                            started_at: b.started_at,
+                            broadcast_id: None,
+                            thumbnail_url: None,
+                        }
+                    }
+                };
+                let mut all = self.details.lock().unwrap_or_else(|e| e.into_inner());
+                all.insert(id.to_string(), memo.clone());
+                memo
+            }
+        };
+        b.broadcast_id = b.broadcast_id.take().or(memo.broadcast_id);
+        b.thumbnail_url = memo.thumbnail_url;
     }
 
     async fn observe(&self, id: &ChannelId) -> Result<Option<ChannelObservation>, AdapterError> {
@@ -192,6 +368,7 @@ impl ChzzkAdapter {
                 b.channel_avatar_url = b
                     .channel_avatar_url
                     .or_else(|| page.info.avatar_url.clone());
+                self.complete_from_detail(id.as_str(), &mut b).await;
                 LiveState::Live(b)
             }
             other => other,
@@ -219,14 +396,16 @@ impl PlatformAdapter for ChzzkAdapter {
             RefKind::Id(id) => Ok(self.channel_page(id.as_str()).await?.map(|p| p.info)),
             // CHZZK has no handles; a name is looked up by search and must match exactly.
             RefKind::Handle(name) => {
-                let call = self
-                    .service("search/channels")
-                    .query("keyword", name)
-                    .query("offset", 0)
-                    .query("size", 13);
-                let reply = self.fetch(&call).await?;
-                let found = parse_search_channels(&reply.body)
-                    .map_err(|e| e.at(Platform::Chzzk, &call.display_url()))?;
+                let query = [
+                    ("keyword", name.to_string()),
+                    ("offset", "0".to_string()),
+                    ("size", "13".to_string()),
+                ];
+                let (reply, url) = self
+                    .service(Endpoint::Search, "search/channels", &query)
+                    .await?;
+                let found =
+                    parse_search_channels(&reply.body).map_err(|e| e.at(Platform::Chzzk, &url))?;
                 Ok(found
                     .into_iter()
                     .find(|p| p.info.name.eq_ignore_ascii_case(name.trim()))
@@ -240,18 +419,20 @@ impl PlatformAdapter for ChzzkAdapter {
         let mut out: Vec<LiveBroadcast> = Vec::new();
         let mut cursor: Option<NextCursor> = None;
         while out.len() < self.cfg.live_list_depth {
-            let mut call = self
-                .service("lives")
-                .query("size", size)
-                .query("sortType", "POPULAR");
+            let mut query = vec![
+                ("size", size.to_string()),
+                ("sortType", "POPULAR".to_string()),
+            ];
             if let Some(c) = &cursor {
-                call = call
-                    .query("concurrentUserCount", c.concurrent_user_count.unwrap_or(0))
-                    .query("liveId", c.live_id.unwrap_or(0));
+                query.push((
+                    "concurrentUserCount",
+                    c.concurrent_user_count.unwrap_or(0).to_string(),
+                ));
+                query.push(("liveId", c.live_id.unwrap_or(0).to_string()));
             }
-            let reply = self.fetch(&call).await?;
-            let (items, next) = parse_live_page(&reply.body)
-                .map_err(|e| e.at(Platform::Chzzk, &call.display_url()))?;
+            let (reply, url) = self.service(Endpoint::Lives, "lives", &query).await?;
+            let (items, next) =
+                parse_live_page(&reply.body).map_err(|e| e.at(Platform::Chzzk, &url))?;
             let got = items.len();
             out.extend(items);
             // A cursor that does not move would loop forever; stop instead.
@@ -276,15 +457,17 @@ impl PlatformAdapter for ChzzkAdapter {
     }
 
     async fn videos(&self, id: &ChannelId) -> Result<Vec<VideoObservation>, AdapterError> {
-        let call = self
-            .service(&format!("channels/{id}/videos"))
-            .query("sortType", "LATEST")
-            .query("pagingType", "PAGE")
-            .query("page", 0)
-            .query("size", self.cfg.videos_per_channel.clamp(1, 50));
-        let reply = self.fetch(&call).await?;
-        parse_videos(&reply.body, id.as_str())
-            .map_err(|e| e.at(Platform::Chzzk, &call.display_url()))
+        let query = [
+            ("sortType", "LATEST".to_string()),
+            ("pagingType", "PAGE".to_string()),
+            ("page", "0".to_string()),
+            // More than 50 answers 400 (2026).
+            ("size", self.cfg.videos_per_channel.clamp(1, 50).to_string()),
+        ];
+        let (reply, url) = self
+            .service(Endpoint::Videos, &format!("channels/{id}/videos"), &query)
+            .await?;
+        parse_videos(&reply.body, id.as_str()).map_err(|e| e.at(Platform::Chzzk, &url))
     }
 
     fn http_stats(&self) -> Arc<HttpStats> {

@@ -30,6 +30,16 @@ fn open<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<Option<T>, ParseF
     }
 }
 
+/// The envelope's `code`, if the body is a CHZZK envelope that has one (9004 = retired version).
+pub fn envelope_code(body: &[u8]) -> Option<i64> {
+    #[derive(serde::Deserialize)]
+    struct Code {
+        #[serde(default)]
+        code: Option<i64>,
+    }
+    serde_json::from_slice::<Code>(body).ok()?.code
+}
+
 /// Where a viewer watches a channel live.
 pub fn live_url(channel_id: &str) -> String {
     format!("https://chzzk.naver.com/live/{channel_id}")

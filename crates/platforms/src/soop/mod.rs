@@ -10,8 +10,9 @@
 //!
 //! Auth: none (cookies only for adult/subscriber streams, which we do not open). Limits: none
 //! documented; chapi throws occasional 502–504, retried by the shared client; collectors keep to
-//! about 2 req/s. Hosts: SOOP moved `*.sooplive.co.kr` → `*.sooplive.com` in 2026; each host has a
-//! configured fallback that is tried on connection failure or 404 and then kept.
+//! about 2 req/s. Hosts: SOOP moved `*.sooplive.co.kr` → `*.sooplive.com` in March–April 2026
+//! (`docs/platforms.md`); the `.com` hosts come first and each has a configured fallback, tried
+//! on any answer that is not JSON and then kept (counted in `HttpStats::fallbacks`).
 
 mod parse;
 mod wire;
@@ -25,13 +26,13 @@ use streamtide_core::{
 };
 
 pub use parse::{
-    is_bj_id, live_thumbnail, live_url, parse_broad_list, parse_channel_ref, parse_station,
-    parse_vods, profile_image,
+    is_bj_id, lang_tag_code, live_thumbnail, live_url, parse_broad_list, parse_channel_ref,
+    parse_station, parse_vods, profile_image,
 };
 
 use crate::config::{HttpConfig, SoopConfig};
 use crate::http::{ApiClient, Call, HttpStats, Reply};
-use crate::{AdapterError, ChannelsOutcome, PlatformAdapter};
+use crate::{AdapterError, ChannelsOutcome, ParseFailure, PlatformAdapter};
 
 /// Items per page of the live list (fixed by SOOP).
 const LIST_PAGE_SIZE: usize = 60;
@@ -83,56 +84,68 @@ impl SoopAdapter {
         })
     }
 
-    /// GET `path` on `host`, moving to the fallback host when the current one is gone.
+    /// GET `path` on `host`: the host that worked last first, then the other one. Any answer
+    /// that is not the JSON we asked for (unreachable, non-2xx, an HTML page or a redirect to
+    /// one) moves on to the other host; the one that answers is remembered. Only a 429 stops
+    /// here: a host that throttles is up, and asking its twin would be impolite.
     async fn fetch(
         &self,
         host: &Host,
         path: &str,
         query: &[(&str, String)],
     ) -> Result<(Reply, String), AdapterError> {
-        let mut last_err = None;
+        let origin = self.cfg.web_origin.trim().trim_end_matches('/');
+        let preferred = host.use_fallback.load(Ordering::Relaxed);
+        let mut first_err = None;
         for (base, is_fallback) in host.order() {
             let mut call = Call::get(format!("{base}{path}"))
-                .header("Referer", "https://www.sooplive.co.kr/")
-                .header("Origin", "https://www.sooplive.co.kr")
                 .header("Accept", "application/json, text/plain, */*");
+            if !origin.is_empty() {
+                call = call
+                    .header("Referer", format!("{origin}/"))
+                    .header("Origin", origin.to_string());
+            }
             for (k, v) in query {
                 call = call.query(k, v);
             }
             let url = call.display_url();
-            let moved = match self.client.send(&call).await {
-                Ok(reply) if reply.status.is_success() => {
-                    if is_fallback != host.use_fallback.load(Ordering::Relaxed) {
-                        tracing::warn!(platform = "soop", host = %base, "SOOP host switched.");
-                        host.use_fallback.store(is_fallback, Ordering::Relaxed);
+            let failed = match self.client.send(&call).await {
+                Ok(reply) if reply.status.is_success() => match is_json(&reply.body) {
+                    Ok(()) => {
+                        if is_fallback != preferred {
+                            tracing::warn!(platform = "soop", host = %base, "SOOP host switched: the other one did not answer JSON.");
+                            host.use_fallback.store(is_fallback, Ordering::Relaxed);
+                            self.client
+                                .stats()
+                                .fallbacks
+                                .fetch_add(1, Ordering::Relaxed);
+                        }
+                        return Ok((reply, url));
                     }
-                    return Ok((reply, url));
-                }
-                Ok(reply) if reply.status.as_u16() == 404 => AdapterError::Status {
-                    platform: Platform::Soop,
-                    url,
-                    status: 404,
+                    // An HTML page (a moved host's landing page, a redirect followed to one).
+                    Err(e) => e.at(Platform::Soop, &url),
                 },
-                Ok(reply) => {
-                    return Err(match reply.status.as_u16() {
-                        401 | 403 => AdapterError::Unauthorized {
-                            platform: Platform::Soop,
-                        },
-                        status => AdapterError::Status {
-                            platform: Platform::Soop,
-                            url,
-                            status,
-                        },
-                    })
-                }
-                // Only an unreachable host is a reason to try the other one; a 5xx or 429 from a
-                // host that answers is that host's problem, and retries already happened.
-                Err(e @ AdapterError::Transient { .. }) if is_unreachable(&e) => e,
-                Err(e) => return Err(e),
+                Ok(reply) => match reply.status.as_u16() {
+                    401 | 403 => AdapterError::Unauthorized {
+                        platform: Platform::Soop,
+                    },
+                    status => AdapterError::Status {
+                        platform: Platform::Soop,
+                        url,
+                        status,
+                    },
+                },
+                Err(e @ AdapterError::RateLimited { .. }) => return Err(e),
+                // Unreachable, timed out, or 5xx after the client's polite retries.
+                Err(e) => e,
             };
-            last_err = Some(moved);
+            if host.fallback.is_some() {
+                tracing::debug!(platform = "soop", host = %base, error = %failed, "SOOP host did not answer JSON; trying the other one.");
+            }
+            // The error of the host we expected to work says most about what went wrong.
+            first_err.get_or_insert(failed);
         }
-        Err(last_err.unwrap_or(AdapterError::Status {
+        Err(first_err.unwrap_or(AdapterError::Status {
             platform: Platform::Soop,
             url: path.to_string(),
             status: 404,
@@ -140,8 +153,10 @@ impl SoopAdapter {
     }
 }
 
-fn is_unreachable(e: &AdapterError) -> bool {
-    matches!(e, AdapterError::Transient { message, .. } if message.starts_with("connect"))
+/// Whether `body` is a JSON document (any shape; the parse functions judge the shape). SOOP's
+/// moved hosts answer HTML pages with status 200.
+fn is_json(body: &[u8]) -> Result<(), ParseFailure> {
+    ParseFailure::decode::<serde::de::IgnoredAny>(body).map(|_| ())
 }
 
 #[async_trait]

@@ -74,13 +74,56 @@ fn broad_item(b: wire::Broad, i: usize) -> Result<LiveBroadcast, ParseFailure> {
         title: b.broad_title.unwrap_or_default(),
         viewers,
         category_id: non_empty(b.broad_cate_no),
-        // The list carries only the category number; names come from the category vocabulary.
-        category_name: None,
-        tags: Vec::new(),
+        // Since 2026 the list names the category; older replies carry only the number, and the
+        // category vocabulary names it.
+        category_name: non_empty(b.category_name),
+        tags: merge_tags(b.hash_tags, b.category_tags),
         thumbnail_url: thumbnail,
         started_at: b.broad_start.as_deref().and_then(parse_kst),
         adult: b.broad_grade == Some(ADULT_GRADE),
-        language: Some("ko".into()),
+        // The BJ's declared language when the list says one; else the service's audience.
+        language: Some(
+            b.lang_tags
+                .iter()
+                .find_map(|t| lang_tag_code(t))
+                .unwrap_or("ko")
+                .into(),
+        ),
+    })
+}
+
+/// The BJ's hash tags, then the category's tags, each once.
+fn merge_tags(hash: Vec<String>, category: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(hash.len() + category.len());
+    for t in hash.into_iter().chain(category) {
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(&t)) {
+            out.push(t);
+        }
+    }
+    out
+}
+
+/// ISO 639-1 of a SOOP `lang_tags` entry. SOOP writes language names in Korean (`한국어`, seen
+/// in the 2026 VOD capture); English names and bare codes are taken too. Unknown names give
+/// `None` (no hint rather than a wrong one).
+pub fn lang_tag_code(tag: &str) -> Option<&'static str> {
+    let t = tag.trim().to_lowercase();
+    Some(match t.as_str() {
+        "한국어" | "korean" | "ko" | "ko_kr" | "ko-kr" => "ko",
+        "영어" | "english" | "en" | "en_us" | "en-us" => "en",
+        "일본어" | "japanese" | "ja" | "ja_jp" => "ja",
+        "중국어" | "chinese" | "zh" | "zh_cn" | "zh_tw" => "zh",
+        "스페인어" | "spanish" | "es" => "es",
+        "포르투갈어" | "portuguese" | "pt" => "pt",
+        "프랑스어" | "french" | "fr" => "fr",
+        "독일어" | "german" | "de" => "de",
+        "러시아어" | "russian" | "ru" => "ru",
+        "태국어" | "thai" | "th" => "th",
+        "베트남어" | "vietnamese" | "vi" => "vi",
+        "인도네시아어" | "indonesian" | "id" => "id",
+        "터키어" | "turkish" | "tr" => "tr",
+        "아랍어" | "arabic" | "ar" => "ar",
+        _ => return None,
     })
 }
 
@@ -306,6 +349,39 @@ mod tests {
         assert_eq!(items[0].category_id.as_deref(), Some("00130000"));
         assert_eq!(items[1].broadcast_id.as_deref(), Some("281234568"));
         assert!(!items[1].adult);
+    }
+
+    /// The 2026 list (platforms-2026.md: `total_cnt`, `cnt`, `broad[]`, `time`, `is_wp`; items add
+    /// `current_view_cnt`, `category_name`, `auto_hashtags`, `category_tags`, `hash_tags`,
+    /// `lang_tags`). No verbatim capture exists; tag values are as in the 2026-07 VOD capture.
+    #[test]
+    fn list_2026_fields_give_category_tags_and_language() {
+        let body = r#"{"total_cnt":2,"cnt":2,"time":1785000000,"is_wp":false,"broad":[
+          {"broad_no":"290000001","user_id":"abc","user_nick":"n","broad_title":"LCK Finals watch party",
+           "total_view_cnt":"5000","current_view_cnt":"3100","broad_cate_no":"00040019","category_name":"리그 오브 레전드",
+           "hash_tags":["LCK","롤"],"category_tags":["롤","e스포츠"],"auto_hashtags":["자동"],"lang_tags":["영어"]},
+          {"broad_no":"290000002","user_id":"def","total_view_cnt":"10","category_name":"",
+           "hash_tags":null,"lang_tags":["클링온어"]}]}"#
+            .as_bytes();
+        let items = parse_broad_list(body).unwrap();
+        assert_eq!(items[0].category_name.as_deref(), Some("리그 오브 레전드"));
+        assert_eq!(items[0].category_id.as_deref(), Some("00040019"));
+        assert_eq!(items[0].tags, vec!["LCK", "롤", "e스포츠"]);
+        assert_eq!(
+            items[0].language.as_deref(),
+            Some("en"),
+            "declared language"
+        );
+        assert_eq!(items[1].category_name, None, "empty name is no name");
+        assert!(items[1].tags.is_empty());
+        assert_eq!(
+            items[1].language.as_deref(),
+            Some("ko"),
+            "an unknown language name falls back to the service's audience"
+        );
+        assert_eq!(lang_tag_code(" 한국어 "), Some("ko"));
+        assert_eq!(lang_tag_code("English"), Some("en"));
+        assert_eq!(lang_tag_code(""), None);
     }
 
     #[test]

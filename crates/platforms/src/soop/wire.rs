@@ -40,6 +40,33 @@ pub struct Broad {
     pub broad_grade: Option<u64>,
     #[serde(default)]
     pub profile_img: Option<String>,
+    /// 2026: the category's name (the list used to carry only `broad_cate_no`).
+    #[serde(default)]
+    pub category_name: Option<String>,
+    /// 2026: the languages the BJ declares, as Korean names (`["한국어"]`).
+    #[serde(default, deserialize_with = "de_tags")]
+    pub lang_tags: Vec<String>,
+    /// 2026: tags the BJ chose.
+    #[serde(default, deserialize_with = "de_tags")]
+    pub hash_tags: Vec<String>,
+    /// 2026: the category's own tags (`["Virtual"]`).
+    #[serde(default, deserialize_with = "de_tags")]
+    pub category_tags: Vec<String>,
+}
+
+/// A tag array that may be missing, null, or hold non-strings (skipped).
+fn de_tags<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let v: Option<Value> = Option::deserialize(d)?;
+    Ok(match v {
+        Some(Value::Array(items)) => items
+            .into_iter()
+            .filter_map(|i| match i {
+                Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    })
 }
 
 /// `chapi .../api/{bj}/station`. Unknown ids answer `{"code":9000,"message":...}` instead.

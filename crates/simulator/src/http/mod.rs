@@ -1,13 +1,14 @@
 //! The HTTP side: one axum router per platform over the shared world, with fault injection and
 //! the `/__sim` control surface on both.
 
-mod chzzk;
+pub(crate) mod chzzk;
 mod control;
 mod faults;
 mod images;
 mod params;
 mod reply;
-mod soop;
+pub(crate) mod seen;
+pub(crate) mod soop;
 mod transform;
 pub(crate) mod twitch;
 pub(crate) mod youtube;
@@ -36,6 +37,17 @@ pub(crate) struct ServerShared {
     pub twitch: twitch::TwitchState,
     /// Quota spent on the YouTube server (unused by the others).
     pub youtube: youtube::YoutubeState,
+    /// Requests received, with their identifying headers (CHZZK and SOOP record them).
+    pub seen: seen::SeenLog,
+    /// CHZZK: retired `/service/{v}` versions (answer 9004); SOOP: how the `.co.kr` hosts answer.
+    pub kr: KrState,
+}
+
+/// The switchable 2026 behaviours of the Korean servers.
+#[derive(Debug, Default)]
+pub(crate) struct KrState {
+    pub retired_service_versions: std::sync::Mutex<Vec<String>>,
+    pub soop_old_hosts: std::sync::Mutex<soop::OldHosts>,
 }
 
 impl ServerShared {
@@ -47,6 +59,8 @@ impl ServerShared {
             latency,
             twitch: twitch::TwitchState::default(),
             youtube: youtube::YoutubeState::default(),
+            seen: seen::SeenLog::default(),
+            kr: KrState::default(),
         }
     }
 }
@@ -77,7 +91,13 @@ pub(crate) fn router(state: AppState) -> Router {
         Platform::Twitch => twitch::routes(),
         Platform::Youtube => youtube::routes(),
     };
-    routes
+    let kr_gate = matches!(platform, Platform::Chzzk | Platform::Soop);
+    let routes = if kr_gate {
+        routes.layer(from_fn_with_state(state.clone(), kr_gate_middleware))
+    } else {
+        routes
+    };
+    let app = routes
         .merge(control::routes())
         .route(images::ROUTE, axum::routing::get(images::image))
         .fallback(move || async move { reply::not_found(platform) })
@@ -86,6 +106,23 @@ pub(crate) fn router(state: AppState) -> Router {
             images::rewrite_middleware,
         ))
         // `layer` (not `route_layer`) so unknown routes are counted and can be faulted too.
-        .layer(from_fn_with_state(state.shared.clone(), faults::middleware))
-        .with_state(state)
+        .layer(from_fn_with_state(state.shared.clone(), faults::middleware));
+    let app = if kr_gate {
+        app.layer(from_fn_with_state(state.clone(), seen::middleware))
+    } else {
+        app
+    };
+    app.with_state(state)
+}
+
+/// CHZZK's retired path versions and header check, SOOP's moved hosts.
+async fn kr_gate_middleware(
+    axum::extract::State(s): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    match s.shared.platform {
+        Platform::Chzzk => chzzk::gate(&s, req, next).await,
+        _ => soop::gate(&s, req, next).await,
+    }
 }

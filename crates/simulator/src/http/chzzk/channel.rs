@@ -7,7 +7,10 @@ use streamtide_core::Platform;
 use super::render;
 use crate::http::{reply, AppState};
 
-pub(super) async fn handle(State(s): State<AppState>, Path(id): Path<String>) -> Response {
+pub(super) async fn handle(
+    State(s): State<AppState>,
+    Path((_version, id)): Path<(String, String)>,
+) -> Response {
     let now = s.now();
     let content = match s.world.channel(Platform::Chzzk, &id) {
         Some(ch) => render::channel_full(

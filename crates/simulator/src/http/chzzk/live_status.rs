@@ -19,10 +19,7 @@ pub(super) async fn handle(
     Path((version, id)): Path<(String, String)>,
 ) -> Response {
     if s.cfg.blocked_polling_versions.contains(&version) {
-        return reply::json(
-            axum::http::StatusCode::OK,
-            json!({"code": 9004, "message": "앱 업데이트 후에 정상 시청 가능합니다.", "content": null}),
-        );
+        return super::retired_version();
     }
     let now = s.now();
     let Some(ch) = s.world.channel(Platform::Chzzk, &id) else {
@@ -60,7 +57,7 @@ fn chat_channel_id(ch: &SimChannel) -> String {
     s
 }
 
-fn status_content(
+pub(super) fn status_content(
     ch: &SimChannel,
     b: &Broadcast,
     open: bool,

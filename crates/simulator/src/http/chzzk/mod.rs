@@ -1,28 +1,99 @@
-//! The CHZZK server (`api.chzzk.naver.com`): lives, channels, polling live-status, videos, search.
+//! The CHZZK server (`api.chzzk.naver.com`): lives, channels, live-detail, polling live-status,
+//! videos, search.
+//!
+//! Every `/service/{v}/...` path answers for any version except the retired ones
+//! (`SimConfig::retired_service_versions`, or retired at run time by
+//! `Simulator::chzzk_retire_service_version`), which get code 9004 as CHZZK's real retired
+//! versions do; `live-detail` also refuses `v1`, as the real one has since 2024. With
+//! `SimConfig::chzzk_require_browser_headers`, a request without the headers a 2026 browser sends
+//! gets 403 (what CHZZK would really do is not known; the switch lets tests see the headers sent).
 
 mod channel;
+mod live_detail;
 mod live_status;
 mod lives;
 mod render;
 mod search;
 mod videos;
 
+use axum::extract::{OriginalUri, Request};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
+use serde_json::json;
 
-use super::AppState;
+use super::{reply, AppState};
+
+/// The headers a 2026 browser sends that the adapter is expected to send too.
+pub(crate) const BROWSER_HEADERS: &[&str] = &[
+    "origin",
+    "front-client-platform-type",
+    "front-client-product-type",
+    "deviceid",
+];
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
-        .route("/service/v1/lives", get(lives::handle))
-        .route("/service/v1/channels/{channel_id}", get(channel::handle))
+        .route("/service/{version}/lives", get(lives::handle))
         .route(
-            "/service/v1/channels/{channel_id}/videos",
+            "/service/{version}/channels/{channel_id}",
+            get(channel::handle),
+        )
+        .route(
+            "/service/{version}/channels/{channel_id}/videos",
             get(videos::handle),
+        )
+        .route(
+            "/service/{version}/channels/{channel_id}/live-detail",
+            get(live_detail::handle),
         )
         .route(
             "/polling/{version}/channels/{channel_id}/live-status",
             get(live_status::handle),
         )
-        .route("/service/v1/search/channels", get(search::handle))
+        .route("/service/{version}/search/channels", get(search::handle))
+}
+
+/// 9004 for retired `/service/{v}` versions, 403 for a request without browser headers (when
+/// required); everything else passes.
+pub(crate) async fn gate(s: &AppState, req: Request, next: Next) -> Response {
+    let path = req
+        .extensions()
+        .get::<OriginalUri>()
+        .map(|u| u.path().to_string())
+        .unwrap_or_else(|| req.uri().path().to_string());
+    if s.cfg.chzzk_require_browser_headers
+        && BROWSER_HEADERS
+            .iter()
+            .any(|h| req.headers().get(*h).is_none_or(|v| v.is_empty()))
+    {
+        return reply::chzzk_error(StatusCode::FORBIDDEN, 403, "Forbidden");
+    }
+    if let Some(rest) = path.strip_prefix("/service/") {
+        let version = rest.split('/').next().unwrap_or("");
+        let retired = s
+            .shared
+            .kr
+            .retired_service_versions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .any(|v| v == version)
+            || s.cfg.retired_service_versions.iter().any(|v| v == version)
+            || (version == "v1" && path.ends_with("/live-detail"));
+        if retired {
+            return retired_version();
+        }
+    }
+    next.run(req).await
+}
+
+/// What CHZZK answers on a retired path version (HTTP 200).
+pub(crate) fn retired_version() -> Response {
+    reply::json(
+        StatusCode::OK,
+        json!({"code": 9004, "message": "앱 업데이트 후에 정상 시청 가능합니다.", "content": null}),
+    )
 }

@@ -18,7 +18,7 @@ pub(super) fn channel_brief(ch: &SimChannel) -> Value {
 }
 
 /// `liveImageUrl`: a template whose `{type}` the client replaces with a resolution.
-fn live_image_template(ch: &SimChannel, live_id: u64) -> String {
+pub(super) fn live_image_template(ch: &SimChannel, live_id: u64) -> String {
     format!(
         "https://livecloud-thumb.akamaized.net/chzzk/livecloud/KR/stream/{}/live/{}/record/{}/thumbnail/image_{{type}}.jpg",
         ch.station_no,

@@ -16,7 +16,7 @@ const MAX_SIZE: u64 = 50;
 
 pub(super) async fn handle(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    Path((_version, id)): Path<(String, String)>,
     RawQuery(q): RawQuery,
 ) -> Result<Response, Response> {
     let p = Params::parse(q.as_deref());

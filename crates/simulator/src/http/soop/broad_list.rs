@@ -2,7 +2,8 @@
 //!
 //! 60 broadcasts per page, every item value a string (PHP style). `selectValue` may be a category
 //! number to filter on; `orderType=broad_start` lists the newest broadcasts first. Past the last
-//! page `broad` is empty.
+//! page `broad` is empty. Items carry the 2026 fields too: `category_name`, `hash_tags`,
+//! `category_tags`, `auto_hashtags`, `lang_tags` and `current_view_cnt`.
 
 use std::cmp::Reverse;
 
@@ -60,8 +61,10 @@ pub(super) async fn handle(
         StatusCode::OK,
         json!({
             "total_cnt": list.len(),
+            "cnt": broad.len(),
             "page_no": page_no.to_string(),
             "time": now.timestamp(),
+            "is_wp": false,
             "broad": broad,
         }),
     ))
@@ -88,5 +91,12 @@ fn item(ch: &SimChannel, live: &SimLive) -> Value {
         "profile_img": profile_image(&ch.id),
         "broad_bps": bps,
         "broad_resolution": resolution,
+        // 2026 fields (platforms-2026.md). `current_view_cnt` is the PC share of the total.
+        "current_view_cnt": (live.viewers * 7 / 10).to_string(),
+        "category_name": live.category.name_ko,
+        "hash_tags": live.tags,
+        "category_tags": [live.category.name_ko],
+        "auto_hashtags": [],
+        "lang_tags": ["한국어"],
     })
 }

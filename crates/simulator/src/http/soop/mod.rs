@@ -1,19 +1,42 @@
-//! The SOOP server. One listener answers both hosts' paths: `live.sooplive.co.kr`'s broadcast list
-//! and `chapi.sooplive.co.kr`'s station and VOD APIs.
+//! The SOOP server. One listener answers both hosts' paths: `live.`'s broadcast list and
+//! `chapi.`'s station and VOD APIs. The root stands in for the 2026 `*.sooplive.com` hosts;
+//! `/co.kr/...` for the old `*.sooplive.co.kr` ones, which [`OldHosts`] can switch to answer
+//! as a moved host does (an HTML page, a redirect to one, a 403 page) instead of the JSON.
 
 mod broad_list;
 mod station;
 mod vods;
 
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::extract::{OriginalUri, Request};
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use serde_json::json;
 
 use super::{reply, AppState};
 
-pub(crate) fn routes() -> Router<AppState> {
+/// Where the old hosts are served (`{base}/co.kr` stands in for `https://live.sooplive.co.kr`).
+pub(crate) const OLD_PREFIX: &str = "/co.kr";
+/// The page the old hosts redirect to.
+const MOVED_PAGE: &str = "/moved.html";
+
+/// How the `.co.kr` hosts answer API calls.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OldHosts {
+    /// The JSON, like the `.com` hosts (SOOP before the move).
+    #[default]
+    Json,
+    /// A 200 HTML page (a landing page where the API was).
+    HtmlPage,
+    /// A 302 to an HTML page on the new site.
+    RedirectToPage,
+    /// A 403 HTML page.
+    Forbidden,
+}
+
+fn api() -> Router<AppState> {
     Router::new()
         .route(
             "/api/main_broad_list_api.php",
@@ -21,6 +44,49 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route("/api/{bj_id}/station", get(station::handle))
         .route("/api/{bj_id}/vods/{kind}", get(vods::handle))
+}
+
+pub(crate) fn routes() -> Router<AppState> {
+    api()
+        .nest(OLD_PREFIX, api())
+        .route(MOVED_PAGE, get(|| async { html(StatusCode::OK) }))
+}
+
+fn html(status: StatusCode) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        "<!DOCTYPE html><html><head><title>SOOP</title></head><body>숲으로 이동했습니다.</body></html>",
+    )
+        .into_response()
+}
+
+/// The old hosts' answer when they no longer serve the API.
+pub(crate) async fn gate(s: &AppState, req: Request, next: Next) -> Response {
+    let path = req
+        .extensions()
+        .get::<OriginalUri>()
+        .map(|u| u.path().to_string())
+        .unwrap_or_else(|| req.uri().path().to_string());
+    if !path.starts_with(&format!("{OLD_PREFIX}/")) {
+        return next.run(req).await;
+    }
+    let mode = *s
+        .shared
+        .kr
+        .soop_old_hosts
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    match mode {
+        OldHosts::Json => next.run(req).await,
+        OldHosts::HtmlPage => html(StatusCode::OK),
+        OldHosts::Forbidden => html(StatusCode::FORBIDDEN),
+        OldHosts::RedirectToPage => (
+            StatusCode::FOUND,
+            [(header::LOCATION, format!("{}{MOVED_PAGE}", s.base))],
+        )
+            .into_response(),
+    }
 }
 
 /// chapi's answer for a BJ id it does not know (HTTP 200, like the real one).
