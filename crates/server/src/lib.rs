@@ -29,7 +29,7 @@ pub use dto::{
 pub use dto_analytics::{
     trends_csv, trends_sheet, ChangeDto, ChangesDto, ChannelLabels, ChannelStatsDto,
     CreatorStatsDto, LinkedChannelDto, LiveStatsDto, NowDto, ProjectionDto, TrendItemDto,
-    TrendMetricName, TrendsDto,
+    TrendMetricName, TrendsDto, trends_note,
 };
 pub use metrics::Metrics;
 pub use rate_limit::{ClientRateLimit, RateLimitError};

@@ -29,6 +29,7 @@ mod staging;
 mod thumbs;
 mod time;
 mod videos;
+mod trends;
 pub mod workload;
 mod writes;
 
@@ -38,6 +39,7 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::Executor;
 
 pub use analytics_reads::*;
+pub use trends::*;
 pub use creators::CreatorRow;
 pub use db::Backend;
 pub use labels::ChannelLabel;
