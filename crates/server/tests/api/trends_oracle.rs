@@ -11,7 +11,8 @@
 //! SQLite always; PostgreSQL and MariaDB when `STREAMTIDE_TEST_PG_URL` /
 //! `STREAMTIDE_TEST_MYSQL_URL` are set (`STREAMTIDE_TEST_REQUIRE_ALL_BACKENDS` makes a missing
 //! one a failure). `STREAMTIDE_TRENDS_CASES` and `STREAMTIDE_TRENDS_SEED` change how many
-//! histories and which.
+//! histories and which; `STREAMTIDE_TRENDS_ONLY` (a substring of the query string, e.g.
+//! `metric=viewers`) checks only some rankings.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -772,6 +773,10 @@ async fn open(backend: Backend, name: &str) -> Option<(Option<tempfile::TempDir>
     Some((None, Store::open(&url).await.expect("open")))
 }
 
+fn only_all() -> bool {
+    std::env::var("STREAMTIDE_TRENDS_ONLY").is_err()
+}
+
 async fn run(backend: Backend, default_cases: u64) {
     let cases: u64 = std::env::var("STREAMTIDE_TRENDS_CASES")
         .ok()
@@ -802,7 +807,9 @@ async fn run(backend: Backend, default_cases: u64) {
         let reduced: Vec<Reduced> = world.chans.iter().map(reduce).collect();
         let app = streamtide_server::app(state_over(store.clone()));
         let mut rng = StdRng::seed_from_u64(seed ^ 0xA11);
-        for q in queries(&mut rng) {
+        // To look at some rankings only (a substring of the query string).
+        let only = std::env::var("STREAMTIDE_TRENDS_ONLY").unwrap_or_default();
+        for q in queries(&mut rng).into_iter().filter(|q| q.uri().contains(&only)) {
             let r = get(&app, &q.uri()).await;
             assert_eq!(r.status, axum::http::StatusCode::OK, "{}: {}", q.uri(), r.text);
             let exp = oracle(&world, &reduced, q);
@@ -825,7 +832,9 @@ async fn run(backend: Backend, default_cases: u64) {
         "{}: {cases} histories, {answers} answers ({ranked} non-empty, {unavailable} not yet available), {items} ranked rows compared",
         backend.as_str()
     );
-    assert!(ranked * 5 > answers, "too few non-empty rankings to prove anything");
+    if only_all() {
+        assert!(ranked * 5 > answers, "too few non-empty rankings to prove anything");
+    }
 }
 
 #[tokio::test]
