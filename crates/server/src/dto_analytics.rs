@@ -148,7 +148,10 @@ pub fn trends_note(
         }
     );
     if list.other_direction > 0 {
-        s += &format!("; {} unchanged or moved the other way", list.other_direction);
+        s += &format!(
+            "; {} unchanged or moved the other way",
+            list.other_direction
+        );
     }
     if list.left_out > 0 {
         s += &format!(

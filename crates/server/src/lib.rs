@@ -27,9 +27,9 @@ pub use dto::{
     PlatformName, PlatformState, PointDto, SimulcastPartDto, SkippedPlatformDto,
 };
 pub use dto_analytics::{
-    trends_csv, trends_sheet, ChangeDto, ChangesDto, ChannelLabels, ChannelStatsDto,
+    trends_csv, trends_note, trends_sheet, ChangeDto, ChangesDto, ChannelLabels, ChannelStatsDto,
     CreatorStatsDto, LinkedChannelDto, LiveStatsDto, NowDto, ProjectionDto, TrendItemDto,
-    TrendMetricName, TrendsDto, trends_note,
+    TrendMetricName, TrendsDto,
 };
 pub use metrics::Metrics;
 pub use rate_limit::{ClientRateLimit, RateLimitError};

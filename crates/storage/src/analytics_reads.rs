@@ -9,8 +9,8 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Serialize;
 use sqlx::Row;
 use streamtide_analytics::{
-    day_of, live_metrics, sum_closes, Change, DailyClose, LiveMetrics,
-    Projection, Sample, Series, SessionSpan, PERIODS,
+    day_of, live_metrics, sum_closes, Change, DailyClose, LiveMetrics, Projection, Sample, Series,
+    SessionSpan, PERIODS,
 };
 use streamtide_core::Platform;
 

@@ -28,8 +28,8 @@ mod sightings;
 mod staging;
 mod thumbs;
 mod time;
-mod videos;
 mod trends;
+mod videos;
 pub mod workload;
 mod writes;
 
@@ -39,7 +39,6 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::Executor;
 
 pub use analytics_reads::*;
-pub use trends::*;
 pub use creators::CreatorRow;
 pub use db::Backend;
 pub use labels::ChannelLabel;
@@ -54,6 +53,7 @@ pub use retention::ThinStats;
 pub use rollups::RollupStats;
 pub use thumbs::{StoredThumb, ThumbSource};
 pub use time::{from_db_time, to_db_time, truncate_to_second};
+pub use trends::*;
 pub use videos::VideoRow;
 
 /// Storage failures, typed for callers that need to tell them apart.

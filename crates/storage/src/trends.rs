@@ -149,7 +149,6 @@ pub struct TrendList {
     pub left_out: u32,
 }
 
-
 fn parse_day(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
@@ -461,12 +460,8 @@ impl Store {
                 rows.iter()
                     .map(|r| {
                         let id: i64 = r.get("id");
-                        let cur = w_start
-                            .start(id, viewers)
-                            .zip(w_end.end(id, viewers));
-                        let before = w_prev
-                            .start(id, viewers)
-                            .zip(w_start.end(id, viewers));
+                        let cur = w_start.start(id, viewers).zip(w_end.end(id, viewers));
+                        let before = w_prev.start(id, viewers).zip(w_start.end(id, viewers));
                         (id, (w_end.end(id, viewers), cur, before))
                     })
                     .collect()

@@ -33,7 +33,11 @@ const PLATFORMS: [Platform; 4] = [
     Platform::Twitch,
     Platform::Youtube,
 ];
-const CATEGORIES: [(&str, &str); 3] = [("talk", "토크"), ("lol", "리그 오브 레전드"), ("00040003", "")];
+const CATEGORIES: [(&str, &str); 3] = [
+    ("talk", "토크"),
+    ("lol", "리그 오브 레전드"),
+    ("00040003", ""),
+];
 const METRICS: [&str; 4] = ["followers", "views", "viewers", "hours_watched"];
 const PERIODS: [i64; 4] = [1, 7, 30, 90];
 /// Seoul has had no daylight saving time since 1988: its days start at 15:00 UTC.
@@ -140,7 +144,9 @@ fn generate(seed: u64) -> World {
                 // KST minutes after midnight: on the boundary, either side of 09:00 KST (midnight
                 // UTC) and just before the next midnight.
                 let mut minutes: Vec<i64> = (0..rng.random_range(1..=2))
-                    .map(|_| [0, 8 * 60 + 59, 9 * 60, 14 * 60 + 30, 23 * 60 + 59][rng.random_range(0..5)])
+                    .map(|_| {
+                        [0, 8 * 60 + 59, 9 * 60, 14 * 60 + 30, 23 * 60 + 59][rng.random_range(0..5)]
+                    })
                     .collect();
                 minutes.sort_unstable();
                 minutes.dedup();
@@ -293,7 +299,10 @@ async fn write(store: &Store, w: &World) {
             .write_batch(round, platform, at, &batch)
             .await
             .expect("write");
-        store.finish_round(round, at, 1, 0, None).await.expect("finish");
+        store
+            .finish_round(round, at, 1, 0, None)
+            .await
+            .expect("finish");
         store
             .update_rollups(platform, at, &batch)
             .await
@@ -301,11 +310,18 @@ async fn write(store: &Store, w: &World) {
     }
     for (k, name) in w.creators.iter().enumerate() {
         let (id, _) = store
-            .upsert_creator(name, kst_midnight(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()))
+            .upsert_creator(
+                name,
+                kst_midnight(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()),
+            )
             .await
             .expect("creator");
         // A channel never observed was never written: there is nothing to link.
-        for c in w.chans.iter().filter(|c| c.creator == Some(k) && written(c)) {
+        for c in w
+            .chans
+            .iter()
+            .filter(|c| c.creator == Some(k) && written(c))
+        {
             store
                 .link_channel(c.platform, &ChannelId::new(&c.id), id)
                 .await
@@ -505,13 +521,20 @@ fn oracle(w: &World, red: &[Reduced], q: Q) -> Expected {
             } else {
                 &r.views
             };
-            let (e, s, pv) = (close(m, end, tol), close(m, start, tol), close(m, prev, tol));
+            let (e, s, pv) = (
+                close(m, end, tol),
+                close(m, start, tol),
+                close(m, prev, tol),
+            );
             (e, s.zip(e), pv.zip(s))
         };
         let rounded = q.metric == "followers"
             && c.platform == Platform::Youtube
             && cur.is_some_and(|(s, e)| s >= 1000 || e >= 1000);
-        let name = c.obs.last().map_or_else(|| c.id.clone(), |o| o.name.clone());
+        let name = c
+            .obs
+            .last()
+            .map_or_else(|| c.id.clone(), |o| o.name.clone());
         cands.push(Cand {
             platform: c.platform,
             id: c.id.clone(),
@@ -575,9 +598,7 @@ fn oracle(w: &World, red: &[Reduced], q: Q) -> Expected {
     }
     let ranked = |pick: &dyn Fn(&Cand) -> Option<(i64, i64)>| -> Vec<usize> {
         let mut v: Vec<usize> = (0..cands.len())
-            .filter(|&i| {
-                pick(&cands[i]).is_some_and(|(s, e)| if q.up { e > s } else { e < s })
-            })
+            .filter(|&i| pick(&cands[i]).is_some_and(|(s, e)| if q.up { e > s } else { e < s }))
             .collect();
         let pct = |i: usize| {
             let (s, e) = pick(&cands[i]).expect("ranked");
@@ -588,7 +609,13 @@ fn oracle(w: &World, red: &[Reduced], q: Q) -> Expected {
             e - s
         };
         v.sort_by(|&a, &b| {
-            let best_first = |x: f64, y: f64| if q.up { y.total_cmp(&x) } else { x.total_cmp(&y) };
+            let best_first = |x: f64, y: f64| {
+                if q.up {
+                    y.total_cmp(&x)
+                } else {
+                    x.total_cmp(&y)
+                }
+            };
             let ord = if q.pct {
                 match (pct(a), pct(b)) {
                     (Some(x), Some(y)) => best_first(x, y),
@@ -634,7 +661,12 @@ fn oracle(w: &World, red: &[Reduced], q: Q) -> Expected {
 }
 
 /// Compare one answer with the oracle; the first difference, said plainly.
-fn compare(q: Q, got: &Value, exp: &Expected, creator_ids: &HashMap<i64, usize>) -> Result<(), String> {
+fn compare(
+    q: Q,
+    got: &Value,
+    exp: &Expected,
+    creator_ids: &HashMap<i64, usize>,
+) -> Result<(), String> {
     let items = got["items"].as_array().ok_or("no items")?;
     // The defects this test exists for, named when they show.
     for it in items {
@@ -644,7 +676,11 @@ fn compare(q: Q, got: &Value, exp: &Expected, creator_ids: &HashMap<i64, usize>)
                 "{} list holds a change of {change} ({}): {}",
                 if q.up { "a gainers" } else { "a losers" },
                 it["channel_id"],
-                if q.up { "a gainer that did not gain" } else { "a loser that gained" }
+                if q.up {
+                    "a gainer that did not gain"
+                } else {
+                    "a loser that gained"
+                }
             ));
         }
     }
@@ -656,7 +692,11 @@ fn compare(q: Q, got: &Value, exp: &Expected, creator_ids: &HashMap<i64, usize>)
                 it["platform"],
                 it["channel_id"],
                 it["start_value"],
-                if it["start_value"] == 0 { ": ranked from an unknown start of 0" } else { "" }
+                if it["start_value"] == 0 {
+                    ": ranked from an unknown start of 0"
+                } else {
+                    ""
+                }
             ));
         };
         let got_creator = it["creator_id"].as_i64().map(|id| creator_ids[&id]);
@@ -703,8 +743,15 @@ fn compare(q: Q, got: &Value, exp: &Expected, creator_ids: &HashMap<i64, usize>)
     if want != have {
         return Err(format!("counts: want {want}\n have {have}"));
     }
-    if !exp.available && got["note"].as_str().is_none_or(|n| !n.contains("available from")) {
-        return Err(format!("an unavailable ranking without its note: {}", got["note"]));
+    if !exp.available
+        && got["note"]
+            .as_str()
+            .is_none_or(|n| !n.contains("available from"))
+    {
+        return Err(format!(
+            "an unavailable ranking without its note: {}",
+            got["note"]
+        ));
     }
     Ok(())
 }
@@ -735,7 +782,10 @@ fn queries(rng: &mut StdRng) -> Vec<Q> {
                         }
                         if rng.random_bool(0.15) {
                             out.push(Q {
-                                category: Some(["talk", "LOL", "리그 오브 레전드", "00040003"][rng.random_range(0..4)]),
+                                category: Some(
+                                    ["talk", "LOL", "리그 오브 레전드", "00040003"]
+                                        [rng.random_range(0..4)],
+                                ),
                                 ..q
                             });
                         }
@@ -809,9 +859,18 @@ async fn run(backend: Backend, default_cases: u64) {
         let mut rng = StdRng::seed_from_u64(seed ^ 0xA11);
         // To look at some rankings only (a substring of the query string).
         let only = std::env::var("STREAMTIDE_TRENDS_ONLY").unwrap_or_default();
-        for q in queries(&mut rng).into_iter().filter(|q| q.uri().contains(&only)) {
+        for q in queries(&mut rng)
+            .into_iter()
+            .filter(|q| q.uri().contains(&only))
+        {
             let r = get(&app, &q.uri()).await;
-            assert_eq!(r.status, axum::http::StatusCode::OK, "{}: {}", q.uri(), r.text);
+            assert_eq!(
+                r.status,
+                axum::http::StatusCode::OK,
+                "{}: {}",
+                q.uri(),
+                r.text
+            );
             let exp = oracle(&world, &reduced, q);
             answers += 1;
             ranked += usize::from(!exp.items.is_empty());
@@ -833,7 +892,10 @@ async fn run(backend: Backend, default_cases: u64) {
         backend.as_str()
     );
     if only_all() {
-        assert!(ranked * 5 > answers, "too few non-empty rankings to prove anything");
+        assert!(
+            ranked * 5 > answers,
+            "too few non-empty rankings to prove anything"
+        );
     }
 }
 
