@@ -317,6 +317,15 @@ impl Store {
         Ok(d.as_deref().and_then(parse_day))
     }
 
+    /// Whether any raw channel observation is stored (to tell "no history yet" from "rollups
+    /// missing": only the second is repaired by `streamtide rollup --rebuild`).
+    pub async fn has_raw_history(&self) -> Result<bool> {
+        let any: Option<i64> = db::query_scalar("SELECT 1 FROM channel_snapshots LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(any.is_some())
+    }
+
     /// Each channel's close of `col` at or up to `tol` days before `day`.
     async fn closes_at(&self, col: &str, day: NaiveDate, tol: i64) -> Result<HashMap<i64, i64>> {
         let sql = match self.backend() {

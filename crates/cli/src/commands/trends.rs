@@ -55,6 +55,9 @@ pub async fn print(settings: Settings, args: TrendArgs, json: bool) -> anyhow::R
     let q = args.query()?;
     let store = wire::open_existing_store(&settings).await?;
     let list = store.trends(&q).await?;
+    // Rollups missing while raw observations exist (written by an older version, or imported):
+    // the one case a rebuild is the answer.
+    let rollups_missing = list.collecting_since.is_none() && store.has_raw_history().await?;
     store.close().await;
     let note = streamtide_server::trends_note(&list, q.period_days, q.up, q.limit);
     let items: Vec<streamtide_server::TrendItemDto> = list
@@ -89,7 +92,11 @@ pub async fn print(settings: Settings, args: TrendArgs, json: bool) -> anyhow::R
             if q.up { "gainers" } else { "losers" },
             q.metric.as_str(),
             q.period_days,
-            note.as_deref().unwrap_or("nothing to rank")
+            if rollups_missing {
+                "observations are stored but their daily rollups are not (run `streamtide rollup --rebuild`)"
+            } else {
+                note.as_deref().unwrap_or("nothing to rank")
+            }
         );
         return Ok(());
     }
