@@ -518,7 +518,7 @@ impl Store {
         };
         // A period the history does not cover: no ranking at all, rather than one of the few
         // channels that happen to have an old value.
-        if !available_from.is_some_and(|from| end >= from) {
+        if available_from.is_none_or(|from| end < from) {
             list.left_out = cands.len() as u32;
             return Ok(list);
         }
