@@ -26,6 +26,10 @@ pub struct Change {
     /// `abs` relative to the start value, in percent (`None` when the start is 0 or unknown).
     pub pct: Option<f64>,
     pub rounded: bool,
+    /// When the history does not reach back to the period's start yet (it began less than the
+    /// period ago): the first `as_of` day the change will be known. `None` when the change is
+    /// known, or unknown because of a gap in a history that does reach back.
+    pub available_from: Option<NaiveDate>,
 }
 
 /// The close at or before `day`, at most `tolerance_days` earlier.
@@ -49,11 +53,20 @@ pub(crate) fn change(
     let tol = boundary_tolerance_days(days);
     let end = close_at_or_before(closes, as_of, tol);
     let start = close_at_or_before(closes, as_of - Duration::days(i64::from(days)), tol);
+    let start_day = as_of - Duration::days(i64::from(days));
+    // History that begins after the period's start: not a change yet, and when it will be one.
+    let not_yet = || Change {
+        available_from: closes
+            .first()
+            .filter(|first| first.day > start_day)
+            .map(|first| first.day + Duration::days(i64::from(days))),
+        ..Change::default()
+    };
     let (Some(start), Some(end)) = (start, end) else {
-        return Change::default();
+        return not_yet();
     };
     if start.day >= end.day {
-        return Change::default();
+        return not_yet();
     }
     let pct = |abs: i64| (start.value > 0).then(|| abs as f64 * 100.0 / start.value as f64);
     if !start.rounded && !end.rounded {
@@ -62,6 +75,7 @@ pub(crate) fn change(
             abs: Some(abs),
             pct: pct(abs),
             rounded: false,
+            available_from: None,
         };
     }
     let abs = rounded_estimate(points, start, end, days)
@@ -70,6 +84,7 @@ pub(crate) fn change(
         abs,
         pct: abs.and_then(pct),
         rounded: true,
+        available_from: None,
     }
 }
 
@@ -132,6 +147,11 @@ mod tests {
         assert_eq!(c.abs, Some(70));
         assert!(!c.rounded);
         assert_eq!(s.change(last, 90).abs, None, "no history 90 days back");
+        assert_eq!(
+            s.change(last, 90).available_from,
+            Some(s.first_day().unwrap() + chrono::Duration::days(90)),
+            "the day the 90-day change becomes known"
+        );
         assert_eq!(s.avg_daily_gain(last, 7), Some(10.0));
         assert_eq!(s.acceleration(last), Some(0));
 
@@ -143,6 +163,27 @@ mod tests {
             .collect();
         let s = Series::new(&gappy, Tz::UTC);
         assert_eq!(s.change(s.last_day().unwrap(), 7).abs, None);
+        assert_eq!(
+            s.change(s.last_day().unwrap(), 7).available_from,
+            None,
+            "a gap in a history that reaches back is not `not yet`"
+        );
+
+        // Two minutes of data: no change over any period, each with the day it will be known.
+        let minutes = [
+            Sample::new(day(0), 1000),
+            Sample::new(day(0) + chrono::Duration::minutes(2), 1101),
+        ];
+        let s = Series::new(&minutes, Tz::UTC);
+        let today = s.last_day().unwrap();
+        for d in crate::PERIODS {
+            let c = s.change(today, d);
+            assert_eq!(c.abs, None, "{d}d from two minutes");
+            assert_eq!(
+                c.available_from,
+                Some(today + chrono::Duration::days(i64::from(d)))
+            );
+        }
     }
 
     #[test]

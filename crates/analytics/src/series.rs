@@ -236,6 +236,11 @@ impl Series {
         self.closes.last().map(|c| c.day)
     }
 
+    /// The day of the first close: where the history begins.
+    pub fn first_day(&self) -> Option<NaiveDate> {
+        self.closes.first().map(|c| c.day)
+    }
+
     /// Change over `days` ending at the close of `as_of` (see [`Change`]).
     pub fn change(&self, as_of: NaiveDate, days: u32) -> Change {
         change::change(&self.points, &self.closes, as_of, days)

@@ -77,6 +77,7 @@ async fn trends_rollup_and_export() {
     let d = dir.path();
 
     let empty = ok(cmd(d, &db).args(["trends"]).output().unwrap());
+    // Observations without rollups: the one case the rebuild hint is right.
     assert!(empty.contains("rollup --rebuild"), "{empty}");
 
     let rebuilt = ok(cmd(d, &db).args(["rollup", "--rebuild"]).output().unwrap());

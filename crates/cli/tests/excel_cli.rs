@@ -395,7 +395,10 @@ async fn read_commands_never_create_an_empty_database() {
         .args(["trends", "--db", "streamtide-demo.db"])
         .output()
         .unwrap());
-    assert!(out.contains("No channel has"), "{out}");
+    assert!(
+        out.contains("No gainers ranking") && out.contains("no history collected yet"),
+        "{out}"
+    );
     assert!(!missing.exists());
     // A folder that does not exist is named, not a driver error.
     let e = fails(

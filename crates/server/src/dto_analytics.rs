@@ -46,9 +46,11 @@ pub struct TrendItemDto {
     pub platform: Platform,
     pub channel_id: String,
     pub channel_name: String,
+    /// Our own copy (`/thumbs/{hash}.webp`) when the collector made one, else the platform's URL.
     #[schema(required = true)]
     pub avatar_url: Option<String>,
-    /// Value at the start of the period (for flow metrics: over the period before).
+    /// Value at the start of the period (for flow metrics: over the period before). Always
+    /// known: a channel without one is left out (`left_out`), never ranked from 0.
     pub start_value: i64,
     /// Value at the end of the period (for flow metrics: over the period).
     pub end_value: i64,
@@ -72,7 +74,7 @@ impl From<TrendRow> for TrendItemDto {
             platform: r.platform,
             channel_id: r.channel_id,
             channel_name: r.channel_name,
-            avatar_url: r.avatar_url,
+            avatar_url: crate::dto::own_copy(r.avatar_hash.as_deref()).or(r.avatar_url),
             start_value: r.start_value,
             end_value: r.end_value,
             change: r.change,
@@ -95,7 +97,69 @@ pub struct TrendsDto {
     /// The last day of the period (in the analytics time zone); `null` before any rollup.
     #[schema(required = true, value_type = Option<String>, format = Date)]
     pub as_of: Option<NaiveDate>,
+    /// Only changes in `direction`: fewer than `limit` items when fewer qualify.
     pub items: Vec<TrendItemDto>,
+    /// `false` when the stored history does not cover the period yet (`items` is then empty).
+    pub available: bool,
+    /// The first day of stored history; `null` before any.
+    #[schema(required = true, value_type = Option<String>, format = Date)]
+    pub collecting_since: Option<NaiveDate>,
+    /// The first `as_of` day this period's ranking is (or was) available; `null` before any history.
+    #[schema(required = true, value_type = Option<String>, format = Date)]
+    pub available_from: Option<NaiveDate>,
+    /// How many channels (creators) changed in `direction` (the list holds the first `limit`).
+    pub qualifying: u32,
+    /// How many had a known change of 0 or in the other direction.
+    pub other_direction: u32,
+    /// How many were left out because a value at one end is unknown (new in the period, a gap
+    /// at a boundary, or for viewers and hours watched no broadcast in the period before).
+    pub left_out: u32,
+    /// The answer in a sentence when the list is empty or shorter than asked, e.g. "collecting
+    /// since 2026-05-01, the 7-day ranking is available from 2026-05-08"; `null` otherwise.
+    #[schema(required = true)]
+    pub note: Option<String>,
+}
+
+/// The sentence that says why a ranking is empty or short (`None` when it is full).
+pub fn trends_note(
+    list: &streamtide_storage::TrendList,
+    period_days: u32,
+    up: bool,
+    limit: u32,
+) -> Option<String> {
+    if !list.available {
+        return Some(match (list.collecting_since, list.available_from) {
+            (Some(since), Some(from)) => format!(
+                "collecting since {since}, the {period_days}-day ranking is available from {from}"
+            ),
+            _ => "no history collected yet: rankings start with the first collected day".into(),
+        });
+    }
+    if list.qualifying >= limit {
+        return None;
+    }
+    let what = if up { "gained" } else { "lost" };
+    let mut s = format!(
+        "{} {what} over {period_days} days",
+        match list.qualifying {
+            0 => "none".to_string(),
+            1 => "only 1".to_string(),
+            n => format!("only {n}"),
+        }
+    );
+    if list.other_direction > 0 {
+        s += &format!(
+            "; {} unchanged or moved the other way",
+            list.other_direction
+        );
+    }
+    if list.left_out > 0 {
+        s += &format!(
+            "; {} left out without a known value at both ends",
+            list.left_out
+        );
+    }
+    Some(s)
 }
 
 /// Latest figures.
@@ -133,6 +197,10 @@ pub struct ChangeDto {
     pub pct: Option<f64>,
     /// Estimated between real changes of a rounded count (YouTube): approximate.
     pub rounded: bool,
+    /// When `abs` is `null` because the stored history began less than the period ago: the day
+    /// (in the analytics time zone) from which this change will be given. `null` otherwise.
+    #[schema(required = true, value_type = Option<String>, format = Date)]
+    pub available_from: Option<NaiveDate>,
 }
 
 impl From<Change> for ChangeDto {
@@ -141,6 +209,7 @@ impl From<Change> for ChangeDto {
             abs: c.abs,
             pct: c.pct.map(|p| round_to(p, 2)),
             rounded: c.rounded,
+            available_from: c.available_from,
         }
     }
 }
@@ -237,6 +306,7 @@ fn parts(s: TrendStats) -> StatsParts {
                 abs: None,
                 pct: None,
                 rounded: false,
+                available_from: None,
             })
     };
     StatsParts {

@@ -28,7 +28,7 @@ pub use dto::{
     PlatformName, PlatformState, PointDto, SimulcastPartDto, SkippedPlatformDto,
 };
 pub use dto_analytics::{
-    trends_csv, trends_sheet, ChangeDto, ChangesDto, ChannelLabels, ChannelStatsDto,
+    trends_csv, trends_note, trends_sheet, ChangeDto, ChangesDto, ChannelLabels, ChannelStatsDto,
     CreatorStatsDto, LinkedChannelDto, LiveStatsDto, NowDto, ProjectionDto, TrendItemDto,
     TrendMetricName, TrendsDto,
 };

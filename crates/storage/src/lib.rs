@@ -28,6 +28,7 @@ mod sightings;
 mod staging;
 mod thumbs;
 mod time;
+mod trends;
 mod videos;
 pub mod workload;
 mod writes;
@@ -52,6 +53,7 @@ pub use retention::ThinStats;
 pub use rollups::RollupStats;
 pub use thumbs::{StoredThumb, ThumbSource};
 pub use time::{from_db_time, to_db_time, truncate_to_second};
+pub use trends::*;
 pub use videos::VideoRow;
 
 /// Storage failures, typed for callers that need to tell them apart.

@@ -147,11 +147,15 @@ async fn rollups_are_incremental_rebuildable_and_rank_movers(s: Store) {
     let top = s.trends(&q(TrendMetric::Followers, 7, true)).await.unwrap();
     assert_eq!(top.as_of, Some(day(20)));
     let ids: Vec<&str> = top.items.iter().map(|i| i.channel_id.as_str()).collect();
-    assert_eq!(ids, ["up", "flat", "down"]);
+    // Gainers gained: `flat` (0) and `down` (-350) are counted, never listed among them.
+    assert_eq!(ids, ["up"]);
+    assert_eq!(
+        (top.qualifying, top.other_direction, top.left_out),
+        (1, 2, 0)
+    );
     assert_eq!(top.items[0].change, 700);
     assert_eq!(top.items[0].rank, 1);
     assert_eq!(top.items[0].previous_rank, Some(1));
-    assert_eq!(top.items[2].change, -350);
     assert_eq!(
         top.items[0].avatar_url.as_deref(),
         Some("https://img/up.png")
@@ -160,7 +164,9 @@ async fn rollups_are_incremental_rebuildable_and_rank_movers(s: Store) {
         .trends(&q(TrendMetric::Followers, 7, false))
         .await
         .unwrap();
-    assert_eq!(losers.items[0].channel_id, "down");
+    let ids: Vec<&str> = losers.items.iter().map(|i| i.channel_id.as_str()).collect();
+    assert_eq!(ids, ["down"], "losers lost");
+    assert_eq!(losers.items[0].change, -350);
     // The 90-day window starts before any data: nobody is ranked rather than everyone from 0.
     assert!(s
         .trends(&q(TrendMetric::Followers, 90, true))
@@ -181,7 +187,10 @@ async fn rollups_are_incremental_rebuildable_and_rank_movers(s: Store) {
         .trends(&q(TrendMetric::HoursWatched, 7, true))
         .await
         .unwrap();
-    assert!(hw.items.iter().any(|i| i.channel_id == "up"));
+    // `up` is seen live once a day (sessions of one sighting, no hours watched) in both weeks: a
+    // known 0 → 0, so no gainer; `flat` and `down` never broadcast: left out, not ranked from 0.
+    assert!(hw.items.is_empty(), "{hw:?}");
+    assert_eq!((hw.qualifying, hw.other_direction, hw.left_out), (0, 1, 2));
 
     // Creators: `up` + `down` are one person (+700 - 350 = +350 over 7 days), `flat` another.
     // A creator ranking sums their channels; channels without a creator are left out.
@@ -208,7 +217,8 @@ async fn rollups_are_incremental_rebuildable_and_rank_movers(s: Store) {
         .iter()
         .map(|i| (i.creator_id, i.channel_name.as_str(), i.change))
         .collect();
-    assert_eq!(ranked, vec![(Some(a), "A", 350), (Some(b), "B", 0)]);
+    // B did not move: not a gainer.
+    assert_eq!(ranked, vec![(Some(a), "A", 350)]);
     assert_eq!(
         creators.items[0].channel_id, "down",
         "the creator's largest channel"

@@ -55,10 +55,15 @@ pub async fn print(settings: Settings, args: TrendArgs, json: bool) -> anyhow::R
     let q = args.query()?;
     let store = wire::open_existing_store(&settings).await?;
     let list = store.trends(&q).await?;
+    // Rollups missing while raw observations exist (written by an older version, or imported):
+    // the one case a rebuild is the answer.
+    let rollups_missing = list.collecting_since.is_none() && store.has_raw_history().await?;
     store.close().await;
+    let note = streamtide_server::trends_note(&list, q.period_days, q.up, q.limit);
     let items: Vec<streamtide_server::TrendItemDto> = list
         .items
-        .into_iter()
+        .iter()
+        .cloned()
         .map(streamtide_server::TrendItemDto::from)
         .collect();
     if json {
@@ -68,15 +73,30 @@ pub async fn print(settings: Settings, args: TrendArgs, json: bool) -> anyhow::R
             direction: if q.up { "up" } else { "down" }.to_string(),
             as_of: list.as_of,
             items,
+            available: list.available,
+            collecting_since: list.collecting_since,
+            available_from: list.available_from,
+            qualifying: list.qualifying,
+            other_direction: list.other_direction,
+            left_out: list.left_out,
+            note,
         };
         println!("{}", serde_json::to_string_pretty(&body)?);
         return Ok(());
     }
     if items.is_empty() {
+        // Why there is nothing: the history is too short (and from when it will be long enough),
+        // or nobody moved this way. Never a hint to rebuild what is not missing.
         println!(
-            "No channel has {} data at both ends of the last {} days (run `streamtide rollup --rebuild` if the rollups are missing).",
+            "No {} ranking of {} over {} days: {}.",
+            if q.up { "gainers" } else { "losers" },
             q.metric.as_str(),
-            q.period_days
+            q.period_days,
+            if rollups_missing {
+                "observations are stored but their daily rollups are not (run `streamtide rollup --rebuild`)"
+            } else {
+                note.as_deref().unwrap_or("nothing to rank")
+            }
         );
         return Ok(());
     }
@@ -122,5 +142,11 @@ pub async fn print(settings: Settings, args: TrendArgs, json: bool) -> anyhow::R
             ""
         }
     );
+    if let Some(note) = note {
+        // Fewer than asked: said, not padded with the other direction.
+        let mut chars = note.chars();
+        let first = chars.next().map(|c| c.to_uppercase().to_string());
+        println!("{}{}.", first.unwrap_or_default(), chars.as_str());
+    }
     Ok(())
 }

@@ -9,7 +9,7 @@ use streamtide_storage::{parse_period, TrendMetric, TrendQuery, TrendSort};
 use utoipa::IntoParams;
 
 use crate::dto::ErrorBody;
-use crate::dto_analytics::{trends_sheet, TrendItemDto, TrendsDto};
+use crate::dto_analytics::{trends_note, trends_sheet, TrendItemDto, TrendsDto};
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::paging::{self, DEFAULT_LIMIT, MAX_LIMIT};
@@ -134,8 +134,10 @@ pub(crate) fn csv_response(body: String, filename: &str) -> Response {
 /// Top gainers (`direction=up`) or losers (`down`) of a metric over a period, from the daily
 /// rollups, with each channel's rank over the period before. Follower and view changes run from
 /// the close at (or shortly before) the period's start to the latest close; viewers and hours
-/// watched compare the period with the one before. Channels without data at both ends are left
-/// out rather than counted from 0.
+/// watched compare the period with the one before. Gainers hold only gains and losers only
+/// losses (fewer than `limit` when fewer qualify); channels without a value at both ends are left
+/// out (`left_out`) rather than counted from 0; a period the history does not cover yet answers
+/// `available: false` with `available_from` and a `note`.
 #[utoipa::path(
     get,
     operation_id = "get_trends",
@@ -246,6 +248,13 @@ pub async fn list(
         direction: if up { "up" } else { "down" }.to_string(),
         as_of: list.as_of,
         items,
+        available: list.available,
+        collecting_since: list.collecting_since,
+        available_from: list.available_from,
+        qualifying: list.qualifying,
+        other_direction: list.other_direction,
+        left_out: list.left_out,
+        note: trends_note(&list, period_days, up, limit),
     })
     .into_response())
 }

@@ -29,14 +29,11 @@ pub struct Fixture {
     pub now: DateTime<Utc>,
 }
 
-/// An empty store and the app over it.
-pub async fn empty() -> Fixture {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let url = format!("sqlite://{}", dir.path().join("api.db").display());
-    let store = Store::open(&url).await.expect("open store");
+/// The app's state over `store`, as every test configures it (answer caches off).
+pub fn state_over(store: Store) -> AppState {
     let metrics = Arc::new(Metrics::new());
-    let state = AppState {
-        store: store.clone(),
+    AppState {
+        store,
         live_freshness: Duration::minutes(FRESHNESS_MINUTES),
         curation: Arc::new(streamtide_server::LiveCuration::new(
             Duration::minutes(FRESHNESS_MINUTES),
@@ -57,7 +54,15 @@ pub async fn empty() -> Fixture {
             })
             .expect("memory store"),
         ),
-    };
+    }
+}
+
+/// An empty store and the app over it.
+pub async fn empty() -> Fixture {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}", dir.path().join("api.db").display());
+    let store = Store::open(&url).await.expect("open store");
+    let state = state_over(store.clone());
     Fixture {
         _dir: dir,
         app: app(state.clone()),

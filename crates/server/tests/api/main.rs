@@ -15,4 +15,5 @@ mod serve;
 mod spreadsheets;
 mod thumbs;
 mod trends;
+mod trends_oracle;
 mod videos;

@@ -50,7 +50,12 @@ async fn ranks_gainers_and_losers_with_the_documented_shape() {
     assert_eq!(body["metric"], "followers");
     assert_eq!(body["period"], "7d");
     assert_eq!(body["direction"], "up");
-    assert_eq!(ids(&body), ["fast", "sx", "slow", "shrink"]);
+    // Only gains: `shrink` lost, so it is counted, not listed.
+    assert_eq!(ids(&body), ["fast", "sx", "slow"]);
+    assert_eq!(body["available"], true);
+    assert_eq!(body["qualifying"], 3);
+    assert_eq!(body["other_direction"], 1);
+    assert_eq!(body["left_out"], 0);
     let top = &body["items"][0];
     for key in [
         "rank",
@@ -86,6 +91,19 @@ async fn ranks_gainers_and_losers_with_the_documented_shape() {
     assert_eq!(ids(&pct)[0], "fast");
     let none = get(&f.app, "/api/v1/trends?period=90d").await.json();
     assert_eq!(ids(&none).len(), 0, "no 90-day history: nobody ranked");
+    assert_eq!(none["available"], false);
+    let first = (f.now - Duration::days(9) + Duration::hours(9)).date_naive();
+    assert_eq!(
+        none["available_from"],
+        (first + Duration::days(90)).to_string()
+    );
+    assert_eq!(
+        none["note"],
+        format!(
+            "collecting since {first}, the 90-day ranking is available from {}",
+            first + Duration::days(90)
+        )
+    );
 
     let csv = get(&f.app, "/api/v1/trends?format=csv").await;
     assert_eq!(csv.status, StatusCode::OK);
@@ -93,7 +111,7 @@ async fn ranks_gainers_and_losers_with_the_documented_shape() {
     let lines: Vec<&str> = csv.text.lines().collect();
     // A byte order mark for Excel, then the header.
     assert!(lines[0].starts_with("\u{feff}rank,previous_rank,platform,channel_id"));
-    assert_eq!(lines.len(), 5);
+    assert_eq!(lines.len(), 4, "the three gainers");
     assert!(lines[1].starts_with("1,,chzzk,fast,"));
 
     for bad in [
@@ -114,6 +132,55 @@ async fn ranks_gainers_and_losers_with_the_documented_shape() {
 }
 
 #[tokio::test]
+async fn ranking_rows_point_at_our_avatar_copy() {
+    let f = fixture().await;
+    let avatar = "https://img.example/fast-avatar.png";
+    let mut info = crate::common::info(Platform::Chzzk, "fast", "fast 이름");
+    info.avatar_url = Some(avatar.into());
+    let round = f
+        .store
+        .start_round(Platform::Chzzk, streamtide_storage::Job::Channels, f.now)
+        .await
+        .unwrap();
+    let batch = streamtide_storage::Batch::Channels {
+        found: vec![streamtide_core::ChannelObservation {
+            info,
+            stats: streamtide_core::ChannelStats {
+                followers: Some(2_800),
+                total_views: Some(28_000),
+                video_count: Some(7),
+            },
+            live: streamtide_core::LiveState::Unknown,
+        }],
+        missing: vec![],
+    };
+    f.store
+        .write_batch(round, Platform::Chzzk, f.now, &batch)
+        .await
+        .unwrap();
+    let thumb = streamtide_storage::StoredThumb {
+        hash: "ab".repeat(32),
+        bytes: 10,
+        width: 64,
+        height: 64,
+    };
+    f.store.record_thumb(avatar, &thumb, f.now).await.unwrap();
+    let body = get(&f.app, "/api/v1/trends?period=1d").await.json();
+    let fast = body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["channel_id"] == "fast")
+        .expect("fast ranked")
+        .clone();
+    assert_eq!(
+        fast["avatar_url"],
+        format!("/thumbs/{}.webp", "ab".repeat(32)),
+        "our copy, not the platform's URL"
+    );
+}
+
+#[tokio::test]
 async fn channel_and_creator_stats() {
     let f = fixture().await;
     let r = get(&f.app, "/api/v1/channels/chzzk/fast/stats").await;
@@ -127,6 +194,13 @@ async fn channel_and_creator_stats() {
     assert_eq!(s["changes"]["7d"]["abs"], 1_400);
     assert_eq!(s["changes"]["7d"]["rounded"], false);
     assert_eq!(s["changes"]["30d"]["abs"], Value::Null);
+    // Ten days of history: the 30-day change is not a change from day one, it is not known yet.
+    let first = (f.now - Duration::days(9) + Duration::hours(9)).date_naive();
+    assert_eq!(
+        s["changes"]["30d"]["available_from"],
+        (first + Duration::days(30)).to_string()
+    );
+    assert_eq!(s["changes"]["7d"]["available_from"], Value::Null);
     assert_eq!(s["changes"]["90d"]["pct"], Value::Null);
     assert_eq!(s["avg_daily_gain_7d"], 200.0);
     assert_eq!(s["acceleration"], Value::Null);

@@ -199,24 +199,26 @@ export function renderChannel(root, { api, platform, id }) {
 
   function changes(c, stats, series) {
     const fromServer = normaliseStats(stats);
-    const notes = new Set();
     const rows = ["followers", "views"].map((metric) => {
       const cells = CHANGE_PERIODS.map(([period, days]) => {
-        let ch = fromServer && fromServer[metric] && fromServer[metric][period];
-        let partial = null;
+        // The server's change when it gives one (followers); else from the stored history, which
+        // must reach back over the whole period: never a change from minutes of data.
+        const served = fromServer && fromServer[metric] && fromServer[metric][period];
+        const ch = served || localChange(series[metric], days);
         if (!ch || ch.abs === null || ch.abs === undefined) {
-          ch = localChange(series[metric], days);
-          if (ch && ch.since) {
-            partial = ch.since;
-            notes.add(ch.since);
-          }
+          const from = ch && ch.available_from;
+          return el(
+            "td",
+            { className: "muted", title: from ? t("channel.availableFrom", { date: shortDate(from) }) : null },
+            t("unknown"),
+            from ? el("span", { className: "change-from small" }, ` ${t("channel.availableFrom", { date: shortDate(from) })}`) : null,
+          );
         }
-        if (!ch || ch.abs === null || ch.abs === undefined) return el("td", { className: "muted" }, t("unknown"));
         const dir = ch.abs > 0 ? "up" : ch.abs < 0 ? "down" : "flat";
         return el(
           "td",
-          { className: `change change-${dir}`, title: partial ? `${shortDate(partial)} →` : null },
-          el("span", { className: "change-abs", title: ch.rounded ? t("channel.rounded") : null }, ch.rounded ? "≈" : "", signed(ch.abs), partial ? "*" : ""),
+          { className: `change change-${dir}` },
+          el("span", { className: "change-abs", title: ch.rounded ? t("channel.rounded") : null }, ch.rounded ? "≈" : "", signed(ch.abs)),
           ch.pct !== null && ch.pct !== undefined ? el("span", { className: "change-pct" }, percent(ch.pct)) : null,
         );
       });
@@ -241,11 +243,7 @@ export function renderChannel(root, { api, platform, id }) {
           el("tbody", null, ...rows),
         ),
       ),
-      notes.size
-        ? el("p", { className: "muted small" }, `* ${shortDate(Math.min(...[...notes].map((d) => d.getTime())))} → · ${t("channel.changes.local")}`)
-        : !fromServer
-          ? el("p", { className: "muted small" }, t("channel.changes.local"))
-          : null,
+      !fromServer ? el("p", { className: "muted small" }, t("channel.changes.local")) : null,
       gainText(stats) ? el("p", { className: "gain" }, gainText(stats)) : null,
       projection ? el("p", { className: "projection" }, t("channel.projection", { text: projection })) : null,
       stats && stats.live_30d ? liveStats(stats.live_30d) : null,
@@ -354,21 +352,25 @@ function liveStats(l) {
 
 /**
  * The change over `days` from the stored history: the latest value against the last value at or
- * before `days` earlier; `null` where the history does not reach that far back (a change from
- * minutes of data is not a 7-day change).
+ * up to a day before `days` earlier. Where the history does not reach back that far, no change
+ * (`abs: null`) and the day it will (`available_from`), as the server's changes say.
  */
 export function localChange(points, days) {
-  if (!points || points.length < 2) return null;
+  if (!points || points.length < 1) return null;
   const last = points[points.length - 1];
   const cutoff = Date.parse(last.at) - days * DAY;
+  // The server's boundary tolerance: a day up to 19 days, a tenth of the period beyond.
+  const tolerance = Math.max(1, Math.floor(days / 10)) * DAY;
   let base = null;
   for (const p of points) {
     if (Date.parse(p.at) <= cutoff) base = p;
     else break;
   }
-  if (!base) return null;
-  const since = null;
+  if (!base || Date.parse(base.at) < cutoff - tolerance) {
+    const first = Date.parse(points[0].at);
+    return { abs: null, pct: null, available_from: first > cutoff ? new Date(first + days * DAY) : null };
+  }
   const abs = Number(last.value) - Number(base.value);
   const pct = Number(base.value) > 0 ? (abs / Number(base.value)) * 100 : null;
-  return { abs, pct, since };
+  return { abs, pct, available_from: null };
 }

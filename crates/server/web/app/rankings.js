@@ -135,19 +135,43 @@ export function renderRankings(root, { api }) {
       return;
     }
     if (stopped || mine !== seq) return;
+    // What the API answers, as it answers it: only the asked direction, never re-padded.
     const items = (data && data.items) || [];
+    if (data && data.available === false) {
+      result.replaceChildren(
+        el(
+          "p",
+          { className: "empty notice", role: "status" },
+          data.collecting_since && data.available_from
+            ? t("rankings.notYet", { since: data.collecting_since, from: data.available_from, period: t(`channel.period.${settings.period}`) })
+            : t("rankings.noHistory"),
+        ),
+      );
+      return;
+    }
+    const counts = data ? countsNote(data, items.length) : null;
     if (!items.length) {
-      result.replaceChildren(el("p", { className: "empty" }, t("rankings.empty")));
+      result.replaceChildren(el("p", { className: "empty" }, t("rankings.empty")), counts || "");
       return;
     }
     result.replaceChildren(
       data.as_of ? el("p", { className: "muted small" }, t("rankings.asOf", { date: data.as_of })) : "",
+      counts || "",
       el(
         "ol",
         { className: "ranking" },
         ...items.map((item) => row(item)),
       ),
     );
+  }
+
+  /** Why the list is shorter than asked (fewer moved this way, some left out); null when full. */
+  function countsNote(data, shown) {
+    if (data.qualifying === undefined || (shown >= 50 && !data.left_out)) return null;
+    const parts = [t("rankings.qualifying", { n: data.qualifying })];
+    if (data.other_direction) parts.push(t("rankings.otherDirection", { n: data.other_direction }));
+    if (data.left_out) parts.push(t("rankings.leftOut", { n: data.left_out }));
+    return el("p", { className: "muted small rankings-counts" }, parts.join(" · "));
   }
 
   function row(item) {

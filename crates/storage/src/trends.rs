@@ -1,0 +1,565 @@
+//! Rankings of movers (`/api/v1/trends`, `streamtide trends`) over the daily rollups.
+//!
+//! The rules (README, "Rankings"): gainers hold only positive changes and losers only negative
+//! ones; a channel whose value at either end of the period is unknown is left out and counted,
+//! never ranked from 0; a period the stored history does not cover gives no ranking, only the day
+//! from which it will.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{Duration, NaiveDate};
+use serde::Serialize;
+use sqlx::Row;
+use streamtide_analytics::{boundary_tolerance_days, PERIODS};
+use streamtide_core::Platform;
+
+use crate::db;
+use crate::rollups::db_day;
+use crate::Backend;
+use crate::{Result, Store};
+
+/// What a ranking ranks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrendMetric {
+    /// Change of the closing follower count.
+    Followers,
+    /// Change of the closing total views.
+    Views,
+    /// Time-weighted average live viewers over the period against the previous period.
+    Viewers,
+    /// Hours watched over the period against the previous period.
+    HoursWatched,
+}
+
+impl TrendMetric {
+    pub const ALL: [TrendMetric; 4] = [
+        TrendMetric::Followers,
+        TrendMetric::Views,
+        TrendMetric::Viewers,
+        TrendMetric::HoursWatched,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            TrendMetric::Followers => "followers",
+            TrendMetric::Views => "views",
+            TrendMetric::Viewers => "viewers",
+            TrendMetric::HoursWatched => "hours_watched",
+        }
+    }
+}
+
+impl std::str::FromStr for TrendMetric {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        TrendMetric::ALL
+            .into_iter()
+            .find(|m| m.as_str() == s.trim())
+            .ok_or_else(|| {
+                format!(
+                    "unknown metric `{s}` (expected followers, views, viewers or hours_watched)"
+                )
+            })
+    }
+}
+
+/// A ranking period: `1d`, `7d`, `30d` or `90d`.
+pub fn parse_period(s: &str) -> std::result::Result<u32, String> {
+    let s = s.trim();
+    PERIODS
+        .into_iter()
+        .find(|d| format!("{d}d") == s)
+        .ok_or_else(|| format!("unknown period `{s}` (expected 1d, 7d, 30d or 90d)"))
+}
+
+/// How a ranking orders its items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrendSort {
+    /// By absolute change.
+    #[default]
+    Change,
+    /// By percent change.
+    Pct,
+}
+
+/// A ranking request.
+#[derive(Debug, Clone)]
+pub struct TrendQuery {
+    pub metric: TrendMetric,
+    pub period_days: u32,
+    /// `true`: top gainers (largest change first); `false`: top losers.
+    pub up: bool,
+    pub platform: Option<Platform>,
+    /// Category (id or name, case-insensitive) of the channel's most recent broadcast.
+    pub category: Option<String>,
+    pub limit: u32,
+    pub sort: TrendSort,
+    /// The last day of the period (default: the latest day with rollups).
+    pub as_of: Option<NaiveDate>,
+    /// Rank creators (each the sum of their linked channels on every platform) instead of
+    /// channels. Channels without a creator are left out.
+    pub by_creator: bool,
+}
+
+/// One ranked channel.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrendRow {
+    pub rank: u32,
+    /// Rank in the same ranking over the period before; `None` if not ranked then.
+    pub previous_rank: Option<u32>,
+    pub platform: Platform,
+    pub channel_id: String,
+    pub channel_name: String,
+    pub avatar_url: Option<String>,
+    /// Hash of our copy of the avatar (`/thumbs/{hash}.webp`) when the collector made one.
+    pub avatar_hash: Option<String>,
+    /// Always known: a channel without a value at the start is left out, never counted from 0.
+    pub start_value: i64,
+    pub end_value: i64,
+    pub change: i64,
+    pub change_pct: Option<f64>,
+    /// The platform rounds these values (YouTube subscribers ≥ 1,000): the change is approximate.
+    pub rounded: bool,
+    /// In a creator ranking: the creator (then `channel_*` name their largest channel and
+    /// `channel_name` is the creator's name).
+    pub creator_id: Option<i64>,
+}
+
+/// A ranking, the day it ends on, and what it could not rank.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrendList {
+    pub as_of: Option<NaiveDate>,
+    pub items: Vec<TrendRow>,
+    /// Whether the stored history covers the period (and, for viewers and hours watched, the
+    /// period before it). When not, `items` is empty and `available_from` says when it will be.
+    pub available: bool,
+    /// The first day of stored history (any channel); `None` before any rollup.
+    pub collecting_since: Option<NaiveDate>,
+    /// The first `as_of` day for which the history covers this period; `None` before any rollup.
+    pub available_from: Option<NaiveDate>,
+    /// Channels (or creators) whose change is in the asked direction, before the limit: the
+    /// list is shorter than asked when fewer qualify, never padded with the other direction.
+    pub qualifying: u32,
+    /// Channels (or creators) with a known change of 0 or in the other direction.
+    pub other_direction: u32,
+    /// Channels (or creators) left out because a value at one end is unknown (new in the
+    /// period, a gap at a boundary, or no live data in the period before).
+    pub left_out: u32,
+}
+
+fn parse_day(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// The first `as_of` day whose ranking over `period_days` the history from `since` covers.
+///
+/// Followers and views need a close at the period's start (`as_of - period`), so the period must
+/// start on or after the first day of history. Viewers and hours watched compare the period with
+/// the one before, which must lie wholly inside the history: its first day is
+/// `as_of - 2 × period + 1`.
+pub fn trend_available_from(metric: TrendMetric, period_days: u32, since: NaiveDate) -> NaiveDate {
+    let p = i64::from(period_days);
+    match metric {
+        TrendMetric::Followers | TrendMetric::Views => since + Duration::days(p),
+        TrendMetric::Viewers | TrendMetric::HoursWatched => since + Duration::days(2 * p - 1),
+    }
+}
+
+/// Per-channel (or per-creator) values: the change over the period and over the period before.
+struct Candidate {
+    platform: Platform,
+    channel_id: String,
+    name: String,
+    avatar_url: Option<String>,
+    avatar_hash: Option<String>,
+    creator_id: Option<i64>,
+    /// The latest close (or the period's value), for choosing a creator's lead channel.
+    end: Option<i64>,
+    /// (start, end) of the period; `None` when either is unknown.
+    cur: Option<(i64, i64)>,
+    /// (start, end) of the period before.
+    before: Option<(i64, i64)>,
+    rounded: bool,
+}
+
+/// Fold channel candidates into one per creator. A creator's change over a period sums the
+/// channels that have values at both ends of it, so a channel added midway does not count as a
+/// gain of its whole audience.
+fn by_creator(cands: Vec<Candidate>, names: &HashMap<i64, String>) -> Vec<Candidate> {
+    let mut groups: HashMap<i64, Vec<Candidate>> = HashMap::new();
+    for c in cands {
+        if let Some(id) = c.creator_id {
+            groups.entry(id).or_default().push(c);
+        }
+    }
+    let mut out: Vec<Candidate> = groups
+        .into_iter()
+        .map(|(id, chans)| {
+            let sum = |f: &dyn Fn(&Candidate) -> Option<(i64, i64)>| -> Option<(i64, i64)> {
+                let pairs: Vec<(i64, i64)> = chans.iter().filter_map(f).collect();
+                (!pairs.is_empty())
+                    .then(|| pairs.iter().fold((0, 0), |a, p| (a.0 + p.0, a.1 + p.1)))
+            };
+            let lead = chans
+                .iter()
+                .max_by_key(|c| {
+                    (
+                        c.end.unwrap_or(i64::MIN),
+                        std::cmp::Reverse(c.channel_id.clone()),
+                    )
+                })
+                .expect("a group has at least one channel");
+            Candidate {
+                platform: lead.platform,
+                channel_id: lead.channel_id.clone(),
+                name: names.get(&id).cloned().unwrap_or_else(|| lead.name.clone()),
+                avatar_url: lead.avatar_url.clone(),
+                avatar_hash: lead.avatar_hash.clone(),
+                creator_id: Some(id),
+                end: lead.end,
+                cur: sum(&|c| c.cur),
+                before: sum(&|c| c.before),
+                rounded: chans.iter().any(|c| c.rounded),
+            }
+        })
+        .collect();
+    // HashMap order is random; rankings must not be.
+    out.sort_by_key(|c| c.creator_id);
+    out
+}
+
+/// The candidates whose pair (`pick`) changed in the asked direction, best first: by change or
+/// percent (a change from a zero start has no percent and comes after every one that has), ties
+/// by platform and channel id (by creator id in a creator ranking).
+fn rank_changes(
+    cands: &[Candidate],
+    pick: impl Fn(&Candidate) -> Option<(i64, i64)>,
+    up: bool,
+    sort: TrendSort,
+) -> Vec<(usize, i64, i64)> {
+    let mut v: Vec<(usize, i64, i64)> = cands
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| pick(c).map(|(s, e)| (i, s, e)))
+        // Gainers gained, losers lost: never padded with the other direction.
+        .filter(|&(_, s, e)| if up { e > s } else { e < s })
+        .collect();
+    let key = |&(_, s, e): &(usize, i64, i64)| -> Option<f64> {
+        match sort {
+            TrendSort::Change => Some((e - s) as f64),
+            TrendSort::Pct => (s > 0).then(|| (e - s) as f64 / s as f64),
+        }
+    };
+    v.sort_by(|a, b| {
+        let ord = match (key(a), key(b)) {
+            (Some(ka), Some(kb)) if up => kb.total_cmp(&ka),
+            (Some(ka), Some(kb)) => ka.total_cmp(&kb),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            // Both without a percent: by absolute change.
+            (None, None) if up => (b.2 - b.1).cmp(&(a.2 - a.1)),
+            (None, None) => (a.2 - a.1).cmp(&(b.2 - b.1)),
+        };
+        let (ca, cb) = (&cands[a.0], &cands[b.0]);
+        ord.then_with(|| ca.creator_id.cmp(&cb.creator_id))
+            .then_with(|| ca.platform.as_str().cmp(cb.platform.as_str()))
+            .then_with(|| ca.channel_id.cmp(&cb.channel_id))
+    });
+    v
+}
+
+/// Live sums of one window `(after, until]`, per channel.
+struct LiveWindow {
+    /// Channels live in the window: (hours watched, live minutes).
+    live: HashMap<i64, (f64, f64)>,
+    /// Channels with any rollup row in the window (observed then, live or not).
+    observed: HashSet<i64>,
+}
+
+impl LiveWindow {
+    /// The value that starts a comparison: only from live data (no broadcast is not a 0 start).
+    fn start(&self, id: i64, viewers: bool) -> Option<i64> {
+        let (hw, lm) = *self.live.get(&id)?;
+        if viewers {
+            // Time-weighted average viewers; a broadcast seen once has no duration to weigh.
+            (lm > 0.0).then(|| (hw * 60.0 / lm).round() as i64)
+        } else {
+            Some(hw.round() as i64)
+        }
+    }
+
+    /// The value that ends a comparison: as a start, and for hours watched 0 when the channel was
+    /// observed in the window but not live (nobody watched). Average viewers of a channel that did
+    /// not broadcast are unknown, not 0.
+    fn end(&self, id: i64, viewers: bool) -> Option<i64> {
+        self.start(id, viewers).or_else(|| {
+            (!viewers && !self.live.contains_key(&id) && self.observed.contains(&id)).then_some(0)
+        })
+    }
+}
+
+impl Store {
+    /// The latest day that has rollups.
+    pub async fn latest_rollup_day(&self) -> Result<Option<NaiveDate>> {
+        let d: Option<String> = db::query_scalar("SELECT MAX(day) FROM channel_daily")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(d.as_deref().and_then(parse_day))
+    }
+
+    /// The first day that has rollups: where the stored history begins.
+    pub async fn first_rollup_day(&self) -> Result<Option<NaiveDate>> {
+        let d: Option<String> = db::query_scalar("SELECT MIN(day) FROM channel_daily")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(d.as_deref().and_then(parse_day))
+    }
+
+    /// Whether any raw channel observation is stored (to tell "no history yet" from "rollups
+    /// missing": only the second is repaired by `streamtide rollup --rebuild`).
+    pub async fn has_raw_history(&self) -> Result<bool> {
+        let any: Option<i64> = db::query_scalar("SELECT 1 FROM channel_snapshots LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(any.is_some())
+    }
+
+    /// Each channel's close of `col` at or up to `tol` days before `day`.
+    async fn closes_at(&self, col: &str, day: NaiveDate, tol: i64) -> Result<HashMap<i64, i64>> {
+        let sql = match self.backend() {
+            // SQLite takes a bare column of a MAX() aggregate from the row holding the maximum:
+            // the latest day's value, one row per channel, from the covering index alone.
+            Backend::Sqlite => format!(
+                "SELECT channel_id, MAX(day), {col} FROM channel_daily INDEXED BY channel_daily_day
+                 WHERE day <= ?1 AND day >= ?2 AND {col} IS NOT NULL GROUP BY channel_id"
+            ),
+            // Elsewhere a bare column is an error (PostgreSQL) or any row's value (MySQL).
+            Backend::Postgres | Backend::MySql => format!(
+                "SELECT d.channel_id, d.day, d.{col} FROM channel_daily d
+                 JOIN (SELECT channel_id, MAX(day) AS last_day FROM channel_daily
+                       WHERE day <= ?1 AND day >= ?2 AND {col} IS NOT NULL GROUP BY channel_id) m
+                   ON d.channel_id = m.channel_id AND d.day = m.last_day"
+            ),
+        };
+        let rows: Vec<(i64, Option<String>, Option<i64>)> = db::query_as(&sql)
+            .bind(db_day(day))
+            .bind(db_day(day - Duration::days(tol)))
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, _, v)| Some((id, v?)))
+            .collect())
+    }
+
+    /// Per channel in `(after, until]`: live sums, and which channels were observed at all.
+    async fn live_window(&self, after: NaiveDate, until: NaiveDate) -> Result<LiveWindow> {
+        let index = match self.backend() {
+            Backend::Sqlite => "INDEXED BY channel_daily_live",
+            Backend::Postgres | Backend::MySql => "",
+        };
+        let rows = db::query(format!(
+            "SELECT channel_id, SUM(hours_watched) AS hw, SUM(live_minutes) AS lm
+             FROM channel_daily {index}
+             WHERE day > ?1 AND day <= ?2 AND streams > 0 GROUP BY channel_id"
+        ))
+        .bind(db_day(after))
+        .bind(db_day(until))
+        .fetch_all(&self.pool)
+        .await?;
+        let live = rows
+            .iter()
+            .map(|r| {
+                let hw: f64 = r.get("hw");
+                let lm: f64 = r.get("lm");
+                (r.get("channel_id"), (hw, lm))
+            })
+            .collect();
+        let observed: Vec<i64> = db::query_scalar(
+            "SELECT DISTINCT channel_id FROM channel_daily WHERE day > ?1 AND day <= ?2",
+        )
+        .bind(db_day(after))
+        .bind(db_day(until))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(LiveWindow {
+            live,
+            observed: observed.into_iter().collect(),
+        })
+    }
+
+    /// Top gainers or losers of a metric over a period, with each one's rank over the period
+    /// before. Only changes in the asked direction are listed; channels without a value at both
+    /// ends of the period are left out (and counted); a period the history does not cover has no
+    /// ranking, only the day from which it will.
+    pub async fn trends(&self, q: &TrendQuery) -> Result<TrendList> {
+        let as_of = match q.as_of {
+            Some(d) => Some(d),
+            None => self.latest_rollup_day().await?,
+        };
+        let since = self.first_rollup_day().await?;
+        let available_from = since.map(|s| trend_available_from(q.metric, q.period_days, s));
+        let mut list = TrendList {
+            as_of,
+            items: Vec::new(),
+            available: false,
+            collecting_since: since,
+            available_from,
+            qualifying: 0,
+            other_direction: 0,
+            left_out: 0,
+        };
+        let Some(end) = as_of else {
+            return Ok(list);
+        };
+        let p = i64::from(q.period_days);
+        let start = end - Duration::days(p);
+        let prev = start - Duration::days(p);
+        let tol = boundary_tolerance_days(q.period_days);
+        // Candidates first (one row per channel), then one scan of the rollups per boundary or
+        // window over covering indexes, joined in memory: a few milliseconds for thousands of
+        // channels with years of days, where a lookup per channel and boundary took tens.
+        let rows = db::query(
+            "SELECT c.id, c.platform, c.platform_id, c.name, c.avatar_url, c.creator_id,
+                    (SELECT t.hash FROM thumb_sources t WHERE t.source_url = c.avatar_url) AS avatar_hash
+             FROM channels c
+             WHERE (?1 IS NULL OR c.platform = ?1)
+               AND (?2 IS NULL OR EXISTS (
+                 SELECT 1 FROM live_sessions s WHERE s.id = (
+                   SELECT s2.id FROM live_sessions s2 WHERE s2.channel_id = c.id ORDER BY s2.started_at DESC LIMIT 1)
+                 AND (LOWER(s.category_id) = LOWER(?2) OR LOWER(s.category_name) = LOWER(?2))))",
+        )
+        .bind(q.platform.map(|p| p.as_str()))
+        .bind(q.category.as_deref().map(str::trim).filter(|c| !c.is_empty()))
+        .fetch_all(&self.pool)
+        .await?;
+        // Per channel: the latest value, and the (start, end) pairs of the period and the one
+        // before.
+        type Pairs = HashMap<i64, (Option<i64>, Option<(i64, i64)>, Option<(i64, i64)>)>;
+        let pairs: Pairs = match q.metric {
+            TrendMetric::Followers | TrendMetric::Views => {
+                let col = if q.metric == TrendMetric::Followers {
+                    "followers"
+                } else {
+                    "total_views"
+                };
+                let (e, s, pv) = (
+                    self.closes_at(col, end, tol).await?,
+                    self.closes_at(col, start, tol).await?,
+                    self.closes_at(col, prev, tol).await?,
+                );
+                rows.iter()
+                    .map(|r| {
+                        let id: i64 = r.get("id");
+                        let (e, s, pv) = (e.get(&id), s.get(&id), pv.get(&id));
+                        let pair = |a: Option<&i64>, b: Option<&i64>| Some((*a?, *b?));
+                        (id, (e.copied(), pair(s, e), pair(pv, s)))
+                    })
+                    .collect()
+            }
+            TrendMetric::HoursWatched | TrendMetric::Viewers => {
+                let viewers = q.metric == TrendMetric::Viewers;
+                let (w_end, w_start, w_prev) = (
+                    self.live_window(start, end).await?,
+                    self.live_window(prev, start).await?,
+                    self.live_window(prev - Duration::days(p), prev).await?,
+                );
+                rows.iter()
+                    .map(|r| {
+                        let id: i64 = r.get("id");
+                        let cur = w_start.start(id, viewers).zip(w_end.end(id, viewers));
+                        let before = w_prev.start(id, viewers).zip(w_start.end(id, viewers));
+                        (id, (w_end.end(id, viewers), cur, before))
+                    })
+                    .collect()
+            }
+        };
+        let rounds = q.metric == TrendMetric::Followers;
+        let cands: Vec<Candidate> = rows
+            .iter()
+            .map(|r| {
+                let id: i64 = r.get("id");
+                let platform: Platform = r
+                    .get::<String, _>("platform")
+                    .parse()
+                    .unwrap_or(Platform::Chzzk);
+                let (end_v, cur, before) = pairs.get(&id).copied().unwrap_or((None, None, None));
+                Candidate {
+                    platform,
+                    channel_id: r.get("platform_id"),
+                    name: r.get("name"),
+                    avatar_url: r.get("avatar_url"),
+                    avatar_hash: r.get("avatar_hash"),
+                    creator_id: r.get("creator_id"),
+                    end: end_v,
+                    cur,
+                    before,
+                    rounded: rounds
+                        && cur.is_some_and(|(s, e)| {
+                            [s, e]
+                                .iter()
+                                .any(|v| is_rounded(platform, (*v).max(0) as u64))
+                        }),
+                }
+            })
+            .collect();
+        let cands = if q.by_creator {
+            let names: HashMap<i64, String> =
+                db::query_as::<(i64, String)>("SELECT id, name FROM creators")
+                    .fetch_all(&self.pool)
+                    .await?
+                    .into_iter()
+                    .collect();
+            by_creator(cands, &names)
+        } else {
+            cands
+        };
+        // A period the history does not cover: no ranking at all, rather than one of the few
+        // channels that happen to have an old value.
+        if available_from.is_none_or(|from| end < from) {
+            list.left_out = cands.len() as u32;
+            return Ok(list);
+        }
+        list.available = true;
+        list.left_out = cands.iter().filter(|c| c.cur.is_none()).count() as u32;
+        let current = rank_changes(&cands, |c| c.cur, q.up, q.sort);
+        list.qualifying = current.len() as u32;
+        list.other_direction = (cands.len() - list.left_out as usize - current.len()) as u32;
+        let before = rank_changes(&cands, |c| c.before, q.up, q.sort);
+        let before_rank: HashMap<usize, u32> = before
+            .iter()
+            .enumerate()
+            .map(|(r, (i, _, _))| (*i, r as u32 + 1))
+            .collect();
+        list.items = current
+            .into_iter()
+            .take(q.limit as usize)
+            .enumerate()
+            .map(|(r, (i, s, e))| {
+                let c = &cands[i];
+                TrendRow {
+                    rank: r as u32 + 1,
+                    previous_rank: before_rank.get(&i).copied(),
+                    platform: c.platform,
+                    channel_id: c.channel_id.clone(),
+                    channel_name: c.name.clone(),
+                    avatar_url: c.avatar_url.clone(),
+                    avatar_hash: c.avatar_hash.clone(),
+                    start_value: s,
+                    end_value: e,
+                    change: e - s,
+                    change_pct: (s > 0).then(|| (e - s) as f64 * 100.0 / s as f64),
+                    rounded: c.rounded,
+                    creator_id: c.creator_id.filter(|_| q.by_creator),
+                }
+            })
+            .collect();
+        Ok(list)
+    }
+}
+
+fn is_rounded(platform: Platform, value: u64) -> bool {
+    platform == Platform::Youtube && streamtide_analytics::youtube_rounded(value)
+}
