@@ -49,6 +49,30 @@ impl Store {
         Ok(stats)
     }
 
+    /// Commit many batches in one transaction, all or nothing: each written exactly as
+    /// [`Store::write_batch`] writes it, in order. For a backfill (a demo's past, an import of
+    /// history), where a transaction per batch would be the bottleneck on SQLite.
+    pub async fn write_batches(
+        &self,
+        batches: &[(i64, Platform, DateTime<Utc>, &Batch)],
+    ) -> Result<WriteStats> {
+        let Some(last) = batches.iter().map(|b| b.2).max() else {
+            return Ok(WriteStats::default());
+        };
+        let stats = retry_conflicts(|| async {
+            let mut tx = self.write_tx().await?;
+            let mut stats = WriteStats::default();
+            for (round, platform, observed_at, batch) in batches {
+                stats.add(&write_in(&mut tx, *round, *platform, *observed_at, batch).await?);
+            }
+            tx.commit().await?;
+            Ok(stats)
+        })
+        .await?;
+        self.fold_snapshots_if_due(last).await;
+        Ok(stats)
+    }
+
     async fn write_batch_once(
         &self,
         round: i64,
@@ -56,8 +80,24 @@ impl Store {
         observed_at: DateTime<Utc>,
         batch: &Batch,
     ) -> Result<WriteStats> {
-        let at = truncate_to_second(observed_at);
         let mut tx = self.write_tx().await?;
+        let stats = write_in(&mut tx, round, platform, observed_at, batch).await?;
+        tx.commit().await?;
+        Ok(stats)
+    }
+}
+
+/// One batch of [`Store::write_batch`], inside the caller's transaction.
+async fn write_in(
+    tx: &mut AnyConnection,
+    round: i64,
+    platform: Platform,
+    observed_at: DateTime<Utc>,
+    batch: &Batch,
+) -> Result<WriteStats> {
+    {
+        let at = truncate_to_second(observed_at);
+        let mut tx = tx;
         let mut stats = WriteStats::default();
         match batch {
             Batch::LiveList { items, close_after } => {
@@ -119,10 +159,11 @@ impl Store {
             .bind(stats.rows() as i64)
             .execute(&mut *tx)
             .await?;
-        tx.commit().await?;
         Ok(stats)
     }
+}
 
+impl Store {
     /// Close a round and record the job's health (`error` = `None` means it succeeded).
     pub async fn finish_round(
         &self,
