@@ -21,11 +21,11 @@ fn roster(w: &World) -> Vec<&SimChannel> {
         .collect()
 }
 
+/// A channel's followers over time.
+type Series = Vec<(DateTime<Utc>, Option<u64>)>;
+
 /// Every channels-round followers figure of the history, per channel id: (time, followers).
-fn followers_series(
-    w: &World,
-    days: u32,
-) -> std::collections::HashMap<String, Vec<(DateTime<Utc>, Option<u64>)>> {
+fn followers_series(w: &World, days: u32) -> std::collections::HashMap<String, Series> {
     let mut out: std::collections::HashMap<String, Vec<_>> = Default::default();
     for day in w.history(roster(w), end(), days) {
         for tick in day {
@@ -73,8 +73,8 @@ fn the_story_happens() {
         let t = end() - Duration::days(days_ago);
         series[id]
             .iter()
-            .filter(|(a, _)| *a <= t)
-            .last()
+            .rev()
+            .find(|(a, _)| *a <= t)
             .and_then(|(_, f)| *f)
             .unwrap_or_else(|| panic!("{id} has no followers {days_ago} days ago"))
     };
@@ -101,8 +101,10 @@ fn the_story_happens() {
         .take(10)
         .find(|c| {
             let s = &series[&c.id];
-            s.first().is_some_and(|(_, f)| f.is_some_and(|f| f < 1_000_000))
-                && s.last().is_some_and(|(_, f)| f.is_some_and(|f| f >= 1_000_000))
+            s.first()
+                .is_some_and(|(_, f)| f.is_some_and(|f| f < 1_000_000))
+                && s.last()
+                    .is_some_and(|(_, f)| f.is_some_and(|f| f >= 1_000_000))
         })
         .expect("a YouTube channel crosses a million");
     // YouTube's counts are rounded to three significant figures.
