@@ -68,7 +68,8 @@ log "starting streamtide demo (temporary database in $WORK)"
 DEMO_PID=$!
 
 URL=""
-for _ in $(seq 1 300); do
+# (The demo writes its simulated past before it serves: allow two minutes for a debug build.)
+for _ in $(seq 1 600); do
     URL="$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$WORK/demo.out" | head -n1 || true)"
     [[ -n "$URL" ]] && break
     kill -0 "$DEMO_PID" 2>/dev/null || { cat "$ARTIFACTS/demo.log" >&2; echo "error: demo exited" >&2; exit 1; }

@@ -66,6 +66,11 @@ enum Command {
         /// Roster size per platform (channels tracked for followers and videos).
         #[arg(long, default_value_t = 40)]
         track: usize,
+        /// Days of simulated past written for every tracked channel before the demo starts
+        /// (followers, views, videos, broadcasts with their viewers), so rankings and charts are
+        /// full on the first screen; 0 for none. Only into a database without observations.
+        #[arg(long, value_name = "DAYS", default_value_t = 90)]
+        history: u32,
     },
     /// Manage the roster of tracked channels.
     Channels {
@@ -388,9 +393,13 @@ async fn dispatch(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             }
             return commands::collect::once(settings, platform, job).await;
         }
-        Command::Demo { channels, track } => {
+        Command::Demo {
+            channels,
+            track,
+            history,
+        } => {
             let db = settings.storage.url.clone();
-            commands::demo::run(settings, db, channels, track).await?
+            commands::demo::run(settings, db, channels, track, history).await?
         }
         Command::Channels { action } => match action {
             ChannelsAction::Add { input, platform } => {

@@ -249,6 +249,9 @@ async fn demo_shows_all_platforms_within_a_minute_and_logs_no_secret() {
         .env("RUST_LOG", "debug")
         .args([
             "demo",
+            // The live board from nothing: the demo's past is checked by demo_history.rs.
+            "--history",
+            "0",
             "--db",
             &format!("sqlite://{}", dir.path().join("demo.db").display()),
         ])

@@ -42,6 +42,11 @@ pub struct SimConfig {
     /// Point image URLs at this server and answer them with generated pictures (see
     /// `http::images`); off, replies name the real CDNs like the captures do.
     pub serve_images: bool,
+    /// Where a demo's past ends (its start, on the wall clock): with it, the world plays a story
+    /// over the preceding months (a collapse, a viral riser, milestones, a rename, a creator who
+    /// moved from Twitch to CHZZK, a creator on three platforms; see `world::story`). `None`
+    /// leaves the plain generated population.
+    pub story_end: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Default for SimConfig {
@@ -65,6 +70,25 @@ impl Default for SimConfig {
             chzzk_require_browser_headers: false,
             adult_fraction: 0.05,
             serve_images: false,
+            story_end: None,
+        }
+    }
+}
+
+impl SimConfig {
+    /// The world of `streamtide demo --channels N`: N channels on CHZZK and SOOP, a quarter as many
+    /// on Twitch and YouTube (the global platforms have few Korean streamers), pictures served by
+    /// the simulator (so the thumbnail copier has something to copy), and the story ending at
+    /// `story_end`. A test rebuilding the demo's world for its ground truth calls this too.
+    pub fn demo(channels: usize, story_end: Option<chrono::DateTime<chrono::Utc>>) -> SimConfig {
+        SimConfig {
+            chzzk_channels: channels,
+            soop_channels: channels,
+            twitch_channels: channels / 4,
+            youtube_channels: channels / 4,
+            serve_images: true,
+            story_end,
+            ..SimConfig::default()
         }
     }
 }

@@ -20,4 +20,7 @@ pub use config::SimConfig;
 pub use fault::{Fault, FaultKind};
 pub use http::youtube::{hides_subscribers, round_subscribers, video_id as youtube_video_id};
 pub use simulator::{SeenRequest, Simulator, SoopOldHosts};
-pub use world::{SimCategory, SimChannel, SimCreator, SimLive, SimVideo, World};
+pub use world::{
+    FollowerArc, History, HistoryTick, SimCategory, SimChannel, SimCreator, SimLive, SimVideo,
+    World, HISTORY_LIVE_STEP, HISTORY_STATS_EVERY,
+};

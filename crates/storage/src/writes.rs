@@ -49,6 +49,30 @@ impl Store {
         Ok(stats)
     }
 
+    /// Commit many batches in one transaction, all or nothing: each written exactly as
+    /// [`Store::write_batch`] writes it, in order. For a backfill (a demo's past, an import of
+    /// history), where a transaction per batch would be the bottleneck on SQLite.
+    pub async fn write_batches(
+        &self,
+        batches: &[(i64, Platform, DateTime<Utc>, &Batch)],
+    ) -> Result<WriteStats> {
+        let Some(last) = batches.iter().map(|b| b.2).max() else {
+            return Ok(WriteStats::default());
+        };
+        let stats = retry_conflicts(|| async {
+            let mut tx = self.write_tx().await?;
+            let mut stats = WriteStats::default();
+            for (round, platform, observed_at, batch) in batches {
+                stats.add(&write_in(&mut tx, *round, *platform, *observed_at, batch).await?);
+            }
+            tx.commit().await?;
+            Ok(stats)
+        })
+        .await?;
+        self.fold_snapshots_if_due(last).await;
+        Ok(stats)
+    }
+
     async fn write_batch_once(
         &self,
         round: i64,
@@ -56,73 +80,81 @@ impl Store {
         observed_at: DateTime<Utc>,
         batch: &Batch,
     ) -> Result<WriteStats> {
-        let at = truncate_to_second(observed_at);
         let mut tx = self.write_tx().await?;
-        let mut stats = WriteStats::default();
-        match batch {
-            Batch::LiveList { items, close_after } => {
-                let mut items: Vec<&LiveBroadcast> =
-                    items.iter().filter(|i| i.platform == platform).collect();
-                items.sort_by(|a, b| a.channel_id.as_str().cmp(b.channel_id.as_str()));
-                for item in items {
-                    let channel = sessions::upsert_channel(
-                        &mut tx,
-                        &ChannelSighting::from_live(item),
-                        at,
-                        false,
-                    )
-                    .await?;
-                    sessions::observe_live(&mut tx, channel, item, at, &mut stats).await?;
-                }
-                sessions::close_stale(&mut tx, platform, at - *close_after, &mut stats).await?;
-            }
-            Batch::Channels { found, missing } => {
-                let mut found: Vec<&ChannelObservation> = found
-                    .iter()
-                    .filter(|o| o.info.platform == platform)
-                    .collect();
-                if has_repeats(&found) {
-                    // A channel twice in one batch: its observations must apply in order, which
-                    // only the one-at-a-time path keeps.
-                    for obs in found {
-                        write_channel_observation(&mut tx, round, obs, at, &mut stats).await?;
-                    }
-                } else {
-                    found
-                        .sort_by(|a, b| a.info.channel_id.as_str().cmp(b.info.channel_id.as_str()));
-                    for chunk in found.chunks(ROWS_PER_STATEMENT) {
-                        write_channel_observations(&mut tx, round, platform, chunk, at, &mut stats)
-                            .await?;
-                    }
-                }
-                for id in missing {
-                    stats.channels_missing += db::query(
-                        "UPDATE channels SET missing_since = COALESCE(missing_since, ?3)
-                         WHERE platform = ?1 AND platform_id = ?2",
-                    )
-                    .bind(platform.as_str())
-                    .bind(id.as_str())
-                    .bind(to_db_time(at))
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                }
-            }
-            Batch::Videos { videos } => {
-                for v in videos.iter().filter(|v| v.platform == platform) {
-                    write_video(&mut tx, v, at, &mut stats).await?;
-                }
-            }
-        }
-        db::query("UPDATE collection_rounds SET written = written + ?2 WHERE id = ?1")
-            .bind(round)
-            .bind(stats.rows() as i64)
-            .execute(&mut *tx)
-            .await?;
+        let stats = write_in(&mut tx, round, platform, observed_at, batch).await?;
         tx.commit().await?;
         Ok(stats)
     }
+}
 
+/// One batch of [`Store::write_batch`], inside the caller's transaction.
+async fn write_in(
+    tx: &mut AnyConnection,
+    round: i64,
+    platform: Platform,
+    observed_at: DateTime<Utc>,
+    batch: &Batch,
+) -> Result<WriteStats> {
+    let at = truncate_to_second(observed_at);
+    let mut stats = WriteStats::default();
+    match batch {
+        Batch::LiveList { items, close_after } => {
+            let mut items: Vec<&LiveBroadcast> =
+                items.iter().filter(|i| i.platform == platform).collect();
+            items.sort_by(|a, b| a.channel_id.as_str().cmp(b.channel_id.as_str()));
+            for item in items {
+                let channel =
+                    sessions::upsert_channel(tx, &ChannelSighting::from_live(item), at, false)
+                        .await?;
+                sessions::observe_live(tx, channel, item, at, &mut stats).await?;
+            }
+            sessions::close_stale(tx, platform, at - *close_after, &mut stats).await?;
+        }
+        Batch::Channels { found, missing } => {
+            let mut found: Vec<&ChannelObservation> = found
+                .iter()
+                .filter(|o| o.info.platform == platform)
+                .collect();
+            if has_repeats(&found) {
+                // A channel twice in one batch: its observations must apply in order, which
+                // only the one-at-a-time path keeps.
+                for obs in found {
+                    write_channel_observation(tx, round, obs, at, &mut stats).await?;
+                }
+            } else {
+                found.sort_by(|a, b| a.info.channel_id.as_str().cmp(b.info.channel_id.as_str()));
+                for chunk in found.chunks(ROWS_PER_STATEMENT) {
+                    write_channel_observations(tx, round, platform, chunk, at, &mut stats).await?;
+                }
+            }
+            for id in missing {
+                stats.channels_missing += db::query(
+                    "UPDATE channels SET missing_since = COALESCE(missing_since, ?3)
+                         WHERE platform = ?1 AND platform_id = ?2",
+                )
+                .bind(platform.as_str())
+                .bind(id.as_str())
+                .bind(to_db_time(at))
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            }
+        }
+        Batch::Videos { videos } => {
+            for v in videos.iter().filter(|v| v.platform == platform) {
+                write_video(tx, v, at, &mut stats).await?;
+            }
+        }
+    }
+    db::query("UPDATE collection_rounds SET written = written + ?2 WHERE id = ?1")
+        .bind(round)
+        .bind(stats.rows() as i64)
+        .execute(&mut *tx)
+        .await?;
+    Ok(stats)
+}
+
+impl Store {
     /// Close a round and record the job's health (`error` = `None` means it succeeded).
     pub async fn finish_round(
         &self,
@@ -624,6 +656,56 @@ mod tests {
         assert!(single.consistency_violations().await.unwrap().is_empty());
         assert_eq!(s_bulk, s_single);
         let (a, b) = (dump(&bulk).await, dump(&single).await);
+        assert!(a.len() > 300, "{}", a.len());
+        assert_eq!(a, b);
+    }
+
+    /// `write_batches` leaves exactly what `write_batch` leaves, batch by batch.
+    #[tokio::test]
+    async fn many_batches_in_one_transaction_equal_one_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let many = Store::open(&format!("sqlite://{}", dir.path().join("a.db").display()))
+            .await
+            .unwrap();
+        let single = Store::open(&format!("sqlite://{}", dir.path().join("b.db").display()))
+            .await
+            .unwrap();
+        let t0 = chrono::DateTime::parse_from_rfc3339("2026-03-01T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let at = |round: usize| t0 + chrono::Duration::minutes(5 * round as i64);
+        let batches: Vec<Batch> = (0..17)
+            .map(|round| Batch::Channels {
+                found: (0..37).map(|i| obs(i, round)).collect(),
+                missing: Vec::new(),
+            })
+            .collect();
+        let r = many
+            .start_round(Platform::Chzzk, Job::Channels, t0)
+            .await
+            .unwrap();
+        let refs: Vec<_> = batches
+            .iter()
+            .enumerate()
+            .map(|(round, b)| (r, Platform::Chzzk, at(round), b))
+            .collect();
+        let s_many = many.write_batches(&refs).await.unwrap();
+        let r = single
+            .start_round(Platform::Chzzk, Job::Channels, t0)
+            .await
+            .unwrap();
+        let mut s_single = WriteStats::default();
+        for (round, b) in batches.iter().enumerate() {
+            s_single.add(
+                &single
+                    .write_batch(r, Platform::Chzzk, at(round), b)
+                    .await
+                    .unwrap(),
+            );
+        }
+        assert!(s_many.channel_snapshots > 500 && s_many.sessions_opened > 0);
+        assert_eq!(s_many, s_single);
+        let (a, b) = (dump(&many).await, dump(&single).await);
         assert!(a.len() > 300, "{}", a.len());
         assert_eq!(a, b);
     }

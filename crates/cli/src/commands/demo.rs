@@ -12,7 +12,7 @@ use streamtide_platforms::Secret;
 use streamtide_server::Metrics;
 use streamtide_simulator::{SimConfig, Simulator};
 
-use super::{run::spawn_server, wire};
+use super::{demo_history, run::spawn_server, wire};
 use crate::settings::Settings;
 use crate::shutdown;
 
@@ -66,33 +66,54 @@ pub async fn run(
     db: String,
     channels: usize,
     track: usize,
+    history_days: u32,
 ) -> anyhow::Result<()> {
-    let sim_cfg = SimConfig {
-        chzzk_channels: channels,
-        soop_channels: channels,
-        // The global platforms have few Korean streamers; a smaller population keeps it honest.
-        twitch_channels: channels / 4,
-        youtube_channels: channels / 4,
-        // Pictures come from the simulator too, so the thumbnail copier has something to copy.
-        serve_images: true,
-        ..SimConfig::default()
-    };
+    let started = std::time::Instant::now();
+    // The demo runs on the wall clock: its past ends now, and the live servers go on from there.
+    let now = streamtide_storage::truncate_to_second(chrono::Utc::now());
+    let sim_cfg = SimConfig::demo(channels, Some(now));
     let sim = Simulator::start(sim_cfg.clone(), Arc::new(SystemClock))
         .await
         .context("starting the platform simulator")?;
     tracing::info!(chzzk = %sim.chzzk_base(), soop = %sim.soop_base(), twitch = %sim.twitch_base(),
         youtube = %sim.youtube_base(), "Platform simulator listening on loopback.");
     let settings = settings_for_simulator(settings, &sim, &sim_cfg, db);
+    super::rollup::prepare(&settings).await?;
     let store = wire::open_store(&settings).await?;
+    let fresh = store.counts().await?.channel_snapshots == 0;
 
     // A roster: the first `track` channels of each platform, as a user would add them.
-    let now = chrono::Utc::now();
+    let mut roster = Vec::new();
     for platform in Platform::ALL {
         for info in sim.world().roster(platform, track) {
             store.track_channel(&info, now).await?;
+            roster.push((platform, info.channel_id.as_str().to_string()));
         }
     }
-    link_simulcasters(&store, &sim, now).await?;
+    roster.extend(link_simulcasters(&store, &sim, now).await?);
+    roster.sort();
+    roster.dedup();
+
+    if history_days > 0 && fresh {
+        let channels = demo_history::tracked(sim.world(), &roster);
+        let seeded = demo_history::seed(&store, sim.world(), channels, now, history_days).await?;
+        println!(
+            "streamtide demo: {history_days} days of history until {} for {} channels \
+             ({} snapshots, {} broadcasts, {} live samples, {} daily rows) in {:.1} s",
+            now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            seeded.channels,
+            seeded.snapshots,
+            seeded.sessions,
+            seeded.live_samples,
+            seeded.rollup_days,
+            seeded.seconds
+        );
+    } else if history_days > 0 {
+        println!(
+            "streamtide demo: the database already holds observations; no history generated \
+             (start from a new --db for a fresh past)"
+        );
+    }
 
     let metrics = Arc::new(Metrics::new());
     let token = shutdown::on_signal();
@@ -104,7 +125,10 @@ pub async fn run(
         token.clone(),
     )
     .await?;
-    println!("streamtide demo: live board at http://{addr}/  (API: http://{addr}/api/v1/live) — Ctrl-C to stop");
+    println!(
+        "streamtide demo: live board at http://{addr}/  (API: http://{addr}/api/v1/live) — ready in {:.1} s — Ctrl-C to stop",
+        started.elapsed().as_secs_f64()
+    );
     collector.run(token.clone()).await;
     server.await.context("server task")?.context("server")?;
     if let Some(t) = thumbs {
@@ -115,13 +139,16 @@ pub async fn run(
     Ok(())
 }
 
-/// Track and link the simulated creators who simulcast, as a user would with `channels add` and
-/// `creators link`, so the live list shows each of their broadcasts once, with both platforms.
+/// Track and link the simulated creators (those who simulcast, the one who moved from Twitch to
+/// CHZZK, the one on three platforms), as a user would with `channels add` and `creators link`,
+/// so the live list shows each simulcast once and the creator pages sum their platforms. Returns
+/// the channels it tracked.
 async fn link_simulcasters(
     store: &streamtide_storage::Store,
     sim: &Simulator,
     now: chrono::DateTime<chrono::Utc>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<(Platform, String)>> {
+    let mut tracked = Vec::new();
     for creator in sim.world().creators() {
         let (creator_id, _) = store.upsert_creator(&creator.name, now).await?;
         for (platform, id) in &creator.channels {
@@ -145,7 +172,8 @@ async fn link_simulcasters(
             store
                 .link_channel(*platform, &channel_id, creator_id)
                 .await?;
+            tracked.push((*platform, ch.id.clone()));
         }
     }
-    Ok(())
+    Ok(tracked)
 }

@@ -7,6 +7,7 @@ pub mod collect;
 pub mod creators;
 pub mod database;
 pub mod demo;
+pub mod demo_history;
 pub mod export;
 pub mod extension;
 pub mod import;

@@ -254,14 +254,14 @@ fn login(ch: &SimChannel) -> String {
 }
 
 /// A stable numeric Twitch game id for a category.
-fn game_id(c: &SimCategory) -> String {
+pub(crate) fn game_id(c: &SimCategory) -> String {
     let h = c.chzzk_id.bytes().fold(1_469_598_103u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(16_777_619)
     });
     format!("{}", 10_000 + h % 900_000)
 }
 
-fn game_name(c: &SimCategory) -> String {
+pub(crate) fn game_name(c: &SimCategory) -> String {
     c.chzzk_id.replace('_', " ")
 }
 

@@ -348,7 +348,7 @@ async fn channels(State(s): State<AppState>, RawQuery(q): RawQuery) -> Response 
     )
 }
 
-fn yt_category(c: &SimCategory) -> &'static str {
+pub(crate) fn yt_category(c: &SimCategory) -> &'static str {
     match (c.chzzk_type, c.chzzk_id) {
         ("GAME", _) => "20",
         ("SPORTS", _) => "17",

@@ -6,10 +6,12 @@
 
 mod category;
 mod hash;
+mod history;
 mod names;
 mod population;
 mod schedule;
 mod simulcast;
+mod story;
 mod types;
 mod vod;
 
@@ -21,11 +23,16 @@ use streamtide_core::Platform;
 use crate::SimConfig;
 
 pub use category::SimCategory;
+pub use history::{
+    History, HistoryTick, LIVE_STEP as HISTORY_LIVE_STEP, STATS_EVERY as HISTORY_STATS_EVERY,
+};
 pub use simulcast::SimCreator;
-pub use types::{SimChannel, SimLive, SimVideo};
+pub use types::{FollowerArc, SimChannel, SimLive, SimVideo};
 
 pub(crate) use population::profile_image;
 pub(crate) use schedule::Broadcast;
+
+use crate::kst::day_of as kst_day;
 
 /// Ground truth for every simulated channel. Deterministic from the config's seed.
 #[derive(Debug, Clone)]
@@ -39,6 +46,9 @@ pub struct World {
     twitch_index: HashMap<String, usize>,
     youtube_index: HashMap<String, usize>,
     creators: Vec<SimCreator>,
+    /// Where follower growth compounds from: [`World::epoch`], or for a story four months before
+    /// its end, so that a demo on the wall clock shows counts of a plausible size.
+    growth_from: DateTime<Utc>,
 }
 
 impl World {
@@ -50,7 +60,17 @@ impl World {
             population::generate(cfg.seed, Platform::Twitch, cfg.twitch_channels, adult);
         let mut youtube =
             population::generate(cfg.seed, Platform::Youtube, cfg.youtube_channels, adult);
-        let creators = simulcast::pair([&mut chzzk, &mut soop, &mut twitch, &mut youtube]);
+        let mut creators = simulcast::pair([&mut chzzk, &mut soop, &mut twitch, &mut youtube]);
+        let mut growth_from = Self::epoch();
+        if let Some(end) = cfg.story_end {
+            growth_from = end - chrono::Duration::days(story::GROWTH_DAYS);
+            creators.extend(story::play(
+                [&mut chzzk, &mut soop, &mut twitch, &mut youtube],
+                end,
+                growth_from,
+                crate::hides_subscribers,
+            ));
+        }
         let index = |chs: &[SimChannel]| {
             chs.iter()
                 .enumerate()
@@ -63,6 +83,7 @@ impl World {
             twitch_index: index(&twitch),
             youtube_index: index(&youtube),
             creators,
+            growth_from,
             chzzk,
             soop,
             twitch,
@@ -76,7 +97,8 @@ impl World {
         &self.creators
     }
 
-    /// Follower growth is compounded from this instant: 2026-01-01 00:00 KST.
+    /// Follower growth is compounded from this instant: 2026-01-01 00:00 KST (in a world without a
+    /// story).
     pub fn epoch() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2025, 12, 31, 15, 0, 0)
             .single()
@@ -120,11 +142,13 @@ impl World {
         index.get(id).map(|&i| &self.channels(platform)[i])
     }
 
-    /// `base_followers * (1 + daily_growth) ^ days_since_epoch`, rounded. Days are fractional, so
+    /// `base_followers * (1 + daily_growth) ^ days_since_epoch`, times the channel's story arc if
+    /// it has one, rounded. Days are fractional, so
     /// the count moves a little every hour rather than jumping at midnight.
     pub fn followers_at(&self, ch: &SimChannel, t: DateTime<Utc>) -> u64 {
-        let days = (t - Self::epoch()).num_seconds() as f64 / 86_400.0;
-        let f = ch.base_followers as f64 * (1.0 + ch.daily_growth).powf(days);
+        let days = (t - self.growth_from).num_seconds() as f64 / 86_400.0;
+        let arc = ch.arc.map_or(1.0, |a| a.factor(t));
+        let f = ch.base_followers as f64 * (1.0 + ch.daily_growth).powf(days) * arc;
         if f.is_finite() {
             f.round().max(0.0) as u64
         } else {

@@ -171,6 +171,9 @@ fn channel(
         language,
         creator: None,
         simulcast_mirror: false,
+        former_name: None,
+        retired_at: None,
+        arc: None,
         key: k,
     }
 }

@@ -66,7 +66,7 @@ pub(crate) fn broadcast_on(ch: &SimChannel, day: i64) -> Option<Broadcast> {
     let restream_delay = if ch.simulcast_mirror { 2 } else { 0 };
     let start =
         kst::day_start(day) + Duration::minutes(ch.start_minute as i64 + jitter + restream_delay);
-    if start < ch.joined_at {
+    if start < ch.joined_at || ch.retired_at.is_some_and(|r| start >= r) {
         return None;
     }
     let minutes = (ch.duration_minutes as f64 * k.at(tag::LENGTH).range(0.8, 1.2)).round();

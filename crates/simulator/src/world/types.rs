@@ -15,7 +15,8 @@ pub struct SimChannel {
     pub id: String,
     pub name: String,
     pub description: String,
-    /// Followers at the world epoch (2026-01-01 00:00 KST).
+    /// Followers where growth compounds from (the world epoch, 2026-01-01 00:00 KST, or for a
+    /// story four months before its end).
     pub base_followers: u64,
     /// Compound growth per day: +0.02 = +2%/day, negative for declining channels.
     pub daily_growth: f64,
@@ -52,7 +53,72 @@ pub struct SimChannel {
     /// This channel restreams its creator's main channel: same schedule, starting two minutes
     /// later, with a "[동시송출]" (simulcast) title.
     pub simulcast_mirror: bool,
+    /// The name the channel had before a rename, and when it was renamed (`name` is the current
+    /// one). Set by a demo's story only.
+    pub former_name: Option<(String, DateTime<Utc>)>,
+    /// When the creator stopped streaming here (moved to another platform): no broadcast starts
+    /// from then on. Set by a demo's story only.
+    pub retired_at: Option<DateTime<Utc>>,
+    /// A follower arc on top of the compounding growth (a collapse, a surge, a slow exodus after
+    /// a move). Set by a demo's story only.
+    pub arc: Option<FollowerArc>,
     pub(crate) key: Key,
+}
+
+impl SimChannel {
+    /// The channel's name at `t` (the former name before a rename).
+    pub fn name_at(&self, t: DateTime<Utc>) -> &str {
+        match &self.former_name {
+            Some((old, renamed_at)) if t < *renamed_at => old,
+            _ => &self.name,
+        }
+    }
+}
+
+/// A change of course in a channel's followers, as a multiplier of the compounding curve.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FollowerArc {
+    /// A scandal: followers fall to `keep` of their level over two days from `at`, then keep
+    /// draining slowly.
+    Collapse { at: DateTime<Utc>, keep: f64 },
+    /// Going viral: followers multiply by `factor`, smoothly, between `from` and `until`.
+    Surge {
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+        factor: f64,
+    },
+    /// The creator moved away at `at`: followers drain slowly from then on.
+    Exodus { at: DateTime<Utc> },
+}
+
+impl FollowerArc {
+    /// The multiplier at `t`.
+    pub fn factor(&self, t: DateTime<Utc>) -> f64 {
+        let days = |from: DateTime<Utc>| (t - from).num_seconds() as f64 / 86_400.0;
+        match *self {
+            FollowerArc::Collapse { at, keep } => {
+                let d = days(at);
+                if d <= 0.0 {
+                    1.0
+                } else if d < 2.0 {
+                    1.0 - (1.0 - keep) * d / 2.0
+                } else {
+                    keep * 0.997f64.powf(d - 2.0)
+                }
+            }
+            FollowerArc::Surge {
+                from,
+                until,
+                factor,
+            } => {
+                let span = ((until - from).num_seconds() as f64 / 86_400.0).max(1e-9);
+                let x = (days(from) / span).clamp(0.0, 1.0);
+                let smooth = x * x * (3.0 - 2.0 * x);
+                1.0 + (factor - 1.0) * smooth
+            }
+            FollowerArc::Exodus { at } => 0.995f64.powf(days(at).max(0.0)),
+        }
+    }
 }
 
 /// A broadcast in progress.

@@ -15,12 +15,18 @@ mod tag {
 /// records are easy to tell apart yet stay linked.
 const VIDEO_NO_OFFSET: u64 = 1_000_000_000;
 
-pub(crate) fn video(ch: &SimChannel, b: &Broadcast, t: DateTime<Utc>) -> SimVideo {
+/// The replay's views at `t`: they approach a ceiling with a ~1.5-day time constant, fast at
+/// first, then slowly.
+pub(crate) fn views(ch: &SimChannel, b: &Broadcast, t: DateTime<Utc>) -> u64 {
     let live_pv = schedule::total_viewers(ch, b);
-    // Views approach a ceiling with a ~1.5-day time constant: fast at first, then slowly.
     let age_hours = (t - b.end).num_minutes().max(0) as f64 / 60.0;
     let ceiling = live_pv as f64 * b.key.at(tag::APPEAL).range(0.3, 1.2);
-    let views = (ceiling * (1.0 - (-age_hours / 36.0).exp())).round() as u64;
+    (ceiling * (1.0 - (-age_hours / 36.0).exp())).round() as u64
+}
+
+pub(crate) fn video(ch: &SimChannel, b: &Broadcast, t: DateTime<Utc>) -> SimVideo {
+    let live_pv = schedule::total_viewers(ch, b);
+    let views = views(ch, b, t);
     let likes = (views as f64 * b.key.at(tag::APPEAL).at(tag::LIKES).range(0.005, 0.03)) as u64;
     let comments =
         (views as f64 * b.key.at(tag::APPEAL).at(tag::COMMENTS).range(0.001, 0.006)) as u64;
