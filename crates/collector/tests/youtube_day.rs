@@ -1,8 +1,8 @@
 //! YouTube over simulated days on a virtual clock, the real collector against the simulator:
 //!
 //! - `a_pacific_day_of_paced_searches`: a whole Pacific day at the default settings (live round
-//!   every 2 minutes, channels round every 5, 96 searches a day, the simulator's buckets resetting
-//!   at Pacific midnight). No bucket is exceeded, no gap between searches is longer than
+//!   every 2 minutes, 96 searches a day, the simulator's buckets resetting
+//!   at Pacific midnight), the board fed by the live list only. No bucket is exceeded, no gap between searches is longer than
 //!   `search_max_gap_minutes`, and the YouTube part of the board is never empty while YouTube
 //!   has lives. Before the pacing, the 96 searches were gone 3.2 hours after the reset and every
 //!   list-found broadcast was stale-closed for the rest of the day.
@@ -145,6 +145,17 @@ impl Rig {
             .collect()
     }
 
+    /// A live and a channels round.
+    async fn both_rounds(&self) -> streamtide_collector::RoundSummary {
+        let never = CancellationToken::new();
+        self.collector
+            .run_round(Platform::Youtube, Job::Live, &never)
+            .await;
+        self.collector
+            .run_round(Platform::Youtube, Job::Channels, &never)
+            .await
+    }
+
     async fn get(&self, path: &str) -> String {
         reqwest::get(format!("{}{path}", self.api))
             .await
@@ -158,13 +169,16 @@ impl Rig {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pacific_day_of_paced_searches() {
     let start = pacific_midnight();
-    let r = rig(start, 300, 20, |_| {}).await;
+    // No tracked channels: the board's YouTube part is what the searches (and their refreshes)
+    // found, which is what running dry of searches used to empty.
+    let r = rig(start, 300, 0, |_| {}).await;
     let cfg = streamtide_platforms::YoutubeConfig::default();
     let never = CancellationToken::new();
     let live_every = chrono::Duration::minutes(2);
     let mut searches_at: Vec<DateTime<Utc>> = Vec::new();
     let mut per_kst_hour: BTreeMap<u32, u64> = BTreeMap::new();
     let mut empty_board_rounds = Vec::new();
+    let mut smallest_board = usize::MAX;
     let mut live_failures = Vec::new();
     let mut last_spent = r.sim.youtube_spent();
     let mut rounds = 0u32;
@@ -179,15 +193,13 @@ async fn a_pacific_day_of_paced_searches() {
             searches_at.push(now);
             *per_kst_hour.entry((now.hour() + 9) % 24).or_default() += 1;
         }
-        if rounds % 5 == 0 {
-            r.collector
-                .run_round(Platform::Youtube, Job::Channels, &never)
-                .await;
-        }
         let world = r.live_in_world();
         let board = r.open_sessions().await;
-        if !world.is_empty() && board.is_empty() {
-            empty_board_rounds.push(now);
+        if !world.is_empty() {
+            smallest_board = smallest_board.min(board.len());
+            if board.is_empty() {
+                empty_board_rounds.push(now);
+            }
         }
         last_spent = r.sim.youtube_spent();
         rounds += 1;
@@ -204,6 +216,7 @@ async fn a_pacific_day_of_paced_searches() {
     for (h, n) in &per_kst_hour {
         println!("    {h:02}:00  {n}");
     }
+    println!("  fewest YouTube cards on the board while YouTube had lives: {smallest_board}");
     println!(
         "  longest gap between searches: {longest} min (allowed {} min)",
         cfg.search_max_gap_minutes
@@ -254,19 +267,10 @@ async fn a_feed_outage_closes_no_session() {
     // 12:00 UTC = 21:00 KST: many lives. Searches off, so only channel rounds keep sessions.
     let start: DateTime<Utc> = "2026-07-01T12:00:00Z".parse().unwrap();
     let r = rig(start, 200, 200, |p| p.youtube.search_daily_calls = 0).await;
-    let never = CancellationToken::new();
     let step = chrono::Duration::minutes(5);
-    let round = |r: &Rig| {
-        let c = &r.collector;
-        let never = never.clone();
-        async move {
-            c.run_round(Platform::Youtube, Job::Live, &never).await;
-            c.run_round(Platform::Youtube, Job::Channels, &never).await
-        }
-    };
     // An hour of normal collection.
     for _ in 0..12 {
-        round(&r).await;
+        r.both_rounds().await;
         r.clock.advance(step);
     }
     let before = r.open_sessions().await;
@@ -283,7 +287,7 @@ async fn a_feed_outage_closes_no_session() {
     let mut still_live_checked = 0usize;
     let mut open = before.clone();
     for _ in 0..36 {
-        let s = round(&r).await;
+        let s = r.both_rounds().await;
         assert!(s.failure.is_none(), "{:?}", s.failure);
         r.clock.advance(step);
         let now_open = r.open_sessions().await;
@@ -327,7 +331,7 @@ async fn a_feed_outage_closes_no_session() {
 
     // The feeds come back: healthy again after a round.
     r.sim.set_youtube_feed_outage(None);
-    round(&r).await;
+    r.both_rounds().await;
     let health: serde_json::Value = serde_json::from_str(&r.get("/healthz").await).unwrap();
     assert_eq!(health["youtube"]["feeds"]["failing"], false, "{health}");
     r.sim.shutdown().await;
