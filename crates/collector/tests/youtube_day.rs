@@ -205,9 +205,14 @@ async fn a_pacific_day_of_paced_searches() {
         rounds += 1;
         r.clock.advance(live_every);
     }
+    // The gaps between searches, and from the last one to the end of the day.
+    let end = r.clock.now();
     let gaps: Vec<i64> = searches_at
+        .iter()
+        .chain(std::iter::once(&end))
+        .collect::<Vec<_>>()
         .windows(2)
-        .map(|w| (w[1] - w[0]).num_minutes())
+        .map(|w| (*w[1] - *w[0]).num_minutes())
         .collect();
     let longest = gaps.iter().copied().max().unwrap_or(0);
     println!("YouTube, one Pacific day from {start} (16:00 KST), default settings:");
@@ -229,6 +234,12 @@ async fn a_pacific_day_of_paced_searches() {
         cfg.search_daily_calls,
         last_spent.stats_calls,
         cfg.stats_daily_calls
+    );
+    assert!(
+        empty_board_rounds.is_empty(),
+        "the YouTube board was empty while YouTube had lives at {} rounds, first {:?}",
+        empty_board_rounds.len(),
+        empty_board_rounds.first()
     );
     assert!(
         live_failures.is_empty(),
@@ -253,12 +264,6 @@ async fn a_pacific_day_of_paced_searches() {
     // Prime time gets more: 18:00–02:00 KST twice as often as the plain hours.
     let at = |h: u32| per_kst_hour.get(&h).copied().unwrap_or(0);
     assert!(at(20) > at(10), "{per_kst_hour:?}");
-    assert!(
-        empty_board_rounds.is_empty(),
-        "the YouTube board was empty while YouTube had lives at {} rounds, first {:?}",
-        empty_board_rounds.len(),
-        empty_board_rounds.first()
-    );
     r.sim.shutdown().await;
 }
 
