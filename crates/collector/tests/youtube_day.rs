@@ -84,13 +84,9 @@ async fn rig(
         .await
         .unwrap();
     // Built by hand so the adapter tells time by the virtual clock (Pacific days, the schedule).
-    let adapter = YoutubeAdapter::with_ledger(
-        &platforms.youtube,
-        &http,
-        ledger,
-        Arc::new(clock.clone()),
-    )
-    .unwrap();
+    let adapter =
+        YoutubeAdapter::with_ledger(&platforms.youtube, &http, ledger, Arc::new(clock.clone()))
+            .unwrap();
     let adapters: Vec<Arc<dyn PlatformAdapter>> = vec![Arc::new(adapter)];
     let collector = Collector::new(
         store.clone(),
@@ -141,7 +137,12 @@ impl Rig {
             .world()
             .live_list_at(Platform::Youtube, self.clock.now())
             .into_iter()
-            .map(|(ch, l)| (ch.id.clone(), streamtide_simulator::youtube_video_id(l.live_id)))
+            .map(|(ch, l)| {
+                (
+                    ch.id.clone(),
+                    streamtide_simulator::youtube_video_id(l.live_id),
+                )
+            })
             .collect()
     }
 
@@ -185,7 +186,10 @@ async fn a_pacific_day_of_paced_searches() {
     while r.clock.now() < start + chrono::Duration::hours(24) {
         let now = r.clock.now();
         let before = r.sim.youtube_requests_to("/youtube/v3/search");
-        let s = r.collector.run_round(Platform::Youtube, Job::Live, &never).await;
+        let s = r
+            .collector
+            .run_round(Platform::Youtube, Job::Live, &never)
+            .await;
         if let Some(f) = &s.failure {
             live_failures.push(format!("{now}: {f}"));
         }
@@ -331,7 +335,10 @@ async fn a_feed_outage_closes_no_session() {
         .cloned()
         .unwrap();
     assert_eq!(yt["state"], "degraded", "{yt}");
-    assert!(metrics.contains("streamtide_youtube_feeds_failing 1"), "{metrics}");
+    assert!(
+        metrics.contains("streamtide_youtube_feeds_failing 1"),
+        "{metrics}"
+    );
     assert!(metrics.contains("streamtide_youtube_quota_used{bucket=\"main\"}"));
 
     // The feeds come back: healthy again after a round.

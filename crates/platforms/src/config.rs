@@ -207,7 +207,8 @@ pub struct YoutubeConfig {
     /// 2026-06-03); used for video statistics. 0: always `videos.list`.
     pub stats_daily_calls: u64,
     /// Channels whose feed failed that get a `playlistItems.list` look at their uploads per
-    /// channels call (1 main unit each), to find a broadcast the feed could not show.
+    /// channels call (1 main unit each), to find a broadcast the feed could not show; only while
+    /// less than half of the day's main units are spent.
     pub feed_fallback_per_call: usize,
     /// How many live broadcasts `top_live` asks `search.list` for (one page, at most 50).
     pub live_list_depth: usize,

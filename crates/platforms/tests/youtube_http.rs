@@ -431,13 +431,17 @@ async fn failed_feeds_fall_back_to_seen_broadcasts_and_the_uploads_playlist() {
                     assert_eq!(b.viewers, t.viewers, "{}", ch.id);
                 }
                 LiveState::Offline => assert!(
-                    first.found.iter().any(|f| f.info.channel_id == o.info.channel_id
-                        && match (&f.live, &truth) {
-                            (LiveState::Live(_), None) => true,
-                            (LiveState::Live(old), Some(t)) =>
-                                old.broadcast_id != Some(streamtide_simulator::youtube_video_id(t.live_id)),
-                            _ => false,
-                        }),
+                    first
+                        .found
+                        .iter()
+                        .any(|f| f.info.channel_id == o.info.channel_id
+                            && match (&f.live, &truth) {
+                                (LiveState::Live(_), None) => true,
+                                (LiveState::Live(old), Some(t)) =>
+                                    old.broadcast_id
+                                        != Some(streamtide_simulator::youtube_video_id(t.live_id)),
+                                _ => false,
+                            }),
                     "{}: offline while its broadcast is live",
                     ch.id
                 ),
@@ -503,7 +507,11 @@ async fn live_list_paces_searches_and_refreshes_between_them() {
     let LiveList::Fetched(refreshed) = a.live_list().await.unwrap() else {
         panic!("between searches the last list is refreshed");
     };
-    assert_eq!(sim.youtube_requests_to("/youtube/v3/search"), 1, "no search");
+    assert_eq!(
+        sim.youtube_requests_to("/youtube/v3/search"),
+        1,
+        "no search"
+    );
     assert_eq!(sim.youtube_quota_used().0, units + 1, "one videos.list");
     assert!(!refreshed.is_empty() && refreshed.len() <= 20);
     let w = sim.world();
@@ -570,7 +578,11 @@ async fn video_statistics_use_the_batch_get_stats_bucket() {
         .expect("a channel with ten videos");
     let first = a.videos(&id).await.unwrap();
     let spent = sim.youtube_spent();
-    assert_eq!((spent.units, spent.stats_calls), (2, 0), "playlist + videos.list");
+    assert_eq!(
+        (spent.units, spent.stats_calls),
+        (2, 0),
+        "playlist + videos.list"
+    );
     clock.advance(chrono::Duration::hours(1));
     let second = a.videos(&id).await.unwrap();
     let spent = sim.youtube_spent();

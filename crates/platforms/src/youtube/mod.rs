@@ -75,6 +75,9 @@ const MAX_DESCRIBED: usize = 100_000;
 struct LastSearch {
     at: Option<DateTime<Utc>>,
     ids: Vec<String>,
+    /// The last search found nothing live and was already searched again once: an empty
+    /// answer (a glitch, a changed field) gets one retry at the next round, not one per round.
+    retried_empty: bool,
 }
 
 pub struct YoutubeAdapter {
@@ -269,7 +272,11 @@ impl YoutubeAdapter {
 
     /// The newest entries of a channel's uploads playlist (1 unit): the stand-in for a feed
     /// that failed. `None` when the call could not be made or failed.
-    async fn playlist_candidates(&self, channel_id: &str, now: DateTime<Utc>) -> Option<Vec<String>> {
+    async fn playlist_candidates(
+        &self,
+        channel_id: &str,
+        now: DateTime<Utc>,
+    ) -> Option<Vec<String>> {
         let playlist = uploads_playlist(channel_id)?;
         let call = self
             .api_call("playlistItems")
@@ -315,7 +322,11 @@ impl YoutubeAdapter {
     }
 
     /// Remember the broadcasts seen live, per channel.
-    fn remember_live<'a>(&self, live: impl IntoIterator<Item = &'a LiveBroadcast>, now: DateTime<Utc>) {
+    fn remember_live<'a>(
+        &self,
+        live: impl IntoIterator<Item = &'a LiveBroadcast>,
+        now: DateTime<Utc>,
+    ) {
         let mut recent = self.recent_live.lock().unwrap_or_else(|e| e.into_inner());
         recent.retain(|_, (_, at)| now - *at <= Duration::hours(CANDIDATE_MAX_AGE_HOURS));
         for b in live {
@@ -385,8 +396,17 @@ impl YoutubeAdapter {
         }
         // Second sources for the channels whose feed failed: the broadcast last seen live on it
         // (checked in the same videos.list), and for a few of them the uploads playlist.
-        let mut fallback_left = self.cfg.feed_fallback_per_call;
-        let start = self.fallback_cursor.fetch_add(fallback_left, Ordering::Relaxed);
+        // The playlist look costs a unit per channel: during a long outage it must not eat the
+        // bucket the figures and live checks need, so it stops once half the day's units are gone.
+        let snap = self.ledger.snapshot(now);
+        let mut fallback_left = if snap.units_used * 2 < self.ledger.allowance(Bucket::Main) {
+            self.cfg.feed_fallback_per_call
+        } else {
+            0
+        };
+        let start = self
+            .fallback_cursor
+            .fetch_add(fallback_left, Ordering::Relaxed);
         let n_failed = failed.len();
         for k in 0..n_failed {
             let i = failed[(start + k) % n_failed];
@@ -528,12 +548,11 @@ impl PlatformAdapter for YoutubeAdapter {
     async fn live_list(&self) -> Result<LiveList, AdapterError> {
         let now = self.clock.now();
         let used = self.ledger.snapshot(now).search_calls_used;
-        let last = self
-            .last_search
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .at;
-        if self.schedule.due(now, last, used) {
+        let (last, retry_empty) = {
+            let l = self.last_search.lock().unwrap_or_else(|e| e.into_inner());
+            (l.at, l.at.is_some() && l.ids.is_empty() && !l.retried_empty)
+        };
+        if retry_empty || self.schedule.due(now, last, used) {
             if let Some(list) = self.search_live().await? {
                 return Ok(LiveList::Fetched(list));
             }
@@ -615,10 +634,14 @@ impl YoutubeAdapter {
         out.sort_by_key(|b| std::cmp::Reverse(b.viewers));
         out.truncate(depth);
         self.remember_live(&out, now);
-        *self.last_search.lock().unwrap_or_else(|e| e.into_inner()) = LastSearch {
+        let mut last = self.last_search.lock().unwrap_or_else(|e| e.into_inner());
+        let was_empty = last.at.is_some() && last.ids.is_empty();
+        *last = LastSearch {
             at: Some(now),
             ids: out.iter().filter_map(|b| b.broadcast_id.clone()).collect(),
+            retried_empty: was_empty && out.is_empty(),
         };
+        drop(last);
         Ok(Some(out))
     }
 
@@ -640,15 +663,32 @@ impl YoutubeAdapter {
                 reason: "the last search found nothing live; waiting for the next one".into(),
             });
         }
+        let no_quota = || LiveList::NotFetched {
+            reason: "no quota left for refreshing the last search".into(),
+        };
+        let calls = ids.len().div_ceil(MAX_IDS) as u64;
+        let snap = self.ledger.snapshot(self.clock.now());
+        if snap.blocked_until.is_some()
+            || snap.units_used + calls * Endpoint::Videos.units()
+                > self.ledger.allowance(Bucket::Main)
+        {
+            return Ok(no_quota());
+        }
         let videos = match self
             .videos_list(&ids, "snippet,liveStreamingDetails,statistics")
             .await
         {
             Ok(v) => v,
-            Err(AdapterError::RateLimited { .. }) => {
-                return Ok(LiveList::NotFetched {
-                    reason: "no quota left for refreshing the last search".into(),
-                })
+            // YouTube's quotaExceeded (the ledger is now blocked) is the plan running out; a
+            // 429 or any other failure of the platform is a failure, and shows.
+            Err(AdapterError::RateLimited { .. })
+                if self
+                    .ledger
+                    .snapshot(self.clock.now())
+                    .blocked_until
+                    .is_some() =>
+            {
+                return Ok(no_quota())
             }
             Err(e) => return Err(e),
         };
@@ -726,7 +766,10 @@ impl YoutubeAdapter {
         }
         if !full.is_empty() {
             let items = self
-                .videos_list(&full, "snippet,contentDetails,statistics,liveStreamingDetails")
+                .videos_list(
+                    &full,
+                    "snippet,contentDetails,statistics,liveStreamingDetails",
+                )
                 .await?;
             let mut described = self.described.lock().unwrap_or_else(|e| e.into_inner());
             if described.len() > MAX_DESCRIBED {

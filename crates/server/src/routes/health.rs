@@ -18,9 +18,9 @@ use crate::dto::{
     ErrorBody, HealthDto, HealthStatus, JobHealthDto, PlatformHealthDto, PlatformState,
     SkippedPlatformDto, YoutubeHealthDto,
 };
-use chrono::Utc;
 use crate::error::ApiError;
 use crate::{AppState, PlatformSetup};
+use chrono::Utc;
 
 /// What a 503 of `/healthz` holds: the health (every platform failing) or an error (the
 /// database cannot be read).
@@ -147,7 +147,10 @@ pub async fn healthz(State(state): State<AppState>) -> Result<Response, ApiError
     };
     let youtube: Option<YoutubeHealthDto> = state
         .store
-        .load_quota(Platform::Youtube, Utc::now().date_naive().succ_opt().unwrap_or_default())
+        .load_quota(
+            Platform::Youtube,
+            Utc::now().date_naive().succ_opt().unwrap_or_default(),
+        )
         .await
         .map_err(|e| ApiError::Unavailable(format!("healthz: {e}")))?
         .map(YoutubeHealthDto::from);

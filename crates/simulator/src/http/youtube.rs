@@ -169,7 +169,8 @@ pub fn pacific_offset_hours(t: DateTime<Utc>) -> i64 {
     use chrono::{Datelike, NaiveDate, Weekday};
     let nth_sunday = |month: u32, n: u32| {
         let first = NaiveDate::from_ymd_opt(t.year(), month, 1).unwrap_or_default();
-        let shift = (7 - first.weekday().num_days_from_monday() + Weekday::Sun.num_days_from_monday()) % 7;
+        let shift =
+            (7 - first.weekday().num_days_from_monday() + Weekday::Sun.num_days_from_monday()) % 7;
         first + chrono::Duration::days(i64::from(shift + 7 * (n - 1)))
     };
     let start = nth_sunday(3, 2).and_hms_opt(10, 0, 0).map(|n| n.and_utc());
