@@ -50,11 +50,18 @@ pub struct CollectorMetrics {
     pub http_fallbacks: Family<PlatformLabels, Counter>,
     /// Batches written to the store directly because the event stream did not take them.
     pub events_fallback: Family<PlatformLabels, Counter>,
+    /// Live rounds that got no new list (YouTube between allowances): nothing closed for it.
+    pub live_lists_not_fetched: Family<PlatformLabels, Counter>,
 }
 
 impl CollectorMetrics {
     pub fn register(&self, registry: &mut Registry) {
         let r = registry.sub_registry_with_prefix("streamtide_collector");
+        r.register(
+            "live_lists_not_fetched",
+            "Live rounds without a new list (an allowance spent); no session is closed for them",
+            self.live_lists_not_fetched.clone(),
+        );
         r.register(
             "rounds",
             "Collection rounds by outcome",

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use streamtide_core::{ChannelId, ChannelObservation, Clock, Platform, VideoObservation};
 use streamtide_platforms::http::HttpStatsSnapshot;
-use streamtide_platforms::{AdapterError, ChannelsOutcome, PlatformAdapter};
+use streamtide_platforms::{AdapterError, ChannelsOutcome, LiveList, PlatformAdapter};
 use streamtide_storage::{Batch, Job, Store, WriteStats};
 use tokio_util::sync::CancellationToken;
 
@@ -293,15 +293,28 @@ impl Collector {
         summary: &mut RoundSummary,
     ) {
         let platform = adapter.platform();
-        match adapter.top_live().await {
-            Ok(items) => {
+        match adapter.live_list().await {
+            Ok(LiveList::Fetched(items)) => {
                 let grace = chrono::Duration::from_std(self.cfg.session_grace())
                     .unwrap_or_else(|_| chrono::Duration::minutes(15));
+                // A fetched list says what is live now: open sessions it no longer carries are
+                // closed once they are older than the grace (`close_after`).
                 let batch = Batch::LiveList {
                     items,
                     close_after: grace,
                 };
                 self.write(round, platform, &batch, summary).await;
+            }
+            Ok(LiveList::NotFetched { reason }) => {
+                // No new list is not an empty list: nothing is written, so no session is closed
+                // and no card dropped because of it. The round itself did what it could.
+                tracing::info!(platform = %platform, reason = %reason, "No new live list this round; sessions kept as they are.");
+                self.metrics
+                    .live_lists_not_fetched
+                    .get_or_create(&PlatformLabels {
+                        platform: platform.to_string(),
+                    })
+                    .inc();
             }
             Err(e) => {
                 self.count_error(platform, Job::Live, &e, summary);

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use streamtide_core::Platform;
 use streamtide_platforms::youtube::quota::pacific_day;
 use streamtide_platforms::youtube::{
-    Endpoint, InMemoryLedger, QuotaLedger, QuotaRefusal, QuotaSnapshot,
+    Bucket, Endpoint, InMemoryLedger, QuotaLedger, QuotaRefusal, QuotaSnapshot,
 };
 use streamtide_platforms::YoutubeConfig;
 use streamtide_storage::{QuotaDay, Store, StoreError};
@@ -30,7 +30,7 @@ impl StoredLedger {
         cfg: &YoutubeConfig,
         now: DateTime<Utc>,
     ) -> Result<Arc<StoredLedger>, StoreError> {
-        let inner = InMemoryLedger::new(cfg.daily_budget, cfg.floor, cfg.search_daily_calls);
+        let inner = InMemoryLedger::from_config(cfg);
         if let Some(saved) = store
             .load_quota(Platform::Youtube, pacific_day(now))
             .await?
@@ -39,7 +39,12 @@ impl StoredLedger {
                 day: saved.day,
                 units_used: saved.units_used,
                 search_calls_used: saved.search_calls_used,
+                stats_calls_used: saved.stats_calls_used,
                 blocked_until: saved.blocked_until,
+                feed_faults: saved.feed_faults,
+                feed_last_fault: saved.feed_last_fault,
+                feed_last_fault_at: saved.feed_last_fault_at,
+                feed_last_ok_at: saved.feed_last_ok_at,
             });
         }
         let (changes, mut rx) = watch::channel::<Option<QuotaSnapshot>>(None);
@@ -53,7 +58,12 @@ impl StoredLedger {
                     day: s.day,
                     units_used: s.units_used,
                     search_calls_used: s.search_calls_used,
+                    stats_calls_used: s.stats_calls_used,
                     blocked_until: s.blocked_until,
+                    feed_faults: s.feed_faults,
+                    feed_last_fault: s.feed_last_fault,
+                    feed_last_fault_at: s.feed_last_fault_at,
+                    feed_last_ok_at: s.feed_last_ok_at,
                 };
                 if let Err(e) = store.save_quota(Platform::Youtube, &day, Utc::now()).await {
                     tracing::warn!(platform = "youtube", error = %e, "Could not save the quota ledger.");
@@ -82,5 +92,14 @@ impl QuotaLedger for StoredLedger {
 
     fn snapshot(&self, now: DateTime<Utc>) -> QuotaSnapshot {
         self.inner.snapshot(now)
+    }
+
+    fn record_feeds(&self, ok: u64, faults: u64, last_fault: Option<&str>, now: DateTime<Utc>) {
+        self.inner.record_feeds(ok, faults, last_fault, now);
+        self.publish(now);
+    }
+
+    fn allowance(&self, bucket: Bucket) -> u64 {
+        self.inner.allowance(bucket)
     }
 }

@@ -14,6 +14,7 @@ use std::time::Duration;
 use chrono::{TimeZone, Utc};
 use streamtide_collector::{Collector, CollectorConfig, CollectorMetrics, RoundSummary};
 use streamtide_core::{ChannelId, ChannelInfo, Clock, ManualClock, Platform};
+use streamtide_platforms::youtube::{InMemoryLedger, YoutubeAdapter};
 use streamtide_platforms::{build_adapters, Secret};
 use streamtide_server::{AppState, Metrics};
 use streamtide_simulator::{Fault, FaultKind, SimConfig, Simulator};
@@ -77,7 +78,20 @@ async fn rig() -> Rig {
     let metrics = Arc::new(Metrics::new());
     let collector_metrics = Arc::new(CollectorMetrics::default());
     collector_metrics.register(&mut metrics.registry_mut());
-    let adapters = build_adapters(&platforms, &http).unwrap();
+    // YouTube built apart so it tells time by the test's clock: its quota days and its search
+    // schedule follow simulated time.
+    let youtube_cfg = platforms.youtube.clone();
+    platforms.youtube.enabled = false;
+    let mut adapters = build_adapters(&platforms, &http).unwrap();
+    adapters.push(Arc::new(
+        YoutubeAdapter::with_ledger(
+            &youtube_cfg,
+            &http,
+            Arc::new(InMemoryLedger::from_config(&youtube_cfg)),
+            Arc::new(clock.clone()),
+        )
+        .unwrap(),
+    ));
     assert_eq!(adapters.len(), 4, "all four platforms are configured");
     let collector = Collector::new(
         store.clone(),
@@ -159,7 +173,9 @@ fn live_path(p: Platform) -> &'static str {
         Platform::Chzzk => "/service/v1/lives",
         Platform::Soop => "main_broad_list_api",
         Platform::Twitch => "/helix/streams",
-        Platform::Youtube => "/youtube/v3/search",
+        // The live round searches when its schedule says so and otherwise refreshes the last
+        // search with videos.list: both are Data API calls (so is the channels round's).
+        Platform::Youtube => "/youtube/v3/",
     }
 }
 

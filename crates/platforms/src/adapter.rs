@@ -23,6 +23,19 @@ pub struct ChannelsOutcome {
     pub missing: Vec<ChannelId>,
 }
 
+/// What a live round got from the platform.
+///
+/// A list that was not fetched is not an empty list: only a fetched one says that what is absent
+/// from it is no longer live (and lets the collector close those sessions).
+#[derive(Debug, Clone, PartialEq)]
+pub enum LiveList {
+    /// The platform's list as it is now.
+    Fetched(Vec<LiveBroadcast>),
+    /// No new list this round (an allowance is spent or the pacing says wait): nothing is known
+    /// about what is live, so nothing may be closed or dropped because of it.
+    NotFetched { reason: String },
+}
+
 /// One external platform.
 #[async_trait]
 pub trait PlatformAdapter: Send + Sync + 'static {
@@ -54,6 +67,12 @@ pub trait PlatformAdapter: Send + Sync + 'static {
 
     /// The platform's most watched live broadcasts, sorted by viewers, up to its configured depth.
     async fn top_live(&self) -> Result<Vec<LiveBroadcast>, AdapterError>;
+
+    /// The live round's list: [`top_live`](Self::top_live) as fetched, unless the platform
+    /// paces its list calls (YouTube) and may have no new list to give.
+    async fn live_list(&self) -> Result<LiveList, AdapterError> {
+        Ok(LiveList::Fetched(self.top_live().await?))
+    }
 
     /// Current figures and live state of up to `batch_size` channels.
     async fn channels(&self, ids: &[ChannelId]) -> Result<ChannelsOutcome, AdapterError>;

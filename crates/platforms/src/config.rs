@@ -246,6 +246,22 @@ pub struct YoutubeConfig {
     /// `search.list` calls allowed per Pacific-time day (its own bucket since 2026-06-01).
     /// 0 disables the optional live-search discovery in `top_live`.
     pub search_daily_calls: u64,
+    /// KST hour (0–23) the busy part of the day starts, when searches come more often.
+    pub search_peak_start_kst: u32,
+    /// KST hour (0–23) the busy part ends (exclusive; may wrap past midnight: 18 → 2).
+    pub search_peak_end_kst: u32,
+    /// How many times more often searches come in the busy hours than in the others (≥ 1).
+    pub search_peak_weight: f64,
+    /// Longest wait between two searches while the day's allowance lasts, in minutes: when it
+    /// is reached a search is made even if the spread schedule would wait longer.
+    pub search_max_gap_minutes: u64,
+    /// `videos.batchGetStats` calls allowed per Pacific-time day (its own bucket since
+    /// 2026-06-03); used for video statistics. 0: always `videos.list`.
+    pub stats_daily_calls: u64,
+    /// Channels whose feed failed that get a `playlistItems.list` look at their uploads per
+    /// channels call (1 main unit each), to find a broadcast the feed could not show; only while
+    /// less than half of the day's main units are spent.
+    pub feed_fallback_per_call: usize,
     /// How many live broadcasts `top_live` asks `search.list` for (one page, at most 50).
     pub live_list_depth: usize,
     /// Videos fetched per channel per videos round (one uploads page, at most 50).
@@ -266,6 +282,12 @@ impl Default for YoutubeConfig {
             daily_budget: 10_000,
             floor: 1_000,
             search_daily_calls: 96,
+            search_peak_start_kst: 18,
+            search_peak_end_kst: 2,
+            search_peak_weight: 2.0,
+            search_max_gap_minutes: 30,
+            stats_daily_calls: 10_000,
+            feed_fallback_per_call: 5,
             live_list_depth: 50,
             videos_per_channel: 20,
             requests_per_second: 5.0,

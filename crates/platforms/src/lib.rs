@@ -19,7 +19,7 @@ pub mod youtube;
 
 use std::sync::Arc;
 
-pub use adapter::{ChannelsOutcome, PlatformAdapter};
+pub use adapter::{ChannelsOutcome, LiveList, PlatformAdapter};
 pub use availability::skip_reason;
 pub use config::{
     ChzzkConfig, HttpConfig, PlatformsConfig, SoopConfig, TwitchConfig, YoutubeConfig,

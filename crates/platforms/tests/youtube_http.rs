@@ -341,3 +341,278 @@ async fn the_key_never_appears_in_errors() {
     );
     assert!(!format!("{:?}", config(&sim, |c| c.api_key = Secret::new(secret))).contains(secret));
 }
+
+/// A feed that answers no feed (404, 5xx, an HTML page with 200) is a fault, not "no videos":
+/// no channel is reported offline because of it. Before, a 404 meant "no videos" and the
+/// channel's open session was closed.
+#[tokio::test]
+async fn a_feed_that_is_not_a_feed_leaves_the_live_state_unknown() {
+    for (name, kind) in [
+        (
+            "404",
+            FaultKind::Status {
+                code: 404,
+                retry_after_secs: None,
+            },
+        ),
+        (
+            "503",
+            FaultKind::Status {
+                code: 503,
+                retry_after_secs: None,
+            },
+        ),
+        ("HTML with 200", FaultKind::Garbage),
+    ] {
+        let (sim, clock) = sim(SimConfig {
+            youtube_channels: 100,
+            ..SimConfig::default()
+        })
+        .await;
+        // No playlist fallback: the feed is the only source of candidates here.
+        let a = adapter(&sim, &clock, |c| c.feed_fallback_per_call = 0);
+        let ids = ids_of(&sim, 40);
+        sim.inject(
+            Platform::Youtube,
+            Fault::times(kind, 1000).on_path("/feeds/videos.xml"),
+        );
+        let out = a.channels(&ids).await.unwrap();
+        assert_eq!(out.found.len(), 40, "{name}: the figures still come");
+        let offline = out
+            .found
+            .iter()
+            .filter(|o| o.live == LiveState::Offline)
+            .count();
+        assert_eq!(offline, 0, "{name}: a failed feed says nothing about live");
+        assert!(
+            out.found.iter().all(|o| o.live == LiveState::Unknown),
+            "{name}"
+        );
+        let snap = a.ledger().snapshot(clock.now());
+        assert_eq!(snap.feed_faults, 40, "{name}");
+        assert!(snap.feeds_failing(), "{name}");
+    }
+}
+
+/// When the feeds fail, the broadcast last seen live on a channel is checked through
+/// `videos.list`, and the uploads playlist stands in for the feed of a few channels per call.
+#[tokio::test]
+async fn failed_feeds_fall_back_to_seen_broadcasts_and_the_uploads_playlist() {
+    let (sim, clock) = sim(SimConfig {
+        youtube_channels: 100,
+        ..SimConfig::default()
+    })
+    .await;
+    let a = adapter(&sim, &clock, |c| c.feed_fallback_per_call = 0);
+    let ids = ids_of(&sim, 50);
+    let first = a.channels(&ids).await.unwrap();
+    let live_before: Vec<String> = first
+        .found
+        .iter()
+        .filter(|o| matches!(o.live, LiveState::Live(_)))
+        .map(|o| o.info.channel_id.as_str().to_string())
+        .collect();
+    assert!(!live_before.is_empty());
+    sim.set_youtube_feed_outage(Some(404));
+    clock.advance(chrono::Duration::minutes(5));
+    let out = a.channels(&ids).await.unwrap();
+    let w = sim.world();
+    for o in &out.found {
+        let ch = w
+            .channel(Platform::Youtube, o.info.channel_id.as_str())
+            .unwrap();
+        let truth = w.live_at(ch, clock.now());
+        if live_before.contains(&ch.id) {
+            // Seen live before: `videos.list` of that broadcast says live (with today's viewers)
+            // or ended (offline; a new broadcast is the next feed's or the fallback's to find).
+            match &o.live {
+                LiveState::Live(b) => {
+                    let t = truth.as_ref().expect("live only while the world says so");
+                    assert_eq!(b.viewers, t.viewers, "{}", ch.id);
+                }
+                LiveState::Offline => assert!(
+                    first
+                        .found
+                        .iter()
+                        .any(|f| f.info.channel_id == o.info.channel_id
+                            && match (&f.live, &truth) {
+                                (LiveState::Live(_), None) => true,
+                                (LiveState::Live(old), Some(t)) =>
+                                    old.broadcast_id
+                                        != Some(streamtide_simulator::youtube_video_id(t.live_id)),
+                                _ => false,
+                            }),
+                    "{}: offline while its broadcast is live",
+                    ch.id
+                ),
+                LiveState::Unknown => panic!("{}: the seen broadcast was not checked", ch.id),
+            }
+        } else {
+            assert_eq!(o.live, LiveState::Unknown, "{}", ch.id);
+        }
+    }
+    // With the playlist fallback, `feed_fallback_per_call` channels per call get one
+    // playlistItems.list each (1 unit) and a known state.
+    let b = adapter(&sim, &clock, |c| c.feed_fallback_per_call = 7);
+    let before = sim.youtube_requests_to("/youtube/v3/playlistItems");
+    let out = b.channels(&ids).await.unwrap();
+    assert_eq!(
+        sim.youtube_requests_to("/youtube/v3/playlistItems") - before,
+        7
+    );
+    let known = out
+        .found
+        .iter()
+        .filter(|o| o.live != LiveState::Unknown)
+        .count();
+    assert_eq!(known, 7);
+    for o in out.found.iter().filter(|o| o.live != LiveState::Unknown) {
+        let ch = w
+            .channel(Platform::Youtube, o.info.channel_id.as_str())
+            .unwrap();
+        assert_eq!(
+            matches!(o.live, LiveState::Live(_)),
+            w.live_at(ch, clock.now()).is_some(),
+            "{}",
+            ch.id
+        );
+    }
+    // The next call looks at the next channels (round robin), not the same seven.
+    b.channels(&ids).await.unwrap();
+    assert_eq!(
+        sim.youtube_requests_to("/youtube/v3/playlistItems") - before,
+        14
+    );
+}
+
+/// The live round searches when the schedule says so and refreshes the last search's
+/// broadcasts through `videos.list` in between; with no allowance and nothing to refresh it has
+/// no new list, which is not an empty one.
+#[tokio::test]
+async fn live_list_paces_searches_and_refreshes_between_them() {
+    use streamtide_platforms::LiveList;
+    let (sim, clock) = sim(SimConfig {
+        youtube_channels: 300,
+        ..SimConfig::default()
+    })
+    .await;
+    let a = adapter(&sim, &clock, |c| c.live_list_depth = 20);
+    let LiveList::Fetched(first) = a.live_list().await.unwrap() else {
+        panic!("the first round searches");
+    };
+    assert_eq!(first.len(), 20);
+    assert_eq!(sim.youtube_requests_to("/youtube/v3/search"), 1);
+    clock.advance(chrono::Duration::minutes(2));
+    let units = sim.youtube_quota_used().0;
+    let LiveList::Fetched(refreshed) = a.live_list().await.unwrap() else {
+        panic!("between searches the last list is refreshed");
+    };
+    assert_eq!(
+        sim.youtube_requests_to("/youtube/v3/search"),
+        1,
+        "no search"
+    );
+    assert_eq!(sim.youtube_quota_used().0, units + 1, "one videos.list");
+    assert!(!refreshed.is_empty() && refreshed.len() <= 20);
+    let w = sim.world();
+    for b in &refreshed {
+        let ch = w.channel(Platform::Youtube, b.channel_id.as_str()).unwrap();
+        assert_eq!(
+            w.live_at(ch, clock.now()).map(|l| l.viewers),
+            Some(b.viewers)
+        );
+    }
+    // Half an hour later (the gap bound) a search is due again.
+    clock.advance(chrono::Duration::minutes(28));
+    a.live_list().await.unwrap();
+    assert_eq!(sim.youtube_requests_to("/youtube/v3/search"), 2);
+
+    // No allowance and no earlier search: no new list, and no call.
+    let none = adapter(&sim, &clock, |c| c.search_daily_calls = 0);
+    let before = sim.requests(Platform::Youtube);
+    assert!(matches!(
+        none.live_list().await.unwrap(),
+        LiveList::NotFetched { .. }
+    ));
+    assert_eq!(sim.requests(Platform::Youtube), before);
+    // The main bucket spent too: the refresh cannot be made, no new list either.
+    let spent = adapter(&sim, &clock, |c| {
+        c.daily_budget = 2;
+        c.floor = 0;
+    });
+    assert!(matches!(
+        spent.live_list().await.unwrap(),
+        LiveList::Fetched(_)
+    ));
+    clock.advance(chrono::Duration::minutes(2));
+    spent.live_list().await.unwrap(); // the refresh spends the second unit
+    clock.advance(chrono::Duration::minutes(2));
+    assert!(matches!(
+        spent.live_list().await.unwrap(),
+        LiveList::NotFetched { .. }
+    ));
+}
+
+/// Video counters of videos already described come from `videos.batchGetStats` (its own
+/// bucket); `videos.list` describes new ones, and takes over when the stats bucket is off.
+#[tokio::test]
+async fn video_statistics_use_the_batch_get_stats_bucket() {
+    let (sim, clock) = sim(SimConfig {
+        youtube_channels: 50,
+        ..SimConfig::default()
+    })
+    .await;
+    let a = adapter(&sim, &clock, |c| c.videos_per_channel = 10);
+    // A channel with ten replays and no live now or in the next hour: every playlist entry is
+    // a settled video, described once.
+    let id = ids_of(&sim, 50)
+        .into_iter()
+        .find(|id| {
+            let w = sim.world();
+            let ch = w.channel(Platform::Youtube, id.as_str()).unwrap();
+            w.videos_at(ch, clock.now()).len() >= 10
+                && w.live_at(ch, clock.now()).is_none()
+                && w.live_at(ch, clock.now() + chrono::Duration::hours(1))
+                    .is_none()
+        })
+        .expect("a channel with ten videos");
+    let first = a.videos(&id).await.unwrap();
+    let spent = sim.youtube_spent();
+    assert_eq!(
+        (spent.units, spent.stats_calls),
+        (2, 0),
+        "playlist + videos.list"
+    );
+    clock.advance(chrono::Duration::hours(1));
+    let second = a.videos(&id).await.unwrap();
+    let spent = sim.youtube_spent();
+    assert_eq!(
+        (spent.units, spent.stats_calls),
+        (3, 1),
+        "playlist (main) + batchGetStats (own bucket)"
+    );
+    assert_eq!(a.ledger().snapshot(clock.now()).stats_calls_used, 1);
+    assert_eq!(first.len(), second.len());
+    let w = sim.world();
+    let ch = w.channel(Platform::Youtube, id.as_str()).unwrap();
+    let truth = w.videos_at(ch, clock.now());
+    for v in &second {
+        let t = truth
+            .iter()
+            .find(|t| streamtide_simulator::youtube_video_id(t.live_id) == v.video_id);
+        if let Some(t) = t {
+            assert_eq!(v.views, Some(t.views), "{}", v.video_id);
+        }
+        let before = first.iter().find(|f| f.video_id == v.video_id).unwrap();
+        assert_eq!(before.kind, v.kind);
+        assert_eq!(before.title, v.title);
+    }
+    // Bucket off: videos.list every time.
+    let off = adapter(&sim, &clock, |c| {
+        c.videos_per_channel = 10;
+        c.stats_daily_calls = 0;
+    });
+    off.videos(&id).await.unwrap();
+    off.videos(&id).await.unwrap();
+    assert_eq!(sim.youtube_spent().stats_calls, 1);
+}

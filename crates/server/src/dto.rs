@@ -377,6 +377,85 @@ pub struct HealthDto {
     pub summary: Vec<PlatformHealthDto>,
     /// The platforms not collected (disabled, or without credentials).
     pub skipped: Vec<SkippedPlatformDto>,
+    /// YouTube's quota buckets and channel feeds on the latest Pacific day the ledger recorded;
+    /// `null` when YouTube has not spent anything yet.
+    #[schema(required = true)]
+    pub youtube: Option<YoutubeHealthDto>,
+}
+
+/// YouTube's day: use of each quota bucket and what the channel feeds answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct YoutubeHealthDto {
+    /// The Pacific-time quota day (quotas reset at midnight America/Los_Angeles).
+    pub quota_day: String,
+    /// Use of each bucket: `main` (units), `search` (search.list calls), `batch_get_stats`
+    /// (videos.batchGetStats calls).
+    pub buckets: Vec<QuotaBucketDto>,
+    /// When YouTube answered quotaExceeded: no call until then.
+    #[schema(required = true)]
+    pub blocked_until: Option<DateTime<Utc>>,
+    pub feeds: FeedHealthDto,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct QuotaBucketDto {
+    pub bucket: String,
+    pub used: u64,
+}
+
+/// The channel feeds (a hint for live candidates, no quota): failing while at least half of the
+/// last batch's feeds answered no feed (404, 5xx, an HTML page, garbage, no answer).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FeedHealthDto {
+    pub failing: bool,
+    /// Feed requests that answered no feed this quota day.
+    pub faults_today: u64,
+    #[schema(required = true)]
+    pub last_fault: Option<String>,
+    #[schema(required = true)]
+    pub last_fault_at: Option<DateTime<Utc>>,
+    #[schema(required = true)]
+    pub last_ok_at: Option<DateTime<Utc>>,
+}
+
+impl FeedHealthDto {
+    fn failing(fault_at: Option<DateTime<Utc>>, ok_at: Option<DateTime<Utc>>) -> bool {
+        match (fault_at, ok_at) {
+            (Some(f), Some(o)) => f > o,
+            (Some(_), None) => true,
+            _ => false,
+        }
+    }
+}
+
+impl From<streamtide_storage::QuotaDay> for YoutubeHealthDto {
+    fn from(q: streamtide_storage::QuotaDay) -> Self {
+        YoutubeHealthDto {
+            quota_day: q.day.to_string(),
+            buckets: vec![
+                QuotaBucketDto {
+                    bucket: "main".into(),
+                    used: q.units_used,
+                },
+                QuotaBucketDto {
+                    bucket: "search".into(),
+                    used: q.search_calls_used,
+                },
+                QuotaBucketDto {
+                    bucket: "batch_get_stats".into(),
+                    used: q.stats_calls_used,
+                },
+            ],
+            blocked_until: q.blocked_until,
+            feeds: FeedHealthDto {
+                failing: FeedHealthDto::failing(q.feed_last_fault_at, q.feed_last_ok_at),
+                faults_today: q.feed_faults,
+                last_fault: q.feed_last_fault,
+                last_fault_at: q.feed_last_fault_at,
+                last_ok_at: q.feed_last_ok_at,
+            },
+        }
+    }
 }
 
 /// Health of one platform's collection job.

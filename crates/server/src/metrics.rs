@@ -35,6 +35,14 @@ struct StoreGauges {
     live_broadcasts: Family<PlatformLabels, Gauge>,
     tracked_channels: Gauge,
     store_up: Gauge,
+    youtube_quota_used: Family<BucketLabels, Gauge>,
+    youtube_feed_faults: Gauge,
+    youtube_feeds_failing: Gauge,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct BucketLabels {
+    bucket: String,
 }
 
 /// The process's metrics registry.
@@ -87,6 +95,21 @@ impl Metrics {
             "streamtide_store_up",
             "1 if the last scrape could read the store, else 0",
             gauges.store_up.clone(),
+        );
+        registry.register(
+            "streamtide_youtube_quota_used",
+            "Use of each YouTube quota bucket on the latest Pacific day (main: units; search, batch_get_stats: calls)",
+            gauges.youtube_quota_used.clone(),
+        );
+        registry.register(
+            "streamtide_youtube_feed_faults",
+            "YouTube channel feed requests that answered no feed on the latest Pacific day",
+            gauges.youtube_feed_faults.clone(),
+        );
+        registry.register(
+            "streamtide_youtube_feeds_failing",
+            "1 while at least half of the last batch of YouTube channel feeds failed",
+            gauges.youtube_feeds_failing.clone(),
         );
         Metrics {
             registry: Mutex::new(registry),
@@ -171,6 +194,28 @@ impl Metrics {
         }
         g.tracked_channels
             .set(saturating_i64(counts.tracked_channels));
+        g.youtube_quota_used.clear();
+        let latest = Utc::now().date_naive().succ_opt().unwrap_or_default();
+        if let Some(q) = store.load_quota(Platform::Youtube, latest).await? {
+            for (bucket, used) in [
+                ("main", q.units_used),
+                ("search", q.search_calls_used),
+                ("batch_get_stats", q.stats_calls_used),
+            ] {
+                g.youtube_quota_used
+                    .get_or_create(&BucketLabels {
+                        bucket: bucket.to_string(),
+                    })
+                    .set(saturating_i64(used));
+            }
+            g.youtube_feed_faults.set(saturating_i64(q.feed_faults));
+            let failing = match (q.feed_last_fault_at, q.feed_last_ok_at) {
+                (Some(f), Some(o)) => f > o,
+                (Some(_), None) => true,
+                _ => false,
+            };
+            g.youtube_feeds_failing.set(i64::from(failing));
+        }
         Ok(())
     }
 }

@@ -2,6 +2,15 @@
 
 use std::time::Duration;
 
+/// A stretch of simulated time `[from, until)` when the YouTube channel feeds answer `status`
+/// (404 and 500 were both seen in 2026) with an HTML error page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedOutage {
+    pub from: chrono::DateTime<chrono::Utc>,
+    pub until: chrono::DateTime<chrono::Utc>,
+    pub status: u16,
+}
+
 /// How big the simulated population is and how the servers behave.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimConfig {
@@ -23,10 +32,16 @@ pub struct SimConfig {
     pub twitch_client_secret: String,
     /// YouTube: the API key the Data API accepts.
     pub youtube_api_key: String,
-    /// YouTube: units of the main bucket per (UTC−8) day before `quotaExceeded`.
+    /// YouTube: units of the main bucket per Pacific day before `quotaExceeded`.
     pub youtube_daily_quota: u64,
-    /// YouTube: `search.list` calls per (UTC−8) day before `quotaExceeded`.
+    /// YouTube: `search.list` calls per Pacific day before `quotaExceeded` (own bucket).
     pub youtube_search_calls: u64,
+    /// YouTube: `videos.batchGetStats` calls per Pacific day (own bucket since 2026-06-03).
+    pub youtube_stats_calls: u64,
+    /// YouTube: stretches of simulated time when every channel feed answers this status
+    /// (the platform-wide feed outages of 2026). A runtime switch is
+    /// `Simulator::set_youtube_feed_outage`.
+    pub youtube_feed_outages: Vec<FeedOutage>,
     /// uniform random extra latency per request, None = none
     pub latency: Option<(Duration, Duration)>,
     /// CHZZK polling path versions that answer code 9004 (e.g. vec!["v3.1".into()])
@@ -64,6 +79,8 @@ impl Default for SimConfig {
             youtube_api_key: "sim-youtube-key".into(),
             youtube_daily_quota: 10_000,
             youtube_search_calls: 100,
+            youtube_stats_calls: 10_000,
+            youtube_feed_outages: Vec::new(),
             latency: None,
             blocked_polling_versions: Vec::new(),
             retired_service_versions: Vec::new(),

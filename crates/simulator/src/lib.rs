@@ -16,9 +16,12 @@ mod kst;
 mod simulator;
 mod world;
 
-pub use config::SimConfig;
+pub use config::{FeedOutage, SimConfig};
 pub use fault::{Fault, FaultKind};
-pub use http::youtube::{hides_subscribers, round_subscribers, video_id as youtube_video_id};
+pub use http::youtube::{
+    hides_subscribers, pacific_day_number, round_subscribers, video_id as youtube_video_id,
+    YoutubeSpent,
+};
 pub use simulator::{SeenRequest, Simulator, SoopOldHosts};
 pub use world::{
     FollowerArc, History, HistoryTick, SimCategory, SimChannel, SimCreator, SimLive, SimVideo,

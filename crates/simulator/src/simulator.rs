@@ -74,9 +74,19 @@ impl Simulator {
         self.twitch.shared.twitch.throttled()
     }
 
-    /// YouTube `(units, search calls)` spent on the current simulated (UTC−8) day.
+    /// YouTube `(units, search calls)` spent on the current simulated Pacific day.
     pub fn youtube_quota_used(&self) -> (u64, u64) {
         self.youtube.shared.youtube.used()
+    }
+
+    /// What the current (last charged) Pacific day spent in each YouTube bucket.
+    pub fn youtube_spent(&self) -> crate::http::youtube::YoutubeSpent {
+        self.youtube.shared.youtube.spent()
+    }
+
+    /// Make every YouTube channel feed answer `status` (an HTML error page), or stop that.
+    pub fn set_youtube_feed_outage(&self, status: Option<u16>) {
+        self.youtube.shared.youtube.set_feed_outage(status);
     }
 
     /// Video ids asked for in `videos.list` calls so far (the live-check candidates).

@@ -13,8 +13,19 @@ pub struct QuotaDay {
     pub day: NaiveDate,
     pub units_used: u64,
     pub search_calls_used: u64,
+    /// `videos.batchGetStats` calls (YouTube's own bucket since 2026-06-03).
+    pub stats_calls_used: u64,
     pub blocked_until: Option<DateTime<Utc>>,
+    /// Channel feeds that answered no feed this day, the last such answer and when.
+    pub feed_faults: u64,
+    pub feed_last_fault: Option<String>,
+    pub feed_last_fault_at: Option<DateTime<Utc>>,
+    /// The last time most feeds of a batch answered.
+    pub feed_last_ok_at: Option<DateTime<Utc>>,
 }
+
+/// The longest feed fault text kept (a status line, not a page).
+const FAULT_CHARS: usize = 200;
 
 impl Store {
     /// Save (replace) a day's spending. Counts only grow within a day, so the larger value wins
@@ -26,13 +37,19 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<()> {
         db::query(
-            "INSERT INTO quota_ledger (platform, day, units_used, search_calls_used, blocked_until, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            "INSERT INTO quota_ledger (platform, day, units_used, search_calls_used, blocked_until, updated_at,
+               stats_calls_used, feed_faults, feed_last_fault, feed_last_fault_at, feed_last_ok_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
              ON CONFLICT (platform, day) DO UPDATE SET
                units_used = GREATEST(quota_ledger.units_used, excluded.units_used),
                search_calls_used = GREATEST(quota_ledger.search_calls_used, excluded.search_calls_used),
                blocked_until = COALESCE(excluded.blocked_until, quota_ledger.blocked_until),
-               updated_at = excluded.updated_at",
+               updated_at = excluded.updated_at,
+               stats_calls_used = GREATEST(quota_ledger.stats_calls_used, excluded.stats_calls_used),
+               feed_faults = GREATEST(quota_ledger.feed_faults, excluded.feed_faults),
+               feed_last_fault = COALESCE(excluded.feed_last_fault, quota_ledger.feed_last_fault),
+               feed_last_fault_at = COALESCE(excluded.feed_last_fault_at, quota_ledger.feed_last_fault_at),
+               feed_last_ok_at = COALESCE(excluded.feed_last_ok_at, quota_ledger.feed_last_ok_at)",
         )
         .bind(platform.as_str())
         .bind(q.day.to_string())
@@ -40,6 +57,15 @@ impl Store {
         .bind(q.search_calls_used as i64)
         .bind(q.blocked_until.map(to_db_time))
         .bind(to_db_time(at))
+        .bind(q.stats_calls_used as i64)
+        .bind(q.feed_faults as i64)
+        .bind(
+            q.feed_last_fault
+                .as_deref()
+                .map(|f| f.chars().take(FAULT_CHARS).collect::<String>()),
+        )
+        .bind(q.feed_last_fault_at.map(to_db_time))
+        .bind(q.feed_last_ok_at.map(to_db_time))
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -47,21 +73,43 @@ impl Store {
 
     /// The most recent saved day of a platform at or before `day`.
     pub async fn load_quota(&self, platform: Platform, day: NaiveDate) -> Result<Option<QuotaDay>> {
-        let row: Option<(String, i64, i64, Option<String>)> = db::query_as(
-            "SELECT day, units_used, search_calls_used, blocked_until FROM quota_ledger
+        type Row = (
+            String,
+            i64,
+            i64,
+            Option<String>,
+            i64,
+            i64,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let row: Option<Row> = db::query_as(
+            "SELECT day, units_used, search_calls_used, blocked_until, stats_calls_used,
+                    feed_faults, feed_last_fault, feed_last_fault_at, feed_last_ok_at
+             FROM quota_ledger
              WHERE platform = ?1 AND day <= ?2 ORDER BY day DESC LIMIT 1",
         )
         .bind(platform.as_str())
         .bind(day.to_string())
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.and_then(|(d, units, searches, blocked)| {
-            Some(QuotaDay {
-                day: d.parse().ok()?,
-                units_used: units.max(0) as u64,
-                search_calls_used: searches.max(0) as u64,
-                blocked_until: blocked.as_deref().and_then(from_db_time),
-            })
-        }))
+        let time = |t: Option<String>| t.as_deref().and_then(from_db_time);
+        let count = |n: i64| n.max(0) as u64;
+        Ok(row.and_then(
+            |(d, units, searches, blocked, stats, faults, fault, fault_at, ok_at)| {
+                Some(QuotaDay {
+                    day: d.parse().ok()?,
+                    units_used: count(units),
+                    search_calls_used: count(searches),
+                    stats_calls_used: count(stats),
+                    blocked_until: time(blocked),
+                    feed_faults: count(faults),
+                    feed_last_fault: fault,
+                    feed_last_fault_at: time(fault_at),
+                    feed_last_ok_at: time(ok_at),
+                })
+            },
+        ))
     }
 }

@@ -6,6 +6,7 @@ use streamtide_simulator::Simulator;
 /// CHZZK and SOOP aimed at `sim`, allowed `rps` requests a second, with no fallback to the real
 /// SOOP hosts. The CHZZK poll hint is off: simulated time moves minutes per real millisecond, and
 /// a real-time hint would answer from stale replies.
+#[allow(dead_code)] // not every test binary that includes this file collects CHZZK and SOOP
 pub fn korean_platforms(sim: &Simulator, rps: f64) -> PlatformsConfig {
     let mut p = PlatformsConfig::default();
     p.chzzk.api_base = sim.chzzk_base();

@@ -6,7 +6,10 @@
 //! - `search.list`: since 2026-06-01, 1 call of its own **Search bucket** (100 calls/day by
 //!   default) and no main units; before that it cost 100 units. Our allowance for it is
 //!   `search_daily_calls`.
-//! - The channel RSS feed is not the Data API: 0 units.
+//! - `videos.batchGetStats`: since 2026-06-03, 1 call of its own **stats bucket** (10,000 calls a
+//!   day by default) and no main units. Our allowance for it is `stats_daily_calls`.
+//! - The channel RSS feed is not the Data API: 0 units. The ledger still counts its faults of the
+//!   day (feeds answered 404/5xx/HTML platform-wide for days in 2026), so health can show them.
 //!
 //! Days are Pacific-time days: Google resets quotas at midnight America/Los_Angeles. The ledger
 //! never lets the main bucket go below its `floor` (kept for manual work and retries), and after
@@ -25,15 +28,51 @@ pub enum Endpoint {
     Videos,
     PlaylistItems,
     Search,
+    /// `videos.batchGetStats` (2026-06-03): statistics only, from its own bucket.
+    BatchGetStats,
+}
+
+/// The quota buckets of a YouTube Data API project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Bucket {
+    /// 10,000 units a day for everything not in another bucket.
+    Main,
+    /// `search.list` calls (100 a day since 2026-06-01).
+    Search,
+    /// `videos.batchGetStats` calls (10,000 a day since 2026-06-03).
+    BatchGetStats,
+}
+
+impl Bucket {
+    pub const ALL: [Bucket; 3] = [Bucket::Main, Bucket::Search, Bucket::BatchGetStats];
+
+    /// The label used in `/healthz` and `/metrics`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Bucket::Main => "main",
+            Bucket::Search => "search",
+            Bucket::BatchGetStats => "batch_get_stats",
+        }
+    }
 }
 
 impl Endpoint {
+    /// The bucket one call of this endpoint is charged to.
+    pub const fn bucket(self) -> Bucket {
+        match self {
+            Endpoint::Channels | Endpoint::Videos | Endpoint::PlaylistItems => Bucket::Main,
+            Endpoint::Search => Bucket::Search,
+            Endpoint::BatchGetStats => Bucket::BatchGetStats,
+        }
+    }
+
     /// Units of the main (10k) bucket one call costs.
     pub const fn units(self) -> u64 {
         match self {
             Endpoint::Channels | Endpoint::Videos | Endpoint::PlaylistItems => 1,
-            // Charged to the separate Search bucket since 2026-06-01.
-            Endpoint::Search => 0,
+            // Charged to the separate Search bucket since 2026-06-01, and batchGetStats to its
+            // own bucket since 2026-06-03.
+            Endpoint::Search | Endpoint::BatchGetStats => 0,
         }
     }
 
@@ -51,6 +90,7 @@ impl Endpoint {
             Endpoint::Videos => "videos.list",
             Endpoint::PlaylistItems => "playlistItems.list",
             Endpoint::Search => "search.list",
+            Endpoint::BatchGetStats => "videos.batchGetStats",
         }
     }
 }
@@ -62,6 +102,8 @@ pub enum QuotaRefusal {
     Floor { used: u64, budget: u64, floor: u64 },
     /// The day's search allowance is used up.
     SearchAllowance { used: u64, allowed: u64 },
+    /// The day's `videos.batchGetStats` allowance is used up.
+    StatsAllowance { used: u64, allowed: u64 },
     /// The API said the quota is exhausted; calls resume at `until`.
     Exhausted { until: DateTime<Utc> },
 }
@@ -73,7 +115,59 @@ pub struct QuotaSnapshot {
     pub day: NaiveDate,
     pub units_used: u64,
     pub search_calls_used: u64,
+    /// Calls of the `videos.batchGetStats` bucket.
+    pub stats_calls_used: u64,
     pub blocked_until: Option<DateTime<Utc>>,
+    /// Channel feeds that did not answer a feed this day (404, 5xx, HTML, garbage, no answer).
+    pub feed_faults: u64,
+    /// The last feed fault of the day, e.g. `HTTP 404`, and when it happened.
+    pub feed_last_fault: Option<String>,
+    pub feed_last_fault_at: Option<DateTime<Utc>>,
+    /// The last time a feed answered a feed.
+    pub feed_last_ok_at: Option<DateTime<Utc>>,
+}
+
+impl QuotaSnapshot {
+    /// An empty record of `day`.
+    pub fn empty(day: NaiveDate) -> QuotaSnapshot {
+        QuotaSnapshot {
+            day,
+            units_used: 0,
+            search_calls_used: 0,
+            stats_calls_used: 0,
+            blocked_until: None,
+            feed_faults: 0,
+            feed_last_fault: None,
+            feed_last_fault_at: None,
+            feed_last_ok_at: None,
+        }
+    }
+
+    /// Use of one bucket.
+    pub fn used(&self, bucket: Bucket) -> u64 {
+        match bucket {
+            Bucket::Main => self.units_used,
+            Bucket::Search => self.search_calls_used,
+            Bucket::BatchGetStats => self.stats_calls_used,
+        }
+    }
+
+    /// Whether the feeds are failing now: in the last batch of feeds, at least half failed.
+    pub fn feeds_failing(&self) -> bool {
+        match (self.feed_last_fault_at, self.feed_last_ok_at) {
+            (Some(fault), Some(ok)) => fault > ok,
+            (Some(_), None) => true,
+            _ => false,
+        }
+    }
+}
+
+/// What one channel feed request gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeedOutcome {
+    Ok,
+    /// Not a feed: `HTTP 404`, `HTTP 503`, `not a feed (HTML)`, `no answer`, …
+    Fault(String),
 }
 
 /// The day's spending. Implementations must be cheap and thread-safe.
@@ -84,6 +178,10 @@ pub trait QuotaLedger: Send + Sync + 'static {
     fn mark_exhausted(&self, now: DateTime<Utc>);
     /// The day's figures at `now` (after any reset).
     fn snapshot(&self, now: DateTime<Utc>) -> QuotaSnapshot;
+    /// Count what the channel feeds answered (they cost no quota; health shows their faults).
+    fn record_feeds(&self, ok: u64, faults: u64, last_fault: Option<&str>, now: DateTime<Utc>);
+    /// The day's allowance of `bucket` (what `try_spend` lets through, floor included).
+    fn allowance(&self, bucket: Bucket) -> u64;
 }
 
 /// A ledger held in memory (lost on restart: the day then starts from zero).
@@ -92,8 +190,12 @@ pub struct InMemoryLedger {
     budget: u64,
     floor: u64,
     search_calls: u64,
+    stats_calls: u64,
     day: Mutex<QuotaSnapshot>,
 }
+
+/// `videos.batchGetStats` calls a day (its own bucket since 2026-06-03).
+pub const DEFAULT_STATS_DAILY_CALLS: u64 = 10_000;
 
 impl InMemoryLedger {
     pub fn new(daily_budget: u64, floor: u64, search_daily_calls: u64) -> InMemoryLedger {
@@ -101,13 +203,21 @@ impl InMemoryLedger {
             budget: daily_budget,
             floor,
             search_calls: search_daily_calls,
-            day: Mutex::new(QuotaSnapshot {
-                day: NaiveDate::MIN,
-                units_used: 0,
-                search_calls_used: 0,
-                blocked_until: None,
-            }),
+            stats_calls: DEFAULT_STATS_DAILY_CALLS,
+            day: Mutex::new(QuotaSnapshot::empty(NaiveDate::MIN)),
         }
+    }
+
+    /// A ledger with every bucket sized from the configuration.
+    pub fn from_config(cfg: &crate::config::YoutubeConfig) -> InMemoryLedger {
+        InMemoryLedger::new(cfg.daily_budget, cfg.floor, cfg.search_daily_calls)
+            .with_stats_calls(cfg.stats_daily_calls)
+    }
+
+    /// Size the `videos.batchGetStats` bucket (default [`DEFAULT_STATS_DAILY_CALLS`]).
+    pub fn with_stats_calls(mut self, calls: u64) -> InMemoryLedger {
+        self.stats_calls = calls;
+        self
     }
 
     /// Continue from a saved day (after a restart). A snapshot of an older day only carries its
@@ -123,11 +233,18 @@ impl InMemoryLedger {
         let today = pacific_day(now);
         if d.day != today {
             let blocked = d.blocked_until.filter(|t| *t > now);
+            // The feeds' last answers carry over: a fault in force stays visible after the reset.
+            let (fault, fault_at, ok_at) = (
+                d.feed_last_fault.take(),
+                d.feed_last_fault_at,
+                d.feed_last_ok_at,
+            );
             *d = QuotaSnapshot {
-                day: today,
-                units_used: 0,
-                search_calls_used: 0,
                 blocked_until: blocked,
+                feed_last_fault: fault,
+                feed_last_fault_at: fault_at,
+                feed_last_ok_at: ok_at,
+                ..QuotaSnapshot::empty(today)
             };
         }
         if d.blocked_until.is_some_and(|t| t <= now) {
@@ -158,9 +275,39 @@ impl QuotaLedger for InMemoryLedger {
                 allowed: self.search_calls,
             });
         }
+        let stats = u64::from(endpoint.bucket() == Bucket::BatchGetStats);
+        if stats > 0 && d.stats_calls_used + stats > self.stats_calls {
+            return Err(QuotaRefusal::StatsAllowance {
+                used: d.stats_calls_used,
+                allowed: self.stats_calls,
+            });
+        }
         d.units_used += units;
         d.search_calls_used += searches;
+        d.stats_calls_used += stats;
         Ok(())
+    }
+
+    fn record_feeds(&self, ok: u64, faults: u64, last_fault: Option<&str>, now: DateTime<Utc>) {
+        let mut d = self.today(now);
+        d.feed_faults += faults;
+        if faults > 0 {
+            d.feed_last_fault = last_fault.map(str::to_string).or(d.feed_last_fault.take());
+            d.feed_last_fault_at = Some(now);
+        }
+        // The feeds count as failing while at least half of a batch's feeds fail: one channel
+        // without a feed is not an outage, half of them is.
+        if ok > faults {
+            d.feed_last_ok_at = Some(now);
+        }
+    }
+
+    fn allowance(&self, bucket: Bucket) -> u64 {
+        match bucket {
+            Bucket::Main => self.budget.saturating_sub(self.floor),
+            Bucket::Search => self.search_calls,
+            Bucket::BatchGetStats => self.stats_calls,
+        }
     }
 
     fn mark_exhausted(&self, now: DateTime<Utc>) {

@@ -16,10 +16,11 @@ use utoipa::ToSchema;
 
 use crate::dto::{
     ErrorBody, HealthDto, HealthStatus, JobHealthDto, PlatformHealthDto, PlatformState,
-    SkippedPlatformDto,
+    SkippedPlatformDto, YoutubeHealthDto,
 };
 use crate::error::ApiError;
 use crate::{AppState, PlatformSetup};
+use chrono::Utc;
 
 /// What a 503 of `/healthz` holds: the health (every platform failing) or an error (the
 /// database cannot be read).
@@ -61,6 +62,25 @@ fn judge(platform: Platform, jobs: &[JobHealthDto]) -> PlatformHealthDto {
         state,
         last_success_at,
         last_error,
+    }
+}
+
+/// Failing channel feeds make an otherwise working YouTube `degraded` (its live state then comes
+/// from the fallbacks, and some of it stays unknown), with the feed fault as its last error.
+fn feeds_into_summary(yt: &YoutubeHealthDto, summary: &mut [PlatformHealthDto]) {
+    if !yt.feeds.failing {
+        return;
+    }
+    if let Some(p) = summary.iter_mut().find(|p| p.platform == Platform::Youtube) {
+        if p.state == PlatformState::Ok {
+            p.state = PlatformState::Degraded;
+        }
+        if p.last_error.is_none() {
+            p.last_error = Some(format!(
+                "channel feeds failing: {}",
+                yt.feeds.last_fault.as_deref().unwrap_or("no feed")
+            ));
+        }
     }
 }
 
@@ -125,7 +145,19 @@ pub async fn healthz(State(state): State<AppState>) -> Result<Response, ApiError
             (seen, Vec::new())
         }
     };
-    let summary: Vec<PlatformHealthDto> = enabled.iter().map(|p| judge(*p, &jobs)).collect();
+    let youtube: Option<YoutubeHealthDto> = state
+        .store
+        .load_quota(
+            Platform::Youtube,
+            Utc::now().date_naive().succ_opt().unwrap_or_default(),
+        )
+        .await
+        .map_err(|e| ApiError::Unavailable(format!("healthz: {e}")))?
+        .map(YoutubeHealthDto::from);
+    let mut summary: Vec<PlatformHealthDto> = enabled.iter().map(|p| judge(*p, &jobs)).collect();
+    if let Some(yt) = &youtube {
+        feeds_into_summary(yt, &mut summary);
+    }
     let status = if state.platforms.is_none() && summary.is_empty() {
         // Not told what is enabled, and nothing has run yet.
         HealthStatus::Starting
@@ -142,6 +174,7 @@ pub async fn healthz(State(state): State<AppState>) -> Result<Response, ApiError
         platforms: jobs,
         summary,
         skipped,
+        youtube,
     };
     Ok((code, Json(body)).into_response())
 }

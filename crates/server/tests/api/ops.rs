@@ -17,7 +17,8 @@ async fn healthz_is_ok_then_degraded_after_three_failures() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(
         r.json(),
-        serde_json::json!({"status": "starting", "platforms": [], "summary": [], "skipped": []})
+        // `youtube` is null until YouTube has spent anything (no quota day recorded).
+        serde_json::json!({"status": "starting", "platforms": [], "summary": [], "skipped": [], "youtube": null})
     );
 
     live_round(&f.store, Platform::Chzzk, f.now, vec![]).await;

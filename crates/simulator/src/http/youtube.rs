@@ -4,9 +4,12 @@
 //! Shaped like the captures in `fixtures/youtube/`. Every Data API call needs `key=` (the
 //! configured `SimConfig::youtube_api_key`; a wrong one gets the `keyInvalid` error) and is
 //! charged like the real API: 1 unit for `channels`, `videos` and `playlistItems`, 1 call of the
-//! separate search bucket for `search`. When the simulated day's budget is spent, calls answer
-//! 403 `quotaExceeded` until the next day (UTC−8 days; the real reset is Pacific midnight). Feeds
-//! are free. Video ids encode the broadcast id, so any id the server handed out can be looked up.
+//! separate search bucket for `search` (2026-06-01), 1 call of the separate stats bucket for
+//! `videos:batchGetStats` (2026-06-03). When a bucket of the simulated day is spent, its calls
+//! answer 403 `quotaExceeded` until midnight Pacific time (DST followed, like Google). Feeds are
+//! free; during a feed outage (`SimConfig::youtube_feed_outages` or the runtime switch) every
+//! feed answers the outage's status with an HTML page, as in 2026. Video ids encode the broadcast
+//! id, so any id the server handed out can be looked up.
 
 // Gates return the platform's own error answer early; it is built once per failed request.
 #![allow(clippy::result_large_err)]
@@ -34,19 +37,38 @@ const MAX_IDS: usize = 50;
 const FEED_ENTRIES: usize = 15;
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
+/// What one Pacific day has spent, per bucket.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct YoutubeSpent {
+    /// The Pacific calendar day, as days since 1970-01-01.
+    pub day: i64,
+    pub units: u64,
+    pub searches: u64,
+    pub stats_calls: u64,
+}
+
 /// Quota spent and requests seen by one YouTube server.
 #[derive(Debug, Default)]
 pub(crate) struct YoutubeState {
-    /// `(day, units, search calls)`.
-    spent: Mutex<(i64, u64, u64)>,
+    spent: Mutex<YoutubeSpent>,
     paths: Mutex<HashMap<String, u64>>,
     video_ids: AtomicU64,
+    /// Runtime feed outage: every feed answers this status.
+    feed_outage: Mutex<Option<u16>>,
 }
 
 impl YoutubeState {
     pub(crate) fn used(&self) -> (u64, u64) {
         let s = self.spent.lock().unwrap_or_else(|e| e.into_inner());
-        (s.1, s.2)
+        (s.units, s.searches)
+    }
+
+    pub(crate) fn spent(&self) -> YoutubeSpent {
+        *self.spent.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn set_feed_outage(&self, status: Option<u16>) {
+        *self.feed_outage.lock().unwrap_or_else(|e| e.into_inner()) = status;
     }
 
     pub(crate) fn requests_to(&self, needle: &str) -> u64 {
@@ -110,6 +132,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/youtube/v3/videos", get(videos))
         .route("/youtube/v3/search", get(search))
         .route("/youtube/v3/playlistItems", get(playlist_items))
+        .route("/youtube/v3/videos:batchGetStats", get(batch_get_stats))
         .route("/feeds/videos.xml", get(feed))
 }
 
@@ -140,14 +163,39 @@ fn quota_exceeded() -> Response {
     )
 }
 
-/// Key check and quota charge for one Data API call.
-fn gate(
-    s: &AppState,
-    p: &HashMap<String, String>,
-    path: &str,
+/// The UTC offset of America/Los_Angeles at `t` in hours: −7 from the second Sunday of March
+/// 10:00 UTC to the first Sunday of November 09:00 UTC, −8 otherwise (US rules since 2007).
+pub fn pacific_offset_hours(t: DateTime<Utc>) -> i64 {
+    use chrono::{Datelike, NaiveDate, Weekday};
+    let nth_sunday = |month: u32, n: u32| {
+        let first = NaiveDate::from_ymd_opt(t.year(), month, 1).unwrap_or_default();
+        let shift =
+            (7 - first.weekday().num_days_from_monday() + Weekday::Sun.num_days_from_monday()) % 7;
+        first + chrono::Duration::days(i64::from(shift + 7 * (n - 1)))
+    };
+    let start = nth_sunday(3, 2).and_hms_opt(10, 0, 0).map(|n| n.and_utc());
+    let end = nth_sunday(11, 1).and_hms_opt(9, 0, 0).map(|n| n.and_utc());
+    match (start, end) {
+        (Some(s), Some(e)) if t >= s && t < e => -7,
+        _ => -8,
+    }
+}
+
+/// The Pacific calendar day of `t`, as days since 1970-01-01: Google's quota day.
+pub fn pacific_day_number(t: DateTime<Utc>) -> i64 {
+    (t.timestamp() + pacific_offset_hours(t) * 3600).div_euclid(86_400)
+}
+
+/// What one call costs, per bucket.
+#[derive(Debug, Clone, Copy, Default)]
+struct Cost {
     units: u64,
     searches: u64,
-) -> Result<(), Response> {
+    stats: u64,
+}
+
+/// Key check and quota charge for one Data API call.
+fn gate(s: &AppState, p: &HashMap<String, String>, path: &str, cost: Cost) -> Result<(), Response> {
     s.shared.youtube.count(path);
     match p.get("key") {
         None => {
@@ -168,25 +216,36 @@ fn gate(
         }
         Some(_) => {}
     }
-    let day = (s.now().timestamp() - 8 * 3600).div_euclid(86_400);
+    let day = pacific_day_number(s.now());
     let mut spent = s
         .shared
         .youtube
         .spent
         .lock()
         .unwrap_or_else(|e| e.into_inner());
-    if spent.0 != day {
-        *spent = (day, 0, 0);
+    if spent.day != day {
+        *spent = YoutubeSpent {
+            day,
+            ..YoutubeSpent::default()
+        };
     }
-    if spent.1 + units > s.cfg.youtube_daily_quota
-        || spent.2 + searches > s.cfg.youtube_search_calls
+    if spent.units + cost.units > s.cfg.youtube_daily_quota
+        || spent.searches + cost.searches > s.cfg.youtube_search_calls
+        || spent.stats_calls + cost.stats > s.cfg.youtube_stats_calls
     {
         return Err(quota_exceeded());
     }
-    spent.1 += units;
-    spent.2 += searches;
+    spent.units += cost.units;
+    spent.searches += cost.searches;
+    spent.stats_calls += cost.stats;
     Ok(())
 }
+
+const MAIN: Cost = Cost {
+    units: 1,
+    searches: 0,
+    stats: 0,
+};
 
 fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
@@ -310,7 +369,7 @@ fn bad_filter(message: &str) -> Response {
 
 async fn channels(State(s): State<AppState>, RawQuery(q): RawQuery) -> Response {
     let p = params(q.as_deref());
-    if let Err(r) = gate(&s, &p, "/youtube/v3/channels", 1, 0) {
+    if let Err(r) = gate(&s, &p, "/youtube/v3/channels", MAIN) {
         return r;
     }
     let found: Vec<&SimChannel> = if let Some(ids) = p.get("id") {
@@ -451,7 +510,7 @@ fn lookup<'a>(s: &'a AppState, vid: &str) -> Option<(&'a SimChannel, Broadcast)>
 
 async fn videos(State(s): State<AppState>, RawQuery(q): RawQuery) -> Response {
     let p = params(q.as_deref());
-    if let Err(r) = gate(&s, &p, "/youtube/v3/videos", 1, 0) {
+    if let Err(r) = gate(&s, &p, "/youtube/v3/videos", MAIN) {
         return r;
     }
     let Some(ids) = p.get("id") else {
@@ -482,6 +541,72 @@ async fn videos(State(s): State<AppState>, RawQuery(q): RawQuery) -> Response {
     )
 }
 
+/// `videos:batchGetStats` (2026-06-03): counters only, from its own bucket. Shape from the
+/// reference page: `{kind: youtube#batchGetStatsResponse, items: [{kind: youtube#videoStats, id,
+/// snippet: {publishTime}, statistics: {viewCount, likeCount, commentCount}, contentDetails:
+/// {duration, durationMillis}}]}`.
+async fn batch_get_stats(State(s): State<AppState>, RawQuery(q): RawQuery) -> Response {
+    let p = params(q.as_deref());
+    let cost = Cost {
+        stats: 1,
+        ..Cost::default()
+    };
+    if let Err(r) = gate(&s, &p, "/youtube/v3/videos:batchGetStats", cost) {
+        return r;
+    }
+    let Some(ids) = p.get("id") else {
+        return google_error(
+            StatusCode::BAD_REQUEST,
+            "missingRequiredParameter",
+            "youtube.parameter",
+            "No filter selected.",
+        );
+    };
+    let ids: Vec<&str> = ids.split(',').map(str::trim).collect();
+    if ids.len() > MAX_IDS {
+        return bad_filter("The request specifies an invalid filter parameter.");
+    }
+    let now = s.now();
+    let items: Vec<Value> = ids
+        .iter()
+        .filter_map(|id| lookup(&s, id))
+        .map(|(ch, b)| {
+            let vid = video_id(b.live_id);
+            let live = b.start <= now && now < b.end;
+            let (views, likes, comments) = if live {
+                let v = s.world.viewers_of(ch, &b, now) * 3;
+                (v, v / 50, v / 200)
+            } else {
+                let video = s.world.video_of(ch, &b, now);
+                (video.views, video.likes, video.comments)
+            };
+            let secs = if live {
+                0
+            } else {
+                (b.end - b.start).num_seconds().max(0) as u64
+            };
+            json!({
+                "kind": "youtube#videoStats",
+                "id": vid,
+                "snippet": {"publishTime": rfc3339(b.start)},
+                "statistics": {
+                    "viewCount": views.to_string(),
+                    "likeCount": likes.to_string(),
+                    "commentCount": comments.to_string(),
+                },
+                "contentDetails": {
+                    "duration": iso_duration(secs),
+                    "durationMillis": (secs * 1000).to_string(),
+                },
+            })
+        })
+        .collect();
+    reply::json(
+        StatusCode::OK,
+        json!({"kind": "youtube#batchGetStatsResponse", "items": items}),
+    )
+}
+
 fn page_bounds(p: &HashMap<String, String>) -> (usize, usize) {
     let size = p
         .get("maxResults")
@@ -502,7 +627,15 @@ fn token(offset: usize) -> String {
 
 async fn search(State(s): State<AppState>, RawQuery(q): RawQuery) -> Response {
     let p = params(q.as_deref());
-    if let Err(r) = gate(&s, &p, "/youtube/v3/search", 0, 1) {
+    if let Err(r) = gate(
+        &s,
+        &p,
+        "/youtube/v3/search",
+        Cost {
+            searches: 1,
+            ..Cost::default()
+        },
+    ) {
         return r;
     }
     if p.contains_key("eventType") && p.get("type").map(String::as_str) != Some("video") {
@@ -574,7 +707,7 @@ fn uploads(s: &AppState, ch: &SimChannel) -> Vec<(Broadcast, bool)> {
 
 async fn playlist_items(State(s): State<AppState>, RawQuery(q): RawQuery) -> Response {
     let p = params(q.as_deref());
-    if let Err(r) = gate(&s, &p, "/youtube/v3/playlistItems", 1, 0) {
+    if let Err(r) = gate(&s, &p, "/youtube/v3/playlistItems", MAIN) {
         return r;
     }
     let ch = p
@@ -644,6 +777,29 @@ fn xml_escape(s: &str) -> String {
 async fn feed(State(s): State<AppState>, RawQuery(q): RawQuery) -> Response {
     let p = params(q.as_deref());
     s.shared.youtube.count("/feeds/videos.xml");
+    let now = s.now();
+    let outage = (*s
+        .shared
+        .youtube
+        .feed_outage
+        .lock()
+        .unwrap_or_else(|e| e.into_inner()))
+    .or_else(|| {
+        s.cfg
+            .youtube_feed_outages
+            .iter()
+            .find(|o| o.from <= now && now < o.until)
+            .map(|o| o.status)
+    });
+    if let Some(status) = outage {
+        let code = StatusCode::from_u16(status).unwrap_or(StatusCode::NOT_FOUND);
+        return (
+            code,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            format!("<!DOCTYPE html><html><body>Error {status}</body></html>"),
+        )
+            .into_response();
+    }
     let Some(ch) = p
         .get("channel_id")
         .and_then(|id| s.world.channel(Platform::Youtube, id))
@@ -655,7 +811,6 @@ async fn feed(State(s): State<AppState>, RawQuery(q): RawQuery) -> Response {
         )
             .into_response();
     };
-    let now = s.now();
     let name = xml_escape(&ch.name);
     // Like the real feed (and its capture): an empty line before the XML declaration.
     let mut x = format!(
@@ -708,5 +863,23 @@ mod tests {
         assert_eq!(iso_duration(159), "PT2M39S");
         assert_eq!(iso_duration(3600), "PT1H");
         assert_eq!(iso_duration(0), "PT0S");
+    }
+
+    #[test]
+    fn quota_days_are_pacific_days() {
+        let t = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        // PST: midnight is 08:00 UTC; PDT: 07:00 UTC; the 2026 switches are 8 March and 1 Nov.
+        assert_eq!(
+            pacific_day_number(t("2026-01-15T07:59:59Z")) + 1,
+            pacific_day_number(t("2026-01-15T08:00:00Z"))
+        );
+        assert_eq!(
+            pacific_day_number(t("2026-07-01T06:59:59Z")) + 1,
+            pacific_day_number(t("2026-07-01T07:00:00Z"))
+        );
+        assert_eq!(pacific_offset_hours(t("2026-03-08T09:59:59Z")), -8);
+        assert_eq!(pacific_offset_hours(t("2026-03-08T10:00:00Z")), -7);
+        assert_eq!(pacific_offset_hours(t("2026-11-01T08:59:59Z")), -7);
+        assert_eq!(pacific_offset_hours(t("2026-11-01T09:00:00Z")), -8);
     }
 }

@@ -1,0 +1,8 @@
+-- YouTube's own quota buckets (2026): videos.batchGetStats calls (2026-06-03) beside the main
+-- units and the search calls, and what the channel feeds answered that day (feeds cost no quota,
+-- but they failed platform-wide for days in 2026 and /healthz shows it).
+ALTER TABLE quota_ledger ADD COLUMN stats_calls_used INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE quota_ledger ADD COLUMN feed_faults INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE quota_ledger ADD COLUMN feed_last_fault TEXT;
+ALTER TABLE quota_ledger ADD COLUMN feed_last_fault_at TEXT;
+ALTER TABLE quota_ledger ADD COLUMN feed_last_ok_at TEXT;
