@@ -97,16 +97,18 @@ impl Store {
         observed_at: DateTime<Utc>,
         batch: &Batch,
     ) -> Result<RollupStats> {
-        let mut ids: Vec<&str> = match batch {
+        // The ids as `write_batch` stored them (the store boundary cleans ids too).
+        let name = streamtide_core::sanitize::name;
+        let mut ids: Vec<String> = match batch {
             Batch::LiveList { items, .. } => items
                 .iter()
                 .filter(|i| i.platform == platform)
-                .map(|i| i.channel_id.as_str())
+                .map(|i| name(i.channel_id.as_str()))
                 .collect(),
             Batch::Channels { found, .. } => found
                 .iter()
                 .filter(|o| o.info.platform == platform)
-                .map(|o| o.info.channel_id.as_str())
+                .map(|o| name(o.info.channel_id.as_str()))
                 .collect(),
             Batch::Videos { .. } => Vec::new(),
         };
@@ -127,7 +129,7 @@ impl Store {
                 "SELECT id FROM channels WHERE platform = ?1 AND platform_id = ?2",
             )
             .bind(platform.as_str())
-            .bind(id)
+            .bind(&id)
             .fetch_optional(&mut *tx)
             .await?;
             let Some(pk) = pk else { continue };

@@ -43,8 +43,18 @@ impl Store {
         observed_at: DateTime<Utc>,
         batch: &Batch,
     ) -> Result<WriteStats> {
-        let stats =
-            retry_conflicts(|| self.write_batch_once(round, platform, observed_at, batch)).await?;
+        let mut rejected = 0;
+        let clean = sanitized(batch, &mut rejected);
+        let mut stats =
+            retry_conflicts(|| self.write_batch_once(round, platform, observed_at, &clean)).await?;
+        stats.values_rejected = rejected;
+        if rejected > 0 {
+            tracing::warn!(
+                platform = platform.as_str(),
+                rejected,
+                "absurd or unsafe figures/URLs in a batch were stored as unknown"
+            );
+        }
         self.fold_snapshots_if_due(observed_at).await;
         Ok(stats)
     }
@@ -54,17 +64,19 @@ impl Store {
         round: i64,
         platform: Platform,
         observed_at: DateTime<Utc>,
-        batch: &Batch,
+        batch: &Clean,
     ) -> Result<WriteStats> {
         let at = truncate_to_second(observed_at);
         let mut tx = self.write_tx().await?;
         let mut stats = WriteStats::default();
         match batch {
-            Batch::LiveList { items, close_after } => {
-                let mut items: Vec<&LiveBroadcast> =
-                    items.iter().filter(|i| i.platform == platform).collect();
-                items.sort_by(|a, b| a.channel_id.as_str().cmp(b.channel_id.as_str()));
-                for item in items {
+            Clean::LiveList { items, close_after } => {
+                let mut items: Vec<&(LiveBroadcast, bool)> = items
+                    .iter()
+                    .filter(|(i, _)| i.platform == platform)
+                    .collect();
+                items.sort_by(|(a, _), (b, _)| a.channel_id.as_str().cmp(b.channel_id.as_str()));
+                for (item, viewers_known) in items {
                     let channel = sessions::upsert_channel(
                         &mut tx,
                         &ChannelSighting::from_live(item),
@@ -72,11 +84,15 @@ impl Store {
                         false,
                     )
                     .await?;
-                    sessions::observe_live(&mut tx, channel, item, at, &mut stats).await?;
+                    // An absurd viewer count is unknown: the channel was seen, but no sample
+                    // (and no session aggregate) is made from it.
+                    if *viewers_known {
+                        sessions::observe_live(&mut tx, channel, item, at, &mut stats).await?;
+                    }
                 }
                 sessions::close_stale(&mut tx, platform, at - *close_after, &mut stats).await?;
             }
-            Batch::Channels { found, missing } => {
+            Clean::Channels { found, missing } => {
                 let mut found: Vec<&ChannelObservation> = found
                     .iter()
                     .filter(|o| o.info.platform == platform)
@@ -108,7 +124,7 @@ impl Store {
                     .rows_affected();
                 }
             }
-            Batch::Videos { videos } => {
+            Clean::Videos { videos } => {
                 for v in videos.iter().filter(|v| v.platform == platform) {
                     write_video(&mut tx, v, at, &mut stats).await?;
                 }
@@ -122,7 +138,56 @@ impl Store {
         tx.commit().await?;
         Ok(stats)
     }
+}
 
+/// A batch after the store boundary's rules (`streamtide_core::sanitize`): every figure within
+/// its ceiling or unknown, text clean, URLs safe. A live item carries whether its viewer count
+/// was kept.
+pub(crate) enum Clean {
+    LiveList {
+        items: Vec<(LiveBroadcast, bool)>,
+        close_after: chrono::Duration,
+    },
+    Channels {
+        found: Vec<ChannelObservation>,
+        missing: Vec<streamtide_core::ChannelId>,
+    },
+    Videos {
+        videos: Vec<VideoObservation>,
+    },
+}
+
+/// `batch` as the store keeps it; `rejected` counts the figures and URLs refused.
+pub(crate) fn sanitized(batch: &Batch, rejected: &mut u64) -> Clean {
+    use streamtide_core::sanitize;
+    match batch {
+        Batch::LiveList { items, close_after } => Clean::LiveList {
+            items: items
+                .iter()
+                .map(|b| sanitize::live_broadcast(b, rejected))
+                .collect(),
+            close_after: *close_after,
+        },
+        Batch::Channels { found, missing } => Clean::Channels {
+            found: found
+                .iter()
+                .map(|o| sanitize::channel_observation(o, rejected))
+                .collect(),
+            missing: missing
+                .iter()
+                .map(|id| streamtide_core::ChannelId::new(sanitize::name(id.as_str())))
+                .collect(),
+        },
+        Batch::Videos { videos } => Clean::Videos {
+            videos: videos
+                .iter()
+                .map(|v| sanitize::video(v, rejected))
+                .collect(),
+        },
+    }
+}
+
+impl Store {
     /// Close a round and record the job's health (`error` = `None` means it succeeded).
     pub async fn finish_round(
         &self,
