@@ -515,6 +515,107 @@ mod tests {
 
     use super::*;
 
+    fn live_item(id: &str, viewers: u64) -> LiveBroadcast {
+        LiveBroadcast {
+            platform: Platform::Chzzk,
+            channel_id: ChannelId::new(id),
+            channel_name: Some(id.into()),
+            channel_avatar_url: Some("javascript:alert(1)".into()),
+            broadcast_id: Some(format!("b-{id}")),
+            title: "t".into(),
+            viewers,
+            category_id: None,
+            category_name: None,
+            tags: vec![],
+            thumbnail_url: Some("https://nng-phinf.pstatic.net/x.png".into()),
+            started_at: None,
+            adult: false,
+            language: None,
+            url: "https://chzzk.naver.com/live/x".into(),
+        }
+    }
+
+    async fn write_live(store: &Store, at: DateTime<Utc>, items: Vec<LiveBroadcast>) -> WriteStats {
+        let r = store
+            .start_round(Platform::Chzzk, Job::Live, at)
+            .await
+            .unwrap();
+        let batch = Batch::LiveList {
+            items,
+            close_after: chrono::Duration::minutes(30),
+        };
+        let stats = store
+            .write_batch(r, Platform::Chzzk, at, &batch)
+            .await
+            .unwrap();
+        store
+            .update_rollups(Platform::Chzzk, at, &batch)
+            .await
+            .unwrap();
+        stats
+    }
+
+    /// What the store refuses is counted (the collector adds it to `/metrics`).
+    #[tokio::test]
+    async fn refused_figures_and_urls_are_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&format!("sqlite://{}", dir.path().join("t.db").display()))
+            .await
+            .unwrap();
+        let at = "2026-03-01T00:00:00Z".parse::<DateTime<Utc>>().unwrap();
+        let stats = write_live(
+            &store,
+            at,
+            vec![live_item("ok", 10), live_item("huge", u64::MAX)],
+        )
+        .await;
+        // Two javascript: avatars and one viewer count.
+        assert_eq!(stats.values_rejected, 3);
+        assert_eq!(stats.live_samples, 1, "no sample from an absurd count");
+    }
+
+    /// A session sum already at the top of `i64` (rows written before figures were bounded):
+    /// further samples saturate, and rollups and /stats read it without panicking.
+    #[tokio::test]
+    async fn a_stored_sum_at_the_top_saturates_and_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&format!("sqlite://{}", dir.path().join("t.db").display()))
+            .await
+            .unwrap();
+        let at = "2026-03-01T00:00:00Z".parse::<DateTime<Utc>>().unwrap();
+        write_live(&store, at, vec![live_item("x", 5)]).await;
+        db::query("UPDATE live_sessions SET viewer_sum = 9223372036854775807")
+            .execute(&store.pool)
+            .await
+            .unwrap();
+        for m in 1..4 {
+            write_live(
+                &store,
+                at + chrono::Duration::minutes(m),
+                vec![live_item("x", 7)],
+            )
+            .await;
+        }
+        let sum: i64 = db::query_scalar("SELECT viewer_sum FROM live_sessions")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+        assert_eq!(sum, i64::MAX);
+        // Legacy rows on SQLite may even hold the REAL an overflow made.
+        db::query("UPDATE live_sessions SET viewer_sum = 1.8e19")
+            .execute(&store.pool)
+            .await
+            .unwrap();
+        store.rebuild_rollups().await.unwrap();
+        store.channel_stats(Platform::Chzzk, "x").await.unwrap();
+        write_live(
+            &store,
+            at + chrono::Duration::minutes(5),
+            vec![live_item("x", 7)],
+        )
+        .await;
+    }
+
     fn obs(i: usize, round: usize) -> ChannelObservation {
         let id = format!("ch{i}");
         // Every kind of change: names and handles that change, blanks, live → offline → live
