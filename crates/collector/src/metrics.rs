@@ -39,6 +39,8 @@ pub struct PlatformLabels {
 pub struct CollectorMetrics {
     pub rounds: Family<OutcomeLabels, Counter>,
     pub rows_written: Family<JobLabels, Counter>,
+    /// Figures and URLs the store refused as absurd or unsafe (kept as unknown).
+    pub values_rejected: Family<JobLabels, Counter>,
     pub errors: Family<ErrorLabels, Counter>,
     pub round_seconds: Family<JobLabels, Gauge<f64, AtomicU64>>,
     pub http_requests: Family<PlatformLabels, Counter>,
@@ -71,6 +73,11 @@ impl CollectorMetrics {
             "rows_written",
             "Observation rows committed",
             self.rows_written.clone(),
+        );
+        r.register(
+            "values_rejected",
+            "Platform figures and URLs refused at the store boundary (out of range or unsafe)",
+            self.values_rejected.clone(),
         );
         r.register(
             "errors",

@@ -175,6 +175,10 @@ impl Collector {
             .get_or_create(&labels)
             .inc_by(summary.written.rows());
         self.metrics
+            .values_rejected
+            .get_or_create(&labels)
+            .inc_by(summary.written.values_rejected);
+        self.metrics
             .round_seconds
             .get_or_create(&labels)
             .set(started.elapsed().as_secs_f64());

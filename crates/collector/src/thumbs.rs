@@ -10,6 +10,7 @@ fn live_jobs(b: &LiveBroadcast, out: &mut Vec<ThumbJob>) {
             kind: ImageKind::Live,
             url: url.clone(),
             weight: b.viewers,
+            platform: Some(b.platform),
         });
     }
     if let Some(url) = &b.channel_avatar_url {
@@ -17,6 +18,7 @@ fn live_jobs(b: &LiveBroadcast, out: &mut Vec<ThumbJob>) {
             kind: ImageKind::Avatar,
             url: url.clone(),
             weight: b.viewers,
+            platform: Some(b.platform),
         });
     }
 }
@@ -39,6 +41,7 @@ pub(crate) fn thumb_jobs(batch: &Batch) -> Vec<ThumbJob> {
                         kind: ImageKind::Avatar,
                         url: url.clone(),
                         weight: obs.stats.followers.unwrap_or(0) / 1000,
+                        platform: Some(obs.info.platform),
                     });
                 }
             }

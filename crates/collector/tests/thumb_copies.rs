@@ -20,7 +20,7 @@ mod sim_support;
 /// One live round per Korean platform with a copier behind the collector, waiting for the
 /// copier to finish; returns the live list and the store.
 async fn round_with_copier(
-    thumbs: ThumbsConfig,
+    mut thumbs: ThumbsConfig,
 ) -> (
     Vec<streamtide_storage::LiveItem>,
     Store,
@@ -41,6 +41,8 @@ async fn round_with_copier(
     let store = Store::open(&format!("sqlite://{}", dir.path().join("c.db").display()))
         .await
         .unwrap();
+    // The simulator's pictures are on loopback: trusted explicitly, as the demo does.
+    thumbs.trusted_origins = vec![sim.chzzk_base(), sim.soop_base()];
     let objects = ThumbStore::open(&thumbs).unwrap();
     let worker = ThumbWorker::new(
         store.clone(),

@@ -8,6 +8,7 @@ mod clock;
 mod ids;
 mod observation;
 mod platform;
+pub mod sanitize;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use ids::{ChannelId, ChannelRef, RefKind};

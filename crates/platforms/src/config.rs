@@ -29,6 +29,9 @@ pub struct HttpConfig {
     /// rate-limited and the next scheduled round tries again.
     #[serde(with = "humantime_serde")]
     pub max_retry_after: Duration,
+    /// A reply body larger than this fails the call (`too_large`), read no further: a runaway
+    /// or hostile reply cannot fill memory or the store. Checked while the body streams in.
+    pub max_response_bytes: u64,
     /// Sent on every request. The Korean platforms block non-browser agents, so the default looks
     /// like a current desktop browser.
     pub user_agent: String,
@@ -42,6 +45,7 @@ impl Default for HttpConfig {
             backoff_base: Duration::from_millis(500),
             backoff_max: Duration::from_secs(20),
             max_retry_after: Duration::from_secs(60),
+            max_response_bytes: 4 * 1024 * 1024,
             user_agent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/143.0.0.0 Safari/537.36".to_string(),
         }
     }

@@ -49,6 +49,15 @@ pub enum AdapterError {
         code: i64,
         message: String,
     },
+    /// The reply was larger than `[http] max_response_bytes`; the rest was not read.
+    #[error(
+        "reply from {platform} at {url} exceeds the {limit}-byte cap ([http] max_response_bytes)"
+    )]
+    TooLarge {
+        platform: Platform,
+        url: String,
+        limit: u64,
+    },
     /// Credentials missing or rejected.
     #[error("credentials rejected by {platform}")]
     Unauthorized { platform: Platform },
@@ -71,6 +80,7 @@ impl AdapterError {
             AdapterError::Schema { .. } => "schema",
             AdapterError::Status { .. } => "status",
             AdapterError::Api { .. } => "api",
+            AdapterError::TooLarge { .. } => "too_large",
             AdapterError::Unauthorized { .. } => "unauthorized",
         }
     }

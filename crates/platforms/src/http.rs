@@ -304,6 +304,15 @@ impl ApiClient {
             let outcome = self.attempt(call).await;
             let retry_in = match outcome {
                 Attempt::Done(reply) => return Ok(reply),
+                Attempt::TooLarge => {
+                    // The same request would get the same reply: no retry.
+                    self.stats.failures.fetch_add(1, Ordering::Relaxed);
+                    return Err(AdapterError::TooLarge {
+                        platform: self.platform,
+                        url,
+                        limit: self.cfg.max_response_bytes,
+                    });
+                }
                 Attempt::Throttled { retry_after } => {
                     self.stats.throttled.fetch_add(1, Ordering::Relaxed);
                     let too_long = retry_after.is_some_and(|d| d > self.cfg.max_retry_after);
@@ -393,13 +402,14 @@ impl ApiClient {
         }
         let url = call.redact(resp.url().as_str());
         let headers = resp.headers().clone();
-        match resp.bytes().await {
-            Ok(body) => Attempt::Done(Reply {
+        match read_capped(resp, self.cfg.max_response_bytes).await {
+            Ok(Some(body)) => Attempt::Done(Reply {
                 status,
                 url,
                 headers,
-                body: body.to_vec(),
+                body,
             }),
+            Ok(None) => Attempt::TooLarge,
             // The connection broke mid-body: as transient as a failed connect.
             Err(e) => Attempt::Transient(format!("body: {}", describe(&e))),
         }
@@ -440,9 +450,33 @@ impl ApiClient {
     }
 }
 
+/// The body of `resp`, or `None` as soon as it is known to exceed `cap` bytes (a declared
+/// length says so before reading; otherwise counted chunk by chunk, so at most `cap` plus one
+/// chunk is ever held).
+async fn read_capped(
+    mut resp: reqwest::Response,
+    cap: u64,
+) -> Result<Option<Vec<u8>>, reqwest::Error> {
+    if resp.content_length().is_some_and(|n| n > cap) {
+        return Ok(None);
+    }
+    let mut body = Vec::with_capacity(resp.content_length().unwrap_or(0).min(cap) as usize);
+    while let Some(chunk) = resp.chunk().await? {
+        if body.len() as u64 + chunk.len() as u64 > cap {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(body))
+}
+
 enum Attempt {
     Done(Reply),
-    Throttled { retry_after: Option<Duration> },
+    /// The body exceeded `max_response_bytes`.
+    TooLarge,
+    Throttled {
+        retry_after: Option<Duration>,
+    },
     Transient(String),
 }
 

@@ -330,13 +330,14 @@ impl Store {
             spans.extend(rows.iter().filter_map(|r| {
                 let start = from_db_time(&r.get::<String, _>("started_at"))?;
                 let end = from_db_time(&r.get::<String, _>("ended"))?;
-                let n: i64 = r.get("sample_count");
-                let sum: i64 = r.get("viewer_sum");
+                // Widened: a stored sum may be beyond i64 (see `db::lenient_count`).
+                let n = db::lenient_count(r, "sample_count");
+                let sum = db::lenient_count(r, "viewer_sum");
                 Some(SessionSpan {
                     start,
                     end: end.max(start),
-                    avg_viewers: if n > 0 { sum as f64 / n as f64 } else { 0.0 },
-                    peak_viewers: r.get::<i64, _>("peak_viewers").max(0) as u64,
+                    avg_viewers: if n > 0.0 { sum / n } else { 0.0 },
+                    peak_viewers: db::lenient_count(r, "peak_viewers").max(0.0) as u64,
                 })
             }));
         }

@@ -313,6 +313,21 @@ pub(crate) fn flag(row: &AnyRow, col: &str) -> bool {
     }
 }
 
+/// A count column that stored data may have pushed out of `i64`: SQLite turns an overflowing
+/// integer sum into a REAL, and rows written before the store bounded its figures may hold one.
+/// Read as `f64` whatever it is; an unreadable or NULL value is 0. Never panics.
+pub(crate) fn lenient_count(row: &AnyRow, col: &str) -> f64 {
+    match row.try_get::<Option<i64>, _>(col) {
+        Ok(v) => v.unwrap_or(0) as f64,
+        Err(_) => row
+            .try_get::<Option<f64>, _>(col)
+            .ok()
+            .flatten()
+            .filter(|v| v.is_finite())
+            .unwrap_or(0.0),
+    }
+}
+
 /// A statement in one backend's dialect.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Translated {

@@ -43,6 +43,8 @@ pub struct WriteStats {
     pub sessions_opened: u64,
     pub sessions_closed: u64,
     pub channels_missing: u64,
+    /// Figures and URLs refused at the store boundary (out of range, unsafe): stored as unknown.
+    pub values_rejected: u64,
 }
 
 impl WriteStats {
@@ -53,6 +55,7 @@ impl WriteStats {
         self.sessions_opened += o.sessions_opened;
         self.sessions_closed += o.sessions_closed;
         self.channels_missing += o.channels_missing;
+        self.values_rejected += o.values_rejected;
     }
 
     /// Observation rows written.

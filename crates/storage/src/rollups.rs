@@ -97,16 +97,18 @@ impl Store {
         observed_at: DateTime<Utc>,
         batch: &Batch,
     ) -> Result<RollupStats> {
-        let mut ids: Vec<&str> = match batch {
+        // The ids as `write_batch` stored them (the store boundary cleans ids too).
+        let name = streamtide_core::sanitize::name;
+        let mut ids: Vec<String> = match batch {
             Batch::LiveList { items, .. } => items
                 .iter()
                 .filter(|i| i.platform == platform)
-                .map(|i| i.channel_id.as_str())
+                .map(|i| name(i.channel_id.as_str()))
                 .collect(),
             Batch::Channels { found, .. } => found
                 .iter()
                 .filter(|o| o.info.platform == platform)
-                .map(|o| o.info.channel_id.as_str())
+                .map(|o| name(o.info.channel_id.as_str()))
                 .collect(),
             Batch::Videos { .. } => Vec::new(),
         };
@@ -127,7 +129,7 @@ impl Store {
                 "SELECT id FROM channels WHERE platform = ?1 AND platform_id = ?2",
             )
             .bind(platform.as_str())
-            .bind(id)
+            .bind(&id)
             .fetch_optional(&mut *tx)
             .await?;
             let Some(pk) = pk else { continue };
@@ -283,16 +285,16 @@ async fn rebuild_channel(
     .filter_map(|r| {
         let start_s: String = r.get("started_at");
         let end_s: String = r.get("ended");
-        let n: i64 = r.get("sample_count");
-        let sum: i64 = r.get("viewer_sum");
+        let n = db::lenient_count(r, "sample_count");
+        let sum = db::lenient_count(r, "viewer_sum");
         Some(Sess {
             id: r.get("id"),
             start: from_db_time(&start_s)?,
             end: from_db_time(&end_s)?,
             start_s,
             end_s,
-            avg: if n > 0 { sum as f64 / n as f64 } else { 0.0 },
-            peak: r.get("peak_viewers"),
+            avg: if n > 0.0 { sum / n } else { 0.0 },
+            peak: db::lenient_count(r, "peak_viewers").clamp(0.0, i64::MAX as f64) as i64,
         })
     })
     .collect();
@@ -313,7 +315,8 @@ async fn rebuild_channel(
         let e = per_day
             .entry((r.get("session_id"), day_of(at, tz)))
             .or_insert((0, 0, i64::MIN));
-        e.0 += v;
+        // Saturating: stored samples from before figures were bounded may be huge.
+        e.0 = e.0.saturating_add(v);
         e.1 += 1;
         e.2 = e.2.max(v);
     }
@@ -444,14 +447,18 @@ pub(crate) async fn recompute_day(
             let end = from_db_time(&r.get::<String, _>("ended"))?;
             let day_avg: Option<f64> = r.get("day_avg");
             let day_peak: Option<i64> = r.get("day_peak");
-            let sum: i64 = r.get("viewer_sum");
-            let n: i64 = r.get("sample_count");
-            let session_avg = if n > 0 { sum as f64 / n as f64 } else { 0.0 };
+            // Widened: a stored sum may be beyond i64 (see `db::lenient_count`).
+            let sum = db::lenient_count(r, "viewer_sum");
+            let n = db::lenient_count(r, "sample_count");
+            let session_avg = if n > 0.0 { sum / n } else { 0.0 };
             Some(SessionSpan {
                 start,
                 end: end.max(start),
                 avg_viewers: day_avg.unwrap_or(session_avg),
-                peak_viewers: day_peak.unwrap_or(r.get::<i64, _>("peak_viewers")).max(0) as u64,
+                peak_viewers: day_peak
+                    .map(|p| p as f64)
+                    .unwrap_or_else(|| db::lenient_count(r, "peak_viewers"))
+                    .max(0.0) as u64,
             })
         })
         .collect();

@@ -11,6 +11,7 @@ use crate::{Result, Store};
 impl Store {
     /// Track a channel (creating it if new). Returns `true` if it was not tracked before.
     pub async fn track_channel(&self, info: &ChannelInfo, at: DateTime<Utc>) -> Result<bool> {
+        let info = &streamtide_core::sanitize::channel_info(info, &mut 0);
         let mut tx = self.write_tx().await?;
         let before: Option<i64> = db::query_scalar(
             "SELECT tracked FROM channels WHERE platform = ?1 AND platform_id = ?2",

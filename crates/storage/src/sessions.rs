@@ -264,7 +264,8 @@ pub(crate) async fn observe_live_many(
         "WITH v(id, viewers, broadcast_id, category_id, category_name, started_at, at, title,
                 thumbnail_url, tags, adult, language) AS (VALUES {})
          UPDATE live_sessions SET
-           viewer_sum = live_sessions.viewer_sum + v.viewers,
+           viewer_sum = CASE WHEN live_sessions.viewer_sum <= 9223372036854775807 - v.viewers
+                             THEN live_sessions.viewer_sum + v.viewers ELSE 9223372036854775807 END,
            sample_count = live_sessions.sample_count + 1,
            peak_viewers = GREATEST(live_sessions.peak_viewers, v.viewers),
            broadcast_id = COALESCE(live_sessions.broadcast_id, v.broadcast_id),
@@ -390,7 +391,10 @@ pub(crate) async fn observe_live(
     let tags = serde_json_tags(&b.tags);
     db::query(
         "UPDATE live_sessions SET
-           viewer_sum = viewer_sum + ?2,
+           -- Saturating: a sum already at the top (rows from before figures were bounded)
+           -- stays there instead of overflowing (an error on PostgreSQL, a REAL on SQLite).
+           viewer_sum = CASE WHEN viewer_sum <= 9223372036854775807 - ?2 THEN viewer_sum + ?2
+                             ELSE 9223372036854775807 END,
            sample_count = sample_count + 1,
            peak_viewers = GREATEST(peak_viewers, ?2),
            broadcast_id = COALESCE(broadcast_id, ?3),

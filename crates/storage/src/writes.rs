@@ -43,8 +43,18 @@ impl Store {
         observed_at: DateTime<Utc>,
         batch: &Batch,
     ) -> Result<WriteStats> {
-        let stats =
-            retry_conflicts(|| self.write_batch_once(round, platform, observed_at, batch)).await?;
+        let mut rejected = 0;
+        let clean = sanitized(batch, &mut rejected);
+        let mut stats =
+            retry_conflicts(|| self.write_batch_once(round, platform, observed_at, &clean)).await?;
+        stats.values_rejected = rejected;
+        if rejected > 0 {
+            tracing::warn!(
+                platform = platform.as_str(),
+                rejected,
+                "absurd or unsafe figures/URLs in a batch were stored as unknown"
+            );
+        }
         self.fold_snapshots_if_due(observed_at).await;
         Ok(stats)
     }
@@ -59,16 +69,23 @@ impl Store {
         let Some(last) = batches.iter().map(|b| b.2).max() else {
             return Ok(WriteStats::default());
         };
-        let stats = retry_conflicts(|| async {
+        // The same store boundary as `write_batch`: every batch cleaned before it is written.
+        let mut rejected = 0;
+        let clean: Vec<Clean> = batches
+            .iter()
+            .map(|(_, _, _, batch)| sanitized(batch, &mut rejected))
+            .collect();
+        let mut stats = retry_conflicts(|| async {
             let mut tx = self.write_tx().await?;
             let mut stats = WriteStats::default();
-            for (round, platform, observed_at, batch) in batches {
+            for ((round, platform, observed_at, _), batch) in batches.iter().zip(&clean) {
                 stats.add(&write_in(&mut tx, *round, *platform, *observed_at, batch).await?);
             }
             tx.commit().await?;
             Ok(stats)
         })
         .await?;
+        stats.values_rejected = rejected;
         self.fold_snapshots_if_due(last).await;
         Ok(stats)
     }
@@ -78,7 +95,7 @@ impl Store {
         round: i64,
         platform: Platform,
         observed_at: DateTime<Utc>,
-        batch: &Batch,
+        batch: &Clean,
     ) -> Result<WriteStats> {
         let mut tx = self.write_tx().await?;
         let stats = write_in(&mut tx, round, platform, observed_at, batch).await?;
@@ -93,24 +110,34 @@ async fn write_in(
     round: i64,
     platform: Platform,
     observed_at: DateTime<Utc>,
-    batch: &Batch,
+    batch: &Clean,
 ) -> Result<WriteStats> {
     let at = truncate_to_second(observed_at);
     let mut stats = WriteStats::default();
-    match batch {
-        Batch::LiveList { items, close_after } => {
-            let mut items: Vec<&LiveBroadcast> =
-                items.iter().filter(|i| i.platform == platform).collect();
-            items.sort_by(|a, b| a.channel_id.as_str().cmp(b.channel_id.as_str()));
-            for item in items {
-                let channel =
-                    sessions::upsert_channel(tx, &ChannelSighting::from_live(item), at, false)
-                        .await?;
-                sessions::observe_live(tx, channel, item, at, &mut stats).await?;
+            match batch {
+        Clean::LiveList { items, close_after } => {
+            let mut items: Vec<&(LiveBroadcast, bool)> = items
+                .iter()
+                .filter(|(i, _)| i.platform == platform)
+                .collect();
+            items.sort_by(|(a, _), (b, _)| a.channel_id.as_str().cmp(b.channel_id.as_str()));
+            for (item, viewers_known) in items {
+                let channel = sessions::upsert_channel(
+                    tx,
+                    &ChannelSighting::from_live(item),
+                    at,
+                    false,
+                )
+                .await?;
+                // An absurd viewer count is unknown: the channel was seen, but no sample
+                // (and no session aggregate) is made from it.
+                if *viewers_known {
+                    sessions::observe_live(tx, channel, item, at, &mut stats).await?;
+                }
             }
             sessions::close_stale(tx, platform, at - *close_after, &mut stats).await?;
         }
-        Batch::Channels { found, missing } => {
+        Clean::Channels { found, missing } => {
             let mut found: Vec<&ChannelObservation> = found
                 .iter()
                 .filter(|o| o.info.platform == platform)
@@ -122,15 +149,17 @@ async fn write_in(
                     write_channel_observation(tx, round, obs, at, &mut stats).await?;
                 }
             } else {
-                found.sort_by(|a, b| a.info.channel_id.as_str().cmp(b.info.channel_id.as_str()));
+                found
+                    .sort_by(|a, b| a.info.channel_id.as_str().cmp(b.info.channel_id.as_str()));
                 for chunk in found.chunks(ROWS_PER_STATEMENT) {
-                    write_channel_observations(tx, round, platform, chunk, at, &mut stats).await?;
+                    write_channel_observations(tx, round, platform, chunk, at, &mut stats)
+                        .await?;
                 }
             }
             for id in missing {
                 stats.channels_missing += db::query(
                     "UPDATE channels SET missing_since = COALESCE(missing_since, ?3)
-                         WHERE platform = ?1 AND platform_id = ?2",
+                     WHERE platform = ?1 AND platform_id = ?2",
                 )
                 .bind(platform.as_str())
                 .bind(id.as_str())
@@ -140,7 +169,7 @@ async fn write_in(
                 .rows_affected();
             }
         }
-        Batch::Videos { videos } => {
+        Clean::Videos { videos } => {
             for v in videos.iter().filter(|v| v.platform == platform) {
                 write_video(tx, v, at, &mut stats).await?;
             }
@@ -152,6 +181,53 @@ async fn write_in(
         .execute(&mut *tx)
         .await?;
     Ok(stats)
+}
+
+/// A batch after the store boundary's rules (`streamtide_core::sanitize`): every figure within
+/// its ceiling or unknown, text clean, URLs safe. A live item carries whether its viewer count
+/// was kept.
+pub(crate) enum Clean {
+    LiveList {
+        items: Vec<(LiveBroadcast, bool)>,
+        close_after: chrono::Duration,
+    },
+    Channels {
+        found: Vec<ChannelObservation>,
+        missing: Vec<streamtide_core::ChannelId>,
+    },
+    Videos {
+        videos: Vec<VideoObservation>,
+    },
+}
+
+/// `batch` as the store keeps it; `rejected` counts the figures and URLs refused.
+pub(crate) fn sanitized(batch: &Batch, rejected: &mut u64) -> Clean {
+    use streamtide_core::sanitize;
+    match batch {
+        Batch::LiveList { items, close_after } => Clean::LiveList {
+            items: items
+                .iter()
+                .map(|b| sanitize::live_broadcast(b, rejected))
+                .collect(),
+            close_after: *close_after,
+        },
+        Batch::Channels { found, missing } => Clean::Channels {
+            found: found
+                .iter()
+                .map(|o| sanitize::channel_observation(o, rejected))
+                .collect(),
+            missing: missing
+                .iter()
+                .map(|id| streamtide_core::ChannelId::new(sanitize::name(id.as_str())))
+                .collect(),
+        },
+        Batch::Videos { videos } => Clean::Videos {
+            videos: videos
+                .iter()
+                .map(|v| sanitize::video(v, rejected))
+                .collect(),
+        },
+    }
 }
 
 impl Store {
@@ -481,6 +557,107 @@ mod tests {
     use streamtide_core::{ChannelId, ChannelInfo, ChannelStats, LiveBroadcast};
 
     use super::*;
+
+    fn live_item(id: &str, viewers: u64) -> LiveBroadcast {
+        LiveBroadcast {
+            platform: Platform::Chzzk,
+            channel_id: ChannelId::new(id),
+            channel_name: Some(id.into()),
+            channel_avatar_url: Some("javascript:alert(1)".into()),
+            broadcast_id: Some(format!("b-{id}")),
+            title: "t".into(),
+            viewers,
+            category_id: None,
+            category_name: None,
+            tags: vec![],
+            thumbnail_url: Some("https://nng-phinf.pstatic.net/x.png".into()),
+            started_at: None,
+            adult: false,
+            language: None,
+            url: "https://chzzk.naver.com/live/x".into(),
+        }
+    }
+
+    async fn write_live(store: &Store, at: DateTime<Utc>, items: Vec<LiveBroadcast>) -> WriteStats {
+        let r = store
+            .start_round(Platform::Chzzk, Job::Live, at)
+            .await
+            .unwrap();
+        let batch = Batch::LiveList {
+            items,
+            close_after: chrono::Duration::minutes(30),
+        };
+        let stats = store
+            .write_batch(r, Platform::Chzzk, at, &batch)
+            .await
+            .unwrap();
+        store
+            .update_rollups(Platform::Chzzk, at, &batch)
+            .await
+            .unwrap();
+        stats
+    }
+
+    /// What the store refuses is counted (the collector adds it to `/metrics`).
+    #[tokio::test]
+    async fn refused_figures_and_urls_are_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&format!("sqlite://{}", dir.path().join("t.db").display()))
+            .await
+            .unwrap();
+        let at = "2026-03-01T00:00:00Z".parse::<DateTime<Utc>>().unwrap();
+        let stats = write_live(
+            &store,
+            at,
+            vec![live_item("ok", 10), live_item("huge", u64::MAX)],
+        )
+        .await;
+        // Two javascript: avatars and one viewer count.
+        assert_eq!(stats.values_rejected, 3);
+        assert_eq!(stats.live_samples, 1, "no sample from an absurd count");
+    }
+
+    /// A session sum already at the top of `i64` (rows written before figures were bounded):
+    /// further samples saturate, and rollups and /stats read it without panicking.
+    #[tokio::test]
+    async fn a_stored_sum_at_the_top_saturates_and_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&format!("sqlite://{}", dir.path().join("t.db").display()))
+            .await
+            .unwrap();
+        let at = "2026-03-01T00:00:00Z".parse::<DateTime<Utc>>().unwrap();
+        write_live(&store, at, vec![live_item("x", 5)]).await;
+        db::query("UPDATE live_sessions SET viewer_sum = 9223372036854775807")
+            .execute(&store.pool)
+            .await
+            .unwrap();
+        for m in 1..4 {
+            write_live(
+                &store,
+                at + chrono::Duration::minutes(m),
+                vec![live_item("x", 7)],
+            )
+            .await;
+        }
+        let sum: i64 = db::query_scalar("SELECT viewer_sum FROM live_sessions")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+        assert_eq!(sum, i64::MAX);
+        // Legacy rows on SQLite may even hold the REAL an overflow made.
+        db::query("UPDATE live_sessions SET viewer_sum = 1.8e19")
+            .execute(&store.pool)
+            .await
+            .unwrap();
+        store.rebuild_rollups().await.unwrap();
+        store.channel_stats(Platform::Chzzk, "x").await.unwrap();
+        write_live(
+            &store,
+            at + chrono::Duration::minutes(5),
+            vec![live_item("x", 7)],
+        )
+        .await;
+    }
 
     fn obs(i: usize, round: usize) -> ChannelObservation {
         let id = format!("ch{i}");

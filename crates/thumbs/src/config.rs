@@ -39,6 +39,18 @@ pub struct ThumbsConfig {
     pub timeout: Duration,
     /// Larger downloads are refused.
     pub max_download_bytes: u64,
+    /// Pictures claiming more pixels than this are refused before decoding.
+    pub max_source_pixels: u64,
+    /// One picture's decode and re-encode; beyond it the image is given up.
+    #[serde(with = "humantime_serde")]
+    pub decode_timeout: Duration,
+    /// Pictures decoded at once (a bounded share of the blocking threads).
+    pub decode_threads: usize,
+    /// Per platform, the host patterns images may come from (`guard`).
+    pub image_hosts: crate::ImageHosts,
+    /// Origins (`http://127.0.0.1:8181`) fetched even though they are loopback or private: the
+    /// simulator in the demo and in tests. Empty by default; never a real installation's.
+    pub trusted_origins: Vec<String>,
     pub s3: S3Config,
 }
 
@@ -57,6 +69,11 @@ impl Default for ThumbsConfig {
             concurrency: 4,
             timeout: Duration::from_secs(10),
             max_download_bytes: 4 * 1024 * 1024,
+            max_source_pixels: 16_000_000,
+            decode_timeout: Duration::from_secs(5),
+            decode_threads: 2,
+            image_hosts: crate::ImageHosts::default(),
+            trusted_origins: Vec::new(),
             s3: S3Config::default(),
         }
     }

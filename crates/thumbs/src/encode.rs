@@ -5,8 +5,9 @@ use sha2::{Digest, Sha256};
 
 use crate::{Result, ThumbsError};
 
-/// Larger source pictures are refused before decoding (a decompression bomb guard).
-const MAX_SOURCE_PIXELS: u64 = 40_000_000;
+/// Larger source pictures are refused before decoding (a decompression bomb guard): the
+/// default of `[thumbnails] max_source_pixels`. Platform thumbnails are at most a few MP.
+pub const MAX_SOURCE_PIXELS: u64 = 16_000_000;
 
 /// A re-encoded image.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,16 +21,31 @@ pub struct Encoded {
 
 /// Decode `bytes`, scale to `width` (never up), encode as WebP at `quality` (0–100).
 pub fn reencode(bytes: &[u8], width: u32, quality: f32) -> Result<Encoded> {
+    reencode_within(bytes, width, quality, MAX_SOURCE_PIXELS)
+}
+
+/// [`reencode`] refusing pictures of more than `max_pixels` before decoding them; the decoder's
+/// allocations are capped to match (a header can lie about what follows).
+pub fn reencode_within(bytes: &[u8], width: u32, quality: f32, max_pixels: u64) -> Result<Encoded> {
     let reader = image::ImageReader::new(std::io::Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| ThumbsError::Decode(e.to_string()))?;
     let (w, h) = reader
         .into_dimensions()
         .map_err(|e| ThumbsError::Decode(e.to_string()))?;
-    if w == 0 || h == 0 || u64::from(w) * u64::from(h) > MAX_SOURCE_PIXELS {
+    if w == 0 || h == 0 || u64::from(w) * u64::from(h) > max_pixels {
         return Err(ThumbsError::Decode(format!("unreasonable size {w}x{h}")));
     }
-    let img = image::load_from_memory(bytes).map_err(|e| ThumbsError::Decode(e.to_string()))?;
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| ThumbsError::Decode(e.to_string()))?;
+    let mut limits = image::Limits::default();
+    // RGBA at 16 bits per channel is the widest a decoder produces: 8 bytes a pixel.
+    limits.max_alloc = Some(max_pixels.saturating_mul(8));
+    reader.limits(limits);
+    let img = reader
+        .decode()
+        .map_err(|e| ThumbsError::Decode(e.to_string()))?;
     let target = width.clamp(16, 4096);
     let img = if img.width() > target {
         let th = ((u64::from(img.height()) * u64::from(target)) / u64::from(img.width())).max(1);

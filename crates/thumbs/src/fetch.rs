@@ -1,22 +1,36 @@
-//! Downloading platform images: bounded in time and size, https/http only, one shared client.
+//! Downloading platform images: bounded in time and size, https/http only, from the platforms'
+//! image hosts only (`guard`), one shared client.
 //!
 //! Images come from CDNs, not the platforms' APIs, so they do not share the API rate limits;
 //! politeness here is the worker's bounded concurrency and per-image refresh interval.
 
 use std::time::Duration;
 
-use crate::{Result, ThumbsError};
+use streamtide_core::Platform;
+
+use crate::guard::Guard;
+use crate::{Result, ThumbsConfig, ThumbsError};
+
+/// Redirects followed per image, each re-checked by the guard.
+const MAX_REDIRECTS: usize = 3;
 
 /// A small HTTP client for image downloads.
 #[derive(Clone, Debug)]
 pub struct Fetcher {
     client: reqwest::Client,
     max_bytes: u64,
+    guard: Guard,
 }
 
 impl Fetcher {
-    pub fn new(timeout: Duration, max_bytes: u64) -> Result<Fetcher> {
+    pub fn new(cfg: &ThumbsConfig) -> Result<Fetcher> {
+        let (timeout, max_bytes) = (cfg.timeout, cfg.max_download_bytes);
+        let guard = Guard::new(cfg.image_hosts.clone(), &cfg.trusted_origins)
+            .map_err(ThumbsError::Config)?;
         let client = reqwest::Client::builder()
+            // A proxy would connect on our behalf, past the resolver's check.
+            .no_proxy()
+            .dns_resolver(guard.resolver())
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(5)))
             .user_agent(concat!(
@@ -24,16 +38,24 @@ impl Fetcher {
                 env!("CARGO_PKG_VERSION"),
                 " (thumbnail copier)"
             ))
-            .redirect(reqwest::redirect::Policy::limited(3))
+            .redirect(guard.redirect_policy(MAX_REDIRECTS))
             .build()
             .map_err(|e| ThumbsError::Config(format!("http client: {e}")))?;
-        Ok(Fetcher { client, max_bytes })
+        Ok(Fetcher {
+            client,
+            max_bytes,
+            guard,
+        })
     }
 
-    /// The bytes at `url`. Errors say what failed without echoing the response body.
-    pub async fn get(&self, url: &str) -> Result<Vec<u8>> {
+    /// The bytes at `url`, an image of `platform` (`None`: of any platform). Errors say what
+    /// failed without echoing the response body; a URL the guard refuses is never requested.
+    pub async fn get(&self, url: &str, platform: Option<Platform>) -> Result<Vec<u8>> {
         let url = normalize(url)
             .ok_or_else(|| ThumbsError::Download(format!("not an http(s) url: {url}")))?;
+        self.guard
+            .check(&url, platform)
+            .map_err(ThumbsError::Refused)?;
         let mut resp = self
             .client
             .get(url.as_str())
@@ -83,6 +105,8 @@ fn normalize(raw: &str) -> Option<url::Url> {
 fn describe(e: reqwest::Error) -> String {
     let kind = if e.is_timeout() {
         "timeout"
+    } else if e.is_redirect() {
+        "redirect"
     } else if e.is_connect() {
         "connection failed"
     } else if e.is_body() || e.is_decode() {
@@ -90,8 +114,17 @@ fn describe(e: reqwest::Error) -> String {
     } else {
         "request"
     };
-    // reqwest's own message repeats the URL; the URL is logged separately where useful.
-    format!("{kind}: {}", e.without_url())
+    // reqwest's own message repeats the URL; the URL is logged separately where useful. The
+    // source chain carries the guard's reason (a refused redirect or address).
+    let e = e.without_url();
+    let mut msg = format!("{kind}: {e}");
+    let mut src = std::error::Error::source(&e);
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    msg
 }
 
 #[cfg(test)]

@@ -12,14 +12,16 @@ mod config;
 mod encode;
 mod fetch;
 mod gc;
+mod guard;
 mod metrics;
 mod object;
 mod worker;
 
 pub use config::{S3Config, ThumbsConfig};
-pub use encode::{reencode, Encoded};
+pub use encode::{reencode, reencode_within, Encoded, MAX_SOURCE_PIXELS};
 pub use fetch::Fetcher;
 pub use gc::{collect_garbage, GcStats};
+pub use guard::{is_internal, Guard, ImageHosts};
 pub use metrics::ThumbMetrics;
 pub use object::{is_valid_hash, ThumbObject, ThumbStore};
 pub use worker::{ImageKind, ThumbJob, ThumbQueue, ThumbWorker};
@@ -31,6 +33,9 @@ pub enum ThumbsError {
     Config(String),
     #[error("download failed: {0}")]
     Download(String),
+    /// The URL is not an image host of its platform, or names an internal address.
+    #[error("refused: {0}")]
+    Refused(String),
     #[error("not an image we can read: {0}")]
     Decode(String),
     #[error("object store: {0}")]

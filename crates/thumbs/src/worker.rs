@@ -7,13 +7,15 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use futures_util::stream::{self, StreamExt};
-use streamtide_core::Clock;
+use streamtide_core::{Clock, Platform};
 use streamtide_storage::{Store, StoredThumb, ThumbSource};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::{reencode, Fetcher, Result, ThumbMetrics, ThumbStore, ThumbsConfig, ThumbsError};
+use crate::{
+    reencode_within, Fetcher, Result, ThumbMetrics, ThumbStore, ThumbsConfig, ThumbsError,
+};
 
 /// Batches waiting for the worker; beyond this, new batches are dropped (and counted).
 const QUEUE_BATCHES: usize = 16;
@@ -34,6 +36,8 @@ pub struct ThumbJob {
     pub url: String,
     /// Viewers of the broadcast (or followers of the channel): the most-watched go first.
     pub weight: u64,
+    /// Whose image it is: the URL must be on one of that platform's image hosts.
+    pub platform: Option<Platform>,
 }
 
 /// The collector's end of the queue. Cheap to clone.
@@ -73,6 +77,8 @@ pub struct ThumbWorker {
     cfg: ThumbsConfig,
     clock: Arc<dyn Clock>,
     metrics: Arc<ThumbMetrics>,
+    /// Decodes at once: the blocking pool's share for pictures stays bounded.
+    decoders: Arc<tokio::sync::Semaphore>,
 }
 
 impl ThumbWorker {
@@ -83,7 +89,8 @@ impl ThumbWorker {
         clock: Arc<dyn Clock>,
         metrics: Arc<ThumbMetrics>,
     ) -> Result<ThumbWorker> {
-        let fetcher = Fetcher::new(cfg.timeout, cfg.max_download_bytes)?;
+        let fetcher = Fetcher::new(&cfg)?;
+        let decoders = Arc::new(tokio::sync::Semaphore::new(cfg.decode_threads.max(1)));
         Ok(ThumbWorker {
             db,
             objects,
@@ -91,6 +98,7 @@ impl ThumbWorker {
             cfg,
             clock,
             metrics,
+            decoders,
         })
     }
 
@@ -183,7 +191,7 @@ impl ThumbWorker {
     }
 
     async fn copy_one(&self, job: ThumbJob) -> bool {
-        match self.fetch_and_store(&job.url).await {
+        match self.fetch_and_store(&job.url, job.platform).await {
             Ok(thumb) => {
                 let at = self.clock.now();
                 match self.db.record_thumb(&job.url, &thumb, at).await {
@@ -202,6 +210,7 @@ impl ThumbWorker {
             Err(e) => {
                 let outcome = match e {
                     ThumbsError::Download(_) => "download_failed",
+                    ThumbsError::Refused(_) => "refused",
                     ThumbsError::Decode(_) => "decode_failed",
                     _ => "store_failed",
                 };
@@ -220,12 +229,28 @@ impl ThumbWorker {
         }
     }
 
-    async fn fetch_and_store(&self, url: &str) -> Result<StoredThumb> {
-        let raw = self.fetcher.get(url).await?;
+    async fn fetch_and_store(&self, url: &str, platform: Option<Platform>) -> Result<StoredThumb> {
+        let raw = self.fetcher.get(url, platform).await?;
         let (width, quality) = (self.cfg.width, self.cfg.quality);
-        // Decoding and encoding are CPU work: keep them off the async threads.
-        let enc = tokio::task::spawn_blocking(move || reencode(&raw, width, quality))
+        let max_pixels = self.cfg.max_source_pixels;
+        // Decoding and encoding are CPU work: keep them off the async threads, a bounded number
+        // at once. The permit travels with the blocking task, so one that outlives its time
+        // budget still holds its place until it really ends.
+        let permit = self
+            .decoders
+            .clone()
+            .acquire_owned()
             .await
+            .map_err(|e| ThumbsError::Decode(format!("decoder pool: {e}")))?;
+        let task = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            reencode_within(&raw, width, quality, max_pixels)
+        });
+        let enc = tokio::time::timeout(self.cfg.decode_timeout, task)
+            .await
+            .map_err(|_| {
+                ThumbsError::Decode(format!("not decoded within {:?}", self.cfg.decode_timeout))
+            })?
             .map_err(|e| ThumbsError::Decode(format!("encoder task: {e}")))??;
         let thumb = StoredThumb {
             hash: enc.hash.clone(),
@@ -285,6 +310,7 @@ mod tests {
             kind: ImageKind::Live,
             url: "u".into(),
             weight: 1,
+            platform: None,
         };
         let avatar = ThumbJob {
             kind: ImageKind::Avatar,

@@ -84,7 +84,8 @@ struct Rig {
     _dir: tempfile::TempDir,
 }
 
-async fn rig(url: Option<String>) -> Rig {
+/// `image_base`: the local image server, trusted explicitly (it is on loopback).
+async fn rig(url: Option<String>, image_base: &str) -> Rig {
     let dir = tempfile::tempdir().unwrap();
     let db = Store::open(&format!("sqlite://{}", dir.path().join("t.db").display()))
         .await
@@ -92,6 +93,7 @@ async fn rig(url: Option<String>) -> Rig {
     let mut cfg = ThumbsConfig {
         url: url.unwrap_or_else(|| dir.path().join("thumbs").display().to_string()),
         timeout: Duration::from_millis(800),
+        trusted_origins: vec![image_base.to_string()],
         ..ThumbsConfig::default()
     };
     if cfg.url.starts_with("s3://") {
@@ -126,12 +128,18 @@ async fn rig(url: Option<String>) -> Rig {
 }
 
 fn job(kind: ImageKind, url: String, weight: u64) -> ThumbJob {
-    ThumbJob { kind, url, weight }
+    ThumbJob {
+        kind,
+        url,
+        weight,
+        platform: Some(streamtide_core::Platform::Chzzk),
+    }
 }
 
-async fn copies_fall_back_refresh_and_collect(r: Rig) {
+async fn copies_fall_back_refresh_and_collect(store_url: Option<String>) {
     let hits = Arc::new(AtomicUsize::new(0));
     let base = image_server(hits.clone()).await;
+    let r = rig(store_url, &base).await;
     let jobs = vec![
         job(ImageKind::Live, format!("{base}/img/1"), 500),
         job(ImageKind::Live, format!("{base}/img/1"), 10), // same URL from another source
@@ -228,7 +236,7 @@ async fn copies_fall_back_refresh_and_collect(r: Rig) {
 
 #[tokio::test]
 async fn local_folder_store() {
-    copies_fall_back_refresh_and_collect(rig(None).await).await;
+    copies_fall_back_refresh_and_collect(None).await;
 }
 
 /// Runs against a real S3-compatible server when CI provides one (`.ci/run` starts s3s-fs).
@@ -260,14 +268,14 @@ async fn s3_compatible_store() {
         !msg.contains("not-the-secret"),
         "no secret in errors: {msg}"
     );
-    copies_fall_back_refresh_and_collect(rig(Some(url)).await).await;
+    copies_fall_back_refresh_and_collect(Some(url)).await;
 }
 
 #[tokio::test]
 async fn an_unreachable_store_loses_nothing_and_blocks_nothing() {
     let hits = Arc::new(AtomicUsize::new(0));
     let base = image_server(hits).await;
-    let r = rig(None).await;
+    let r = rig(None, &base).await;
     // Nothing listens on port 9 of loopback: every put fails fast.
     let cfg = ThumbsConfig {
         url: "s3://nowhere/t".into(),
@@ -279,6 +287,7 @@ async fn an_unreachable_store_loses_nothing_and_blocks_nothing() {
             allow_http: true,
             ..Default::default()
         },
+        trusted_origins: vec![base.clone()],
         ..ThumbsConfig::default()
     };
     let objects = ThumbStore::open(&cfg).unwrap();

@@ -30,6 +30,18 @@ pub fn settings_for_simulator(
         settings.thumbnails.url = format!("{stem}-thumbs");
     }
     settings.storage.url = db;
+    // The simulator serves the pictures from loopback, which the copier refuses unless the
+    // origin is trusted by name: the demo trusts exactly its simulator's four servers.
+    for base in [
+        sim.chzzk_base(),
+        sim.soop_base(),
+        sim.twitch_base(),
+        sim.youtube_base(),
+    ] {
+        if !settings.thumbnails.trusted_origins.contains(&base) {
+            settings.thumbnails.trusted_origins.push(base);
+        }
+    }
     settings.platforms.chzzk.enabled = true;
     settings.platforms.chzzk.api_base = sim.chzzk_base();
     settings.platforms.soop.enabled = true;
