@@ -20,7 +20,7 @@ pub struct ReadLimits {
     /// Bytes of all zip entries inflated together (xlsx, xlsm, xlsb, ods).
     pub max_uncompressed_bytes: u64,
     /// Inflated bytes per compressed byte of one zip entry (a bomb compresses ~1000:1, real
-    /// sheets under 100:1).
+    /// sheets under 50:1).
     pub max_compression_ratio: u64,
     /// Rows of the sheet (declared or seen, blank rows included).
     pub max_rows: u64,
@@ -39,7 +39,7 @@ impl Default for ReadLimits {
         ReadLimits {
             max_file_bytes: 16 * 1024 * 1024,
             max_uncompressed_bytes: 128 * 1024 * 1024,
-            max_compression_ratio: 200,
+            max_compression_ratio: 100,
             max_rows: 20_000,
             max_columns: 256,
             max_cells: 1_000_000,
