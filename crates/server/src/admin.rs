@@ -30,6 +30,8 @@ pub enum AdminError {
     NotFound(String),
     /// The platform could not be asked (down, rate-limited); try again later.
     Upstream(String),
+    /// The input is larger than the configured limits allow (the message names the key).
+    TooLarge(String),
 }
 
 /// A channel added to the roster.
