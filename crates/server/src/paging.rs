@@ -102,7 +102,10 @@ mod tests {
         assert_eq!(platform_param(Some("")).ok(), Some(None));
         assert!(platform_query(Some("")).is_err());
         assert_eq!(platform_query(None).ok(), Some(None));
-        assert_eq!(platform_query(Some("soop")).ok(), Some(Some(Platform::Soop)));
+        assert_eq!(
+            platform_query(Some("soop")).ok(),
+            Some(Some(Platform::Soop))
+        );
         assert_eq!(
             platform_param(Some("SOOP")).ok(),
             Some(Some(Platform::Soop))
