@@ -121,8 +121,8 @@ pub fn validate(s: &Settings) -> anyhow::Result<()> {
         ("twitch", p.twitch.requests_per_second),
         ("youtube", p.youtube.requests_per_second),
     ] {
-        // NaN fails both comparisons.
-        if !(rate >= 0.001 && rate <= 10_000.0) {
+        // NaN is in no range.
+        if !(0.001..=10_000.0).contains(&rate) {
             errors.push(format!(
                 "platforms.{name}.requests_per_second = {rate} is out of range: 0.001 to 10000"
             ));
