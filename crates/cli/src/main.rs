@@ -5,6 +5,7 @@ mod commands;
 mod output;
 mod settings;
 mod shutdown;
+mod validate;
 
 use std::path::PathBuf;
 

@@ -53,6 +53,15 @@ pub struct ServerConfig {
     /// Reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For` names the client.
     /// Empty: the client is the TCP peer and the header is ignored.
     pub trusted_proxies: Vec<String>,
+    /// Connections served at once; more wait in the kernel's accept queue. Keep it under the
+    /// process's open-file limit (`LimitNOFILE` in deploy/).
+    pub max_connections: usize,
+    /// A connection that has not sent a whole request head within this long is closed.
+    #[serde(with = "humantime_serde")]
+    pub header_timeout: std::time::Duration,
+    /// A connection idle this long between requests (or a request body this slow) is closed.
+    #[serde(with = "humantime_serde")]
+    pub idle_timeout: std::time::Duration,
 }
 
 impl Default for ServerConfig {
@@ -64,6 +73,9 @@ impl Default for ServerConfig {
             rate_limit_per_second: 20,
             rate_limit_burst: 60,
             trusted_proxies: Vec::new(),
+            max_connections: 512,
+            header_timeout: std::time::Duration::from_secs(10),
+            idle_timeout: std::time::Duration::from_secs(60),
         }
     }
 }
@@ -91,6 +103,60 @@ impl Default for AnalyticsConfig {
     }
 }
 
+/// `[import]`: how large a roster file (CLI `import` and `POST /api/v1/import`) may be.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ImportConfig {
+    /// Bytes of the file as uploaded or on disk (also the body limit of `POST /api/v1/import`).
+    pub max_file_bytes: u64,
+    /// Bytes a spreadsheet (a zip of XML) may inflate to, all entries together.
+    pub max_uncompressed_bytes: u64,
+    /// Inflated bytes per compressed byte of one zip entry (a zip bomb is ~1000:1).
+    pub max_compression_ratio: u64,
+    /// Rows of the first sheet (declared or seen) or of a CSV.
+    pub max_rows: u64,
+    /// Columns.
+    pub max_columns: u64,
+    /// Non-empty cells.
+    pub max_cells: u64,
+    /// Characters of one cell.
+    pub max_cell_chars: usize,
+    /// Wall time of reading the file (resolving its channels is not counted).
+    #[serde(with = "humantime_serde")]
+    pub time_budget: std::time::Duration,
+}
+
+impl Default for ImportConfig {
+    fn default() -> Self {
+        let l = streamtide_roster::ReadLimits::default();
+        ImportConfig {
+            max_file_bytes: l.max_file_bytes,
+            max_uncompressed_bytes: l.max_uncompressed_bytes,
+            max_compression_ratio: l.max_compression_ratio,
+            max_rows: l.max_rows,
+            max_columns: l.max_columns,
+            max_cells: l.max_cells,
+            max_cell_chars: l.max_cell_chars,
+            time_budget: l.time_budget,
+        }
+    }
+}
+
+impl ImportConfig {
+    pub fn limits(&self) -> streamtide_roster::ReadLimits {
+        streamtide_roster::ReadLimits {
+            max_file_bytes: self.max_file_bytes,
+            max_uncompressed_bytes: self.max_uncompressed_bytes,
+            max_compression_ratio: self.max_compression_ratio,
+            max_rows: self.max_rows,
+            max_columns: self.max_columns,
+            max_cells: self.max_cells,
+            max_cell_chars: self.max_cell_chars,
+            time_budget: self.time_budget,
+        }
+    }
+}
+
 /// Everything, as one typed tree.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
@@ -100,6 +166,7 @@ pub struct Settings {
     pub http: HttpConfig,
     pub collector: CollectorConfig,
     pub analytics: AnalyticsConfig,
+    pub import: ImportConfig,
     pub platforms: PlatformsConfig,
     pub thumbnails: streamtide_thumbs::ThumbsConfig,
     pub events: streamtide_events::EventsConfig,
@@ -130,7 +197,8 @@ impl Settings {
         if let Some(path) = &path {
             fig = fig.merge(Toml::file_exact(path));
         }
-        fig.merge(env)
+        let settings = fig
+            .merge(env)
             .extract::<Settings>()
             .map_err(|e| {
                 // figment lists every error; each names its key path.
@@ -143,7 +211,9 @@ impl Settings {
                     p.display()
                 ),
                 None => "invalid configuration (STREAMTIDE__* environment)".to_string(),
-            })
+            })?;
+        crate::validate::validate(&settings).context("invalid configuration")?;
+        Ok(settings)
     }
 }
 

@@ -410,7 +410,7 @@ async fn admin_api_adds_channels_and_imports_rosters_with_the_token_only() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("admin.db").display());
     let port = free_port();
-    let token = "admin-token-e2e-123";
+    let token = "admin-token-e2e-123-long-enough";
     let log = std::fs::File::create(dir.path().join("serve.log")).unwrap();
     let mut c = cmd(dir.path());
     sim_env(&mut c, &sim, &db);

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use common::free_port;
 use streamtide_simulator::SimConfig;
 
-const ADMIN_TOKEN: &str = "admin-token-7f3a9c1e5b";
+const ADMIN_TOKEN: &str = "admin-token-7f3a9c1e5b-0d4e8a2c6f";
 const TWITCH_SECRET: &str = "twitch-secret-4d8e2a6c0f";
 const YOUTUBE_KEY: &str = "AIzaYouTubeKey9b1d3f5h7j";
 

@@ -9,6 +9,7 @@
 
 mod encoding;
 mod header;
+mod limits;
 mod read;
 
 use streamtide_core::Platform;
@@ -16,7 +17,11 @@ use streamtide_core::Platform;
 pub use encoding::{decode as decode_text, display_name as encoding_name, encoding_for_label};
 pub use encoding_rs::Encoding;
 pub use header::{platform_from_label, Column, Header};
-pub use read::{read_bytes, read_csv, read_csv_with, read_path, read_path_with, read_rows};
+pub use limits::ReadLimits;
+pub use read::{
+    read_bytes, read_bytes_limited, read_csv, read_csv_with, read_path, read_path_limited,
+    read_path_with, read_rows,
+};
 
 /// One channel reference found in a roster row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,6 +86,11 @@ pub enum RosterError {
         "--encoding applies to CSV files; `{0}` is a spreadsheet, which says its own encoding"
     )]
     EncodingOfSpreadsheet(String),
+    /// The file is larger than `[import]` allows (the message names the key and the limit).
+    #[error("roster refused: {0}")]
+    TooLarge(String),
+    #[error("roster refused: reading took longer than {0:?} ([import] time_budget)")]
+    TimeBudget(std::time::Duration),
 }
 
 fn encoding_message(tried: &str, line: usize, detected: bool) -> String {

@@ -1,11 +1,14 @@
 //! Reading rows from spreadsheets and CSV, then entries from rows.
 
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read};
 use std::path::Path;
 
-use calamine::{open_workbook_auto, open_workbook_auto_from_rs, Data, Range, Reader};
+use calamine::{open_workbook_auto_from_rs, Data, Reader, Xlsb, Xlsx};
 use streamtide_core::Platform;
 
 use crate::header::{platform_from_label, Column, Header};
+use crate::limits::{self, Budget, ReadLimits};
 use crate::{Entry, Roster, RosterError, RowError};
 
 /// Rows searched for the header (sheets often start with a title or blank rows).
@@ -14,7 +17,8 @@ const HEADER_SEARCH_ROWS: usize = 10;
 /// A row as read from the file: its cells, or why it could not be read.
 type RawRow = Result<Vec<String>, String>;
 
-/// Read a roster file, choosing the reader by extension (a CSV's encoding detected).
+/// Read a roster file, choosing the reader by extension (a CSV's encoding detected), within the
+/// default [`ReadLimits`].
 pub fn read_path(path: &Path) -> Result<Roster, RosterError> {
     read_path_with(path, None)
 }
@@ -24,71 +28,199 @@ pub fn read_path_with(
     path: &Path,
     encoding: Option<&'static encoding_rs::Encoding>,
 ) -> Result<Roster, RosterError> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let unreadable = |message: String| RosterError::Unreadable {
-        path: path.display().to_string(),
-        message,
-    };
-    match ext.as_str() {
-        "csv" | "tsv" | "txt" => {
-            let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
-            read_csv_with(&bytes, encoding)
-        }
-        "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => {
-            if encoding.is_some() {
-                return Err(RosterError::EncodingOfSpreadsheet(
-                    path.display().to_string(),
-                ));
-            }
-            let mut book = open_workbook_auto(path).map_err(|e| unreadable(e.to_string()))?;
-            let range = book
-                .worksheet_range_at(0)
-                .ok_or(RosterError::NoSheet)?
-                .map_err(|e| unreadable(e.to_string()))?;
-            read_range(&range)
-        }
-        other => Err(RosterError::UnsupportedType(other.to_string())),
-    }
+    read_path_limited(path, encoding, &ReadLimits::default())
 }
 
-/// Read a roster uploaded as bytes; `file_name`'s extension says the format.
+/// [`read_path_with`] within `limits`: a file larger than they allow is refused before it is
+/// read into memory.
+pub fn read_path_limited(
+    path: &Path,
+    encoding: Option<&'static encoding_rs::Encoding>,
+    limits: &ReadLimits,
+) -> Result<Roster, RosterError> {
+    let ext = extension(path.to_str().unwrap_or(""));
+    let name = path.display().to_string();
+    if matches!(ext.as_str(), "xlsx" | "xlsm" | "xlsb" | "xls" | "ods") && encoding.is_some() {
+        return Err(RosterError::EncodingOfSpreadsheet(name));
+    }
+    let unreadable = |message: String| RosterError::Unreadable {
+        path: name.clone(),
+        message,
+    };
+    let len = std::fs::metadata(path)
+        .map_err(|e| unreadable(e.to_string()))?
+        .len();
+    limits::check_file_size(len, limits)?;
+    // Read no more than the limit even if the file grows meanwhile.
+    let mut bytes = Vec::with_capacity(len as usize);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limits.max_file_bytes + 1).read_to_end(&mut bytes))
+        .map_err(|e| unreadable(e.to_string()))?;
+    limits::check_file_size(bytes.len() as u64, limits)?;
+    read_bytes_inner(&name, &ext, &bytes, encoding, limits)
+}
+
+/// Read a roster uploaded as bytes; `file_name`'s extension says the format. Default limits.
 pub fn read_bytes(file_name: &str, bytes: &[u8]) -> Result<Roster, RosterError> {
-    let ext = Path::new(file_name)
+    read_bytes_limited(file_name, bytes, &ReadLimits::default())
+}
+
+/// [`read_bytes`] within `limits`.
+pub fn read_bytes_limited(
+    file_name: &str,
+    bytes: &[u8],
+    limits: &ReadLimits,
+) -> Result<Roster, RosterError> {
+    limits::check_file_size(bytes.len() as u64, limits)?;
+    read_bytes_inner(file_name, &extension(file_name), bytes, None, limits)
+}
+
+fn extension(file_name: &str) -> String {
+    Path::new(file_name)
         .extension()
         .and_then(|e| e.to_str())
         .unwrap_or("")
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+fn read_bytes_inner(
+    file_name: &str,
+    ext: &str,
+    bytes: &[u8],
+    encoding: Option<&'static encoding_rs::Encoding>,
+    limits: &ReadLimits,
+) -> Result<Roster, RosterError> {
+    let mut budget = Budget::new(limits);
     let unreadable = |message: String| RosterError::Unreadable {
         path: file_name.to_string(),
         message,
     };
-    match ext.as_str() {
-        "csv" | "tsv" | "txt" => read_csv(bytes),
-        "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => {
-            let mut book = open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))
+    let cursor = || Cursor::new(bytes);
+    match ext {
+        "csv" | "tsv" | "txt" => read_csv_budget(bytes, encoding, &mut budget),
+        "xlsx" | "xlsm" => {
+            limits::check_zip(cursor(), &budget)?;
+            let mut book = Xlsx::new(cursor()).map_err(|e| unreadable(e.to_string()))?;
+            let sheet = book
+                .sheet_names()
+                .first()
+                .cloned()
+                .ok_or(RosterError::NoSheet)?;
+            let mut cells = book
+                .worksheet_cells_reader(&sheet)
                 .map_err(|e| unreadable(e.to_string()))?;
+            let d = cells.dimensions();
+            limits::check_dimension(d.start, d.end, limits)?;
+            let mut sparse = SparseRows::default();
+            while let Some(cell) = cells.next_cell().map_err(|e| unreadable(e.to_string()))? {
+                sparse.push(
+                    cell.get_position(),
+                    Data::from(cell.get_value().clone()),
+                    &mut budget,
+                )?;
+            }
+            sparse.read()
+        }
+        "xlsb" => {
+            limits::check_zip(cursor(), &budget)?;
+            let mut book = Xlsb::new(cursor()).map_err(|e| unreadable(e.to_string()))?;
+            let sheet = book
+                .sheet_names()
+                .first()
+                .cloned()
+                .ok_or(RosterError::NoSheet)?;
+            let mut cells = book
+                .worksheet_cells_reader(&sheet)
+                .map_err(|e| unreadable(e.to_string()))?;
+            let d = cells.dimensions();
+            limits::check_dimension(d.start, d.end, limits)?;
+            let mut sparse = SparseRows::default();
+            while let Some(cell) = cells.next_cell().map_err(|e| unreadable(e.to_string()))? {
+                sparse.push(
+                    cell.get_position(),
+                    Data::from(cell.get_value().clone()),
+                    &mut budget,
+                )?;
+            }
+            sparse.read()
+        }
+        "xls" | "ods" => {
+            // calamine has no streaming reader for these: their size (and an ods's zip) is
+            // checked, then the range's, before it is turned into rows.
+            if ext == "ods" {
+                limits::check_zip(cursor(), &budget)?;
+            }
+            let mut book =
+                open_workbook_auto_from_rs(cursor()).map_err(|e| unreadable(e.to_string()))?;
             let range = book
                 .worksheet_range_at(0)
                 .ok_or(RosterError::NoSheet)?
                 .map_err(|e| unreadable(e.to_string()))?;
-            read_range(&range)
+            if let (Some(start), Some(end)) = (range.start(), range.end()) {
+                limits::check_dimension(start, end, limits)?;
+            }
+            let mut sparse = SparseRows::default();
+            for (row, col, value) in range.used_cells() {
+                let (r0, c0) = range.start().unwrap_or((0, 0));
+                sparse.push(
+                    (r0 + row as u32, c0 + col as u32),
+                    value.clone(),
+                    &mut budget,
+                )?;
+            }
+            sparse.read()
         }
         other => Err(RosterError::UnsupportedType(other.to_string())),
     }
 }
 
-fn read_range(range: &Range<Data>) -> Result<Roster, RosterError> {
-    let rows: Vec<RawRow> = range
-        .rows()
-        .map(|r| Ok(r.iter().map(cell_text).collect()))
-        .collect();
-    // calamine ranges start at the first used cell; keep the user's row numbers.
-    let first_row = range.start().map_or(0, |(r, _)| r as usize);
-    read_rows_from(rows, first_row)
+/// Cells as they stream from a sheet, kept by row: only what is there is stored.
+#[derive(Default)]
+struct SparseRows {
+    rows: BTreeMap<u32, Vec<(u32, String)>>,
+    first_col: Option<u32>,
+}
+
+impl SparseRows {
+    fn push(
+        &mut self,
+        (row, col): (u32, u32),
+        value: Data,
+        budget: &mut Budget<'_>,
+    ) -> Result<(), RosterError> {
+        let text = cell_text(&value);
+        if text.is_empty() {
+            return Ok(());
+        }
+        budget.cell(u64::from(row), u64::from(col), text.chars().count())?;
+        self.first_col = Some(self.first_col.map_or(col, |c| c.min(col)));
+        self.rows.entry(row).or_default().push((col, text));
+        Ok(())
+    }
+
+    /// Rows from the first used one, columns from the first used one (as calamine's ranges
+    /// start), keeping the user's row numbers.
+    fn read(self) -> Result<Roster, RosterError> {
+        let Some(&first_row) = self.rows.keys().next() else {
+            return read_rows_from(Vec::new(), 0);
+        };
+        let last_row = self.rows.keys().next_back().copied().unwrap_or(first_row);
+        let first_col = self.first_col.unwrap_or(0);
+        let mut rows: Vec<RawRow> = vec![Ok(Vec::new()); (last_row - first_row + 1) as usize];
+        for (r, cells) in self.rows {
+            let width = cells
+                .iter()
+                .map(|(c, _)| c - first_col + 1)
+                .max()
+                .unwrap_or(0);
+            let mut row = vec![String::new(); width as usize];
+            for (c, text) in cells {
+                row[(c - first_col) as usize] = text;
+            }
+            rows[(r - first_row) as usize] = Ok(row);
+        }
+        read_rows_from(rows, first_row as usize)
+    }
 }
 
 fn cell_text(d: &Data) -> String {
@@ -107,10 +239,20 @@ pub fn read_csv(bytes: &[u8]) -> Result<Roster, RosterError> {
     read_csv_with(bytes, None)
 }
 
-/// [`read_csv`] in `encoding` (`None`: detected).
+/// [`read_csv`] in `encoding` (`None`: detected), within the default [`ReadLimits`].
 pub fn read_csv_with(
     bytes: &[u8],
     encoding: Option<&'static encoding_rs::Encoding>,
+) -> Result<Roster, RosterError> {
+    let limits = ReadLimits::default();
+    limits::check_file_size(bytes.len() as u64, &limits)?;
+    read_csv_budget(bytes, encoding, &mut Budget::new(&limits))
+}
+
+fn read_csv_budget(
+    bytes: &[u8],
+    encoding: Option<&'static encoding_rs::Encoding>,
+    budget: &mut Budget<'_>,
 ) -> Result<Roster, RosterError> {
     let (text, used) = crate::encoding::decode(bytes, encoding)?;
     let text = text.trim_start_matches('\u{feff}');
@@ -124,14 +266,24 @@ pub fn read_csv_with(
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
-    let rows: Vec<RawRow> = reader
-        .records()
-        .map(|record| {
-            record
-                .map(|r| r.iter().map(str::to_string).collect())
-                .map_err(|e| format!("malformed CSV line: {e}"))
-        })
-        .collect();
+    let mut rows: Vec<RawRow> = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let row = match record {
+            Ok(r) => {
+                for (col, cell) in r.iter().enumerate() {
+                    if !cell.is_empty() {
+                        budget.cell(i as u64, col as u64, cell.chars().count())?;
+                    }
+                }
+                Ok(r.iter().map(str::to_string).collect())
+            }
+            Err(e) => {
+                budget.cell(i as u64, 0, 0)?;
+                Err(format!("malformed CSV line: {e}"))
+            }
+        };
+        rows.push(row);
+    }
     let mut roster = read_rows_from(rows, 0)?;
     roster.encoding = Some(crate::encoding::display_name(used).to_string());
     Ok(roster)

@@ -30,6 +30,8 @@ pub enum AdminError {
     NotFound(String),
     /// The platform could not be asked (down, rate-limited); try again later.
     Upstream(String),
+    /// The input is larger than the configured limits allow (the message names the key).
+    TooLarge(String),
 }
 
 /// A channel added to the roster.
@@ -63,6 +65,7 @@ pub trait AdminOps: Send + Sync + 'static {
 pub struct AdminAccess {
     token: String,
     pub(crate) ops: Arc<dyn AdminOps>,
+    failures: Arc<crate::auth_failures::AuthFailures>,
 }
 
 impl AdminAccess {
@@ -72,6 +75,7 @@ impl AdminAccess {
         (!token.is_empty()).then(|| AdminAccess {
             token: token.to_string(),
             ops,
+            failures: Arc::default(),
         })
     }
 
@@ -113,6 +117,27 @@ pub async fn require_admin(State(state): State<AppState>, req: Request, next: Ne
             "admin endpoints are off: set server.admin_token (STREAMTIDE__SERVER__ADMIN_TOKEN) to enable them",
         );
     };
+    // The TCP peer (or the client a trusted proxy names, as the rate limit sees it).
+    let peer = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |c| c.0.ip());
+    let client = state
+        .rate_limit
+        .as_ref()
+        .map_or(peer, |r| r.client_ip(peer, req.headers()));
+    let now = std::time::Instant::now();
+    if let Some(wait) = admin.failures.locked(client, now) {
+        let mut response = refuse(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_requests",
+            &format!("too many failed admin authentications from this client; retry in {wait} s"),
+        );
+        if let Ok(v) = header::HeaderValue::from_str(&wait.to_string()) {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return response;
+    }
     let presented = req
         .headers()
         .get(header::AUTHORIZATION)
@@ -123,12 +148,18 @@ pub async fn require_admin(State(state): State<AppState>, req: Request, next: Ne
         })
         .map(str::trim);
     match presented {
-        Some(token) if admin.accepts(token) => next.run(req).await,
-        Some(_) => refuse(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "the bearer token is not valid",
-        ),
+        Some(token) if admin.accepts(token) => {
+            admin.failures.succeeded(client);
+            next.run(req).await
+        }
+        Some(_) => {
+            admin.failures.failed(client, now);
+            refuse(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "the bearer token is not valid",
+            )
+        }
         None => refuse(
             StatusCode::UNAUTHORIZED,
             "unauthorized",

@@ -27,6 +27,8 @@ pub enum ApiError {
     /// A platform the request needed could not be asked; the message is safe to show (platform
     /// errors carry no secrets: keys are redacted from every URL they name).
     Upstream(String),
+    /// The request's content is beyond a configured limit; the message names it.
+    TooLarge(String),
 }
 
 impl ApiError {
@@ -65,6 +67,7 @@ impl IntoResponse for ApiError {
                 (StatusCode::INTERNAL_SERVER_ERROR, GENERIC_5XX.to_string())
             }
             ApiError::Upstream(m) => (StatusCode::BAD_GATEWAY, m),
+            ApiError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, m),
         };
         error_response(status, message)
     }

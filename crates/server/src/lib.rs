@@ -5,6 +5,7 @@
 //! until a shutdown future resolves. Handlers only read the store: collection happens elsewhere.
 
 mod admin;
+mod auth_failures;
 mod cache;
 mod creator_overview;
 mod dto;
@@ -12,6 +13,7 @@ mod dto_analytics;
 mod error;
 mod extract;
 mod layers;
+mod listen;
 mod metrics;
 mod paging;
 mod rate_limit;
@@ -32,6 +34,7 @@ pub use dto_analytics::{
     CreatorStatsDto, LinkedChannelDto, LiveStatsDto, NowDto, ProjectionDto, TrendItemDto,
     TrendMetricName, TrendsDto,
 };
+pub use listen::ServerLimits;
 pub use metrics::Metrics;
 pub use rate_limit::{ClientRateLimit, RateLimitError};
 pub use routes::live::Curation as LiveCuration;
@@ -44,18 +47,25 @@ pub fn app(state: AppState) -> axum::Router {
     layers::wrap(routes::router(&state)).with_state(state)
 }
 
-/// Serve [`app`] on `listener` until `shutdown` resolves, then finish in-flight requests.
+/// Serve [`app`] on `listener` until `shutdown` resolves, then finish in-flight requests, with
+/// the default [`ServerLimits`].
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_with(listener, state, ServerLimits::default(), shutdown).await
+}
+
+/// [`serve`] within `limits`: connections at once, header and idle timeouts.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    limits: ServerLimits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     if let Ok(addr) = listener.local_addr() {
-        tracing::info!(%addr, "API listening");
+        tracing::info!(%addr, max_connections = limits.max_connections, "API listening");
     }
-    // The peer address is what the per-client rate limit keys on.
-    let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    listen::serve_router(listener, app(state), limits, shutdown).await
 }

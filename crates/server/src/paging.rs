@@ -56,6 +56,16 @@ pub fn platform_param(raw: Option<&str>) -> Result<Option<Platform>, ApiError> {
     }
 }
 
+/// The `platform` query parameter, exactly as the OpenAPI document says: absent is "every
+/// platform", a value must be one of the enum's names; an empty value (`?platform=`) is an error,
+/// not a silent "every platform".
+pub fn platform_query(raw: Option<&str>) -> Result<Option<Platform>, ApiError> {
+    match raw {
+        None => Ok(None),
+        Some(s) => parse_platform(s).map(Some),
+    }
+}
+
 /// A platform that must be given (path segments).
 pub fn parse_platform(raw: &str) -> Result<Platform, ApiError> {
     raw.parse::<Platform>()
@@ -90,6 +100,12 @@ mod tests {
     #[test]
     fn platforms() {
         assert_eq!(platform_param(Some("")).ok(), Some(None));
+        assert!(platform_query(Some("")).is_err());
+        assert_eq!(platform_query(None).ok(), Some(None));
+        assert_eq!(
+            platform_query(Some("soop")).ok(),
+            Some(Some(Platform::Soop))
+        );
         assert_eq!(
             platform_param(Some("SOOP")).ok(),
             Some(Some(Platform::Soop))

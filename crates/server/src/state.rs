@@ -31,6 +31,8 @@ pub struct AppState {
     /// Every platform and whether this configuration collects it; `None`: judge the platforms
     /// whose jobs have run (tests that build a bare state).
     pub platforms: Option<Arc<Vec<(streamtide_core::Platform, PlatformSetup)>>>,
+    /// The request body limit of `POST /api/v1/import` (`[import] max_file_bytes`).
+    pub import_max_bytes: usize,
 }
 
 /// Whether the configuration collects a platform.
@@ -40,6 +42,9 @@ pub enum PlatformSetup {
     /// Not collected, and why (names configuration keys, never values).
     Skipped(String),
 }
+
+/// The documented default body limit of `POST /api/v1/import`: 16 MiB.
+pub const DEFAULT_IMPORT_MAX_BYTES: usize = 16 * 1024 * 1024;
 
 /// How long one curated live list serves every `/live` request: rounds land every 30 s or
 /// more, so a second-old list is as good as a fresh one.
@@ -64,6 +69,7 @@ impl AppState {
             rate_limit: None,
             thumbs: None,
             platforms: None,
+            import_max_bytes: DEFAULT_IMPORT_MAX_BYTES,
         }
     }
 
@@ -90,6 +96,12 @@ impl AppState {
         intervals: std::collections::HashMap<streamtide_core::Platform, chrono::Duration>,
     ) -> Self {
         self.curation = Arc::new(self.curation.with_intervals(intervals));
+        self
+    }
+
+    /// The request body limit of `POST /api/v1/import`.
+    pub fn with_import_limit(mut self, bytes: usize) -> Self {
+        self.import_max_bytes = bytes;
         self
     }
 

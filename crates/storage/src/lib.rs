@@ -99,6 +99,19 @@ pub struct Store {
     _checkpointer: Option<std::sync::Arc<checkpoints::Checkpointer>>,
 }
 
+/// Whether a connection going back to the pool may serve again. One that failed inside a
+/// transaction (a full disk makes COMMIT fail) is still "in" it as sqlx counts, and every later
+/// `begin` on it failed with "attempted to call begin_with at non-zero transaction depth" until
+/// restart; it is closed instead, and the pool opens a fresh one when asked.
+fn keep_released(conn: &mut sqlx::AnyConnection) -> bool {
+    use sqlx::Connection;
+    if conn.is_in_transaction() {
+        tracing::warn!("a database connection left inside a transaction was discarded");
+        return false;
+    }
+    true
+}
+
 impl Store {
     /// Open (creating an SQLite file if needed) the database at `url` without migrating.
     ///
@@ -126,6 +139,10 @@ impl Store {
                 let pool = AnyPoolOptions::new()
                     // An in-memory database exists per connection: keep exactly one.
                     .max_connections(if memory { 1 } else { SQLITE_CONNECTIONS })
+                    // An in-memory database lives in its one connection: never discard it.
+                    .after_release(move |conn, _| {
+                        Box::pin(async move { Ok(memory || keep_released(conn)) })
+                    })
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             // WAL + NORMAL is durable across process crashes (only an OS crash
@@ -158,6 +175,7 @@ impl Store {
                 AnyPoolOptions::new()
                     .max_connections(SERVER_CONNECTIONS)
                     .acquire_timeout(Duration::from_secs(10))
+                    .after_release(|conn, _| Box::pin(async move { Ok(keep_released(conn)) }))
                     .connect(url)
                     .await?
             }
@@ -165,6 +183,7 @@ impl Store {
                 AnyPoolOptions::new()
                     .max_connections(SERVER_CONNECTIONS)
                     .acquire_timeout(Duration::from_secs(10))
+                    .after_release(|conn, _| Box::pin(async move { Ok(keep_released(conn)) }))
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             // Text keys compare byte for byte (ids are case-sensitive), and

@@ -15,6 +15,8 @@ pub struct CliAdmin {
     pub store: Store,
     pub adapters: Vec<Arc<dyn PlatformAdapter>>,
     pub concurrency: usize,
+    /// `[import]`: how large a roster may be.
+    pub limits: streamtide_roster::ReadLimits,
 }
 
 fn upstream(e: AdapterError) -> AdminError {
@@ -67,8 +69,20 @@ impl AdminOps for CliAdmin {
         file_name: &str,
         bytes: Vec<u8>,
     ) -> Result<serde_json::Value, AdminError> {
-        let roster = streamtide_roster::read_bytes(file_name, &bytes)
-            .map_err(|e| AdminError::BadRequest(e.to_string()))?;
+        // Off the async workers: a spreadsheet is parsed on a blocking thread, within the limits
+        // and time budget, so a hostile file can slow nothing else.
+        let limits = self.limits.clone();
+        let name = file_name.to_string();
+        let roster = tokio::task::spawn_blocking(move || {
+            streamtide_roster::read_bytes_limited(&name, &bytes, &limits)
+        })
+        .await
+        .map_err(|e| AdminError::Upstream(format!("reading the file failed: {e}")))?
+        .map_err(|e| match e {
+            streamtide_roster::RosterError::TooLarge(_)
+            | streamtide_roster::RosterError::TimeBudget(_) => AdminError::TooLarge(e.to_string()),
+            other => AdminError::BadRequest(other.to_string()),
+        })?;
         let report = import_roster_from(
             &roster,
             file_name,

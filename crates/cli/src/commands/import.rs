@@ -27,8 +27,15 @@ pub async fn run(
     if !file.exists() {
         anyhow::bail!("no such file: {}", file.display());
     }
-    let roster = streamtide_roster::read_path_with(file, encoding)
-        .with_context(|| format!("reading {}", file.display()))?;
+    // A blocking thread: reading is CPU work, bounded by `[import]`'s limits and time budget.
+    let limits = settings.import.limits();
+    let path = file.to_path_buf();
+    let roster = tokio::task::spawn_blocking(move || {
+        streamtide_roster::read_path_limited(&path, encoding, &limits)
+    })
+    .await
+    .context("reading the roster")?
+    .with_context(|| format!("reading {}", file.display()))?;
     let store = wire::open_store(&settings).await?;
     let adapters = wire::adapters(&settings, &store).await?;
     // A bar on a terminal; nothing on a pipe or in CI.

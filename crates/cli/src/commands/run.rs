@@ -24,9 +24,17 @@ pub async fn spawn_server(
         .await
         .with_context(|| format!("binding the API server to {}", settings.server.bind))?;
     let addr = listener.local_addr()?;
-    let handle = tokio::spawn(streamtide_server::serve(listener, state, async move {
-        token.cancelled().await
-    }));
+    let limits = streamtide_server::ServerLimits {
+        max_connections: settings.server.max_connections,
+        header_timeout: settings.server.header_timeout,
+        idle_timeout: settings.server.idle_timeout,
+    };
+    let handle = tokio::spawn(streamtide_server::serve_with(
+        listener,
+        state,
+        limits,
+        async move { token.cancelled().await },
+    ));
     Ok((addr, handle))
 }
 

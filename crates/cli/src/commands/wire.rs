@@ -137,6 +137,7 @@ pub async fn app_state(
             store: store.clone(),
             adapters: adapters(settings, &store).await?,
             concurrency: settings.collector.concurrency,
+            limits: settings.import.limits(),
         });
         AdminAccess::new(settings.server.admin_token.expose(), ops)
     } else {
@@ -158,6 +159,7 @@ pub async fn app_state(
         )
         .collect();
     Ok(AppState::new(store, freshness, metrics)
+        .with_import_limit(usize::try_from(settings.import.max_file_bytes).unwrap_or(usize::MAX))
         .with_platforms(platforms)
         .with_cors_origins(settings.server.cors_origins.clone())
         .with_admin(admin)

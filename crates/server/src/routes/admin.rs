@@ -22,6 +22,7 @@ impl From<AdminError> for ApiError {
             AdminError::BadRequest(m) => ApiError::BadRequest(m),
             AdminError::NotFound(m) => ApiError::NotFound(m),
             AdminError::Upstream(m) => ApiError::Upstream(m),
+            AdminError::TooLarge(m) => ApiError::TooLarge(m),
         }
     }
 }
@@ -143,7 +144,7 @@ pub struct ImportQuery {
         (status = 400, description = "Unreadable file", body = ErrorBody),
         (status = 401, description = "Missing or wrong token", body = ErrorBody),
         (status = 403, description = "Admin endpoints are off", body = ErrorBody),
-        (status = 413, description = "File too large", body = ErrorBody),
+        (status = 413, description = "File too large, or its sheet or inflated size beyond the `[import]` limits", body = ErrorBody),
     ))]
 pub async fn import(
     State(state): State<AppState>,

@@ -85,7 +85,7 @@ pub async fn list(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<ChannelsQuery>,
 ) -> Result<Json<ChannelPage>, ApiError> {
-    let platform = paging::platform_param(q.platform.as_deref())?;
+    let platform = paging::platform_query(q.platform.as_deref())?;
     let limit = paging::limit(q.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
     let offset = paging::decode_cursor(q.cursor.as_deref())?;
     // The store can limit to the roster but not to "untracked only", so `tracked=false` means

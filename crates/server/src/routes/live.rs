@@ -168,7 +168,7 @@ pub async fn list(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<LiveQuery>,
 ) -> Result<Json<LivePage>, ApiError> {
-    let platform = paging::platform_param(q.platform.as_deref())?;
+    let platform = paging::platform_query(q.platform.as_deref())?;
     let limit = paging::limit(q.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
     let offset = paging::decode_cursor(q.cursor.as_deref())?;
     let langs = lang_param(q.lang.as_deref())?;

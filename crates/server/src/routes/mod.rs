@@ -13,6 +13,7 @@ pub mod thumbs;
 pub mod trends;
 pub mod web;
 
+use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post, put};
 use axum::Router;
@@ -25,8 +26,6 @@ use crate::AppState;
 
 /// Requests carry no body except admin writes; anything large is a mistake or an attack.
 const BODY_LIMIT_BYTES: usize = 64 * 1024;
-/// A roster upload may be a large spreadsheet.
-const IMPORT_LIMIT_BYTES: usize = 16 * 1024 * 1024;
 
 /// Every route, without the process-wide middleware (see [`layers::wrap`]).
 pub fn router(state: &AppState) -> Router<AppState> {
@@ -88,7 +87,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
             "/api/v1/import",
             post(routes_admin::import).route_layer(auth),
         )
-        .layer(RequestBodyLimitLayer::new(IMPORT_LIMIT_BYTES));
+        // axum's extractors stop at 2 MiB unless told otherwise; both limits are the same.
+        .layer(DefaultBodyLimit::max(state.import_max_bytes))
+        .layer(RequestBodyLimitLayer::new(state.import_max_bytes));
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(metrics::metrics))
@@ -96,5 +97,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(web::router())
         .merge(api)
         .merge(import)
-        .layer(RequestBodyLimitLayer::new(IMPORT_LIMIT_BYTES))
+        .layer(RequestBodyLimitLayer::new(
+            state.import_max_bytes.max(BODY_LIMIT_BYTES),
+        ))
 }

@@ -194,7 +194,7 @@ pub async fn list(
             )))
         }
     };
-    let platform = paging::platform_param(q.platform.as_deref())?;
+    let platform = paging::platform_query(q.platform.as_deref())?;
     let limit = paging::limit(q.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
     let format = parse_format(q.format.as_deref())?;
     let by_creator = match q.group.as_deref().map(str::trim) {

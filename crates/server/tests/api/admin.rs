@@ -283,3 +283,67 @@ async fn admin_endpoints_are_off_guarded_and_working() {
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
     assert!(doc["paths"]["/api/v1/import"]["post"]["security"].is_array());
 }
+
+#[tokio::test]
+async fn wrong_tokens_are_slowed_down_per_client() {
+    let f = seeded().await;
+    let admin_app = app(f.state.clone().with_admin(AdminAccess::new(
+        TOKEN,
+        Arc::new(StoreOnly(f.store.clone())),
+    )));
+    let json = ("content-type", "application/json");
+    let wrong = ("authorization", "Bearer wrong-token-wrong-token-wrong");
+    for _ in 0..5 {
+        let r = request(
+            &admin_app,
+            Method::POST,
+            "/api/v1/channels",
+            &[json, wrong],
+            add_body("soop:x"),
+        )
+        .await;
+        r.expect_error(StatusCode::UNAUTHORIZED, "unauthorized");
+    }
+    let r = request(
+        &admin_app,
+        Method::POST,
+        "/api/v1/channels",
+        &[json, wrong],
+        add_body("soop:x"),
+    )
+    .await;
+    let m = r.expect_error(StatusCode::TOO_MANY_REQUESTS, "too_many_requests");
+    assert!(m.contains("failed admin authentications"), "{m}");
+    assert_eq!(r.header("retry-after"), Some("1"));
+}
+
+#[tokio::test]
+async fn the_import_body_limit_is_the_documented_16_mib() {
+    let f = seeded().await;
+    let admin_app = app(f.state.clone().with_admin(AdminAccess::new(
+        TOKEN,
+        Arc::new(StoreOnly(f.store.clone())),
+    )));
+    let bearer = format!("Bearer {TOKEN}");
+    let auth = ("authorization", bearer.as_str());
+    // 3 MiB: over axum's default 2 MiB, well under 16 MiB.
+    let r = request(
+        &admin_app,
+        Method::POST,
+        "/api/v1/import?filename=roster.csv",
+        &[auth],
+        Body::from(vec![b'a'; 3 * 1024 * 1024]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json()["bytes"], 3 * 1024 * 1024);
+    let r = request(
+        &admin_app,
+        Method::POST,
+        "/api/v1/import?filename=roster.csv",
+        &[auth, ("content-length", "17825792")],
+        Body::from(vec![b'a'; 17 * 1024 * 1024]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.text);
+}

@@ -47,6 +47,7 @@ pub fn state_over(store: Store) -> AppState {
         caches: Default::default(),
         // Judged from the jobs that ran (tests that need the configured set add it).
         platforms: None,
+        import_max_bytes: 16 * 1024 * 1024,
         thumbs: Some(
             streamtide_thumbs::ThumbStore::open(&streamtide_thumbs::ThumbsConfig {
                 url: "memory://".into(),

@@ -13,6 +13,22 @@ async fn every_error_is_json() {
         ("/api/v1", StatusCode::NOT_FOUND, "not_found"),
         ("/api/v1/live/extra", StatusCode::NOT_FOUND, "not_found"),
         ("/api/v1/channels/chzzk", StatusCode::NOT_FOUND, "not_found"),
+        // An empty enum value is not "every platform" (Schemathesis found it accepted).
+        (
+            "/api/v1/channels?platform=",
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            "/api/v1/live?platform=",
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            "/api/v1/trends?platform=",
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
         (
             "/api/v1/live?limit=abc",
             StatusCode::BAD_REQUEST,

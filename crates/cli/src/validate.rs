@@ -1,0 +1,212 @@
+//! Ranges of the configuration's numbers: a value outside is an error naming the key and the
+//! range, at start-up, instead of a busy loop (`live_interval = "0s"`), a stalled limiter (a rate
+//! of 0) or a collector that never runs (`concurrency = 0`).
+
+use std::time::Duration;
+
+use anyhow::bail;
+
+use crate::settings::Settings;
+
+/// The shortest admin token accepted: a guessable token is an open door to the admin endpoints.
+pub const MIN_ADMIN_TOKEN_CHARS: usize = 24;
+
+const MS: Duration = Duration::from_millis(1);
+const SEC: Duration = Duration::from_secs(1);
+const HOUR: Duration = Duration::from_secs(3600);
+const DAY: Duration = Duration::from_secs(86_400);
+
+/// Every problem at once, one per line.
+pub fn validate(s: &Settings) -> anyhow::Result<()> {
+    let mut errors = Vec::new();
+    let mut dur = |key: &str, v: Duration, min: Duration, max: Duration| {
+        if v < min || v > max {
+            errors.push(format!(
+                "{key} = {:?} is out of range: {:?} to {:?}",
+                v, min, max
+            ));
+        }
+    };
+    let c = &s.collector;
+    // Tests run rounds every 300 ms; 100 ms is the floor.
+    dur("collector.live_interval", c.live_interval, 100 * MS, DAY);
+    dur(
+        "collector.channels_interval",
+        c.channels_interval,
+        100 * MS,
+        7 * DAY,
+    );
+    dur(
+        "collector.videos_interval",
+        c.videos_interval,
+        100 * MS,
+        30 * DAY,
+    );
+    let h = &s.http;
+    dur("http.timeout", h.timeout, 100 * MS, 10 * 60 * SEC);
+    dur("http.backoff_base", h.backoff_base, MS, 10 * 60 * SEC);
+    dur("http.backoff_max", h.backoff_max, h.backoff_base, HOUR);
+    dur(
+        "http.max_retry_after",
+        h.max_retry_after,
+        Duration::ZERO,
+        DAY,
+    );
+    let sv = &s.server;
+    dur(
+        "server.header_timeout",
+        sv.header_timeout,
+        100 * MS,
+        10 * 60 * SEC,
+    );
+    dur("server.idle_timeout", sv.idle_timeout, 100 * MS, DAY);
+    dur("import.time_budget", s.import.time_budget, 100 * MS, HOUR);
+
+    let mut int = |key: &str, v: u64, min: u64, max: u64| {
+        if v < min || v > max {
+            errors.push(format!("{key} = {v} is out of range: {min} to {max}"));
+        }
+    };
+    int("collector.concurrency", c.concurrency as u64, 1, 256);
+    int("collector.write_batch", c.write_batch as u64, 1, 10_000);
+    int("http.max_retries", u64::from(h.max_retries), 0, 20);
+    int(
+        "server.max_connections",
+        sv.max_connections as u64,
+        1,
+        1_000_000,
+    );
+    let i = &s.import;
+    int("import.max_file_bytes", i.max_file_bytes, 1, 1 << 30);
+    int(
+        "import.max_uncompressed_bytes",
+        i.max_uncompressed_bytes,
+        1,
+        4 << 30,
+    );
+    int(
+        "import.max_compression_ratio",
+        i.max_compression_ratio,
+        1,
+        100_000,
+    );
+    int("import.max_rows", i.max_rows, 1, 1_048_576);
+    int("import.max_columns", i.max_columns, 1, 16_384);
+    int("import.max_cells", i.max_cells, 1, 100_000_000);
+    int("import.max_cell_chars", i.max_cell_chars as u64, 1, 1 << 20);
+    let p = &s.platforms;
+    for (name, burst) in [
+        ("chzzk", p.chzzk.burst),
+        ("soop", p.soop.burst),
+        ("twitch", p.twitch.burst),
+        ("youtube", p.youtube.burst),
+    ] {
+        int(
+            &format!("platforms.{name}.burst"),
+            u64::from(burst),
+            1,
+            10_000,
+        );
+    }
+
+    if !(0.0..=0.9).contains(&c.jitter) {
+        errors.push(format!(
+            "collector.jitter = {} is out of range: 0 to 0.9",
+            c.jitter
+        ));
+    }
+    for (name, rate) in [
+        ("chzzk", p.chzzk.requests_per_second),
+        ("soop", p.soop.requests_per_second),
+        ("twitch", p.twitch.requests_per_second),
+        ("youtube", p.youtube.requests_per_second),
+    ] {
+        // NaN is in no range.
+        if !(0.001..=10_000.0).contains(&rate) {
+            errors.push(format!(
+                "platforms.{name}.requests_per_second = {rate} is out of range: 0.001 to 10000"
+            ));
+        }
+    }
+    let token = s.server.admin_token.expose();
+    if s.server.admin_token.is_set() && token.trim().chars().count() < MIN_ADMIN_TOKEN_CHARS {
+        // The length only, never the token.
+        errors.push(format!(
+            "server.admin_token is {} characters; it must be at least {MIN_ADMIN_TOKEN_CHARS} (e.g. `openssl rand -hex 16`), or empty to keep the admin endpoints off",
+            token.trim().chars().count()
+        ));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        bail!("{}", errors.join("\n"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(f: impl FnOnce(&mut Settings)) -> String {
+        let mut s = Settings::default();
+        f(&mut s);
+        format!("{:#}", validate(&s).unwrap_err())
+    }
+
+    #[test]
+    fn the_defaults_are_valid() {
+        validate(&Settings::default()).unwrap();
+    }
+
+    #[test]
+    fn absurd_values_are_errors_naming_the_key_and_the_range() {
+        let m = err(|s| s.collector.live_interval = Duration::ZERO);
+        assert!(
+            m.contains("collector.live_interval") && m.contains("100ms to 86400s"),
+            "{m}"
+        );
+        let m = err(|s| s.platforms.soop.requests_per_second = 0.0);
+        assert!(
+            m.contains("platforms.soop.requests_per_second = 0 is out of range"),
+            "{m}"
+        );
+        let m = err(|s| s.platforms.twitch.requests_per_second = -5.0);
+        assert!(
+            m.contains("platforms.twitch.requests_per_second = -5"),
+            "{m}"
+        );
+        let m = err(|s| s.platforms.twitch.requests_per_second = f64::NAN);
+        assert!(m.contains("requests_per_second = NaN"), "{m}");
+        let m = err(|s| s.collector.concurrency = 0);
+        assert!(
+            m.contains("collector.concurrency = 0 is out of range: 1 to 256"),
+            "{m}"
+        );
+        let m = err(|s| s.http.timeout = Duration::ZERO);
+        assert!(m.contains("http.timeout"), "{m}");
+        let m = err(|s| s.collector.jitter = 1.5);
+        assert!(m.contains("collector.jitter = 1.5"), "{m}");
+        let m = err(|s| s.server.max_connections = 0);
+        assert!(m.contains("server.max_connections"), "{m}");
+        let m = err(|s| s.import.max_rows = 0);
+        assert!(m.contains("import.max_rows"), "{m}");
+        // Several at once, each on its line.
+        let m = err(|s| {
+            s.collector.concurrency = 0;
+            s.collector.live_interval = Duration::ZERO;
+        });
+        assert_eq!(m.lines().count(), 2, "{m}");
+    }
+
+    #[test]
+    fn a_short_admin_token_refuses_to_start_without_showing_it() {
+        let m = err(|s| s.server.admin_token = streamtide_platforms::Secret::new("x"));
+        assert!(m.contains("at least 24"), "{m}");
+        let m = err(|s| s.server.admin_token = streamtide_platforms::Secret::new("hunter2hunter2"));
+        assert!(!m.contains("hunter2"), "{m}");
+        let mut s = Settings::default();
+        s.server.admin_token =
+            streamtide_platforms::Secret::new("0123456789abcdef0123456789abcdef");
+        validate(&s).unwrap();
+    }
+}
