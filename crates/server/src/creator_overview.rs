@@ -86,6 +86,7 @@ pub fn no_changes() -> ChangesDto {
         abs: None,
         pct: None,
         rounded: false,
+        available_from: None,
     };
     ChangesDto {
         d1: none.clone(),
