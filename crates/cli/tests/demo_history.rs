@@ -186,8 +186,16 @@ async fn the_demos_first_rankings_are_the_simulated_truth() {
     ))
     .await
     .unwrap();
+    // Creators are the demo's linked channels (simulcasters, the mover, the three-platform
+    // creator): a handful, split between both directions. Every gainer gained, and together
+    // with those that moved the other way at least 5 creators are ranked.
+    let gainers = creators["items"].as_array().unwrap();
     assert!(
-        creators["items"].as_array().unwrap().len() >= 5,
+        gainers.iter().all(|i| i["change"].as_i64().unwrap() > 0),
+        "{creators}"
+    );
+    assert!(
+        gainers.len() as u64 + creators["other_direction"].as_u64().unwrap_or(0) >= 5,
         "{creators}"
     );
     let first = &up["items"][0];
