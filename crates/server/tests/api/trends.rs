@@ -218,6 +218,16 @@ async fn tracked_only_ranks_the_roster() {
     get(&f.app, "/api/v1/trends?tracked=maybe")
         .await
         .expect_error(StatusCode::BAD_REQUEST, "bad_request");
+
+    let doc = get(&f.app, "/api/v1/openapi.json").await.json();
+    let param = doc["paths"]["/api/v1/trends"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "tracked")
+        .expect("tracked documented")
+        .clone();
+    assert!(param["schema"].to_string().contains("boolean"), "{param}");
 }
 
 #[tokio::test]
