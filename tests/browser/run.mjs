@@ -576,10 +576,14 @@ await test("creators page: every creator with the API's figures, sorted, searche
     const c = byId.get(r.id);
     assert(r.name === c.name, `name of ${r.id}`);
     assert(r.badges === new Set(c.channels.map((ch) => ch.platform)).size, `platform badges of ${c.name}`);
-    // A period the history does not cover is "—", never a number.
+    // A period the history does not cover is "—" (with the day it will be, when the API says),
+    // never a number.
     r.c.forEach((v, i) => {
-      if (v === "") assert(r.cells[i] === "—", `${c.name}: unknown change shown as ${r.cells[i]}`);
-      else assert(r.cells[i] !== "—", `${c.name}: known change shown as —`);
+      const from = c.changes[["1d", "7d", "30d"][i]].available_from;
+      if (v === "") {
+        assert(r.cells[i].startsWith("—"), `${c.name}: unknown change shown as ${r.cells[i]}`);
+        assert(from ? r.cells[i].length > 1 : r.cells[i] === "—", `${c.name}: available_from ${from}, shown ${r.cells[i]}`);
+      } else assert(!r.cells[i].startsWith("—"), `${c.name}: known change shown as —`);
     });
   }
   // The API says which periods are covered; so does the page.
@@ -668,6 +672,19 @@ await test("rankings by creator show the API's ranking and download the same as 
       assert(body.subarray(0, 2).toString() === "PK", "an .xlsx is a zip");
     }
   }
+  // Tracked only: the API's `tracked=true` ranking, and the downloads carry it.
+  const tracked = await api(`/api/v1/trends?metric=followers&period=${period}&direction=up&group=creator&limit=50&tracked=true`);
+  await page.check("#r-tracked");
+  await page.waitForFunction(
+    (names) => JSON.stringify([...document.querySelectorAll(".ranking-row .ranking-name a")].map((a) => a.textContent)) === JSON.stringify(names),
+    tracked.items.map((i) => i.channel_name),
+  );
+  for (const format of ["csv", "xlsx"]) {
+    const href = await page.getAttribute(`.downloads a[data-format='${format}']`, "href");
+    assert(new URL(href, BASE).searchParams.get("tracked") === "true", `${format} link without tracked=true: ${href}`);
+  }
+  await page.uncheck("#r-tracked");
+  assert(!new URL(await page.getAttribute(".downloads a[data-format='csv']", "href"), BASE).searchParams.has("tracked"), "unchecked: no tracked in the link");
   await page.selectOption("#r-group", "channel");
 });
 

@@ -120,6 +120,9 @@ enum Command {
         /// Rank creators (each the sum of their channels on every platform) instead of channels.
         #[arg(long)]
         by_creator: bool,
+        /// Only channels on the tracked roster (added or imported), not those only seen live.
+        #[arg(long)]
+        tracked: bool,
         /// JSON (the API's `/trends` shape) instead of a table.
         #[arg(long)]
         json: bool,
@@ -474,6 +477,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             category,
             pct,
             by_creator,
+            tracked,
             json,
         } => {
             let args = commands::trends::TrendArgs {
@@ -485,6 +489,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 category,
                 pct,
                 by_creator,
+                tracked,
             };
             commands::trends::print(settings, args, json).await?
         }
@@ -517,6 +522,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 category: None,
                 pct,
                 by_creator,
+                tracked: false,
             };
             commands::export::run(settings, what, series, trends, &out).await?
         }

@@ -145,6 +145,7 @@ async fn rankings_and_projections_follow_the_simulated_growth() {
             sort,
             as_of: None,
             by_creator: false,
+            tracked: false,
         };
         // By absolute change: exactly the world's follower change between the two closes.
         let abs = store.trends(&q(TrendSort::Change, true)).await.unwrap();

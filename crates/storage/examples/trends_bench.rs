@@ -125,6 +125,7 @@ async fn main() {
                     sort: TrendSort::Change,
                     as_of: None,
                     by_creator: false,
+                    tracked: false,
                 };
                 let mut times: Vec<StdDuration> = Vec::with_capacity(runs);
                 let mut n = 0;

@@ -101,6 +101,10 @@ pub struct TrendQuery {
     /// Rank creators (each the sum of their linked channels on every platform) instead of
     /// channels. Channels without a creator are left out.
     pub by_creator: bool,
+    /// Only channels on the tracked roster (added or imported by the user), not every channel
+    /// the live lists happened to show. In a creator ranking, a creator's sum over their tracked
+    /// channels only.
+    pub tracked: bool,
 }
 
 /// One ranked channel.
@@ -426,6 +430,7 @@ impl Store {
                     (SELECT t.hash FROM thumb_sources t WHERE t.source_url = c.avatar_url) AS avatar_hash
              FROM channels c
              WHERE (?1 IS NULL OR c.platform = ?1)
+               AND (?3 = 0 OR c.tracked = 1)
                AND (?2 IS NULL OR EXISTS (
                  SELECT 1 FROM live_sessions s WHERE s.id = (
                    SELECT s2.id FROM live_sessions s2 WHERE s2.channel_id = c.id ORDER BY s2.started_at DESC LIMIT 1)
@@ -433,6 +438,7 @@ impl Store {
         )
         .bind(q.platform.map(|p| p.as_str()))
         .bind(q.category.as_deref().map(str::trim).filter(|c| !c.is_empty()))
+        .bind(i64::from(q.tracked))
         .fetch_all(&self.pool)
         .await?;
         // Per channel: the latest value, and the (start, end) pairs of the period and the one

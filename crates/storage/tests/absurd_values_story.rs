@@ -207,6 +207,7 @@ async fn absurd_values_never_panic_or_fail_a_read(s: Store) {
                     sort,
                     as_of: None,
                     by_creator: false,
+                    tracked: false,
                 })
                 .await
                 .expect("trends");

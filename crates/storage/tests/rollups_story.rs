@@ -143,6 +143,7 @@ async fn rollups_are_incremental_rebuildable_and_rank_movers(s: Store) {
         sort: TrendSort::Change,
         as_of: None,
         by_creator: false,
+        tracked: false,
     };
     let top = s.trends(&q(TrendMetric::Followers, 7, true)).await.unwrap();
     assert_eq!(top.as_of, Some(day(20)));

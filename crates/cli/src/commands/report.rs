@@ -29,6 +29,7 @@ fn rankings(metric: &str, period: &str, top: u32) -> Vec<(String, TrendArgs)> {
         category: None,
         pct: false,
         by_creator,
+        tracked: false,
     };
     let mut out = vec![
         ("risers · creators".to_string(), args(false, None, true)),
@@ -96,6 +97,7 @@ async fn platforms_sheet(
             category: None,
             pct: false,
             by_creator: false,
+            tracked: false,
         };
         let up = store.trends(&all(false).query()?).await?.items;
         let down = store.trends(&all(true).query()?).await?.items;

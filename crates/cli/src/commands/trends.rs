@@ -19,6 +19,8 @@ pub struct TrendArgs {
     pub pct: bool,
     /// Rank creators (summed across their platforms) instead of channels.
     pub by_creator: bool,
+    /// Only channels on the tracked roster.
+    pub tracked: bool,
 }
 
 impl TrendArgs {
@@ -39,6 +41,7 @@ impl TrendArgs {
             },
             as_of: None,
             by_creator: self.by_creator,
+            tracked: self.tracked,
         })
     }
 }

@@ -47,6 +47,10 @@ pub struct TrendsQuery {
     /// channels on every platform.
     #[param(pattern = "^(channel|creator)?$")]
     pub group: Option<String>,
+    /// `true`: only channels on the tracked roster (added with `channels add`, the admin API or
+    /// an import); in a creator ranking, each creator's tracked channels summed. `false`
+    /// (default): every known channel, including those only seen in the live lists.
+    pub tracked: Option<bool>,
 }
 
 /// Output format of endpoints that also speak CSV and Excel.
@@ -136,8 +140,8 @@ pub(crate) fn csv_response(body: String, filename: &str) -> Response {
 /// the close at (or shortly before) the period's start to the latest close; viewers and hours
 /// watched compare the period with the one before. Gainers hold only gains and losers only
 /// losses (fewer than `limit` when fewer qualify); channels without a value at both ends are left
-/// out (`left_out`) rather than counted from 0; a period the history does not cover yet answers
-/// `available: false` with `available_from` and a `note`.
+/// out (`left_out`) rather than counted from 0; `tracked=true` ranks only the roster; a period
+/// the history does not cover yet answers `available: false` with `available_from` and a `note`.
 #[utoipa::path(
     get,
     operation_id = "get_trends",
@@ -216,12 +220,14 @@ pub async fn list(
         sort,
         as_of: None,
         by_creator,
+        tracked: q.tracked.unwrap_or(false),
     };
     // Everything the answer depends on, normalised, is the key.
     let key = format!(
-        "{}|{period_days}|{up}|{sort:?}|{platform:?}|{:?}|{limit}|{by_creator}",
+        "{}|{period_days}|{up}|{sort:?}|{platform:?}|{:?}|{limit}|{by_creator}|{}",
         metric.as_str(),
-        query.category
+        query.category,
+        query.tracked
     );
     let list = state
         .caches
@@ -231,9 +237,10 @@ pub async fn list(
     let items: Vec<TrendItemDto> = list.items.iter().cloned().map(TrendItemDto::from).collect();
     if format != Format::Json {
         let stem = format!(
-            "trends-{}-{period_days}d-{}",
+            "trends-{}-{period_days}d-{}{}",
             metric.as_str(),
-            if up { "up" } else { "down" }
+            if up { "up" } else { "down" },
+            if query.tracked { "-tracked" } else { "" }
         );
         let keys: Vec<_> = items
             .iter()

@@ -72,6 +72,18 @@ async fn creators_sort_by_change_with_unknown_last_and_filter() {
     assert_eq!(body["items"][1]["changes"]["7d"]["abs"], -7 * 30);
     assert!(body["items"][2]["changes"]["7d"]["abs"].is_null());
     assert_eq!(body["items"][2]["changes"]["1d"]["abs"], 10);
+    // A change the history does not cover yet says from when it will be (the pages show it).
+    let seoul_day =
+        |days_ago: i64| (f.now - Duration::days(days_ago) + Duration::hours(9)).date_naive();
+    assert_eq!(
+        body["items"][2]["changes"]["7d"]["available_from"],
+        (seoul_day(1) + Duration::days(7)).to_string()
+    );
+    assert_eq!(
+        body["items"][0]["changes"]["30d"]["available_from"],
+        (seoul_day(9) + Duration::days(30)).to_string()
+    );
+    assert!(body["items"][0]["changes"]["7d"]["available_from"].is_null());
     let asc = get(&f.app, "/api/v1/creators?sort=change_7d&order=asc")
         .await
         .json();

@@ -132,6 +132,105 @@ async fn ranks_gainers_and_losers_with_the_documented_shape() {
 }
 
 #[tokio::test]
+async fn tracked_only_ranks_the_roster() {
+    let f = fixture().await;
+    // The roster: every channel but `fast`, the biggest gainer, which was only ever seen.
+    for (platform, id) in [
+        (Platform::Chzzk, "slow"),
+        (Platform::Chzzk, "shrink"),
+        (Platform::Soop, "sx"),
+    ] {
+        let info = crate::common::info(platform, id, &format!("{id} 이름"));
+        assert!(f.store.track_channel(&info, f.now).await.expect("track"));
+    }
+    let all = get(&f.app, "/api/v1/trends?period=7d").await.json();
+    assert_eq!(ids(&all), ["fast", "sx", "slow"]);
+    let explicit = get(&f.app, "/api/v1/trends?period=7d&tracked=false").await;
+    assert_eq!(
+        explicit.json()["items"],
+        all["items"],
+        "false is the default"
+    );
+
+    let r = get(&f.app, "/api/v1/trends?period=7d&tracked=true").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let roster = r.json();
+    assert_eq!(
+        ids(&roster),
+        ["sx", "slow"],
+        "the untracked gainer is not ranked"
+    );
+    assert_eq!(roster["items"][0]["rank"], 1);
+    assert_eq!(roster["qualifying"], 2);
+    assert_eq!(roster["other_direction"], 1, "shrink");
+    let down = get(
+        &f.app,
+        "/api/v1/trends?period=7d&direction=down&tracked=true",
+    )
+    .await
+    .json();
+    assert_eq!(ids(&down), ["shrink"]);
+
+    // A creator is the sum of their tracked channels only.
+    let (creator, _) = f.store.upsert_creator("가람", f.now).await.unwrap();
+    for id in ["fast", "slow"] {
+        f.store
+            .link_channel(Platform::Chzzk, &ChannelId::new(id), creator)
+            .await
+            .unwrap();
+    }
+    let by = |tracked: bool| {
+        let app = f.app.clone();
+        async move {
+            get(
+                &app,
+                &format!("/api/v1/trends?period=7d&group=creator&tracked={tracked}"),
+            )
+            .await
+            .json()
+        }
+    };
+    assert_eq!(by(false).await["items"][0]["change"], 7 * 220);
+    let tracked = by(true).await;
+    assert_eq!(tracked["items"][0]["change"], 7 * 20, "slow alone");
+    assert_eq!(tracked["items"][0]["creator_id"], creator);
+
+    // The downloads carry the filter.
+    let csv = get(&f.app, "/api/v1/trends?period=7d&tracked=true&format=csv").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(!csv.text.contains(",fast,"), "{}", csv.text);
+    assert_eq!(
+        csv.text.lines().count(),
+        3,
+        "header and the two tracked gainers"
+    );
+    assert!(csv
+        .header("content-disposition")
+        .unwrap()
+        .contains("-tracked.csv"));
+    let xlsx = get(&f.app, "/api/v1/trends?period=7d&tracked=true&format=xlsx").await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert!(xlsx
+        .header("content-disposition")
+        .unwrap()
+        .contains("-tracked.xlsx"));
+
+    get(&f.app, "/api/v1/trends?tracked=maybe")
+        .await
+        .expect_error(StatusCode::BAD_REQUEST, "bad_request");
+
+    let doc = get(&f.app, "/api/v1/openapi.json").await.json();
+    let param = doc["paths"]["/api/v1/trends"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "tracked")
+        .expect("tracked documented")
+        .clone();
+    assert!(param["schema"].to_string().contains("boolean"), "{param}");
+}
+
+#[tokio::test]
 async fn ranking_rows_point_at_our_avatar_copy() {
     let f = fixture().await;
     let avatar = "https://img.example/fast-avatar.png";

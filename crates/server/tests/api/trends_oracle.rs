@@ -4,8 +4,8 @@
 //! channels that start late or stop, renames, broadcasts crossing midnight in Asia/Seoul, creators
 //! with channels on several platforms), writes it through the store's normal write path
 //! (`write_batch` and `update_rollups`, as the collector does), and compares every ranking the API
-//! answers (each metric, period, direction, group, sort, with and without a platform or category
-//! filter) with a computation over the raw series made here, without the product's code: daily
+//! answers (each metric, period, direction, group, sort, with and without a platform, category or
+//! tracked-roster filter) with a computation over the raw series made here, without the product's code: daily
 //! closes, windows and the rules of README's "Rankings" section.
 //!
 //! SQLite always; PostgreSQL and MariaDB when `STREAMTIDE_TEST_PG_URL` /
@@ -67,6 +67,8 @@ struct Chan {
     platform: Platform,
     id: String,
     creator: Option<usize>,
+    /// On the roster (added by the user), not only seen: `tracked=true` ranks only these.
+    tracked: bool,
     obs: Vec<Obs>,
     casts: Vec<Cast>,
 }
@@ -188,9 +190,16 @@ fn generate(seed: u64) -> World {
             platform,
             id: format!("c{i}"),
             creator,
+            tracked: false,
             obs,
             casts,
         });
+    }
+    // Which channels are on the roster, from a generator of its own: the histories above stay
+    // those of the same seeds.
+    let mut roster = StdRng::seed_from_u64(seed ^ 0x7AC4);
+    for c in &mut chans {
+        c.tracked = roster.random_bool(0.5);
     }
     World { chans, creators }
 }
@@ -328,6 +337,29 @@ async fn write(store: &Store, w: &World) {
                 .expect("link");
         }
     }
+    // The roster, marked after the history was written, under the channel's latest name (so the
+    // name the rankings show stays the observed one).
+    let after = kst_midnight(NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
+    for c in w.chans.iter().filter(|c| c.tracked && written(c)) {
+        let name = c
+            .obs
+            .last()
+            .map_or_else(|| c.id.clone(), |o| o.name.clone());
+        store
+            .track_channel(
+                &ChannelInfo {
+                    platform: c.platform,
+                    channel_id: ChannelId::new(&c.id),
+                    name,
+                    handle: None,
+                    avatar_url: None,
+                    description: None,
+                },
+                after,
+            )
+            .await
+            .expect("track");
+    }
 }
 
 /// A channel's raw series reduced by hand: closes per Seoul day and live time per day.
@@ -412,6 +444,7 @@ struct Q {
     pct: bool,
     platform: Option<Platform>,
     category: Option<&'static str>,
+    tracked: bool,
 }
 
 impl Q {
@@ -439,6 +472,9 @@ impl Q {
                 })
                 .collect();
             u += &format!("&category={enc}");
+        }
+        if self.tracked {
+            u += "&tracked=true";
         }
         u
     }
@@ -489,7 +525,7 @@ fn oracle(w: &World, red: &[Reduced], q: Q) -> Expected {
     let tol = (p / 10).max(1);
     let mut cands: Vec<Cand> = Vec::new();
     for (c, r) in w.chans.iter().zip(red) {
-        if !written(c) || q.platform.is_some_and(|p| p != c.platform) {
+        if !written(c) || q.platform.is_some_and(|p| p != c.platform) || (q.tracked && !c.tracked) {
             continue;
         }
         if let Some(cat) = q.category {
@@ -772,6 +808,7 @@ fn queries(rng: &mut StdRng) -> Vec<Q> {
                             pct,
                             platform: None,
                             category: None,
+                            tracked: false,
                         };
                         out.push(q);
                         if rng.random_bool(0.2) {
@@ -788,6 +825,9 @@ fn queries(rng: &mut StdRng) -> Vec<Q> {
                                 ),
                                 ..q
                             });
+                        }
+                        if rng.random_bool(0.25) {
+                            out.push(Q { tracked: true, ..q });
                         }
                     }
                 }
@@ -838,6 +878,7 @@ async fn run(backend: Backend, default_cases: u64) {
         .unwrap_or(0x5EED_2026);
     // What was compared, so a run that compared nothing shows it.
     let (mut answers, mut ranked, mut items, mut unavailable) = (0, 0, 0, 0);
+    let (mut tracked_answers, mut tracked_ranked) = (0, 0);
     for seed in base..base + cases {
         let name = format!("st_trends_oracle_{}_{seed}", backend.as_str());
         let Some((_guard, store)) = open(backend, &name).await else {
@@ -876,6 +917,8 @@ async fn run(backend: Backend, default_cases: u64) {
             ranked += usize::from(!exp.items.is_empty());
             items += exp.items.len();
             unavailable += usize::from(!exp.available);
+            tracked_answers += usize::from(q.tracked);
+            tracked_ranked += usize::from(q.tracked && !exp.items.is_empty());
             if let Err(e) = compare(q, &r.json(), &exp, &ids) {
                 panic!(
                     "{} seed {seed} (STREAMTIDE_TRENDS_SEED={seed} STREAMTIDE_TRENDS_CASES=1): {}\n{e}\nanswer: {}",
@@ -888,7 +931,7 @@ async fn run(backend: Backend, default_cases: u64) {
         store.close().await;
     }
     eprintln!(
-        "{}: {cases} histories, {answers} answers ({ranked} non-empty, {unavailable} not yet available), {items} ranked rows compared",
+        "{}: {cases} histories, {answers} answers ({ranked} non-empty, {unavailable} not yet available; {tracked_answers} tracked-only, {tracked_ranked} of them non-empty), {items} ranked rows compared",
         backend.as_str()
     );
     if only_all() {

@@ -110,7 +110,12 @@ export function renderCreator(root, { api, id }) {
     if (!ch) return el("section", { className: "changes" }, el("h2", null, t("channel.changes")), el("p", { className: "muted" }, t("unknown")));
     const row = (period) => {
       const c = ch[period];
-      if (!c || c.abs === null || c.abs === undefined) return el("td", { className: "muted" }, t("unknown"));
+      if (!c || c.abs === null || c.abs === undefined) {
+        // Not covered yet: "—" and the day it will be, as the channel page says it.
+        const from = c && c.available_from;
+        const when = from ? t("channel.availableFrom", { date: shortDate(from) }) : null;
+        return el("td", { className: "muted", title: when }, t("unknown"), when ? el("span", { className: "change-from small" }, ` ${when}`) : null);
+      }
       const dir = c.abs > 0 ? "up" : c.abs < 0 ? "down" : "flat";
       return el(
         "td",

@@ -1,7 +1,7 @@
 // The creators page (#/creators): every creator with their platforms, summed followers and
 // their 1/7/30-day change, sorted, searched and filtered by the API (GET /api/v1/creators).
 import { el } from "./dom.js";
-import { count, exact, percent, signed } from "./format.js";
+import { count, exact, percent, shortDate, signed } from "./format.js";
 import { t } from "./i18n.js";
 
 const PERIODS = ["1d", "7d", "30d"];
@@ -70,7 +70,15 @@ export function renderCreators(root, { api }) {
 
   function changeCell(c) {
     if (!c || c.abs === null || c.abs === undefined) {
-      return el("td", { className: "muted", title: t("creators.notCovered") }, t("unknown"));
+      // Not covered yet: "—" and the day it will be, as the channel page says it.
+      const from = c && c.available_from;
+      const when = from ? t("channel.availableFrom", { date: shortDate(from) }) : null;
+      return el(
+        "td",
+        { className: "muted", title: when ? `${t("creators.notCovered")} ${when}` : t("creators.notCovered") },
+        t("unknown"),
+        when ? el("span", { className: "change-from small" }, ` ${when}`) : null,
+      );
     }
     const dir = c.abs > 0 ? "up" : c.abs < 0 ? "down" : "flat";
     return el(

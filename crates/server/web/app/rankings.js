@@ -1,13 +1,13 @@
 // The rankings page: top gainers and losers by metric, period, platform and category, of
-// channels or of creators, by change or percent, from GET /api/v1/trends, with downloads of the
-// same ranking as CSV and .xlsx.
+// channels or of creators, by change or percent, of every known channel or only the tracked
+// roster, from GET /api/v1/trends, with downloads of the same ranking as CSV and .xlsx.
 import { ApiError } from "./api.js";
 import { el, hue, safeUrl } from "./dom.js";
 import { count, exact, percent, signed } from "./format.js";
 import { t } from "./i18n.js";
 
 const KEY = "streamtide.rankings";
-const DEFAULTS = { metric: "followers", period: "7d", direction: "up", platform: "", group: "channel", sort: "change", category: "" };
+const DEFAULTS = { metric: "followers", period: "7d", direction: "up", platform: "", group: "channel", sort: "change", category: "", tracked: false };
 const LIMIT = 50;
 
 function readSettings() {
@@ -56,6 +56,13 @@ export function renderRankings(root, { api }) {
     placeholder: t("rankings.category.placeholder"),
     onchange: () => change("category", category.value.trim()),
   });
+  // Only the roster (channels the user added or imported), not every channel seen live.
+  const tracked = el("input", {
+    id: "r-tracked",
+    type: "checkbox",
+    checked: settings.tracked === true,
+    onchange: () => change("tracked", tracked.checked),
+  });
   const downloads = el("p", { className: "downloads" });
 
   /** The query of the ranking shown; the downloads carry the same. */
@@ -67,6 +74,7 @@ export function renderRankings(root, { api }) {
     group: settings.group === "creator" ? "creator" : "",
     sort: settings.sort === "pct" ? "pct" : "",
     category: settings.category,
+    tracked: settings.tracked === true ? "true" : "",
     limit: LIMIT,
   });
 
@@ -108,6 +116,7 @@ export function renderRankings(root, { api }) {
         select("r-platform", "platform", [["", t("platform.all")], ...["chzzk", "soop", "twitch", "youtube"].map((p) => [p, t(`platform.${p}`)])]),
       ),
       field("r-category", t("filter.category"), category),
+      el("div", { className: "field field-check" }, tracked, el("label", { htmlFor: "r-tracked" }, t("rankings.trackedOnly"))),
     ),
     downloads,
     result,
