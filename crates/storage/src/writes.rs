@@ -114,7 +114,7 @@ async fn write_in(
 ) -> Result<WriteStats> {
     let at = truncate_to_second(observed_at);
     let mut stats = WriteStats::default();
-            match batch {
+    match batch {
         Clean::LiveList { items, close_after } => {
             let mut items: Vec<&(LiveBroadcast, bool)> = items
                 .iter()
@@ -122,13 +122,9 @@ async fn write_in(
                 .collect();
             items.sort_by(|(a, _), (b, _)| a.channel_id.as_str().cmp(b.channel_id.as_str()));
             for (item, viewers_known) in items {
-                let channel = sessions::upsert_channel(
-                    tx,
-                    &ChannelSighting::from_live(item),
-                    at,
-                    false,
-                )
-                .await?;
+                let channel =
+                    sessions::upsert_channel(tx, &ChannelSighting::from_live(item), at, false)
+                        .await?;
                 // An absurd viewer count is unknown: the channel was seen, but no sample
                 // (and no session aggregate) is made from it.
                 if *viewers_known {
@@ -149,11 +145,9 @@ async fn write_in(
                     write_channel_observation(tx, round, obs, at, &mut stats).await?;
                 }
             } else {
-                found
-                    .sort_by(|a, b| a.info.channel_id.as_str().cmp(b.info.channel_id.as_str()));
+                found.sort_by(|a, b| a.info.channel_id.as_str().cmp(b.info.channel_id.as_str()));
                 for chunk in found.chunks(ROWS_PER_STATEMENT) {
-                    write_channel_observations(tx, round, platform, chunk, at, &mut stats)
-                        .await?;
+                    write_channel_observations(tx, round, platform, chunk, at, &mut stats).await?;
                 }
             }
             for id in missing {
