@@ -17,6 +17,7 @@ mod leases;
 mod models;
 mod partitions;
 mod pending_imports;
+mod preflight;
 mod provision;
 mod quota;
 mod reads;
@@ -67,6 +68,10 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),
+    /// An SQLite file found unusable before the pool was built: corrupt or truncated,
+    /// read-only, or locked by another process (the message names which).
+    #[error("{0}")]
+    Fault(String),
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -129,6 +134,12 @@ impl Store {
                     .or_else(|| url.strip_prefix("sqlite:"))
                     .unwrap_or_default();
                 let memory = path == ":memory:" || path.is_empty();
+                if !memory {
+                    // Name a corrupt, read-only or locked file now, not as "pool timed out".
+                    let (file, query) = path.split_once('?').unwrap_or((path, ""));
+                    let read_only = query.contains("mode=ro") || query.contains("immutable=1");
+                    preflight::check(std::path::Path::new(file), !read_only).await?;
+                }
                 let url = if memory {
                     "sqlite::memory:".to_string()
                 } else if path.contains('?') {
