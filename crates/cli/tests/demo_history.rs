@@ -8,7 +8,6 @@
 mod common;
 
 use std::collections::HashMap;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Duration as Days, FixedOffset, NaiveDate, Utc};
@@ -121,6 +120,7 @@ async fn the_demos_first_rankings_are_the_simulated_truth() {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let out_path = dir.path().join("stdout.txt");
+    let err_path = dir.path().join("stderr.txt");
     let started = Instant::now();
     let child = streamtide(dir.path())
         .env("STREAMTIDE__SERVER__BIND", format!("127.0.0.1:{port}"))
@@ -130,7 +130,7 @@ async fn the_demos_first_rankings_are_the_simulated_truth() {
             &format!("sqlite://{}", dir.path().join("demo.db").display()),
         ])
         .stdout(std::fs::File::create(&out_path).unwrap())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(&err_path).unwrap())
         .spawn()
         .unwrap();
     let mut demo = Demo(child);
@@ -167,12 +167,19 @@ async fn the_demos_first_rankings_are_the_simulated_truth() {
                 break (up, down);
             }
         }
-        assert!(
-            Instant::now() < deadline,
-            "no 7-day followers ranking of 20 channels within {:?}; stdout: {}",
-            ready_within(),
-            std::fs::read_to_string(&out_path).unwrap_or_default()
-        );
+        // A demo that exited, or one still writing its past at the deadline, says why.
+        let exited = demo.0.try_wait().ok().flatten();
+        if exited.is_some() || Instant::now() >= deadline {
+            let stderr = std::fs::read_to_string(&err_path).unwrap_or_default();
+            let tail: Vec<&str> = stderr.lines().rev().take(15).collect();
+            panic!(
+                "no 7-day followers ranking of 20 channels within {:?} (exit: {exited:?}); \
+                 stdout: {}\nstderr (last lines, newest first):\n{}",
+                started.elapsed(),
+                std::fs::read_to_string(&out_path).unwrap_or_default(),
+                tail.join("\n")
+            );
+        }
         tokio::time::sleep(Duration::from_millis(500)).await;
     };
     let ready = started.elapsed();
