@@ -96,53 +96,44 @@ fn read_bytes_inner(
         message,
     };
     let cursor = || Cursor::new(bytes);
+    // The first sheet of an .xlsx or .xlsb, cell by cell: its declared dimension is checked
+    // first and no dense range is ever allocated. (A macro: the two workbooks' cell readers are
+    // different types with no common trait.)
+    macro_rules! stream_first_sheet {
+        ($book:expr) => {{
+            let mut book = $book;
+            let sheet = book
+                .sheet_names()
+                .first()
+                .cloned()
+                .ok_or(RosterError::NoSheet)?;
+            let mut cells = book
+                .worksheet_cells_reader(&sheet)
+                .map_err(|e| unreadable(e.to_string()))?;
+            let d = cells.dimensions();
+            limits::check_dimension(d.start, d.end, limits)?;
+            let mut sparse = SparseRows::default();
+            while let Some(cell) = cells.next_cell().map_err(|e| unreadable(e.to_string()))? {
+                sparse.push(
+                    cell.get_position(),
+                    Data::from(cell.get_value().clone()),
+                    &mut budget,
+                )?;
+            }
+            sparse.read()
+        }};
+    }
     match ext {
         "csv" | "tsv" | "txt" => read_csv_budget(bytes, encoding, &mut budget),
         "xlsx" | "xlsm" => {
             limits::check_zip(cursor(), &budget)?;
-            let mut book = Xlsx::new(cursor()).map_err(|e| unreadable(e.to_string()))?;
-            let sheet = book
-                .sheet_names()
-                .first()
-                .cloned()
-                .ok_or(RosterError::NoSheet)?;
-            let mut cells = book
-                .worksheet_cells_reader(&sheet)
-                .map_err(|e| unreadable(e.to_string()))?;
-            let d = cells.dimensions();
-            limits::check_dimension(d.start, d.end, limits)?;
-            let mut sparse = SparseRows::default();
-            while let Some(cell) = cells.next_cell().map_err(|e| unreadable(e.to_string()))? {
-                sparse.push(
-                    cell.get_position(),
-                    Data::from(cell.get_value().clone()),
-                    &mut budget,
-                )?;
-            }
-            sparse.read()
+            let book = Xlsx::new(cursor()).map_err(|e| unreadable(e.to_string()))?;
+            stream_first_sheet!(book)
         }
         "xlsb" => {
             limits::check_zip(cursor(), &budget)?;
-            let mut book = Xlsb::new(cursor()).map_err(|e| unreadable(e.to_string()))?;
-            let sheet = book
-                .sheet_names()
-                .first()
-                .cloned()
-                .ok_or(RosterError::NoSheet)?;
-            let mut cells = book
-                .worksheet_cells_reader(&sheet)
-                .map_err(|e| unreadable(e.to_string()))?;
-            let d = cells.dimensions();
-            limits::check_dimension(d.start, d.end, limits)?;
-            let mut sparse = SparseRows::default();
-            while let Some(cell) = cells.next_cell().map_err(|e| unreadable(e.to_string()))? {
-                sparse.push(
-                    cell.get_position(),
-                    Data::from(cell.get_value().clone()),
-                    &mut budget,
-                )?;
-            }
-            sparse.read()
+            let book = Xlsb::new(cursor()).map_err(|e| unreadable(e.to_string()))?;
+            stream_first_sheet!(book)
         }
         "xls" | "ods" => {
             // calamine has no streaming reader for these: their size (and an ods's zip) is
