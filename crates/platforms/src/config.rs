@@ -51,12 +51,35 @@ impl Default for HttpConfig {
     }
 }
 
+/// Which of a platform's APIs a call goes through.
+///
+/// `Auto` uses the official Open API for the call kinds it serves when credentials are set, and
+/// the web API otherwise (and for what the Open API lacks, e.g. VOD views); `OpenApi` requires the
+/// credentials (a missing one is a configuration error); `Web` never calls the Open API.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ApiSource {
+    #[default]
+    Auto,
+    OpenApi,
+    Web,
+}
+
 /// CHZZK (Naver) unofficial web API.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct ChzzkConfig {
     /// Collect from CHZZK at all.
     pub enabled: bool,
+    /// `auto` (the Open API where `client_id` and `client_secret` are set, the web API
+    /// otherwise), `open_api` or `web`.
+    pub source: ApiSource,
+    /// Open API application id (developers.chzzk.naver.com), sent as `Client-Id`.
+    pub client_id: String,
+    /// Open API application secret, sent as `Client-Secret`. Never logged or shown.
+    pub client_secret: Secret,
+    /// Host of the official Open API.
+    pub open_api_base: String,
     /// Host of the web API.
     pub api_base: String,
     /// Path versions of `/service/{v}/...` (lives, channels, live-detail, videos, search), tried in
@@ -122,6 +145,10 @@ impl Default for ChzzkConfig {
     fn default() -> Self {
         ChzzkConfig {
             enabled: true,
+            source: ApiSource::Auto,
+            client_id: String::new(),
+            client_secret: Secret::default(),
+            open_api_base: "https://openapi.chzzk.naver.com".into(),
             api_base: "https://api.chzzk.naver.com".into(),
             service_versions: vec!["v1".into(), "v3".into(), "v2".into()],
             polling_versions: vec!["v3.1".into(), "v3".into(), "v2".into()],
@@ -149,6 +176,13 @@ impl Default for ChzzkConfig {
 pub struct SoopConfig {
     /// Collect from SOOP at all.
     pub enabled: bool,
+    /// `auto` (the Open API where `client_id` is set, the web API otherwise), `open_api` or
+    /// `web`.
+    pub source: ApiSource,
+    /// Open API application id (developers.sooplive.com), sent as `client_id`.
+    pub client_id: Secret,
+    /// Host of the official Open API.
+    pub open_api_base: String,
     /// Host of `main_broad_list_api.php` (the top live list). SOOP moved its Korean hosts from
     /// `*.sooplive.co.kr` to `*.sooplive.com` in March–April 2026, so `.com` comes first.
     pub live_base: String,
@@ -177,6 +211,9 @@ impl Default for SoopConfig {
     fn default() -> Self {
         SoopConfig {
             enabled: true,
+            source: ApiSource::Auto,
+            client_id: Secret::default(),
+            open_api_base: "https://openapi.sooplive.com".into(),
             live_base: "https://live.sooplive.com".into(),
             chapi_base: "https://chapi.sooplive.com".into(),
             live_fallback_base: "https://live.sooplive.co.kr".into(),

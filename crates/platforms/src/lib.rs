@@ -22,7 +22,7 @@ use std::sync::Arc;
 pub use adapter::{ChannelsOutcome, LiveList, PlatformAdapter};
 pub use availability::skip_reason;
 pub use config::{
-    ChzzkConfig, HttpConfig, PlatformsConfig, SoopConfig, TwitchConfig, YoutubeConfig,
+    ApiSource, ChzzkConfig, HttpConfig, PlatformsConfig, SoopConfig, TwitchConfig, YoutubeConfig,
 };
 pub use error::{AdapterError, ParseFailure};
 pub use secret::Secret;
