@@ -2,7 +2,9 @@
 //!
 //! Labels are bounded (platform, job, outcome, error kind): never a channel id.
 
-use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::collector::Collector;
+use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetric};
+use prometheus_client::metrics::counter::ConstCounter;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
@@ -32,6 +34,39 @@ pub struct ErrorLabels {
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct PlatformLabels {
     pub platform: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RejectionLabels {
+    pub platform: String,
+    pub reason: String,
+}
+
+/// `items_rejected`: the platform parsers' per-item rejections
+/// ([`streamtide_platforms::items::rejected_counts`]), read at each scrape. The parsers are pure
+/// functions shared by every adapter, so the counts live with them, not in a registry.
+#[derive(Debug)]
+struct ItemsRejected;
+
+impl Collector for ItemsRejected {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
+        let counts = streamtide_platforms::items::rejected_counts();
+        let mut family = encoder.encode_descriptor(
+            "items_rejected",
+            "List items dropped by the platform parsers (malformed, missing_field, out_of_range) \
+             and figures of kept items made unknown (field_out_of_range)",
+            None,
+            prometheus_client::metrics::MetricType::Counter,
+        )?;
+        for (platform, reason, n) in counts {
+            let labels = RejectionLabels {
+                platform: platform.to_string(),
+                reason: reason.label().to_string(),
+            };
+            ConstCounter::new(n).encode(family.encode_family(&labels)?)?;
+        }
+        Ok(())
+    }
 }
 
 /// Every counter the collector keeps.
@@ -79,6 +114,7 @@ impl CollectorMetrics {
             "Platform figures and URLs refused at the store boundary (out of range or unsafe)",
             self.values_rejected.clone(),
         );
+        r.register_collector(Box::new(ItemsRejected));
         r.register(
             "errors",
             "Failed platform calls by error kind",
@@ -119,5 +155,31 @@ impl CollectorMetrics {
             "Batches written to the store directly after publishing failed",
             self.events_fallback.clone(),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use streamtide_core::Platform;
+    use streamtide_platforms::items::{count, Rejection};
+
+    #[test]
+    fn parser_rejections_are_exposed_by_platform_and_reason() {
+        count(Platform::Soop, Rejection::Malformed, 2);
+        let mut registry = Registry::default();
+        CollectorMetrics::default().register(&mut registry);
+        let mut text = String::new();
+        prometheus_client::encoding::text::encode(&mut text, &registry).unwrap();
+        let line = text
+            .lines()
+            .find(|l| {
+                l.starts_with(
+                    "streamtide_collector_items_rejected_total{platform=\"soop\",reason=\"malformed\"}",
+                )
+            })
+            .unwrap_or_else(|| panic!("no line in\n{text}"));
+        let n: u64 = line.rsplit(' ').next().unwrap().parse().unwrap();
+        assert!(n >= 2, "{line}");
     }
 }

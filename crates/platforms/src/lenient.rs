@@ -69,10 +69,20 @@ pub fn value_to_string(v: &Value) -> Option<String> {
     }
 }
 
-/// serde helper: optional lenient u64.
+/// serde helper: optional lenient u64. A value that is there but is no count (negative, beyond
+/// u64, not a number) is `None` and noted for the per-item counts ([`crate::items`]); an empty
+/// string is simply absent.
 pub fn de_opt_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
     let v = Option::<Value>::deserialize(d)?;
-    Ok(v.as_ref().and_then(value_to_u64))
+    let Some(v) = v else { return Ok(None) };
+    if matches!(&v, Value::String(s) if s.trim().is_empty()) {
+        return Ok(None);
+    }
+    let n = value_to_u64(&v);
+    if n.is_none() {
+        crate::items::note_bad_number();
+    }
+    Ok(n)
 }
 
 /// serde helper: optional lenient string (numbers become their decimal text).

@@ -11,6 +11,7 @@ pub mod chzzk;
 pub mod config;
 mod error;
 pub mod http;
+pub mod items;
 pub mod lenient;
 mod secret;
 pub mod soop;

@@ -9,6 +9,7 @@ use streamtide_core::{
 };
 
 use super::wire;
+use crate::items::{self, decode_each};
 use crate::lenient::parse_kst;
 use crate::ParseFailure;
 
@@ -63,10 +64,9 @@ pub fn parse_live_page(
     let Some(page) = open::<wire::LivePage>(body)? else {
         return Ok((Vec::new(), None));
     };
-    let mut out = Vec::with_capacity(page.data.len());
-    for (i, live) in page.data.into_iter().enumerate() {
-        out.push(live_item(live, i)?);
-    }
+    let out = decode_each(Platform::Chzzk, "content.data", page.data, |live, i| {
+        live_item(live, i).map(Some)
+    })?;
     let next = page
         .page
         .and_then(|p| p.next)
@@ -94,7 +94,7 @@ fn live_item(live: wire::Live, i: usize) -> Result<LiveBroadcast, ParseFailure> 
         channel_avatar_url: non_empty(channel.channel_image_url),
         broadcast_id: live.live_id,
         title: live.live_title.unwrap_or_default(),
-        viewers,
+        viewers: items::viewers(viewers),
         category_id: non_empty(live.live_category),
         category_name: non_empty(live.live_category_value),
         tags: live.tags.unwrap_or_default(),
@@ -120,10 +120,12 @@ pub struct ChannelPage {
 
 /// `/service/{v}/channels/{id}`; `Ok(None)` for an unknown channel (`channelId: null`).
 pub fn parse_channel(body: &[u8]) -> Result<Option<ChannelPage>, ParseFailure> {
-    let Some(ch) = open::<wire::Channel>(body)? else {
-        return Ok(None);
-    };
-    Ok(channel_page(ch))
+    items::with_fields_counted(Platform::Chzzk, || {
+        let Some(ch) = open::<wire::Channel>(body)? else {
+            return Ok(None);
+        };
+        Ok(channel_page(ch))
+    })
 }
 
 fn channel_page(ch: wire::Channel) -> Option<ChannelPage> {
@@ -139,7 +141,7 @@ fn channel_page(ch: wire::Channel) -> Option<ChannelPage> {
             description: non_empty(ch.channel_description),
         },
         stats: ChannelStats {
-            followers: ch.follower_count,
+            followers: items::count_field(ch.follower_count),
             total_views: None,
             video_count: None,
         },
@@ -158,6 +160,10 @@ pub struct LiveStatusPage {
 /// `/polling/{v}/channels/{id}/live-status` or `/service/{v}/channels/{id}/live-detail`.
 /// `content: null` means the channel never went live (or is unknown): offline.
 pub fn parse_live_status(body: &[u8], channel_id: &str) -> Result<LiveStatusPage, ParseFailure> {
+    items::with_fields_counted(Platform::Chzzk, || live_status(body, channel_id))
+}
+
+fn live_status(body: &[u8], channel_id: &str) -> Result<LiveStatusPage, ParseFailure> {
     let Some(st) = open::<wire::LiveStatus>(body)? else {
         return Ok(LiveStatusPage {
             state: LiveState::Offline,
@@ -193,7 +199,7 @@ pub fn parse_live_status(body: &[u8], channel_id: &str) -> Result<LiveStatusPage
         channel_avatar_url: avatar,
         broadcast_id: st.live_id,
         title: st.live_title.unwrap_or_default(),
-        viewers,
+        viewers: items::viewers(viewers),
         category_id: non_empty(st.live_category),
         category_name: non_empty(st.live_category_value),
         tags: st.tags.unwrap_or_default(),
@@ -230,8 +236,8 @@ fn video(v: wire::Video, channel_id: &str, i: usize) -> Result<VideoObservation,
         title: v.video_title.unwrap_or_default(),
         kind,
         published_at,
-        duration_secs: v.duration,
-        views: v.read_count,
+        duration_secs: items::duration_field(v.duration),
+        views: items::count_field(v.read_count),
         // The list gives no likes or comment counts: unknown, not zero.
         likes: None,
         comments: None,
@@ -246,11 +252,9 @@ pub fn parse_videos(body: &[u8], channel_id: &str) -> Result<Vec<VideoObservatio
     let Some(page) = open::<wire::VideoPage>(body)? else {
         return Ok(Vec::new());
     };
-    page.data
-        .into_iter()
-        .enumerate()
-        .map(|(i, v)| video(v, channel_id, i))
-        .collect()
+    decode_each(Platform::Chzzk, "content.data", page.data, |v, i| {
+        video(v, channel_id, i).map(Some)
+    })
 }
 
 /// `/service/{v}/channels/{id}/data`: the latest video it embeds, if any.
@@ -258,13 +262,15 @@ pub fn parse_channel_data_latest_video(
     body: &[u8],
     channel_id: &str,
 ) -> Result<Option<VideoObservation>, ParseFailure> {
-    let Some(data) = open::<wire::ChannelData>(body)? else {
-        return Ok(None);
-    };
-    match data.top_exposed_videos.and_then(|t| t.latest_video) {
-        Some(v) => video(v, channel_id, 0).map(Some),
-        None => Ok(None),
-    }
+    items::with_fields_counted(Platform::Chzzk, || {
+        let Some(data) = open::<wire::ChannelData>(body)? else {
+            return Ok(None);
+        };
+        match data.top_exposed_videos.and_then(|t| t.latest_video) {
+            Some(v) => video(v, channel_id, 0).map(Some),
+            None => Ok(None),
+        }
+    })
 }
 
 /// `/service/{v}/search/channels`: the channels found, with followers.
@@ -272,12 +278,12 @@ pub fn parse_search_channels(body: &[u8]) -> Result<Vec<ChannelPage>, ParseFailu
     let Some(page) = open::<wire::SearchPage>(body)? else {
         return Ok(Vec::new());
     };
-    Ok(page
-        .data
-        .into_iter()
-        .filter_map(|item| item.channel)
-        .filter_map(channel_page)
-        .collect())
+    decode_each(
+        Platform::Chzzk,
+        "content.data",
+        page.data,
+        |item: wire::SearchItem, _| Ok(item.channel.and_then(channel_page)),
+    )
 }
 
 /// Recognise a CHZZK channel in a URL, `chzzk:<id>` or a bare 32-hex id.

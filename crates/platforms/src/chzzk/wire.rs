@@ -5,6 +5,7 @@
 
 use serde::Deserialize;
 
+use crate::items::RawItem;
 use crate::lenient::{de_opt_bool, de_opt_string, de_opt_u64};
 
 /// `{code, message, content}` around every reply.
@@ -27,8 +28,9 @@ fn none<T>() -> Option<T> {
 pub struct LivePage {
     #[serde(default)]
     pub page: Option<PageCursor>,
+    /// Items of [`Live`], decoded one by one so one bad item cannot fail the page.
     #[serde(default)]
-    pub data: Vec<Live>,
+    pub data: Vec<RawItem>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -146,8 +148,9 @@ pub struct PollingStatus {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoPage {
+    /// Items of [`Video`], decoded one by one.
     #[serde(default)]
-    pub data: Vec<Video>,
+    pub data: Vec<RawItem>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -193,8 +196,9 @@ pub struct TopExposedVideos {
 /// `/service/v1/search/channels`.
 #[derive(Debug, Deserialize)]
 pub struct SearchPage {
+    /// Items of [`SearchItem`], decoded one by one.
     #[serde(default)]
-    pub data: Vec<SearchItem>,
+    pub data: Vec<RawItem>,
 }
 
 #[derive(Debug, Deserialize)]

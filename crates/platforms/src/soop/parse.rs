@@ -6,6 +6,7 @@ use streamtide_core::{
 };
 
 use super::wire;
+use crate::items::{self, decode_each};
 use crate::lenient::{absolute_url, parse_kst};
 use crate::ParseFailure;
 
@@ -46,11 +47,9 @@ pub fn parse_broad_list(body: &[u8]) -> Result<Vec<LiveBroadcast>, ParseFailure>
         }
         return Err(ParseFailure::missing("broad"));
     };
-    broads
-        .into_iter()
-        .enumerate()
-        .map(|(i, b)| broad_item(b, i))
-        .collect()
+    decode_each(Platform::Soop, "broad", broads, |b, i| {
+        broad_item(b, i).map(Some)
+    })
 }
 
 fn broad_item(b: wire::Broad, i: usize) -> Result<LiveBroadcast, ParseFailure> {
@@ -72,7 +71,7 @@ fn broad_item(b: wire::Broad, i: usize) -> Result<LiveBroadcast, ParseFailure> {
         channel_name: non_empty(b.user_nick),
         broadcast_id: b.broad_no,
         title: b.broad_title.unwrap_or_default(),
-        viewers,
+        viewers: items::viewers(viewers),
         category_id: non_empty(b.broad_cate_no),
         // Since 2026 the list names the category; older replies carry only the number, and the
         // category vocabulary names it.
@@ -129,6 +128,10 @@ pub fn lang_tag_code(tag: &str) -> Option<&'static str> {
 
 /// `chapi .../api/{bj}/station`; `Ok(None)` for an unknown station.
 pub fn parse_station(body: &[u8], bj_id: &str) -> Result<Option<ChannelObservation>, ParseFailure> {
+    items::with_fields_counted(Platform::Soop, || station(body, bj_id))
+}
+
+fn station(body: &[u8], bj_id: &str) -> Result<Option<ChannelObservation>, ParseFailure> {
     let reply: wire::StationReply = ParseFailure::decode(body)?;
     let code = reply
         .code
@@ -171,7 +174,7 @@ pub fn parse_station(body: &[u8], bj_id: &str) -> Result<Option<ChannelObservati
                 thumbnail_url: b.broad_no.as_deref().map(live_thumbnail),
                 broadcast_id: b.broad_no,
                 title: b.broad_title.unwrap_or_default(),
-                viewers,
+                viewers: items::viewers(viewers),
                 category_id: None,
                 category_name: None,
                 tags: Vec::new(),
@@ -195,8 +198,8 @@ pub fn parse_station(body: &[u8], bj_id: &str) -> Result<Option<ChannelObservati
         },
         stats: ChannelStats {
             // 애청자 (favourites) are SOOP's followers.
-            followers: upd.fan_cnt,
-            total_views: upd.total_view_cnt,
+            followers: items::count_field(upd.fan_cnt),
+            total_views: items::count_field(upd.total_view_cnt),
             video_count: None,
         },
         live,
@@ -206,45 +209,42 @@ pub fn parse_station(body: &[u8], bj_id: &str) -> Result<Option<ChannelObservati
 /// `chapi .../api/{bj}/vods/{type}`.
 pub fn parse_vods(body: &[u8], bj_id: &str) -> Result<Vec<VideoObservation>, ParseFailure> {
     let page: wire::VodPage = ParseFailure::decode(body)?;
-    page.data
-        .into_iter()
-        .enumerate()
-        .map(|(i, v)| {
-            let title_no = v
-                .title_no
-                .ok_or_else(|| ParseFailure::missing(&format!("data[{i}].title_no")))?;
-            let ucc = v.ucc;
-            let count = v.count;
-            let kind = match ucc.as_ref().and_then(|u| u.file_type.as_deref()) {
-                Some("REVIEW") => VideoKind::Replay,
-                Some("NORMAL") => VideoKind::Upload,
-                Some("CLIP") | Some("USER_CLIP") | Some("CATCH") => VideoKind::Clip,
-                _ => VideoKind::Other,
-            };
-            Ok(VideoObservation {
-                platform: Platform::Soop,
-                channel_id: ChannelId::new(bj_id),
-                video_id: title_no,
-                title: v.title_name.unwrap_or_default(),
-                kind,
-                published_at: v.reg_date.as_deref().and_then(parse_kst),
-                // SOOP gives milliseconds.
-                duration_secs: ucc
-                    .as_ref()
+    decode_each(Platform::Soop, "data", page.data, |v: wire::Vod, i| {
+        let title_no = v
+            .title_no
+            .ok_or_else(|| ParseFailure::missing(&format!("data[{i}].title_no")))?;
+        let ucc = v.ucc;
+        let count = v.count;
+        let kind = match ucc.as_ref().and_then(|u| u.file_type.as_deref()) {
+            Some("REVIEW") => VideoKind::Replay,
+            Some("NORMAL") => VideoKind::Upload,
+            Some("CLIP") | Some("USER_CLIP") | Some("CATCH") => VideoKind::Clip,
+            _ => VideoKind::Other,
+        };
+        Ok(Some(VideoObservation {
+            platform: Platform::Soop,
+            channel_id: ChannelId::new(bj_id),
+            video_id: title_no,
+            title: v.title_name.unwrap_or_default(),
+            kind,
+            published_at: v.reg_date.as_deref().and_then(parse_kst),
+            // SOOP gives milliseconds.
+            duration_secs: items::duration_field(
+                ucc.as_ref()
                     .and_then(|u| u.total_file_duration)
                     .map(|ms| ms / 1000),
-                views: count.as_ref().and_then(|c| c.read_cnt),
-                likes: count.as_ref().and_then(|c| c.like_cnt),
-                comments: count.as_ref().and_then(|c| c.comment_cnt),
-                thumbnail_url: absolute_url(ucc.as_ref().and_then(|u| u.thumb.as_deref())),
-                adult: ucc.as_ref().and_then(|u| u.grade) == Some(ADULT_GRADE),
-                category_name: ucc
-                    .as_ref()
-                    .and_then(|u| u.category_tags.as_ref())
-                    .and_then(|t| t.first().cloned()),
-            })
-        })
-        .collect()
+            ),
+            views: items::count_field(count.as_ref().and_then(|c| c.read_cnt)),
+            likes: items::count_field(count.as_ref().and_then(|c| c.like_cnt)),
+            comments: items::count_field(count.as_ref().and_then(|c| c.comment_cnt)),
+            thumbnail_url: absolute_url(ucc.as_ref().and_then(|u| u.thumb.as_deref())),
+            adult: ucc.as_ref().and_then(|u| u.grade) == Some(ADULT_GRADE),
+            category_name: ucc
+                .as_ref()
+                .and_then(|u| u.category_tags.as_ref())
+                .and_then(|t| t.first().cloned()),
+        }))
+    })
 }
 
 /// Recognise a SOOP/AfreecaTV station or player URL, or `soop:<bj id>`. Bare words are not taken:

@@ -4,13 +4,15 @@
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::items::RawItem;
 use crate::lenient::{de_opt_string, de_opt_u64};
 
 /// `main_broad_list_api.php`.
 #[derive(Debug, Deserialize)]
 pub struct BroadList {
+    /// Items of [`Broad`], decoded one by one so one bad item cannot fail the page.
     #[serde(default)]
-    pub broad: Option<Vec<Broad>>,
+    pub broad: Option<Vec<RawItem>>,
     /// Error replies carry `result`/`msg` instead of `broad`.
     #[serde(default, deserialize_with = "de_opt_string")]
     pub result: Option<String>,
@@ -129,8 +131,9 @@ pub struct StationBroad {
 /// `chapi .../api/{bj}/vods/{type}`: a Laravel paginator.
 #[derive(Debug, Deserialize)]
 pub struct VodPage {
+    /// Items of [`Vod`], decoded one by one.
     #[serde(default)]
-    pub data: Vec<Vod>,
+    pub data: Vec<RawItem>,
 }
 
 #[derive(Debug, Deserialize)]

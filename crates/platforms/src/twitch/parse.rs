@@ -8,6 +8,7 @@ use streamtide_core::{
 };
 
 use super::wire;
+use crate::items::{self, decode_each, RawItem};
 use crate::ParseFailure;
 
 /// Size substituted into Twitch's `{width}x{height}` thumbnail templates.
@@ -93,38 +94,32 @@ pub fn parse_validate(body: &[u8]) -> Result<TokenInfo, ParseFailure> {
 
 /// `/helix/users`: one [`ChannelInfo`] per user (handle = login). Unknown ids are simply absent.
 pub fn parse_users(body: &[u8]) -> Result<Vec<ChannelInfo>, ParseFailure> {
-    let page: wire::Page<wire::User> = ParseFailure::decode(body)?;
-    page.data
-        .unwrap_or_default()
-        .into_iter()
-        .enumerate()
-        .map(|(i, u)| {
-            let id =
-                non_empty(u.id).ok_or_else(|| ParseFailure::missing(&format!("data[{i}].id")))?;
-            let login = non_empty(u.login);
-            Ok(ChannelInfo {
-                platform: Platform::Twitch,
-                channel_id: ChannelId(id),
-                name: non_empty(u.display_name)
-                    .or_else(|| login.clone())
-                    .unwrap_or_default(),
-                handle: login,
-                avatar_url: non_empty(u.profile_image_url),
-                description: non_empty(u.description),
-            })
-        })
-        .collect()
+    let page: wire::Page<RawItem> = ParseFailure::decode(body)?;
+    let data = page.data.unwrap_or_default();
+    decode_each(Platform::Twitch, "data", data, |u: wire::User, i| {
+        let id = non_empty(u.id).ok_or_else(|| ParseFailure::missing(&format!("data[{i}].id")))?;
+        let login = non_empty(u.login);
+        Ok(Some(ChannelInfo {
+            platform: Platform::Twitch,
+            channel_id: ChannelId(id),
+            name: non_empty(u.display_name)
+                .or_else(|| login.clone())
+                .unwrap_or_default(),
+            handle: login,
+            avatar_url: non_empty(u.profile_image_url),
+            description: non_empty(u.description),
+        }))
+    })
 }
 
 /// `/helix/streams`: the live broadcasts and the cursor of the next page (`None` at the end).
 pub fn parse_streams(body: &[u8]) -> Result<(Vec<LiveBroadcast>, Option<String>), ParseFailure> {
-    let page: wire::Page<wire::Stream> = ParseFailure::decode(body)?;
+    let page: wire::Page<RawItem> = ParseFailure::decode(body)?;
     let data = page.data.unwrap_or_default();
-    let mut out = Vec::with_capacity(data.len());
-    for (i, s) in data.into_iter().enumerate() {
+    let out = decode_each(Platform::Twitch, "data", data, |s: wire::Stream, i| {
         // `type` is "live", or "" on an error; only live streams count.
         if s.kind.as_deref().is_some_and(|k| k != "live") {
-            continue;
+            return Ok(None);
         }
         let user_id = non_empty(s.user_id)
             .ok_or_else(|| ParseFailure::missing(&format!("data[{i}].user_id")))?;
@@ -132,7 +127,7 @@ pub fn parse_streams(body: &[u8]) -> Result<(Vec<LiveBroadcast>, Option<String>)
             .viewer_count
             .ok_or_else(|| ParseFailure::missing(&format!("data[{i}].viewer_count")))?;
         let login = non_empty(s.user_login).unwrap_or_else(|| user_id.clone());
-        out.push(LiveBroadcast {
+        Ok(Some(LiveBroadcast {
             platform: Platform::Twitch,
             url: live_url(&login),
             channel_id: ChannelId(user_id),
@@ -140,7 +135,7 @@ pub fn parse_streams(body: &[u8]) -> Result<(Vec<LiveBroadcast>, Option<String>)
             channel_avatar_url: None,
             broadcast_id: non_empty(s.id),
             title: s.title.unwrap_or_default(),
-            viewers,
+            viewers: items::viewers(viewers),
             category_id: non_empty(s.game_id),
             category_name: non_empty(s.game_name),
             tags: s.tags.unwrap_or_default(),
@@ -148,8 +143,8 @@ pub fn parse_streams(body: &[u8]) -> Result<(Vec<LiveBroadcast>, Option<String>)
             started_at: rfc3339(s.started_at.as_deref()),
             adult: s.is_mature.unwrap_or(false),
             language: non_empty(s.language),
-        });
-    }
+        }))
+    })?;
     Ok((out, next_cursor(page.pagination)))
 }
 
@@ -159,8 +154,10 @@ fn next_cursor(p: Option<wire::Pagination>) -> Option<String> {
 
 /// `/helix/channels/followers`: the follower `total` (all an app access token gets).
 pub fn parse_followers_total(body: &[u8]) -> Result<u64, ParseFailure> {
-    let page: wire::Page<serde_json::Value> = ParseFailure::decode(body)?;
-    page.total.ok_or_else(|| ParseFailure::missing("total"))
+    // The items are skipped unread: only the total is wanted.
+    let page: wire::Page<serde::de::IgnoredAny> = ParseFailure::decode(body)?;
+    items::with_fields_counted(Platform::Twitch, || items::count_field(page.total))
+        .ok_or_else(|| ParseFailure::missing("total"))
 }
 
 /// A Helix duration like `3m21s`, `1h2m3s` or `45s`, in seconds.
@@ -178,12 +175,14 @@ pub fn parse_duration(s: &str) -> Option<u64> {
         }
         let n: u64 = num.parse().ok()?;
         num.clear();
-        total += n * match c {
+        let unit = match c {
             'h' => 3600,
             'm' => 60,
             's' => 1,
             _ => return None,
         };
+        // An absurd duration is no duration, not an overflow.
+        total = total.checked_add(n.checked_mul(unit)?)?;
     }
     num.is_empty().then_some(total)
 }
@@ -208,12 +207,11 @@ pub fn parse_videos_page(
     body: &[u8],
     channel_id: &str,
 ) -> Result<(Vec<VideoObservation>, Option<String>), ParseFailure> {
-    let page: wire::Page<wire::Video> = ParseFailure::decode(body)?;
+    let page: wire::Page<RawItem> = ParseFailure::decode(body)?;
     let data = page.data.unwrap_or_default();
-    let mut out = Vec::with_capacity(data.len());
-    for (i, v) in data.into_iter().enumerate() {
+    let out = decode_each(Platform::Twitch, "data", data, |v: wire::Video, i| {
         let id = non_empty(v.id).ok_or_else(|| ParseFailure::missing(&format!("data[{i}].id")))?;
-        out.push(VideoObservation {
+        Ok(Some(VideoObservation {
             platform: Platform::Twitch,
             channel_id: ChannelId::new(non_empty(v.user_id).unwrap_or_else(|| channel_id.into())),
             video_id: id,
@@ -221,15 +219,15 @@ pub fn parse_videos_page(
             kind: video_kind(v.kind.as_deref()),
             published_at: rfc3339(v.published_at.as_deref())
                 .or_else(|| rfc3339(v.created_at.as_deref())),
-            duration_secs: v.duration.as_deref().and_then(parse_duration),
-            views: v.view_count,
+            duration_secs: items::duration_field(v.duration.as_deref().and_then(parse_duration)),
+            views: items::count_field(v.view_count),
             likes: None,
             comments: None,
             thumbnail_url: thumbnail(v.thumbnail_url.as_deref()),
             adult: false,
             category_name: None,
-        });
-    }
+        }))
+    })?;
     Ok((out, next_cursor(page.pagination)))
 }
 
@@ -249,13 +247,14 @@ pub struct ChannelInformation {
 
 /// `/helix/channels?broadcaster_id=`.
 pub fn parse_channel_information(body: &[u8]) -> Result<Vec<ChannelInformation>, ParseFailure> {
-    let page: wire::Page<wire::ChannelInformation> = ParseFailure::decode(body)?;
-    page.data
-        .unwrap_or_default()
-        .into_iter()
-        .enumerate()
-        .map(|(i, c)| {
-            Ok(ChannelInformation {
+    let page: wire::Page<RawItem> = ParseFailure::decode(body)?;
+    let data = page.data.unwrap_or_default();
+    decode_each(
+        Platform::Twitch,
+        "data",
+        data,
+        |c: wire::ChannelInformation, i| {
+            Ok(Some(ChannelInformation {
                 channel_id: ChannelId(
                     non_empty(c.broadcaster_id).ok_or_else(|| {
                         ParseFailure::missing(&format!("data[{i}].broadcaster_id"))
@@ -268,23 +267,24 @@ pub fn parse_channel_information(body: &[u8]) -> Result<Vec<ChannelInformation>,
                 category_name: non_empty(c.game_name),
                 title: non_empty(c.title),
                 tags: c.tags.unwrap_or_default(),
-            })
-        })
-        .collect()
+            }))
+        },
+    )
 }
 
 /// `/helix/search/channels`: channels with whether each is live now.
 pub fn parse_search_channels(body: &[u8]) -> Result<Vec<(ChannelInfo, bool)>, ParseFailure> {
-    let page: wire::Page<wire::SearchChannel> = ParseFailure::decode(body)?;
-    page.data
-        .unwrap_or_default()
-        .into_iter()
-        .enumerate()
-        .map(|(i, c)| {
+    let page: wire::Page<RawItem> = ParseFailure::decode(body)?;
+    let data = page.data.unwrap_or_default();
+    decode_each(
+        Platform::Twitch,
+        "data",
+        data,
+        |c: wire::SearchChannel, i| {
             let id =
                 non_empty(c.id).ok_or_else(|| ParseFailure::missing(&format!("data[{i}].id")))?;
             let login = non_empty(c.broadcaster_login);
-            Ok((
+            Ok(Some((
                 ChannelInfo {
                     platform: Platform::Twitch,
                     channel_id: ChannelId(id),
@@ -296,9 +296,9 @@ pub fn parse_search_channels(body: &[u8]) -> Result<Vec<(ChannelInfo, bool)>, Pa
                     description: None,
                 },
                 c.is_live.unwrap_or(false),
-            ))
-        })
-        .collect()
+            )))
+        },
+    )
 }
 
 /// The cost side of an EventSub subscription answer.

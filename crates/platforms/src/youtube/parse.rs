@@ -7,6 +7,7 @@ use streamtide_core::{
 };
 
 use super::wire;
+use crate::items::{self, decode_each, RawItem};
 use crate::ParseFailure;
 
 fn non_empty(s: Option<String>) -> Option<String> {
@@ -53,11 +54,12 @@ pub struct ChannelItem {
 
 /// `channels.list`: the channels found; ids the API does not know are simply absent.
 pub fn parse_channels(body: &[u8]) -> Result<Vec<ChannelItem>, ParseFailure> {
-    let list: wire::List<wire::Channel> = ParseFailure::decode(body)?;
-    list.items
-        .into_iter()
-        .enumerate()
-        .map(|(i, c)| {
+    let list: wire::List<RawItem> = ParseFailure::decode(body)?;
+    decode_each(
+        Platform::Youtube,
+        "items",
+        list.items,
+        |c: wire::Channel, i| {
             let id =
                 non_empty(c.id).ok_or_else(|| ParseFailure::missing(&format!("items[{i}].id")))?;
             let (name, description, handle, avatar) = match c.snippet {
@@ -74,10 +76,10 @@ pub fn parse_channels(body: &[u8]) -> Result<Vec<ChannelItem>, ParseFailure> {
                     followers: if st.hidden_subscriber_count == Some(true) {
                         None
                     } else {
-                        st.subscriber_count
+                        items::count_field(st.subscriber_count)
                     },
-                    total_views: st.view_count,
-                    video_count: st.video_count,
+                    total_views: items::count_field(st.view_count),
+                    video_count: items::count_field(st.video_count),
                 },
                 None => ChannelStats::default(),
             };
@@ -86,7 +88,7 @@ pub fn parse_channels(body: &[u8]) -> Result<Vec<ChannelItem>, ParseFailure> {
                 .and_then(|d| d.related_playlists)
                 .and_then(|p| non_empty(p.uploads))
                 .or_else(|| uploads_playlist(&id));
-            Ok(ChannelItem {
+            Ok(Some(ChannelItem {
                 info: ChannelInfo {
                     platform: Platform::Youtube,
                     channel_id: ChannelId(id),
@@ -97,9 +99,9 @@ pub fn parse_channels(body: &[u8]) -> Result<Vec<ChannelItem>, ParseFailure> {
                 },
                 stats,
                 uploads_playlist: uploads,
-            })
-        })
-        .collect()
+            }))
+        },
+    )
 }
 
 /// One `videos.list` item, normalised.
@@ -196,18 +198,19 @@ impl VideoItem {
 
 /// `videos.list` (any parts). Unknown or private ids are silently absent.
 pub fn parse_videos(body: &[u8]) -> Result<Vec<VideoItem>, ParseFailure> {
-    let list: wire::List<wire::Video> = ParseFailure::decode(body)?;
-    list.items
-        .into_iter()
-        .enumerate()
-        .map(|(i, v)| {
+    let list: wire::List<RawItem> = ParseFailure::decode(body)?;
+    decode_each(
+        Platform::Youtube,
+        "items",
+        list.items,
+        |v: wire::Video, i| {
             let id =
                 non_empty(v.id).ok_or_else(|| ParseFailure::missing(&format!("items[{i}].id")))?;
             let s = v.snippet;
             let live = v.live_streaming_details;
             let stats = v.statistics;
             let details = v.content_details;
-            Ok(VideoItem {
+            Ok(Some(VideoItem {
                 video_id: id,
                 channel_id: s.as_ref().and_then(|s| non_empty(s.channel_id.clone())),
                 channel_title: s.as_ref().and_then(|s| non_empty(s.channel_title.clone())),
@@ -234,23 +237,28 @@ pub fn parse_videos(body: &[u8]) -> Result<Vec<VideoItem>, ParseFailure> {
                 scheduled_start: live
                     .as_ref()
                     .and_then(|l| rfc3339(l.scheduled_start_time.as_deref())),
-                concurrent_viewers: live.as_ref().and_then(|l| l.concurrent_viewers),
-                has_live_details: live.is_some(),
-                views: stats.as_ref().and_then(|s| s.view_count),
-                likes: stats.as_ref().and_then(|s| s.like_count),
-                comments: stats.as_ref().and_then(|s| s.comment_count),
-                duration_secs: details
+                concurrent_viewers: live
                     .as_ref()
-                    .and_then(|d| d.duration.as_deref())
-                    .and_then(parse_iso_duration),
+                    .and_then(|l| l.concurrent_viewers)
+                    .map(items::viewers),
+                has_live_details: live.is_some(),
+                views: items::count_field(stats.as_ref().and_then(|s| s.view_count)),
+                likes: items::count_field(stats.as_ref().and_then(|s| s.like_count)),
+                comments: items::count_field(stats.as_ref().and_then(|s| s.comment_count)),
+                duration_secs: items::duration_field(
+                    details
+                        .as_ref()
+                        .and_then(|d| d.duration.as_deref())
+                        .and_then(parse_iso_duration),
+                ),
                 adult: details
                     .as_ref()
                     .and_then(|d| d.content_rating.as_ref())
                     .and_then(|r| r.yt_rating.as_deref())
                     == Some("ytAgeRestricted"),
-            })
-        })
-        .collect()
+            }))
+        },
+    )
 }
 
 /// An ISO-8601 duration as YouTube sends it (`PT2M39S`, `P1DT2H`, `P0D`), in seconds.
@@ -266,7 +274,7 @@ pub fn parse_iso_duration(s: &str) -> Option<u64> {
             _ => {
                 let n: u64 = num.parse().ok()?;
                 num.clear();
-                total += n * match (c, in_time) {
+                let unit = match (c, in_time) {
                     ('W', false) => 7 * 86_400,
                     ('D', false) => 86_400,
                     ('H', true) => 3600,
@@ -274,6 +282,8 @@ pub fn parse_iso_duration(s: &str) -> Option<u64> {
                     ('S', true) => 1,
                     _ => return None,
                 };
+                // An absurd duration is no duration, not an overflow.
+                total = total.checked_add(n.checked_mul(unit)?)?;
             }
         }
     }
@@ -295,27 +305,32 @@ pub struct SearchHit {
 
 /// `search.list type=video`: the hits and the next page token. Search gives no viewer counts.
 pub fn parse_search(body: &[u8]) -> Result<(Vec<SearchHit>, Option<String>), ParseFailure> {
-    let list: wire::List<wire::SearchResult> = ParseFailure::decode(body)?;
-    let mut out = Vec::with_capacity(list.items.len());
-    for (i, r) in list.items.into_iter().enumerate() {
-        // Channel or playlist results have no videoId; only videos are asked for.
-        let Some(video_id) = r.id.and_then(|id| non_empty(id.video_id)) else {
-            continue;
-        };
-        let s = r
-            .snippet
-            .ok_or_else(|| ParseFailure::missing(&format!("items[{i}].snippet")))?;
-        out.push(SearchHit {
-            video_id,
-            channel_id: non_empty(s.channel_id)
-                .ok_or_else(|| ParseFailure::missing(&format!("items[{i}].snippet.channelId")))?,
-            channel_title: non_empty(s.channel_title),
-            title: s.title.unwrap_or_default(),
-            live: s.live_broadcast_content.as_deref() == Some("live"),
-            thumbnail_url: best_thumbnail(s.thumbnails.as_ref()),
-            published_at: rfc3339(s.published_at.as_deref()),
-        });
-    }
+    let list: wire::List<RawItem> = ParseFailure::decode(body)?;
+    let out = decode_each(
+        Platform::Youtube,
+        "items",
+        list.items,
+        |r: wire::SearchResult, i| {
+            // Channel or playlist results have no videoId; only videos are asked for.
+            let Some(video_id) = r.id.and_then(|id| non_empty(id.video_id)) else {
+                return Ok(None);
+            };
+            let s = r
+                .snippet
+                .ok_or_else(|| ParseFailure::missing(&format!("items[{i}].snippet")))?;
+            Ok(Some(SearchHit {
+                video_id,
+                channel_id: non_empty(s.channel_id).ok_or_else(|| {
+                    ParseFailure::missing(&format!("items[{i}].snippet.channelId"))
+                })?,
+                channel_title: non_empty(s.channel_title),
+                title: s.title.unwrap_or_default(),
+                live: s.live_broadcast_content.as_deref() == Some("live"),
+                thumbnail_url: best_thumbnail(s.thumbnails.as_ref()),
+                published_at: rfc3339(s.published_at.as_deref()),
+            }))
+        },
+    )?;
     Ok((out, non_empty(list.next_page_token)))
 }
 
@@ -332,38 +347,42 @@ pub struct PlaylistEntry {
 pub fn parse_playlist_items(
     body: &[u8],
 ) -> Result<(Vec<PlaylistEntry>, Option<String>), ParseFailure> {
-    let list: wire::List<wire::PlaylistItem> = ParseFailure::decode(body)?;
-    let mut out = Vec::with_capacity(list.items.len());
-    for (i, it) in list.items.into_iter().enumerate() {
-        let from_details = it
-            .content_details
-            .as_ref()
-            .and_then(|d| non_empty(d.video_id.clone()));
-        let from_snippet = it
-            .snippet
-            .as_ref()
-            .and_then(|s| s.resource_id.as_ref())
-            .and_then(|r| non_empty(r.video_id.clone()));
-        let video_id = from_details
-            .or(from_snippet)
-            .ok_or_else(|| ParseFailure::missing(&format!("items[{i}].contentDetails.videoId")))?;
-        out.push(PlaylistEntry {
-            video_id,
-            title: it
-                .snippet
-                .as_ref()
-                .and_then(|s| s.title.clone())
-                .unwrap_or_default(),
-            published_at: it
+    let list: wire::List<RawItem> = ParseFailure::decode(body)?;
+    let out = decode_each(
+        Platform::Youtube,
+        "items",
+        list.items,
+        |it: wire::PlaylistItem, i| {
+            let from_details = it
                 .content_details
                 .as_ref()
-                .and_then(|d| rfc3339(d.video_published_at.as_deref())),
-            channel_id: it.snippet.as_ref().and_then(|s| {
-                non_empty(s.video_owner_channel_id.clone())
-                    .or_else(|| non_empty(s.channel_id.clone()))
-            }),
-        });
-    }
+                .and_then(|d| non_empty(d.video_id.clone()));
+            let from_snippet = it
+                .snippet
+                .as_ref()
+                .and_then(|s| s.resource_id.as_ref())
+                .and_then(|r| non_empty(r.video_id.clone()));
+            let video_id = from_details.or(from_snippet).ok_or_else(|| {
+                ParseFailure::missing(&format!("items[{i}].contentDetails.videoId"))
+            })?;
+            Ok(Some(PlaylistEntry {
+                video_id,
+                title: it
+                    .snippet
+                    .as_ref()
+                    .and_then(|s| s.title.clone())
+                    .unwrap_or_default(),
+                published_at: it
+                    .content_details
+                    .as_ref()
+                    .and_then(|d| rfc3339(d.video_published_at.as_deref())),
+                channel_id: it.snippet.as_ref().and_then(|s| {
+                    non_empty(s.video_owner_channel_id.clone())
+                        .or_else(|| non_empty(s.channel_id.clone()))
+                }),
+            }))
+        },
+    )?;
     Ok((out, non_empty(list.next_page_token)))
 }
 
