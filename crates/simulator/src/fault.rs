@@ -76,6 +76,10 @@ pub enum FaultKind {
     RenameField { from: String, to: String },
     /// turn every numeric value of this key into a string
     NumberToString { field: String },
+    /// put `items` (raw JSON text, comma-separated) first in the array that follows the key
+    /// `field`: hostile items among the good ones, as text so a lone surrogate (`"\ud800"`),
+    /// which no Rust string can hold, reaches the client as a platform would send it
+    SpliceItems { field: String, items: String },
 }
 
 /// The flat JSON both [`Fault`] and [`FaultKind`] travel as. One struct for both means a `Fault`
@@ -95,6 +99,8 @@ struct FaultWire {
     to: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     field: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    items: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     count: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -128,10 +134,14 @@ impl TryFrom<FaultWire> for FaultKind {
             "number_to_string" => FaultKind::NumberToString {
                 field: required(w.field, k, "field")?,
             },
+            "splice_items" => FaultKind::SpliceItems {
+                field: required(w.field, k, "field")?,
+                items: required(w.items, k, "items")?,
+            },
             other => {
                 return Err(format!(
                     "unknown fault kind `{other}` (expected status, delay, truncated, garbage, \
-                     reset, rename_field or number_to_string)"
+                     reset, rename_field, number_to_string or splice_items)"
                 ))
             }
         })
@@ -149,6 +159,7 @@ impl FaultKind {
             FaultKind::Reset => "reset",
             FaultKind::RenameField { .. } => "rename_field",
             FaultKind::NumberToString { .. } => "number_to_string",
+            FaultKind::SpliceItems { .. } => "splice_items",
         }
     }
 }
@@ -176,6 +187,10 @@ impl From<FaultKind> for FaultWire {
                 w.to = Some(to);
             }
             FaultKind::NumberToString { field } => w.field = Some(field),
+            FaultKind::SpliceItems { field, items } => {
+                w.field = Some(field);
+                w.items = Some(items);
+            }
         }
         w
     }

@@ -93,6 +93,14 @@ async fn apply(platform: Platform, kind: FaultKind, req: Request, next: Next) ->
             })
             .await
         }
+        FaultKind::SpliceItems { field, items } => {
+            let (mut parts, bytes) = buffer(next.run(req).await).await;
+            let body = Bytes::from(transform::splice_items(&bytes, &field, &items));
+            parts
+                .headers
+                .insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+            Response::from_parts(parts, Body::from(body))
+        }
     }
 }
 

@@ -46,6 +46,42 @@ pub(crate) fn numbers_to_strings(v: &mut Value, field: &str) {
     }
 }
 
+/// `body` with `items` (raw JSON text) put first in the array that follows the key `field`;
+/// a body without such an array is returned unchanged. Text, not a `Value`: hostile items may
+/// hold what no Rust string can (a lone surrogate escape).
+pub(crate) fn splice_items(body: &[u8], field: &str, items: &str) -> Vec<u8> {
+    let key = format!("\"{field}\"");
+    let Some(at) = find(body, key.as_bytes()) else {
+        return body.to_vec();
+    };
+    let after_key = at + key.len();
+    let Some(open) = body[after_key..]
+        .iter()
+        .position(|b| !b.is_ascii_whitespace() && *b != b':')
+        .map(|p| after_key + p)
+        .filter(|&p| body[p] == b'[')
+    else {
+        return body.to_vec();
+    };
+    let rest = &body[open + 1..];
+    let empty = rest
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| *b == b']');
+    let mut out = Vec::with_capacity(body.len() + items.len() + 1);
+    out.extend_from_slice(&body[..=open]);
+    out.extend_from_slice(items.as_bytes());
+    if !empty {
+        out.push(b',');
+    }
+    out.extend_from_slice(rest);
+    out
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
 /// An `AsyncRead` that yields `data`, waits a moment, then fails. Served as a body it makes hyper
 /// send the headers and the first part, then abort the connection: the client sees a body error,
 /// not a refused request. The pause makes sure the first part is flushed before the abort.
