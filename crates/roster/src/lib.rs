@@ -10,7 +10,9 @@
 mod encoding;
 mod header;
 mod limits;
+mod ods;
 mod read;
+mod xls;
 
 use streamtide_core::Platform;
 

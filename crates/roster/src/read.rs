@@ -136,10 +136,14 @@ fn read_bytes_inner(
             stream_first_sheet!(book)
         }
         "xls" | "ods" => {
-            // calamine has no streaming reader for these: their size (and an ods's zip) is
-            // checked, then the range's, before it is turned into rows.
+            // calamine has no streaming reader for these: an ods's zip and the repeats its
+            // content.xml declares, an xls's DIMENSIONS records and cell positions are checked
+            // before calamine allocates for them, then the range's, before it becomes rows.
             if ext == "ods" {
                 limits::check_zip(cursor(), &budget)?;
+                crate::ods::check_declared(cursor(), &budget)?;
+            } else {
+                crate::xls::check_declared(bytes, &budget)?;
             }
             let mut book =
                 open_workbook_auto_from_rs(cursor()).map_err(|e| unreadable(e.to_string()))?;
