@@ -192,3 +192,46 @@ async fn a_database_locked_by_another_process_is_named() {
     other.execute("ROLLBACK").await.unwrap();
     other.close().await.unwrap();
 }
+
+/// A read-only command (`live`, `trends`, `channels list`, …) next to a daemon that is writing
+/// neither takes the write lock at start-up nor waits for it: it answers at once. Before, the
+/// start-up check took the write lock for every command and gave up after 3 s with "locked".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_only_command_does_not_wait_for_the_write_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = real_database(dir.path()).await;
+    let db = copy(dir.path(), &real, "busy");
+    // A writer (a running daemon) is inside a write transaction for the whole run.
+    let mut writer = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&db)
+        .connect()
+        .await
+        .unwrap();
+    writer.execute("BEGIN IMMEDIATE").await.unwrap();
+    writer
+        .execute("CREATE TABLE held (x INTEGER); INSERT INTO held VALUES (1)")
+        .await
+        .unwrap();
+    let dir_path = dir.path().to_path_buf();
+    let db_path = db.clone();
+    let (took, out) = tokio::task::spawn_blocking(move || {
+        let started = Instant::now();
+        let out = common::streamtide(&dir_path)
+            .args(["channels", "list"])
+            .env(
+                "STREAMTIDE__STORAGE__URL",
+                format!("sqlite://{}", db_path.display()),
+            )
+            .output()
+            .unwrap();
+        (started.elapsed(), out)
+    })
+    .await
+    .unwrap();
+    writer.execute("ROLLBACK").await.unwrap();
+    writer.close().await.unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("read-only command beside a writer: {took:?}");
+    assert!(out.status.success(), "{stderr}");
+    assert!(took < Duration::from_secs(2), "took {took:?}\n{stderr}");
+}

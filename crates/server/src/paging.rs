@@ -66,15 +66,36 @@ pub fn platform_query(raw: Option<&str>) -> Result<Option<Platform>, ApiError> {
     }
 }
 
-/// A platform that must be given (path segments).
+/// A platform that must be given (path segments), spelt exactly as the OpenAPI enum does:
+/// `chzzk`, `soop`, `twitch` or `youtube`. The friendly aliases the CLI and rosters take
+/// (`afreeca`, `CHZZK`) are not API values: a client that sends one gets a 400 naming the allowed
+/// values rather than an answer the document does not promise.
 pub fn parse_platform(raw: &str) -> Result<Platform, ApiError> {
-    raw.parse::<Platform>()
-        .map_err(|e| ApiError::bad_request(e.to_string()))
+    Platform::ALL
+        .into_iter()
+        .find(|p| p.as_str() == raw)
+        .ok_or_else(|| {
+            let allowed: Vec<&str> = Platform::ALL.iter().map(|p| p.as_str()).collect();
+            ApiError::bad_request(format!(
+                "unknown platform `{raw}`; allowed values: {}",
+                allowed.join(", ")
+            ))
+        })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn platforms_are_the_openapi_enum_exactly() {
+        for p in Platform::ALL {
+            assert_eq!(parse_platform(p.as_str()).ok(), Some(p));
+        }
+        for alias in ["afreeca", "afreecatv", "CHZZK", " soop", "Twitch", ""] {
+            assert!(parse_platform(alias).is_err(), "{alias}");
+        }
+    }
 
     #[test]
     fn cursors_round_trip_and_reject_junk() {

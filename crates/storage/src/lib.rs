@@ -123,6 +123,17 @@ impl Store {
     /// The backend is the URL's scheme: `sqlite://PATH` (or `sqlite::memory:`), `postgres://…`,
     /// `mysql://…` (MariaDB 10.6+; MySQL lacks the `INSERT … RETURNING` the store uses).
     pub async fn connect(url: &str) -> Result<Store> {
+        Store::connect_for(url, true).await
+    }
+
+    /// [`Store::connect`] for a command that only reads: the start-up examination of an SQLite
+    /// file reads its schema but does not take the write lock (nor wait up to
+    /// 3 s for it while a daemon writes).
+    pub async fn connect_for_reading(url: &str) -> Result<Store> {
+        Store::connect_for(url, false).await
+    }
+
+    async fn connect_for(url: &str, writes: bool) -> Result<Store> {
         sqlx::any::install_default_drivers();
         let backend =
             Backend::from_url(url).ok_or_else(|| StoreError::UnsupportedUrl(redact_url(url)))?;
@@ -138,7 +149,7 @@ impl Store {
                     // Name a corrupt, read-only or locked file now, not as "pool timed out".
                     let (file, query) = path.split_once('?').unwrap_or((path, ""));
                     let read_only = query.contains("mode=ro") || query.contains("immutable=1");
-                    preflight::check(std::path::Path::new(file), !read_only).await?;
+                    preflight::check(std::path::Path::new(file), writes && !read_only).await?;
                 }
                 let url = if memory {
                     "sqlite::memory:".to_string()
@@ -221,6 +232,13 @@ impl Store {
     /// Open and bring the schema up to date.
     pub async fn open(url: &str) -> Result<Store> {
         let store = Store::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// [`Store::open`] for a command that only reads (see [`Store::connect_for_reading`]).
+    pub async fn open_for_reading(url: &str) -> Result<Store> {
+        let store = Store::connect_for_reading(url).await?;
         store.migrate().await?;
         Ok(store)
     }

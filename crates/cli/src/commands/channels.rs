@@ -68,7 +68,7 @@ pub async fn list(
     all: bool,
     json: bool,
 ) -> anyhow::Result<()> {
-    let store = wire::open_existing_store(&settings).await?;
+    let store = wire::open_store_for_reading(&settings).await?;
     let (rows, total) = store.channels(platform, !all, 10_000, 0).await?;
     if json {
         println!("{}", serde_json::to_string_pretty(&rows)?);

@@ -15,7 +15,7 @@ fn channel_id(input: &str, platform: Option<Platform>) -> anyhow::Result<(Platfo
 }
 
 pub async fn list(settings: Settings, json: bool) -> anyhow::Result<()> {
-    let store = wire::open_existing_store(&settings).await?;
+    let store = wire::open_store_for_reading(&settings).await?;
     let (creators, total) = store.creators(10_000, 0).await?;
     if json {
         println!("{}", serde_json::to_string_pretty(&creators)?);

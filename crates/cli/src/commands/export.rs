@@ -208,7 +208,7 @@ pub async fn run(
     if what == ExportWhat::Trends {
         trends.query()?;
     }
-    let store = wire::open_existing_store(&settings).await?;
+    let store = wire::open_store_for_reading(&settings).await?;
     let sheet = match what {
         ExportWhat::Trends => trends_sheet(&store, "trends", &trends).await,
         ExportWhat::History | ExportWhat::Daily => series_sheet(&store, what, &series).await,

@@ -13,7 +13,7 @@ pub async fn print(
     platform: Option<Platform>,
     json: bool,
 ) -> anyhow::Result<()> {
-    let store = wire::open_existing_store(&settings).await?;
+    let store = wire::open_store_for_reading(&settings).await?;
     let freshness = chrono::Duration::from_std(settings.collector.live_freshness())?;
     let filter = LiveFilter {
         platform,

@@ -213,7 +213,7 @@ pub async fn run(
     }
     let period_days = parse_period(period).map_err(anyhow::Error::msg)?;
     let metric_name: TrendMetric = metric.parse().map_err(anyhow::Error::msg)?;
-    let store = wire::open_existing_store(&settings).await?;
+    let store = wire::open_store_for_reading(&settings).await?;
     let result = build(&store, &settings, period, period_days, metric_name, top).await;
     store.close().await;
     let (sheets, summary, note) = result?;

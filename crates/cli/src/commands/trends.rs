@@ -56,7 +56,7 @@ fn signed(n: i64) -> String {
 
 pub async fn print(settings: Settings, args: TrendArgs, json: bool) -> anyhow::Result<()> {
     let q = args.query()?;
-    let store = wire::open_existing_store(&settings).await?;
+    let store = wire::open_store_for_reading(&settings).await?;
     let list = store.trends(&q).await?;
     // Rollups missing while raw observations exist (written by an older version, or imported):
     // the one case a rebuild is the answer.

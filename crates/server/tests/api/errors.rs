@@ -64,6 +64,22 @@ async fn every_error_is_json() {
             StatusCode::BAD_REQUEST,
             "bad_request",
         ),
+        // Only the OpenAPI enum's spellings: aliases the CLI takes are not API values.
+        (
+            "/api/v1/live?platform=afreeca",
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            "/api/v1/channels?platform=CHZZK",
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            "/api/v1/channels/afreecatv/x",
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
         (
             "/api/v1/channels?cursor=o1.5",
             StatusCode::BAD_REQUEST,

@@ -51,8 +51,7 @@ async fn filters_by_platform_category_and_adult() {
     let f = seeded().await;
     let cases = [
         ("platform=soop", vec!["soop/s1", "soop/s2"]),
-        ("platform=CHZZK", vec!["chzzk/ca", "chzzk/cc", "chzzk/cb"]),
-        ("platform=afreeca", vec!["soop/s1", "soop/s2"]),
+        ("platform=chzzk", vec!["chzzk/ca", "chzzk/cc", "chzzk/cb"]),
         ("category=%ED%86%A0%ED%81%AC", vec!["chzzk/ca", "soop/s1"]),
         ("category=LOL", vec!["chzzk/cb", "soop/s2"]),
         ("category=lol&platform=soop", vec!["soop/s2"]),
