@@ -1,5 +1,6 @@
 //! No secret leaks from a running `streamtide demo`: with the admin token, a Twitch client secret
-//! and a YouTube API key configured (and the simulator's own credentials in use), none of them
+//! and a YouTube API key configured, CHZZK on its Open API (and the simulator's own credentials,
+//! the CHZZK client secret among them, in use), none of them
 //! appears in the process's trace-level logs (stdout and stderr), `/healthz`, `/metrics`, the
 //! OpenAPI document, any page or script of the web UI, an admin answer, or `config show`.
 
@@ -26,7 +27,9 @@ fn cmd(dir: &Path) -> Command {
             "STREAMTIDE__PLATFORMS__TWITCH__CLIENT_SECRET",
             TWITCH_SECRET,
         )
-        .env("STREAMTIDE__PLATFORMS__YOUTUBE__API_KEY", YOUTUBE_KEY);
+        .env("STREAMTIDE__PLATFORMS__YOUTUBE__API_KEY", YOUTUBE_KEY)
+        // The demo then fills in its simulator's Open API credentials.
+        .env("STREAMTIDE__PLATFORMS__CHZZK__SOURCE", "open_api");
     c
 }
 
@@ -40,6 +43,7 @@ fn secrets() -> Vec<String> {
         YOUTUBE_KEY.to_string(),
         sim.twitch_client_secret,
         sim.youtube_api_key,
+        sim.chzzk_client_secret,
     ]
 }
 

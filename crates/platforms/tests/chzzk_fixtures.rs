@@ -177,7 +177,11 @@ fn search_channels_2023() {
 fn every_capture_has_a_parser_that_accepts_it() {
     for name in fixture_names("chzzk") {
         let body = fixture(&format!("chzzk/{name}"));
-        let ok = if name.starts_with("service_v1_lives") {
+        let ok = if name.starts_with("open_v1_lives") {
+            matches!(parse_open_lives(&body), Ok((v, _)) if !v.is_empty())
+        } else if name.starts_with("open_v1_channels") {
+            matches!(parse_open_channels(&body), Ok(v) if !v.is_empty())
+        } else if name.starts_with("service_v1_lives") {
             parse_live_page(&body).is_ok()
         } else if name.starts_with("service_v1_channels_data") {
             parse_channel_data_latest_video(&body, "x").is_ok()
@@ -211,4 +215,91 @@ fn envelope_code_of_captures_and_retired_versions() {
         r#"{"code":9004,"message":"앱 업데이트 후에 정상 시청 가능합니다.","content":null}"#;
     assert_eq!(envelope_code(retired.as_bytes()), Some(9004));
     assert_eq!(envelope_code(b"<html></html>"), None);
+}
+
+/// The Open API's live list (docs shape): flat items, the thumbnail template filled in, an
+/// opaque cursor, and the same channels and figures as the web capture it was filled from.
+#[test]
+fn open_api_lives_page() {
+    let (items, next) = parse_open_lives(&fixture("chzzk/open_v1_lives.docs-shape.json")).unwrap();
+    let (web, _) =
+        parse_live_page(&fixture("chzzk/service_v1_lives_popular.2025-11-26.json")).unwrap();
+    assert_eq!(items.len(), 3);
+    assert_eq!(
+        next.as_deref(),
+        Some("eyJ0eXBlIjoiTElWRSIsInZhbHVlIjoiMTc4MDIifQ==")
+    );
+    let first = &items[0];
+    assert_eq!(
+        first.channel_id.as_str(),
+        "3497a9a7221cc3ee5d3f95991d9f95e9"
+    );
+    assert_eq!(first.channel_name.as_deref(), Some("랄로"));
+    assert_eq!(first.broadcast_id.as_deref(), Some("15820822"));
+    assert_eq!(first.viewers, 25909);
+    assert_eq!(first.category_id.as_deref(), Some("League_of_Legends"));
+    assert_eq!(first.category_name.as_deref(), Some("리그 오브 레전드"));
+    assert_eq!(
+        first.started_at.unwrap().to_rfc3339(),
+        "2025-11-26T08:53:01+00:00"
+    );
+    assert!(first
+        .thumbnail_url
+        .as_deref()
+        .unwrap()
+        .ends_with("/thumbnail/image_480.jpg"));
+    for (o, w) in items.iter().zip(&web) {
+        assert_eq!(
+            o, w,
+            "the Open API item reads as the web item it was made from"
+        );
+    }
+    // The last page: `next` null or empty.
+    let last = r#"{"code":200,"message":null,"content":{"data":[],"page":{"next":null}}}"#;
+    assert_eq!(parse_open_lives(last.as_bytes()).unwrap(), (vec![], None));
+    let empty = r#"{"code":200,"message":null,"content":{"data":[],"page":{"next":""}}}"#;
+    assert_eq!(parse_open_lives(empty.as_bytes()).unwrap().1, None);
+    // An item without viewers cannot be ranked: a schema error naming the field.
+    let bad = r#"{"code":200,"content":{"data":[{"channelId":"a"}],"page":{"next":null}}}"#;
+    let err = parse_open_lives(bad.as_bytes()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("content.data[0].concurrentUserCount"),
+        "{err}"
+    );
+}
+
+#[test]
+fn open_api_channels_with_followers() {
+    let chs = parse_open_channels(&fixture("chzzk/open_v1_channels.docs-shape.json")).unwrap();
+    assert_eq!(chs.len(), 2);
+    assert_eq!(
+        chs[0].info.channel_id.as_str(),
+        "9381e7d6816e6d915a44a13c0195b202"
+    );
+    assert_eq!(chs[0].info.name, "치지직 e스포츠");
+    assert_eq!(chs[0].stats.followers, Some(18897));
+    assert_eq!(
+        chs[0].info.description, None,
+        "the Open API has no description: unknown, not empty"
+    );
+    assert_eq!(chs[1].stats.followers, Some(1));
+    assert_eq!(
+        chs[1].info.avatar_url, None,
+        "an empty image URL is no image"
+    );
+    // A followerCount the API leaves out is unknown, not zero.
+    let no_count = r#"{"code":200,"content":{"data":[{"channelId":"a","channelName":"A"}]}}"#;
+    assert_eq!(
+        parse_open_channels(no_count.as_bytes()).unwrap()[0]
+            .stats
+            .followers,
+        None
+    );
+    // An error envelope is the platform's error, with its code.
+    let denied = r#"{"code":401,"message":"INVALID_CLIENT"}"#;
+    assert!(matches!(
+        parse_open_channels(denied.as_bytes()),
+        Err(streamtide_platforms::ParseFailure::Api { code: 401, .. })
+    ));
 }

@@ -30,6 +30,9 @@ pub struct SimConfig {
     pub twitch_token_ttl: Duration,
     /// Twitch: the client secret `POST /oauth2/token` accepts (any client id is accepted).
     pub twitch_client_secret: String,
+    /// CHZZK Open API: the `Client-Id` and `Client-Secret` `/open/v1/*` accepts (else 401).
+    pub chzzk_client_id: String,
+    pub chzzk_client_secret: String,
     /// YouTube: the API key the Data API accepts.
     pub youtube_api_key: String,
     /// YouTube: units of the main bucket per Pacific day before `quotaExceeded`.
@@ -76,6 +79,8 @@ impl Default for SimConfig {
             twitch_bucket_window: Duration::from_secs(60),
             twitch_token_ttl: Duration::from_secs(5_011_271),
             twitch_client_secret: "sim-twitch-secret".into(),
+            chzzk_client_id: "sim-chzzk-client-id".into(),
+            chzzk_client_secret: "sim-chzzk-secret".into(),
             youtube_api_key: "sim-youtube-key".into(),
             youtube_daily_quota: 10_000,
             youtube_search_calls: 100,

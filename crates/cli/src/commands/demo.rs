@@ -44,6 +44,15 @@ pub fn settings_for_simulator(
     }
     settings.platforms.chzzk.enabled = true;
     settings.platforms.chzzk.api_base = sim.chzzk_base();
+    // The simulator's CHZZK server also speaks the Open API (`/open/v1`). A demo never calls the
+    // real host; when the configuration would use the Open API (`source = "open_api"`, or `auto`
+    // with credentials), it gets the simulator's credentials. The default (auto, none) stays web.
+    let chzzk = &mut settings.platforms.chzzk;
+    chzzk.open_api_base = sim.chzzk_base();
+    if streamtide_platforms::chzzk::open_api::uses_open_api(chzzk) {
+        chzzk.client_id = sim_cfg.chzzk_client_id.clone();
+        chzzk.client_secret = Secret::new(sim_cfg.chzzk_client_secret.clone());
+    }
     settings.platforms.soop.enabled = true;
     settings.platforms.soop.live_base = sim.soop_base();
     settings.platforms.soop.chapi_base = sim.soop_base();

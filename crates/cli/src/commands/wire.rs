@@ -61,8 +61,26 @@ pub async fn adapters(
         } else {
             None
         };
+    check_sources(settings)?;
     streamtide_platforms::build_adapters_with_ledger(&settings.platforms, &settings.http, ledger)
         .context("building the platform HTTP clients")
+}
+
+/// An official API chosen without its credentials is a configuration error naming the keys
+/// (never their values). Checked here, where adapters are built, rather than at load: `demo`
+/// fills in its simulator's credentials after loading.
+pub fn check_sources(settings: &Settings) -> anyhow::Result<()> {
+    let chzzk = &settings.platforms.chzzk;
+    if chzzk.enabled && chzzk.source == streamtide_platforms::ApiSource::OpenApi {
+        let missing = streamtide_platforms::chzzk::open_api::missing_credentials(chzzk);
+        if !missing.is_empty() {
+            anyhow::bail!(
+                "invalid configuration: platforms.chzzk.source = \"open_api\" needs {} (the Open API application's credentials from developers.chzzk.naver.com); set them, or use source = \"auto\" or \"web\"",
+                missing.join(" and ")
+            );
+        }
+    }
+    Ok(())
 }
 
 /// The collector, with its counters registered in `metrics`.
@@ -187,4 +205,35 @@ pub fn cluster(settings: &Settings, metrics: &Metrics) -> anyhow::Result<Option<
     let cluster = Cluster::new(&settings.cluster, &settings.collector, cluster_metrics)
         .context("[cluster]")?;
     Ok(Some(Arc::new(cluster)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use streamtide_platforms::{ApiSource, Secret};
+
+    #[test]
+    fn open_api_without_credentials_is_an_error_naming_the_keys_not_the_values() {
+        let mut s = Settings::default();
+        check_sources(&s).unwrap();
+        s.platforms.chzzk.source = ApiSource::OpenApi;
+        let m = format!("{:#}", check_sources(&s).unwrap_err());
+        assert!(
+            m.contains("platforms.chzzk.client_id and platforms.chzzk.client_secret"),
+            "{m}"
+        );
+        s.platforms.chzzk.client_secret = Secret::new("hunter2-secret");
+        let m = format!("{:#}", check_sources(&s).unwrap_err());
+        assert!(
+            m.contains("platforms.chzzk.client_id") && !m.contains("client_secret"),
+            "{m}"
+        );
+        assert!(!m.contains("hunter2"), "{m}");
+        s.platforms.chzzk.client_id = "app".into();
+        check_sources(&s).unwrap();
+        // A disabled CHZZK needs nothing.
+        s.platforms.chzzk.client_id.clear();
+        s.platforms.chzzk.enabled = false;
+        check_sources(&s).unwrap();
+    }
 }

@@ -19,11 +19,22 @@
 //! `Front-Client-*`, a `deviceId` kept across restarts, a browser User-Agent); see
 //! `docs/platforms.md`.
 //!
-//! Auth: none. Limits: undocumented; `livePollingStatusJson.callPeriodMilliSecond` asks for at
-//! most one status poll per channel per 10 s, far below our per-channel rate (minutes), and the
-//! client keeps to a few requests per second overall. Times are KST strings without a zone.
+//! With the official Open API chosen (`source = "open_api"`, or `auto` with `client_id` and
+//! `client_secret` set; see [`open_api`]), the live list and the channels' names, images and
+//! followers come from `openapi.chzzk.naver.com` instead (⌈N/20⌉ channel calls plus the live
+//! list's pages per channels round); the live-status of a channel that was live and left the
+//! list, live-detail, videos and search stay on the web API, which alone has them.
+//!
+//! Auth: none on the web API. Limits: undocumented; `livePollingStatusJson.callPeriodMilliSecond`
+//! asks for at most one status poll per channel per 10 s, far below our per-channel rate
+//! (minutes), and the client keeps to a few requests per second overall. Times are KST strings
+//! without a zone.
 
 mod device;
+pub mod open_api;
+mod open_parse;
+mod open_round;
+mod open_wire;
 mod parse;
 mod wire;
 
@@ -40,6 +51,9 @@ use streamtide_core::{
 };
 
 pub use device::{is_uuid, new_uuid, resolve as resolve_device_id};
+pub use open_parse::{
+    parse_open_channels, parse_open_lives, OpenChannel, OPEN_CHANNELS_MAX_IDS, OPEN_LIVES_MAX_PAGE,
+};
 pub use parse::{
     envelope_code, is_channel_id, live_url, parse_channel, parse_channel_data_latest_video,
     parse_channel_ref, parse_live_page, parse_live_status, parse_search_channels, parse_videos,
@@ -93,11 +107,31 @@ pub struct ChzzkAdapter {
     details: Mutex<HashMap<String, DetailMemo>>,
     /// `deviceId`, resolved (and persisted) on first use.
     device_id: OnceLock<String>,
+    /// The Open API, when the configuration sends the live list and channel figures through it.
+    open: Option<open_api::OpenApi>,
+    /// The Open API side's memory (the last live-list walk, who was live in it).
+    open_state: open_round::OpenState,
 }
 
 impl ChzzkAdapter {
     pub fn new(cfg: &ChzzkConfig, http: &HttpConfig) -> Result<Self, reqwest::Error> {
+        let open = open_api::uses_open_api(cfg).then(|| open_api::OpenApi::new(cfg));
+        if open.is_some() {
+            let missing = open_api::missing_credentials(cfg);
+            if missing.is_empty() {
+                tracing::info!(
+                    platform = "chzzk",
+                    "CHZZK live list and channel figures go through the official Open API."
+                );
+            } else {
+                // The binary refuses this before building adapters; a library user gets every
+                // Open API call refused as unauthorized, with the keys (never values) named here.
+                tracing::error!(platform = "chzzk", missing = ?missing, "platforms.chzzk.source = \"open_api\" needs Open API credentials.");
+            }
+        }
         Ok(ChzzkAdapter {
+            open,
+            open_state: open_round::OpenState::default(),
             client: ApiClient::new(Platform::Chzzk, http, cfg.requests_per_second, cfg.burst)?,
             cfg: cfg.clone(),
             polling_version: AtomicUsize::new(0),
@@ -393,7 +427,15 @@ impl PlatformAdapter for ChzzkAdapter {
 
     async fn resolve(&self, channel: &ChannelRef) -> Result<Option<ChannelInfo>, AdapterError> {
         match &channel.kind {
-            RefKind::Id(id) => Ok(self.channel_page(id.as_str()).await?.map(|p| p.info)),
+            RefKind::Id(id) => match &self.open {
+                Some(open) => Ok(open
+                    .channels(&self.client, std::slice::from_ref(id))
+                    .await?
+                    .into_iter()
+                    .next()
+                    .map(|c| c.info)),
+                None => Ok(self.channel_page(id.as_str()).await?.map(|p| p.info)),
+            },
             // CHZZK has no handles; a name is looked up by search and must match exactly.
             RefKind::Handle(name) => {
                 let query = [
@@ -415,6 +457,9 @@ impl PlatformAdapter for ChzzkAdapter {
     }
 
     async fn top_live(&self) -> Result<Vec<LiveBroadcast>, AdapterError> {
+        if let Some(open) = &self.open {
+            return open.top_lives(&self.client, self.cfg.live_list_depth).await;
+        }
         let size = self.cfg.page_size.clamp(1, MAX_PAGE_SIZE);
         let mut out: Vec<LiveBroadcast> = Vec::new();
         let mut cursor: Option<NextCursor> = None;
@@ -445,7 +490,18 @@ impl PlatformAdapter for ChzzkAdapter {
         Ok(out)
     }
 
+    fn batch_size(&self) -> usize {
+        if self.open.is_some() {
+            OPEN_CHANNELS_MAX_IDS
+        } else {
+            1
+        }
+    }
+
     async fn channels(&self, ids: &[ChannelId]) -> Result<ChannelsOutcome, AdapterError> {
+        if let Some(open) = &self.open {
+            return self.channels_open(open, ids).await;
+        }
         let mut outcome = ChannelsOutcome::default();
         for id in ids {
             match self.observe(id).await? {

@@ -20,7 +20,7 @@ pub use wire::NextCursor;
 const THUMBNAIL_TYPE: &str = "480";
 
 /// Unwrap `{code, message, content}`; a code other than 200 is the platform's own error.
-fn open<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<Option<T>, ParseFailure> {
+pub(super) fn open<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<Option<T>, ParseFailure> {
     let env: wire::Envelope<T> = ParseFailure::decode(body)?;
     match env.code {
         Some(200) | None => Ok(env.content),
@@ -46,14 +46,14 @@ pub fn live_url(channel_id: &str) -> String {
     format!("https://chzzk.naver.com/live/{channel_id}")
 }
 
-fn thumbnail(template: Option<&str>, fallback: Option<&str>) -> Option<String> {
+pub(super) fn thumbnail(template: Option<&str>, fallback: Option<&str>) -> Option<String> {
     template
         .filter(|t| !t.is_empty())
         .map(|t| t.replace("{type}", THUMBNAIL_TYPE))
         .or_else(|| fallback.filter(|f| !f.is_empty()).map(str::to_string))
 }
 
-fn non_empty(s: Option<String>) -> Option<String> {
+pub(super) fn non_empty(s: Option<String>) -> Option<String> {
     s.filter(|s| !s.trim().is_empty())
 }
 

@@ -1,5 +1,5 @@
 //! The CHZZK server (`api.chzzk.naver.com`): lives, channels, live-detail, polling live-status,
-//! videos, search.
+//! videos, search; and the official Open API under `/open/v1` (see `open_api`).
 //!
 //! Every `/service/{v}/...` path answers for any version except the retired ones
 //! (`SimConfig::retired_service_versions`, or retired at run time by
@@ -12,6 +12,7 @@ mod channel;
 mod live_detail;
 mod live_status;
 mod lives;
+mod open_api;
 mod render;
 mod search;
 mod videos;
@@ -54,6 +55,7 @@ pub(crate) fn routes() -> Router<AppState> {
             get(live_status::handle),
         )
         .route("/service/{version}/search/channels", get(search::handle))
+        .merge(open_api::routes())
 }
 
 /// 9004 for retired `/service/{v}` versions, 403 for a request without browser headers (when
@@ -64,7 +66,9 @@ pub(crate) async fn gate(s: &AppState, req: Request, next: Next) -> Response {
         .get::<OriginalUri>()
         .map(|u| u.path().to_string())
         .unwrap_or_else(|| req.uri().path().to_string());
+    // The official Open API is called by servers, not browsers: no browser headers there.
     if s.cfg.chzzk_require_browser_headers
+        && !path.starts_with("/open/")
         && BROWSER_HEADERS
             .iter()
             .any(|h| req.headers().get(*h).is_none_or(|v| v.is_empty()))
