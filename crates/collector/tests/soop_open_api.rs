@@ -316,10 +316,11 @@ async fn a_wrong_client_id_is_an_auth_failure_in_healthz_and_the_log_without_the
         log.contains("client_id=<redacted>"),
         "URLs are shown redacted"
     );
+    let summaries = summaries.join("\n");
     for (what, text) in [
         ("the log", log.as_str()),
         ("/healthz", health.as_str()),
-        ("the round summaries", &summaries.join("\n")),
+        ("the round summaries", summaries.as_str()),
     ] {
         assert!(!text.contains(WRONG_ID), "the id appears in {what}");
     }
