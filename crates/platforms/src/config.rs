@@ -183,6 +183,10 @@ pub struct SoopConfig {
     pub client_id: Secret,
     /// Host of the official Open API.
     pub open_api_base: String,
+    /// Tried when `open_api_base` does not answer JSON, by the same rule as the web hosts'
+    /// fallbacks: 2026 code calls both `openapi.sooplive.com` and `openapi.sooplive.co.kr`, and
+    /// SOOP's own `/apidoc` still names `.co.kr`. Empty disables the fallback.
+    pub open_api_fallback_base: String,
     /// Host of `main_broad_list_api.php` (the top live list). SOOP moved its Korean hosts from
     /// `*.sooplive.co.kr` to `*.sooplive.com` in March–April 2026, so `.com` comes first.
     pub live_base: String,
@@ -214,6 +218,7 @@ impl Default for SoopConfig {
             source: ApiSource::Auto,
             client_id: Secret::default(),
             open_api_base: "https://openapi.sooplive.com".into(),
+            open_api_fallback_base: "https://openapi.sooplive.co.kr".into(),
             live_base: "https://live.sooplive.com".into(),
             chapi_base: "https://chapi.sooplive.com".into(),
             live_fallback_base: "https://live.sooplive.co.kr".into(),

@@ -35,6 +35,8 @@ pub struct SimConfig {
     pub chzzk_client_secret: String,
     /// YouTube: the API key the Data API accepts.
     pub youtube_api_key: String,
+    /// SOOP: the `client_id` the Open API (`/broad/list`, `/broad/category/list`) accepts.
+    pub soop_client_id: String,
     /// YouTube: units of the main bucket per Pacific day before `quotaExceeded`.
     pub youtube_daily_quota: u64,
     /// YouTube: `search.list` calls per Pacific day before `quotaExceeded` (own bucket).
@@ -82,6 +84,7 @@ impl Default for SimConfig {
             chzzk_client_id: "sim-chzzk-client-id".into(),
             chzzk_client_secret: "sim-chzzk-secret".into(),
             youtube_api_key: "sim-youtube-key".into(),
+            soop_client_id: "sim-soop-client-id".into(),
             youtube_daily_quota: 10_000,
             youtube_search_calls: 100,
             youtube_stats_calls: 10_000,

@@ -59,6 +59,15 @@ pub fn settings_for_simulator(
     // Never fall back to the real hosts from a demo.
     settings.platforms.soop.live_fallback_base = String::new();
     settings.platforms.soop.chapi_fallback_base = String::new();
+    // SOOP's Open API only when the configuration chooses it (`open_api`, or `auto` with an id;
+    // the default `auto` without one stays on the web API): the simulator speaks it, with its
+    // own demo client id, and a configured real id never leaves the machine.
+    if streamtide_platforms::soop::uses_open_api(&settings.platforms.soop) {
+        let soop = &mut settings.platforms.soop;
+        soop.open_api_base = sim.soop_base();
+        soop.open_api_fallback_base = String::new();
+        soop.client_id = Secret::new(sim_cfg.soop_client_id.clone());
+    }
     // The simulator's own credentials: demo values, not secrets of anyone's.
     let twitch = &mut settings.platforms.twitch;
     twitch.enabled = true;

@@ -44,10 +44,15 @@ pub async fn open_store_for_reading(settings: &Settings) -> anyhow::Result<Store
 }
 
 /// Every enabled platform's adapter; YouTube spends from the quota ledger kept in `store`.
+/// An official API chosen without its credentials is a configuration error here (not at load:
+/// `demo` fills in its simulator's).
 pub async fn adapters(
     settings: &Settings,
     store: &Store,
 ) -> anyhow::Result<Vec<Arc<dyn PlatformAdapter>>> {
+    if let Some(problem) = streamtide_platforms::soop::config_problem(&settings.platforms.soop) {
+        anyhow::bail!("invalid configuration: {problem}");
+    }
     let ledger: Option<Arc<dyn QuotaLedger>> =
         if settings.platforms.youtube.enabled && settings.platforms.youtube.api_key.is_set() {
             let ledger = StoredLedger::open(

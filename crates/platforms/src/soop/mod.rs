@@ -1,6 +1,13 @@
-//! SOOP (숲, formerly AfreecaTV) adapter over the unofficial web APIs.
+//! SOOP (숲, formerly AfreecaTV) adapter over the official Open API and the web APIs.
 //!
-//! Docs: `platforms-kr.md` §2. Endpoints used:
+//! Which API serves the live list is `[platforms.soop] source` ([`uses_open_api`]): the Open
+//! API's `GET {open_api_base}/broad/list?client_id=..&order_type=view_cnt&page_no=N` (and
+//! `/broad/category/list` for the category names its items lack, see [`open_api`]) with
+//! `open_api`, or with `auto` when `client_id` is set; the web list otherwise. The Open API has
+//! no station (followers, live state of one BJ) and no VOD endpoint a `client_id` alone may
+//! call, so channels and videos always come from the web APIs below.
+//!
+//! Docs: `platforms-kr.md` §2. Web endpoints used:
 //! - `GET {live_base}/api/main_broad_list_api.php?selectType=action&selectValue=all&orderType=view_cnt&pageNo=N&lang=ko_KR`:
 //!   the top live list, 60 per page, every value a string.
 //! - `GET {chapi_base}/api/{bj}/station`: `station.upd.fan_cnt` (followers), `total_view_cnt`,
@@ -14,6 +21,9 @@
 //! (`docs/platforms.md`); the `.com` hosts come first and each has a configured fallback, tried
 //! on any answer that is not JSON and then kept (counted in `HttpStats::fallbacks`).
 
+mod open_api;
+mod open_parse;
+mod open_wire;
 mod parse;
 mod wire;
 
@@ -25,6 +35,8 @@ use streamtide_core::{
     ChannelId, ChannelInfo, ChannelRef, LiveBroadcast, Platform, RefKind, VideoObservation,
 };
 
+pub use open_api::{config_problem, uses_open_api};
+pub use open_parse::{parse_open_broad_list, parse_open_categories, OpenListPage};
 pub use parse::{
     is_bj_id, lang_tag_code, live_thumbnail, live_url, parse_broad_list, parse_channel_ref,
     parse_station, parse_vods, profile_image,
@@ -32,6 +44,7 @@ pub use parse::{
 
 use crate::config::{HttpConfig, SoopConfig};
 use crate::http::{ApiClient, Call, HttpStats, Reply};
+use crate::Secret;
 use crate::{AdapterError, ChannelsOutcome, ParseFailure, PlatformAdapter};
 
 /// Items per page of the live list (fixed by SOOP).
@@ -72,6 +85,8 @@ pub struct SoopAdapter {
     client: ApiClient,
     live_host: Host,
     chapi_host: Host,
+    /// The Open API, when it serves the live list (`source`, `client_id`: [`uses_open_api`]).
+    open: Option<open_api::OpenApi>,
 }
 
 impl SoopAdapter {
@@ -80,6 +95,7 @@ impl SoopAdapter {
             client: ApiClient::new(Platform::Soop, http, cfg.requests_per_second, cfg.burst)?,
             live_host: Host::new(&cfg.live_base, &cfg.live_fallback_base),
             chapi_host: Host::new(&cfg.chapi_base, &cfg.chapi_fallback_base),
+            open: uses_open_api(cfg).then(|| open_api::OpenApi::new(cfg)),
             cfg: cfg.clone(),
         })
     }
@@ -94,7 +110,23 @@ impl SoopAdapter {
         path: &str,
         query: &[(&str, String)],
     ) -> Result<(Reply, String), AdapterError> {
-        let origin = self.cfg.web_origin.trim().trim_end_matches('/');
+        self.fetch_as(host, path, query, None).await
+    }
+
+    /// [`fetch`](Self::fetch), as an Open API application when `client_id` is given: it goes in
+    /// the query (SOOP's Open API takes it there) as a secret parameter, so every URL shown in
+    /// errors and logs has it as `client_id=<redacted>`; no browser `Origin`/`Referer`.
+    async fn fetch_as(
+        &self,
+        host: &Host,
+        path: &str,
+        query: &[(&str, String)],
+        client_id: Option<&Secret>,
+    ) -> Result<(Reply, String), AdapterError> {
+        let origin = match client_id {
+            Some(_) => "",
+            None => self.cfg.web_origin.trim().trim_end_matches('/'),
+        };
         let preferred = host.use_fallback.load(Ordering::Relaxed);
         let mut first_err = None;
         for (base, is_fallback) in host.order() {
@@ -107,6 +139,9 @@ impl SoopAdapter {
             }
             for (k, v) in query {
                 call = call.query(k, v);
+            }
+            if let Some(id) = client_id {
+                call = call.secret_query("client_id", id);
             }
             let url = call.display_url();
             let failed = match self.client.send(&call).await {
@@ -180,6 +215,9 @@ impl PlatformAdapter for SoopAdapter {
     }
 
     async fn top_live(&self) -> Result<Vec<LiveBroadcast>, AdapterError> {
+        if let Some(open) = &self.open {
+            return self.open_top_live(open).await;
+        }
         let mut out: Vec<LiveBroadcast> = Vec::new();
         let mut page = 1usize;
         while out.len() < self.cfg.live_list_depth {

@@ -52,7 +52,7 @@ pub fn parse_broad_list(body: &[u8]) -> Result<Vec<LiveBroadcast>, ParseFailure>
     })
 }
 
-fn broad_item(b: wire::Broad, i: usize) -> Result<LiveBroadcast, ParseFailure> {
+pub(super) fn broad_item(b: wire::Broad, i: usize) -> Result<LiveBroadcast, ParseFailure> {
     let user_id = b
         .user_id
         .filter(|s| !s.is_empty())

@@ -23,6 +23,7 @@ use streamtide_core::Platform;
 use crate::SimConfig;
 
 pub use category::SimCategory;
+pub(crate) use category::CATEGORIES;
 pub use history::{
     History, HistoryTick, LIVE_STEP as HISTORY_LIVE_STEP, STATS_EVERY as HISTORY_STATS_EVERY,
 };

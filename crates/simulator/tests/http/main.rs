@@ -9,3 +9,4 @@ mod images;
 mod paging;
 mod platforms_global;
 mod shape;
+mod soop_open_api;

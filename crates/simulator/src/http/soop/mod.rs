@@ -2,8 +2,11 @@
 //! `chapi.`'s station and VOD APIs. The root stands in for the 2026 `*.sooplive.com` hosts;
 //! `/co.kr/...` for the old `*.sooplive.co.kr` ones, which [`OldHosts`] can switch to answer
 //! as a moved host does (an HTML page, a redirect to one, a 403 page) instead of the JSON.
+//! The official Open API (`openapi.sooplive.com`: `/broad/list`, `/broad/category/list`) is
+//! served from the same root ([`open_api`]).
 
 mod broad_list;
+mod open_api;
 mod station;
 mod vods;
 
@@ -44,6 +47,8 @@ fn api() -> Router<AppState> {
         )
         .route("/api/{bj_id}/station", get(station::handle))
         .route("/api/{bj_id}/vods/{kind}", get(vods::handle))
+        .route("/broad/list", get(open_api::broad_list))
+        .route("/broad/category/list", get(open_api::category_list))
 }
 
 pub(crate) fn routes() -> Router<AppState> {
