@@ -51,8 +51,13 @@ pub async fn adapters(
         } else {
             None
         };
-    streamtide_platforms::build_adapters_with_ledger(&settings.platforms, &settings.http, ledger)
-        .context("building the platform HTTP clients")
+    streamtide_platforms::build_adapters_with_ledger(
+        &settings.platforms,
+        &settings.http,
+        ledger,
+        Arc::new(SystemClock),
+    )
+    .context("building the platform HTTP clients")
 }
 
 /// The collector, with its counters registered in `metrics`.
