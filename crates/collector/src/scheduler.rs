@@ -41,6 +41,19 @@ impl Collector {
         base.mul_f64(rand::rng().random_range(1.0 - j..=1.0 + j))
     }
 
+    /// Sleep `d` by the collector's clock: the runtime's timer for the wall clock, the clock's own
+    /// wait for one that moves only when told (a test running the schedule through simulated days).
+    async fn sleep(&self, d: Duration) {
+        let wait = chrono::Duration::from_std(d)
+            .ok()
+            .and_then(|d| self.clock.now().checked_add_signed(d))
+            .and_then(|deadline| self.clock.wait_until(deadline));
+        match wait {
+            Some(wait) => wait.await,
+            None => tokio::time::sleep(d).await,
+        }
+    }
+
     /// One round of every job on every selected platform, platforms in parallel.
     pub async fn collect_once(
         self: &Arc<Self>,
@@ -99,7 +112,7 @@ impl Collector {
         };
         tokio::select! {
             _ = shutdown.cancelled() => return,
-            _ = tokio::time::sleep(first_delay) => {}
+            _ = self.sleep(first_delay) => {}
         }
         loop {
             // In a cluster, a job whose leases are all elsewhere records no empty round.
@@ -109,7 +122,7 @@ impl Collector {
             let wait = self.jittered(self.interval(job));
             tokio::select! {
                 _ = shutdown.cancelled() => return,
-                _ = tokio::time::sleep(wait) => {}
+                _ = self.sleep(wait) => {}
                 _ = self.work_arrived(platform, job) => {}
             }
         }

@@ -10,7 +10,7 @@ mod observation;
 mod platform;
 pub mod sanitize;
 
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{Clock, ClockWait, ManualClock, SystemClock};
 pub use ids::{ChannelId, ChannelRef, RefKind};
 pub use observation::{
     ChannelInfo, ChannelObservation, ChannelStats, LiveBroadcast, LiveState, VideoKind,

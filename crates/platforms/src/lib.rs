@@ -35,19 +35,31 @@ pub fn build_adapters(
     platforms: &PlatformsConfig,
     http: &HttpConfig,
 ) -> Result<Vec<Arc<dyn PlatformAdapter>>, reqwest::Error> {
-    build_adapters_with_ledger(platforms, http, None)
+    build_adapters_with_ledger(
+        platforms,
+        http,
+        None,
+        Arc::new(streamtide_core::SystemClock),
+    )
 }
 
 /// [`build_adapters`], with YouTube spending from `youtube_ledger` (e.g. one persisted in the
-/// store so a restart does not forget the day's spending) instead of a fresh in-memory one.
+/// store so a restart does not forget the day's spending) instead of a fresh in-memory one, and
+/// every adapter telling time by `clock` (YouTube's Pacific days and search schedule, CHZZK's
+/// poll hint): the collector's clock, so a test on a virtual clock runs them all on it.
 pub fn build_adapters_with_ledger(
     platforms: &PlatformsConfig,
     http: &HttpConfig,
     youtube_ledger: Option<Arc<dyn youtube::QuotaLedger>>,
+    clock: Arc<dyn streamtide_core::Clock>,
 ) -> Result<Vec<Arc<dyn PlatformAdapter>>, reqwest::Error> {
     let mut adapters: Vec<Arc<dyn PlatformAdapter>> = Vec::new();
     if platforms.chzzk.enabled {
-        adapters.push(Arc::new(chzzk::ChzzkAdapter::new(&platforms.chzzk, http)?));
+        adapters.push(Arc::new(chzzk::ChzzkAdapter::with_clock(
+            &platforms.chzzk,
+            http,
+            Arc::clone(&clock),
+        )?));
     }
     if platforms.soop.enabled {
         adapters.push(Arc::new(soop::SoopAdapter::new(&platforms.soop, http)?));
@@ -69,15 +81,11 @@ pub fn build_adapters_with_ledger(
     }
     if platforms.youtube.enabled {
         if platforms.youtube.api_key.is_set() {
-            let adapter = match youtube_ledger {
-                Some(ledger) => youtube::YoutubeAdapter::with_ledger(
-                    &platforms.youtube,
-                    http,
-                    ledger,
-                    Arc::new(streamtide_core::SystemClock),
-                )?,
-                None => youtube::YoutubeAdapter::new(&platforms.youtube, http)?,
-            };
+            let ledger = youtube_ledger.unwrap_or_else(|| {
+                Arc::new(youtube::InMemoryLedger::from_config(&platforms.youtube))
+            });
+            let adapter =
+                youtube::YoutubeAdapter::with_ledger(&platforms.youtube, http, ledger, clock)?;
             adapters.push(Arc::new(adapter));
         } else {
             tracing::info!(missing = ?["platforms.youtube.api_key"], "YouTube is enabled but has no API key; skipping it.");

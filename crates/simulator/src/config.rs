@@ -11,6 +11,26 @@ pub struct FeedOutage {
     pub status: u16,
 }
 
+/// Something that happens to one channel at a moment of simulated time (2026 saw both daily).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChannelChange {
+    /// The channel `index` of `platform` takes `name` at `at` (SOOP's list and station pages
+    /// answer the name of the moment; the other platforms' replies show the new name).
+    Rename {
+        platform: streamtide_core::Platform,
+        index: usize,
+        name: String,
+        at: chrono::DateTime<chrono::Utc>,
+    },
+    /// The channel `index` of `platform` is deleted at `at`: a broadcast running then ends, none
+    /// starts later, and CHZZK's channel endpoints answer it as an unknown channel.
+    Delete {
+        platform: streamtide_core::Platform,
+        index: usize,
+        at: chrono::DateTime<chrono::Utc>,
+    },
+}
+
 /// How big the simulated population is and how the servers behave.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimConfig {
@@ -67,6 +87,8 @@ pub struct SimConfig {
     /// moved from Twitch to CHZZK, a creator on three platforms; see `world::story`). `None`
     /// leaves the plain generated population.
     pub story_end: Option<chrono::DateTime<chrono::Utc>>,
+    /// Renames and deletions during the run.
+    pub channel_changes: Vec<ChannelChange>,
 }
 
 impl Default for SimConfig {
@@ -96,6 +118,7 @@ impl Default for SimConfig {
             adult_fraction: 0.05,
             serve_images: false,
             story_end: None,
+            channel_changes: Vec::new(),
         }
     }
 }

@@ -16,7 +16,7 @@ mod kst;
 mod simulator;
 mod world;
 
-pub use config::{FeedOutage, SimConfig};
+pub use config::{ChannelChange, FeedOutage, SimConfig};
 pub use fault::{Fault, FaultKind};
 pub use http::youtube::{
     hides_subscribers, pacific_day_number, round_subscribers, video_id as youtube_video_id,

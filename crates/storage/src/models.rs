@@ -223,3 +223,15 @@ pub struct TableCounts {
     pub videos: u64,
     pub video_snapshots: u64,
 }
+
+/// One live session as stored: a broadcast of a channel from its start to its end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// The channel's id on its platform.
+    pub channel_id: String,
+    pub broadcast_id: Option<String>,
+    pub started_at: DateTime<Utc>,
+    /// `None` while the session is open.
+    pub ended_at: Option<DateTime<Utc>>,
+    pub last_seen_at: DateTime<Utc>,
+}

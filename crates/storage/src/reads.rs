@@ -9,8 +9,8 @@ use streamtide_core::Platform;
 
 use crate::time::{from_db_time, to_db_time};
 use crate::{
-    ChannelRow, JobStatus, LiveFilter, LiveItem, Metric, Point, Result, RoundRow, Store,
-    TableCounts,
+    ChannelRow, JobStatus, LiveFilter, LiveItem, Metric, Point, Result, RoundRow, SessionRecord,
+    Store, TableCounts,
 };
 
 /// Columns of a live item, joined from sessions and channels.
@@ -193,6 +193,29 @@ impl Store {
             live_known: live.is_some() || db::flag(row, "live_known"),
             live,
         })
+    }
+
+    /// Every live session of `platform`, open or closed, by channel and start: what a check of
+    /// the sessions against a known truth (a simulated world, an audit) reads.
+    pub async fn sessions(&self, platform: Platform) -> Result<Vec<SessionRecord>> {
+        let rows = db::query(
+            "SELECT c.platform_id, s.broadcast_id, s.started_at, s.ended_at, s.last_seen_at
+             FROM live_sessions s JOIN channels c ON c.id = s.channel_id
+             WHERE c.platform = ?1 ORDER BY c.platform_id, s.started_at",
+        )
+        .bind(platform.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| SessionRecord {
+                channel_id: r.get("platform_id"),
+                broadcast_id: r.get("broadcast_id"),
+                started_at: time(r, "started_at"),
+                ended_at: opt_time(r, "ended_at"),
+                last_seen_at: time(r, "last_seen_at"),
+            })
+            .collect())
     }
 
     /// A channel's time series of `metric` in `[from, to]`, oldest first.

@@ -67,8 +67,13 @@ pub async fn adapters(
             None
         };
     check_sources(settings)?;
-    streamtide_platforms::build_adapters_with_ledger(&settings.platforms, &settings.http, ledger)
-        .context("building the platform HTTP clients")
+    streamtide_platforms::build_adapters_with_ledger(
+        &settings.platforms,
+        &settings.http,
+        ledger,
+        Arc::new(SystemClock),
+    )
+    .context("building the platform HTTP clients")
 }
 
 /// An official API chosen without its credentials is a configuration error naming the keys

@@ -12,6 +12,8 @@ pub fn korean_platforms(sim: &Simulator, rps: f64) -> PlatformsConfig {
     p.chzzk.api_base = sim.chzzk_base();
     p.chzzk.requests_per_second = rps;
     p.chzzk.respect_poll_hint = false;
+    // A fixed device id: otherwise one is made and written to `chzzk-device-id` in the crate.
+    p.chzzk.device_id = "5f0c8a3e-2b1d-4c7a-9e6f-0d1c2b3a4e5f".into();
     p.soop.live_base = sim.soop_base();
     p.soop.chapi_base = sim.soop_base();
     p.soop.live_fallback_base = String::new();

@@ -41,13 +41,13 @@ mod wire;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use streamtide_core::{
-    ChannelId, ChannelInfo, ChannelObservation, ChannelRef, LiveBroadcast, LiveState, Platform,
-    RefKind, VideoObservation,
+    ChannelId, ChannelInfo, ChannelObservation, ChannelRef, Clock, LiveBroadcast, LiveState,
+    Platform, RefKind, SystemClock, VideoObservation,
 };
 
 pub use device::{is_uuid, new_uuid, resolve as resolve_device_id};
@@ -102,7 +102,7 @@ pub struct ChzzkAdapter {
     /// Per endpoint, the index into `cfg.service_versions` of the version that last worked.
     service_version: [AtomicUsize; ENDPOINTS],
     /// Last live status per channel, with when it may be asked again (the platform's poll hint).
-    recent_status: Mutex<HashMap<String, (Instant, LiveState)>>,
+    recent_status: Mutex<HashMap<String, (DateTime<Utc>, LiveState)>>,
     /// live-detail's answer per channel for its current broadcast.
     details: Mutex<HashMap<String, DetailMemo>>,
     /// `deviceId`, resolved (and persisted) on first use.
@@ -111,10 +111,21 @@ pub struct ChzzkAdapter {
     open: Option<open_api::OpenApi>,
     /// The Open API side's memory (the last live-list walk, who was live in it).
     open_state: open_round::OpenState,
+    /// What the poll hint's waits are measured by.
+    clock: Arc<dyn Clock>,
 }
 
 impl ChzzkAdapter {
     pub fn new(cfg: &ChzzkConfig, http: &HttpConfig) -> Result<Self, reqwest::Error> {
+        Self::with_clock(cfg, http, Arc::new(SystemClock))
+    }
+
+    /// An adapter that measures the platform's poll hint by `clock`.
+    pub fn with_clock(
+        cfg: &ChzzkConfig,
+        http: &HttpConfig,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, reqwest::Error> {
         let open = open_api::uses_open_api(cfg).then(|| open_api::OpenApi::new(cfg));
         if open.is_some() {
             let missing = open_api::missing_credentials(cfg);
@@ -132,6 +143,7 @@ impl ChzzkAdapter {
         Ok(ChzzkAdapter {
             open,
             open_state: open_round::OpenState::default(),
+            clock,
             client: ApiClient::new(Platform::Chzzk, http, cfg.requests_per_second, cfg.burst)?,
             cfg: cfg.clone(),
             polling_version: AtomicUsize::new(0),
@@ -252,7 +264,7 @@ impl ChzzkAdapter {
         {
             let recent = self.recent_status.lock().unwrap_or_else(|e| e.into_inner());
             if let Some((next_allowed, state)) = recent.get(id) {
-                if Instant::now() < *next_allowed {
+                if self.clock.now() < *next_allowed {
                     return Ok(state.clone());
                 }
             }
@@ -266,9 +278,10 @@ impl ChzzkAdapter {
             .map(Duration::from_millis)
             .unwrap_or(DEFAULT_POLL_PERIOD)
             .max(DEFAULT_POLL_PERIOD);
+        let period = chrono::Duration::from_std(period).unwrap_or(chrono::Duration::seconds(10));
         let mut recent = self.recent_status.lock().unwrap_or_else(|e| e.into_inner());
         // Forget entries whose wait is over so the map stays the size of one poll period's calls.
-        let now = Instant::now();
+        let now = self.clock.now();
         recent.retain(|_, (until, _)| *until > now);
         recent.insert(id.to_string(), (now + period, page.state.clone()));
         Ok(page.state)

@@ -130,6 +130,30 @@ impl Curation {
         }
     }
 
+    /// The whole board at `now`, before the request's filters and paging: every item the
+    /// platforms' recent polls vouch for, curated (simulcasts merged, categories mapped), most
+    /// viewers first. `GET /api/v1/live` pages through this (a test on a virtual clock reads it
+    /// at simulated moments).
+    pub async fn board(
+        &self,
+        store: &streamtide_storage::Store,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<LiveItemDto>, streamtide_storage::StoreError> {
+        let cutoffs = self
+            .freshness
+            .cutoffs(&last_successes(&store.job_statuses().await?), now);
+        let (items, _) = store
+            .live_now(&LiveFilter {
+                seen_after: Some(self.freshness.earliest(&cutoffs, now)),
+                limit: MAX_CURATED,
+                ..LiveFilter::default()
+            })
+            .await?;
+        let (curated, unmapped) = curate(items, &cutoffs);
+        self.record_unmapped(&unmapped);
+        Ok(curated)
+    }
+
     fn record_unmapped(&self, unmapped: &HashMap<Platform, HashSet<String>>) {
         for p in Platform::ALL {
             let n = unmapped.get(&p).map_or(0, HashSet::len);
@@ -186,21 +210,7 @@ pub async fn list(
     let curated = curation
         .cache
         .get_or_compute(|| async {
-            let now = Utc::now();
-            let cutoffs = curation
-                .freshness
-                .cutoffs(&last_successes(&state.store.job_statuses().await?), now);
-            let (items, _) = state
-                .store
-                .live_now(&LiveFilter {
-                    seen_after: Some(curation.freshness.earliest(&cutoffs, now)),
-                    limit: MAX_CURATED,
-                    ..LiveFilter::default()
-                })
-                .await?;
-            let (curated, unmapped) = curate(items, &cutoffs);
-            curation.record_unmapped(&unmapped);
-            Ok::<_, ApiError>(curated)
+            Ok::<_, ApiError>(curation.board(&state.store, Utc::now()).await?)
         })
         .await?;
 

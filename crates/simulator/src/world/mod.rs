@@ -72,6 +72,9 @@ impl World {
                 crate::hides_subscribers,
             ));
         }
+        for change in &cfg.channel_changes {
+            apply_change([&mut chzzk, &mut soop, &mut twitch, &mut youtube], change);
+        }
         let index = |chs: &[SimChannel]| {
             chs.iter()
                 .enumerate()
@@ -239,3 +242,32 @@ impl World {
 
 #[cfg(test)]
 mod tests;
+
+/// Apply one of `SimConfig::channel_changes` to the generated population.
+fn apply_change(platforms: [&mut Vec<SimChannel>; 4], change: &crate::ChannelChange) {
+    let (platform, index) = match change {
+        crate::ChannelChange::Rename {
+            platform, index, ..
+        }
+        | crate::ChannelChange::Delete {
+            platform, index, ..
+        } => (*platform, *index),
+    };
+    let [chzzk, soop, twitch, youtube] = platforms;
+    let list = match platform {
+        Platform::Chzzk => chzzk,
+        Platform::Soop => soop,
+        Platform::Twitch => twitch,
+        Platform::Youtube => youtube,
+    };
+    let Some(ch) = list.get_mut(index) else {
+        return;
+    };
+    match change {
+        crate::ChannelChange::Rename { name, at, .. } => {
+            let old = std::mem::replace(&mut ch.name, name.clone());
+            ch.former_name = Some((old, *at));
+        }
+        crate::ChannelChange::Delete { at, .. } => ch.deleted_at = Some(*at),
+    }
+}

@@ -173,6 +173,7 @@ fn channel(
         simulcast_mirror: false,
         former_name: None,
         retired_at: None,
+        deleted_at: None,
         arc: None,
         key: k,
     }

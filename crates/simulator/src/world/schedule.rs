@@ -66,11 +66,16 @@ pub(crate) fn broadcast_on(ch: &SimChannel, day: i64) -> Option<Broadcast> {
     let restream_delay = if ch.simulcast_mirror { 2 } else { 0 };
     let start =
         kst::day_start(day) + Duration::minutes(ch.start_minute as i64 + jitter + restream_delay);
-    if start < ch.joined_at || ch.retired_at.is_some_and(|r| start >= r) {
+    if start < ch.joined_at
+        || ch.retired_at.is_some_and(|r| start >= r)
+        || ch.deleted_at.is_some_and(|d| start >= d)
+    {
         return None;
     }
     let minutes = (ch.duration_minutes as f64 * k.at(tag::LENGTH).range(0.8, 1.2)).round();
     let end = start + Duration::minutes(minutes.clamp(60.0, 480.0) as i64);
+    // A deleted channel's broadcast ends with it.
+    let end = ch.deleted_at.map_or(end, |d| end.min(d));
 
     let category = if k.at(tag::OTHER_CATEGORY).unit() < 0.2 {
         k.at(tag::CATEGORY).pick(CATEGORIES)

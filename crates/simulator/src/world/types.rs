@@ -59,6 +59,9 @@ pub struct SimChannel {
     /// When the creator stopped streaming here (moved to another platform): no broadcast starts
     /// from then on. Set by a demo's story only.
     pub retired_at: Option<DateTime<Utc>>,
+    /// When the channel was deleted (`SimConfig::channel_changes`): its broadcast then ends, and
+    /// none starts later.
+    pub deleted_at: Option<DateTime<Utc>>,
     /// A follower arc on top of the compounding growth (a collapse, a surge, a slow exodus after
     /// a move). Set by a demo's story only.
     pub arc: Option<FollowerArc>,
@@ -72,6 +75,11 @@ impl SimChannel {
             Some((old, renamed_at)) if t < *renamed_at => old,
             _ => &self.name,
         }
+    }
+
+    /// The channel exists at `t` (it has not been deleted by then).
+    pub fn exists_at(&self, t: DateTime<Utc>) -> bool {
+        self.deleted_at.is_none_or(|d| t < d)
     }
 }
 

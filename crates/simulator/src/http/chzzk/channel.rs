@@ -12,7 +12,11 @@ pub(super) async fn handle(
     Path((_version, id)): Path<(String, String)>,
 ) -> Response {
     let now = s.now();
-    let content = match s.world.channel(Platform::Chzzk, &id) {
+    let content = match s
+        .world
+        .channel(Platform::Chzzk, &id)
+        .filter(|ch| ch.exists_at(s.now()))
+    {
         Some(ch) => render::channel_full(
             ch,
             s.world.followers_at(ch, now),

@@ -16,7 +16,11 @@ pub(super) async fn handle(
     Path((_version, id)): Path<(String, String)>,
 ) -> Response {
     let now = s.now();
-    let Some(ch) = s.world.channel(Platform::Chzzk, &id) else {
+    let Some(ch) = s
+        .world
+        .channel(Platform::Chzzk, &id)
+        .filter(|ch| ch.exists_at(s.now()))
+    else {
         return reply::chzzk_ok(Value::Null);
     };
     let content = match s.world.current_or_last_broadcast(ch, now) {

@@ -22,7 +22,11 @@ pub(super) async fn handle(
         return super::retired_version();
     }
     let now = s.now();
-    let Some(ch) = s.world.channel(Platform::Chzzk, &id) else {
+    let Some(ch) = s
+        .world
+        .channel(Platform::Chzzk, &id)
+        .filter(|ch| ch.exists_at(s.now()))
+    else {
         return reply::chzzk_ok(Value::Null);
     };
     let content = match s.world.current_or_last_broadcast(ch, now) {

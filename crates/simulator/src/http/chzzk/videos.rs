@@ -35,7 +35,11 @@ pub(super) async fn handle(
     // Only replays exist here, so asking for uploads yields nothing.
     let uploads_only = p.str("videoType") == Some("UPLOAD");
 
-    let (ch, mut videos) = match s.world.channel(Platform::Chzzk, &id) {
+    let (ch, mut videos) = match s
+        .world
+        .channel(Platform::Chzzk, &id)
+        .filter(|ch| ch.exists_at(s.now()))
+    {
         Some(ch) if !uploads_only => (Some(ch), s.world.videos_at(ch, s.now())),
         found => (found, Vec::new()),
     };

@@ -11,6 +11,7 @@ use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
+use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use streamtide_core::Platform;
 
@@ -55,7 +56,7 @@ pub(super) async fn handle(
         .iter()
         .skip(skip)
         .take(PAGE_SIZE)
-        .map(|(ch, live)| item(ch, live))
+        .map(|(ch, live)| item(ch, live, now))
         .collect();
     Ok(reply::json(
         StatusCode::OK,
@@ -70,7 +71,7 @@ pub(super) async fn handle(
     ))
 }
 
-fn item(ch: &SimChannel, live: &SimLive) -> Value {
+fn item(ch: &SimChannel, live: &SimLive, now: DateTime<Utc>) -> Value {
     let (bps, resolution) = [
         ("8000", "1920x1080"),
         ("6000", "1920x1080"),
@@ -79,7 +80,7 @@ fn item(ch: &SimChannel, live: &SimLive) -> Value {
     json!({
         "broad_no": live.live_id.to_string(),
         "user_id": ch.id,
-        "user_nick": ch.name,
+        "user_nick": ch.name_at(now),
         "broad_title": live.title,
         "broad_thumb": format!("//liveimg.sooplive.co.kr/m/{}", live.live_id),
         "total_view_cnt": live.viewers.to_string(),

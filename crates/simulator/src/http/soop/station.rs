@@ -68,9 +68,9 @@ fn station(
     };
     json!({
         "user_id": ch.id,
-        "user_nick": ch.name,
+        "user_nick": ch.name_at(now),
         "station_no": ch.station_no,
-        "station_name": format!("{}의 방송국", ch.name),
+        "station_name": format!("{}의 방송국", ch.name_at(now)),
         "station_title": ch.description,
         "broad_start": kst::fmt(broad_start),
         "grade": 1,
