@@ -40,7 +40,7 @@ use crate::{dto, dto_analytics};
     ),
     components(schemas(
         dto::ErrorBody,
-        dto::PlatformName,
+        streamtide_core::Platform,
         dto::MetricName,
         dto::LiveItemDto,
         dto::DetectedLanguageDto,
