@@ -35,12 +35,15 @@ use crate::{dto, dto_analytics};
         super::admin::unlink,
         super::admin::create_creator,
         super::health::healthz,
+        super::platforms::list,
         super::metrics::metrics,
         document,
     ),
     components(schemas(
         dto::ErrorBody,
         streamtide_core::Platform,
+        super::platforms::PlatformDto,
+        super::platforms::PlatformsDto,
         dto::MetricName,
         dto::LiveItemDto,
         dto::DetectedLanguageDto,
@@ -88,6 +91,7 @@ use crate::{dto, dto_analytics};
     )),
     tags(
         (name = "live", description = "Broadcasts live now"),
+        (name = "platforms", description = "The platforms, their names and colours, and which this server collects"),
         (name = "channels", description = "Channels, their figures and history"),
         (name = "trends", description = "Rankings of movers, channel and creator statistics, projections"),
         (name = "operations", description = "Health and metrics"),
