@@ -408,3 +408,38 @@ impl Store {
             .collect())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use streamtide_core::{ChannelId, ChannelInfo};
+
+    /// A row naming a platform this build does not know (a hand-edited row, a newer build's
+    /// data) is an error, not silently read as CHZZK.
+    #[tokio::test]
+    async fn an_unknown_platform_in_a_row_is_an_error_not_chzzk() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("p.db").display());
+        let store = Store::open(&url).await.unwrap();
+        let info = ChannelInfo {
+            platform: Platform::Soop,
+            channel_id: ChannelId::new("somebj"),
+            name: "some bj".into(),
+            handle: None,
+            avatar_url: None,
+            description: None,
+        };
+        store.track_channel(&info, Utc::now()).await.unwrap();
+        let (rows, _) = store.channels(None, false, 10, 0).await.unwrap();
+        assert_eq!(rows[0].platform, Platform::Soop);
+
+        db::query("UPDATE channels SET platform = 'kick'")
+            .execute(&store.pool)
+            .await
+            .unwrap();
+        match store.channels(None, false, 10, 0).await {
+            Err(crate::StoreError::UnknownPlatform(v)) => assert_eq!(v, "kick"),
+            other => panic!("expected UnknownPlatform, got {:?}", other.map(|(r, _)| r)),
+        }
+    }
+}
