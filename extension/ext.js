@@ -4,6 +4,7 @@
 import { createApi } from "./app/api.js";
 import { headerToggles, mountBoard } from "./app/board.js";
 import { onLangChange, t, translate } from "./app/i18n.js";
+import { loadPlatforms } from "./app/platforms.js";
 import { getServer, liveCache } from "./settings.js";
 
 const compact = document.body.classList.contains("popup");
@@ -14,6 +15,8 @@ const cacheRead = liveCache.load().catch(() => null);
 async function start() {
   const server = await serverRead;
   const api = createApi(server);
+  // Names, order and colours of the platforms come from the server (the last answer when offline).
+  await loadPlatforms(api);
   const web = document.getElementById("open-web");
   web.href = `${server}/`;
   document.getElementById("toggles").replaceChildren(...headerToggles());

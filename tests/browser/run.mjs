@@ -184,6 +184,10 @@ await test("card thumbnails are our own WebP copies and load", async () => {
 });
 
 await test("platform filter", async () => {
+  // The choices are the server's platforms, in its order (GET /api/v1/platforms).
+  const { platforms } = await api("/api/v1/platforms");
+  const options = await page.$$eval("#f-platform option", (o) => o.map((e) => e.value).filter(Boolean));
+  assert(JSON.stringify(options) === JSON.stringify(platforms.map((p) => p.id)), `filter choices ${options}`);
   for (const platform of ["soop", "chzzk"]) {
     await page.selectOption("#f-platform", platform);
     await page.waitForFunction((p) => {
@@ -266,10 +270,19 @@ await test("a simulcast card shows two platform badges and a link to each", asyn
   assert(merged, "the demo has a simulcast live (a linked creator on two platforms)");
   const card = `.card[data-key="${merged.platform}:${merged.channel_id}"]`;
   await page.waitForSelector(card);
-  const badges = await page.$$eval(`${card} .thumb .badge`, (b) => b.map((e) => e.className));
-  assert(badges.length === 2, `two badges: ${badges}`);
+  const badges = await page.$$eval(`${card} .thumb .badge`, (b) =>
+    b.map((e) => [e.dataset.platform, getComputedStyle(e).backgroundColor, e.textContent]),
+  );
+  assert(badges.length === 2, `two badges: ${JSON.stringify(badges)}`);
+  // Names and colours come from GET /api/v1/platforms, not from lists in the page.
+  const { platforms } = await api("/api/v1/platforms");
+  const rgb = (hex) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(", ")})`;
   for (const part of merged.simulcast) {
-    assert(badges.some((c) => c.includes(`badge-${part.platform}`)), `badge of ${part.platform}: ${badges}`);
+    const facts = platforms.find((p) => p.id === part.platform);
+    const badge = badges.find(([p]) => p === part.platform);
+    assert(badge, `badge of ${part.platform}: ${JSON.stringify(badges)}`);
+    assert(badge[1] === rgb(facts.colour), `badge colour of ${part.platform}: ${badge[1]} vs ${facts.colour}`);
+    assert([facts.name_ko, facts.name_en].includes(badge[2]), `badge name of ${part.platform}: ${badge[2]}`);
   }
   const links = await page.$$eval(`${card} .simulcast-part`, (a) => a.map((e) => [e.dataset.platform, e.getAttribute("href")]));
   assert(

@@ -16,4 +16,6 @@ pub use observation::{
     ChannelInfo, ChannelObservation, ChannelStats, LiveBroadcast, LiveState, VideoKind,
     VideoObservation,
 };
-pub use platform::{Platform, UnknownPlatform};
+pub use platform::{
+    CategoryRules, DefaultLimits, LanguageHints, Platform, PlatformFacts, UnknownPlatform,
+};

@@ -4,7 +4,7 @@
 //! metric reports. It is compiled in (`include_str!`) and parsed once into hash maps, so mapping
 //! a live item costs a few lookups and no allocation beyond one lower-cased key.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -26,24 +26,20 @@ struct RawTable {
     tag: Vec<RawTag>,
 }
 
+/// One `[[tag]]`. Its platform id lists are keyed by platform id (`chzzk = [...]`), so a new
+/// platform needs no field here; `parse` rejects any other key (serde's `deny_unknown_fields`
+/// does not combine with `flatten`).
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawTag {
     id: String,
     ko: String,
     en: String,
     #[serde(default)]
-    chzzk: Vec<String>,
-    #[serde(default)]
-    soop: Vec<String>,
-    #[serde(default)]
-    twitch: Vec<String>,
-    #[serde(default)]
-    youtube: Vec<String>,
-    #[serde(default)]
     names: Vec<String>,
     #[serde(default)]
     keywords: Vec<String>,
+    #[serde(flatten)]
+    platform_ids: BTreeMap<String, Vec<String>>,
 }
 
 /// What the vocabulary makes of a broadcast's category.
@@ -127,18 +123,20 @@ impl Vocabulary {
             if v.by_tag_id.insert(t.id.clone(), i).is_some() {
                 return Err(format!("tag `{}` appears twice", t.id));
             }
-            let ids = [
-                (Platform::Chzzk, &t.chzzk),
-                (Platform::Soop, &t.soop),
-                (Platform::Twitch, &t.twitch),
-                (Platform::Youtube, &t.youtube),
-            ];
-            for (platform, list) in ids {
+            for (key, list) in &t.platform_ids {
+                let platform: Platform = key
+                    .parse()
+                    .ok()
+                    .filter(|p: &Platform| p.as_str() == key)
+                    .ok_or_else(|| format!("tag `{}`: unknown key `{key}`", t.id))?;
+                let rules = platform.facts().categories;
                 for id in list {
-                    if platform == Platform::Soop
-                        && !(id.len() == 8 && id.bytes().all(|b| b.is_ascii_digit()))
-                    {
-                        return Err(format!("SOOP category `{id}` is not 8 digits"));
+                    if !(rules.valid_id)(id) {
+                        return Err(format!(
+                            "{} category `{id}` is not {}",
+                            platform.display_name(),
+                            rules.id_shape
+                        ));
                     }
                     if let Some(other) = v.by_platform_id.insert((platform, id.to_lowercase()), i) {
                         return Err(format!(
@@ -188,6 +186,12 @@ impl Vocabulary {
         &self.tags
     }
 
+    /// Whether the table maps any of `platform`'s own category ids (the registry test asks it
+    /// of every platform).
+    pub fn knows_platform(&self, platform: Platform) -> bool {
+        self.by_platform_id.keys().any(|(p, _)| *p == platform)
+    }
+
     /// The tag with this id (`?category=league_of_legends`).
     pub fn by_id(&self, id: &str) -> Option<&CategoryTag> {
         self.by_tag_id.get(id).map(|&i| &self.tags[i])
@@ -218,7 +222,7 @@ impl Vocabulary {
                 .find_map(|n| self.by_name.get(&name_key(n)).copied())
         };
         let has_category = category_id.is_some() || category_name.is_some();
-        if platform == Platform::Youtube || !has_category {
+        if platform.facts().categories.coarse || !has_category {
             if let Some(i) = self.keyword(title) {
                 return Mapping::Tag(&self.tags[i]);
             }
@@ -454,6 +458,13 @@ mod tests {
         assert!(Vocabulary::parse(same_id).is_err());
         let unknown_field = "[[tag]]\nid='a'\nko='가'\nen='A'\nfoo=1\n";
         assert!(Vocabulary::parse(unknown_field).is_err());
+        let unknown_list = "[[tag]]\nid='a'\nko='가'\nen='A'\nkick=['x']\n";
+        assert!(Vocabulary::parse(unknown_list)
+            .unwrap_err()
+            .contains("kick"));
+        // An alias names the platform elsewhere, never a key of this table.
+        let alias = "[[tag]]\nid='a'\nko='가'\nen='A'\nafreeca=['00000001']\n";
+        assert!(Vocabulary::parse(alias).is_err());
     }
 
     proptest! {
@@ -462,7 +473,7 @@ mod tests {
             for p in Platform::ALL {
                 let m = v().map(p, id.as_deref(), name.as_deref(), &title);
                 let has = id.as_deref().is_some_and(|s| !s.trim().is_empty()) || name.as_deref().is_some_and(|s| !s.trim().is_empty());
-                if !has && p != Platform::Youtube {
+                if !has && !p.facts().categories.coarse {
                     prop_assert!(m != Mapping::Unmapped);
                 }
                 if has {

@@ -39,17 +39,11 @@ pub struct Evidence<'a> {
     pub hint: Option<&'a str>,
 }
 
-/// How much a hint is worth, by where it comes from. CHZZK and SOOP do not send one: "Korean" is
-/// only the service's audience, so it yields to clear text evidence.
+/// How much a hint is worth, by where it comes from (the platform's facts: CHZZK and SOOP send
+/// none, so their adapters' `ko` is only the service's audience and yields to clear text
+/// evidence; a hint declared by a streamer weighs more).
 fn hint_weight(platform: Platform, hint: &str) -> f32 {
-    match platform {
-        // The adapters' default: only the service's audience.
-        Platform::Chzzk | Platform::Soop if hint == "ko" => 0.6,
-        // Declared by the streamer (SOOP `lang_tags`): no adapter makes this one up.
-        Platform::Chzzk | Platform::Soop => 0.75,
-        Platform::Twitch => 0.7,
-        Platform::Youtube => 0.65,
-    }
+    platform.facts().language.weight(hint)
 }
 
 /// Description characters considered: the first lines say what the channel is about; the rest

@@ -8,36 +8,37 @@ use crate::PlatformsConfig;
 /// Why `platform` is not collected with `config` (naming the keys, never their values), or
 /// `None` when it is.
 pub fn skip_reason(config: &PlatformsConfig, platform: Platform) -> Option<String> {
-    let disabled = |key: &str| Some(format!("disabled ({key}.enabled = false)"));
+    if !config.enabled(platform) {
+        return Some(format!("disabled (platforms.{platform}.enabled = false)"));
+    }
+    let missing = missing_credentials(platform, config);
+    (!missing.is_empty()).then(|| format!("no credentials ({})", missing.join(", ")))
+}
+
+/// The configuration keys `platform` needs and `config` leaves empty (CHZZK's and SOOP's public
+/// web endpoints need none).
+pub(crate) fn missing_credentials(
+    platform: Platform,
+    config: &PlatformsConfig,
+) -> Vec<&'static str> {
+    let mut missing = Vec::new();
     match platform {
-        Platform::Chzzk => (!config.chzzk.enabled)
-            .then(|| disabled("platforms.chzzk"))
-            .flatten(),
-        Platform::Soop => (!config.soop.enabled)
-            .then(|| disabled("platforms.soop"))
-            .flatten(),
+        Platform::Chzzk | Platform::Soop => {}
         Platform::Twitch => {
-            let tw = &config.twitch;
-            if !tw.enabled {
-                return disabled("platforms.twitch");
-            }
-            let mut missing = Vec::new();
-            if tw.client_id.trim().is_empty() {
+            if config.twitch.client_id.trim().is_empty() {
                 missing.push("platforms.twitch.client_id");
             }
-            if !tw.client_secret.is_set() {
+            if !config.twitch.client_secret.is_set() {
                 missing.push("platforms.twitch.client_secret");
             }
-            (!missing.is_empty()).then(|| format!("no credentials ({})", missing.join(", ")))
         }
         Platform::Youtube => {
-            if !config.youtube.enabled {
-                return disabled("platforms.youtube");
+            if !config.youtube.api_key.is_set() {
+                missing.push("platforms.youtube.api_key");
             }
-            (!config.youtube.api_key.is_set())
-                .then(|| "no credentials (platforms.youtube.api_key)".to_string())
         }
     }
+    missing
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+use streamtide_core::Platform;
 
 use crate::Secret;
 
@@ -143,6 +144,7 @@ fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D:
 
 impl Default for ChzzkConfig {
     fn default() -> Self {
+        let limits = Platform::Chzzk.facts().limits;
         ChzzkConfig {
             enabled: true,
             source: ApiSource::Auto,
@@ -152,9 +154,9 @@ impl Default for ChzzkConfig {
             api_base: "https://api.chzzk.naver.com".into(),
             service_versions: vec!["v1".into(), "v3".into(), "v2".into()],
             polling_versions: vec!["v3.1".into(), "v3".into(), "v2".into()],
-            live_list_depth: 200,
+            live_list_depth: limits.live_list_depth,
             page_size: 50,
-            videos_per_channel: 24,
+            videos_per_channel: limits.videos_per_channel,
             respect_poll_hint: true,
             live_detail_thumbnails: true,
             origin: "https://chzzk.naver.com".into(),
@@ -164,8 +166,8 @@ impl Default for ChzzkConfig {
             device_id: String::new(),
             device_id_file: "chzzk-device-id".into(),
             user_agent: String::new(),
-            requests_per_second: 5.0,
-            burst: 5,
+            requests_per_second: limits.requests_per_second,
+            burst: limits.burst,
         }
     }
 }
@@ -213,6 +215,7 @@ pub struct SoopConfig {
 
 impl Default for SoopConfig {
     fn default() -> Self {
+        let limits = Platform::Soop.facts().limits;
         SoopConfig {
             enabled: true,
             source: ApiSource::Auto,
@@ -224,10 +227,10 @@ impl Default for SoopConfig {
             live_fallback_base: "https://live.sooplive.co.kr".into(),
             chapi_fallback_base: "https://chapi.sooplive.co.kr".into(),
             web_origin: "https://www.sooplive.com".into(),
-            live_list_depth: 240,
-            videos_per_channel: 20,
-            requests_per_second: 2.0,
-            burst: 2,
+            live_list_depth: limits.live_list_depth,
+            videos_per_channel: limits.videos_per_channel,
+            requests_per_second: limits.requests_per_second,
+            burst: limits.burst,
         }
     }
 }
@@ -259,16 +262,17 @@ pub struct TwitchConfig {
 
 impl Default for TwitchConfig {
     fn default() -> Self {
+        let limits = Platform::Twitch.facts().limits;
         TwitchConfig {
             enabled: true,
             client_id: String::new(),
             client_secret: Secret::default(),
             api_base: "https://api.twitch.tv/helix".into(),
             auth_base: "https://id.twitch.tv".into(),
-            live_list_depth: 200,
-            videos_per_channel: 20,
-            requests_per_second: 10.0,
-            burst: 10,
+            live_list_depth: limits.live_list_depth,
+            videos_per_channel: limits.videos_per_channel,
+            requests_per_second: limits.requests_per_second,
+            burst: limits.burst,
         }
     }
 }
@@ -320,6 +324,7 @@ pub struct YoutubeConfig {
 
 impl Default for YoutubeConfig {
     fn default() -> Self {
+        let limits = Platform::Youtube.facts().limits;
         YoutubeConfig {
             enabled: true,
             api_key: Secret::default(),
@@ -334,10 +339,10 @@ impl Default for YoutubeConfig {
             search_max_gap_minutes: 30,
             stats_daily_calls: 10_000,
             feed_fallback_per_call: 5,
-            live_list_depth: 50,
-            videos_per_channel: 20,
-            requests_per_second: 5.0,
-            burst: 5,
+            live_list_depth: limits.live_list_depth,
+            videos_per_channel: limits.videos_per_channel,
+            requests_per_second: limits.requests_per_second,
+            burst: limits.burst,
         }
     }
 }
@@ -350,6 +355,18 @@ pub struct PlatformsConfig {
     pub soop: SoopConfig,
     pub twitch: TwitchConfig,
     pub youtube: YoutubeConfig,
+}
+
+impl PlatformsConfig {
+    /// Whether `[platforms.<id>] enabled` is on.
+    pub fn enabled(&self, platform: Platform) -> bool {
+        match platform {
+            Platform::Chzzk => self.chzzk.enabled,
+            Platform::Soop => self.soop.enabled,
+            Platform::Twitch => self.twitch.enabled,
+            Platform::Youtube => self.youtube.enabled,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,9 @@
 //! One module per platform (`chzzk`, `soop`, `twitch`, `youtube`), each with its endpoints,
 //! private wire structs, pure parse functions tested on real captures, and an adapter
 //! implementing [`PlatformAdapter`].
-//! [`build_adapters`] lists the enabled adapters by hand: the set of platforms is closed and small.
+//! [`build_adapters`] walks [`Platform::ALL`] (the one list of platforms) and asks each platform's
+//! builder for its adapter; what every crate shares about a platform (names, colour, roster
+//! labels, default limits) is in its facts in `streamtide-core`.
 
 mod adapter;
 mod availability;
@@ -54,62 +56,73 @@ pub fn build_adapters_with_ledger(
     clock: Arc<dyn streamtide_core::Clock>,
 ) -> Result<Vec<Arc<dyn PlatformAdapter>>, reqwest::Error> {
     let mut adapters: Vec<Arc<dyn PlatformAdapter>> = Vec::new();
-    if platforms.chzzk.enabled {
-        adapters.push(Arc::new(chzzk::ChzzkAdapter::with_clock(
-            &platforms.chzzk,
-            http,
-            Arc::clone(&clock),
-        )?));
-    }
-    if platforms.soop.enabled {
-        adapters.push(Arc::new(soop::SoopAdapter::new(&platforms.soop, http)?));
-    }
-    let tw = &platforms.twitch;
-    if tw.enabled {
-        let mut missing = Vec::new();
-        if tw.client_id.trim().is_empty() {
-            missing.push("platforms.twitch.client_id");
-        }
-        if !tw.client_secret.is_set() {
-            missing.push("platforms.twitch.client_secret");
-        }
-        if missing.is_empty() {
-            adapters.push(Arc::new(twitch::TwitchAdapter::new(tw, http)?));
-        } else {
-            tracing::info!(missing = ?missing, "Twitch is enabled but has no credentials; skipping it.");
-        }
-    }
-    if platforms.youtube.enabled {
-        if platforms.youtube.api_key.is_set() {
-            let ledger = youtube_ledger.unwrap_or_else(|| {
-                Arc::new(youtube::InMemoryLedger::from_config(&platforms.youtube))
-            });
-            let adapter =
-                youtube::YoutubeAdapter::with_ledger(&platforms.youtube, http, ledger, clock)?;
-            adapters.push(Arc::new(adapter));
-        } else {
-            tracing::info!(missing = ?["platforms.youtube.api_key"], "YouTube is enabled but has no API key; skipping it.");
+    for platform in Platform::ALL {
+        let ledger = youtube_ledger.clone();
+        if let Some(adapter) = build_adapter(platform, platforms, http, ledger, Arc::clone(&clock))?
+        {
+            adapters.push(adapter);
         }
     }
     Ok(adapters)
 }
 
+/// The adapter of `platform` if its section enables it and it has what it needs (`None`
+/// otherwise, logged with the names of the missing keys, never values).
+fn build_adapter(
+    platform: Platform,
+    platforms: &PlatformsConfig,
+    http: &HttpConfig,
+    youtube_ledger: Option<Arc<dyn youtube::QuotaLedger>>,
+    clock: Arc<dyn streamtide_core::Clock>,
+) -> Result<Option<Arc<dyn PlatformAdapter>>, reqwest::Error> {
+    let missing = availability::missing_credentials(platform, platforms);
+    if !platforms.enabled(platform) {
+        return Ok(None);
+    }
+    if !missing.is_empty() {
+        tracing::info!(%platform, missing = ?missing, "{} is enabled but has no credentials; skipping it.", platform.display_name());
+        return Ok(None);
+    }
+    let adapter: Arc<dyn PlatformAdapter> = match platform {
+        Platform::Chzzk => Arc::new(chzzk::ChzzkAdapter::with_clock(
+            &platforms.chzzk,
+            http,
+            clock,
+        )?),
+        Platform::Soop => Arc::new(soop::SoopAdapter::new(&platforms.soop, http)?),
+        Platform::Twitch => Arc::new(twitch::TwitchAdapter::new(&platforms.twitch, http)?),
+        Platform::Youtube => {
+            let ledger = youtube_ledger.unwrap_or_else(|| {
+                Arc::new(youtube::InMemoryLedger::from_config(&platforms.youtube))
+            });
+            Arc::new(youtube::YoutubeAdapter::with_ledger(
+                &platforms.youtube,
+                http,
+                ledger,
+                clock,
+            )?)
+        }
+    };
+    Ok(Some(adapter))
+}
+
 /// Recognise any platform's URL or id. Tries every platform's pure recogniser, so it works without
 /// building adapters (e.g. `channels add` with a platform disabled).
 pub fn parse_any_channel_ref(input: &str) -> Option<ChannelRef> {
-    chzzk::parse_channel_ref(input)
-        .or_else(|| soop::parse_channel_ref(input))
-        .or_else(|| twitch::parse_channel_ref(input))
-        .or_else(|| youtube::parse_channel_ref(input))
+    Platform::ALL
+        .into_iter()
+        .find_map(|p| channel_ref_parser(p)(input))
 }
 
-/// The platforms this build has adapters for.
-pub const SUPPORTED: [Platform; 4] = [
-    Platform::Chzzk,
-    Platform::Soop,
-    Platform::Twitch,
-    Platform::Youtube,
-];
+/// The pure recogniser of `platform`'s channel URLs and ids.
+pub fn channel_ref_parser(platform: Platform) -> fn(&str) -> Option<ChannelRef> {
+    match platform {
+        Platform::Chzzk => chzzk::parse_channel_ref,
+        Platform::Soop => soop::parse_channel_ref,
+        Platform::Twitch => twitch::parse_channel_ref,
+        Platform::Youtube => youtube::parse_channel_ref,
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -155,5 +168,17 @@ mod tests {
             Some(Platform::Youtube)
         );
         assert_eq!(p("https://youtu.be/V4DDt30Aat4"), None);
+    }
+
+    #[test]
+    fn every_url_example_in_the_facts_is_recognised_as_its_platform() {
+        for platform in Platform::ALL {
+            for example in platform.facts().channel_url_examples {
+                let own = channel_ref_parser(platform)(example).map(|r| r.platform);
+                assert_eq!(own, Some(platform), "{example}");
+                let any = parse_any_channel_ref(example).map(|r| r.platform);
+                assert_eq!(any, Some(platform), "{example}");
+            }
+        }
     }
 }

@@ -76,42 +76,21 @@ pub fn platform_from_label(label: &str) -> Option<Platform> {
     if n.is_empty() {
         return None;
     }
-    let table: [(&[&str], Platform); 4] = [
-        (&["youtube", "유튜브", "yt"], Platform::Youtube),
-        (&["twitch", "트위치"], Platform::Twitch),
-        (&["chzzk", "치지직", "naverchzzk"], Platform::Chzzk),
-        (
-            &[
-                "soop",
-                "숲",
-                "afreeca",
-                "afreecatv",
-                "아프리카",
-                "아프리카tv",
-                "sooplive",
-            ],
-            Platform::Soop,
-        ),
-    ];
-    table
-        .iter()
-        .find(|(names, _)| names.iter().any(|name| n == *name))
-        .map(|(_, p)| *p)
+    // Each platform's labels are in its facts (`core/src/platform/<id>.rs`).
+    Platform::ALL
+        .into_iter()
+        .find(|p| p.facts().roster_labels.contains(&n.as_str()))
 }
 
 /// The platform a column header names, allowing decorations (`YouTube URL`, `치지직 채널`).
 fn platform_in_header(label: &str) -> Option<Platform> {
     let n = normalise(label);
-    let table: [(&[&str], Platform); 4] = [
-        (&["youtube", "유튜브"], Platform::Youtube),
-        (&["twitch", "트위치"], Platform::Twitch),
-        (&["chzzk", "치지직"], Platform::Chzzk),
-        (&["soop", "afreeca", "아프리카", "숲"], Platform::Soop),
-    ];
-    table
-        .iter()
-        .find(|(names, _)| names.iter().any(|name| n.contains(name)))
-        .map(|(_, p)| *p)
+    Platform::ALL.into_iter().find(|p| {
+        p.facts()
+            .roster_header_words
+            .iter()
+            .any(|word| n.contains(word))
+    })
 }
 
 impl Header {

@@ -42,7 +42,6 @@ pub struct TrendItemDto {
     /// Rank in the same ranking over the period before; `null` if not ranked then.
     #[schema(required = true)]
     pub previous_rank: Option<u32>,
-    #[schema(value_type = crate::dto::PlatformName)]
     pub platform: Platform,
     pub channel_id: String,
     pub channel_name: String,
@@ -327,7 +326,6 @@ fn parts(s: TrendStats) -> StatsParts {
 /// A channel's trend statistics (follower changes, live metrics, projection).
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct ChannelStatsDto {
-    #[schema(value_type = crate::dto::PlatformName)]
     pub platform: Platform,
     pub channel_id: String,
     pub name: String,
@@ -365,7 +363,6 @@ impl From<ChannelStatsRow> for ChannelStatsDto {
 /// A channel linked to a creator.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct LinkedChannelDto {
-    #[schema(value_type = crate::dto::PlatformName)]
     pub platform: Platform,
     pub channel_id: String,
     pub name: String,

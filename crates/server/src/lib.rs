@@ -27,7 +27,7 @@ pub use cache::AnswerCaches;
 pub use dto::{
     CategoryTagDto, ChannelDto, ChannelPage, DetectedLanguageDto, ErrorBody, HealthDto,
     HealthStatus, HistoryDto, JobHealthDto, LiveItemDto, LivePage, MetricName, PlatformHealthDto,
-    PlatformName, PlatformState, PointDto, SimulcastPartDto, SkippedPlatformDto,
+    PlatformState, PointDto, SimulcastPartDto, SkippedPlatformDto,
 };
 pub use dto_analytics::{
     trends_csv, trends_note, trends_sheet, ChangeDto, ChangesDto, ChannelLabels, ChannelStatsDto,

@@ -7,6 +7,7 @@ import { renderChannel } from "./app/channel.js";
 import { renderCreator } from "./app/creator.js";
 import { renderCreators } from "./app/creators.js";
 import { onLangChange, translate } from "./app/i18n.js";
+import { loadPlatforms } from "./app/platforms.js";
 import { renderRankings } from "./app/rankings.js";
 
 const api = createApi("");
@@ -86,4 +87,5 @@ onLangChange(() => {
   if (parseRoute().name !== "board") route(true);
 });
 window.addEventListener("hashchange", () => route());
-route();
+// Names, order and colours of the platforms come from the server before any view draws them.
+loadPlatforms(api).finally(() => route());

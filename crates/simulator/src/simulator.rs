@@ -21,10 +21,9 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 /// Running CHZZK, SOOP, Twitch and YouTube servers over one shared [`World`].
 pub struct Simulator {
     world: Arc<World>,
-    chzzk: Server,
-    soop: Server,
-    twitch: Server,
-    youtube: Server,
+    /// One server per platform, in [`Platform::ALL`] order (what each serves is registered in
+    /// `http::platform_routes`).
+    servers: Vec<Server>,
 }
 
 impl Simulator {
@@ -33,97 +32,107 @@ impl Simulator {
     pub async fn start(cfg: SimConfig, clock: Arc<dyn Clock>) -> io::Result<Simulator> {
         let world = Arc::new(World::new(&cfg));
         let cfg = Arc::new(cfg);
-        let chzzk = Server::start(Platform::Chzzk, &world, &cfg, &clock).await?;
-        let soop = Server::start(Platform::Soop, &world, &cfg, &clock).await?;
-        let twitch = Server::start(Platform::Twitch, &world, &cfg, &clock).await?;
-        let youtube = Server::start(Platform::Youtube, &world, &cfg, &clock).await?;
-        tracing::info!(chzzk = %chzzk.base, soop = %soop.base, twitch = %twitch.base, youtube = %youtube.base, "simulator listening");
-        Ok(Simulator {
-            world,
-            chzzk,
-            soop,
-            twitch,
-            youtube,
-        })
+        let mut servers = Vec::with_capacity(Platform::ALL.len());
+        for platform in Platform::ALL {
+            let server = Server::start(platform, &world, &cfg, &clock).await?;
+            tracing::info!(%platform, base = %server.base, "simulator listening");
+            servers.push(server);
+        }
+        Ok(Simulator { world, servers })
+    }
+
+    /// The base URL of `platform`'s server (see the platform's own accessor for which hosts
+    /// it stands in for).
+    pub fn base(&self, platform: Platform) -> Option<String> {
+        self.server(platform).map(|s| s.base.clone())
     }
 
     /// The Twitch server: Helix under `/helix` (api_base = `{base}/helix`) and the OAuth token
     /// endpoint at `/oauth2/token` (auth_base = `{base}`).
     pub fn twitch_base(&self) -> String {
-        self.twitch.base.clone()
+        self.on(Platform::Twitch).base.clone()
     }
 
     /// The YouTube server: the Data API under `/youtube/v3` (api_base = `{base}/youtube/v3`) and
     /// the channel feeds at `/feeds/videos.xml` (feeds_base = `{base}`).
     pub fn youtube_base(&self) -> String {
-        self.youtube.base.clone()
+        self.on(Platform::Youtube).base.clone()
     }
 
     /// Twitch app tokens minted so far.
     pub fn twitch_tokens_issued(&self) -> u64 {
-        self.twitch.shared.twitch.tokens_issued()
+        self.on(Platform::Twitch).shared.twitch.tokens_issued()
     }
 
     /// Invalidate every Twitch token minted so far (Helix then answers 401 to them).
     pub fn twitch_revoke_tokens(&self) {
-        self.twitch.shared.twitch.revoke_all();
+        self.on(Platform::Twitch).shared.twitch.revoke_all();
     }
 
     /// Twitch answers that were 429 because the bucket was empty.
     pub fn twitch_throttled(&self) -> u64 {
-        self.twitch.shared.twitch.throttled()
+        self.on(Platform::Twitch).shared.twitch.throttled()
     }
 
     /// YouTube `(units, search calls)` spent on the current simulated Pacific day.
     pub fn youtube_quota_used(&self) -> (u64, u64) {
-        self.youtube.shared.youtube.used()
+        self.on(Platform::Youtube).shared.youtube.used()
     }
 
     /// What the current (last charged) Pacific day spent in each YouTube bucket.
     pub fn youtube_spent(&self) -> crate::http::youtube::YoutubeSpent {
-        self.youtube.shared.youtube.spent()
+        self.on(Platform::Youtube).shared.youtube.spent()
     }
 
     /// Make every YouTube channel feed answer `status` (an HTML error page), or stop that.
     pub fn set_youtube_feed_outage(&self, status: Option<u16>) {
-        self.youtube.shared.youtube.set_feed_outage(status);
+        self.on(Platform::Youtube)
+            .shared
+            .youtube
+            .set_feed_outage(status);
     }
 
     /// Video ids asked for in `videos.list` calls so far (the live-check candidates).
     pub fn youtube_video_ids_requested(&self) -> u64 {
-        self.youtube.shared.youtube.video_ids_requested()
+        self.on(Platform::Youtube)
+            .shared
+            .youtube
+            .video_ids_requested()
     }
 
     /// Served YouTube requests whose path contains `needle` (e.g. `/feeds/`, `/videos`).
     pub fn youtube_requests_to(&self, needle: &str) -> u64 {
-        self.youtube.shared.youtube.requests_to(needle)
+        self.on(Platform::Youtube)
+            .shared
+            .youtube
+            .requests_to(needle)
     }
 
     /// Served Twitch requests whose path contains `needle` (e.g. `/helix/streams`).
     pub fn twitch_requests_to(&self, needle: &str) -> u64 {
-        self.twitch.shared.twitch.requests_to(needle)
+        self.on(Platform::Twitch).shared.twitch.requests_to(needle)
     }
 
     /// e.g. `http://127.0.0.1:41234`, standing in for `https://api.chzzk.naver.com`.
     pub fn chzzk_base(&self) -> String {
-        self.chzzk.base.clone()
+        self.on(Platform::Chzzk).base.clone()
     }
 
     /// Stands in for both `https://live.sooplive.com` and `https://chapi.sooplive.com`.
     pub fn soop_base(&self) -> String {
-        self.soop.base.clone()
+        self.on(Platform::Soop).base.clone()
     }
 
     /// Stands in for the old hosts `https://live.sooplive.co.kr` and `https://chapi.sooplive.co.kr`
     /// (same data as [`Simulator::soop_base`] until [`Simulator::set_soop_old_hosts`] moves them).
     pub fn soop_old_base(&self) -> String {
-        format!("{}{}", self.soop.base, http::soop::OLD_PREFIX)
+        format!("{}{}", self.on(Platform::Soop).base, http::soop::OLD_PREFIX)
     }
 
     /// How the old `.co.kr` hosts answer from now on (SOOP moved to `.com` in 2026).
     pub fn set_soop_old_hosts(&self, mode: SoopOldHosts) {
         *self
-            .soop
+            .on(Platform::Soop)
             .shared
             .kr
             .soop_old_hosts
@@ -134,7 +143,7 @@ impl Simulator {
     /// Retire a CHZZK `/service/{v}` path version: from now on it answers code 9004.
     pub fn chzzk_retire_service_version(&self, version: &str) {
         let mut v = self
-            .chzzk
+            .on(Platform::Chzzk)
             .shared
             .kr
             .retired_service_versions
@@ -168,10 +177,9 @@ impl Simulator {
 
     /// Drop every pending fault on every server.
     pub fn clear_faults(&self) {
-        self.chzzk.shared.faults.clear();
-        self.soop.shared.faults.clear();
-        self.twitch.shared.faults.clear();
-        self.youtube.shared.faults.clear();
+        for server in &self.servers {
+            server.shared.faults.clear();
+        }
     }
 
     /// Platform requests served so far, faulted ones included (`/__sim` calls are not counted).
@@ -182,32 +190,32 @@ impl Simulator {
 
     /// Stop both servers, giving in-flight requests a short grace period.
     pub async fn shutdown(mut self) {
-        tokio::join!(
-            self.chzzk.shutdown(),
-            self.soop.shutdown(),
-            self.twitch.shutdown(),
-            self.youtube.shutdown()
-        );
+        // Every server stops accepting first, so their grace periods run at the same time.
+        for server in &mut self.servers {
+            server.signal_stop();
+        }
+        for server in &mut self.servers {
+            server.shutdown().await;
+        }
     }
 
     fn server(&self, platform: Platform) -> Option<&Server> {
-        match platform {
-            Platform::Chzzk => Some(&self.chzzk),
-            Platform::Soop => Some(&self.soop),
-            Platform::Twitch => Some(&self.twitch),
-            Platform::Youtube => Some(&self.youtube),
-        }
+        self.servers.iter().find(|s| s.shared.platform == platform)
+    }
+
+    /// The server of a platform every simulator runs (`start` starts one per [`Platform::ALL`]).
+    fn on(&self, platform: Platform) -> &Server {
+        &self.servers[platform.order()]
     }
 }
 
 impl std::fmt::Debug for Simulator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Simulator")
-            .field("chzzk", &self.chzzk.base)
-            .field("soop", &self.soop.base)
-            .field("twitch", &self.twitch.base)
-            .field("youtube", &self.youtube.base)
-            .finish_non_exhaustive()
+        let mut d = f.debug_struct("Simulator");
+        for server in &self.servers {
+            d.field(server.shared.platform.as_str(), &server.base);
+        }
+        d.finish_non_exhaustive()
     }
 }
 
@@ -254,10 +262,14 @@ impl Server {
         })
     }
 
-    async fn shutdown(&mut self) {
+    fn signal_stop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+    }
+
+    async fn shutdown(&mut self) {
+        self.signal_stop();
         if let Some(mut task) = self.task.take() {
             if tokio::time::timeout(SHUTDOWN_GRACE, &mut task)
                 .await

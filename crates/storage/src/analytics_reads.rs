@@ -216,10 +216,7 @@ impl Store {
         let mut per_channel = Vec::new();
         for r in &rows {
             let pk: i64 = r.get("id");
-            let platform: Platform = r
-                .get::<String, _>("platform")
-                .parse()
-                .unwrap_or(Platform::Chzzk);
+            let platform = crate::stored_platform(&r.get::<String, _>("platform"))?;
             let closes = db::query(
                 "SELECT day, closed_at, followers FROM channel_daily
                  WHERE channel_id = ?1 AND followers IS NOT NULL ORDER BY day",

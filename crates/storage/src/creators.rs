@@ -142,10 +142,9 @@ impl Store {
         .await?;
         let mut channels = Vec::with_capacity(members.len());
         for (platform, pid) in members {
-            if let Ok(p) = platform.parse::<Platform>() {
-                if let Some(ch) = self.channel(p, &pid).await? {
-                    channels.push(ch);
-                }
+            let p = crate::stored_platform(&platform)?;
+            if let Some(ch) = self.channel(p, &pid).await? {
+                channels.push(ch);
             }
         }
         let followers: Vec<u64> = channels.iter().filter_map(|c| c.followers).collect();

@@ -63,9 +63,7 @@ impl Store {
                 q = q.bind(*id);
             }
             for row in q.fetch_all(&self.pool).await? {
-                let Ok(platform) = row.get::<String, _>("platform").parse::<Platform>() else {
-                    continue;
-                };
+                let platform = crate::stored_platform(&row.get::<String, _>("platform"))?;
                 let key = (platform, row.get::<String, _>("platform_id"));
                 if wanted.contains(&key) {
                     out.insert(

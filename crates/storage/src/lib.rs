@@ -72,6 +72,17 @@ pub enum StoreError {
     /// read-only, or locked by another process (the message names which).
     #[error("{0}")]
     Fault(String),
+    /// A platform column holds a value no [`streamtide_core::Platform`] parses from (a hand-edited row, or a
+    /// database written by a newer build): an error, never silently another platform.
+    #[error("the database names an unknown platform `{0}` (a newer streamtide's data, or a hand-edited row)")]
+    UnknownPlatform(String),
+}
+
+/// A platform column's value as a [`Platform`], or [`StoreError::UnknownPlatform`].
+pub(crate) fn stored_platform(value: &str) -> Result<streamtide_core::Platform> {
+    value
+        .parse()
+        .map_err(|_| StoreError::UnknownPlatform(value.to_string()))
 }
 
 impl From<sqlx::Error> for StoreError {

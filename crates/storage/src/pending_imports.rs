@@ -129,23 +129,26 @@ impl Store {
                 .and_then(from_db_time)
                 .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
         };
-        Ok(rows
-            .iter()
-            .map(|r| PendingImport {
-                id: r.get("id"),
-                creator: r.get("creator"),
-                platform: r
-                    .get::<Option<String>, _>("platform")
-                    .and_then(|p| p.parse().ok()),
-                reference: r.get("reference"),
-                source: r.get("source"),
-                source_row: r.get::<i64, _>("source_row").max(0) as usize,
-                reason: r.get("reason"),
-                attempts: r.get::<i64, _>("attempts").clamp(0, i64::from(u32::MAX)) as u32,
-                first_failed_at: time(r, "first_failed_at"),
-                last_tried_at: time(r, "last_tried_at"),
+        rows.iter()
+            .map(|r| {
+                let platform = r.get::<Option<String>, _>("platform");
+                Ok(PendingImport {
+                    id: r.get("id"),
+                    creator: r.get("creator"),
+                    platform: platform
+                        .as_deref()
+                        .map(crate::stored_platform)
+                        .transpose()?,
+                    reference: r.get("reference"),
+                    source: r.get("source"),
+                    source_row: r.get::<i64, _>("source_row").max(0) as usize,
+                    reason: r.get("reason"),
+                    attempts: r.get::<i64, _>("attempts").clamp(0, i64::from(u32::MAX)) as u32,
+                    first_failed_at: time(r, "first_failed_at"),
+                    last_tried_at: time(r, "last_tried_at"),
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// How many rows are kept for a retry.

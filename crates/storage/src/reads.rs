@@ -37,15 +37,15 @@ fn opt_u64(row: &AnyRow, col: &str) -> Option<u64> {
     row.get::<Option<i64>, _>(col).map(|v| v.max(0) as u64)
 }
 
-fn platform(row: &AnyRow, col: &str) -> Platform {
-    // Rows are only ever written with `Platform::as_str`, so this cannot fail on our own data;
-    // fall back rather than panic on a hand-edited row.
-    row.get::<String, _>(col).parse().unwrap_or(Platform::Chzzk)
+fn platform(row: &AnyRow, col: &str) -> Result<Platform> {
+    // Rows are only ever written with `Platform::as_str`; a value that does not parse (a
+    // hand-edited row, a newer build's platform) is an error, never another platform.
+    crate::stored_platform(&row.get::<String, _>(col))
 }
 
-fn live_item(row: &AnyRow) -> LiveItem {
-    LiveItem {
-        platform: platform(row, "platform"),
+fn live_item(row: &AnyRow) -> Result<LiveItem> {
+    Ok(LiveItem {
+        platform: platform(row, "platform")?,
         channel_id: row.get("platform_id"),
         channel_name: row.get("name"),
         channel_avatar_url: row.get("avatar_url"),
@@ -69,7 +69,7 @@ fn live_item(row: &AnyRow) -> LiveItem {
             .map(|c| c as f32),
         thumbnail_hash: row.get("thumbnail_hash"),
         avatar_hash: row.get("avatar_hash"),
-    }
+    })
 }
 
 impl Store {
@@ -108,7 +108,10 @@ impl Store {
             .bind(f.offset as i64)
             .fetch_one(&self.pool)
             .await?;
-        Ok((rows.iter().map(live_item).collect(), total.max(0) as u64))
+        Ok((
+            rows.iter().map(live_item).collect::<Result<_>>()?,
+            total.max(0) as u64,
+        ))
     }
 
     /// Channels with their latest figures. `tracked_only` limits to the roster.
@@ -172,9 +175,10 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?
         .as_ref()
-        .map(live_item);
+        .map(live_item)
+        .transpose()?;
         Ok(ChannelRow {
-            platform: platform(row, "platform"),
+            platform: platform(row, "platform")?,
             channel_id: row.get("platform_id"),
             name: row.get("name"),
             handle: row.get("handle"),
@@ -270,17 +274,18 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .iter()
-            .map(|r| JobStatus {
-                platform: platform(r, "platform"),
-                job: r.get("job"),
-                last_success_at: opt_time(r, "last_success_at"),
-                last_error_at: opt_time(r, "last_error_at"),
-                last_error: r.get("last_error"),
-                consecutive_failures: opt_u64(r, "consecutive_failures").unwrap_or(0),
+        rows.iter()
+            .map(|r| {
+                Ok(JobStatus {
+                    platform: platform(r, "platform")?,
+                    job: r.get("job"),
+                    last_success_at: opt_time(r, "last_success_at"),
+                    last_error_at: opt_time(r, "last_error_at"),
+                    last_error: r.get("last_error"),
+                    consecutive_failures: opt_u64(r, "consecutive_failures").unwrap_or(0),
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// The most recent rounds, newest first.
@@ -292,20 +297,21 @@ impl Store {
         .bind(limit as i64)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .iter()
-            .map(|r| RoundRow {
-                id: r.get("id"),
-                platform: platform(r, "platform"),
-                job: r.get("job"),
-                started_at: time(r, "started_at"),
-                finished_at: opt_time(r, "finished_at"),
-                requests: opt_u64(r, "requests").unwrap_or(0),
-                written: opt_u64(r, "written").unwrap_or(0),
-                errors: opt_u64(r, "errors").unwrap_or(0),
-                last_error: r.get("last_error"),
+        rows.iter()
+            .map(|r| {
+                Ok(RoundRow {
+                    id: r.get("id"),
+                    platform: platform(r, "platform")?,
+                    job: r.get("job"),
+                    started_at: time(r, "started_at"),
+                    finished_at: opt_time(r, "finished_at"),
+                    requests: opt_u64(r, "requests").unwrap_or(0),
+                    written: opt_u64(r, "written").unwrap_or(0),
+                    errors: opt_u64(r, "errors").unwrap_or(0),
+                    last_error: r.get("last_error"),
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// Row counts of the main tables.
@@ -423,5 +429,40 @@ impl Store {
                 last_seen_at: from_db_time(&last).unwrap_or(DateTime::<Utc>::UNIX_EPOCH),
             })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use streamtide_core::{ChannelId, ChannelInfo};
+
+    /// A row naming a platform this build does not know (a hand-edited row, a newer build's
+    /// data) is an error, not silently read as CHZZK.
+    #[tokio::test]
+    async fn an_unknown_platform_in_a_row_is_an_error_not_chzzk() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("p.db").display());
+        let store = Store::open(&url).await.unwrap();
+        let info = ChannelInfo {
+            platform: Platform::Soop,
+            channel_id: ChannelId::new("somebj"),
+            name: "some bj".into(),
+            handle: None,
+            avatar_url: None,
+            description: None,
+        };
+        store.track_channel(&info, Utc::now()).await.unwrap();
+        let (rows, _) = store.channels(None, false, 10, 0).await.unwrap();
+        assert_eq!(rows[0].platform, Platform::Soop);
+
+        db::query("UPDATE channels SET platform = 'kick'")
+            .execute(&store.pool)
+            .await
+            .unwrap();
+        match store.channels(None, false, 10, 0).await {
+            Err(crate::StoreError::UnknownPlatform(v)) => assert_eq!(v, "kick"),
+            other => panic!("expected UnknownPlatform, got {:?}", other.map(|(r, _)| r)),
+        }
     }
 }

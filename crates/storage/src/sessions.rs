@@ -444,9 +444,7 @@ async fn detect_language(conn: &mut AnyConnection, session: i64) -> Result<()> {
     .bind(session)
     .fetch_one(&mut *conn)
     .await?;
-    let Ok(platform) = row.get::<String, _>(0).parse::<Platform>() else {
-        return Ok(());
-    };
+    let platform = crate::stored_platform(&row.get::<String, _>(0))?;
     let title: String = row.get(1);
     let tags: Vec<String> = serde_json::from_str(&row.get::<String, _>(2)).unwrap_or_default();
     let hint: Option<String> = row.get(3);

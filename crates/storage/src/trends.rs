@@ -487,12 +487,9 @@ impl Store {
             .iter()
             .map(|r| {
                 let id: i64 = r.get("id");
-                let platform: Platform = r
-                    .get::<String, _>("platform")
-                    .parse()
-                    .unwrap_or(Platform::Chzzk);
+                let platform = crate::stored_platform(&r.get::<String, _>("platform"))?;
                 let (end_v, cur, before) = pairs.get(&id).copied().unwrap_or((None, None, None));
-                Candidate {
+                Ok(Candidate {
                     platform,
                     channel_id: r.get("platform_id"),
                     name: r.get("name"),
@@ -508,9 +505,9 @@ impl Store {
                                 .iter()
                                 .any(|v| is_rounded(platform, (*v).max(0) as u64))
                         }),
-                }
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         let cands = if q.by_creator {
             let names: HashMap<i64, String> =
                 db::query_as::<(i64, String)>("SELECT id, name FROM creators")

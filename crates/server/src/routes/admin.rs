@@ -43,14 +43,13 @@ pub struct AddChannelBody {
     /// At most 2048 bytes of UTF-8; the schema says 512 characters, which always fit.
     #[schema(min_length = 1, max_length = 512, pattern = "\\S")]
     pub channel: String,
-    #[schema(value_type = Option<crate::dto::PlatformName>)]
+    #[schema(value_type = Option<streamtide_core::Platform>)]
     pub platform: Option<String>,
 }
 
 /// The channel now on the roster.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AddedChannelDto {
-    #[schema(value_type = crate::dto::PlatformName)]
     pub platform: Platform,
     pub channel_id: String,
     pub name: String,
@@ -168,7 +167,7 @@ pub async fn import(
 #[into_params(parameter_in = Path)]
 pub struct CreatorChannelPath {
     pub id: i64,
-    #[param(value_type = crate::dto::PlatformName)]
+    #[param(value_type = streamtide_core::Platform)]
     pub platform: String,
     pub channel_id: String,
 }

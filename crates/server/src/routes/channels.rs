@@ -27,7 +27,7 @@ const HISTORY_DEFAULT_DAYS: i64 = 30;
 #[into_params(parameter_in = Query)]
 pub struct ChannelsQuery {
     /// Only this platform.
-    #[param(value_type = Option<crate::dto::PlatformName>)]
+    #[param(value_type = Option<streamtide_core::Platform>)]
     pub platform: Option<String>,
     /// `true`: only roster (tracked) channels; `false` or absent: every known channel.
     pub tracked: Option<bool>,
@@ -44,7 +44,7 @@ pub struct ChannelsQuery {
 #[into_params(parameter_in = Path)]
 pub struct ChannelPath {
     /// The channel's platform.
-    #[param(value_type = crate::dto::PlatformName)]
+    #[param(value_type = streamtide_core::Platform)]
     pub platform: String,
     /// The platform's stable channel id.
     pub channel_id: String,

@@ -60,7 +60,7 @@ pub struct CreatorsQuery {
     /// Only creators whose name, or a channel's name or handle, contains this (case-insensitive).
     pub q: Option<String>,
     /// Only creators with a channel on this platform.
-    #[param(value_type = Option<crate::dto::PlatformName>)]
+    #[param(value_type = Option<streamtide_core::Platform>)]
     pub platform: Option<String>,
     /// `name` (default), `followers` (summed), `change_1d`, `change_7d`, `change_30d` (follower
     /// change) or `pct_1d`, `pct_7d`, `pct_30d` (percent). Unknown values (`null`) come last.

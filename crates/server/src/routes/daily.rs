@@ -14,7 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::channels::ChannelPath;
 use super::stats::FormatQuery;
 use super::trends::{parse_format, sheet_response, Format};
-use crate::dto::{ErrorBody, PlatformName};
+use crate::dto::ErrorBody;
 use crate::error::ApiError;
 use crate::extract::{ApiPath, ApiQuery};
 use crate::paging;
@@ -92,7 +92,6 @@ impl From<DailyRow> for DailyRowDto {
 /// A channel's daily table.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DailyDto {
-    #[schema(value_type = PlatformName)]
     pub platform: streamtide_core::Platform,
     pub channel_id: String,
     /// Newest day first; days without any data are absent.

@@ -40,7 +40,7 @@ pub const DEFAULT_LANG: &str = "ko";
 #[into_params(parameter_in = Query)]
 pub struct LiveQuery {
     /// Only this platform (a simulcast matches if any of its platforms is this one).
-    #[param(value_type = Option<crate::dto::PlatformName>)]
+    #[param(value_type = Option<streamtide_core::Platform>)]
     pub platform: Option<String>,
     /// Only this category: the shared vocabulary's tag id (`league_of_legends`, `just_chatting`
     /// …), or the platform's own category name or id, case-insensitive.

@@ -8,6 +8,7 @@ pub mod health;
 pub mod live;
 pub mod metrics;
 pub mod openapi;
+pub mod platforms;
 pub mod stats;
 pub mod thumbs;
 pub mod trends;
@@ -35,6 +36,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
     // Only the JSON API is open to other origins; the page, health and metrics are not.
     let api = Router::new()
         .route("/api/v1/live", get(live::list))
+        .route("/api/v1/platforms", get(platforms::list))
         .route(
             "/api/v1/channels",
             get(channels::list).merge(post(routes_admin::add_channel).route_layer(auth.clone())),

@@ -29,7 +29,7 @@ pub struct TrendsQuery {
     #[param(pattern = "^(up|down)?$")]
     pub direction: Option<String>,
     /// Only this platform (default: every platform, ranked together).
-    #[param(value_type = Option<crate::dto::PlatformName>)]
+    #[param(value_type = Option<streamtide_core::Platform>)]
     pub platform: Option<String>,
     /// Only channels whose most recent broadcast was in this category (id or name,
     /// case-insensitive).

@@ -58,6 +58,7 @@ pub const ASSETS: &[Asset] = &[
     asset!("app/dom.js", JS, true),
     asset!("app/format.js", JS, true),
     asset!("app/i18n.js", JS, true),
+    asset!("app/platforms.js", JS, true),
     asset!("app/prefs.js", JS, true),
     asset!("app/rankings.js", JS, false),
 ];

@@ -56,6 +56,10 @@ export function createApi(base = "") {
 
   return {
     base: root,
+    /** Every platform: ids in display order, names, badge colours, which the server collects. */
+    platforms() {
+      return get("/api/v1/platforms");
+    },
     /** Every live broadcast (merged, most viewers first), following `next_cursor` up to `max`;
      *  `params` are the list's filters (e.g. `{ lang: "ko" }`). */
     async liveAll(max = 1000, params = {}) {

@@ -4,10 +4,10 @@
 import { el, hue, safeUrl } from "./dom.js";
 import { count, exact, time, uptime } from "./format.js";
 import { lang, LANGS, onLangChange, setLang, t } from "./i18n.js";
+import { paint, platformBadge, platformIds, platformName } from "./platforms.js";
 import { applyTheme, currentTheme, keyOf, prefs, toggleTheme } from "./prefs.js";
 
 export const REFRESH_MS = 60_000;
-const PLATFORMS = ["chzzk", "soop", "twitch", "youtube"];
 
 /**
  * Mount the board in `root`.
@@ -141,7 +141,7 @@ export function mountBoard(root, options) {
 
     fillSelect(
       platformSel,
-      [["", t("platform.all")], ...PLATFORMS.map((p) => [p, t(`platform.${p}`)])],
+      [["", t("platform.all")], ...platformIds().map((p) => [p, platformName(p)])],
       f.platform,
     );
     // Categories by the shared vocabulary's tag (labelled in the UI language); a category the
@@ -258,7 +258,7 @@ export function mountBoard(root, options) {
   function renderBanner() {
     const summary = (health && Array.isArray(health.summary) && health.summary) || [];
     const skipped = (health && Array.isArray(health.skipped) && health.skipped) || [];
-    const names = (list) => list.map((x) => t(`platform.${x.platform}`)).join(", ");
+    const names = (list) => list.map((x) => platformName(x.platform)).join(", ");
     const failing = summary.filter((x) => x.state === "failing" || x.state === "degraded");
     const lines = [];
     if (failing.length) {
@@ -341,9 +341,9 @@ export function mountBoard(root, options) {
         ? el(
             "span",
             { className: "badges" },
-            simulcast.map((s) => el("span", { className: `badge badge-${s.platform}` }, t(`platform.${s.platform}`))),
+            simulcast.map((s) => platformBadge(s.platform)),
           )
-        : el("span", { className: `badge badge-${item.platform}` }, t(`platform.${item.platform}`)),
+        : platformBadge(item.platform),
       item.adult ? el("span", { className: "adult", title: t("card.adult") }, "19") : null,
       el("span", { className: "live-viewers" }, el("span", { className: "dot" }), count(item.viewers)),
     );
@@ -405,17 +405,19 @@ export function mountBoard(root, options) {
           { className: "simulcast" },
           el("span", { className: "simulcast-label" }, t("card.simulcast")),
           simulcast.map((s) =>
-            el(
-              "a",
-              {
-                className: `simulcast-part badge-${s.platform}`,
-                href: safeUrl(s.url),
-                target: "_blank",
-                rel: "noopener noreferrer",
-                "data-platform": s.platform,
-                title: t("card.simulcastWatch", { platform: t(`platform.${s.platform}`), n: exact(s.viewers) }),
-              },
-              `${t(`platform.${s.platform}`)} ${count(s.viewers)}`,
+            paint(
+              el(
+                "a",
+                {
+                  className: "simulcast-part",
+                  href: safeUrl(s.url),
+                  target: "_blank",
+                  rel: "noopener noreferrer",
+                  title: t("card.simulcastWatch", { platform: platformName(s.platform), n: exact(s.viewers) }),
+                },
+                `${platformName(s.platform)} ${count(s.viewers)}`,
+              ),
+              s.platform,
             ),
           ),
         )

@@ -8,6 +8,7 @@ import { lineChart } from "./chart.js";
 import { el, hue, safeUrl } from "./dom.js";
 import { count, dateTime, exact, percent, shortDate, signed, time, uptime } from "./format.js";
 import { t } from "./i18n.js";
+import { platformBadge } from "./platforms.js";
 import { keyOf, prefs } from "./prefs.js";
 
 const PERIODS = [
@@ -150,7 +151,7 @@ export function renderChannel(root, { api, platform, id }) {
         el(
           "p",
           { className: "channel-sub" },
-          el("span", { className: `badge badge-${c.platform}` }, t(`platform.${c.platform}`)),
+          platformBadge(c.platform),
           c.handle ? el("span", null, c.handle) : null,
           c.tracked ? el("span", { className: "pill" }, t("channel.tracked")) : null,
           c.creator_id !== null && c.creator_id !== undefined

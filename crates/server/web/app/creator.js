@@ -5,6 +5,7 @@ import { lineChart } from "./chart.js";
 import { el, safeUrl } from "./dom.js";
 import { count, dateTime, exact, percent, shortDate, signed } from "./format.js";
 import { t } from "./i18n.js";
+import { platformBadge, platformName } from "./platforms.js";
 
 const DAY = 86_400_000;
 const METRICS = ["followers", "views"];
@@ -92,7 +93,7 @@ export function renderCreator(root, { api, id }) {
             el(
               "li",
               null,
-              el("span", { className: `badge badge-${ch.platform}` }, t(`platform.${ch.platform}`)),
+              platformBadge(ch.platform),
               " ",
               el("a", { href: `#/channel/${encodeURIComponent(ch.platform)}/${encodeURIComponent(ch.channel_id)}` }, ch.name),
               ` · ${t("channel.followers")} ${count(ch.followers)}`,
@@ -156,7 +157,7 @@ export function renderCreator(root, { api, id }) {
     const perPlatform = channels.map((c, ci) =>
       lineChart(
         histories[ci][0].points || [],
-        opts(`${t(`platform.${c.platform}`)} · ${t("chart.metric.followers")}`, `chart-platform-${c.platform}`),
+        opts(`${platformName(c.platform)} · ${t("chart.metric.followers")}`, `chart-platform-${c.platform}`),
       ),
     );
     return el(

@@ -3,9 +3,9 @@
 import { el } from "./dom.js";
 import { count, exact, percent, shortDate, signed } from "./format.js";
 import { t } from "./i18n.js";
+import { platformBadge, platformIds, platformName } from "./platforms.js";
 
 const PERIODS = ["1d", "7d", "30d"];
-const PLATFORMS = ["chzzk", "soop", "twitch", "youtube"];
 
 /** Render the creators page into `root`; returns a cleanup function. */
 export function renderCreators(root, { api }) {
@@ -28,7 +28,7 @@ export function renderCreators(root, { api }) {
     "select",
     { id: "c-platform", onchange: () => ((state.platform = platform.value), load()) },
     el("option", { value: "" }, t("platform.all")),
-    ...PLATFORMS.map((p) => el("option", { value: p }, t(`platform.${p}`))),
+    ...platformIds().map((p) => el("option", { value: p }, platformName(p))),
   );
   const field = (id, label, input, cls = "field") => el("div", { className: cls }, el("label", { htmlFor: id }, label), input);
 
@@ -98,7 +98,7 @@ export function renderCreators(root, { api }) {
       "tr",
       data,
       el("th", { scope: "row" }, el("a", { href: `#/creator/${encodeURIComponent(c.id)}` }, c.name)),
-      el("td", { className: "platforms" }, ...platforms.map((p) => el("span", { className: `badge badge-${p}` }, t(`platform.${p}`)))),
+      el("td", { className: "platforms" }, ...platforms.map(platformBadge)),
       el("td", { className: "num", title: exact(c.followers_total) }, count(c.followers_total)),
       ...PERIODS.map((p) => changeCell(c.changes && c.changes[p])),
     );

@@ -5,6 +5,7 @@ import { ApiError } from "./api.js";
 import { el, hue, safeUrl } from "./dom.js";
 import { count, exact, percent, signed } from "./format.js";
 import { t } from "./i18n.js";
+import { platformBadge, platformIds, platformName } from "./platforms.js";
 
 const KEY = "streamtide.rankings";
 const DEFAULTS = { metric: "followers", period: "7d", direction: "up", platform: "", group: "channel", sort: "change", category: "", tracked: false };
@@ -113,7 +114,7 @@ export function renderRankings(root, { api }) {
       field(
         "r-platform",
         t("filter.platform"),
-        select("r-platform", "platform", [["", t("platform.all")], ...["chzzk", "soop", "twitch", "youtube"].map((p) => [p, t(`platform.${p}`)])]),
+        select("r-platform", "platform", [["", t("platform.all")], ...platformIds().map((p) => [p, platformName(p)])]),
       ),
       field("r-category", t("filter.category"), category),
       el("div", { className: "field field-check" }, tracked, el("label", { htmlFor: "r-tracked" }, t("rankings.trackedOnly"))),
@@ -221,7 +222,7 @@ export function renderRankings(root, { api }) {
         "div",
         { className: "ranking-name" },
         el("a", { href }, name),
-        byCreator ? el("span", { className: "pill" }, t("rankings.creatorBadge")) : el("span", { className: `badge badge-${item.platform}` }, t(`platform.${item.platform}`)),
+        byCreator ? el("span", { className: "pill" }, t("rankings.creatorBadge")) : platformBadge(item.platform),
       ),
       el(
         "div",

@@ -82,16 +82,30 @@ impl AppState {
     }
 }
 
+/// What one platform's fake server serves.
+struct PlatformRoutes {
+    routes: Router<AppState>,
+    /// Wrapped in the KR gate (CHZZK's retired path versions and header check, SOOP's moved
+    /// hosts) and its request log.
+    kr_gate: bool,
+}
+
+/// The table of fake servers: the one place a platform's server is registered
+/// ([`crate::Simulator`] starts one per [`Platform::ALL`]).
+fn platform_routes(platform: Platform) -> PlatformRoutes {
+    let (routes, kr_gate) = match platform {
+        Platform::Chzzk => (chzzk::routes(), true),
+        Platform::Soop => (soop::routes(), true),
+        Platform::Twitch => (twitch::routes(), false),
+        Platform::Youtube => (youtube::routes(), false),
+    };
+    PlatformRoutes { routes, kr_gate }
+}
+
 /// The complete app for one platform's server.
 pub(crate) fn router(state: AppState) -> Router {
     let platform = state.shared.platform;
-    let routes = match platform {
-        Platform::Chzzk => chzzk::routes(),
-        Platform::Soop => soop::routes(),
-        Platform::Twitch => twitch::routes(),
-        Platform::Youtube => youtube::routes(),
-    };
-    let kr_gate = matches!(platform, Platform::Chzzk | Platform::Soop);
+    let PlatformRoutes { routes, kr_gate } = platform_routes(platform);
     let routes = if kr_gate {
         routes.layer(from_fn_with_state(state.clone(), kr_gate_middleware))
     } else {

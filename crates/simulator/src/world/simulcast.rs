@@ -30,14 +30,9 @@ pub struct SimCreator {
     pub channels: Vec<(Platform, String)>,
 }
 
-/// The position of a platform's channels in [`pair`]'s argument.
+/// The position of a platform's channels in [`pair`]'s argument: [`Platform::ALL`] order.
 fn slot(p: Platform) -> usize {
-    match p {
-        Platform::Chzzk => 0,
-        Platform::Soop => 1,
-        Platform::Twitch => 2,
-        Platform::Youtube => 3,
-    }
+    p.order()
 }
 
 /// Turn the pairs that exist in this world into simulcasting creators; returns them. `channels`
