@@ -96,7 +96,10 @@ pub fn check(
         }
         let s = match mine.as_slice() {
             [] => {
-                c.problems.push(format!("lost: {b:?} has no session"));
+                c.problems.push(format!(
+                    "lost: broadcast {} of {} ({} – {}) has no session",
+                    b.live_id, b.channel_id, b.start, b.end
+                ));
                 continue;
             }
             [s] => *s,
