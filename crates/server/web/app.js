@@ -87,3 +87,10 @@ onLangChange(() => {
 });
 window.addEventListener("hashchange", () => route());
 route();
+
+// Installable on a phone's home screen, and open offline from the last list (./sw.js).
+if ("serviceWorker" in navigator && window.isSecureContext) {
+  navigator.serviceWorker.register("/sw.js").catch(() => {
+    /* not allowed here (e.g. a private window): the page works without it */
+  });
+}
