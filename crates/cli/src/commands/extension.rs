@@ -135,9 +135,10 @@ impl Default for PackOptions {
     }
 }
 
-/// The Firefox version that has everything the package uses (MV3 `optional_host_permissions`
-/// and module background scripts).
-const GECKO_MIN_VERSION: &str = "128.0";
+/// The Firefox version that has everything the package uses (MV3 `optional_host_permissions`,
+/// module background scripts, and `data_collection_permissions`: 140 on desktop, 142 on Android,
+/// as `web-ext lint` checks).
+const GECKO_MIN_VERSION: &str = "142.0";
 
 /// `--server` as an origin (`https://host[:port]`): absolute, https, or plain http only for this
 /// computer (loopback); no path, query, credentials or fragment.
@@ -353,11 +354,11 @@ fn write_dir(dir: &Path, files: &[(String, Vec<u8>)]) -> anyhow::Result<()> {
 /// A zip archive of `files` (deflated, with a fixed timestamp so the same input gives the same
 /// bytes), as the Chrome Web Store and addons.mozilla.org take it.
 pub fn zip(files: &[(String, Vec<u8>)]) -> anyhow::Result<Vec<u8>> {
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(zip::DateTime::default())
+    let options = ::zip::write::SimpleFileOptions::default()
+        .compression_method(::zip::CompressionMethod::Deflated)
+        .last_modified_time(::zip::DateTime::default())
         .unix_permissions(0o644);
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut w = ::zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for (name, body) in files {
         w.start_file(name.as_str(), options)
             .with_context(|| format!("adding {name} to the archive"))?;
@@ -558,7 +559,7 @@ mod tests {
         ];
         let z = zip(&files).expect("zip");
         assert_eq!(z, zip(&files).expect("zip"), "same input, same bytes");
-        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(z)).expect("read back");
+        let mut archive = ::zip::ZipArchive::new(std::io::Cursor::new(z)).expect("read back");
         assert_eq!(archive.len(), 2);
         for (name, body) in &files {
             let mut f = archive.by_name(name).expect(name);
