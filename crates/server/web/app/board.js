@@ -585,7 +585,9 @@ export function mountBoard(root, options) {
 /** How long ago `at` (ms since the epoch) was, in words of the UI language. */
 function ago(at) {
   const minutes = Math.round((Date.now() - at) / 60_000);
-  const fmt = new Intl.RelativeTimeFormat(lang() === "ko" ? "ko" : "en", { numeric: "auto" });
+  // "always": "0분 전" rather than auto's "현재 분"; under a minute is "방금" / "just now".
+  if (minutes < 1) return lang() === "ko" ? "방금" : "just now";
+  const fmt = new Intl.RelativeTimeFormat(lang() === "ko" ? "ko" : "en", { numeric: "always" });
   if (Math.abs(minutes) < 60) return fmt.format(-minutes, "minute");
   const hours = Math.round(minutes / 60);
   if (Math.abs(hours) < 48) return fmt.format(-hours, "hour");
