@@ -1,5 +1,6 @@
-// The options page: the streamtide server's URL, kept in chrome.storage.sync.
-import { getServer, normaliseServer, setServer } from "./settings.js";
+// The options page: the streamtide server's URL, kept in chrome.storage.sync (the package's own
+// server, if it was packed with one, until the user picks another).
+import { getServer, normaliseServer, probe, requestAccess, setServer } from "./settings.js";
 
 const input = document.getElementById("server");
 const status = document.getElementById("status");
@@ -10,31 +11,22 @@ function say(text, ok) {
 }
 
 async function check(server) {
-  try {
-    const res = await fetch(`${server}/api/v1/live?limit=1`, { headers: { Accept: "application/json" } });
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    const body = await res.json();
-    say(`✓ ${server} — 방송 ${body.total}개 / ${body.total} live`, true);
-  } catch (err) {
-    say(`✗ ${server}: ${err.message}`, false);
-  }
+  const problem = await probe(server);
+  if (!problem) say(`✓ ${server}`, true);
+  else if (problem.kind === "unreachable") say(`✗ ${server}: 연결할 수 없습니다 / cannot reach it`, false);
+  else say(`✗ ${server}: streamtide 서버가 아닌 것 같습니다 / not a streamtide server (${problem.message})`, false);
 }
 
 document.getElementById("form").addEventListener("submit", async (e) => {
   e.preventDefault();
   const server = normaliseServer(input.value);
   if (!server) {
-    say("http(s) URL이 아닙니다 / not an http(s) URL", false);
+    say("https:// 주소가 아닙니다 (http는 이 컴퓨터만) / not an https URL (http only for this computer)", false);
     return;
   }
-  // Servers other than this machine need a host permission (asked during the click).
-  const local = /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(server);
-  if (!local && chrome.permissions && chrome.permissions.request) {
-    try {
-      await chrome.permissions.request({ origins: [`${server}/*`] });
-    } catch (_) {
-      /* the API's CORS allows extension origins anyway */
-    }
+  if (!(await requestAccess(server))) {
+    say(`✗ ${server}: 권한이 허용되지 않았습니다 / access not allowed`, false);
+    return;
   }
   await setServer(server);
   input.value = server;
@@ -43,6 +35,7 @@ document.getElementById("form").addEventListener("submit", async (e) => {
 });
 
 getServer().then((server) => {
+  if (!server) return;
   input.value = server;
   check(server);
 });

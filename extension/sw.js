@@ -1,9 +1,10 @@
-// Service worker: sets the default server on first install. Everything else happens in the
-// new-tab page, the popup and the options page.
-const DEFAULT_SERVER = "http://127.0.0.1:8080";
+// Background (a service worker in Chrome, a background script in Firefox): on first install of a
+// package packed without a server, open a new tab so the onboarding asks for one. A package
+// packed with `--server` shows the board on the first new tab and needs nothing here.
+import { PACKED_SERVER } from "./defaults.js";
 
 chrome.runtime.onInstalled.addListener(async ({ reason }) => {
-  if (reason !== "install") return;
+  if (reason !== "install" || PACKED_SERVER) return;
   const { server } = await chrome.storage.sync.get("server");
-  if (!server) await chrome.storage.sync.set({ server: DEFAULT_SERVER });
+  if (!server) await chrome.tabs.create({ url: chrome.runtime.getURL("newtab.html") });
 });

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Browser tests: a real `streamtide demo` (simulator-fed) on a free port with a temporary
 # database, the Chrome extension packed to a directory, then tests/browser/run.mjs drives
-# Debian's headless Chromium (/usr/bin/chromium) through playwright-core against both.
+# Debian's headless Chromium (/usr/bin/chromium) through playwright-core against both: the
+# extension packed without a server (the first run's onboarding) and packed with
+# `--server <the demo>` (the board on the first new tab).
 # Screenshots land in target/browser-artifacts/ (board, channel, creators and rankings pages also
 # in docs/screenshots/).
 #
@@ -49,12 +51,19 @@ cleanup() {
 }
 trap cleanup EXIT
 
-log "packing the extension"
+log "packing the extension (no server: the first run asks for one)"
 "$BIN" extension pack --dir "$ARTIFACTS/extension" --out "$ARTIFACTS/streamtide-extension.zip"
 "$BIN" extension pack --popup-only --out "$ARTIFACTS/streamtide-extension-popup.zip"
+"$BIN" extension pack --target firefox --server https://live.example.kr \
+    --out "$ARTIFACTS/streamtide-extension-firefox.xpi"
+if "$BIN" extension pack --server http://live.example.kr --out "$WORK/refused.zip" 2>"$WORK/refused.err"; then
+    echo "error: a plain-http --server elsewhere than this computer was accepted" >&2; exit 1
+fi
+grep -q "plain http is only for a server on this computer" "$WORK/refused.err"
 if command -v python3 >/dev/null; then
-    python3 -m zipfile -t "$ARTIFACTS/streamtide-extension.zip" >/dev/null
-    python3 -m zipfile -t "$ARTIFACTS/streamtide-extension-popup.zip" >/dev/null
+    for z in "$ARTIFACTS"/streamtide-extension*.zip "$ARTIFACTS"/streamtide-extension*.xpi; do
+        python3 -m zipfile -t "$z" >/dev/null
+    done
 fi
 
 log "starting streamtide demo (temporary database in $WORK)"
@@ -114,9 +123,14 @@ for i in $(seq 1 60); do
     sleep 0.5
 done
 
+log "packing the extension for this server ($URL)"
+"$BIN" extension pack --server "$URL" --dir "$ARTIFACTS/extension-server" \
+    --out "$ARTIFACTS/streamtide-extension-server.zip"
+
 log "running the browser tests"
 STATUS=0
 STREAMTIDE_URL="$URL" STREAMTIDE_FAILING_URL="$FAILING_URL" EXTENSION_DIR="$ARTIFACTS/extension" \
+    EXTENSION_SERVER_DIR="$ARTIFACTS/extension-server" \
     ARTIFACTS="$ARTIFACTS" CHROMIUM="$CHROMIUM" node tests/browser/run.mjs || STATUS=$?
 kill -TERM "$FAILING_PID" 2>/dev/null || true
 
@@ -124,7 +138,7 @@ if [[ -f "$ARTIFACTS/board.png" && -f "$ARTIFACTS/channel.png" ]]; then
     mkdir -p docs/screenshots
     cp "$ARTIFACTS/board.png" "$ARTIFACTS/channel.png" docs/screenshots/
 fi
-for page in creators rankings; do
+for page in creators rankings board-list extension-onboarding; do
     if [[ -f "$ARTIFACTS/$page.png" ]]; then cp "$ARTIFACTS/$page.png" docs/screenshots/; fi
 done
 log "screenshots: $(cd "$ARTIFACTS" && ls ./*.png | tr '\n' ' ')"

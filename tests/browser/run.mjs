@@ -254,6 +254,71 @@ await test("a favourite survives a reload", async () => {
   await page.waitForFunction(() => document.querySelectorAll(".cards .card").length > 5);
 });
 
+await test("hide a category from the board, kept over a reload, then show it again", async () => {
+  // A card whose category is a shared tag (a button), and how many cards carry it.
+  const ck = await page.$eval(".cards .card .category:not(.muted)", (b) => b.textContent);
+  const card = page.locator(".cards .card", { has: page.locator(".category:not(.muted)", { hasText: ck }) }).first();
+  const key = await card.getAttribute("data-key");
+  await page.click(`.card[data-key="${key}"] .card-menu summary`);
+  await page.click(`.card[data-key="${key}"] .card-menu .menu button:nth-child(2)`);
+  const none = (c) => ![...document.querySelectorAll(".cards .card .category")].some((b) => b.textContent === c);
+  await page.waitForFunction(none, ck);
+  await page.reload();
+  await page.waitForSelector(".cards .card");
+  await page.waitForFunction(() => !document.querySelector(".board-status").textContent.includes("…"));
+  assert(await page.evaluate(none, ck), `category ${ck} still hidden after a reload`);
+  await page.click(".hidden-box summary");
+  await page.click(".hidden-box .chip");
+  await page.waitForFunction((c) => [...document.querySelectorAll(".cards .card .category")].some((b) => b.textContent === c), ck);
+});
+
+await test("compact list layout: one dense line per broadcast, kept over a reload", async () => {
+  const cardHeight = await page.$eval(".cards .card", (c) => c.getBoundingClientRect().height);
+  await page.click('.seg[data-layout="list"]');
+  await page.waitForSelector(".board.layout-list");
+  const rowHeight = await page.$eval(".cards .card", (c) => c.getBoundingClientRect().height);
+  assert(rowHeight < 80 && rowHeight * 3 < cardHeight, `a row is ${rowHeight} px (a card ${cardHeight} px)`);
+  const perScreen = await page.$$eval(".cards .card", (cs) => cs.filter((c) => c.getBoundingClientRect().bottom < innerHeight).length);
+  assert(perScreen >= 10, `${perScreen} rows on the first screen`);
+  await shot(page, "board-list");
+  await page.reload();
+  await page.waitForSelector(".board.layout-list .cards .card");
+  await page.click('.seg[data-layout="cards"]');
+  await page.waitForFunction(() => !document.querySelector(".board").classList.contains("layout-list"));
+});
+
+await test("installable: web app manifest with 192 and 512 px icons, and a service worker", async () => {
+  const href = await page.$eval('link[rel="manifest"]', (l) => l.href);
+  const manifest = await (await fetch(href)).json();
+  assert(manifest.display === "standalone" && manifest.start_url === "/", JSON.stringify(manifest));
+  for (const size of ["192x192", "512x512"]) {
+    const icon = manifest.icons.find((i) => i.sizes === size && i.type === "image/png");
+    assert(icon, `icon ${size}`);
+    const res = await fetch(new URL(icon.src, BASE));
+    assert(res.ok && res.headers.get("content-type") === "image/png", `${icon.src}: ${res.status}`);
+  }
+  const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+  assert(scope === `${BASE}/`, `service worker scope ${scope}`);
+});
+
+await test("offline from the last answer: the installed board opens without the network", async () => {
+  await page.reload();
+  await page.waitForSelector(".cards .card");
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await page.waitForFunction(() => !document.querySelector(".board-status").textContent.includes("…"));
+  await context.setOffline(true);
+  try {
+    await page.reload();
+    await page.waitForSelector(".cards .card");
+    await page.waitForFunction(() => !document.querySelector(".board-status").textContent.includes("…"));
+    const text = await page.textContent("body");
+    assert(!/Failed to fetch/.test(text), "no raw fetch error");
+    assert((await page.$$(".cards .card")).length > 5, "cards from the last answer");
+  } finally {
+    await context.setOffline(false);
+  }
+});
+
 await test("hide a channel, then show it again", async () => {
   const key = await page.$eval(".cards .card:nth-child(4)", (c) => c.dataset.key);
   await page.click(`.card[data-key="${key}"] .card-menu summary`);
@@ -373,8 +438,8 @@ await test("rankings page renders the documented /api/v1/trends shape", async ()
 
 // ---- the extension -----------------------------------------------------------------------------
 
-await test("extension new tab shows the board, then cached cards", async () => {
-  assert(EXT_DIR, "EXTENSION_DIR is set");
+/** A persistent Chromium profile with the unpacked extension in `dir`, and the extension's id. */
+async function withExtension(dir, fn) {
   const profile = mkdtempSync(path.join(tmpdir(), "streamtide-ext-"));
   const ctx = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -382,29 +447,30 @@ await test("extension new tab shows the board, then cached cards", async () => {
     ignoreDefaultArgs: ["--disable-extensions"],
     viewport: { width: 1280, height: 900 },
     locale: "ko-KR",
-    args: ["--headless=new", ...FLAGS, `--disable-extensions-except=${EXT_DIR}`, `--load-extension=${EXT_DIR}`],
+    args: ["--headless=new", ...FLAGS, `--disable-extensions-except=${dir}`, `--load-extension=${dir}`],
   });
   try {
     await offlineExceptLocal(ctx);
     const sw = ctx.serviceWorkers()[0] || (await ctx.waitForEvent("serviceworker", { timeout: TIMEOUT }));
-    const extId = new URL(sw.url()).host;
+    await fn(ctx, new URL(sw.url()).host);
+  } finally {
+    await ctx.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
 
-    // The options page sets the server.
-    const options = await ctx.newPage();
-    watchConsole(options, "options");
-    await options.goto(`chrome-extension://${extId}/options.html`);
-    await options.fill("#server", BASE);
-    await options.click("#save");
-    await options.waitForFunction(() => document.getElementById("status").textContent.startsWith("✓"), null, { timeout: TIMEOUT });
-    await shot(options, "extension-options");
-    await options.close();
+const EXT_SERVER_DIR = process.env.EXTENSION_SERVER_DIR ? path.resolve(process.env.EXTENSION_SERVER_DIR) : null;
 
-    // First new tab: from the network.
+await test("extension packed with --server: the first new tab shows the board, no options step", async () => {
+  assert(EXT_SERVER_DIR, "EXTENSION_SERVER_DIR is set");
+  await withExtension(EXT_SERVER_DIR, async (ctx, extId) => {
+    // First new tab, straight after install: from the network.
     const first = await ctx.newPage();
     watchConsole(first, "newtab");
     await first.goto("chrome://newtab/");
     assert(first.url().startsWith(`chrome-extension://${extId}/newtab.html`), `new tab is the extension's: ${first.url()}`);
     await first.waitForSelector(".cards .card", { timeout: TIMEOUT });
+    assert(!(await first.$(".onboarding")), "no onboarding: the server is packed in");
     const fromNetwork = await firstCardMark(first);
     const viewers = await cardViewers(first);
     for (let i = 1; i < viewers.length; i += 1) assert(viewers[i - 1] >= viewers[i], "order");
@@ -436,6 +502,20 @@ await test("extension new tab shows the board, then cached cards", async () => {
     await shot(second, "newtab-cached");
     await second.waitForFunction(() => !document.querySelector(".board-status").textContent.includes("…"));
     report.extension = { id: extId, fromNetwork, cached, navigation: nav };
+    await second.close();
+
+    // The server goes away: the cached cards stay, with their age and a quiet notice.
+    const gone = await ctx.newPage();
+    await gone.route(`${BASE}/api/v1/live**`, (route) => route.abort("connectionrefused"));
+    await gone.goto("chrome://newtab/");
+    await gone.waitForSelector(".board[data-state='stale']", { timeout: TIMEOUT });
+    const notice = await gone.textContent(".board-status");
+    assert(/서버에 연결할 수 없어/.test(notice) && /전|방금|ago|just now/.test(notice), `quiet notice with the age: "${notice}"`);
+    assert(await gone.$(".board-status.quiet"), "the notice is quiet, not an error");
+    assert((await gone.$$(".cards .card")).length > 0, "cached cards stay");
+    assert(!/Failed to fetch/.test(await gone.textContent("body")), "no raw fetch error");
+    await shot(gone, "newtab-server-gone");
+    await gone.close();
 
     // The popup page shows the same board.
     const popup = await ctx.newPage();
@@ -444,10 +524,39 @@ await test("extension new tab shows the board, then cached cards", async () => {
     await popup.waitForSelector(".cards .card", { timeout: TIMEOUT });
     await shot(popup, "extension-popup");
     await popup.close();
-  } finally {
-    await ctx.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
+  });
+});
+
+await test("extension without a server: the first run shows the onboarding, never a fetch error", async () => {
+  assert(EXT_DIR, "EXTENSION_DIR is set");
+  await withExtension(EXT_DIR, async (ctx, extId) => {
+    const tab = await ctx.newPage();
+    watchConsole(tab, "onboarding");
+    await tab.goto("chrome://newtab/");
+    await tab.waitForSelector(".onboarding", { timeout: TIMEOUT });
+    const text = await tab.textContent("body");
+    assert(!/Failed to fetch|불러오지 못했습니다/.test(text), `no fetch error: ${text.slice(0, 200)}`);
+    assert(await tab.$(".onboarding a[href='options.html']"), "a link to the options");
+    assert(await tab.$(".onboarding a[href='privacy.html']"), "a link to the privacy page");
+    assert(!(await tab.$(".cards .card")), "no board yet");
+    await shot(tab, "extension-onboarding");
+    // A plain-http address elsewhere is refused in words.
+    await tab.fill("#onboard-server", "http://live.example.kr");
+    await tab.click(".onboard-connect");
+    await tab.waitForSelector(".onboard-status.error");
+    assert((await tab.textContent(".onboard-status")).includes("https://"), "asks for https");
+    // Our server: the board appears, and the next new tab goes straight to it.
+    await tab.fill("#onboard-server", BASE);
+    await tab.click(".onboard-connect");
+    await tab.waitForSelector(".cards .card", { timeout: TIMEOUT });
+    const next = await ctx.newPage();
+    await next.goto("chrome://newtab/");
+    await next.waitForSelector(".cards .card", { timeout: TIMEOUT });
+    assert(!(await next.$(".onboarding")), "configured now");
+    // The privacy page names the server.
+    await next.goto(`chrome-extension://${extId}/privacy.html`);
+    await next.waitForFunction((b) => document.querySelector(".server").textContent === b, BASE);
+  });
 });
 
 // ---- the channel page (last: the demo has collected longer by now) ----------------------------

@@ -211,7 +211,7 @@ enum Command {
         #[command(subcommand)]
         action: CreatorsAction,
     },
-    /// The Chrome extension (new-tab live board).
+    /// The browser extension (new-tab live board), for Chrome or Firefox.
     Extension {
         #[command(subcommand)]
         action: ExtensionAction,
@@ -228,7 +228,7 @@ enum Command {
 
 #[derive(Subcommand, Debug)]
 enum ExtensionAction {
-    /// Package the extension as a zip ready for the Chrome Web Store.
+    /// Package the extension: a zip for the Chrome Web Store, or a Firefox add-on.
     Pack {
         /// The zip to write (default: ./streamtide-extension-VERSION.zip).
         #[arg(long)]
@@ -239,6 +239,20 @@ enum ExtensionAction {
         /// Leave the new tab alone: the board is in the toolbar popup only.
         #[arg(long)]
         popup_only: bool,
+        /// Your streamtide server (https://…; http only for 127.0.0.1/localhost): the default of
+        /// the package, which then asks host permission for that origin only.
+        #[arg(long)]
+        server: Option<String>,
+        /// The extension's name in the store and the browser (default: "streamtide — live now"
+        /// in English, "streamtide — 지금 방송 중" in Korean).
+        #[arg(long)]
+        name: Option<String>,
+        /// The browser: chrome (Chrome Web Store zip) or firefox (add-on .xpi).
+        #[arg(long, value_enum, default_value = "chrome")]
+        target: commands::extension::Target,
+        /// Firefox's add-on id (default: streamtide@<server host>).
+        #[arg(long)]
+        gecko_id: Option<String>,
     },
 }
 
@@ -347,10 +361,28 @@ async fn dispatch(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 out,
                 dir,
                 popup_only,
+                server,
+                name,
+                target,
+                gecko_id,
             },
     } = cli.command
     {
-        commands::extension::pack(out, dir, popup_only)?;
+        let opts = commands::extension::PackOptions {
+            variant: if popup_only {
+                commands::extension::Variant::PopupOnly
+            } else {
+                commands::extension::Variant::NewTab
+            },
+            target,
+            server: server
+                .as_deref()
+                .map(commands::extension::validate_server)
+                .transpose()?,
+            name,
+            gecko_id,
+        };
+        commands::extension::pack(out, dir, &opts)?;
         return Ok(ExitCode::SUCCESS);
     }
     // The benchmark uses the built-in defaults, not the local configuration, so its figures are

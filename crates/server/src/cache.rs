@@ -74,7 +74,7 @@ impl<T> CachedValue<T> {
 #[derive(Debug)]
 pub struct AnswerCaches {
     /// `/trends` rankings by normalised query.
-    pub trends: KeyedCache<streamtide_storage::TrendList>,
+    pub trends: KeyedCache<crate::routes::trends::TrendsAnswer>,
     /// Every creator with their follower changes (`/creators` filters, sorts and pages it).
     pub creators: CachedValue<Vec<crate::creator_overview::CreatorSummary>>,
 }

@@ -5,11 +5,14 @@
 use axum::http::{header, HeaderName, HeaderValue, Method};
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::predicate::{NotForContentType, Predicate};
+use tower_http::compression::{CompressionLayer, DefaultPredicate};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{
     DefaultMakeSpan, DefaultOnFailure, DefaultOnRequest, DefaultOnResponse, TraceLayer,
 };
+use tower_http::CompressionLevel;
 use tracing::Level;
 
 use crate::error;
@@ -20,6 +23,10 @@ use crate::AppState;
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' https: data:; \
     style-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; \
     base-uri 'none'; frame-ancestors 'none'";
+
+/// gzip and brotli level 4: most of the gain of the top levels (a live page of 200 items is
+/// mostly repeated keys and URLs) for a small part of their CPU, per request.
+const COMPRESSION_QUALITY: i32 = 4;
 
 /// Add the fallback and the process-wide middleware around `routes`.
 pub fn wrap(routes: Router<AppState>) -> Router<AppState> {
@@ -45,6 +52,15 @@ pub fn wrap(routes: Router<AppState>) -> Router<AppState> {
             HeaderName::from_static("content-security-policy"),
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),
         ))
+        // gzip or brotli for JSON, HTML, JS, CSS and SVG (the default predicate skips small
+        // bodies and images); not for workbooks, which are zip files already.
+        .layer(
+            CompressionLayer::new()
+                .quality(CompressionLevel::Precise(COMPRESSION_QUALITY))
+                .compress_when(DefaultPredicate::new().and(NotForContentType::const_new(
+                    "application/vnd.openxmlformats",
+                ))),
+        )
         // Outermost, so the logged status is the one the client gets. Debug level: a busy
         // dashboard would otherwise drown the collector's log lines. 5xx details are logged once,
         // at error level, where they happen.
@@ -58,7 +74,7 @@ pub fn wrap(routes: Router<AppState>) -> Router<AppState> {
 }
 
 /// CORS for `/api/v1`: read-only, no credentials, and only for the origins that need it:
-/// browser extensions (`chrome-extension://…`, the new-tab board) and the configured
+/// browser extensions (`chrome-extension://…` and Firefox's `moz-extension://…`, the new-tab board) and the configured
 /// `server.cors_origins` (exact origins such as `https://dashboard.example`). The web UI is
 /// same-origin and needs no CORS at all; any other origin gets no `Access-Control-*` headers,
 /// so browsers keep its scripts from reading the answers.
@@ -84,7 +100,21 @@ fn origin_allowed(origin: &str, configured: &[String]) -> bool {
         // An extension id is 32 letters a–p; anything else is not an extension origin.
         return id.len() == 32 && id.bytes().all(|b| (b'a'..=b'p').contains(&b));
     }
+    if let Some(id) = origin.strip_prefix("moz-extension://") {
+        // Firefox names each installed add-on by a random UUID.
+        return is_uuid(id);
+    }
     configured.contains(&origin)
+}
+
+/// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` in lower-case hex.
+fn is_uuid(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]
@@ -107,5 +137,14 @@ mod tests {
         assert!(!origin_allowed("https://dash.example.evil", &configured));
         assert!(!origin_allowed("https://other.example", &configured));
         assert!(!origin_allowed("null", &configured));
+        assert!(origin_allowed(
+            "moz-extension://0f3c9a4e-5b1d-4c2e-9a7f-1b2c3d4e5f60",
+            &configured
+        ));
+        assert!(!origin_allowed("moz-extension://evil", &configured));
+        assert!(!origin_allowed(
+            "moz-extension://0f3c9a4e-5b1d-4c2e-9a7f-1b2c3d4e5f60.evil",
+            &configured
+        ));
     }
 }

@@ -12,6 +12,7 @@ mod dto;
 mod dto_analytics;
 mod error;
 mod extract;
+mod http_cache;
 mod layers;
 mod listen;
 mod metrics;

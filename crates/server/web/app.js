@@ -89,3 +89,10 @@ onLangChange(() => {
 window.addEventListener("hashchange", () => route());
 // Names, order and colours of the platforms come from the server before any view draws them.
 loadPlatforms(api).finally(() => route());
+
+// Installable on a phone's home screen, and open offline from the last list (./sw.js).
+if ("serviceWorker" in navigator && window.isSecureContext) {
+  navigator.serviceWorker.register("/sw.js").catch(() => {
+    /* not allowed here (e.g. a private window): the page works without it */
+  });
+}

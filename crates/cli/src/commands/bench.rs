@@ -104,6 +104,12 @@ pub enum Worker {
         connections: usize,
         #[arg(long)]
         secs: f64,
+        /// `Accept-Encoding` to send (gzip, br); none: uncompressed answers.
+        #[arg(long)]
+        encoding: Option<String>,
+        /// Send the answer's `ETag` back (`If-None-Match`): a tab revalidating within a round.
+        #[arg(long)]
+        revalidate: bool,
     },
 }
 
@@ -122,7 +128,15 @@ pub async fn worker(w: Worker) -> anyhow::Result<()> {
             url,
             connections,
             secs,
-        } => load(&url, connections, Duration::from_secs_f64(secs)).await?,
+            encoding,
+            revalidate,
+        } => {
+            let how = super::bench_tab::Request {
+                encoding,
+                revalidate,
+            };
+            load(&url, connections, Duration::from_secs_f64(secs), &how).await?
+        }
     };
     println!("{v}");
     Ok(())
@@ -216,13 +230,14 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     if !skip("api") {
         let secs = if args.quick { 2 } else { args.load_secs };
         let connections = if args.quick { 4 } else { args.connections };
-        let results = api(args.quick, connections, secs as f64).await?;
+        let (results, new_tab) = api(args.quick, connections, secs as f64).await?;
         for v in &results {
             if v["requests_per_sec"].as_f64().unwrap_or(0.0) <= 0.0 || v["errors"] != 0 {
                 problems.push(format!("api: {v}"));
             }
         }
         report.push_str(&api_table(&results, connections));
+        report.push_str(&new_tab);
     }
 
     println!("{report}");
@@ -566,7 +581,7 @@ fn writes_table(results: &[Value]) -> String {
 
 /// Seed 1,000 live broadcasts (250 a platform) and daily history, serve, and load each endpoint
 /// from a child process.
-async fn api(quick: bool, connections: usize, secs: f64) -> anyhow::Result<Vec<Value>> {
+async fn api(quick: bool, connections: usize, secs: f64) -> anyhow::Result<(Vec<Value>, String)> {
     let dir = TempDir::new("api")?;
     let store = Store::open(&format!("sqlite://{}", dir.path.join("bench.db").display())).await?;
     let now = Utc::now();
@@ -644,20 +659,40 @@ async fn api(quick: bool, connections: usize, secs: f64) -> anyhow::Result<Vec<V
     let server = tokio::spawn(streamtide_server::serve(listener, state, async move {
         token.cancelled().await
     }));
+    // The new tab first (one board's page walk, uncompressed, gzip, brotli, revalidated), then
+    // the load: `/live` with and without compression and revalidating, side by side.
+    let new_tab =
+        super::bench_tab::new_tab_table(&format!("http://{addr}"), if quick { 5 } else { 30 })
+            .await?;
+    let none = super::bench_tab::Request::default();
+    let enc = |e: &str| super::bench_tab::Request {
+        encoding: Some(e.to_string()),
+        revalidate: false,
+    };
+    let revalidating = super::bench_tab::Request {
+        encoding: Some("br".into()),
+        revalidate: true,
+    };
     let endpoints = [
-        ("/api/v1/live?limit=200", "live, 200 of 1,000"),
-        ("/api/v1/live?limit=50", "live, 50 of 1,000"),
+        ("/api/v1/live?limit=200", "live, 200 of 1,000", none.clone()),
+        ("/api/v1/live?limit=200", "live, 200, gzip", enc("gzip")),
+        ("/api/v1/live?limit=200", "live, 200, brotli", enc("br")),
+        ("/api/v1/live?limit=200", "live, 200, 304", revalidating),
+        ("/api/v1/live?limit=50", "live, 50 of 1,000", none.clone()),
+        ("/api/v1/live?limit=50", "live, 50, brotli", enc("br")),
         (
             "/api/v1/trends?metric=followers&period=7d&limit=50",
             "trends followers 7d",
+            none.clone(),
         ),
         (
             "/api/v1/trends?metric=views&period=1d&limit=50&group=channel",
             "trends views 1d",
+            none,
         ),
     ];
     let mut results = Vec::new();
-    for (path, name) in endpoints {
+    for (path, name, how) in endpoints {
         let url = format!("http://{addr}{path}");
         // The answer must be real before it is worth measuring.
         let text = reqwest::get(&url).await?.error_for_status()?.text().await?;
@@ -671,35 +706,51 @@ async fn api(quick: bool, connections: usize, secs: f64) -> anyhow::Result<Vec<V
         let cpu_before = cpu_secs();
         let mut v = tokio::task::spawn_blocking({
             let url = url.clone();
+            let how = how.clone();
             move || {
-                child(&[
+                let (connections, secs) = (connections.to_string(), secs.to_string());
+                let mut a = vec![
                     "load",
                     "--url",
                     &url,
                     "--connections",
-                    &connections.to_string(),
+                    &connections,
                     "--secs",
-                    &secs.to_string(),
-                ])
+                    &secs,
+                ];
+                if let Some(e) = &how.encoding {
+                    a.extend(["--encoding", e]);
+                }
+                if how.revalidate {
+                    a.push("--revalidate");
+                }
+                child(&a)
             }
         })
         .await??;
         v["server_cpu_secs"] = json!(cpu_secs() - cpu_before);
         v["endpoint"] = json!(path);
+        v["how"] = json!(how.label());
         v["items"] = json!(items);
         results.push(v);
     }
     stop.cancel();
     let _ = server.await;
     store.close().await;
-    Ok(results)
+    Ok((results, new_tab))
 }
 
 /// The load generator: `connections` keep-alive clients in a loop for `secs`.
-async fn load(url: &str, connections: usize, secs: Duration) -> anyhow::Result<Value> {
+async fn load(
+    url: &str,
+    connections: usize,
+    secs: Duration,
+    how: &super::bench_tab::Request,
+) -> anyhow::Result<Value> {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(connections)
         .timeout(Duration::from_secs(30))
+        .default_headers(how.headers(url).await?)
         .build()?;
     let started = Instant::now();
     let deadline = started + secs;
@@ -714,10 +765,12 @@ async fn load(url: &str, connections: usize, secs: Duration) -> anyhow::Result<V
             while Instant::now() < deadline {
                 let t = Instant::now();
                 match client.get(&url).send().await {
-                    Ok(r) if r.status().is_success() => match r.bytes().await {
-                        Ok(b) => bytes += b.len() as u64,
-                        Err(_) => errors += 1,
-                    },
+                    Ok(r) if r.status().is_success() || r.status().as_u16() == 304 => {
+                        match r.bytes().await {
+                            Ok(b) => bytes += b.len() as u64,
+                            Err(_) => errors += 1,
+                        }
+                    }
                     _ => errors += 1,
                 }
                 lat.push(t.elapsed().as_micros() as u64);
@@ -755,13 +808,14 @@ async fn load(url: &str, connections: usize, secs: Duration) -> anyhow::Result<V
 fn api_table(results: &[Value], connections: usize) -> String {
     let mut s = format!(
         "### API under load from a separate process ({connections} keep-alive connections)\n\n\
-         | endpoint | items | bytes | requests / s | p50 ms | p99 ms | max ms | server CPU s | client CPU s | errors |\n\
-         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+         | endpoint | answer | items | bytes | requests / s | p50 ms | p99 ms | max ms | server CPU s | client CPU s | errors |\n\
+         |---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
     );
     for v in results {
         s.push_str(&format!(
-            "| `{}` | {} | {} | {:.0} | {:.2} | {:.2} | {:.1} | {:.1} | {:.1} | {} |\n",
+            "| `{}` | {} | {} | {} | {:.0} | {:.2} | {:.2} | {:.1} | {:.1} | {:.1} | {} |\n",
             v["endpoint"].as_str().unwrap_or_default(),
+            v["how"].as_str().unwrap_or("plain"),
             v["items"],
             v["bytes_per_response"],
             f(v, "requests_per_sec"),

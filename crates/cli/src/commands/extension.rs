@@ -1,5 +1,10 @@
-//! `extension pack`: the Chrome extension (Manifest V3) as a zip ready for the Chrome Web Store,
-//! or as a directory to load unpacked.
+//! `extension pack`: the browser extension (Manifest V3) as a zip ready for the Chrome Web Store,
+//! a Firefox add-on (`--target firefox`), or a directory to load unpacked.
+//!
+//! An operator packs it for their own server (`--server https://live.example.kr`): the server is
+//! baked in as the default (`defaults.js`), the package asks host permission for that origin
+//! only, and the first new tab shows the board with no options step. Without `--server` the first
+//! run shows an onboarding that asks for a server.
 //!
 //! The extension is `extension/` (manifest, new-tab and popup pages, options page, service
 //! worker) plus the web UI's board modules and style, taken from the same files the server
@@ -14,6 +19,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
+use serde_json::{json, Value};
 
 /// The extension's own files, relative to `extension/`.
 const EXTENSION_FILES: &[(&str, &[u8])] = &[
@@ -44,6 +50,30 @@ const EXTENSION_FILES: &[(&str, &[u8])] = &[
     ),
     ("sw.js", include_bytes!("../../../../extension/sw.js")),
     (
+        "defaults.js",
+        include_bytes!("../../../../extension/defaults.js"),
+    ),
+    (
+        "onboarding.js",
+        include_bytes!("../../../../extension/onboarding.js"),
+    ),
+    (
+        "privacy.html",
+        include_bytes!("../../../../extension/privacy.html"),
+    ),
+    (
+        "privacy.js",
+        include_bytes!("../../../../extension/privacy.js"),
+    ),
+    (
+        "_locales/ko/messages.json",
+        include_bytes!("../../../../extension/_locales/ko/messages.json"),
+    ),
+    (
+        "_locales/en/messages.json",
+        include_bytes!("../../../../extension/_locales/en/messages.json"),
+    ),
+    (
         "extension.css",
         include_bytes!("../../../../extension/extension.css"),
     ),
@@ -70,14 +100,95 @@ pub enum Variant {
     PopupOnly,
 }
 
+/// Which browser the package is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Target {
+    /// Chrome, Edge, Whale and other Chromium browsers (the Chrome Web Store's zip).
+    Chrome,
+    /// Firefox (an add-on for addons.mozilla.org: `browser_specific_settings.gecko`, background
+    /// scripts instead of a service worker).
+    Firefox,
+}
+
+/// What to pack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackOptions {
+    pub variant: Variant,
+    pub target: Target,
+    /// The operator's server, validated (an origin: scheme, host, port).
+    pub server: Option<String>,
+    /// The extension's name in the store and the browser (default: the locales' own).
+    pub name: Option<String>,
+    /// Firefox's add-on id (default: `streamtide@<server host>`).
+    pub gecko_id: Option<String>,
+}
+
+impl Default for PackOptions {
+    fn default() -> Self {
+        PackOptions {
+            variant: Variant::NewTab,
+            target: Target::Chrome,
+            server: None,
+            name: None,
+            gecko_id: None,
+        }
+    }
+}
+
+/// The Firefox version that has everything the package uses (MV3 `optional_host_permissions`,
+/// module background scripts, and `data_collection_permissions`: 140 on desktop, 142 on Android,
+/// as `web-ext lint` checks).
+const GECKO_MIN_VERSION: &str = "142.0";
+
+/// `--server` as an origin (`https://host[:port]`): absolute, https, or plain http only for this
+/// computer (loopback); no path, query, credentials or fragment.
+pub fn validate_server(raw: &str) -> anyhow::Result<String> {
+    let url = url::Url::parse(raw.trim()).map_err(|e| {
+        anyhow::anyhow!(
+            "--server `{raw}` is not an absolute URL ({e}); expected e.g. https://live.example.kr"
+        )
+    })?;
+    let host = url
+        .host()
+        .with_context(|| format!("--server `{raw}` has no host"))?;
+    let loopback = match host {
+        url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
+        url::Host::Ipv4(ip) => ip.is_loopback(),
+        url::Host::Ipv6(ip) => ip.is_loopback(),
+    };
+    match url.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        "http" => bail!(
+            "--server `{raw}`: plain http is only for a server on this computer (127.0.0.1, localhost); \
+             viewers' browsers need https (e.g. https://{host})"
+        ),
+        other => bail!("--server `{raw}`: scheme `{other}` is not http(s)"),
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        bail!("--server `{raw}`: no user name or password in the address");
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        bail!(
+            "--server `{raw}`: the server's origin only (scheme, host, port), without a path — the \
+             extension calls /api/v1/… on it"
+        );
+    }
+    Ok(url.origin().ascii_serialization())
+}
+
 /// Every file of the extension, path → bytes, manifest first.
-pub fn files(variant: Variant) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+pub fn files(opts: &PackOptions) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     let mut out = Vec::new();
     for (path, body) in EXTENSION_FILES {
-        let body = if *path == "manifest.json" {
-            manifest(body, variant)?
-        } else {
-            body.to_vec()
+        let body = match *path {
+            "manifest.json" => manifest(body, opts)?,
+            "defaults.js" => match &opts.server {
+                Some(server) => defaults_js(server)?,
+                None => body.to_vec(),
+            },
+            p if p.starts_with("_locales/") => messages(body, opts)?,
+            _ => body.to_vec(),
         };
         out.push((path.to_string(), body));
     }
@@ -90,22 +201,82 @@ pub fn files(variant: Variant) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     Ok(out)
 }
 
-/// The manifest with the binary's version and the variant applied.
-fn manifest(raw: &[u8], variant: Variant) -> anyhow::Result<Vec<u8>> {
-    let mut m: serde_json::Value =
+fn defaults_js(server: &str) -> anyhow::Result<Vec<u8>> {
+    Ok(format!(
+        "// The server this package was packed for (`streamtide extension pack --server`).\n\
+         export const PACKED_SERVER = {};\n",
+        serde_json::to_string(server)?
+    )
+    .into_bytes())
+}
+
+/// A locale's messages with `--name` and the popup-only suffix applied.
+fn messages(raw: &[u8], opts: &PackOptions) -> anyhow::Result<Vec<u8>> {
+    let mut m: Value = serde_json::from_slice(raw).context("extension/_locales: invalid JSON")?;
+    let name = m["extName"]["message"].as_str().map(str::to_string);
+    let mut name = opts.name.clone().or(name).unwrap_or_default();
+    if opts.variant == Variant::PopupOnly {
+        name.push_str(" (popup)");
+    }
+    m["extName"]["message"] = name.clone().into();
+    m["actionTitle"]["message"] = name.into();
+    let mut text = serde_json::to_vec_pretty(&m)?;
+    text.push(b'\n');
+    Ok(text)
+}
+
+/// The manifest with the binary's version, the variant, the server and the target applied.
+fn manifest(raw: &[u8], opts: &PackOptions) -> anyhow::Result<Vec<u8>> {
+    let mut m: Value =
         serde_json::from_slice(raw).context("extension/manifest.json is not valid JSON")?;
     let Some(obj) = m.as_object_mut() else {
         bail!("extension/manifest.json is not a JSON object");
     };
-    if obj.get("manifest_version") != Some(&serde_json::json!(3)) {
+    if obj.get("manifest_version") != Some(&json!(3)) {
         bail!("extension/manifest.json must be manifest_version 3");
     }
     obj.insert("version".into(), env!("CARGO_PKG_VERSION").into());
-    if variant == Variant::PopupOnly {
+    if opts.variant == Variant::PopupOnly {
         obj.remove("chrome_url_overrides");
-        if let Some(name) = obj.get("name").and_then(|n| n.as_str()).map(str::to_string) {
-            obj.insert("name".into(), format!("{name} (popup)").into());
+    }
+    if let Some(server) = &opts.server {
+        // That origin only: nothing else is ever read.
+        obj.insert("host_permissions".into(), json!([format!("{server}/*")]));
+        obj.remove("optional_host_permissions");
+    }
+    if opts.target == Target::Firefox {
+        // Firefox runs MV3 background pages as event scripts, not service workers.
+        obj.insert(
+            "background".into(),
+            json!({ "scripts": ["sw.js"], "type": "module" }),
+        );
+        if let Some(page) = obj.remove("options_page") {
+            obj.insert(
+                "options_ui".into(),
+                json!({ "page": page, "open_in_tab": true }),
+            );
         }
+        let id = match (&opts.gecko_id, &opts.server) {
+            (Some(id), _) => id.clone(),
+            (None, Some(server)) => {
+                let host = url::Url::parse(server)?
+                    .host_str()
+                    .unwrap_or("streamtide.invalid")
+                    .trim_matches(['[', ']'])
+                    .replace(':', "-");
+                format!("streamtide@{host}")
+            }
+            (None, None) => "streamtide@streamtide.invalid".to_string(),
+        };
+        obj.insert(
+            "browser_specific_settings".into(),
+            json!({ "gecko": {
+                "id": id,
+                "strict_min_version": GECKO_MIN_VERSION,
+                // Lists of live broadcasts come in; nothing about the user goes out.
+                "data_collection_permissions": { "required": ["none"] }
+            } }),
+        );
     }
     let mut text = serde_json::to_vec_pretty(&m)?;
     text.push(b'\n');
@@ -113,17 +284,16 @@ fn manifest(raw: &[u8], variant: Variant) -> anyhow::Result<Vec<u8>> {
 }
 
 /// `streamtide extension pack`.
-pub fn pack(out: Option<PathBuf>, dir: Option<PathBuf>, popup_only: bool) -> anyhow::Result<()> {
-    let variant = if popup_only {
-        Variant::PopupOnly
-    } else {
-        Variant::NewTab
+pub fn pack(out: Option<PathBuf>, dir: Option<PathBuf>, opts: &PackOptions) -> anyhow::Result<()> {
+    let files = files(opts)?;
+    let browser = match opts.target {
+        Target::Chrome => "chrome://extensions → \"Load unpacked\"",
+        Target::Firefox => "about:debugging → \"Load Temporary Add-on\"",
     };
-    let files = files(variant)?;
     if let Some(dir) = dir {
         write_dir(&dir, &files)?;
         println!(
-            "extension ({} files) written to {} — load it unpacked at chrome://extensions",
+            "extension ({} files) written to {} — load it at {browser}",
             files.len(),
             dir.display()
         );
@@ -132,16 +302,36 @@ pub fn pack(out: Option<PathBuf>, dir: Option<PathBuf>, popup_only: bool) -> any
         }
     }
     let out = out.unwrap_or_else(|| {
-        let suffix = if popup_only { "-popup" } else { "" };
+        let suffix = if opts.variant == Variant::PopupOnly {
+            "-popup"
+        } else {
+            ""
+        };
+        let ext = match opts.target {
+            Target::Chrome => "zip",
+            Target::Firefox => "xpi",
+        };
+        let browser = match opts.target {
+            Target::Chrome => "",
+            Target::Firefox => "-firefox",
+        };
         PathBuf::from(format!(
-            "streamtide-extension{suffix}-{}.zip",
+            "streamtide-extension{browser}{suffix}-{}.{ext}",
             env!("CARGO_PKG_VERSION")
         ))
     });
     let bytes = zip(&files)?;
     std::fs::write(&out, &bytes).with_context(|| format!("writing {}", out.display()))?;
+    let store = match opts.target {
+        Target::Chrome => "https://chrome.google.com/webstore/devconsole",
+        Target::Firefox => "https://addons.mozilla.org/developers/",
+    };
+    let server = opts.server.as_deref().map_or_else(
+        || "no server (first run asks)".to_string(),
+        |s| format!("server {s}"),
+    );
     println!(
-        "{} ({} files, {} bytes): upload it at https://chrome.google.com/webstore/devconsole",
+        "{} ({} files, {} bytes, {server}): upload it at {store}",
         out.display(),
         files.len(),
         bytes.len()
@@ -161,116 +351,155 @@ fn write_dir(dir: &Path, files: &[(String, Vec<u8>)]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A zip archive of `files`, deflate-free ("stored" entries, which every zip reader and the
-/// Chrome Web Store accept), with a fixed timestamp so the same input gives the same bytes.
+/// A zip archive of `files` (deflated, with a fixed timestamp so the same input gives the same
+/// bytes), as the Chrome Web Store and addons.mozilla.org take it.
 pub fn zip(files: &[(String, Vec<u8>)]) -> anyhow::Result<Vec<u8>> {
-    // 1980-01-01 00:00 in DOS format.
-    const DOS_TIME: u16 = 0;
-    const DOS_DATE: u16 = (1 << 5) | 1;
-    let mut out = Vec::new();
-    let mut central = Vec::new();
+    let options = ::zip::write::SimpleFileOptions::default()
+        .compression_method(::zip::CompressionMethod::Deflated)
+        .last_modified_time(::zip::DateTime::default())
+        .unix_permissions(0o644);
+    let mut w = ::zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for (name, body) in files {
-        let offset = u32::try_from(out.len()).context("archive too large")?;
-        let size = u32::try_from(body.len()).context("file too large")?;
-        let name_len = u16::try_from(name.len()).context("file name too long")?;
-        let crc = crc32(body);
-        // Local file header.
-        out.write_all(&0x0403_4b50u32.to_le_bytes())?;
-        out.write_all(&20u16.to_le_bytes())?; // version needed
-        out.write_all(&0x0800u16.to_le_bytes())?; // flags: UTF-8 names
-        out.write_all(&0u16.to_le_bytes())?; // method: stored
-        out.write_all(&DOS_TIME.to_le_bytes())?;
-        out.write_all(&DOS_DATE.to_le_bytes())?;
-        out.write_all(&crc.to_le_bytes())?;
-        out.write_all(&size.to_le_bytes())?;
-        out.write_all(&size.to_le_bytes())?;
-        out.write_all(&name_len.to_le_bytes())?;
-        out.write_all(&0u16.to_le_bytes())?; // extra length
-        out.write_all(name.as_bytes())?;
-        out.write_all(body)?;
-        // Central directory entry.
-        central.write_all(&0x0201_4b50u32.to_le_bytes())?;
-        central.write_all(&0x031eu16.to_le_bytes())?; // made by: Unix, 3.0
-        central.write_all(&20u16.to_le_bytes())?;
-        central.write_all(&0x0800u16.to_le_bytes())?;
-        central.write_all(&0u16.to_le_bytes())?;
-        central.write_all(&DOS_TIME.to_le_bytes())?;
-        central.write_all(&DOS_DATE.to_le_bytes())?;
-        central.write_all(&crc.to_le_bytes())?;
-        central.write_all(&size.to_le_bytes())?;
-        central.write_all(&size.to_le_bytes())?;
-        central.write_all(&name_len.to_le_bytes())?;
-        central.write_all(&[0; 8])?; // extra, comment, disk number, internal attributes
-        central.write_all(&(0o100644u32 << 16).to_le_bytes())?; // external: -rw-r--r--
-        central.write_all(&offset.to_le_bytes())?;
-        central.write_all(name.as_bytes())?;
+        w.start_file(name.as_str(), options)
+            .with_context(|| format!("adding {name} to the archive"))?;
+        w.write_all(body)?;
     }
-    let count = u16::try_from(files.len()).context("too many files")?;
-    let central_offset = u32::try_from(out.len()).context("archive too large")?;
-    let central_size = u32::try_from(central.len()).context("archive too large")?;
-    out.extend_from_slice(&central);
-    out.write_all(&0x0605_4b50u32.to_le_bytes())?;
-    out.write_all(&[0; 4])?; // disk numbers
-    out.write_all(&count.to_le_bytes())?;
-    out.write_all(&count.to_le_bytes())?;
-    out.write_all(&central_size.to_le_bytes())?;
-    out.write_all(&central_offset.to_le_bytes())?;
-    out.write_all(&0u16.to_le_bytes())?; // comment length
-    Ok(out)
-}
-
-/// CRC-32 (IEEE), as zip wants it.
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for b in bytes {
-        crc ^= u32::from(*b);
-        for _ in 0..8 {
-            let mask = (crc & 1).wrapping_neg();
-            crc = (crc >> 1) ^ (0xEDB8_8320 & mask);
-        }
-    }
-    !crc
+    Ok(w.finish().context("finishing the archive")?.into_inner())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn crc32_known_value() {
-        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+    fn manifest_of(opts: &PackOptions) -> Value {
+        let files = files(opts).expect("files");
+        assert_eq!(files[0].0, "manifest.json");
+        serde_json::from_slice(&files[0].1).expect("json")
+    }
+
+    fn file<'a>(files: &'a [(String, Vec<u8>)], path: &str) -> &'a str {
+        let (_, body) = files.iter().find(|(n, _)| n == path).expect(path);
+        std::str::from_utf8(body).expect("utf-8")
     }
 
     #[test]
     fn manifest_variants() {
-        let files = files(Variant::NewTab).expect("files");
-        let (_, m) = &files[0];
-        let m: serde_json::Value = serde_json::from_slice(m).expect("json");
+        let m = manifest_of(&PackOptions::default());
         assert_eq!(m["manifest_version"], 3);
         assert_eq!(m["version"], env!("CARGO_PKG_VERSION"));
         assert_eq!(m["chrome_url_overrides"]["newtab"], "newtab.html");
         assert_eq!(m["action"]["default_popup"], "popup.html");
+        assert_eq!(m["name"], "__MSG_extName__");
 
-        let popup = files_manifest(Variant::PopupOnly);
+        let popup = manifest_of(&PackOptions {
+            variant: Variant::PopupOnly,
+            ..PackOptions::default()
+        });
         assert!(popup.get("chrome_url_overrides").is_none());
         assert_eq!(popup["action"]["default_popup"], "popup.html");
     }
 
-    fn files_manifest(v: Variant) -> serde_json::Value {
-        let files = files(v).expect("files");
-        serde_json::from_slice(&files[0].1).expect("json")
+    #[test]
+    fn packed_for_a_server_bakes_it_in_and_asks_for_that_origin_only() {
+        let opts = PackOptions {
+            server: Some(validate_server("https://live.example.kr").expect("valid")),
+            name: Some("라이브 KR".into()),
+            ..PackOptions::default()
+        };
+        let files = files(&opts).expect("files");
+        let m: Value = serde_json::from_slice(&files[0].1).expect("json");
+        assert_eq!(m["host_permissions"], json!(["https://live.example.kr/*"]));
+        assert!(m.get("optional_host_permissions").is_none());
+        assert_eq!(
+            file(&files, "defaults.js").lines().last(),
+            Some("export const PACKED_SERVER = \"https://live.example.kr\";")
+        );
+        for locale in ["ko", "en"] {
+            let msgs: Value =
+                serde_json::from_str(file(&files, &format!("_locales/{locale}/messages.json")))
+                    .expect("json");
+            assert_eq!(msgs["extName"]["message"], "라이브 KR");
+            assert!(msgs["extDescription"]["message"]
+                .as_str()
+                .is_some_and(|d| d.len() <= 132 * 3));
+        }
+        // Without --server the default file says "none".
+        let plain = files_of_default();
+        assert!(file(&plain, "defaults.js").contains("PACKED_SERVER = null"));
+    }
+
+    fn files_of_default() -> Vec<(String, Vec<u8>)> {
+        files(&PackOptions::default()).expect("files")
     }
 
     #[test]
-    fn every_file_the_manifest_and_pages_name_is_packed() {
-        let files = files(Variant::NewTab).expect("files");
+    fn server_must_be_an_https_origin_or_loopback_http() {
+        for (raw, want) in [
+            ("https://live.example.kr", "https://live.example.kr"),
+            ("https://live.example.kr/", "https://live.example.kr"),
+            (
+                "https://LIVE.example.kr:8443",
+                "https://live.example.kr:8443",
+            ),
+            ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+            ("http://localhost:3000/", "http://localhost:3000"),
+            ("http://[::1]:8080", "http://[::1]:8080"),
+        ] {
+            assert_eq!(validate_server(raw).expect(raw), want);
+        }
+        for (raw, says) in [
+            ("live.example.kr", "not an absolute URL"),
+            (
+                "http://live.example.kr",
+                "plain http is only for a server on this computer",
+            ),
+            ("ftp://live.example.kr", "not http(s)"),
+            ("https://live.example.kr/streamtide", "without a path"),
+            ("https://live.example.kr/?x=1", "without a path"),
+            ("https://me:pw@live.example.kr", "no user name or password"),
+        ] {
+            let err = validate_server(raw).expect_err(raw).to_string();
+            assert!(err.contains(says), "{raw}: {err}");
+        }
+    }
+
+    /// The equivalent of `web-ext lint`'s manifest checks for what this package uses: Firefox
+    /// needs a gecko id, background scripts (no service worker), `options_ui`, and every file
+    /// the manifest names.
+    #[test]
+    fn firefox_package_has_what_firefox_needs() {
+        let opts = PackOptions {
+            target: Target::Firefox,
+            server: Some(validate_server("https://live.example.kr").expect("valid")),
+            ..PackOptions::default()
+        };
+        let files = files(&opts).expect("files");
+        let m: Value = serde_json::from_slice(&files[0].1).expect("json");
+        let gecko = &m["browser_specific_settings"]["gecko"];
+        assert_eq!(gecko["id"], "streamtide@live.example.kr");
+        assert_eq!(gecko["strict_min_version"], GECKO_MIN_VERSION);
+        assert!(m["background"].get("service_worker").is_none());
+        assert_eq!(m["background"]["scripts"], json!(["sw.js"]));
+        assert!(m.get("options_page").is_none());
+        assert_eq!(m["options_ui"]["page"], "options.html");
+        assert_eq!(m["host_permissions"], json!(["https://live.example.kr/*"]));
+        assert_manifest_files_packed(&m, &files);
+        let id = gecko["id"].as_str().expect("id");
+        let (user, domain) = id.split_once('@').expect("email-like id");
+        assert!(!user.is_empty() && domain.contains('.'), "{id}");
+    }
+
+    fn assert_manifest_files_packed(m: &Value, files: &[(String, Vec<u8>)]) {
         let has = |p: &str| files.iter().any(|(n, _)| n == p);
-        let m: serde_json::Value = serde_json::from_slice(&files[0].1).expect("json");
         for p in [
             m["chrome_url_overrides"]["newtab"].as_str(),
             m["action"]["default_popup"].as_str(),
-            m["options_page"].as_str(),
-            m["background"]["service_worker"].as_str(),
+            m["options_page"]
+                .as_str()
+                .or(m["options_ui"]["page"].as_str()),
+            m["background"]["service_worker"]
+                .as_str()
+                .or(m["background"]["scripts"][0].as_str()),
         ] {
             let p = p.expect("manifest entry");
             assert!(has(p), "{p}");
@@ -279,33 +508,64 @@ mod tests {
             let icon = m["icons"][size].as_str().expect("icon");
             assert!(has(icon), "{icon}");
         }
-        // Pages load only packed files.
-        for (name, body) in files.iter().filter(|(n, _)| n.ends_with(".html")) {
+        // Every __MSG_x__ the manifest uses is in every locale, and the default locale exists.
+        let default = m["default_locale"].as_str().expect("default_locale");
+        assert!(has(&format!("_locales/{default}/messages.json")));
+        let text = m.to_string();
+        for part in text.split("__MSG_").skip(1) {
+            let key = part.split("__").next().expect("key");
+            for locale in ["ko", "en"] {
+                let path = format!("_locales/{locale}/messages.json");
+                let (_, body) = files.iter().find(|(n, _)| *n == path).expect("locale");
+                let msgs: Value = serde_json::from_slice(body).expect("json");
+                assert!(msgs[key]["message"].is_string(), "{locale}: {key}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_file_the_manifest_and_pages_name_is_packed() {
+        let files = files_of_default();
+        let has = |p: &str| files.iter().any(|(n, _)| n == p);
+        let m: Value = serde_json::from_slice(&files[0].1).expect("json");
+        assert_manifest_files_packed(&m, &files);
+        // Pages load only packed files, and modules import only packed modules.
+        for (name, body) in files
+            .iter()
+            .filter(|(n, _)| n.ends_with(".html") || n.ends_with(".js"))
+        {
             let text = String::from_utf8_lossy(body);
             for part in text.split(['"', '\'']) {
-                if part.ends_with(".js") || part.ends_with(".css") {
-                    assert!(has(part.trim_start_matches("./")), "{name} loads {part}");
+                let local = part.trim_start_matches("./");
+                if (part.ends_with(".js") || part.ends_with(".css") || part.ends_with(".html"))
+                    && !part.contains("://")
+                    && !part.contains(' ')
+                    && !local.is_empty()
+                {
+                    assert!(has(local), "{name} names {part}");
                 }
             }
             assert!(!text.contains("<script>"), "{name}: inline script");
         }
         assert!(has("app/board.js"));
+        assert!(has("privacy.html"));
     }
 
     #[test]
-    fn zip_lists_every_file_with_its_crc() {
+    fn zip_holds_every_file_and_is_deterministic() {
         let files = vec![
-            ("a.txt".to_string(), b"hello".to_vec()),
+            ("a.txt".to_string(), b"hello hello hello hello".to_vec()),
             ("dir/b.json".to_string(), b"{}".to_vec()),
         ];
         let z = zip(&files).expect("zip");
-        assert_eq!(&z[..4], b"PK\x03\x04");
-        assert_eq!(&z[z.len() - 22..z.len() - 18], b"PK\x05\x06");
-        let count = u16::from_le_bytes([z[z.len() - 12], z[z.len() - 11]]);
-        assert_eq!(count, 2);
-        let hello_crc = crc32(b"hello").to_le_bytes();
-        assert!(z.windows(4).any(|w| w == hello_crc));
-        // Deterministic.
-        assert_eq!(z, zip(&files).expect("zip"));
+        assert_eq!(z, zip(&files).expect("zip"), "same input, same bytes");
+        let mut archive = ::zip::ZipArchive::new(std::io::Cursor::new(z)).expect("read back");
+        assert_eq!(archive.len(), 2);
+        for (name, body) in &files {
+            let mut f = archive.by_name(name).expect(name);
+            let mut out = Vec::new();
+            std::io::Read::read_to_end(&mut f, &mut out).expect("read");
+            assert_eq!(&out, body);
+        }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod bench;
+pub mod bench_tab;
 pub mod channels;
 pub mod collect;
 pub mod creators;

@@ -10,6 +10,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Duration, Utc};
 use prometheus_client::encoding::EncodeLabelSet;
@@ -25,6 +27,7 @@ use utoipa::IntoParams;
 use crate::dto::{ErrorBody, LiveItemDto, LivePage, SimulcastPartDto};
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
+use crate::http_cache::ETag;
 use crate::paging::{self, DEFAULT_LIMIT, MAX_LIMIT};
 use crate::{AppState, Metrics};
 
@@ -74,7 +77,26 @@ pub struct Curation {
     /// Unmapped categories already logged, so each is logged once (bounded).
     logged: Mutex<HashSet<(Platform, String)>>,
     /// The curated list, shared by requests for a moment (off unless [`Curation::with_cache`]).
-    cache: crate::cache::CachedValue<Vec<LiveItemDto>>,
+    cache: crate::cache::CachedValue<Curated>,
+    /// The collection round (the live interval): how long a copy of a public read stays fresh.
+    round: std::time::Duration,
+}
+
+/// One curated list and the hash of its JSON, computed once per list, so every request's
+/// `ETag` costs a hash of its query only.
+#[derive(Debug)]
+pub(crate) struct Curated {
+    items: Vec<LiveItemDto>,
+    tag: u64,
+}
+
+impl Curated {
+    fn new(items: Vec<LiveItemDto>) -> Curated {
+        Curated {
+            tag: crate::http_cache::hash_json(&items),
+            items,
+        }
+    }
 }
 
 impl std::fmt::Debug for Curation {
@@ -99,12 +121,19 @@ impl Curation {
             "Distinct categories of live broadcasts missing from the category vocabulary (crates/curate/data/categories.toml), as of the last live list read",
             unmapped.clone(),
         );
+        let interval = interval.max(Duration::zero());
         Curation {
-            freshness: FreshnessPolicy::uniform(interval.max(Duration::zero()), live_freshness),
+            freshness: FreshnessPolicy::uniform(interval, live_freshness),
             unmapped,
             logged: Mutex::new(HashSet::new()),
             cache: crate::cache::CachedValue::default(),
+            round: interval.to_std().unwrap_or_default(),
         }
+    }
+
+    /// `Cache-Control` of the public reads: fresh for one collection round.
+    pub fn public_cache(&self) -> crate::http_cache::PublicCache {
+        crate::http_cache::PublicCache::for_round(self.round)
     }
 
     /// Share one curated list between requests for `ttl` (zero: every request curates).
@@ -114,6 +143,7 @@ impl Curation {
             unmapped: self.unmapped.clone(),
             logged: Mutex::new(HashSet::new()),
             cache: crate::cache::CachedValue::new(ttl),
+            round: self.round,
         }
     }
 
@@ -127,6 +157,7 @@ impl Curation {
             unmapped: self.unmapped.clone(),
             logged: Mutex::new(HashSet::new()),
             cache: crate::cache::CachedValue::new(self.cache.ttl()),
+            round: self.round,
         }
     }
 
@@ -190,8 +221,9 @@ impl Curation {
 )]
 pub async fn list(
     State(state): State<AppState>,
+    headers: HeaderMap,
     ApiQuery(q): ApiQuery<LiveQuery>,
-) -> Result<Json<LivePage>, ApiError> {
+) -> Result<Response, ApiError> {
     let platform = paging::platform_query(q.platform.as_deref())?;
     let limit = paging::limit(q.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
     let offset = paging::decode_cursor(q.cursor.as_deref())?;
@@ -210,23 +242,38 @@ pub async fn list(
     let curated = curation
         .cache
         .get_or_compute(|| async {
-            Ok::<_, ApiError>(curation.board(&state.store, Utc::now()).await?)
+            Ok::<_, ApiError>(Curated::new(curation.board(&state.store, Utc::now()).await?))
         })
         .await?;
 
-    let total = curated.iter().filter(|i| filter.keeps(i)).count() as u64;
+    // The page is a function of the curated list and the normalised query: the tag is both.
+    let etag = ETag::weak(&[
+        curated.tag,
+        crate::http_cache::hash_bytes(format!("{filter:?}|{limit}|{offset}").as_bytes()),
+    ]);
+    let cache_control = curation.public_cache().header();
+    if let Some(res) = crate::http_cache::not_modified(&headers, &etag, &cache_control) {
+        return Ok(res);
+    }
+    let total = curated.items.iter().filter(|i| filter.keeps(i)).count() as u64;
     let page: Vec<LiveItemDto> = curated
+        .items
         .iter()
         .filter(|i| filter.keeps(i))
         .skip(offset as usize)
         .take(limit as usize)
         .cloned()
         .collect();
-    Ok(Json(LivePage {
+    let body = Json(LivePage {
         next_cursor: paging::next_cursor(offset, page.len(), total),
         items: page,
         total,
-    }))
+    });
+    Ok(crate::http_cache::stamp(
+        body.into_response(),
+        &etag,
+        &cache_control,
+    ))
 }
 
 /// `lang`: `None` keeps every language.
@@ -268,6 +315,7 @@ fn last_successes(statuses: &[JobStatus]) -> HashMap<Platform, DateTime<Utc>> {
 }
 
 /// The request's filters, applied to curated items.
+#[derive(Debug)]
 struct Filter {
     platform: Option<Platform>,
     /// Lower-cased.

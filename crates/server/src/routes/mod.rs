@@ -78,6 +78,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         )
         .route("/api/v1/openapi.json", get(openapi::document))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+        .layer(from_fn_with_state(
+            state.clone(),
+            crate::http_cache::public_reads,
+        ))
         // Inside CORS, so a 429 still carries the headers that let an allowed origin read it.
         .layer(from_fn_with_state(
             state.clone(),

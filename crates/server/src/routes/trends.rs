@@ -1,9 +1,9 @@
 //! `GET /api/v1/trends`: top gainers and losers of a metric over a period.
 
+use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde::Deserialize;
 use streamtide_storage::{parse_period, TrendMetric, TrendQuery, TrendSort};
 use utoipa::IntoParams;
@@ -12,6 +12,7 @@ use crate::dto::ErrorBody;
 use crate::dto_analytics::{trends_note, trends_sheet, TrendItemDto, TrendsDto};
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
+use crate::http_cache::ETag;
 use crate::paging::{self, DEFAULT_LIMIT, MAX_LIMIT};
 use crate::AppState;
 
@@ -160,6 +161,7 @@ pub(crate) fn csv_response(body: String, filename: &str) -> Response {
 )]
 pub async fn list(
     State(state): State<AppState>,
+    headers: HeaderMap,
     ApiQuery(q): ApiQuery<TrendsQuery>,
 ) -> Result<Response, ApiError> {
     let metric: TrendMetric = q
@@ -229,12 +231,15 @@ pub async fn list(
         query.category,
         query.tracked
     );
-    let list = state
+    let answer = state
         .caches
         .trends
-        .get_or_compute(key, || state.store.trends(&query))
+        .get_or_compute(key, || async {
+            let list = state.store.trends(&query).await?;
+            TrendsAnswer::new(list, metric.as_str(), period_days, up, limit)
+        })
         .await?;
-    let items: Vec<TrendItemDto> = list.items.iter().cloned().map(TrendItemDto::from).collect();
+    let cache_control = state.curation.public_cache().header();
     if format != Format::Json {
         let stem = format!(
             "trends-{}-{period_days}d-{}{}",
@@ -242,26 +247,66 @@ pub async fn list(
             if up { "up" } else { "down" },
             if query.tracked { "-tracked" } else { "" }
         );
-        let keys: Vec<_> = items
+        let keys: Vec<_> = answer
+            .items
             .iter()
             .map(|i| (i.platform, i.channel_id.clone()))
             .collect();
         let labels = state.store.channel_labels(&keys).await?;
-        return sheet_response(&trends_sheet("trends", &items, &labels), format, &stem);
+        return sheet_response(
+            &trends_sheet("trends", &answer.items, &labels),
+            format,
+            &stem,
+        );
     }
-    Ok(Json(TrendsDto {
-        metric: metric.as_str().to_string(),
-        period: format!("{period_days}d"),
-        direction: if up { "up" } else { "down" }.to_string(),
-        as_of: list.as_of,
-        items,
-        available: list.available,
-        collecting_since: list.collecting_since,
-        available_from: list.available_from,
-        qualifying: list.qualifying,
-        other_direction: list.other_direction,
-        left_out: list.left_out,
-        note: trends_note(&list, period_days, up, limit),
-    })
-    .into_response())
+    if let Some(res) = crate::http_cache::not_modified(&headers, &answer.etag, &cache_control) {
+        return Ok(res);
+    }
+    let res = (
+        [(header::CONTENT_TYPE, "application/json")],
+        answer.json.clone(),
+    )
+        .into_response();
+    Ok(crate::http_cache::stamp(res, &answer.etag, &cache_control))
+}
+
+/// One ranking as JSON, with its tag: built once per cached ranking, not per request.
+#[derive(Debug)]
+pub struct TrendsAnswer {
+    items: Vec<TrendItemDto>,
+    json: Bytes,
+    etag: ETag,
+}
+
+impl TrendsAnswer {
+    fn new(
+        list: streamtide_storage::TrendList,
+        metric: &str,
+        period_days: u32,
+        up: bool,
+        limit: u32,
+    ) -> Result<TrendsAnswer, ApiError> {
+        let items: Vec<TrendItemDto> = list.items.iter().cloned().map(TrendItemDto::from).collect();
+        let dto = TrendsDto {
+            metric: metric.to_string(),
+            period: format!("{period_days}d"),
+            direction: if up { "up" } else { "down" }.to_string(),
+            as_of: list.as_of,
+            items: items.clone(),
+            available: list.available,
+            collecting_since: list.collecting_since,
+            available_from: list.available_from,
+            qualifying: list.qualifying,
+            other_direction: list.other_direction,
+            left_out: list.left_out,
+            note: trends_note(&list, period_days, up, limit),
+        };
+        let json = serde_json::to_vec(&dto)
+            .map_err(|e| ApiError::Internal(format!("writing the ranking: {e}")))?;
+        Ok(TrendsAnswer {
+            etag: ETag::weak(&[crate::http_cache::hash_bytes(&json)]),
+            json: Bytes::from(json),
+            items,
+        })
+    }
 }

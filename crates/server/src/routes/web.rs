@@ -2,19 +2,23 @@
 //!
 //! Plain HTML, CSS and ES modules with no build step and nothing from a CDN. Scripts are separate
 //! files so the page works under a `script-src 'self'` content security policy (no inline
-//! script). Every file is answered with its content type, `Cache-Control: no-cache` and a strong
-//! `ETag`, so a browser revalidates cheaply (304) and never runs a stale module after an upgrade.
+//! script). Every file is answered with its content type, `Cache-Control: no-cache` and a weak
+//! `ETag` (the same file goes out compressed or not), so a browser or a cache in front
+//! revalidates cheaply (304) and never runs a stale module after an upgrade.
 //!
 //! The browser extension (`streamtide extension pack`) ships the same board modules: [`ASSETS`]
 //! marks which files it shares.
 
+use std::sync::OnceLock;
+
 use axum::extract::Path;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 
 use crate::error::ApiError;
+use crate::http_cache::{self, ETag};
 use crate::AppState;
 
 /// One static file of the web UI.
@@ -61,6 +65,24 @@ pub const ASSETS: &[Asset] = &[
     asset!("app/platforms.js", JS, true),
     asset!("app/prefs.js", JS, true),
     asset!("app/rankings.js", JS, false),
+    asset!("manifest.webmanifest", "application/manifest+json", false),
+    asset!("sw.js", JS, false),
+];
+
+/// The installed board's icons (PNG, generated once from favicon.svg and committed).
+const ICONS: &[(&str, &[u8])] = &[
+    (
+        "icon-192.png",
+        include_bytes!("../../web/icons/icon-192.png"),
+    ),
+    (
+        "icon-512.png",
+        include_bytes!("../../web/icons/icon-512.png"),
+    ),
+    (
+        "maskable-512.png",
+        include_bytes!("../../web/icons/maskable-512.png"),
+    ),
 ];
 
 /// Revalidate on every load: the files change with each release and are small.
@@ -82,7 +104,39 @@ pub fn router() -> Router<AppState> {
             "/favicon.svg",
             get(|h: HeaderMap| async move { file("favicon.svg", &h) }),
         )
+        .route(
+            "/manifest.webmanifest",
+            get(|h: HeaderMap| async move { file("manifest.webmanifest", &h) }),
+        )
+        .route(
+            "/sw.js",
+            get(|h: HeaderMap| async move { file("sw.js", &h) }),
+        )
         .route("/app/{name}", get(module))
+        .route("/icons/{name}", get(icon))
+}
+
+async fn icon(Path(name): Path<String>, headers: HeaderMap) -> Response {
+    static TAGGED: OnceLock<Vec<(&str, &[u8], ETag)>> = OnceLock::new();
+    let tagged = TAGGED.get_or_init(|| {
+        ICONS
+            .iter()
+            .map(|(n, b)| (*n, *b, ETag::weak(&[http_cache::hash_bytes(b)])))
+            .collect()
+    });
+    let Some((_, body, etag)) = tagged.iter().find(|(n, _, _)| *n == name) else {
+        return ApiError::not_found(format!("no file `/icons/{name}`")).into_response();
+    };
+    let cache = HeaderValue::from_static(CACHE);
+    if let Some(res) = http_cache::not_modified(&headers, etag, &cache) {
+        return res;
+    }
+    let res = (
+        [(header::CONTENT_TYPE, HeaderValue::from_static("image/png"))],
+        *body,
+    )
+        .into_response();
+    http_cache::stamp(res, etag, &cache)
 }
 
 async fn index(headers: HeaderMap) -> Response {
@@ -94,38 +148,32 @@ async fn module(Path(name): Path<String>, headers: HeaderMap) -> Response {
 }
 
 fn file(path: &str, headers: &HeaderMap) -> Response {
-    let Some(asset) = ASSETS.iter().find(|a| a.path == path) else {
+    let Some((asset, etag)) = tagged().iter().find(|(a, _)| a.path == path) else {
         return ApiError::not_found(format!("no file `/{path}`")).into_response();
     };
-    let etag = format!("\"{:016x}\"", fnv1a(asset.body.as_bytes()));
-    let fresh = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
-    let mut res = if fresh {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        (
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(asset.content_type),
-            )],
-            asset.body,
-        )
-            .into_response()
-    };
-    let h = res.headers_mut();
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(CACHE));
-    if let Ok(v) = HeaderValue::from_str(&etag) {
-        h.insert(header::ETAG, v);
+    let cache = HeaderValue::from_static(CACHE);
+    if let Some(res) = http_cache::not_modified(headers, etag, &cache) {
+        return res;
     }
-    res
+    let res = (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(asset.content_type),
+        )],
+        asset.body,
+    )
+        .into_response();
+    http_cache::stamp(res, etag, &cache)
 }
 
-/// 64-bit FNV-1a: a stable content hash for the ETag (not a security boundary).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+/// Every file with its tag, hashed once per process.
+fn tagged() -> &'static [(Asset, ETag)] {
+    static TAGGED: OnceLock<Vec<(Asset, ETag)>> = OnceLock::new();
+    TAGGED.get_or_init(|| {
+        ASSETS
+            .iter()
+            .map(|a| (*a, ETag::weak(&[http_cache::hash_bytes(a.body.as_bytes())])))
+            .collect()
     })
 }
 

@@ -7,6 +7,7 @@ mod cors;
 mod creators;
 mod curation;
 mod errors;
+mod http_cache;
 mod live;
 mod operator;
 mod ops;

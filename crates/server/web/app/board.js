@@ -83,6 +83,13 @@ export function mountBoard(root, options) {
     b.addEventListener("click", () => prefs.setFilters({ view: b.dataset.view }));
   }
   const viewGroup = el("div", { className: "segmented", role: "group" }, viewAll, viewFav);
+  // Cards with pictures, or hackertab's dense list: one line per broadcast.
+  const layoutCards = el("button", { type: "button", className: "seg", "data-layout": "cards" });
+  const layoutList = el("button", { type: "button", className: "seg", "data-layout": "list" });
+  for (const b of [layoutCards, layoutList]) {
+    b.addEventListener("click", () => prefs.setLayout(b.dataset.layout));
+  }
+  const layoutGroup = el("div", { className: "segmented layout-toggle", role: "group" }, layoutCards, layoutList);
   // On a phone the less used filters fold behind a button.
   const more = el("button", {
     type: "button",
@@ -107,6 +114,7 @@ export function mountBoard(root, options) {
   function buildControls() {
     controls.replaceChildren(
       viewGroup,
+      layoutGroup,
       field(ids.q, "filter.search", q, "field-search"),
       more,
       el(
@@ -134,6 +142,13 @@ export function mountBoard(root, options) {
     viewFav.textContent = `★ ${t("view.favourites")}`;
     viewAll.setAttribute("aria-pressed", String(f.view !== "favourites"));
     viewFav.setAttribute("aria-pressed", String(f.view === "favourites"));
+    const list = prefs.get().layout === "list";
+    layoutGroup.setAttribute("aria-label", t("layout.label"));
+    layoutCards.textContent = t("layout.cards");
+    layoutList.textContent = t("layout.list");
+    layoutCards.setAttribute("aria-pressed", String(!list));
+    layoutList.setAttribute("aria-pressed", String(list));
+    root.classList.toggle("layout-list", list);
     reset.textContent = t("filter.reset");
     const active = [f.platform, f.category, f.language].filter(Boolean).length;
     more.textContent = active ? `${t("filter.more")} (${active})` : t("filter.more");
@@ -238,12 +253,24 @@ export function mountBoard(root, options) {
   }
 
   function renderStatus(shown) {
+    root.dataset.state = error ? (items.length ? "stale" : "failed") : updatedAt ? "ok" : "loading";
+    status.classList.remove("error", "quiet");
     if (error) {
-      status.textContent = t("status.error", { message: error });
-      status.classList.add("error");
+      // Never a raw "Failed to fetch": a server out of reach is said in words, and a list seen
+      // before stays on the board with its age.
+      const offline = error.status === 0;
+      const message = error.message || String(error);
+      if (items.length && updatedAt) {
+        status.textContent = offline
+          ? t("status.stale", { age: ago(updatedAt) })
+          : t("status.staleError", { age: ago(updatedAt), message });
+        status.classList.add("quiet");
+      } else {
+        status.textContent = offline ? t("status.offline") : t("status.error", { message });
+        status.classList.add("error");
+      }
       return;
     }
-    status.classList.remove("error");
     if (!updatedAt) {
       status.textContent = t("status.loading");
       return;
@@ -488,7 +515,7 @@ export function mountBoard(root, options) {
       if (cache) cache.save({ at: updatedAt, items, total }).catch(() => {});
     } catch (err) {
       if (stopped || seq !== refreshSeq) return;
-      error = err.message || String(err);
+      error = err;
     }
     if (showHealth && api.health) {
       try {
@@ -555,6 +582,18 @@ export function mountBoard(root, options) {
       document.removeEventListener("visibilitychange", onVisible);
     },
   };
+}
+
+/** How long ago `at` (ms since the epoch) was, in words of the UI language. */
+function ago(at) {
+  const minutes = Math.round((Date.now() - at) / 60_000);
+  // "always": "0분 전" rather than auto's "현재 분"; under a minute is "방금" / "just now".
+  if (minutes < 1) return lang() === "ko" ? "방금" : "just now";
+  const fmt = new Intl.RelativeTimeFormat(lang() === "ko" ? "ko" : "en", { numeric: "always" });
+  if (Math.abs(minutes) < 60) return fmt.format(-minutes, "minute");
+  const hours = Math.round(minutes / 60);
+  if (Math.abs(hours) < 48) return fmt.format(-hours, "hour");
+  return fmt.format(-Math.round(hours / 24), "day");
 }
 
 /** The parts of a simulcast (empty for a broadcast on one platform, and from older servers). */

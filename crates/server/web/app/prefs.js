@@ -10,6 +10,7 @@ const DEFAULTS = {
   hiddenCategories: [],
   filters: { platform: "", category: "", language: "", hideAdult: true, q: "", view: "all" },
   theme: null, // "light" | "dark" | null (follow the system)
+  layout: "cards", // "cards" | "list" (one dense line per broadcast)
 };
 
 function read() {
@@ -78,6 +79,10 @@ export const prefs = {
   },
   showCategory(category) {
     state.hiddenCategories = state.hiddenCategories.filter((c) => c !== category);
+    save();
+  },
+  setLayout(layout) {
+    state.layout = layout === "list" ? "list" : "cards";
     save();
   },
   setFilters(patch) {
