@@ -25,24 +25,33 @@ function apply(platforms) {
   }
 }
 
-/** Ask the server for its platforms (once per page); falls back to the last answer kept. */
-export async function loadPlatforms(api) {
+/** Ask the server for its platforms and keep the answer; null when it could not say. */
+async function fetchAndKeep(api) {
+  const body = await api.platforms();
+  if (!body || !Array.isArray(body.platforms)) return null;
   try {
-    const body = await api.platforms();
-    if (body && Array.isArray(body.platforms)) {
-      apply(body.platforms);
-      try {
-        localStorage.setItem(STORE_KEY, JSON.stringify(body.platforms));
-      } catch (_) {
-        /* storage full or unavailable: the answer still serves this page */
-      }
-      return list;
-    }
+    localStorage.setItem(STORE_KEY, JSON.stringify(body.platforms));
   } catch (_) {
-    /* server unreachable: use what was kept */
+    /* storage full or unavailable: the answer still serves this page */
   }
+  return body.platforms;
+}
+
+/**
+ * The platforms for this page. With a kept answer the page draws at once from it (a cached
+ * new tab must not wait for the network) and the fresh answer is applied when it comes (colours
+ * at once, names from the next draw); without one it waits for the server.
+ */
+export async function loadPlatforms(api) {
+  const fresh = fetchAndKeep(api).catch(() => null);
   const kept = remember();
-  if (Array.isArray(kept)) apply(kept);
+  if (Array.isArray(kept) && kept.length > 0) {
+    apply(kept);
+    fresh.then((platforms) => platforms && apply(platforms));
+    return list;
+  }
+  const platforms = await fresh;
+  if (platforms) apply(platforms);
   return list;
 }
 
