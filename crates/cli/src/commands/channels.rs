@@ -1,7 +1,7 @@
 //! `channels add | list | remove`: the roster.
 
 use anyhow::{bail, Context};
-use streamtide_core::{ChannelRef, Platform, RefKind};
+use streamtide_core::{Platform, RefKind};
 
 use crate::output;
 use crate::settings::Settings;

@@ -2,10 +2,11 @@
 //! collector's side of the stream (the sink `run`, `collect` and `demo` publish to) is
 //! `wiring::events`.
 
+#[cfg(feature = "kafka")]
 use std::sync::Arc;
 
 use anyhow::bail;
-use streamtide_events::EventSink;
+#[cfg(feature = "kafka")]
 use streamtide_server::Metrics;
 
 use crate::settings::Settings;
