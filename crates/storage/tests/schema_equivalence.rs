@@ -38,7 +38,17 @@ type Schema = BTreeMap<String, Table>;
 /// Differences between backends that are intended, each with its reason. An entry is the exact
 /// line [`differences`] prints, prefixed by the backend.
 const ALLOWED: &[&str] = &[
-    // (filled below as the comparison finds intended differences)
+    // MariaDB has no partial indexes. The trend scan's covering index over days with live time
+    // is a full index there.
+    "mysql channel_daily: missing index (day, channel_id, hours_watched, live_minutes) partial",
+    "mysql channel_daily: extra index (day, channel_id, hours_watched, live_minutes)",
+    // "One open session per channel" is a partial unique index elsewhere; MariaDB emulates it
+    // with the generated column `open_channel_id` (NULL once the session ends), indexed.
+    "mysql live_sessions.open_channel_id: None vs Some((Integer, true))",
+    "mysql live_sessions: missing index (last_viewers) partial",
+    "mysql live_sessions: missing unique index (channel_id) partial",
+    "mysql live_sessions: extra index (open_channel_id, last_viewers)",
+    "mysql live_sessions: extra unique index (open_channel_id)",
 ];
 
 /// The class of a declared SQL type (any backend's spelling).
