@@ -22,8 +22,8 @@ pub use chrono_tz::Tz;
 pub use live::{live_metrics, LiveMetrics, SessionSpan};
 pub use projection::{next_milestone, project, theil_sen, Projection, MIN_PROJECTION_POINTS};
 pub use series::{
-    daily_closes, daily_deltas, day_bounds, day_of, normalize, round_3sf, sum_closes,
-    youtube_rounded, DailyClose, DailyDelta, Sample, Series,
+    count_is_rounded, daily_closes, daily_deltas, day_bounds, day_of, normalize, round_3sf,
+    sum_closes, youtube_rounded, DailyClose, DailyDelta, Sample, Series,
 };
 
 /// The time zone of day boundaries when none is configured.

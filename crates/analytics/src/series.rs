@@ -51,6 +51,13 @@ pub fn youtube_rounded(value: u64) -> bool {
     value >= 1000
 }
 
+/// Whether `platform` gives this count rounded, so equal values do not prove no change: YouTube
+/// rounds subscriber counts from 1,000 on; the other platforms give exact figures. The one place
+/// the rule lives (storage flags rows with it; it does not decide it).
+pub fn count_is_rounded(platform: streamtide_core::Platform, value: u64) -> bool {
+    platform == streamtide_core::Platform::Youtube && youtube_rounded(value)
+}
+
 /// `value` rounded to 3 significant figures (what YouTube shows).
 pub fn round_3sf(value: u64) -> u64 {
     if value < 1000 {
@@ -276,6 +283,16 @@ impl Series {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_youtube_counts_from_1000_are_rounded() {
+        use streamtide_core::Platform;
+        assert!(count_is_rounded(Platform::Youtube, 1000));
+        assert!(!count_is_rounded(Platform::Youtube, 999));
+        for p in [Platform::Chzzk, Platform::Soop, Platform::Twitch] {
+            assert!(!count_is_rounded(p, 1_234_000), "{p}");
+        }
+    }
 
     fn t(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)

@@ -6,6 +6,7 @@ mod output;
 mod settings;
 mod shutdown;
 mod validate;
+mod wiring;
 
 use std::path::PathBuf;
 
@@ -398,11 +399,10 @@ async fn dispatch(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     // The demo keeps its own database unless told otherwise; every other command reads `--db`,
     // else `storage.url`.
     if matches!(cli.command, Command::Demo { .. }) {
-        settings.storage.url = commands::database::url_from_arg(
-            cli.db.as_deref().unwrap_or(commands::database::DEMO_DB),
-        );
+        settings.storage.url =
+            wiring::database::url_from_arg(cli.db.as_deref().unwrap_or(wiring::database::DEMO_DB));
     } else if let Some(db) = &cli.db {
-        settings.storage.url = commands::database::url_from_arg(db);
+        settings.storage.url = wiring::database::url_from_arg(db);
     }
     if matches!(
         cli.command,
@@ -559,7 +559,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             commands::export::run(settings, what, series, trends, &out).await?
         }
         Command::Migrate => {
-            commands::database::check_can_create(&settings.storage.url)?;
+            wiring::database::check_can_create(&settings.storage.url)?;
             let store = streamtide_storage::Store::connect(&settings.storage.url).await?;
             let n = store.migrate().await?;
             println!(

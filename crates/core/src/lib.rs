@@ -1,7 +1,8 @@
 //! Domain types shared by every streamtide crate.
 //!
 //! Nothing here does IO: the platform enum, the id newtypes, the normalised observations adapters
-//! produce and the store keeps, and the injectable clock. Adapters, storage, collector and server all
+//! produce and the store keeps, the injectable clock, and the [`Secret`] every configuration with a
+//! credential uses (platforms, events, thumbs). Adapters, storage, collector and server all
 //! speak these types, so a platform quirk never leaks past its adapter.
 
 mod clock;
@@ -9,6 +10,7 @@ mod ids;
 mod observation;
 mod platform;
 pub mod sanitize;
+mod secret;
 
 pub use clock::{Clock, ClockWait, ManualClock, SystemClock};
 pub use ids::{ChannelId, ChannelRef, RefKind};
@@ -19,3 +21,4 @@ pub use observation::{
 pub use platform::{
     CategoryRules, DefaultLimits, LanguageHints, Platform, PlatformFacts, UnknownPlatform,
 };
+pub use secret::Secret;

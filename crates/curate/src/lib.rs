@@ -5,6 +5,7 @@
 //! Everything here is pure (no I/O, no clock): the store and the server call it with what they
 //! read, so each rule is unit-tested on its own.
 
+pub mod board;
 pub mod categories;
 pub mod freshness;
 pub mod language;

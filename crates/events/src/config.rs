@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use streamtide_platforms::Secret;
+use streamtide_core::Secret;
 
 /// `[events]`
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

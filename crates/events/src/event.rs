@@ -2,10 +2,11 @@
 //!
 //! ```json
 //! {"v":1,"kind":"live_sample","platform":"chzzk","channel_id":"abc","observed_at":"2026-03-01T00:00:00Z",
-//!  "round":123,"collector":"host-4242","data":{…the core type, as serde writes it…}}
+//!  "round":123,"collector":"host-4242","data":{…a payload::v1 type…}}
 //! ```
 //!
-//! A store batch becomes one event per observation ([`to_events`]), keyed `platform:channel_id`
+//! `data` is one of the stream's own payload types ([`crate::payload::v1`]), not a core type.
+//! A store batch becomes one event per observation (`crate::mapping::to_events`), keyed `platform:channel_id`
 //! so one channel's events stay in one partition, in order. A live list also ends with a
 //! `live_list_end` marker keyed by the platform alone: it carries what only the whole list can
 //! decide (closing the platform's sessions nobody saw), and how many samples the list had, so
@@ -15,8 +16,9 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use streamtide_core::{ChannelId, ChannelObservation, LiveBroadcast, Platform, VideoObservation};
-use streamtide_storage::Batch;
+use streamtide_core::{ChannelId, Platform};
+
+use crate::payload::v1;
 
 /// The schema version this build writes and reads.
 pub const VERSION: u32 = 1;
@@ -37,16 +39,16 @@ pub enum EventError {
 #[serde(tag = "kind", content = "data", rename_all = "snake_case")]
 pub enum EventData {
     /// A roster channel's figures and live state (from a channels round).
-    ChannelSnapshot(ChannelObservation),
+    ChannelSnapshot(v1::ChannelSnapshot),
     /// A roster channel the platform no longer knows.
     ChannelMissing {},
     /// One broadcast of a platform's top live list.
-    LiveSample(LiveBroadcast),
+    LiveSample(v1::LiveSample),
     /// The end of one top live list: `samples` broadcasts were sent before it; open sessions of
     /// the platform not seen for `close_after_secs` are closed once they are stored.
     LiveListEnd { close_after_secs: i64, samples: u64 },
     /// A video with its counters.
-    VideoSnapshot(VideoObservation),
+    VideoSnapshot(v1::VideoSnapshot),
 }
 
 impl EventData {
@@ -119,63 +121,5 @@ impl Event {
             Some(_) => {}
         }
         Ok(serde_json::from_slice(bytes)?)
-    }
-}
-
-/// The events of one store batch, in the batch's order; a live list ends with its marker.
-/// Observations of another platform are left out, as `Store::write_batch` leaves them out.
-pub fn to_events(
-    platform: Platform,
-    round: i64,
-    at: DateTime<Utc>,
-    collector: &str,
-    batch: &Batch,
-) -> Vec<Event> {
-    let event = |channel_id: Option<&ChannelId>, data: EventData| Event {
-        v: VERSION,
-        platform,
-        channel_id: channel_id.cloned(),
-        observed_at: at,
-        round,
-        collector: collector.to_string(),
-        data,
-    };
-    match batch {
-        Batch::LiveList { items, close_after } => {
-            let mut out: Vec<Event> = items
-                .iter()
-                .filter(|i| i.platform == platform)
-                .map(|i| event(Some(&i.channel_id), EventData::LiveSample(i.clone())))
-                .collect();
-            let samples = out.len() as u64;
-            out.push(event(
-                None,
-                EventData::LiveListEnd {
-                    close_after_secs: close_after.num_seconds(),
-                    samples,
-                },
-            ));
-            out
-        }
-        Batch::Channels { found, missing } => found
-            .iter()
-            .filter(|o| o.info.platform == platform)
-            .map(|o| {
-                event(
-                    Some(&o.info.channel_id),
-                    EventData::ChannelSnapshot(o.clone()),
-                )
-            })
-            .chain(
-                missing
-                    .iter()
-                    .map(|id| event(Some(id), EventData::ChannelMissing {})),
-            )
-            .collect(),
-        Batch::Videos { videos } => videos
-            .iter()
-            .filter(|v| v.platform == platform)
-            .map(|v| event(Some(&v.channel_id), EventData::VideoSnapshot(v.clone())))
-            .collect(),
     }
 }

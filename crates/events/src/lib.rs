@@ -1,12 +1,15 @@
 //! The observation event stream between the collector and `streamtide ingest`.
 //!
-//! Always built: the event schema ([`event`]), turning events back into store batches
-//! ([`regroup`]), the `[events]` configuration and the [`EventSink`] seam the collector publishes
+//! Always built: the event schema ([`event`]) with its versioned payload types ([`payload`]), the
+//! one mapping between events and the store's write model ([`mapping`]), regrouping consumed
+//! events into store operations ([`regroup`]), the `[events]` configuration and the [`EventSink`] seam the collector publishes
 //! through. With the `kafka` feature: the Kafka producer ([`KafkaSink`]) and the ingest consumer
 //! ([`ingest`]), on librdkafka.
 
 mod config;
 pub mod event;
+pub mod mapping;
+pub mod payload;
 pub mod regroup;
 mod sink;
 
@@ -22,7 +25,8 @@ mod metrics;
 mod producer;
 
 pub use config::{EventsConfig, KafkaConfig};
-pub use event::{to_events, Event, EventData, EventError, VERSION};
+pub use event::{Event, EventData, EventError, VERSION};
+pub use mapping::to_events;
 pub use regroup::{regroup, Apply};
 pub use sink::{collector_name, EventSink, MemorySink, PublishError};
 

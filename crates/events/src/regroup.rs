@@ -155,16 +155,8 @@ pub fn regroup(events: impl IntoIterator<Item = Event>) -> Vec<Apply> {
         let Apply::Write { batch, .. } = slot else {
             unreachable!("only writes are grouped")
         };
-        match (batch, e.data, e.channel_id) {
-            (Batch::LiveList { items, .. }, EventData::LiveSample(b), _) => items.push(b),
-            (Batch::Channels { found, .. }, EventData::ChannelSnapshot(o), _) => found.push(o),
-            (Batch::Channels { missing, .. }, EventData::ChannelMissing {}, Some(id)) => {
-                missing.push(id)
-            }
-            (Batch::Videos { videos }, EventData::VideoSnapshot(v), _) => videos.push(v),
-            // A channel_missing without a channel names nothing to mark.
-            _ => {}
-        }
+        // A channel_missing without a channel names nothing to mark: not added.
+        crate::mapping::add_to_batch(batch, e.data, e.channel_id);
     }
     // Stable: equal times keep their order of arrival.
     writes.sort_by_key(|(k, _)| k.0);

@@ -154,6 +154,101 @@ fn golden_v1_sample_is_what_this_build_writes_and_reads() {
     );
 }
 
+/// Captured from the build that wrote v1 before the event payload had types of its own (the
+/// observation types of `streamtide-core` serialised as they were): every kind, every live state,
+/// every optional field both set and unset. Events already in a topic look like this.
+const CAPTURED_V1: &str = "tests/fixtures/events_v1_captured.jsonl";
+
+/// The batches behind [`CAPTURED_V1`], in its order (round 21 live list, 22 channels, 23 videos).
+fn captured_batches() -> Vec<(i64, Batch)> {
+    let mut rich = live(4, 4321);
+    rich.platform = Platform::Soop;
+    rich.channel_id = ChannelId::new("soopbj");
+    rich.channel_avatar_url = Some("https://a.example/soop.png".into());
+    rich.category_name = Some("토크/캠방".into());
+    rich.tags = vec![];
+    rich.adult = true;
+    rich.language = None;
+    rich.started_at = None;
+    let mut on_air = live(5, 77);
+    on_air.platform = Platform::Soop;
+    on_air.channel_id = ChannelId::new("bj5");
+    let soop = |mut o: ChannelObservation, id: &str, handle: Option<&str>| {
+        o.info.platform = Platform::Soop;
+        o.info.channel_id = ChannelId::new(id);
+        o.info.handle = handle.map(str::to_string);
+        o.info.description = Some("소개 \"따옴표\"\n줄바꿈".into());
+        o
+    };
+    let mut clip = video(6);
+    clip.platform = Platform::Soop;
+    clip.channel_id = ChannelId::new("bj5");
+    clip.kind = VideoKind::Clip;
+    clip.published_at = None;
+    clip.likes = Some(0);
+    clip.comments = Some(12);
+    clip.thumbnail_url = Some("https://t.example/v6.jpg".into());
+    clip.adult = true;
+    clip.category_name = None;
+    vec![
+        (
+            21,
+            Batch::LiveList {
+                items: vec![rich],
+                close_after: Duration::seconds(90),
+            },
+        ),
+        (
+            22,
+            Batch::Channels {
+                found: vec![
+                    soop(
+                        observation(5, LiveState::Live(Box::new(on_air))),
+                        "bj5",
+                        Some("bj5handle"),
+                    ),
+                    soop(observation(6, LiveState::Unknown), "bj6", None),
+                    soop(observation(7, LiveState::Offline), "bj7", None),
+                ],
+                missing: vec![ChannelId::new("bj8"), ChannelId::new("bj9")],
+            },
+        ),
+        (23, Batch::Videos { videos: vec![clip] }),
+    ]
+}
+
+fn captured_events() -> Vec<Event> {
+    let at = t("2026-03-02T10:00:00.123456Z");
+    captured_batches()
+        .iter()
+        .flat_map(|(round, batch)| to_events(Platform::Soop, *round, at, "host-77", batch))
+        .collect()
+}
+
+#[test]
+fn captured_v1_events_stay_readable() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(CAPTURED_V1);
+    if std::env::var_os("STREAMTIDE_CAPTURE_V1").is_some() {
+        let written: String = captured_events()
+            .iter()
+            .map(|e| String::from_utf8(e.to_json()).unwrap() + "\n")
+            .collect();
+        std::fs::write(&path, written).unwrap();
+    }
+    let captured = std::fs::read_to_string(&path).unwrap();
+    let read: Vec<Event> = captured
+        .lines()
+        .map(|l| Event::from_json(l.as_bytes()).unwrap())
+        .collect();
+    assert_eq!(read, captured_events());
+    // Written again, byte for byte what the old build wrote.
+    let again: Vec<String> = read
+        .iter()
+        .map(|e| String::from_utf8(e.to_json()).unwrap())
+        .collect();
+    assert_eq!(again, captured.lines().collect::<Vec<_>>());
+}
+
 #[test]
 fn other_versions_and_garbage_are_refused_with_a_clear_error() {
     let mut v: serde_json::Value = serde_json::from_slice(&sample_events()[0].to_json()).unwrap();

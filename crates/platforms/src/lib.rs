@@ -15,7 +15,6 @@ mod error;
 pub mod http;
 pub mod items;
 pub mod lenient;
-mod secret;
 pub mod soop;
 pub mod twitch;
 pub mod youtube;
@@ -28,7 +27,8 @@ pub use config::{
     ApiSource, ChzzkConfig, HttpConfig, PlatformsConfig, SoopConfig, TwitchConfig, YoutubeConfig,
 };
 pub use error::{AdapterError, ParseFailure};
-pub use secret::Secret;
+/// Re-exported from `streamtide-core`, where crates that do not talk to platforms can use it too.
+pub use streamtide_core::Secret;
 use streamtide_core::{ChannelRef, Platform};
 
 /// Build the adapters of every enabled platform. Twitch and YouTube also need their credentials;

@@ -89,22 +89,28 @@ pub struct LiveItemDto {
 
 impl From<LiveItem> for LiveItemDto {
     fn from(i: LiveItem) -> Self {
-        let detected_language = i.detected_language.clone().map(|code| DetectedLanguageDto {
-            code,
-            confidence: i.language_confidence.unwrap_or(0.0),
-        });
-        let category_tag = streamtide_curate::categories::Vocabulary::global()
+        let tag = streamtide_curate::categories::Vocabulary::global()
             .map(
                 i.platform,
                 i.category_id.as_deref(),
                 i.category_name.as_deref(),
                 &i.title,
             )
-            .tag()
-            .map(CategoryTagDto::from);
+            .tag();
+        LiveItemDto::with_tag(i, tag)
+    }
+}
+
+impl LiveItemDto {
+    /// The item, its category already mapped onto the vocabulary (by the board's curation).
+    pub fn with_tag(i: LiveItem, tag: Option<&streamtide_curate::categories::CategoryTag>) -> Self {
+        let detected_language = i.detected_language.clone().map(|code| DetectedLanguageDto {
+            code,
+            confidence: i.language_confidence.unwrap_or(0.0),
+        });
         LiveItemDto {
             detected_language,
-            category_tag,
+            category_tag: tag.map(CategoryTagDto::from),
             simulcast: Vec::new(),
             platform: i.platform,
             category: i.category_name.clone().or_else(|| i.category_id.clone()),

@@ -91,10 +91,6 @@ fn parse_day(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
-fn is_rounded(platform: Platform, value: u64) -> bool {
-    platform == Platform::Youtube && streamtide_analytics::youtube_rounded(value)
-}
-
 impl Store {
     /// Rollup rows of a channel in `[from, to]`, oldest first.
     pub async fn channel_daily(
@@ -181,7 +177,7 @@ impl Store {
                 Some(Sample {
                     at,
                     value: Some(v),
-                    rounded: is_rounded(platform, v),
+                    rounded: streamtide_analytics::count_is_rounded(platform, v),
                 })
             })
             .collect();
@@ -234,7 +230,7 @@ impl Store {
                         .as_deref()
                         .and_then(from_db_time)?,
                     value: v,
-                    rounded: is_rounded(platform, v),
+                    rounded: streamtide_analytics::count_is_rounded(platform, v),
                 })
             })
             .collect::<Vec<_>>();

@@ -151,27 +151,7 @@ impl Store {
         self.ensure_leases(names).await?;
 
         let mut tx = self.write_tx().await?;
-        // Membership is written with its real expiry from the start: a row that looked expired
-        // (as a free lease does) would be cleaned up by the others as a departed collector.
-        let renewed =
-            db::query("UPDATE collector_leases SET owner = ?, expires_at = ? WHERE name = ?")
-                .bind(owner)
-                .bind(&expires)
-                .bind(&me)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-        if renewed == 0 {
-            db::query(
-                "INSERT INTO collector_leases (name, owner, expires_at, acquired_at) VALUES (?, ?, ?, ?)",
-            )
-            .bind(&me)
-            .bind(owner)
-            .bind(&expires)
-            .bind(&now_s)
-            .execute(&mut *tx)
-            .await?;
-        }
+        renew_membership(&mut tx, owner, &me, &expires, &now_s).await?;
         // Renew everything still ours. A lease another collector claimed after ours expired
         // has a new owner and is not touched.
         db::query("UPDATE collector_leases SET expires_at = ? WHERE owner = ?")
@@ -250,33 +230,9 @@ impl Store {
             }
         }
         for name in out.released.iter().chain(&stale) {
-            db::query(
-                "UPDATE collector_leases SET owner = NULL, expires_at = ?, acquired_at = NULL WHERE name = ? AND owner = ?",
-            )
-            .bind(NEVER)
-            .bind(name)
-            .bind(owner)
-            .execute(&mut *tx)
-            .await?;
+            give_back(&mut tx, owner, name).await?;
         }
-        // Membership rows of collectors gone for a long while: nothing reads them any more.
-        // One by one in name order (the rows are sorted), so two collectors cleaning up at
-        // once lock them in the same order and cannot deadlock on PostgreSQL/MariaDB.
-        let forget_before =
-            to_db_time(now - chrono::Duration::seconds(10 * ttl_secs.max(1) as i64));
-        let mut gone: Vec<&str> = rows
-            .iter()
-            .filter(|(n, _, exp)| n.starts_with(MEMBER_PREFIX) && *exp < forget_before && *n != me)
-            .map(|(n, _, _)| n.as_str())
-            .collect();
-        gone.sort_unstable();
-        for name in gone {
-            db::query("DELETE FROM collector_leases WHERE name = ? AND expires_at < ?")
-                .bind(name)
-                .bind(&forget_before)
-                .execute(&mut *tx)
-                .await?;
-        }
+        forget_departed(&mut tx, &rows, &me, now, ttl_secs).await?;
         let held: Vec<String> =
             db::query_scalar("SELECT name FROM collector_leases WHERE owner = ? ORDER BY name")
                 .bind(owner)
@@ -359,6 +315,78 @@ impl Store {
 
 /// Claim up to `want` of `names` that are free or expired; returns each claimed name with its
 /// previous owner.
+type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// Write `owner`'s membership row with its real expiry from the start: a row that looked expired
+/// (as a free lease does) would be cleaned up by the others as a departed collector.
+async fn renew_membership(
+    tx: &mut Tx,
+    owner: &str,
+    me: &str,
+    expires: &str,
+    now_s: &str,
+) -> Result<()> {
+    let renewed = db::query("UPDATE collector_leases SET owner = ?, expires_at = ? WHERE name = ?")
+        .bind(owner)
+        .bind(expires)
+        .bind(me)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if renewed == 0 {
+        db::query(
+            "INSERT INTO collector_leases (name, owner, expires_at, acquired_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(me)
+        .bind(owner)
+        .bind(expires)
+        .bind(now_s)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Free the lease `name` if `owner` still holds it.
+async fn give_back(tx: &mut Tx, owner: &str, name: &str) -> Result<()> {
+    db::query(
+        "UPDATE collector_leases SET owner = NULL, expires_at = ?, acquired_at = NULL WHERE name = ? AND owner = ?",
+    )
+    .bind(NEVER)
+    .bind(name)
+    .bind(owner)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Membership rows of collectors gone for a long while (ten time-to-lives): nothing reads them
+/// any more. One by one in name order, so two collectors cleaning up at once lock them in the
+/// same order and cannot deadlock on PostgreSQL/MariaDB.
+async fn forget_departed(
+    tx: &mut Tx,
+    rows: &[(String, Option<String>, String)],
+    me: &str,
+    now: DateTime<Utc>,
+    ttl_secs: u64,
+) -> Result<()> {
+    let forget_before = to_db_time(now - chrono::Duration::seconds(10 * ttl_secs.max(1) as i64));
+    let mut gone: Vec<&str> = rows
+        .iter()
+        .filter(|(n, _, exp)| n.starts_with(MEMBER_PREFIX) && *exp < forget_before && n != me)
+        .map(|(n, _, _)| n.as_str())
+        .collect();
+    gone.sort_unstable();
+    for name in gone {
+        db::query("DELETE FROM collector_leases WHERE name = ? AND expires_at < ?")
+            .bind(name)
+            .bind(&forget_before)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
 async fn claim(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     owner: &str,

@@ -125,9 +125,27 @@ impl Store {
         let tz = self.analytics_timezone().await?;
         let cutoff_all = now - keep_all;
         let cutoff_hourly = (now - keep_hourly).min(cutoff_all);
-        let mut stats = ThinStats::default();
+        let mut stats = ThinStats {
+            snapshots_deleted: self.thin_snapshots(tz, cutoff_all, cutoff_hourly).await?,
+            ..ThinStats::default()
+        };
+        // Live samples of whole local days before the cutoff.
+        let watermark = day_bounds(day_of(cutoff_all, tz), tz).0;
+        self.freeze_live_days(tz, watermark).await?;
+        stats.samples_deleted = self.thin_samples(tz, watermark).await?;
+        stats.live_frozen_before = Some(watermark);
+        Ok(stats)
+    }
 
-        // Snapshots, one channel per transaction.
+    /// Snapshots before `cutoff_all`, one channel per transaction: per bucket (an hour after
+    /// `cutoff_hourly`, a day before) the last row, and the last with each counter, stay.
+    async fn thin_snapshots(
+        &self,
+        tz: Tz,
+        cutoff_all: DateTime<Utc>,
+        cutoff_hourly: DateTime<Utc>,
+    ) -> Result<u64> {
+        let mut deleted_total = 0;
         let channels: Vec<i64> = db::query_scalar(
             // One probe per channel: on SQLite a DISTINCT over the two-table view would sort
             // every old row.
@@ -185,7 +203,7 @@ impl Store {
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
-                    stats.snapshots_deleted += deleted;
+                    deleted_total += deleted;
                     if deleted > 0 {
                         break;
                     }
@@ -193,9 +211,12 @@ impl Store {
             }
             tx.commit().await?;
         }
+        Ok(deleted_total)
+    }
 
-        // Live samples of whole local days before the cutoff.
-        let watermark = day_bounds(day_of(cutoff_all, tz), tz).0;
+    /// Bring the rollups of the local days before `watermark` up to date, then record that live
+    /// samples before it are frozen (thinned samples cannot recompute a day).
+    async fn freeze_live_days(&self, tz: Tz, watermark: DateTime<Utc>) -> Result<()> {
         let mut conn = self.pool.acquire().await?;
         let old = live_frozen_before(&mut conn).await?;
         drop(conn);
@@ -244,6 +265,13 @@ impl Store {
             .await?;
             tx.commit().await?;
         }
+        Ok(())
+    }
+
+    /// Live samples before `watermark`, one session per transaction: per hour the first peak and
+    /// the last sample stay.
+    async fn thin_samples(&self, tz: Tz, watermark: DateTime<Utc>) -> Result<u64> {
+        let mut deleted_total = 0;
         let session_ids: Vec<i64> =
             db::query_scalar("SELECT DISTINCT session_id FROM live_samples WHERE observed_at < ?1")
                 .bind(to_db_time(watermark))
@@ -278,7 +306,7 @@ impl Store {
                 if kept.contains(&i) {
                     continue;
                 }
-                stats.samples_deleted += db::query(
+                deleted_total += db::query(
                     "DELETE FROM live_samples WHERE session_id = ?1 AND observed_at = ?2",
                 )
                 .bind(sid)
@@ -289,7 +317,6 @@ impl Store {
             }
             tx.commit().await?;
         }
-        stats.live_frozen_before = Some(watermark);
-        Ok(stats)
+        Ok(deleted_total)
     }
 }

@@ -237,33 +237,8 @@ async fn rebuild_channel(
     tz: Tz,
     frozen: &std::collections::HashMap<(i64, NaiveDate), streamtide_analytics::LiveMetrics>,
 ) -> Result<u64> {
-    use std::collections::{BTreeMap, HashMap};
-    let mut days: BTreeMap<NaiveDate, DayAcc> = BTreeMap::new();
-    let snaps = db::query(
-        "SELECT observed_at, followers, total_views, video_count FROM channel_snapshots
-         WHERE channel_id = ?1 ORDER BY observed_at",
-    )
-    .bind(channel)
-    .fetch_all(&mut *conn)
-    .await?;
-    for r in &snaps {
-        let at_s: String = r.get("observed_at");
-        let Some(at) = from_db_time(&at_s) else {
-            continue;
-        };
-        let d = days.entry(day_of(at, tz)).or_default();
-        // Ordered by time: the last non-NULL value of the day wins, as in `recompute_day`.
-        if let Some(v) = r.get::<Option<i64>, _>("followers") {
-            d.followers = Some(v);
-        }
-        if let Some(v) = r.get::<Option<i64>, _>("total_views") {
-            d.total_views = Some(v);
-        }
-        if let Some(v) = r.get::<Option<i64>, _>("video_count") {
-            d.video_count = Some(v);
-        }
-        d.closed_at = Some(at_s);
-    }
+    use std::collections::HashMap;
+    let mut days = snapshot_days(conn, channel, tz).await?;
 
     struct Sess {
         id: i64,
@@ -359,10 +334,56 @@ async fn rebuild_channel(
         }
     }
 
+    write_days(conn, channel, &days).await
+}
+
+/// Per local day, the channel's last counters (the last non-NULL value of each) and when the
+/// day's last snapshot was taken.
+async fn snapshot_days(
+    conn: &mut AnyConnection,
+    channel: i64,
+    tz: Tz,
+) -> Result<std::collections::BTreeMap<NaiveDate, DayAcc>> {
+    use std::collections::BTreeMap;
+    let mut days: BTreeMap<NaiveDate, DayAcc> = BTreeMap::new();
+    let snaps = db::query(
+        "SELECT observed_at, followers, total_views, video_count FROM channel_snapshots
+         WHERE channel_id = ?1 ORDER BY observed_at",
+    )
+    .bind(channel)
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in &snaps {
+        let at_s: String = r.get("observed_at");
+        let Some(at) = from_db_time(&at_s) else {
+            continue;
+        };
+        let d = days.entry(day_of(at, tz)).or_default();
+        // Ordered by time: the last non-NULL value of the day wins, as in `recompute_day`.
+        if let Some(v) = r.get::<Option<i64>, _>("followers") {
+            d.followers = Some(v);
+        }
+        if let Some(v) = r.get::<Option<i64>, _>("total_views") {
+            d.total_views = Some(v);
+        }
+        if let Some(v) = r.get::<Option<i64>, _>("video_count") {
+            d.video_count = Some(v);
+        }
+        d.closed_at = Some(at_s);
+    }
+    Ok(days)
+}
+
+/// Write a channel's rebuilt day rows, with the deltas between consecutive days.
+async fn write_days(
+    conn: &mut AnyConnection,
+    channel: i64,
+    days: &std::collections::BTreeMap<NaiveDate, DayAcc>,
+) -> Result<u64> {
     let mut written = 0;
     // The previous row's day and closes (followers, views, videos).
     let mut prev: Option<(NaiveDate, [Option<i64>; 3])> = None;
-    for (day, d) in &days {
+    for (day, d) in days {
         let delta = |cur: Option<i64>, i: usize| {
             let p = prev.as_ref().filter(|p| p.0 + Duration::days(1) == *day)?;
             Some(cur? - p.1[i]?)
@@ -395,6 +416,64 @@ async fn rebuild_channel(
     Ok(written)
 }
 
+/// One channel-day's live metrics: from the sessions overlapping it and their samples inside it
+/// (the day's peak and average come from those samples, or from the whole session when none fell
+/// in the day); a day whose samples were thinned keeps its stored metrics.
+async fn day_live(
+    conn: &mut AnyConnection,
+    channel: i64,
+    day_s: &str,
+    (start, end): (DateTime<Utc>, DateTime<Utc>),
+    (s, e): (&str, &str),
+) -> Result<streamtide_analytics::LiveMetrics> {
+    let rows = db::query(
+        "SELECT s.started_at, COALESCE(s.ended_at, s.last_seen_at) AS ended, s.viewer_sum, s.sample_count,
+                s.peak_viewers,
+                (SELECT MAX(viewers) FROM live_samples l WHERE l.session_id = s.id AND l.observed_at >= ?2 AND l.observed_at < ?3) AS day_peak,
+                (SELECT CAST(AVG(viewers) AS DOUBLE PRECISION) FROM live_samples l WHERE l.session_id = s.id AND l.observed_at >= ?2 AND l.observed_at < ?3) AS day_avg
+         FROM live_sessions s
+         WHERE s.channel_id = ?1 AND s.started_at < ?3 AND COALESCE(s.ended_at, s.last_seen_at) >= ?2",
+    )
+    .bind(channel)
+    .bind(s)
+    .bind(e)
+    .fetch_all(&mut *conn)
+    .await?;
+    let spans: Vec<SessionSpan> = rows
+        .iter()
+        .filter_map(|r| {
+            let start = from_db_time(&r.get::<String, _>("started_at"))?;
+            let end = from_db_time(&r.get::<String, _>("ended"))?;
+            let day_avg: Option<f64> = r.get("day_avg");
+            let day_peak: Option<i64> = r.get("day_peak");
+            // Widened: a stored sum may be beyond i64 (see `db::lenient_count`).
+            let sum = db::lenient_count(r, "viewer_sum");
+            let n = db::lenient_count(r, "sample_count");
+            let session_avg = if n > 0.0 { sum / n } else { 0.0 };
+            Some(SessionSpan {
+                start,
+                end: end.max(start),
+                avg_viewers: day_avg.unwrap_or(session_avg),
+                peak_viewers: day_peak
+                    .map(|p| p as f64)
+                    .unwrap_or_else(|| db::lenient_count(r, "peak_viewers"))
+                    .max(0.0) as u64,
+            })
+        })
+        .collect();
+    let mut live = live_metrics(&spans, start, end);
+    if crate::retention::live_frozen_before(&mut *conn)
+        .await?
+        .is_some_and(|w| end <= w)
+    {
+        // The day's samples were thinned: its stored live metrics are the record.
+        if let Some(kept) = crate::retention::stored_live(&mut *conn, channel, day_s).await? {
+            live = kept;
+        }
+    }
+    Ok(live)
+}
+
 /// Recompute one channel-day and the deltas that depend on it (its own and the next day's).
 pub(crate) async fn recompute_day(
     conn: &mut AnyConnection,
@@ -425,54 +504,8 @@ pub(crate) async fn recompute_day(
     let video_count: Option<i64> = closes.get("video_count");
     let closed_at: Option<String> = closes.get("closed_at");
 
-    // Sessions overlapping the day, with their samples inside it: the day's peak and average come
-    // from those samples, or from the whole session when none fell in the day.
-    let rows = db::query(
-        "SELECT s.started_at, COALESCE(s.ended_at, s.last_seen_at) AS ended, s.viewer_sum, s.sample_count,
-                s.peak_viewers,
-                (SELECT MAX(viewers) FROM live_samples l WHERE l.session_id = s.id AND l.observed_at >= ?2 AND l.observed_at < ?3) AS day_peak,
-                (SELECT CAST(AVG(viewers) AS DOUBLE PRECISION) FROM live_samples l WHERE l.session_id = s.id AND l.observed_at >= ?2 AND l.observed_at < ?3) AS day_avg
-         FROM live_sessions s
-         WHERE s.channel_id = ?1 AND s.started_at < ?3 AND COALESCE(s.ended_at, s.last_seen_at) >= ?2",
-    )
-    .bind(channel)
-    .bind(&s)
-    .bind(&e)
-    .fetch_all(&mut *conn)
-    .await?;
-    let spans: Vec<SessionSpan> = rows
-        .iter()
-        .filter_map(|r| {
-            let start = from_db_time(&r.get::<String, _>("started_at"))?;
-            let end = from_db_time(&r.get::<String, _>("ended"))?;
-            let day_avg: Option<f64> = r.get("day_avg");
-            let day_peak: Option<i64> = r.get("day_peak");
-            // Widened: a stored sum may be beyond i64 (see `db::lenient_count`).
-            let sum = db::lenient_count(r, "viewer_sum");
-            let n = db::lenient_count(r, "sample_count");
-            let session_avg = if n > 0.0 { sum / n } else { 0.0 };
-            Some(SessionSpan {
-                start,
-                end: end.max(start),
-                avg_viewers: day_avg.unwrap_or(session_avg),
-                peak_viewers: day_peak
-                    .map(|p| p as f64)
-                    .unwrap_or_else(|| db::lenient_count(r, "peak_viewers"))
-                    .max(0.0) as u64,
-            })
-        })
-        .collect();
-    let mut live = live_metrics(&spans, start, end);
     let day_s = db_day(day);
-    if crate::retention::live_frozen_before(&mut *conn)
-        .await?
-        .is_some_and(|w| end <= w)
-    {
-        // The day's samples were thinned: its stored live metrics are the record.
-        if let Some(kept) = crate::retention::stored_live(&mut *conn, channel, &day_s).await? {
-            live = kept;
-        }
-    }
+    let live = day_live(conn, channel, &day_s, (start, end), (&s, &e)).await?;
 
     if followers.is_none()
         && total_views.is_none()

@@ -174,6 +174,38 @@ fn needs_detection(open: &OpenSession, b: &LiveBroadcast) -> bool {
     open.detected_language.is_none() || (!b.title.is_empty() && open.title != b.title)
 }
 
+/// The open sessions of the channels in `live`, by channel.
+async fn open_sessions(
+    conn: &mut AnyConnection,
+    live: &[(i64, &LiveBroadcast)],
+) -> Result<HashMap<i64, OpenSession>> {
+    let sql = format!(
+        "SELECT channel_id, id, broadcast_id, started_at, title, detected_language FROM live_sessions
+         WHERE ended_at IS NULL AND channel_id IN ({})",
+        placeholders(live.len(), "?")
+    );
+    let mut q = db::query(&sql);
+    for (channel, _) in live {
+        q = q.bind(*channel);
+    }
+    Ok(q.fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|r| {
+            (
+                r.get(0),
+                OpenSession {
+                    id: r.get(1),
+                    broadcast_id: r.get(2),
+                    started_at: r.get(3),
+                    title: r.get(4),
+                    detected_language: r.get(5),
+                },
+            )
+        })
+        .collect())
+}
+
 /// [`observe_live`] for many distinct channels at once, with the same effect.
 ///
 /// Measured on the bench workload, `observe_live` costs ~140 µs per live channel, almost all of
@@ -201,32 +233,7 @@ pub(crate) async fn observe_live_many(
         return Ok(());
     }
     let at_s = to_db_time(at);
-    let sql = format!(
-        "SELECT channel_id, id, broadcast_id, started_at, title, detected_language FROM live_sessions
-         WHERE ended_at IS NULL AND channel_id IN ({})",
-        placeholders(live.len(), "?")
-    );
-    let mut q = db::query(&sql);
-    for (channel, _) in live {
-        q = q.bind(*channel);
-    }
-    let open: HashMap<i64, OpenSession> = q
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|r| {
-            (
-                r.get(0),
-                OpenSession {
-                    id: r.get(1),
-                    broadcast_id: r.get(2),
-                    started_at: r.get(3),
-                    title: r.get(4),
-                    detected_language: r.get(5),
-                },
-            )
-        })
-        .collect();
+    let open = open_sessions(conn, live).await?;
     let mut continuing: Vec<(i64, &LiveBroadcast)> = Vec::with_capacity(live.len());
     for (channel, b) in live {
         match open.get(channel) {

@@ -394,6 +394,56 @@ impl Store {
         })
     }
 
+    /// Per candidate channel: the latest value of `metric`, and its (start, end) values over the
+    /// period `start..end` and over the one before (`prev..start`).
+    async fn trend_pairs(
+        &self,
+        metric: TrendMetric,
+        rows: &[sqlx::any::AnyRow],
+        (prev, start, end): (NaiveDate, NaiveDate, NaiveDate),
+        tol: i64,
+    ) -> Result<Pairs> {
+        let p = end - start;
+        Ok(match metric {
+            TrendMetric::Followers | TrendMetric::Views => {
+                let col = if metric == TrendMetric::Followers {
+                    "followers"
+                } else {
+                    "total_views"
+                };
+                let (e, s, pv) = (
+                    self.closes_at(col, end, tol).await?,
+                    self.closes_at(col, start, tol).await?,
+                    self.closes_at(col, prev, tol).await?,
+                );
+                rows.iter()
+                    .map(|r| {
+                        let id: i64 = r.get("id");
+                        let (e, s, pv) = (e.get(&id), s.get(&id), pv.get(&id));
+                        let pair = |a: Option<&i64>, b: Option<&i64>| Some((*a?, *b?));
+                        (id, (e.copied(), pair(s, e), pair(pv, s)))
+                    })
+                    .collect()
+            }
+            TrendMetric::HoursWatched | TrendMetric::Viewers => {
+                let viewers = metric == TrendMetric::Viewers;
+                let (w_end, w_start, w_prev) = (
+                    self.live_window(start, end).await?,
+                    self.live_window(prev, start).await?,
+                    self.live_window(prev - p, prev).await?,
+                );
+                rows.iter()
+                    .map(|r| {
+                        let id: i64 = r.get("id");
+                        let cur = w_start.start(id, viewers).zip(w_end.end(id, viewers));
+                        let before = w_prev.start(id, viewers).zip(w_start.end(id, viewers));
+                        (id, (w_end.end(id, viewers), cur, before))
+                    })
+                    .collect()
+            }
+        })
+    }
+
     /// Top gainers or losers of a metric over a period, with each one's rank over the period
     /// before. Only changes in the asked direction are listed; channels without a value at both
     /// ends of the period are left out (and counted); a period the history does not cover has no
@@ -441,73 +491,10 @@ impl Store {
         .bind(i64::from(q.tracked))
         .fetch_all(&self.pool)
         .await?;
-        // Per channel: the latest value, and the (start, end) pairs of the period and the one
-        // before.
-        type Pairs = HashMap<i64, (Option<i64>, Option<(i64, i64)>, Option<(i64, i64)>)>;
-        let pairs: Pairs = match q.metric {
-            TrendMetric::Followers | TrendMetric::Views => {
-                let col = if q.metric == TrendMetric::Followers {
-                    "followers"
-                } else {
-                    "total_views"
-                };
-                let (e, s, pv) = (
-                    self.closes_at(col, end, tol).await?,
-                    self.closes_at(col, start, tol).await?,
-                    self.closes_at(col, prev, tol).await?,
-                );
-                rows.iter()
-                    .map(|r| {
-                        let id: i64 = r.get("id");
-                        let (e, s, pv) = (e.get(&id), s.get(&id), pv.get(&id));
-                        let pair = |a: Option<&i64>, b: Option<&i64>| Some((*a?, *b?));
-                        (id, (e.copied(), pair(s, e), pair(pv, s)))
-                    })
-                    .collect()
-            }
-            TrendMetric::HoursWatched | TrendMetric::Viewers => {
-                let viewers = q.metric == TrendMetric::Viewers;
-                let (w_end, w_start, w_prev) = (
-                    self.live_window(start, end).await?,
-                    self.live_window(prev, start).await?,
-                    self.live_window(prev - Duration::days(p), prev).await?,
-                );
-                rows.iter()
-                    .map(|r| {
-                        let id: i64 = r.get("id");
-                        let cur = w_start.start(id, viewers).zip(w_end.end(id, viewers));
-                        let before = w_prev.start(id, viewers).zip(w_start.end(id, viewers));
-                        (id, (w_end.end(id, viewers), cur, before))
-                    })
-                    .collect()
-            }
-        };
-        let rounds = q.metric == TrendMetric::Followers;
-        let cands: Vec<Candidate> = rows
-            .iter()
-            .map(|r| {
-                let id: i64 = r.get("id");
-                let platform = crate::stored_platform(&r.get::<String, _>("platform"))?;
-                let (end_v, cur, before) = pairs.get(&id).copied().unwrap_or((None, None, None));
-                Ok(Candidate {
-                    platform,
-                    channel_id: r.get("platform_id"),
-                    name: r.get("name"),
-                    avatar_url: r.get("avatar_url"),
-                    avatar_hash: r.get("avatar_hash"),
-                    creator_id: r.get("creator_id"),
-                    end: end_v,
-                    cur,
-                    before,
-                    rounded: rounds
-                        && cur.is_some_and(|(s, e)| {
-                            [s, e]
-                                .iter()
-                                .any(|v| is_rounded(platform, (*v).max(0) as u64))
-                        }),
-                })
-            })
-            .collect::<Result<_>>()?;
+        let pairs = self
+            .trend_pairs(q.metric, &rows, (prev, start, end), tol)
+            .await?;
+        let cands = candidates(&rows, &pairs, q.metric == TrendMetric::Followers)?;
         let cands = if q.by_creator {
             let names: HashMap<i64, String> =
                 db::query_as::<(i64, String)>("SELECT id, name FROM creators")
@@ -563,6 +550,34 @@ impl Store {
     }
 }
 
-fn is_rounded(platform: Platform, value: u64) -> bool {
-    platform == Platform::Youtube && streamtide_analytics::youtube_rounded(value)
+/// Per channel: the latest value, and the (start, end) pairs of the period and the one before.
+type Pairs = HashMap<i64, (Option<i64>, Option<(i64, i64)>, Option<(i64, i64)>)>;
+
+/// The candidates of a ranking: each channel row with its values; `rounds` when the metric is
+/// one a platform may round (followers).
+fn candidates(rows: &[sqlx::any::AnyRow], pairs: &Pairs, rounds: bool) -> Result<Vec<Candidate>> {
+    rows.iter()
+        .map(|r| {
+            let id: i64 = r.get("id");
+            let platform = crate::stored_platform(&r.get::<String, _>("platform"))?;
+            let (end_v, cur, before) = pairs.get(&id).copied().unwrap_or((None, None, None));
+            Ok(Candidate {
+                platform,
+                channel_id: r.get("platform_id"),
+                name: r.get("name"),
+                avatar_url: r.get("avatar_url"),
+                avatar_hash: r.get("avatar_hash"),
+                creator_id: r.get("creator_id"),
+                end: end_v,
+                cur,
+                before,
+                rounded: rounds
+                    && cur.is_some_and(|(s, e)| {
+                        [s, e].iter().any(|v| {
+                            streamtide_analytics::count_is_rounded(platform, (*v).max(0) as u64)
+                        })
+                    }),
+            })
+        })
+        .collect()
 }

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use streamtide_platforms::Secret;
+use streamtide_core::Secret;
 
 /// The thumbnail copier's settings.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -99,7 +99,7 @@ async fn rig(url: Option<String>, image_base: &str) -> Rig {
     if cfg.url.starts_with("s3://") {
         cfg.s3.endpoint = std::env::var("STREAMTIDE_TEST_S3_ENDPOINT").unwrap();
         cfg.s3.access_key_id = std::env::var("STREAMTIDE_TEST_S3_ACCESS_KEY").unwrap_or_default();
-        cfg.s3.secret_access_key = streamtide_platforms::Secret::new(
+        cfg.s3.secret_access_key = streamtide_core::Secret::new(
             std::env::var("STREAMTIDE_TEST_S3_SECRET_KEY").unwrap_or_default(),
         );
         cfg.s3.allow_http = true;
@@ -252,7 +252,7 @@ async fn s3_compatible_store() {
         s3: streamtide_thumbs::S3Config {
             endpoint: std::env::var("STREAMTIDE_TEST_S3_ENDPOINT").unwrap(),
             access_key_id: std::env::var("STREAMTIDE_TEST_S3_ACCESS_KEY").unwrap_or_default(),
-            secret_access_key: streamtide_platforms::Secret::new("not-the-secret"),
+            secret_access_key: streamtide_core::Secret::new("not-the-secret"),
             allow_http: true,
             ..Default::default()
         },
@@ -283,7 +283,7 @@ async fn an_unreachable_store_loses_nothing_and_blocks_nothing() {
         s3: streamtide_thumbs::S3Config {
             endpoint: "http://127.0.0.1:9".into(),
             access_key_id: "k".into(),
-            secret_access_key: streamtide_platforms::Secret::new("s"),
+            secret_access_key: streamtide_core::Secret::new("s"),
             allow_http: true,
             ..Default::default()
         },

@@ -36,8 +36,9 @@ use streamtide_storage::workload::{self, WriteWorkload};
 use streamtide_storage::{Batch, Job, Store};
 use tokio_util::sync::CancellationToken;
 
-use super::{demo, wire};
+use super::demo;
 use crate::settings::Settings;
+use crate::wiring;
 
 /// Simulated network latency of every platform request (a Seoul–US round trip and then some).
 const LATENCY: (Duration, Duration) = (Duration::from_millis(80), Duration::from_millis(150));
@@ -343,7 +344,7 @@ async fn collection(n: usize, speedup: f64) -> anyhow::Result<Value> {
         ..Default::default()
     };
 
-    let store = wire::open_store(&settings).await?;
+    let store = wiring::open_store(&settings).await?;
     let now = Utc::now();
     for (platform, _) in sizes {
         for info in sim.world().roster(platform, usize::MAX) {
@@ -351,7 +352,7 @@ async fn collection(n: usize, speedup: f64) -> anyhow::Result<Value> {
         }
     }
     let metrics = Metrics::new();
-    let collector = wire::collector(&settings, store.clone(), &metrics).await?;
+    let collector = wiring::collector(&settings, store.clone(), &metrics).await?;
 
     let cpu_before = cpu_secs();
     let started = Instant::now();

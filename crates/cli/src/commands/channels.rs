@@ -1,31 +1,11 @@
 //! `channels add | list | remove`: the roster.
 
 use anyhow::{bail, Context};
-use streamtide_core::{ChannelRef, Platform, RefKind};
+use streamtide_core::{Platform, RefKind};
 
-use super::wire;
 use crate::output;
 use crate::settings::Settings;
-
-/// Recognise `input` as a channel of some platform.
-pub fn recognise(input: &str, platform: Option<Platform>) -> anyhow::Result<ChannelRef> {
-    if let Some(r) = streamtide_platforms::parse_any_channel_ref(input) {
-        if platform.is_some_and(|p| p != r.platform) {
-            bail!(
-                "`{input}` is a {} channel, not {}",
-                r.platform,
-                platform.unwrap_or(r.platform)
-            );
-        }
-        return Ok(r);
-    }
-    match platform {
-        Some(p) => Ok(ChannelRef::handle(p, input.trim())),
-        None => bail!(
-            "cannot tell which platform `{input}` belongs to: paste the channel URL, or use chzzk:<id>, soop:<bj id>, or --platform"
-        ),
-    }
-}
+use crate::wiring::{self, recognise};
 
 pub async fn add(
     settings: Settings,
@@ -33,8 +13,8 @@ pub async fn add(
     platform: Option<Platform>,
 ) -> anyhow::Result<()> {
     let reference = recognise(input, platform)?;
-    let store = wire::open_store(&settings).await?;
-    let adapters = wire::adapters(&settings, &store).await?;
+    let store = wiring::open_store(&settings).await?;
+    let adapters = wiring::adapters(&settings, &store).await?;
     let Some(adapter) = adapters.iter().find(|a| a.platform() == reference.platform) else {
         bail!(
             "platform {} is not enabled in this configuration",
@@ -68,7 +48,7 @@ pub async fn list(
     all: bool,
     json: bool,
 ) -> anyhow::Result<()> {
-    let store = wire::open_store_for_reading(&settings).await?;
+    let store = wiring::open_store_for_reading(&settings).await?;
     let (rows, total) = store.channels(platform, !all, 10_000, 0).await?;
     if json {
         println!("{}", serde_json::to_string_pretty(&rows)?);
@@ -91,7 +71,7 @@ pub async fn remove(
         // Names are not stable; removal needs the id the roster keeps.
         RefKind::Handle(h) => streamtide_core::ChannelId::new(h),
     };
-    let store = wire::open_existing_store(&settings).await?;
+    let store = wiring::open_existing_store(&settings).await?;
     if store.untrack_channel(reference.platform, &id).await? {
         println!(
             "Stopped tracking {} {id} (its history is kept).",

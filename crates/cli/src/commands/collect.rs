@@ -7,20 +7,20 @@ use streamtide_core::Platform;
 use streamtide_server::Metrics;
 use streamtide_storage::Job;
 
-use super::wire;
 use crate::output;
 use crate::settings::Settings;
+use crate::wiring;
 
 pub async fn once(
     settings: Settings,
     platform: Option<Platform>,
     job: Option<Job>,
 ) -> anyhow::Result<ExitCode> {
-    let store = wire::open_store(&settings).await?;
+    let store = wiring::open_store(&settings).await?;
     let metrics = Metrics::new();
     let token = tokio_util::sync::CancellationToken::new();
     let (collector, thumbs) =
-        wire::collector_with_thumbs(&settings, store.clone(), &metrics, token).await?;
+        wiring::collector_with_thumbs(&settings, store.clone(), &metrics, token).await?;
     if let Some(p) = platform {
         if collector.adapter(p).is_none() {
             anyhow::bail!("platform {p} is not enabled or not supported by this build");

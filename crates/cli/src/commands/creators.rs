@@ -3,8 +3,8 @@
 use anyhow::{bail, Context};
 use streamtide_core::{ChannelId, Platform, RefKind};
 
-use super::{channels::recognise, wire};
 use crate::settings::Settings;
+use crate::wiring::{self, recognise};
 
 fn channel_id(input: &str, platform: Option<Platform>) -> anyhow::Result<(Platform, ChannelId)> {
     let r = recognise(input, platform)?;
@@ -15,7 +15,7 @@ fn channel_id(input: &str, platform: Option<Platform>) -> anyhow::Result<(Platfo
 }
 
 pub async fn list(settings: Settings, json: bool) -> anyhow::Result<()> {
-    let store = wire::open_store_for_reading(&settings).await?;
+    let store = wiring::open_store_for_reading(&settings).await?;
     let (creators, total) = store.creators(10_000, 0).await?;
     if json {
         println!("{}", serde_json::to_string_pretty(&creators)?);
@@ -49,7 +49,7 @@ pub async fn link(
     platform: Option<Platform>,
 ) -> anyhow::Result<()> {
     let (platform, id) = channel_id(channel, platform)?;
-    let store = wire::open_existing_store(&settings).await?;
+    let store = wiring::open_existing_store(&settings).await?;
     let creator_id = match creator.parse::<i64>() {
         Ok(n) => n,
         Err(_) => store.upsert_creator(creator, chrono::Utc::now()).await?.0,
@@ -73,7 +73,7 @@ pub async fn unlink(
     platform: Option<Platform>,
 ) -> anyhow::Result<()> {
     let (platform, id) = channel_id(channel, platform)?;
-    let store = wire::open_existing_store(&settings).await?;
+    let store = wiring::open_existing_store(&settings).await?;
     if !store.unlink_channel(platform, &id).await? {
         bail!(
             "{} {id} is not linked to a creator",

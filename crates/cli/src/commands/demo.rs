@@ -12,9 +12,10 @@ use streamtide_platforms::Secret;
 use streamtide_server::Metrics;
 use streamtide_simulator::{SimConfig, Simulator};
 
-use super::{demo_history, run::spawn_server, wire};
+use super::demo_history;
 use crate::settings::Settings;
 use crate::shutdown;
+use crate::wiring::{self, spawn_server};
 
 /// Point the settings at the simulator, with demo-friendly cadences.
 pub fn settings_for_simulator(
@@ -109,7 +110,7 @@ pub async fn run(
         youtube = %sim.youtube_base(), "Platform simulator listening on loopback.");
     let settings = settings_for_simulator(settings, &sim, &sim_cfg, db);
     super::rollup::prepare(&settings).await?;
-    let store = wire::open_store(&settings).await?;
+    let store = wiring::open_store(&settings).await?;
     let fresh = store.counts().await?.channel_snapshots == 0;
 
     // A roster: the first `track` channels of each platform, as a user would add them.
@@ -148,10 +149,10 @@ pub async fn run(
     let metrics = Arc::new(Metrics::new());
     let token = shutdown::on_signal();
     let (collector, thumbs) =
-        wire::collector_with_thumbs(&settings, store.clone(), &metrics, token.clone()).await?;
+        wiring::collector_with_thumbs(&settings, store.clone(), &metrics, token.clone()).await?;
     let (addr, server) = spawn_server(
         &settings,
-        wire::app_state(&settings, store.clone(), metrics).await?,
+        wiring::app_state(&settings, store.clone(), metrics).await?,
         token.clone(),
     )
     .await?;

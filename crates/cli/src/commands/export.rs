@@ -12,8 +12,8 @@ use streamtide_sheets::{Cell, FileFormat, Sheet};
 use streamtide_storage::{Metric, Store};
 
 use super::trends::TrendArgs;
-use super::wire;
 use crate::settings::Settings;
+use crate::wiring;
 
 /// What `export` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -42,7 +42,7 @@ async fn find_channel(
     input: &str,
     platform: Option<Platform>,
 ) -> anyhow::Result<(Platform, String)> {
-    let reference = super::channels::recognise(input, platform)?;
+    let reference = crate::wiring::recognise(input, platform)?;
     let text = match &reference.kind {
         RefKind::Id(id) => id.to_string(),
         RefKind::Handle(h) => h.clone(),
@@ -208,7 +208,7 @@ pub async fn run(
     if what == ExportWhat::Trends {
         trends.query()?;
     }
-    let store = wire::open_store_for_reading(&settings).await?;
+    let store = wiring::open_store_for_reading(&settings).await?;
     let sheet = match what {
         ExportWhat::Trends => trends_sheet(&store, "trends", &trends).await,
         ExportWhat::History | ExportWhat::Daily => series_sheet(&store, what, &series).await,

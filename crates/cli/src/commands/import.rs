@@ -12,8 +12,8 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use streamtide_collector::import::{import_roster_from, retry_pending, ImportReport, Outcome};
 
-use super::wire;
 use crate::settings::Settings;
+use crate::wiring;
 
 pub async fn run(
     settings: Settings,
@@ -36,8 +36,8 @@ pub async fn run(
     .await
     .context("reading the roster")?
     .with_context(|| format!("reading {}", file.display()))?;
-    let store = wire::open_store(&settings).await?;
-    let adapters = wire::adapters(&settings, &store).await?;
+    let store = wiring::open_store(&settings).await?;
+    let adapters = wiring::adapters(&settings, &store).await?;
     // A bar on a terminal; nothing on a pipe or in CI.
     let bar = if std::io::stderr().is_terminal() && !json {
         let bar = ProgressBar::new(0);
@@ -86,8 +86,8 @@ pub async fn run(
 }
 
 pub async fn retry(settings: Settings, json: bool) -> anyhow::Result<ExitCode> {
-    let store = wire::open_existing_store(&settings).await?;
-    let adapters = wire::adapters(&settings, &store).await?;
+    let store = wiring::open_existing_store(&settings).await?;
+    let adapters = wiring::adapters(&settings, &store).await?;
     let report = retry_pending(
         &adapters,
         &store,

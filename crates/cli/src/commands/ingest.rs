@@ -1,49 +1,15 @@
-//! `ingest`: write the event stream to the store (one member of the ingest consumer group), and
-//! the collector's side of the stream (the sink `run`, `collect` and `demo` publish to).
+//! `ingest`: write the event stream to the store (one member of the ingest consumer group). The
+//! collector's side of the stream (the sink `run`, `collect` and `demo` publish to) is
+//! `wiring::events`.
 
+#[cfg(feature = "kafka")]
 use std::sync::Arc;
 
 use anyhow::bail;
-use streamtide_events::EventSink;
+#[cfg(feature = "kafka")]
 use streamtide_server::Metrics;
 
 use crate::settings::Settings;
-
-/// The sink of `[events.kafka]`, if configured.
-#[cfg(feature = "kafka")]
-pub async fn event_sink(
-    settings: &Settings,
-    metrics: &Metrics,
-) -> anyhow::Result<Option<Arc<dyn EventSink>>> {
-    use anyhow::Context;
-    if !settings.events.enabled() {
-        return Ok(None);
-    }
-    let event_metrics = Arc::new(streamtide_events::EventMetrics::default());
-    event_metrics.register(&mut metrics.registry_mut());
-    let sink = streamtide_events::KafkaSink::connect(
-        &settings.events.kafka,
-        streamtide_events::collector_name(),
-        event_metrics,
-    )
-    .await
-    .context("[events.kafka]")?;
-    Ok(Some(Arc::new(sink)))
-}
-
-#[cfg(not(feature = "kafka"))]
-pub async fn event_sink(
-    settings: &Settings,
-    _metrics: &Metrics,
-) -> anyhow::Result<Option<Arc<dyn EventSink>>> {
-    if settings.events.enabled() {
-        bail!(NO_KAFKA);
-    }
-    Ok(None)
-}
-
-#[cfg(not(feature = "kafka"))]
-const NO_KAFKA: &str = "[events.kafka] brokers is set, but this streamtide was built without Kafka support (cargo feature `kafka`)";
 
 /// Consume until Ctrl-C/SIGTERM, then print what was done. With `serve`, the API (and
 /// `/metrics`) is served on `server.bind` meanwhile.
@@ -55,14 +21,15 @@ pub async fn run(settings: Settings, serve: bool) -> anyhow::Result<()> {
     if !settings.events.enabled() {
         bail!("`ingest` reads the event stream: set [events.kafka] brokers (STREAMTIDE__EVENTS__KAFKA__BROKERS)");
     }
-    let store = super::wire::open_store(&settings).await?;
+    let store = crate::wiring::open_store(&settings).await?;
     let metrics = Arc::new(Metrics::new());
     let event_metrics = Arc::new(streamtide_events::EventMetrics::default());
     event_metrics.register(&mut metrics.registry_mut());
     let token = crate::shutdown::on_signal();
     let server = if serve {
-        let state = super::wire::app_state(&settings, store.clone(), Arc::clone(&metrics)).await?;
-        let (addr, handle) = super::run::spawn_server(&settings, state, token.clone()).await?;
+        let state =
+            crate::wiring::app_state(&settings, store.clone(), Arc::clone(&metrics)).await?;
+        let (addr, handle) = crate::wiring::spawn_server(&settings, state, token.clone()).await?;
         tracing::info!(address = %addr, "API and metrics at http://{addr}/");
         Some(handle)
     } else {

@@ -3,9 +3,9 @@
 use streamtide_core::Platform;
 use streamtide_storage::LiveFilter;
 
-use super::wire;
 use crate::output;
 use crate::settings::Settings;
+use crate::wiring;
 
 pub async fn print(
     settings: Settings,
@@ -13,7 +13,7 @@ pub async fn print(
     platform: Option<Platform>,
     json: bool,
 ) -> anyhow::Result<()> {
-    let store = wire::open_store_for_reading(&settings).await?;
+    let store = wiring::open_store_for_reading(&settings).await?;
     let freshness = chrono::Duration::from_std(settings.collector.live_freshness())?;
     let filter = LiveFilter {
         platform,

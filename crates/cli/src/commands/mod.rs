@@ -1,12 +1,10 @@
-//! One module per command; `wire` builds the shared parts from the settings.
+//! One module per command; `crate::wiring` builds the shared parts from the settings.
 
-pub mod admin;
 pub mod bench;
 pub mod bench_tab;
 pub mod channels;
 pub mod collect;
 pub mod creators;
-pub mod database;
 pub mod demo;
 pub mod demo_history;
 pub mod export;
@@ -18,4 +16,3 @@ pub mod report;
 pub mod rollup;
 pub mod run;
 pub mod trends;
-pub mod wire;

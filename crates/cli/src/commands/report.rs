@@ -15,8 +15,8 @@ use streamtide_storage::{parse_period, redact_url, Store, TrendMetric};
 
 use super::export::{daily_cells, trends_sheet, write};
 use super::trends::TrendArgs;
-use super::wire;
 use crate::settings::Settings;
+use crate::wiring;
 
 /// Every ranking of the report: (list label, arguments).
 fn rankings(metric: &str, period: &str, top: u32) -> Vec<(String, TrendArgs)> {
@@ -213,7 +213,7 @@ pub async fn run(
     }
     let period_days = parse_period(period).map_err(anyhow::Error::msg)?;
     let metric_name: TrendMetric = metric.parse().map_err(anyhow::Error::msg)?;
-    let store = wire::open_store_for_reading(&settings).await?;
+    let store = wiring::open_store_for_reading(&settings).await?;
     let result = build(&store, &settings, period, period_days, metric_name, top).await;
     store.close().await;
     let (sheets, summary, note) = result?;

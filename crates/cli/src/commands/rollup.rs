@@ -2,8 +2,8 @@
 
 use streamtide_storage::Store;
 
-use super::wire;
 use crate::settings::Settings;
+use crate::wiring;
 
 /// Record the configured time zone in the store; rollups are rebuilt when it changed.
 pub async fn apply_timezone(settings: &Settings, store: &Store) -> anyhow::Result<()> {
@@ -17,7 +17,7 @@ pub async fn apply_timezone(settings: &Settings, store: &Store) -> anyhow::Resul
 
 /// Apply the configured time zone to the configured store (before the collector starts).
 pub async fn prepare(settings: &Settings) -> anyhow::Result<()> {
-    let store = wire::open_store(settings).await?;
+    let store = wiring::open_store(settings).await?;
     apply_timezone(settings, &store).await?;
     store.close().await;
     Ok(())
@@ -44,7 +44,7 @@ pub async fn thin(
 /// The daemon's retention task: thin now, then once a day.
 pub async fn retention_loop(settings: Settings) {
     loop {
-        match wire::open_store(&settings).await {
+        match wiring::open_store(&settings).await {
             Ok(store) => {
                 match thin(&settings, &store).await {
                     Ok(Some(s)) if s.snapshots_deleted + s.samples_deleted > 0 => tracing::info!(
@@ -67,7 +67,7 @@ pub async fn retention_loop(settings: Settings) {
 }
 
 pub async fn run(settings: Settings, rebuild: bool, thin_now: bool) -> anyhow::Result<()> {
-    let store = wire::open_existing_store(&settings).await?;
+    let store = wiring::open_existing_store(&settings).await?;
     apply_timezone(&settings, &store).await?;
     if thin_now {
         match thin(&settings, &store).await? {

@@ -4,49 +4,20 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use streamtide_server::Metrics;
-use tokio::net::TcpListener;
-use tokio_util::sync::CancellationToken;
 
-use super::wire;
 use crate::settings::Settings;
 use crate::shutdown;
-
-/// Bind the API server and serve until `token` is cancelled.
-pub async fn spawn_server(
-    settings: &Settings,
-    state: streamtide_server::AppState,
-    token: CancellationToken,
-) -> anyhow::Result<(
-    std::net::SocketAddr,
-    tokio::task::JoinHandle<std::io::Result<()>>,
-)> {
-    let listener = TcpListener::bind(&settings.server.bind)
-        .await
-        .with_context(|| format!("binding the API server to {}", settings.server.bind))?;
-    let addr = listener.local_addr()?;
-    let limits = streamtide_server::ServerLimits {
-        max_connections: settings.server.max_connections,
-        header_timeout: settings.server.header_timeout,
-        idle_timeout: settings.server.idle_timeout,
-    };
-    let handle = tokio::spawn(streamtide_server::serve_with(
-        listener,
-        state,
-        limits,
-        async move { token.cancelled().await },
-    ));
-    Ok((addr, handle))
-}
+use crate::wiring::{self, spawn_server};
 
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
-    let store = wire::open_store(&settings).await?;
+    let store = wiring::open_store(&settings).await?;
     let metrics = Arc::new(Metrics::new());
     let token = shutdown::on_signal();
     let (collector, thumbs) =
-        wire::collector_with_thumbs(&settings, store.clone(), &metrics, token.clone()).await?;
+        wiring::collector_with_thumbs(&settings, store.clone(), &metrics, token.clone()).await?;
     let (addr, server) = spawn_server(
         &settings,
-        wire::app_state(&settings, store.clone(), metrics).await?,
+        wiring::app_state(&settings, store.clone(), metrics).await?,
         token.clone(),
     )
     .await?;
@@ -74,12 +45,12 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
 }
 
 pub async fn serve(settings: Settings) -> anyhow::Result<()> {
-    let store = wire::open_store(&settings).await?;
+    let store = wiring::open_store(&settings).await?;
     let metrics = Arc::new(Metrics::new());
     let token = shutdown::on_signal();
     let (addr, server) = spawn_server(
         &settings,
-        wire::app_state(&settings, store.clone(), metrics).await?,
+        wiring::app_state(&settings, store.clone(), metrics).await?,
         token,
     )
     .await?;

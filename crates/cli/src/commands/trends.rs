@@ -4,8 +4,8 @@ use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
 use streamtide_core::Platform;
 use streamtide_storage::{parse_period, TrendMetric, TrendQuery, TrendSort};
 
-use super::wire;
 use crate::settings::Settings;
+use crate::wiring;
 
 /// What to rank, as given on the command line.
 #[derive(Debug, Clone)]
@@ -56,7 +56,7 @@ fn signed(n: i64) -> String {
 
 pub async fn print(settings: Settings, args: TrendArgs, json: bool) -> anyhow::Result<()> {
     let q = args.query()?;
-    let store = wire::open_store_for_reading(&settings).await?;
+    let store = wiring::open_store_for_reading(&settings).await?;
     let list = store.trends(&q).await?;
     // Rollups missing while raw observations exist (written by an older version, or imported):
     // the one case a rebuild is the answer.

@@ -1,9 +1,9 @@
 //! `GET /api/v1/live`: broadcasts live now across platforms, most viewers first.
 //!
-//! The list is curated at read time: items a platform's recent polls no longer vouch for are
-//! dropped (per-platform freshness), categories are mapped onto one vocabulary, a creator's
-//! simulcast on several platforms becomes one item, and only broadcasts in the wanted language are
-//! kept. Merging changes what an item is, so the route reads every fresh item (bounded), curates,
+//! The list is curated at read time by `streamtide_curate::board::curate` (items a platform's
+//! recent polls no longer vouch for are dropped, categories are mapped onto one vocabulary, a
+//! creator's simulcast on several platforms becomes one item); this route reads the store, calls
+//! it, and keeps only broadcasts matching the request's filters (language, platform …). Merging changes what an item is, so the route reads every fresh item (bounded), curates,
 //! and pages in memory; `total` and `next_cursor` count curated items.
 
 use std::collections::{HashMap, HashSet};
@@ -19,8 +19,9 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use serde::Deserialize;
 use streamtide_core::Platform;
+use streamtide_curate::board::{self, Board, BoardEntry, BoardOptions};
+use streamtide_curate::categories::Vocabulary;
 use streamtide_curate::freshness::FreshnessPolicy;
-use streamtide_curate::simulcast::{self, Candidate};
 use streamtide_storage::{JobStatus, LiveFilter, LiveItem};
 use utoipa::IntoParams;
 
@@ -180,9 +181,15 @@ impl Curation {
                 ..LiveFilter::default()
             })
             .await?;
-        let (curated, unmapped) = curate(items, &cutoffs);
-        self.record_unmapped(&unmapped);
-        Ok(curated)
+        let board = board::curate(
+            items.into_iter().map(Row).collect(),
+            &BoardOptions {
+                cutoffs: &cutoffs,
+                vocabulary: Vocabulary::global(),
+            },
+        );
+        self.record_unmapped(&board.unmapped);
+        Ok(board_dtos(board))
     }
 
     fn record_unmapped(&self, unmapped: &HashMap<Platform, HashSet<String>>) {
@@ -362,75 +369,73 @@ impl Filter {
     }
 }
 
-/// Drop stale items, map categories, merge simulcasts. `items` come most viewers first; the
-/// result is most viewers first again (a merged item counts the sum of its parts). Also returns
-/// the unmapped categories per platform.
-pub(crate) fn curate(
-    items: Vec<LiveItem>,
-    cutoffs: &HashMap<Platform, DateTime<Utc>>,
-) -> (Vec<LiveItemDto>, HashMap<Platform, HashSet<String>>) {
-    let items: Vec<LiveItem> = items
+/// The store's live row, as the board's curation reads it.
+struct Row(LiveItem);
+
+impl BoardEntry for Row {
+    fn platform(&self) -> Platform {
+        self.0.platform
+    }
+    fn channel_id(&self) -> &str {
+        &self.0.channel_id
+    }
+    fn creator_id(&self) -> Option<i64> {
+        self.0.creator_id
+    }
+    fn title(&self) -> &str {
+        &self.0.title
+    }
+    fn started_at(&self) -> DateTime<Utc> {
+        self.0.started_at
+    }
+    fn last_seen_at(&self) -> DateTime<Utc> {
+        self.0.last_seen_at
+    }
+    fn viewers(&self) -> u64 {
+        self.0.viewers
+    }
+    fn adult(&self) -> bool {
+        self.0.adult
+    }
+    fn category_id(&self) -> Option<&str> {
+        self.0.category_id.as_deref()
+    }
+    fn category_name(&self) -> Option<&str> {
+        self.0.category_name.as_deref()
+    }
+}
+
+/// The curated board as answer items: a simulcast card is its lead part, with every part listed
+/// in `simulcast`, the parts' viewers summed and adult if any part is.
+fn board_dtos(board: Board<'_, Row>) -> Vec<LiveItemDto> {
+    board
+        .cards
         .into_iter()
-        .filter(|i| {
-            cutoffs
-                .get(&i.platform)
-                .is_none_or(|c| i.last_seen_at >= *c)
-        })
-        .collect();
-
-    // Each item is mapped onto the vocabulary once, in the DTO conversion.
-    let creators: Vec<Option<i64>> = items.iter().map(|i| i.creator_id).collect();
-    let mut dtos: Vec<LiveItemDto> = items.into_iter().map(LiveItemDto::from).collect();
-    let mut unmapped: HashMap<Platform, HashSet<String>> = HashMap::new();
-    for d in &dtos {
-        if d.category_tag.is_none() {
-            if let Some(raw) = d.category_id.as_ref().or(d.category.as_ref()) {
-                unmapped.entry(d.platform).or_default().insert(raw.clone());
+        .filter_map(|card| {
+            let simulcast = card.is_simulcast();
+            let (viewers, adult) = (card.viewers, card.adult);
+            let mut parts = card
+                .parts
+                .into_iter()
+                .map(|p| LiveItemDto::with_tag(p.item.0, p.tag));
+            let mut lead = parts.next()?;
+            if simulcast {
+                let part = |d: &LiveItemDto| SimulcastPartDto {
+                    platform: d.platform,
+                    channel_id: d.channel_id.clone(),
+                    channel_name: d.channel_name.clone(),
+                    viewers: d.viewers,
+                    url: d.url.clone(),
+                };
+                lead.simulcast = std::iter::once(part(&lead))
+                    .chain(parts.map(|d| part(&d)))
+                    .collect();
+                lead.viewers = viewers;
+                lead.adult = adult;
             }
-        }
-    }
-
-    let groups = simulcast::merge(
-        &dtos
-            .iter()
-            .zip(&creators)
-            .map(|(d, &creator_id)| Candidate {
-                creator_id,
-                platform: d.platform,
-                title: &d.title,
-                started_at: d.started_at,
-                viewers: d.viewers,
-            })
-            .collect::<Vec<_>>(),
-    );
-    let part = |d: &LiveItemDto| SimulcastPartDto {
-        platform: d.platform,
-        channel_id: d.channel_id.clone(),
-        channel_name: d.channel_name.clone(),
-        viewers: d.viewers,
-        url: d.url.clone(),
-    };
-    for g in &groups {
-        if g.len() > 1 {
-            let simulcast: Vec<SimulcastPartDto> = g.iter().map(|&i| part(&dtos[i])).collect();
-            // Any part may be the one flagged adult: the card must be too.
-            let adult = g.iter().any(|&i| dtos[i].adult);
-            let lead = &mut dtos[g[0]];
-            lead.viewers = simulcast.iter().map(|s| s.viewers).sum();
-            lead.adult = adult;
-            lead.simulcast = simulcast;
-        }
-    }
-    let mut slots: Vec<Option<LiveItemDto>> = dtos.into_iter().map(Some).collect();
-    let mut out: Vec<LiveItemDto> = groups.iter().filter_map(|g| slots[g[0]].take()).collect();
-    // Sums can move a merged item up; ties keep the store's order (platform, then channel id).
-    out.sort_by(|a, b| {
-        b.viewers
-            .cmp(&a.viewers)
-            .then(a.platform.as_str().cmp(b.platform.as_str()))
-            .then(a.channel_id.cmp(&b.channel_id))
-    });
-    (out, unmapped)
+            Some(lead)
+        })
+        .collect()
 }
 
 #[cfg(test)]

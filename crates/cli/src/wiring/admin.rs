@@ -8,7 +8,7 @@ use streamtide_platforms::{AdapterError, PlatformAdapter};
 use streamtide_server::{AddedChannel, AdminError, AdminOps};
 use streamtide_storage::Store;
 
-use super::channels::recognise;
+use super::recognise;
 
 /// Adds channels and imports rosters for `POST /api/v1/channels` and `POST /api/v1/import`.
 pub struct CliAdmin {

@@ -1,4 +1,16 @@
 //! Building the parts a command needs from the settings: store, adapters, collector, server state.
+//!
+//! Commands use this module; it uses no command, so the dependency runs one way
+//! (`commands::* -> wiring`).
+
+mod admin;
+pub mod channel_ref;
+pub mod database;
+pub mod events;
+mod server;
+
+pub use channel_ref::recognise;
+pub use server::spawn_server;
 
 use std::sync::Arc;
 
@@ -19,7 +31,7 @@ use crate::settings::Settings;
 /// that fill a database (`run`, `serve`, `ingest`, `collect`, `demo`, `migrate`, `channels add`,
 /// `import`).
 pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
-    super::database::check_can_create(&settings.storage.url)?;
+    database::check_can_create(&settings.storage.url)?;
     Store::open(&settings.storage.url)
         .await
         .with_context(|| format!("opening the store at {}", redact_url(&settings.storage.url)))
@@ -29,7 +41,7 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
 /// `live`, `export`, `report`, `channels list`, …): a missing SQLite file is an error naming the
 /// path and how to create it, never a new empty database.
 pub async fn open_existing_store(settings: &Settings) -> anyhow::Result<Store> {
-    super::database::check_exists(&settings.storage.url)?;
+    database::check_exists(&settings.storage.url)?;
     open_store(settings).await
 }
 
@@ -157,7 +169,7 @@ pub async fn collector_with_thumbs(
         collector_metrics,
     )
     .with_thumbs(queue)
-    .with_events(super::ingest::event_sink(settings, metrics).await?)
+    .with_events(events::event_sink(settings, metrics).await?)
     .with_cluster(cluster(settings, metrics)?);
     Ok((Arc::new(collector), worker))
 }
@@ -171,7 +183,7 @@ pub async fn app_state(
     let freshness = chrono::Duration::from_std(settings.collector.live_freshness())
         .unwrap_or_else(|_| chrono::Duration::minutes(10));
     let admin = if settings.server.admin_token.is_set() {
-        let ops = Arc::new(super::admin::CliAdmin {
+        let ops = Arc::new(admin::CliAdmin {
             store: store.clone(),
             adapters: adapters(settings, &store).await?,
             concurrency: settings.collector.concurrency,
