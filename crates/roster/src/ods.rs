@@ -34,8 +34,8 @@ fn repeats(e: &BytesStart<'_>, name: &str) -> u64 {
         .max(1)
 }
 
-fn is_cell(name: &[u8]) -> bool {
-    name == b"table:table-cell" || name == b"table:covered-table-cell"
+fn is_cell(name: &str) -> bool {
+    name == "table:table-cell" || name == "table:covered-table-cell"
 }
 
 /// The row being walked: its repeat count and its non-empty cells.
@@ -70,15 +70,15 @@ pub(crate) fn check_declared<R: Read + Seek>(
         }
         match event {
             Event::Eof => break,
-            Event::Start(e) if e.name().as_ref() == b"table:table" => in_table = true,
-            Event::End(e) if e.name().as_ref() == b"table:table" => break,
-            Event::Start(e) if in_table && e.name().as_ref() == b"table:table-row" => {
+            Event::Start(e) if e.name().as_ref() == "table:table" => in_table = true,
+            Event::End(e) if e.name().as_ref() == "table:table" => break,
+            Event::Start(e) if in_table && e.name().as_ref() == "table:table-row" => {
                 row = Some(Row {
                     repeated: repeats(&e, "table:number-rows-repeated"),
                     ..Row::default()
                 });
             }
-            Event::Empty(e) if in_table && e.name().as_ref() == b"table:table-row" => {
+            Event::Empty(e) if in_table && e.name().as_ref() == "table:table-row" => {
                 row_index = row_index.saturating_add(repeats(&e, "table:number-rows-repeated"));
             }
             // A cell with content is an element with children (text, an annotation) or a typed
@@ -98,7 +98,7 @@ pub(crate) fn check_declared<R: Read + Seek>(
                     )?;
                 }
             }
-            Event::End(e) if e.name().as_ref() == b"table:table-row" => {
+            Event::End(e) if e.name().as_ref() == "table:table-row" => {
                 let Some(r) = row.take() else { continue };
                 if r.cells > 0 {
                     let last_row = row_index.saturating_add(r.repeated - 1);
