@@ -466,7 +466,7 @@ async fn assertions(
     }
     let deleted = &r.sim.world().channels(Platform::Chzzk)[4];
     let row = r.store.channel(Platform::Chzzk, &deleted.id).await.unwrap();
-    if !row.as_ref().is_some_and(|c| c.missing_since.is_some()) {
+    if row.as_ref().is_none_or(|c| c.missing_since.is_none()) {
         problems.push(format!(
             "chzzk: the deleted channel is not marked missing: {row:?}"
         ));

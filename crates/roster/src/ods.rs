@@ -23,13 +23,7 @@ fn repeats(e: &BytesStart<'_>, name: &str) -> u64 {
     e.try_get_attribute(name)
         .ok()
         .flatten()
-        .and_then(|a| {
-            std::str::from_utf8(&a.value)
-                .ok()?
-                .trim()
-                .parse::<u64>()
-                .ok()
-        })
+        .and_then(|a| a.value.trim().parse::<u64>().ok())
         .unwrap_or(1)
         .max(1)
 }

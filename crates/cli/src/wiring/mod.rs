@@ -49,7 +49,7 @@ pub async fn open_existing_store(settings: &Settings) -> anyhow::Result<Store> {
 /// `channels list`, `creators list`): the start-up check does not take the database's write lock,
 /// so it neither waits for a busy daemon nor needs write access.
 pub async fn open_store_for_reading(settings: &Settings) -> anyhow::Result<Store> {
-    super::database::check_exists(&settings.storage.url)?;
+    database::check_exists(&settings.storage.url)?;
     Store::open_for_reading(&settings.storage.url)
         .await
         .with_context(|| format!("opening the store at {}", redact_url(&settings.storage.url)))

@@ -249,7 +249,9 @@ pub async fn list(
     let curated = curation
         .cache
         .get_or_compute(|| async {
-            Ok::<_, ApiError>(Curated::new(curation.board(&state.store, Utc::now()).await?))
+            Ok::<_, ApiError>(Curated::new(
+                curation.board(&state.store, Utc::now()).await?,
+            ))
         })
         .await?;
 
