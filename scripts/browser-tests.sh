@@ -4,8 +4,8 @@
 # Debian's headless Chromium (/usr/bin/chromium) through playwright-core against both: the
 # extension packed without a server (the first run's onboarding) and packed with
 # `--server <the demo>` (the board on the first new tab).
-# Screenshots land in target/browser-artifacts/ (board, channel, creators and rankings pages also
-# in docs/screenshots/).
+# Screenshots land in target/browser-artifacts/ (copied to docs/screenshots/ only with
+# UPDATE_SCREENSHOTS=1).
 #
 # Needs: cargo, node + npm, chromium (`apt-get install chromium`). Usage: scripts/browser-tests.sh
 set -euo pipefail
@@ -134,12 +134,13 @@ STREAMTIDE_URL="$URL" STREAMTIDE_FAILING_URL="$FAILING_URL" EXTENSION_DIR="$ARTI
     ARTIFACTS="$ARTIFACTS" CHROMIUM="$CHROMIUM" node tests/browser/run.mjs || STATUS=$?
 kill -TERM "$FAILING_PID" 2>/dev/null || true
 
-if [[ -f "$ARTIFACTS/board.png" && -f "$ARTIFACTS/channel.png" ]]; then
+# The README's pictures are refreshed only on request (UPDATE_SCREENSHOTS=1): they are taken from
+# a fresh `demo` with its history, and a test run's small data set would replace them.
+if [[ "${UPDATE_SCREENSHOTS:-0}" == 1 ]]; then
     mkdir -p docs/screenshots
-    cp "$ARTIFACTS/board.png" "$ARTIFACTS/channel.png" docs/screenshots/
+    for page in board channel creators rankings board-list extension-onboarding; do
+        if [[ -f "$ARTIFACTS/$page.png" ]]; then cp "$ARTIFACTS/$page.png" docs/screenshots/; fi
+    done
 fi
-for page in creators rankings board-list extension-onboarding; do
-    if [[ -f "$ARTIFACTS/$page.png" ]]; then cp "$ARTIFACTS/$page.png" docs/screenshots/; fi
-done
 log "screenshots: $(cd "$ARTIFACTS" && ls ./*.png | tr '\n' ' ')"
 exit "$STATUS"
