@@ -112,6 +112,12 @@ async fn hostile_items_among_good_ones_are_dropped_and_counted_never_the_round()
         let client = client.clone();
         let api = api.clone();
         async move {
+            // The server shares its curated board for LIVE_CACHE_TTL: read past it, or this
+            // would read the board of before the round.
+            tokio::time::sleep(
+                streamtide_server::LIVE_CACHE_TTL + std::time::Duration::from_millis(50),
+            )
+            .await;
             let resp = client
                 .get(format!("{api}/api/v1/live?platform={platform}&limit=200"))
                 .send()

@@ -41,7 +41,7 @@ pub use rate_limit::{ClientRateLimit, RateLimitError};
 pub use routes::live::Curation as LiveCuration;
 pub use routes::openapi::ApiDoc;
 pub use routes::web::{Asset as WebAsset, ASSETS as WEB_ASSETS};
-pub use state::{AppState, PlatformSetup};
+pub use state::{AppState, PlatformSetup, LIVE_CACHE_TTL};
 
 /// Every route with its middleware, ready to serve.
 pub fn app(state: AppState) -> axum::Router {

@@ -535,8 +535,16 @@ mod tests {
             .filter(|(n, _)| n.ends_with(".html") || n.ends_with(".js"))
         {
             let text = String::from_utf8_lossy(body);
+            // A module names its imports relative to its own folder (`app/board.js` → `./dom.js`).
+            let dir = name.rsplit_once('/').map_or("", |(d, _)| d);
             for part in text.split(['"', '\'']) {
-                let local = part.trim_start_matches("./");
+                let rel = part.trim_start_matches("./");
+                let local = if dir.is_empty() || !part.starts_with("./") {
+                    rel.to_string()
+                } else {
+                    format!("{dir}/{rel}")
+                };
+                let local = local.as_str();
                 if (part.ends_with(".js") || part.ends_with(".css") || part.ends_with(".html"))
                     && !part.contains("://")
                     && !part.contains(' ')
