@@ -22,6 +22,7 @@ const SHELL = [
   "/app/dom.js",
   "/app/format.js",
   "/app/i18n.js",
+  "/app/platforms.js",
   "/app/prefs.js",
   "/app/rankings.js",
 ];
@@ -44,10 +45,10 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-/** What to keep: the page's own files and the live list (any page of it), nothing else. */
+/** What to keep: the page's own files, the live list (any page of it) and the platforms. */
 function kept(url) {
   if (url.origin !== self.location.origin) return false;
-  if (url.pathname === "/api/v1/live") return true;
+  if (url.pathname === "/api/v1/live" || url.pathname === "/api/v1/platforms") return true;
   return SHELL.includes(url.pathname);
 }
 

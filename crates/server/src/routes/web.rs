@@ -181,6 +181,25 @@ fn tagged() -> &'static [(Asset, ETag)] {
 mod tests {
     use super::*;
 
+    /// The board opens offline only if its service worker keeps every module the page imports.
+    #[test]
+    fn the_service_worker_keeps_every_script_and_style() {
+        let sw = ASSETS
+            .iter()
+            .find(|a| a.path == "sw.js")
+            .map_or("", |a| a.body);
+        for a in ASSETS {
+            let page_file = a.path.ends_with(".js") || a.path.ends_with(".css");
+            if page_file && a.path != "sw.js" {
+                assert!(
+                    sw.contains(&format!("\"/{}\"", a.path)),
+                    "sw.js does not keep {}",
+                    a.path
+                );
+            }
+        }
+    }
+
     #[test]
     fn every_module_the_page_imports_is_served() {
         for asset in ASSETS.iter().filter(|a| a.path.ends_with(".js")) {
