@@ -437,6 +437,7 @@ export function mountBoard(root, options) {
                 "a",
                 {
                   className: "simulcast-part",
+                  "data-viewers": s.viewers,
                   href: safeUrl(s.url),
                   target: "_blank",
                   rel: "noopener noreferrer",
