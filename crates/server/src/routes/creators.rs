@@ -104,7 +104,7 @@ pub async fn list(
 ) -> Result<Json<CreatorPage>, ApiError> {
     let limit = paging::limit(q.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
     let offset = paging::decode_cursor(q.cursor.as_deref())?;
-    let platform = paging::platform_param(q.platform.as_deref())?;
+    let platform = paging::platform_query(q.platform.as_deref())?;
     let sort = CreatorSort::parse(q.sort.as_deref())?;
     let descending = match q.order.as_deref().map(str::trim) {
         None | Some("") => sort.default_descending(),

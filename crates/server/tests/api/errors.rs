@@ -30,6 +30,11 @@ async fn every_error_is_json() {
             "bad_request",
         ),
         (
+            "/api/v1/creators?platform=",
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
             "/api/v1/live?limit=abc",
             StatusCode::BAD_REQUEST,
             "bad_request",
