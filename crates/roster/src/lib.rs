@@ -9,6 +9,9 @@
 
 mod encoding;
 mod header;
+// Crafted spreadsheets for this crate's and the binary's hostile-input tests; not reading API.
+#[doc(hidden)]
+pub mod hostile_files;
 mod limits;
 mod ods;
 mod read;

@@ -2,64 +2,14 @@
 //! grid, a far cell that would make calamine's dense range 512 GB, a zip bomb, a lying entry
 //! size, a sheet of too many rows, an over-long cell and a slow read. Each is refused with an
 //! error naming the `[import]` key, quickly and without allocating for what it claims.
+//!
+//! The generators live in `streamtide_roster::hostile_files`: the binary's hostile-input suite
+//! sends the same files through `streamtide import` and `POST /api/v1/import`.
 
-use std::io::Write;
 use std::time::{Duration, Instant};
 
+use streamtide_roster::hostile_files::{cell, dimension_bomb, header, xlsx, zip_bomb};
 use streamtide_roster::{read_bytes_limited, read_path, ReadLimits, RosterError};
-use zip::write::SimpleFileOptions;
-
-/// A minimal .xlsx around one sheet's XML (`rows` inside `<sheetData>`).
-fn xlsx(dimension: Option<&str>, rows: &mut dyn FnMut(&mut dyn Write)) -> Vec<u8> {
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    let files: [(&str, &str); 4] = [
-        (
-            "[Content_Types].xml",
-            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
-        ),
-        (
-            "_rels/.rels",
-            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
-        ),
-        (
-            "xl/workbook.xml",
-            r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
-        ),
-        (
-            "xl/_rels/workbook.xml.rels",
-            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
-        ),
-    ];
-    for (name, text) in files {
-        zip.start_file(name, opts).unwrap();
-        zip.write_all(text.as_bytes()).unwrap();
-    }
-    zip.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
-    write!(zip, r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#).unwrap();
-    if let Some(d) = dimension {
-        write!(zip, r#"<dimension ref="{d}"/>"#).unwrap();
-    }
-    write!(zip, "<sheetData>").unwrap();
-    rows(&mut zip);
-    write!(zip, "</sheetData></worksheet>").unwrap();
-    zip.finish().unwrap().into_inner()
-}
-
-fn cell(out: &mut dyn Write, at: &str, text: &str) {
-    write!(
-        out,
-        r#"<c r="{at}" t="inlineStr"><is><t>{text}</t></is></c>"#
-    )
-    .unwrap();
-}
-
-fn header(out: &mut dyn Write) {
-    write!(out, r#"<row r="1">"#).unwrap();
-    cell(out, "A1", "name");
-    cell(out, "B1", "url");
-    write!(out, "</row>").unwrap();
-}
 
 fn refused(result: Result<streamtide_roster::Roster, RosterError>, key: &str) -> String {
     match result {
@@ -75,12 +25,13 @@ fn refused(result: Result<streamtide_roster::Roster, RosterError>, key: &str) ->
 #[test]
 fn a_valid_xlsx_made_here_reads() {
     let file = xlsx(Some("A1:B2"), &mut |out| {
-        header(out);
-        write!(out, r#"<row r="2">"#).unwrap();
-        cell(out, "A2", "이름");
-        cell(out, "B2", "https://www.twitch.tv/someone");
-        write!(out, "</row>").unwrap();
-    });
+        header(out)?;
+        write!(out, r#"<row r="2">"#)?;
+        cell(out, "A2", "이름")?;
+        cell(out, "B2", "https://www.twitch.tv/someone")?;
+        write!(out, "</row>")
+    })
+    .unwrap();
     let roster = read_bytes_limited("a.xlsx", &file, &ReadLimits::default()).unwrap();
     assert_eq!(roster.rows, 1);
     assert_eq!(roster.entries[0].creator, "이름");
@@ -90,12 +41,7 @@ fn a_valid_xlsx_made_here_reads() {
 fn a_dimension_bomb_is_refused_before_allocating() {
     // What the adversarial run sent: A1:XFD1048576 declared, and a cell in that far corner
     // (calamine's Range::from_sparse allocates rows × columns cells for it: 512 GB).
-    let file = xlsx(Some("A1:XFD1048576"), &mut |out| {
-        header(out);
-        write!(out, r#"<row r="1048576">"#).unwrap();
-        cell(out, "XFD1048576", "x");
-        write!(out, "</row>").unwrap();
-    });
+    let file = dimension_bomb().unwrap();
     println!("dimension bomb: {} bytes", file.len());
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bomb.xlsx");
@@ -106,21 +52,23 @@ fn a_dimension_bomb_is_refused_before_allocating() {
     assert!(started.elapsed() < Duration::from_secs(2));
     // Without the declaration, the far cell itself is refused as it streams by.
     let file = xlsx(None, &mut |out| {
-        header(out);
-        write!(out, r#"<row r="1048576">"#).unwrap();
-        cell(out, "XFD1048576", "x");
-        write!(out, "</row>").unwrap();
-    });
+        header(out)?;
+        write!(out, r#"<row r="1048576">"#)?;
+        cell(out, "XFD1048576", "x")?;
+        write!(out, "</row>")
+    })
+    .unwrap();
     refused(
         read_bytes_limited("bomb.xlsx", &file, &ReadLimits::default()),
         "max_rows",
     );
     let file = xlsx(None, &mut |out| {
-        header(out);
-        write!(out, r#"<row r="2">"#).unwrap();
-        cell(out, "XFD2", "x");
-        write!(out, "</row>").unwrap();
-    });
+        header(out)?;
+        write!(out, r#"<row r="2">"#)?;
+        cell(out, "XFD2", "x")?;
+        write!(out, "</row>")
+    })
+    .unwrap();
     refused(
         read_bytes_limited("bomb.xlsx", &file, &ReadLimits::default()),
         "max_columns",
@@ -131,13 +79,7 @@ fn a_dimension_bomb_is_refused_before_allocating() {
 fn a_zip_bomb_is_refused_by_its_inflated_size_and_ratio() {
     // One million identical rows (no `r` attributes): ~1000:1, as the adversarial run's
     // 1.9 MB file of 4.5 M rows.
-    let file = xlsx(None, &mut |out| {
-        header(out);
-        let row = br#"<row><c t="inlineStr"><is><t>n</t></is></c><c t="inlineStr"><is><t>https://www.twitch.tv/x</t></is></c></row>"#.repeat(1000);
-        for _ in 0..1000 {
-            out.write_all(&row).unwrap();
-        }
-    });
+    let file = zip_bomb(1000).unwrap();
     println!("zip bomb: {} bytes", file.len());
     let started = Instant::now();
     refused(
@@ -160,14 +102,16 @@ fn a_zip_bomb_is_refused_by_its_inflated_size_and_ratio() {
 #[test]
 fn too_many_rows_cells_or_characters_are_refused_as_they_stream() {
     let many = xlsx(None, &mut |out| {
-        header(out);
+        header(out)?;
         for r in 2..=30_000 {
-            write!(out, r#"<row r="{r}">"#).unwrap();
-            cell(out, &format!("A{r}"), "n");
-            cell(out, &format!("B{r}"), "https://www.twitch.tv/x");
-            write!(out, "</row>").unwrap();
+            write!(out, r#"<row r="{r}">"#)?;
+            cell(out, &format!("A{r}"), "n")?;
+            cell(out, &format!("B{r}"), "https://www.twitch.tv/x")?;
+            write!(out, "</row>")?;
         }
-    });
+        Ok(())
+    })
+    .unwrap();
     refused(
         read_bytes_limited("many.xlsx", &many, &ReadLimits::default()),
         "max_rows",
