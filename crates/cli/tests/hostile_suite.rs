@@ -14,8 +14,10 @@
 //!   through redirects from a trusted origin: the victim receives no connection all suite long;
 //! - silent and slow-drip connections beyond the connection cap: `/healthz` still answers, and
 //!   how long it takes to;
-//! - a full disk under the daemon's database when the test may mount a tmpfs (root in CI), else
-//!   said and left to `crates/storage/tests/disk_full_story.rs`.
+//! - a full disk under a second daemon's SQLite database (a small tmpfs, when the test may mount
+//!   one: root in CI), live rounds failing meanwhile and resuming by themselves once space
+//!   returns; without the permission it says so (`crates/storage/tests/disk_full_story.rs`
+//!   covers the store on every backend it can).
 
 mod common;
 
@@ -369,6 +371,139 @@ fn ids(items: &[serde_json::Value]) -> BTreeSet<String> {
 /// Panics with `what` once `deadline` has passed.
 fn before(deadline: Instant, what: &str) {
     assert!(Instant::now() < deadline, "timed out waiting for {what}");
+}
+
+/// A tmpfs mounted for the disk-full case, unmounted (lazily) when dropped.
+struct Tmpfs(tempfile::TempDir);
+
+impl Tmpfs {
+    fn mount(size: &str) -> Result<Tmpfs, String> {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let out = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .output()
+            .map_err(|e| format!("mount: {e}"))?;
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
+        }
+        Ok(Tmpfs(dir))
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(self.0.path()).status();
+    }
+}
+
+/// Write to `path` until the file system is full (ENOSPC).
+fn fill(path: &Path) {
+    use std::io::Write;
+    let mut f = std::fs::File::create(path).unwrap();
+    for block in [vec![0x5au8; 64 * 1024], vec![0x5au8; 4096]] {
+        loop {
+            match f.write(&block) {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(e) => {
+                    assert_eq!(e.raw_os_error(), Some(28), "filling the tmpfs: {e}");
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// `streamtide_collector_rounds_total` of live rounds with `outcome`, every platform.
+fn live_rounds(metrics: &str, outcome: &str) -> f64 {
+    metric_sum(
+        metrics,
+        "streamtide_collector_rounds_total",
+        &["job=\"live\"", &format!("outcome=\"{outcome}\"")],
+    )
+}
+
+/// A second daemon whose SQLite database sits on a small tmpfs that then fills up: live rounds
+/// fail while it is full, and resume by themselves once the space returns (no restart).
+async fn disk_full_case(sim: &Simulator, d: &Path) {
+    let fs = match Tmpfs::mount("8m") {
+        Ok(fs) => fs,
+        Err(why) => {
+            figure(
+                "disk full",
+                format!("skipped: cannot mount a tmpfs ({why}); needs CAP_SYS_ADMIN (crates/storage/tests/disk_full_story.rs covers the store)"),
+            );
+            return;
+        }
+    };
+    let port = common::free_port();
+    let api = Api {
+        base: format!("http://127.0.0.1:{port}"),
+        client: reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap(),
+    };
+    let mut c = common::streamtide(d);
+    common::simulated_platforms(&mut c, &sim.chzzk_base(), &sim.soop_base(), 100);
+    c.env("RUST_LOG", "warn")
+        .env(
+            "STREAMTIDE__STORAGE__URL",
+            format!("sqlite://{}", fs.0.path().join("full.db").display()),
+        )
+        .env("STREAMTIDE__SERVER__BIND", format!("127.0.0.1:{port}"))
+        .env("STREAMTIDE__COLLECTOR__LIVE_INTERVAL", "500ms")
+        .env("STREAMTIDE__HTTP__MAX_RETRIES", "0")
+        .env("STREAMTIDE__THUMBNAILS__ENABLED", "false")
+        .arg("run")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(d.join("disk-full.log")).unwrap());
+    let _daemon = Daemon(c.spawn().unwrap());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(r) = api.client.get(format!("{}/metrics", api.base)).send().await {
+            if live_rounds(&r.text().await.unwrap_or_default(), "ok") >= 2.0 {
+                break;
+            }
+        }
+        before(deadline, "the disk-full daemon's first rounds");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    let filler = fs.0.path().join("filler");
+    fill(&filler);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let failed_before = live_rounds(&api.metrics().await, "failed");
+    let mut failed = 0.0;
+    while failed < 2.0 {
+        before(deadline, "a live round failing on the full disk");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        failed = live_rounds(&api.metrics().await, "failed") - failed_before;
+    }
+    let (health_full, _) = api.get("/healthz").await;
+
+    std::fs::remove_file(&filler).unwrap();
+    let freed = Instant::now();
+    let ok_at_free = live_rounds(&api.metrics().await, "ok");
+    let deadline = freed + Duration::from_secs(30);
+    while live_rounds(&api.metrics().await, "ok") < ok_at_free + 2.0 {
+        before(deadline, "live rounds resuming after the disk freed up");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let recovered = freed.elapsed();
+    let (live, _) = api.get("/api/v1/live").await;
+    figure(
+        "disk full",
+        format!(
+            "{failed} live rounds failed on the full 8 MB tmpfs (/healthz {health_full} meanwhile), \
+             2 rounds ok again {:.1} s after space returned, without a restart; /api/v1/live {live}",
+            recovered.as_secs_f64()
+        ),
+    );
+    // 503 is the documented "every platform failing"; any other 5xx would be a crash path.
+    assert!(health_full == 200 || health_full == 503, "{health_full}");
+    assert_eq!(live, 200);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -826,6 +961,10 @@ async fn hostile_inputs_never_take_streamtide_down() {
     let (health, _) = api.get("/healthz").await;
     assert_eq!(health, 200);
     drop(daemon);
+
+    // 8. A full disk under a second daemon's database.
+    disk_full_case(&sim, d).await;
+    assert_eq!(victim_hits.load(Ordering::SeqCst), 0);
     sim.shutdown().await;
     figure(
         "suite",
