@@ -61,6 +61,15 @@ pub fn validate(s: &Settings) -> anyhow::Result<()> {
     );
     dur("server.idle_timeout", sv.idle_timeout, 100 * MS, DAY);
     dur("import.time_budget", s.import.time_budget, 100 * MS, HOUR);
+    // A zero download or decode deadline would fail every picture without saying why.
+    let t = &s.thumbnails;
+    dur("thumbnails.timeout", t.timeout, 100 * MS, 10 * 60 * SEC);
+    dur(
+        "thumbnails.decode_timeout",
+        t.decode_timeout,
+        100 * MS,
+        10 * 60 * SEC,
+    );
 
     let mut int = |key: &str, v: u64, min: u64, max: u64| {
         if v < min || v > max {
@@ -94,6 +103,27 @@ pub fn validate(s: &Settings) -> anyhow::Result<()> {
     int("import.max_columns", i.max_columns, 1, 16_384);
     int("import.max_cells", i.max_cells, 1, 100_000_000);
     int("import.max_cell_chars", i.max_cell_chars as u64, 1, 1 << 20);
+    int("thumbnails.concurrency", t.concurrency as u64, 1, 64);
+    int("thumbnails.decode_threads", t.decode_threads as u64, 1, 64);
+    int(
+        "thumbnails.max_download_bytes",
+        t.max_download_bytes,
+        1,
+        1 << 30,
+    );
+    int(
+        "thumbnails.max_source_pixels",
+        t.max_source_pixels,
+        1,
+        1 << 30,
+    );
+    // Below 1 KiB no real list reply fits: every call would fail as `too_large`.
+    int(
+        "http.max_response_bytes",
+        h.max_response_bytes,
+        1024,
+        1 << 30,
+    );
     let p = &s.platforms;
     for (name, burst) in [
         ("chzzk", p.chzzk.burst),
@@ -196,6 +226,25 @@ mod tests {
             s.collector.live_interval = Duration::ZERO;
         });
         assert_eq!(m.lines().count(), 2, "{m}");
+    }
+
+    #[test]
+    fn the_copier_and_the_reply_cap_have_ranges_too() {
+        let m = err(|s| s.thumbnails.timeout = Duration::ZERO);
+        assert!(m.contains("thumbnails.timeout"), "{m}");
+        let m = err(|s| s.thumbnails.decode_timeout = Duration::ZERO);
+        assert!(m.contains("thumbnails.decode_timeout"), "{m}");
+        let m = err(|s| s.thumbnails.concurrency = 0);
+        assert!(
+            m.contains("thumbnails.concurrency = 0 is out of range: 1 to 64"),
+            "{m}"
+        );
+        let m = err(|s| s.thumbnails.decode_threads = 0);
+        assert!(m.contains("thumbnails.decode_threads"), "{m}");
+        let m = err(|s| s.thumbnails.max_download_bytes = 0);
+        assert!(m.contains("thumbnails.max_download_bytes"), "{m}");
+        let m = err(|s| s.http.max_response_bytes = 0);
+        assert!(m.contains("http.max_response_bytes"), "{m}");
     }
 
     #[test]
