@@ -714,10 +714,12 @@ async fn hostile_inputs_never_take_streamtide_down() {
             &format!("{platform} live list"),
             format!(
                 "{kept} of {} good items listed, {dropped} hostile items rejected ({} per round), \
-                 {out_of_range_fields} absurd figures refused, first hostile round stored in {:.1} s",
+                 {out_of_range_fields} absurd figures refused, first hostile round stored in {:.1} s \
+                 ({} store)",
                 good_here.len(),
                 s.dropped,
-                started.elapsed().as_secs_f64()
+                started.elapsed().as_secs_f64(),
+                db.split(':').next().unwrap_or_default(),
             ),
         );
         assert_eq!(kept, good_here.len(), "{platform}: good items lost");
