@@ -19,11 +19,18 @@
 //!   returns; without the permission it says so (`crates/storage/tests/disk_full_story.rs`
 //!   covers the store on every backend it can).
 
+#[path = "hostile/api.rs"]
+mod api;
 mod common;
+#[path = "hostile/items.rs"]
+mod items;
+#[path = "hostile/probe.rs"]
+mod probe;
+#[path = "hostile/servers.rs"]
+mod servers;
 
-use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::Stdio;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -32,8 +39,13 @@ use chrono::Utc;
 use streamtide_core::{ManualClock, Platform};
 use streamtide_roster::hostile_files;
 use streamtide_simulator::{Fault, FaultKind, SimConfig, Simulator};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
+
+use api::{before, ids, live_rounds, metric_sum, Api};
+use items::{chzzk_id, chzzk_splice, soop_splice};
+use probe::{fill, mb, proc_kb, run_measured, Daemon, Tmpfs};
+use servers::{serve_redirects, victim};
 
 const TOKEN: &str = "hostile-suite-admin-token-0123456789";
 /// The Done-when's bounds for a refused bomb.
@@ -46,382 +58,6 @@ const HEADER_TIMEOUT_SECS: u64 = 1;
 
 fn figure(case: &str, text: impl std::fmt::Display) {
     println!("hostile: {case}: {text}");
-}
-
-/// A server on 127.0.0.1 (and [::1] at the same port where there is IPv6 loopback) that must
-/// never be reached: it counts every connection it accepts.
-async fn victim(hits: Arc<AtomicUsize>) -> u16 {
-    let v4 = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = v4.local_addr().unwrap().port();
-    let v6 = TcpListener::bind(("::1", port)).await.ok();
-    for l in std::iter::once(v4).chain(v6) {
-        let hits = hits.clone();
-        tokio::spawn(async move {
-            while let Ok((mut s, _)) = l.accept().await {
-                hits.fetch_add(1, Ordering::SeqCst);
-                let _ = s
-                    .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: image/jpeg\r\ncontent-length: 6\r\n\r\nsecret")
-                    .await;
-            }
-        });
-    }
-    port
-}
-
-/// A trusted origin (as the simulator is) on `listener` whose paths answer 302 to the given
-/// locations: the copier must re-check where each redirect leads. Counts the requests it answers.
-fn serve_redirects(listener: TcpListener, routes: Vec<(String, String)>, hits: Arc<AtomicUsize>) {
-    let routes = Arc::new(routes);
-    tokio::spawn(async move {
-        while let Ok((mut s, _)) = listener.accept().await {
-            let routes = routes.clone();
-            let hits = hits.clone();
-            tokio::spawn(async move {
-                let mut head = Vec::new();
-                let mut buf = [0u8; 1024];
-                while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 16_384 {
-                    match s.read(&mut buf).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => head.extend_from_slice(&buf[..n]),
-                    }
-                }
-                hits.fetch_add(1, Ordering::SeqCst);
-                let text = String::from_utf8_lossy(&head);
-                let path = text.split_whitespace().nth(1).unwrap_or("/").to_string();
-                let reply = match routes.iter().find(|(p, _)| *p == path) {
-                    Some((_, to)) => format!(
-                        "HTTP/1.1 302 Found\r\nlocation: {to}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
-                    ),
-                    None => "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
-                        .to_string(),
-                };
-                let _ = s.write_all(reply.as_bytes()).await;
-            });
-        }
-    });
-}
-
-/// `key` of `/proc/<pid>/status` (`VmHWM`, `VmRSS`) in kB.
-fn proc_kb(pid: u32, key: &str) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix(key)?.strip_prefix(':'))?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
-}
-
-fn mb(kb: u64) -> f64 {
-    kb as f64 / 1024.0
-}
-
-/// A child run to its end, its peak resident memory (VmHWM, polled every millisecond: the
-/// high-water mark only rises, so the last reading before the exit is the peak of all but the
-/// last instant), wall time and stderr.
-struct Measured {
-    status: ExitStatus,
-    took: Duration,
-    peak_kb: u64,
-    stderr: String,
-}
-
-fn run_measured(mut cmd: Command, dir: &Path) -> Measured {
-    let err_path = dir.join(format!("stderr-{}", rand::random::<u32>()));
-    let started = Instant::now();
-    let mut child = cmd
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&err_path).unwrap())
-        .spawn()
-        .unwrap();
-    let pid = child.id();
-    let mut peak_kb = 0;
-    let status = loop {
-        if let Some(kb) = proc_kb(pid, "VmHWM") {
-            peak_kb = peak_kb.max(kb);
-        }
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the child did not exit"
-        );
-        std::thread::sleep(Duration::from_millis(1));
-    };
-    Measured {
-        status,
-        took: started.elapsed(),
-        peak_kb,
-        stderr: std::fs::read_to_string(&err_path).unwrap_or_default(),
-    }
-}
-
-/// The daemon, stopped (SIGTERM, then SIGKILL) however the test ends.
-struct Daemon(Child);
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        if matches!(self.0.try_wait(), Ok(None)) {
-            common::signal(&self.0, "-TERM");
-            if common::wait_within(&mut self.0, Duration::from_secs(10)).is_none() {
-                let _ = self.0.kill();
-                let _ = self.0.wait();
-            }
-        }
-    }
-}
-
-/// Hostile items of one platform's live list (raw JSON text, so a lone surrogate travels as a
-/// platform sends it), the key of the array they go first in, and how many must be dropped.
-struct Splice {
-    field: &'static str,
-    items: Vec<String>,
-    /// Items that must be dropped whole (wrong type, invalid text, bad required count).
-    dropped: usize,
-    /// Channel ids of items that are good but carry an absurd figure or dirty text.
-    absurd_ids: Vec<String>,
-    /// Channel ids of good items whose pictures name the victim.
-    thumb_ids: Vec<String>,
-}
-
-fn chzzk_id(n: u32) -> String {
-    format!("{n:032x}")
-}
-
-fn chzzk_item(
-    live_id: u32,
-    ch: &str,
-    viewers: &str,
-    title: &str,
-    image: &str,
-    avatar: &str,
-) -> String {
-    format!(
-        r#"{{"liveId":{live_id},"liveTitle":"{title}","liveImageUrl":"{image}","concurrentUserCount":{viewers},"openDate":"2026-03-04 12:00:00","adult":false,"tags":[],"channel":{{"channelId":"{ch}","channelName":"hostile {live_id}","channelImageUrl":"{avatar}"}}}}"#
-    )
-}
-
-fn chzzk_splice(victim: &[String], redirects: &[String]) -> Splice {
-    let bad = chzzk_id(0xbad);
-    let ch = format!(r#""channel":{{"channelId":"{bad}","channelName":"x"}}"#);
-    let mut items = vec![
-        format!(r#"{{"liveId":901,"liveTitle":"neg","concurrentUserCount":-5,{ch}}}"#),
-        format!(
-            r#"{{"liveId":902,"liveTitle":"big","concurrentUserCount":"99999999999999999999999",{ch}}}"#
-        ),
-        r#"{"liveId":903,"liveTitle":"type","concurrentUserCount":5,"channel":7}"#.to_string(),
-        format!(r#"{{"liveId":904,"liveTitle":"\ud800","concurrentUserCount":5,{ch}}}"#),
-    ];
-    let dropped = items.len();
-    let long = "가".repeat(20_000);
-    let absurd = [
-        (0xb01, "9223372036854775807", "i64 max".to_string()),
-        (0xb02, "1e300", "1e300".to_string()),
-        (0xb03, "7", r"nul\u0000byte \u001b[31mred".to_string()),
-        (0xb04, "8", "\u{202E}evil bidi\u{2066}".to_string()),
-        (0xb05, "9", long),
-    ];
-    let mut absurd_ids = Vec::new();
-    for (n, viewers, title) in absurd {
-        let id = chzzk_id(n);
-        items.push(chzzk_item(n, &id, viewers, &title, "", ""));
-        absurd_ids.push(id);
-    }
-    // Live pictures and avatars naming the victim; the most-watched, so the copier takes them.
-    let mut thumb_ids = Vec::new();
-    let urls: Vec<&String> = victim.iter().chain(redirects).collect();
-    for (i, pair) in urls.chunks(2).enumerate() {
-        let n = 0xc00 + i as u32;
-        let id = chzzk_id(n);
-        let image = pair[0];
-        let avatar = pair.get(1).copied().map(String::as_str).unwrap_or("");
-        items.push(chzzk_item(
-            n,
-            &id,
-            &(5_000_000 - i).to_string(),
-            "thumb",
-            image,
-            avatar,
-        ));
-        thumb_ids.push(id);
-    }
-    Splice {
-        field: "data",
-        items,
-        dropped,
-        absurd_ids,
-        thumb_ids,
-    }
-}
-
-fn soop_item(
-    no: u32,
-    user: &str,
-    viewers: &str,
-    title: &str,
-    thumb: &str,
-    profile: &str,
-) -> String {
-    format!(
-        r#"{{"broad_no":"{no}","user_id":"{user}","user_nick":"{user}","broad_title":"{title}","broad_thumb":"{thumb}","total_view_cnt":"{viewers}","broad_start":"2026-03-04 12:00:00","broad_grade":"0","profile_img":"{profile}"}}"#
-    )
-}
-
-fn soop_splice(victim: &[String], redirects: &[String]) -> Splice {
-    let mut items = vec![
-        r#"{"broad_no":"901","user_id":"hostile1","total_view_cnt":"-3"}"#.to_string(),
-        r#"{"broad_no":"902","user_id":"hostile2","total_view_cnt":"18446744073709551616"}"#
-            .to_string(),
-        r#"{"broad_no":"903","user_id":"hostile3","broad_title":"\udfff","total_view_cnt":"1"}"#
-            .to_string(),
-        r#"{"broad_no":"904","user_id":"hostile4","user_nick":{"a":1},"total_view_cnt":"1"}"#
-            .to_string(),
-    ];
-    let dropped = items.len();
-    let absurd = [
-        ("absurd1", "18446744073709551615", "u64 max"),
-        ("absurd2", "7", r"nul\u0000byte"),
-        ("absurd3", "8", "\u{202E}evil bidi"),
-    ];
-    let mut absurd_ids = Vec::new();
-    for (i, (user, viewers, title)) in absurd.into_iter().enumerate() {
-        items.push(soop_item(950 + i as u32, user, viewers, title, "", ""));
-        absurd_ids.push(user.to_string());
-    }
-    let mut thumb_ids = Vec::new();
-    let urls: Vec<&String> = victim.iter().chain(redirects).collect();
-    for (i, pair) in urls.chunks(2).enumerate() {
-        let user = format!("thumbhost{i}");
-        let avatar = pair.get(1).copied().map(String::as_str).unwrap_or("");
-        items.push(soop_item(
-            970 + i as u32,
-            &user,
-            &(4_000_000 - i).to_string(),
-            "thumb",
-            pair[0],
-            avatar,
-        ));
-        thumb_ids.push(user);
-    }
-    Splice {
-        field: "broad",
-        items,
-        dropped,
-        absurd_ids,
-        thumb_ids,
-    }
-}
-
-/// The sum of a metric's samples whose line contains every one of `labels`.
-fn metric_sum(metrics: &str, name: &str, labels: &[&str]) -> f64 {
-    metrics
-        .lines()
-        .filter(|l| l.starts_with(name) && labels.iter().all(|x| l.contains(x)))
-        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
-        .sum()
-}
-
-struct Api {
-    base: String,
-    client: reqwest::Client,
-}
-
-impl Api {
-    async fn get(&self, path: &str) -> (u16, String) {
-        let r = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
-        (r.status().as_u16(), r.text().await.unwrap_or_default())
-    }
-
-    async fn json(&self, path: &str) -> serde_json::Value {
-        let (status, body) = self.get(path).await;
-        assert_eq!(status, 200, "GET {path}: {body}");
-        serde_json::from_str(&body).unwrap()
-    }
-
-    async fn metrics(&self) -> String {
-        self.get("/metrics").await.1
-    }
-
-    /// The live items of `platform`, by channel id (every language, up to 200).
-    async fn live(&self, platform: Platform) -> Vec<serde_json::Value> {
-        tokio::time::sleep(streamtide_server::LIVE_CACHE_TTL + Duration::from_millis(50)).await;
-        let v = self
-            .json(&format!(
-                "/api/v1/live?platform={platform}&lang=all&limit=200"
-            ))
-            .await;
-        v["items"].as_array().cloned().unwrap_or_default()
-    }
-}
-
-fn ids(items: &[serde_json::Value]) -> BTreeSet<String> {
-    items
-        .iter()
-        .filter_map(|i| i["channel_id"].as_str().map(str::to_string))
-        .collect()
-}
-
-/// Panics with `what` once `deadline` has passed.
-fn before(deadline: Instant, what: &str) {
-    assert!(Instant::now() < deadline, "timed out waiting for {what}");
-}
-
-/// A tmpfs mounted for the disk-full case, unmounted (lazily) when dropped.
-struct Tmpfs(tempfile::TempDir);
-
-impl Tmpfs {
-    fn mount(size: &str) -> Result<Tmpfs, String> {
-        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-        let out = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(dir.path())
-            .output()
-            .map_err(|e| format!("mount: {e}"))?;
-        if !out.status.success() {
-            return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
-        }
-        Ok(Tmpfs(dir))
-    }
-}
-
-impl Drop for Tmpfs {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg("-l").arg(self.0.path()).status();
-    }
-}
-
-/// Write to `path` until the file system is full (ENOSPC).
-fn fill(path: &Path) {
-    use std::io::Write;
-    let mut f = std::fs::File::create(path).unwrap();
-    for block in [vec![0x5au8; 64 * 1024], vec![0x5au8; 4096]] {
-        loop {
-            match f.write(&block) {
-                Ok(0) => break,
-                Ok(_) => {}
-                Err(e) => {
-                    assert_eq!(e.raw_os_error(), Some(28), "filling the tmpfs: {e}");
-                    break;
-                }
-            }
-        }
-    }
-}
-
-/// `streamtide_collector_rounds_total` of live rounds with `outcome`, every platform.
-fn live_rounds(metrics: &str, outcome: &str) -> f64 {
-    metric_sum(
-        metrics,
-        "streamtide_collector_rounds_total",
-        &["job=\"live\"", &format!("outcome=\"{outcome}\"")],
-    )
 }
 
 /// A second daemon whose SQLite database sits on a small tmpfs that then fills up: live rounds
@@ -504,6 +140,137 @@ async fn disk_full_case(sim: &Simulator, d: &Path) {
     // 503 is the documented "every platform failing"; any other 5xx would be a crash path.
     assert!(health_full == 200 || health_full == 503, "{health_full}");
     assert_eq!(live, 200);
+}
+
+/// The dimension bomb, the zip bomb and a million-row sheet, through `streamtide import` (the
+/// child's peak memory) and `POST /api/v1/import` of the daemon `pid` (its peak before and
+/// after): refused naming the `[import]` key, within the Done-when's time and memory, the daemon
+/// still answering.
+async fn import_bombs(api: &Api, pid: u32, d: &Path) {
+    let bombs: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "dimension bomb",
+            hostile_files::dimension_bomb().unwrap(),
+            "max_rows",
+        ),
+        (
+            "zip bomb",
+            hostile_files::zip_bomb(1000).unwrap(),
+            "zip bomb",
+        ),
+        (
+            "1 M rows",
+            hostile_files::many_rows(1_000_000).unwrap(),
+            "max_rows",
+        ),
+    ];
+    let cli_db = d.join("cli.db");
+    let cli = |args: &[&str]| {
+        let mut c = common::streamtide(d);
+        c.env("RUST_LOG", "warn")
+            .env(
+                "STREAMTIDE__STORAGE__URL",
+                format!("sqlite://{}", cli_db.display()),
+            )
+            .args(args);
+        c
+    };
+    let baseline = run_measured(cli(&["config", "show"]), d);
+    assert!(baseline.status.success(), "{}", baseline.stderr);
+    for (case, bytes, key) in &bombs {
+        let file = d.join(format!("{}.xlsx", case.replace(' ', "-")));
+        std::fs::write(&file, bytes).unwrap();
+        let r = run_measured(cli(&["import", file.to_str().unwrap()]), d);
+        let extra = mb(r.peak_kb.saturating_sub(baseline.peak_kb));
+        let message = r.stderr.lines().last().unwrap_or_default().to_string();
+        figure(
+            &format!("import {case} (CLI)"),
+            format!(
+                "{} kB file, exit {:?} in {:.2} s, peak RSS {:.1} MB ({extra:.1} MB above `config show`): {message}",
+                bytes.len() / 1024,
+                r.status.code(),
+                r.took.as_secs_f64(),
+                mb(r.peak_kb),
+            ),
+        );
+        assert!(!r.status.success(), "{case}: accepted?");
+        assert!(r.stderr.contains(key), "{case}: names {key}: {}", r.stderr);
+        assert!(r.took.as_secs_f64() < MAX_SECONDS, "{case}: {:?}", r.took);
+        assert!(extra < MAX_EXTRA_MB, "{case}: {extra} MB");
+    }
+    assert!(!cli_db.exists(), "a refused file creates no database");
+
+    // The same files through the API.
+    for (case, bytes, key) in &bombs {
+        let before = proc_kb(pid, "VmHWM").unwrap();
+        let started = Instant::now();
+        let r = api
+            .client
+            .post(format!("{}/api/v1/import?filename=roster.xlsx", api.base))
+            .bearer_auth(TOKEN)
+            .body(bytes.clone())
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        let body = r.text().await.unwrap_or_default();
+        let took = started.elapsed();
+        let after = proc_kb(pid, "VmHWM").unwrap();
+        let (health, _) = api.get("/healthz").await;
+        figure(
+            &format!("import {case} (API)"),
+            format!(
+                "{status} in {:.2} s, daemon peak RSS {:.1} → {:.1} MB (+{:.1} MB), /healthz {health} after: {body}",
+                took.as_secs_f64(),
+                mb(before),
+                mb(after),
+                mb(after.saturating_sub(before)),
+            ),
+        );
+        assert!((400..500).contains(&status), "{case}: {status} {body}");
+        assert!(body.contains(key), "{case}: names {key}: {body}");
+        assert!(took.as_secs_f64() < MAX_SECONDS, "{case}: {took:?}");
+        assert!(mb(after.saturating_sub(before)) < MAX_EXTRA_MB, "{case}");
+        assert_eq!(health, 200, "the daemon stays up");
+    }
+}
+
+/// Four times the connection cap of silent connections, and the cap again of connections that
+/// send a header byte every 200 ms: `/healthz` must still answer, and how long it takes is the
+/// time to recover (the head deadline closing them in batches of the cap).
+async fn slow_clients(api: &Api, port: u16) {
+    let silent_n = MAX_CONNECTIONS * 4;
+    let mut silent = Vec::new();
+    for _ in 0..silent_n {
+        silent.push(TcpStream::connect(("127.0.0.1", port)).await.unwrap());
+    }
+    let drip_n = MAX_CONNECTIONS;
+    let mut drips = Vec::new();
+    for _ in 0..drip_n {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+        drips.push(tokio::spawn(async move {
+            let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").await;
+            // One byte of a header every 200 ms: never a whole head.
+            while s.write_all(b"x").await.is_ok() {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }));
+    }
+    let started = Instant::now();
+    let (health, _) = api.get("/healthz").await;
+    let recovered = started.elapsed();
+    figure(
+        "slow clients",
+        format!(
+            "{silent_n} silent + {drip_n} slow-drip connections (cap {MAX_CONNECTIONS}, header timeout {HEADER_TIMEOUT_SECS} s): /healthz {health} after {:.1} s",
+            recovered.as_secs_f64()
+        ),
+    );
+    assert_eq!(health, 200);
+    drop(silent);
+    for d in drips {
+        d.abort();
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -819,127 +586,11 @@ async fn hostile_inputs_never_take_streamtide_down() {
         "the copier works at all (the simulator's pictures)\n{m}"
     );
 
-    // 4. Bombs through the CLI: the child's peak memory and time.
-    let bombs: Vec<(&str, Vec<u8>, &str)> = vec![
-        (
-            "dimension bomb",
-            hostile_files::dimension_bomb().unwrap(),
-            "max_rows",
-        ),
-        (
-            "zip bomb",
-            hostile_files::zip_bomb(1000).unwrap(),
-            "zip bomb",
-        ),
-        (
-            "1 M rows",
-            hostile_files::many_rows(1_000_000).unwrap(),
-            "[import]",
-        ),
-    ];
-    let cli_db = d.join("cli.db");
-    let cli = |args: &[&str]| {
-        let mut c = common::streamtide(d);
-        c.env("RUST_LOG", "warn")
-            .env(
-                "STREAMTIDE__STORAGE__URL",
-                format!("sqlite://{}", cli_db.display()),
-            )
-            .args(args);
-        c
-    };
-    let baseline = run_measured(cli(&["config", "show"]), d);
-    assert!(baseline.status.success(), "{}", baseline.stderr);
-    for (case, bytes, key) in &bombs {
-        let file = d.join(format!("{}.xlsx", case.replace(' ', "-")));
-        std::fs::write(&file, bytes).unwrap();
-        let r = run_measured(cli(&["import", file.to_str().unwrap()]), d);
-        let extra = mb(r.peak_kb.saturating_sub(baseline.peak_kb));
-        let message = r.stderr.lines().last().unwrap_or_default().to_string();
-        figure(
-            &format!("import {case} (CLI)"),
-            format!(
-                "{} kB file, exit {:?} in {:.2} s, peak RSS {:.1} MB ({extra:.1} MB above `config show`): {message}",
-                bytes.len() / 1024,
-                r.status.code(),
-                r.took.as_secs_f64(),
-                mb(r.peak_kb),
-            ),
-        );
-        assert!(!r.status.success(), "{case}: accepted?");
-        assert!(r.stderr.contains(key), "{case}: names {key}: {}", r.stderr);
-        assert!(r.took.as_secs_f64() < MAX_SECONDS, "{case}: {:?}", r.took);
-        assert!(extra < MAX_EXTRA_MB, "{case}: {extra} MB");
-    }
-    assert!(!cli_db.exists(), "a refused file creates no database");
-
-    // 5. The same files through `POST /api/v1/import` of the running daemon.
-    for (case, bytes, key) in &bombs {
-        let before = proc_kb(pid, "VmHWM").unwrap();
-        let started = Instant::now();
-        let r = api
-            .client
-            .post(format!("{}/api/v1/import?filename=roster.xlsx", api.base))
-            .bearer_auth(TOKEN)
-            .body(bytes.clone())
-            .send()
-            .await
-            .unwrap();
-        let status = r.status().as_u16();
-        let body = r.text().await.unwrap_or_default();
-        let took = started.elapsed();
-        let after = proc_kb(pid, "VmHWM").unwrap();
-        let (health, _) = api.get("/healthz").await;
-        figure(
-            &format!("import {case} (API)"),
-            format!(
-                "{status} in {:.2} s, daemon peak RSS {:.1} → {:.1} MB (+{:.1} MB), /healthz {health} after: {body}",
-                took.as_secs_f64(),
-                mb(before),
-                mb(after),
-                mb(after.saturating_sub(before)),
-            ),
-        );
-        assert!((400..500).contains(&status), "{case}: {status} {body}");
-        assert!(body.contains(key), "{case}: names {key}: {body}");
-        assert!(took.as_secs_f64() < MAX_SECONDS, "{case}: {took:?}");
-        assert!(mb(after.saturating_sub(before)) < MAX_EXTRA_MB, "{case}");
-        assert_eq!(health, 200, "the daemon stays up");
-    }
+    // 4–5. Bombs through the CLI and through `POST /api/v1/import` of the running daemon.
+    import_bombs(&api, pid, d).await;
 
     // 6. Silent and slow-drip connections, more than the cap: /healthz must still answer.
-    let silent_n = MAX_CONNECTIONS * 4;
-    let mut silent = Vec::new();
-    for _ in 0..silent_n {
-        silent.push(TcpStream::connect(("127.0.0.1", port)).await.unwrap());
-    }
-    let drip_n = MAX_CONNECTIONS;
-    let mut drips = Vec::new();
-    for _ in 0..drip_n {
-        let mut s = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
-        drips.push(tokio::spawn(async move {
-            let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").await;
-            // One byte of a header every 200 ms: never a whole head.
-            while s.write_all(b"x").await.is_ok() {
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-        }));
-    }
-    let started = Instant::now();
-    let (health, _) = api.get("/healthz").await;
-    let recovered = started.elapsed();
-    figure(
-        "slow clients",
-        format!(
-            "{silent_n} silent + {drip_n} slow-drip connections (cap {MAX_CONNECTIONS}, header timeout {HEADER_TIMEOUT_SECS} s): /healthz {health} after {:.1} s",
-            recovered.as_secs_f64()
-        ),
-    );
-    assert_eq!(health, 200);
-    drop(silent);
-    for d in drips {
-        d.abort();
-    }
+    slow_clients(&api, port).await;
 
     // 7. The victim, across everything above.
     tokio::time::sleep(Duration::from_millis(200)).await;
