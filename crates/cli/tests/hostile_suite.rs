@@ -273,6 +273,176 @@ async fn slow_clients(api: &Api, port: u16) {
     }
 }
 
+/// A clean round gives the good items; then hostile items (and good ones whose pictures name
+/// the victim: `direct` and `redirects`) are spliced into every live list of the simulator `sim`
+/// from now on. Every good item stays listed, the bad ones are counted in `/metrics`, and no
+/// read path of the hostile channels answers 5xx. `store` is the daemon's database URL.
+async fn platform_items(
+    api: &Api,
+    sim: &Simulator,
+    store: &str,
+    direct: &[String],
+    redirects: &[String],
+) {
+    let mut good = std::collections::BTreeMap::new();
+    for platform in [Platform::Chzzk, Platform::Soop] {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let found = loop {
+            let r = api
+                .client
+                .get(format!(
+                    "{}/api/v1/live?platform={platform}&lang=all&limit=200",
+                    api.base
+                ))
+                .send()
+                .await;
+            if let Ok(r) = r {
+                let text = r.text().await.unwrap_or_default();
+                let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+                let found = ids(v["items"].as_array().map(Vec::as_slice).unwrap_or_default());
+                if !found.is_empty() {
+                    break found;
+                }
+            }
+            before(deadline, "the clean round");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        good.insert(platform, found);
+    }
+    let metrics_before = api.metrics().await;
+
+    // Hostile items spliced into every live list from now on.
+    let splices = [
+        (Platform::Chzzk, chzzk_splice(direct, redirects), "/lives"),
+        (
+            Platform::Soop,
+            soop_splice(direct, redirects),
+            "main_broad_list",
+        ),
+    ];
+    for (platform, s, path) in &splices {
+        sim.inject(
+            *platform,
+            Fault::times(
+                FaultKind::SpliceItems {
+                    field: s.field.into(),
+                    items: s.items.join(","),
+                },
+                100_000,
+            )
+            .on_path(*path),
+        );
+    }
+    for (platform, s, _) in &splices {
+        let started = Instant::now();
+        // The thumbnail items are good: once they are listed, a hostile round has been stored.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let listed = ids(&api.live(*platform).await);
+            if s.thumb_ids.iter().all(|id| listed.contains(id)) {
+                break;
+            }
+            before(deadline, "a hostile round");
+        }
+        let items = api.live(*platform).await;
+        let listed = ids(&items);
+        let metrics = api.metrics().await;
+        let rejected = |reason: &str| {
+            let labels = [
+                format!("platform=\"{platform}\""),
+                format!("reason=\"{reason}\""),
+            ];
+            let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+            metric_sum(
+                &metrics,
+                "streamtide_collector_items_rejected_total",
+                &labels,
+            ) - metric_sum(
+                &metrics_before,
+                "streamtide_collector_items_rejected_total",
+                &labels,
+            )
+        };
+        let dropped = rejected("malformed") + rejected("missing_field") + rejected("out_of_range");
+        let out_of_range_fields = rejected("field_out_of_range");
+        let good_here = &good[platform];
+        let kept = good_here.iter().filter(|id| listed.contains(*id)).count();
+        figure(
+            &format!("{platform} live list"),
+            format!(
+                "{kept} of {} good items listed, {dropped} hostile items rejected ({} per round), \
+                 {out_of_range_fields} absurd figures refused, first hostile round stored in {:.1} s \
+                 ({} store)",
+                good_here.len(),
+                s.dropped,
+                started.elapsed().as_secs_f64(),
+                store.split(':').next().unwrap_or_default(),
+            ),
+        );
+        assert_eq!(kept, good_here.len(), "{platform}: good items lost");
+        assert!(
+            dropped >= s.dropped as f64,
+            "{platform}: {dropped} rejections\n{metrics}"
+        );
+        assert!(
+            out_of_range_fields >= 1.0,
+            "{platform}: absurd viewers not counted"
+        );
+        for item in &items {
+            let id = item["channel_id"].as_str().unwrap_or_default();
+            assert!(
+                id != chzzk_id(0xbad) && !id.starts_with("hostile"),
+                "{platform}: a hostile item was kept: {item}"
+            );
+            if let Some(v) = item["viewers"].as_u64() {
+                assert!(v <= streamtide_core::sanitize::MAX_VIEWERS, "{item}");
+            }
+            let title = item["title"].as_str().unwrap_or_default();
+            assert!(
+                title.chars().count() <= streamtide_core::sanitize::MAX_TITLE_CHARS
+                    && !title
+                        .chars()
+                        .any(|c| c.is_control() || ('\u{202A}'..='\u{202E}').contains(&c)),
+                "{platform}: title not cleaned: {title:?}"
+            );
+        }
+        // Every read path of the channels with absurd figures: no 5xx.
+        let mut paths = vec![
+            format!("/api/v1/live?platform={platform}"),
+            format!("/api/v1/channels?platform={platform}"),
+            format!("/api/v1/trends?platform={platform}"),
+            format!("/api/v1/trends?platform={platform}&metric=viewers"),
+            "/api/v1/creators".to_string(),
+            "/healthz".to_string(),
+        ];
+        for id in s.absurd_ids.iter().chain(&s.thumb_ids) {
+            let ch = format!("/api/v1/channels/{platform}/{id}");
+            paths.extend([
+                ch.clone(),
+                format!("{ch}/stats"),
+                format!("{ch}/history"),
+                format!("{ch}/history?metric=viewers"),
+                format!("{ch}/history?metric=followers"),
+                format!("{ch}/videos"),
+                format!("{ch}/history?format=csv"),
+            ]);
+        }
+        let mut worst = 0;
+        for p in &paths {
+            let (status, body) = api.get(p).await;
+            assert!(status < 500, "GET {p}: {status} {body}");
+            worst = worst.max(status);
+        }
+        figure(
+            &format!("{platform} read paths"),
+            format!(
+                "{} reads of the hostile channels, highest status {worst}",
+                paths.len()
+            ),
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_inputs_never_take_streamtide_down() {
     let suite_started = Instant::now();
@@ -393,164 +563,8 @@ async fn hostile_inputs_never_take_streamtide_down() {
     let daemon = Daemon(c.spawn().unwrap());
     let pid = daemon.0.id();
 
-    // 1. A clean round: the good items.
-    let mut good = std::collections::BTreeMap::new();
-    for platform in [Platform::Chzzk, Platform::Soop] {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let found = loop {
-            let r = api
-                .client
-                .get(format!(
-                    "{}/api/v1/live?platform={platform}&lang=all&limit=200",
-                    api.base
-                ))
-                .send()
-                .await;
-            if let Ok(r) = r {
-                let text = r.text().await.unwrap_or_default();
-                let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-                let found = ids(v["items"].as_array().map(Vec::as_slice).unwrap_or_default());
-                if !found.is_empty() {
-                    break found;
-                }
-            }
-            before(deadline, "the clean round");
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        };
-        good.insert(platform, found);
-    }
-    let metrics_before = api.metrics().await;
-
-    // 2. Hostile items spliced into every live list from now on.
-    let splices = [
-        (Platform::Chzzk, chzzk_splice(&direct, &redirects), "/lives"),
-        (
-            Platform::Soop,
-            soop_splice(&direct, &redirects),
-            "main_broad_list",
-        ),
-    ];
-    for (platform, s, path) in &splices {
-        sim.inject(
-            *platform,
-            Fault::times(
-                FaultKind::SpliceItems {
-                    field: s.field.into(),
-                    items: s.items.join(","),
-                },
-                100_000,
-            )
-            .on_path(*path),
-        );
-    }
-    for (platform, s, _) in &splices {
-        let started = Instant::now();
-        // The thumbnail items are good: once they are listed, a hostile round has been stored.
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let listed = ids(&api.live(*platform).await);
-            if s.thumb_ids.iter().all(|id| listed.contains(id)) {
-                break;
-            }
-            before(deadline, "a hostile round");
-        }
-        let items = api.live(*platform).await;
-        let listed = ids(&items);
-        let metrics = api.metrics().await;
-        let rejected = |reason: &str| {
-            let labels = [
-                format!("platform=\"{platform}\""),
-                format!("reason=\"{reason}\""),
-            ];
-            let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
-            metric_sum(
-                &metrics,
-                "streamtide_collector_items_rejected_total",
-                &labels,
-            ) - metric_sum(
-                &metrics_before,
-                "streamtide_collector_items_rejected_total",
-                &labels,
-            )
-        };
-        let dropped = rejected("malformed") + rejected("missing_field") + rejected("out_of_range");
-        let out_of_range_fields = rejected("field_out_of_range");
-        let good_here = &good[platform];
-        let kept = good_here.iter().filter(|id| listed.contains(*id)).count();
-        figure(
-            &format!("{platform} live list"),
-            format!(
-                "{kept} of {} good items listed, {dropped} hostile items rejected ({} per round), \
-                 {out_of_range_fields} absurd figures refused, first hostile round stored in {:.1} s \
-                 ({} store)",
-                good_here.len(),
-                s.dropped,
-                started.elapsed().as_secs_f64(),
-                db.split(':').next().unwrap_or_default(),
-            ),
-        );
-        assert_eq!(kept, good_here.len(), "{platform}: good items lost");
-        assert!(
-            dropped >= s.dropped as f64,
-            "{platform}: {dropped} rejections\n{metrics}"
-        );
-        assert!(
-            out_of_range_fields >= 1.0,
-            "{platform}: absurd viewers not counted"
-        );
-        for item in &items {
-            let id = item["channel_id"].as_str().unwrap_or_default();
-            assert!(
-                id != chzzk_id(0xbad) && !id.starts_with("hostile"),
-                "{platform}: a hostile item was kept: {item}"
-            );
-            if let Some(v) = item["viewers"].as_u64() {
-                assert!(v <= streamtide_core::sanitize::MAX_VIEWERS, "{item}");
-            }
-            let title = item["title"].as_str().unwrap_or_default();
-            assert!(
-                title.chars().count() <= streamtide_core::sanitize::MAX_TITLE_CHARS
-                    && !title
-                        .chars()
-                        .any(|c| c.is_control() || ('\u{202A}'..='\u{202E}').contains(&c)),
-                "{platform}: title not cleaned: {title:?}"
-            );
-        }
-        // Every read path of the channels with absurd figures: no 5xx.
-        let mut paths = vec![
-            format!("/api/v1/live?platform={platform}"),
-            format!("/api/v1/channels?platform={platform}"),
-            format!("/api/v1/trends?platform={platform}"),
-            format!("/api/v1/trends?platform={platform}&metric=viewers"),
-            "/api/v1/creators".to_string(),
-            "/healthz".to_string(),
-        ];
-        for id in s.absurd_ids.iter().chain(&s.thumb_ids) {
-            let ch = format!("/api/v1/channels/{platform}/{id}");
-            paths.extend([
-                ch.clone(),
-                format!("{ch}/stats"),
-                format!("{ch}/history"),
-                format!("{ch}/history?metric=viewers"),
-                format!("{ch}/history?metric=followers"),
-                format!("{ch}/videos"),
-                format!("{ch}/history?format=csv"),
-            ]);
-        }
-        let mut worst = 0;
-        for p in &paths {
-            let (status, body) = api.get(p).await;
-            assert!(status < 500, "GET {p}: {status} {body}");
-            worst = worst.max(status);
-        }
-        figure(
-            &format!("{platform} read paths"),
-            format!(
-                "{} reads of the hostile channels, highest status {worst}",
-                paths.len()
-            ),
-        );
-    }
+    // 1–2. A clean round, then hostile items spliced into every live list.
+    platform_items(&api, &sim, &db, &direct, &redirects).await;
 
     // 3. The thumbnail copier was handed the victim's URLs: each refused, none fetched.
     let hostile_urls = direct.len() + redirects.len();
