@@ -72,7 +72,8 @@ pub async fn add_channel(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<AddChannelBody>,
 ) -> Result<(StatusCode, Json<AddedChannelDto>), ApiError> {
-    let platform = paging::platform_param(body.platform.as_deref())?;
+    // Absent is "recognise it from the input"; a value, even empty, must be one of the enum's.
+    let platform = paging::platform_query(body.platform.as_deref())?;
     if body.channel.trim().is_empty() || body.channel.len() > 2048 {
         return Err(ApiError::bad_request(
             "`channel` must be a URL, id or name (at most 2048 bytes)",

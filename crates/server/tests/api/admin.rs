@@ -161,6 +161,17 @@ async fn admin_endpoints_are_off_guarded_and_working() {
         let msg = r.expect_error(StatusCode::BAD_REQUEST, "bad_request");
         assert!(msg.contains("application/json"), "{msg}");
     }
+    // `platform` is the OpenAPI enum exactly: an empty value is not "no platform given".
+    let m = request(
+        &admin_app,
+        Method::POST,
+        "/api/v1/channels",
+        &[json, auth],
+        Body::from(r#"{"channel":"soop:new","platform":""}"#),
+    )
+    .await
+    .expect_error(StatusCode::BAD_REQUEST, "bad_request");
+    assert!(m.contains("allowed values"), "{m}");
     request(
         &admin_app,
         Method::POST,
