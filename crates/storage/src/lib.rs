@@ -113,6 +113,9 @@ pub struct Store {
     fold_clock: std::sync::Arc<staging::FoldClock>,
     /// SQLite (a file): the background WAL checkpoints, stopped with the last clone.
     _checkpointer: Option<std::sync::Arc<checkpoints::Checkpointer>>,
+    /// Who decides a live session's language (`Store::with_language_detector`); `None`: nobody,
+    /// and the detected language stays unknown.
+    detect: Option<streamtide_core::language::DetectLanguage>,
 }
 
 /// Whether a connection going back to the pool may serve again. One that failed inside a
@@ -237,7 +240,21 @@ impl Store {
             pool: db::Pool::new(pool, backend),
             fold_clock: Default::default(),
             _checkpointer: checkpointer,
+            detect: None,
         })
+    }
+
+    /// This store, asking `detect` for a live session's language when a sighting opens or
+    /// retitles it (`streamtide_curate::language::detect` in the product). The rule is the
+    /// detector's: the store gathers the evidence it holds (title, tags, platform hint, channel
+    /// description), writes the answer, and asks again only when the title changes. A store
+    /// given no detector leaves every detected language unknown.
+    pub fn with_language_detector(
+        mut self,
+        detect: streamtide_core::language::DetectLanguage,
+    ) -> Store {
+        self.detect = Some(detect);
+        self
     }
 
     /// Open and bring the schema up to date.

@@ -3,6 +3,7 @@
 use crate::db;
 use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
+use streamtide_core::language::DetectLanguage;
 use streamtide_core::{ChannelObservation, LiveBroadcast, LiveState, Platform, VideoObservation};
 
 use crate::sessions::{self, placeholders, ChannelSighting};
@@ -79,7 +80,9 @@ impl Store {
             let mut tx = self.write_tx().await?;
             let mut stats = WriteStats::default();
             for ((round, platform, observed_at, _), batch) in batches.iter().zip(&clean) {
-                stats.add(&write_in(&mut tx, *round, *platform, *observed_at, batch).await?);
+                stats.add(
+                    &write_in(&mut tx, *round, *platform, *observed_at, batch, self.detect).await?,
+                );
             }
             tx.commit().await?;
             Ok(stats)
@@ -98,7 +101,7 @@ impl Store {
         batch: &Clean,
     ) -> Result<WriteStats> {
         let mut tx = self.write_tx().await?;
-        let stats = write_in(&mut tx, round, platform, observed_at, batch).await?;
+        let stats = write_in(&mut tx, round, platform, observed_at, batch, self.detect).await?;
         tx.commit().await?;
         Ok(stats)
     }
@@ -111,6 +114,7 @@ async fn write_in(
     platform: Platform,
     observed_at: DateTime<Utc>,
     batch: &Clean,
+    detect: Option<DetectLanguage>,
 ) -> Result<WriteStats> {
     let at = truncate_to_second(observed_at);
     let mut stats = WriteStats::default();
@@ -128,7 +132,7 @@ async fn write_in(
                 // An absurd viewer count is unknown: the channel was seen, but no sample
                 // (and no session aggregate) is made from it.
                 if *viewers_known {
-                    sessions::observe_live(tx, channel, item, at, &mut stats).await?;
+                    sessions::observe_live(tx, channel, item, at, detect, &mut stats).await?;
                 }
             }
             sessions::close_stale(tx, platform, at - *close_after, &mut stats).await?;
@@ -142,12 +146,13 @@ async fn write_in(
                 // A channel twice in one batch: its observations must apply in order, which
                 // only the one-at-a-time path keeps.
                 for obs in found {
-                    write_channel_observation(tx, round, obs, at, &mut stats).await?;
+                    write_channel_observation(tx, round, obs, at, detect, &mut stats).await?;
                 }
             } else {
                 found.sort_by(|a, b| a.info.channel_id.as_str().cmp(b.info.channel_id.as_str()));
                 for chunk in found.chunks(ROWS_PER_STATEMENT) {
-                    write_channel_observations(tx, round, platform, chunk, at, &mut stats).await?;
+                    write_channel_observations(tx, round, platform, chunk, at, detect, &mut stats)
+                        .await?;
                 }
             }
             for id in missing {
@@ -315,6 +320,7 @@ async fn write_channel_observations(
     platform: Platform,
     found: &[&ChannelObservation],
     at: DateTime<Utc>,
+    detect: Option<DetectLanguage>,
     stats: &mut WriteStats,
 ) -> Result<()> {
     if found.is_empty() {
@@ -387,7 +393,7 @@ async fn write_channel_observations(
             _ => None,
         })
         .collect();
-    sessions::observe_live_many(conn, &live, at, stats).await?;
+    sessions::observe_live_many(conn, &live, at, detect, stats).await?;
     Ok(())
 }
 
@@ -467,6 +473,7 @@ async fn write_channel_observation(
     round: i64,
     obs: &ChannelObservation,
     at: DateTime<Utc>,
+    detect: Option<DetectLanguage>,
     stats: &mut WriteStats,
 ) -> Result<()> {
     let channel =
@@ -478,7 +485,7 @@ async fn write_channel_observation(
         .await?
         .rows_affected();
     match &obs.live {
-        LiveState::Live(b) => sessions::observe_live(conn, channel, b, at, stats).await?,
+        LiveState::Live(b) => sessions::observe_live(conn, channel, b, at, detect, stats).await?,
         LiveState::Offline => sessions::observe_offline(conn, channel, at, stats).await?,
         LiveState::Unknown => {}
     }
@@ -751,13 +758,30 @@ mod tests {
         out
     }
 
+    /// A stand-in for the product's detector: a title in Hangul is Korean, else the hint, else
+    /// nothing (which leaves the session to be asked again).
+    fn hangul_or_hint(
+        e: &streamtide_core::language::Evidence<'_>,
+    ) -> Option<streamtide_core::language::Detection> {
+        let code = if e.title.chars().any(|c| ('가'..='힣').contains(&c)) {
+            "ko"
+        } else {
+            e.hint.filter(|h| *h == "ko").map(|_| "ko")?
+        };
+        Some(streamtide_core::language::Detection {
+            code,
+            confidence: 0.75,
+        })
+    }
+
     /// The multi-row path leaves exactly what the one-channel-at-a-time path leaves.
     #[tokio::test]
     async fn multi_row_writes_equal_one_at_a_time() {
         let dir = tempfile::tempdir().unwrap();
         let bulk = Store::open(&format!("sqlite://{}", dir.path().join("a.db").display()))
             .await
-            .unwrap();
+            .unwrap()
+            .with_language_detector(hangul_or_hint);
         let single = Store::open(&format!("sqlite://{}", dir.path().join("b.db").display()))
             .await
             .unwrap();
@@ -798,9 +822,16 @@ mod tests {
             for _ in 0..2 {
                 let mut tx = single.write_tx().await.unwrap();
                 for o in &found {
-                    write_channel_observation(&mut tx, r, o, at, &mut s_single)
-                        .await
-                        .unwrap();
+                    write_channel_observation(
+                        &mut tx,
+                        r,
+                        o,
+                        at,
+                        Some(hangul_or_hint),
+                        &mut s_single,
+                    )
+                    .await
+                    .unwrap();
                 }
                 tx.commit().await.unwrap();
             }

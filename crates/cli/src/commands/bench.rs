@@ -520,7 +520,10 @@ async fn writes(
         Some(server) => streamtide_storage::fresh_database(server, "streamtide_bench").await?,
         None => format!("sqlite://{}", dir.path.join("bench.db").display()),
     };
-    let store = Store::open(&url).await?;
+    // The product's write path: curate decides the language (`wiring::open_store`).
+    let store = Store::open(&url)
+        .await?
+        .with_language_detector(streamtide_curate::language::detect);
     let prepared = WriteWorkload {
         rows: rows as usize,
         batch,
@@ -584,7 +587,9 @@ fn writes_table(results: &[Value]) -> String {
 /// from a child process.
 async fn api(quick: bool, connections: usize, secs: f64) -> anyhow::Result<(Vec<Value>, String)> {
     let dir = TempDir::new("api")?;
-    let store = Store::open(&format!("sqlite://{}", dir.path.join("bench.db").display())).await?;
+    let store = Store::open(&format!("sqlite://{}", dir.path.join("bench.db").display()))
+        .await?
+        .with_language_detector(streamtide_curate::language::detect);
     let now = Utc::now();
     let days = if quick { 8 } else { 31 };
     eprintln!("bench: api, seeding 1,000 live channels with {days} days of history ...");
