@@ -31,7 +31,6 @@ mod thumbs;
 mod time;
 mod trends;
 mod videos;
-pub mod workload;
 mod writes;
 
 use std::time::Duration;

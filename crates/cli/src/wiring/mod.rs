@@ -107,23 +107,6 @@ pub fn check_sources(settings: &Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The collector, with its counters registered in `metrics`.
-pub async fn collector(
-    settings: &Settings,
-    store: Store,
-    metrics: &Metrics,
-) -> anyhow::Result<Arc<Collector>> {
-    let collector_metrics = Arc::new(CollectorMetrics::default());
-    collector_metrics.register(&mut metrics.registry_mut());
-    Ok(Arc::new(Collector::new(
-        store.clone(),
-        adapters(settings, &store).await?,
-        Arc::new(SystemClock),
-        settings.collector.clone(),
-        collector_metrics,
-    )))
-}
-
 /// The object store of thumbnail copies, when `[thumbnails]` is enabled. Opening does not
 /// connect (an S3 store that is down only costs copies, later), so an error here is a bad
 /// configuration and stops the command.
