@@ -7,6 +7,24 @@
 //! Every write is idempotent: observations are keyed by `(entity, observed_at)` and inserted with
 //! `ON CONFLICT DO NOTHING`, so a retried round never duplicates a row, and the aggregates a write
 //! maintains (session peak/average) move only when its sample row was new.
+//!
+//! The store keeps what it is given and decides no domain rule: a live session's language comes
+//! from the detector it was handed (`Store::with_language_detector`), the YouTube rounding rule
+//! and the trend maths from `streamtide_analytics`.
+//!
+//! Where a query lives, by what it is for (each file is one or more `impl Store` blocks):
+//!
+//! | concern | files |
+//! |---|---|
+//! | opening, migrating, closing | `lib.rs`, `preflight.rs` (an SQLite file's faults), `provision.rs` (fresh databases), `checkpoints.rs` (SQLite's WAL), `partitions.rs` (PostgreSQL's monthly partitions) |
+//! | roster: tracked channels, creators, labels | `roster.rs`, `creators.rs`, `labels.rs`, `pending_imports.rs` |
+//! | observations and live sessions: writing | `writes.rs` (rounds, batches, job health), `sessions.rs` (channel upserts, sessions), `sightings.rs` (unchanged channels skipped), `staging.rs` (SQLite's recent snapshots and their fold) |
+//! | observations and live sessions: reading | `reads.rs` (the live list, channels, sessions, history, job health, counts), `videos.rs` |
+//! | rollups and analytics reads | `rollups.rs`, `analytics_reads.rs` (daily series, channel and creator stats), `trends.rs`, `retention.rs` (thinning raw rows once rolled up) |
+//! | leases of several collectors | `leases.rs` |
+//! | thumbnail copies | `thumbs.rs` |
+//! | YouTube quota | `quota.rs` |
+//! | the SQL underneath | `db.rs` (backends), `time.rs` (stored times), `models.rs` (row types) |
 
 mod analytics_reads;
 mod checkpoints;
