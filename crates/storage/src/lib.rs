@@ -18,8 +18,9 @@
 //! |---|---|
 //! | opening, migrating, closing | `lib.rs`, `preflight.rs` (an SQLite file's faults), `provision.rs` (fresh databases), `checkpoints.rs` (SQLite's WAL), `partitions.rs` (PostgreSQL's monthly partitions) |
 //! | roster: tracked channels, creators, labels | `roster.rs`, `creators.rs`, `labels.rs`, `pending_imports.rs` |
-//! | observations and live sessions: writing | `writes.rs` (rounds, batches, job health), `sessions.rs` (channel upserts, sessions), `sightings.rs` (unchanged channels skipped), `staging.rs` (SQLite's recent snapshots and their fold) |
-//! | observations and live sessions: reading | `reads.rs` (the live list, channels, sessions, history, job health, counts), `videos.rs` |
+//! | collection rounds and job health | `rounds.rs` |
+//! | observations and live sessions: writing | `writes.rs` (batches, all or nothing), `sessions.rs` (channel upserts, sessions), `sightings.rs` (unchanged channels skipped), `staging.rs` (SQLite's recent snapshots and their fold) |
+//! | observations and live sessions: reading | `reads.rs` (the live list, channels, sessions, history, counts), `videos.rs` |
 //! | rollups and analytics reads | `rollups.rs`, `analytics_reads.rs` (daily series, channel and creator stats), `trends.rs`, `retention.rs` (thinning raw rows once rolled up) |
 //! | leases of several collectors | `leases.rs` |
 //! | thumbnail copies | `thumbs.rs` |
@@ -42,6 +43,7 @@ mod reads;
 mod retention;
 mod rollups;
 mod roster;
+mod rounds;
 mod sessions;
 mod sightings;
 mod staging;

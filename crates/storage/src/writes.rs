@@ -1,4 +1,4 @@
-//! Writing collection results: rounds, atomic batches of observations, job health.
+//! Writing observations: atomic batches of a round (`rounds` registers and closes the round).
 
 use crate::db;
 use chrono::{DateTime, Utc};
@@ -10,27 +10,10 @@ use crate::sessions::{self, placeholders, ChannelSighting};
 use crate::sightings;
 use crate::staging;
 use crate::time::{to_db_time, truncate_to_second};
-use crate::{retry_conflicts, Batch, Job, Result, Store, WriteStats};
+use crate::{retry_conflicts, Batch, Result, Store, WriteStats};
 use std::collections::HashMap;
 
 impl Store {
-    /// Register a round; batches written under it reference its id.
-    pub async fn start_round(
-        &self,
-        platform: Platform,
-        job: Job,
-        at: DateTime<Utc>,
-    ) -> Result<i64> {
-        Ok(db::query_scalar(
-            "INSERT INTO collection_rounds (platform, job, started_at) VALUES (?1, ?2, ?3) RETURNING id",
-        )
-        .bind(platform.as_str())
-        .bind(job.as_str())
-        .bind(to_db_time(at))
-        .fetch_one(&self.pool)
-        .await?)
-    }
-
     /// Commit one batch of observations made at `observed_at`, all or nothing.
     ///
     /// On PostgreSQL and MySQL two writers (a live list and a channels batch, two collectors, two
@@ -227,74 +210,6 @@ pub(crate) fn sanitized(batch: &Batch, rejected: &mut u64) -> Clean {
                 .collect(),
         },
     }
-}
-
-impl Store {
-    /// Close a round and record the job's health (`error` = `None` means it succeeded).
-    pub async fn finish_round(
-        &self,
-        round: i64,
-        at: DateTime<Utc>,
-        requests: u64,
-        errors: u64,
-        error: Option<&str>,
-    ) -> Result<()> {
-        let at = to_db_time(at);
-        let mut tx = self.write_tx().await?;
-        // (MySQL has no UPDATE … RETURNING: read the round's keys in the same transaction.)
-        let (platform, job): (String, String) =
-            db::query_as("SELECT platform, job FROM collection_rounds WHERE id = ?1")
-                .bind(round)
-                .fetch_one(&mut *tx)
-                .await?;
-        db::query(
-            "UPDATE collection_rounds SET finished_at = ?2, requests = ?3, errors = ?4, last_error = ?5
-             WHERE id = ?1",
-        )
-        .bind(round)
-        .bind(&at)
-        .bind(requests as i64)
-        .bind(errors as i64)
-        .bind(error)
-        .execute(&mut *tx)
-        .await?;
-        record_health(&mut tx, &platform, &job, &at, error).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-}
-
-/// Upsert the job's health row: success resets the failure count, failure increments it.
-async fn record_health(
-    conn: &mut AnyConnection,
-    platform: &str,
-    job: &str,
-    at: &str,
-    error: Option<&str>,
-) -> Result<()> {
-    match error {
-        None => db::query(
-            "INSERT INTO platform_status (platform, job, last_success_at, consecutive_failures) VALUES (?1, ?2, ?3, 0)
-             ON CONFLICT (platform, job) DO UPDATE SET last_success_at = excluded.last_success_at, consecutive_failures = 0",
-        )
-        .bind(platform)
-        .bind(job)
-        .bind(at)
-        .execute(&mut *conn)
-        .await?,
-        Some(err) => db::query(
-            "INSERT INTO platform_status (platform, job, last_error_at, last_error, consecutive_failures) VALUES (?1, ?2, ?3, ?4, 1)
-             ON CONFLICT (platform, job) DO UPDATE SET last_error_at = excluded.last_error_at,
-               last_error = excluded.last_error, consecutive_failures = platform_status.consecutive_failures + 1",
-        )
-        .bind(platform)
-        .bind(job)
-        .bind(at)
-        .bind(err)
-        .execute(&mut *conn)
-        .await?,
-    };
-    Ok(())
 }
 
 /// Rows per multi-row statement: at most 12 parameters a row (the live-session update) stays far
@@ -558,6 +473,7 @@ mod tests {
     use streamtide_core::{ChannelId, ChannelInfo, ChannelStats, LiveBroadcast};
 
     use super::*;
+    use crate::Job;
 
     fn live_item(id: &str, viewers: u64) -> LiveBroadcast {
         LiveBroadcast {
