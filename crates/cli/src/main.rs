@@ -217,14 +217,6 @@ enum Command {
         #[command(subcommand)]
         action: ExtensionAction,
     },
-    /// Measure collection rounds, store writes and the API on this machine (see BENCHMARKS.md).
-    Bench(commands::bench::BenchArgs),
-    /// One measured part of `bench`, run in its own process.
-    #[command(hide = true)]
-    BenchWorker {
-        #[command(subcommand)]
-        part: commands::bench::Worker,
-    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -386,15 +378,6 @@ async fn dispatch(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         commands::extension::pack(out, dir, &opts)?;
         return Ok(ExitCode::SUCCESS);
     }
-    // The benchmark uses the built-in defaults, not the local configuration, so its figures are
-    // comparable between machines.
-    if let Command::Bench(args) = cli.command {
-        return commands::bench::run(args).await;
-    }
-    if let Command::BenchWorker { part } = cli.command {
-        commands::bench::worker(part).await?;
-        return Ok(ExitCode::SUCCESS);
-    }
     let mut settings = Settings::load(cli.config.as_deref())?;
     // The demo keeps its own database unless told otherwise; every other command reads `--db`,
     // else `storage.url`.
@@ -467,7 +450,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Config {
             action: ConfigAction::Default,
         } => unreachable!("handled before loading settings"),
-        Command::Extension { .. } | Command::Bench(_) | Command::BenchWorker { .. } => {
+        Command::Extension { .. } => {
             unreachable!("handled before loading settings")
         }
         Command::Import {

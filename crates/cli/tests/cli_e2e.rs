@@ -221,6 +221,13 @@ async fn run_serves_the_board_and_stops_cleanly_on_sigterm() {
     )
     .await;
     assert!(live["total"].as_u64().unwrap() > 10);
+    // The product's store is given curate's language detector: the simulator's Korean titles
+    // come back detected (a store without one leaves every language unknown).
+    let items = live["items"].as_array().unwrap();
+    assert!(
+        items.iter().any(|i| i["detected_language"]["code"] == "ko"),
+        "{live}"
+    );
     let health = get_json(&format!("http://127.0.0.1:{port}/healthz"))
         .await
         .unwrap();

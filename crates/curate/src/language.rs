@@ -20,24 +20,8 @@ use std::sync::OnceLock;
 use streamtide_core::Platform;
 use whatlang::{Detector, Lang};
 
-/// A detected language: ISO 639-1 code and a confidence in `[0, 1]`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Detection {
-    pub code: &'static str,
-    pub confidence: f32,
-}
-
-/// What is known about a broadcast's language.
-#[derive(Debug, Clone, Copy)]
-pub struct Evidence<'a> {
-    pub platform: Platform,
-    pub title: &'a str,
-    pub tags: &'a [String],
-    /// The channel's description; weighs less than the title (it is often boilerplate).
-    pub description: Option<&'a str>,
-    /// The platform's language field (`ko`, `en-US`, `zh-Hant` …), if any.
-    pub hint: Option<&'a str>,
-}
+// The types are core's, so the store can be given `detect` without depending on this crate.
+pub use streamtide_core::language::{Detection, Evidence};
 
 /// How much a hint is worth, by where it comes from (the platform's facts: CHZZK and SOOP send
 /// none, so their adapters' `ko` is only the service's audience and yields to clear text

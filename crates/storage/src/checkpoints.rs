@@ -60,10 +60,31 @@ impl Checkpointer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workload::observation;
     use crate::{db, Batch, Job, Store};
     use chrono::Utc;
-    use streamtide_core::Platform;
+    use streamtide_core::{
+        ChannelId, ChannelInfo, ChannelObservation, ChannelStats, LiveState, Platform,
+    };
+
+    /// Channel `i`, offline, with its figures: rows enough to outgrow what the migrations left.
+    fn observation(i: usize) -> ChannelObservation {
+        ChannelObservation {
+            info: ChannelInfo {
+                platform: Platform::Chzzk,
+                channel_id: ChannelId::new(format!("{i:032x}")),
+                name: format!("channel {i}"),
+                handle: None,
+                avatar_url: None,
+                description: None,
+            },
+            stats: ChannelStats {
+                followers: Some(1_000 + i as u64),
+                total_views: Some(100_000 + i as u64),
+                video_count: Some(10),
+            },
+            live: LiveState::Offline,
+        }
+    }
 
     /// Writes far below the writers' backstop reach the database file all the same: the
     /// background task checkpointed them. (Without it the file would keep only what the
@@ -76,7 +97,7 @@ mod tests {
             .await
             .unwrap();
         let at = Utc::now();
-        let found = (0..2_000).map(|i| observation(i, at, 10)).collect();
+        let found = (0..2_000).map(observation).collect();
         let round = store
             .start_round(Platform::Chzzk, Job::Channels, at)
             .await

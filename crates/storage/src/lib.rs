@@ -7,6 +7,25 @@
 //! Every write is idempotent: observations are keyed by `(entity, observed_at)` and inserted with
 //! `ON CONFLICT DO NOTHING`, so a retried round never duplicates a row, and the aggregates a write
 //! maintains (session peak/average) move only when its sample row was new.
+//!
+//! The store keeps what it is given and decides no domain rule: a live session's language comes
+//! from the detector it was handed (`Store::with_language_detector`), the YouTube rounding rule
+//! and the trend maths from `streamtide_analytics`.
+//!
+//! Where a query lives, by what it is for (each file is one or more `impl Store` blocks):
+//!
+//! | concern | files |
+//! |---|---|
+//! | opening, migrating, closing | `lib.rs`, `preflight.rs` (an SQLite file's faults), `provision.rs` (fresh databases), `checkpoints.rs` (SQLite's WAL), `partitions.rs` (PostgreSQL's monthly partitions) |
+//! | roster: tracked channels, creators, labels | `roster.rs`, `creators.rs`, `labels.rs`, `pending_imports.rs` |
+//! | collection rounds and job health | `rounds.rs` |
+//! | observations and live sessions: writing | `writes.rs` (batches, all or nothing), `sessions.rs` (channel upserts, sessions), `sightings.rs` (unchanged channels skipped), `staging.rs` (SQLite's recent snapshots and their fold) |
+//! | observations and live sessions: reading | `reads.rs` (the live list, channels, sessions, history, counts), `videos.rs` |
+//! | rollups and analytics reads | `rollups.rs`, `analytics_reads.rs` (daily series, channel and creator stats), `trends.rs`, `retention.rs` (thinning raw rows once rolled up) |
+//! | leases of several collectors | `leases.rs` |
+//! | thumbnail copies | `thumbs.rs` |
+//! | YouTube quota | `quota.rs` |
+//! | the SQL underneath | `db.rs` (backends), `time.rs` (stored times), `models.rs` (row types) |
 
 mod analytics_reads;
 mod checkpoints;
@@ -24,6 +43,7 @@ mod reads;
 mod retention;
 mod rollups;
 mod roster;
+mod rounds;
 mod sessions;
 mod sightings;
 mod staging;
@@ -31,7 +51,6 @@ mod thumbs;
 mod time;
 mod trends;
 mod videos;
-pub mod workload;
 mod writes;
 
 use std::time::Duration;
@@ -113,6 +132,9 @@ pub struct Store {
     fold_clock: std::sync::Arc<staging::FoldClock>,
     /// SQLite (a file): the background WAL checkpoints, stopped with the last clone.
     _checkpointer: Option<std::sync::Arc<checkpoints::Checkpointer>>,
+    /// Who decides a live session's language (`Store::with_language_detector`); `None`: nobody,
+    /// and the detected language stays unknown.
+    detect: Option<streamtide_core::language::DetectLanguage>,
 }
 
 /// Whether a connection going back to the pool may serve again. One that failed inside a
@@ -237,7 +259,21 @@ impl Store {
             pool: db::Pool::new(pool, backend),
             fold_clock: Default::default(),
             _checkpointer: checkpointer,
+            detect: None,
         })
+    }
+
+    /// This store, asking `detect` for a live session's language when a sighting opens or
+    /// retitles it (`streamtide_curate::language::detect` in the product). The rule is the
+    /// detector's: the store gathers the evidence it holds (title, tags, platform hint, channel
+    /// description), writes the answer, and asks again only when the title changes. A store
+    /// given no detector leaves every detected language unknown.
+    pub fn with_language_detector(
+        mut self,
+        detect: streamtide_core::language::DetectLanguage,
+    ) -> Store {
+        self.detect = Some(detect);
+        self
     }
 
     /// Open and bring the schema up to date.

@@ -1,4 +1,5 @@
-//! Queries for the API and the CLI.
+//! Reading observations for the API and the CLI: the live list, channels, sessions, history,
+//! counts.
 
 use crate::db::{self, Backend};
 use crate::staging;
@@ -9,8 +10,7 @@ use streamtide_core::Platform;
 
 use crate::time::{from_db_time, to_db_time};
 use crate::{
-    ChannelRow, JobStatus, LiveFilter, LiveItem, Metric, Point, Result, RoundRow, SessionRecord,
-    Store, TableCounts,
+    ChannelRow, LiveFilter, LiveItem, Metric, Point, Result, SessionRecord, Store, TableCounts,
 };
 
 /// Columns of a live item, joined from sessions and channels.
@@ -20,24 +20,24 @@ const LIVE_COLUMNS: &str = "c.platform, c.platform_id, c.name, c.avatar_url, s.b
     (SELECT t.hash FROM thumb_sources t WHERE t.source_url = s.thumbnail_url) AS thumbnail_hash,
     (SELECT t.hash FROM thumb_sources t WHERE t.source_url = c.avatar_url) AS avatar_hash";
 
-fn time(row: &AnyRow, col: &str) -> DateTime<Utc> {
+pub(crate) fn time(row: &AnyRow, col: &str) -> DateTime<Utc> {
     row.get::<Option<String>, _>(col)
         .as_deref()
         .and_then(from_db_time)
         .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
 }
 
-fn opt_time(row: &AnyRow, col: &str) -> Option<DateTime<Utc>> {
+pub(crate) fn opt_time(row: &AnyRow, col: &str) -> Option<DateTime<Utc>> {
     row.get::<Option<String>, _>(col)
         .as_deref()
         .and_then(from_db_time)
 }
 
-fn opt_u64(row: &AnyRow, col: &str) -> Option<u64> {
+pub(crate) fn opt_u64(row: &AnyRow, col: &str) -> Option<u64> {
     row.get::<Option<i64>, _>(col).map(|v| v.max(0) as u64)
 }
 
-fn platform(row: &AnyRow, col: &str) -> Result<Platform> {
+pub(crate) fn platform(row: &AnyRow, col: &str) -> Result<Platform> {
     // Rows are only ever written with `Platform::as_str`; a value that does not parse (a
     // hand-edited row, a newer build's platform) is an error, never another platform.
     crate::stored_platform(&row.get::<String, _>(col))
@@ -264,54 +264,6 @@ impl Store {
                 value: opt_u64(r, "value").unwrap_or(0),
             })
             .collect())
-    }
-
-    /// Health of every platform job that has run.
-    pub async fn job_statuses(&self) -> Result<Vec<JobStatus>> {
-        let rows = db::query(
-            "SELECT platform, job, last_success_at, last_error_at, last_error, consecutive_failures
-             FROM platform_status ORDER BY platform, job",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(JobStatus {
-                    platform: platform(r, "platform")?,
-                    job: r.get("job"),
-                    last_success_at: opt_time(r, "last_success_at"),
-                    last_error_at: opt_time(r, "last_error_at"),
-                    last_error: r.get("last_error"),
-                    consecutive_failures: opt_u64(r, "consecutive_failures").unwrap_or(0),
-                })
-            })
-            .collect()
-    }
-
-    /// The most recent rounds, newest first.
-    pub async fn recent_rounds(&self, limit: u32) -> Result<Vec<RoundRow>> {
-        let rows = db::query(
-            "SELECT id, platform, job, started_at, finished_at, requests, written, errors, last_error
-             FROM collection_rounds ORDER BY id DESC LIMIT ?1",
-        )
-        .bind(limit as i64)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(RoundRow {
-                    id: r.get("id"),
-                    platform: platform(r, "platform")?,
-                    job: r.get("job"),
-                    started_at: time(r, "started_at"),
-                    finished_at: opt_time(r, "finished_at"),
-                    requests: opt_u64(r, "requests").unwrap_or(0),
-                    written: opt_u64(r, "written").unwrap_or(0),
-                    errors: opt_u64(r, "errors").unwrap_or(0),
-                    last_error: r.get("last_error"),
-                })
-            })
-            .collect()
     }
 
     /// Row counts of the main tables.

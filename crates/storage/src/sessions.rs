@@ -13,6 +13,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use sqlx::{AnyConnection, Row};
+use streamtide_core::language::DetectLanguage;
 use streamtide_core::{ChannelInfo, LiveBroadcast, Platform};
 
 use crate::time::to_db_time;
@@ -168,10 +169,11 @@ fn same_broadcast(open: &OpenSession, b: &LiveBroadcast) -> bool {
     }
 }
 
-/// Whether a sighting continuing `open` must (re)detect the session's language: none detected
-/// yet, or the broadcast was retitled.
-fn needs_detection(open: &OpenSession, b: &LiveBroadcast) -> bool {
-    open.detected_language.is_none() || (!b.title.is_empty() && open.title != b.title)
+/// Whether a sighting continuing `open` must ask the store's detector (if it was given one) for
+/// the session's language: none detected yet, or the broadcast was retitled.
+fn needs_detection(detect: Option<DetectLanguage>, open: &OpenSession, b: &LiveBroadcast) -> bool {
+    detect.is_some()
+        && (open.detected_language.is_none() || (!b.title.is_empty() && open.title != b.title))
 }
 
 /// The open sessions of the channels in `live`, by channel.
@@ -220,6 +222,7 @@ pub(crate) async fn observe_live_many(
     conn: &mut AnyConnection,
     live: &[(i64, &LiveBroadcast)],
     at: DateTime<Utc>,
+    detect: Option<DetectLanguage>,
     stats: &mut WriteStats,
 ) -> Result<()> {
     if live.is_empty() {
@@ -228,7 +231,7 @@ pub(crate) async fn observe_live_many(
     if Backend::of(conn) == Backend::MySql {
         // MySQL cannot update from a VALUES list with named columns: one channel at a time.
         for (channel, b) in live {
-            observe_live(conn, *channel, b, at, stats).await?;
+            observe_live(conn, *channel, b, at, detect, stats).await?;
         }
         return Ok(());
     }
@@ -237,8 +240,10 @@ pub(crate) async fn observe_live_many(
     let mut continuing: Vec<(i64, &LiveBroadcast)> = Vec::with_capacity(live.len());
     for (channel, b) in live {
         match open.get(channel) {
-            Some(s) if same_broadcast(s, b) && !needs_detection(s, b) => continuing.push((s.id, b)),
-            _ => observe_live(conn, *channel, b, at, stats).await?,
+            Some(s) if same_broadcast(s, b) && !needs_detection(detect, s, b) => {
+                continuing.push((s.id, b))
+            }
+            _ => observe_live(conn, *channel, b, at, detect, stats).await?,
         }
     }
     if continuing.is_empty() {
@@ -330,12 +335,14 @@ pub(crate) fn placeholders(rows: usize, row: &str) -> String {
     s
 }
 
-/// Record that channel `channel` is live with `b` at `at`.
+/// Record that channel `channel` is live with `b` at `at`; `detect` is the store's language
+/// detector, if it was given one (without, the session's language stays unknown).
 pub(crate) async fn observe_live(
     conn: &mut AnyConnection,
     channel: i64,
     b: &LiveBroadcast,
     at: DateTime<Utc>,
+    detect: Option<DetectLanguage>,
     stats: &mut WriteStats,
 ) -> Result<()> {
     let at_s = to_db_time(at);
@@ -354,10 +361,10 @@ pub(crate) async fn observe_live(
         detected_language: r.get(4),
     });
     // Detect the language once per broadcast (and again if it is retitled), not per API request.
-    let mut detect = true;
+    let mut redetect = detect.is_some();
     let session = match open {
         Some(s) if same_broadcast(&s, b) => {
-            detect = needs_detection(&s, b);
+            redetect = needs_detection(detect, &s, b);
             s.id
         }
         other => {
@@ -435,15 +442,20 @@ pub(crate) async fn observe_live(
     .bind(b.language.as_deref())
     .execute(&mut *conn)
     .await?;
-    if detect {
-        detect_language(conn, session).await?;
+    if let Some(detect) = detect.filter(|_| redetect) {
+        record_language(conn, session, detect).await?;
     }
     Ok(())
 }
 
-/// Detect and store a session's language from what the store holds after this sighting: its
-/// title, tags and platform hint, and its channel's description.
-async fn detect_language(conn: &mut AnyConnection, session: i64) -> Result<()> {
+/// Store the language `detect` answers for a session, from what the store holds after this
+/// sighting: its title, tags and platform hint, and its channel's description. The rule is the
+/// detector's (`streamtide_curate::language`); the store writes what it is given.
+async fn record_language(
+    conn: &mut AnyConnection,
+    session: i64,
+    detect: DetectLanguage,
+) -> Result<()> {
     let row = db::query(
         "SELECT c.platform, s.title, s.tags, s.language, c.description
          FROM live_sessions s JOIN channels c ON c.id = s.channel_id WHERE s.id = ?1",
@@ -456,7 +468,7 @@ async fn detect_language(conn: &mut AnyConnection, session: i64) -> Result<()> {
     let tags: Vec<String> = serde_json::from_str(&row.get::<String, _>(2)).unwrap_or_default();
     let hint: Option<String> = row.get(3);
     let description: Option<String> = row.get(4);
-    let found = streamtide_curate::language::detect(&streamtide_curate::language::Evidence {
+    let found = detect(&streamtide_core::language::Evidence {
         platform,
         title: &title,
         tags: &tags,

@@ -1,35 +1,19 @@
-//! Writing collection results: rounds, atomic batches of observations, job health.
+//! Writing observations: atomic batches of a round (`rounds` registers and closes the round).
 
 use crate::db;
 use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
+use streamtide_core::language::DetectLanguage;
 use streamtide_core::{ChannelObservation, LiveBroadcast, LiveState, Platform, VideoObservation};
 
 use crate::sessions::{self, placeholders, ChannelSighting};
 use crate::sightings;
 use crate::staging;
 use crate::time::{to_db_time, truncate_to_second};
-use crate::{retry_conflicts, Batch, Job, Result, Store, WriteStats};
+use crate::{retry_conflicts, Batch, Result, Store, WriteStats};
 use std::collections::HashMap;
 
 impl Store {
-    /// Register a round; batches written under it reference its id.
-    pub async fn start_round(
-        &self,
-        platform: Platform,
-        job: Job,
-        at: DateTime<Utc>,
-    ) -> Result<i64> {
-        Ok(db::query_scalar(
-            "INSERT INTO collection_rounds (platform, job, started_at) VALUES (?1, ?2, ?3) RETURNING id",
-        )
-        .bind(platform.as_str())
-        .bind(job.as_str())
-        .bind(to_db_time(at))
-        .fetch_one(&self.pool)
-        .await?)
-    }
-
     /// Commit one batch of observations made at `observed_at`, all or nothing.
     ///
     /// On PostgreSQL and MySQL two writers (a live list and a channels batch, two collectors, two
@@ -79,7 +63,9 @@ impl Store {
             let mut tx = self.write_tx().await?;
             let mut stats = WriteStats::default();
             for ((round, platform, observed_at, _), batch) in batches.iter().zip(&clean) {
-                stats.add(&write_in(&mut tx, *round, *platform, *observed_at, batch).await?);
+                stats.add(
+                    &write_in(&mut tx, *round, *platform, *observed_at, batch, self.detect).await?,
+                );
             }
             tx.commit().await?;
             Ok(stats)
@@ -98,7 +84,7 @@ impl Store {
         batch: &Clean,
     ) -> Result<WriteStats> {
         let mut tx = self.write_tx().await?;
-        let stats = write_in(&mut tx, round, platform, observed_at, batch).await?;
+        let stats = write_in(&mut tx, round, platform, observed_at, batch, self.detect).await?;
         tx.commit().await?;
         Ok(stats)
     }
@@ -111,6 +97,7 @@ async fn write_in(
     platform: Platform,
     observed_at: DateTime<Utc>,
     batch: &Clean,
+    detect: Option<DetectLanguage>,
 ) -> Result<WriteStats> {
     let at = truncate_to_second(observed_at);
     let mut stats = WriteStats::default();
@@ -128,7 +115,7 @@ async fn write_in(
                 // An absurd viewer count is unknown: the channel was seen, but no sample
                 // (and no session aggregate) is made from it.
                 if *viewers_known {
-                    sessions::observe_live(tx, channel, item, at, &mut stats).await?;
+                    sessions::observe_live(tx, channel, item, at, detect, &mut stats).await?;
                 }
             }
             sessions::close_stale(tx, platform, at - *close_after, &mut stats).await?;
@@ -142,12 +129,13 @@ async fn write_in(
                 // A channel twice in one batch: its observations must apply in order, which
                 // only the one-at-a-time path keeps.
                 for obs in found {
-                    write_channel_observation(tx, round, obs, at, &mut stats).await?;
+                    write_channel_observation(tx, round, obs, at, detect, &mut stats).await?;
                 }
             } else {
                 found.sort_by(|a, b| a.info.channel_id.as_str().cmp(b.info.channel_id.as_str()));
                 for chunk in found.chunks(ROWS_PER_STATEMENT) {
-                    write_channel_observations(tx, round, platform, chunk, at, &mut stats).await?;
+                    write_channel_observations(tx, round, platform, chunk, at, detect, &mut stats)
+                        .await?;
                 }
             }
             for id in missing {
@@ -224,74 +212,6 @@ pub(crate) fn sanitized(batch: &Batch, rejected: &mut u64) -> Clean {
     }
 }
 
-impl Store {
-    /// Close a round and record the job's health (`error` = `None` means it succeeded).
-    pub async fn finish_round(
-        &self,
-        round: i64,
-        at: DateTime<Utc>,
-        requests: u64,
-        errors: u64,
-        error: Option<&str>,
-    ) -> Result<()> {
-        let at = to_db_time(at);
-        let mut tx = self.write_tx().await?;
-        // (MySQL has no UPDATE … RETURNING: read the round's keys in the same transaction.)
-        let (platform, job): (String, String) =
-            db::query_as("SELECT platform, job FROM collection_rounds WHERE id = ?1")
-                .bind(round)
-                .fetch_one(&mut *tx)
-                .await?;
-        db::query(
-            "UPDATE collection_rounds SET finished_at = ?2, requests = ?3, errors = ?4, last_error = ?5
-             WHERE id = ?1",
-        )
-        .bind(round)
-        .bind(&at)
-        .bind(requests as i64)
-        .bind(errors as i64)
-        .bind(error)
-        .execute(&mut *tx)
-        .await?;
-        record_health(&mut tx, &platform, &job, &at, error).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-}
-
-/// Upsert the job's health row: success resets the failure count, failure increments it.
-async fn record_health(
-    conn: &mut AnyConnection,
-    platform: &str,
-    job: &str,
-    at: &str,
-    error: Option<&str>,
-) -> Result<()> {
-    match error {
-        None => db::query(
-            "INSERT INTO platform_status (platform, job, last_success_at, consecutive_failures) VALUES (?1, ?2, ?3, 0)
-             ON CONFLICT (platform, job) DO UPDATE SET last_success_at = excluded.last_success_at, consecutive_failures = 0",
-        )
-        .bind(platform)
-        .bind(job)
-        .bind(at)
-        .execute(&mut *conn)
-        .await?,
-        Some(err) => db::query(
-            "INSERT INTO platform_status (platform, job, last_error_at, last_error, consecutive_failures) VALUES (?1, ?2, ?3, ?4, 1)
-             ON CONFLICT (platform, job) DO UPDATE SET last_error_at = excluded.last_error_at,
-               last_error = excluded.last_error, consecutive_failures = platform_status.consecutive_failures + 1",
-        )
-        .bind(platform)
-        .bind(job)
-        .bind(at)
-        .bind(err)
-        .execute(&mut *conn)
-        .await?,
-    };
-    Ok(())
-}
-
 /// Rows per multi-row statement: at most 12 parameters a row (the live-session update) stays far
 /// below SQLite's 32,766.
 const ROWS_PER_STATEMENT: usize = 500;
@@ -315,6 +235,7 @@ async fn write_channel_observations(
     platform: Platform,
     found: &[&ChannelObservation],
     at: DateTime<Utc>,
+    detect: Option<DetectLanguage>,
     stats: &mut WriteStats,
 ) -> Result<()> {
     if found.is_empty() {
@@ -387,7 +308,7 @@ async fn write_channel_observations(
             _ => None,
         })
         .collect();
-    sessions::observe_live_many(conn, &live, at, stats).await?;
+    sessions::observe_live_many(conn, &live, at, detect, stats).await?;
     Ok(())
 }
 
@@ -467,6 +388,7 @@ async fn write_channel_observation(
     round: i64,
     obs: &ChannelObservation,
     at: DateTime<Utc>,
+    detect: Option<DetectLanguage>,
     stats: &mut WriteStats,
 ) -> Result<()> {
     let channel =
@@ -478,7 +400,7 @@ async fn write_channel_observation(
         .await?
         .rows_affected();
     match &obs.live {
-        LiveState::Live(b) => sessions::observe_live(conn, channel, b, at, stats).await?,
+        LiveState::Live(b) => sessions::observe_live(conn, channel, b, at, detect, stats).await?,
         LiveState::Offline => sessions::observe_offline(conn, channel, at, stats).await?,
         LiveState::Unknown => {}
     }
@@ -551,6 +473,7 @@ mod tests {
     use streamtide_core::{ChannelId, ChannelInfo, ChannelStats, LiveBroadcast};
 
     use super::*;
+    use crate::Job;
 
     fn live_item(id: &str, viewers: u64) -> LiveBroadcast {
         LiveBroadcast {
@@ -751,13 +674,30 @@ mod tests {
         out
     }
 
+    /// A stand-in for the product's detector: a title in Hangul is Korean, else the hint, else
+    /// nothing (which leaves the session to be asked again).
+    fn hangul_or_hint(
+        e: &streamtide_core::language::Evidence<'_>,
+    ) -> Option<streamtide_core::language::Detection> {
+        let code = if e.title.chars().any(|c| ('가'..='힣').contains(&c)) {
+            "ko"
+        } else {
+            e.hint.filter(|h| *h == "ko").map(|_| "ko")?
+        };
+        Some(streamtide_core::language::Detection {
+            code,
+            confidence: 0.75,
+        })
+    }
+
     /// The multi-row path leaves exactly what the one-channel-at-a-time path leaves.
     #[tokio::test]
     async fn multi_row_writes_equal_one_at_a_time() {
         let dir = tempfile::tempdir().unwrap();
         let bulk = Store::open(&format!("sqlite://{}", dir.path().join("a.db").display()))
             .await
-            .unwrap();
+            .unwrap()
+            .with_language_detector(hangul_or_hint);
         let single = Store::open(&format!("sqlite://{}", dir.path().join("b.db").display()))
             .await
             .unwrap();
@@ -798,9 +738,16 @@ mod tests {
             for _ in 0..2 {
                 let mut tx = single.write_tx().await.unwrap();
                 for o in &found {
-                    write_channel_observation(&mut tx, r, o, at, &mut s_single)
-                        .await
-                        .unwrap();
+                    write_channel_observation(
+                        &mut tx,
+                        r,
+                        o,
+                        at,
+                        Some(hangul_or_hint),
+                        &mut s_single,
+                    )
+                    .await
+                    .unwrap();
                 }
                 tx.commit().await.unwrap();
             }

@@ -1,6 +1,6 @@
 //! One broadcast is one live item, whichever calls saw it: a top-list observation and a
 //! per-channel status observation of the same broadcast end in one session that keeps the richer
-//! record. Also: the language is detected and stored at write time.
+//! record. (How a session's language is kept: `language_story`.)
 
 mod common;
 
@@ -117,8 +117,6 @@ async fn top_list_then_status_is_one_item_with_the_richer_record(s: Store) {
         i.channel_avatar_url.as_deref(),
         Some("https://img.example/a.png")
     );
-    assert_eq!(i.detected_language.as_deref(), Some("ko"));
-    assert!(i.language_confidence.unwrap() > 0.8, "{i:?}");
 }
 
 contract!(status_then_top_list_fills_in_what_the_status_lacked);
@@ -145,43 +143,4 @@ async fn a_category_switch_without_a_name_does_not_keep_the_old_name(s: Store) {
     assert_eq!(items.len(), 1);
     assert_eq!(items[0].category_id.as_deref(), Some("talk"));
     assert_eq!(items[0].category_name, None, "not 리그 오브 레전드");
-}
-
-contract!(language_is_detected_once_and_again_when_retitled);
-async fn language_is_detected_once_and_again_when_retitled(s: Store) {
-    let english = LiveBroadcast {
-        platform: Platform::Twitch,
-        channel_id: ChannelId::new("tw1"),
-        title: "Chill english stream, ranked games with viewers all night long".into(),
-        language: Some("en".into()),
-        category_id: Some("21779".into()),
-        category_name: Some("League of Legends".into()),
-        tags: vec!["English".into()],
-        ..from_top_list(100)
-    };
-    let round = s
-        .start_round(Platform::Twitch, Job::Live, t(0))
-        .await
-        .unwrap();
-    s.write_batch(round, Platform::Twitch, t(0), &top_batch(english.clone()))
-        .await
-        .unwrap();
-    let items = live(&s).await;
-    assert_eq!(items[0].detected_language.as_deref(), Some("en"));
-    assert_eq!(
-        items[0].language.as_deref(),
-        Some("en"),
-        "the hint is kept as sent"
-    );
-
-    let korean = LiveBroadcast {
-        title: "오늘은 한국어 방송! 롤 솔랭 같이 해요".into(),
-        ..english
-    };
-    s.write_batch(round, Platform::Twitch, t(2), &top_batch(korean))
-        .await
-        .unwrap();
-    let items = live(&s).await;
-    assert_eq!(items.len(), 1);
-    assert_eq!(items[0].detected_language.as_deref(), Some("ko"));
 }

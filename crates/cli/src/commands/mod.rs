@@ -1,7 +1,5 @@
 //! One module per command; `crate::wiring` builds the shared parts from the settings.
 
-pub mod bench;
-pub mod bench_tab;
 pub mod channels;
 pub mod collect;
 pub mod creators;

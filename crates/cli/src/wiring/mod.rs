@@ -29,12 +29,14 @@ use crate::settings::Settings;
 
 /// Open the configured store, creating an SQLite file that does not exist yet: for the commands
 /// that fill a database (`run`, `serve`, `ingest`, `collect`, `demo`, `migrate`, `channels add`,
-/// `import`).
+/// `import`). The store is given curate's language detector: it keeps a live session's language,
+/// curate decides it.
 pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
     database::check_can_create(&settings.storage.url)?;
-    Store::open(&settings.storage.url)
+    Ok(Store::open(&settings.storage.url)
         .await
-        .with_context(|| format!("opening the store at {}", redact_url(&settings.storage.url)))
+        .with_context(|| format!("opening the store at {}", redact_url(&settings.storage.url)))?
+        .with_language_detector(streamtide_curate::language::detect))
 }
 
 /// Open the configured store for a command that only reads or edits what is there (`trends`,
@@ -103,23 +105,6 @@ pub fn check_sources(settings: &Settings) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-/// The collector, with its counters registered in `metrics`.
-pub async fn collector(
-    settings: &Settings,
-    store: Store,
-    metrics: &Metrics,
-) -> anyhow::Result<Arc<Collector>> {
-    let collector_metrics = Arc::new(CollectorMetrics::default());
-    collector_metrics.register(&mut metrics.registry_mut());
-    Ok(Arc::new(Collector::new(
-        store.clone(),
-        adapters(settings, &store).await?,
-        Arc::new(SystemClock),
-        settings.collector.clone(),
-        collector_metrics,
-    )))
 }
 
 /// The object store of thumbnail copies, when `[thumbnails]` is enabled. Opening does not

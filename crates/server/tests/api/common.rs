@@ -62,7 +62,11 @@ pub fn state_over(store: Store) -> AppState {
 pub async fn empty() -> Fixture {
     let dir = tempfile::tempdir().expect("tempdir");
     let url = format!("sqlite://{}", dir.path().join("api.db").display());
-    let store = Store::open(&url).await.expect("open store");
+    // As the product wires it (`streamtide::wiring::open_store`): curate decides the language.
+    let store = Store::open(&url)
+        .await
+        .expect("open store")
+        .with_language_detector(streamtide_curate::language::detect);
     let state = state_over(store.clone());
     Fixture {
         _dir: dir,

@@ -1,15 +1,14 @@
-//! Store-writes throughput: the workload of `streamtide bench` (part `writes`,
-//! `streamtide_storage::workload`) without building the CLI. Ignored by default; run it
-//! optimised:
+//! Store-writes throughput: the workload of `streamtide-bench` (part `writes`,
+//! `streamtide_bench::workload`) alone. Ignored by default; run it optimised:
 //!
-//! `cargo test -p streamtide-storage --release --test write_bench -- --ignored --nocapture`
+//! `cargo test -p streamtide-bench --release --test write_bench -- --ignored --nocapture`
 //!
 //! `BENCH_ROWS` (default 100,000) sets the snapshots per run, `BENCH_INTERVAL_SECS` (default 300,
 //! the collector's channels interval) the time between rounds, `BENCH_PREFILL_ROUNDS` (default 0)
 //! untimed rounds written first (snapshots per channel already in the table).
 
 use chrono::Duration;
-use streamtide_storage::workload::WriteWorkload;
+use streamtide_bench::workload::WriteWorkload;
 use streamtide_storage::Store;
 
 fn env(name: &str, default: usize) -> usize {
@@ -28,7 +27,10 @@ async fn write_throughput() {
     for (batch, live_every) in [(50, 10), (500, 10), (500, 0), (5000, 10)] {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("bench.db").display());
-        let store = Store::open(&url).await.unwrap();
+        let store = Store::open(&url)
+            .await
+            .unwrap()
+            .with_language_detector(streamtide_curate::language::detect);
         let workload = WriteWorkload {
             rows,
             batch,

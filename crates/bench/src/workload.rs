@@ -1,6 +1,6 @@
 //! A synthetic write workload, written once for the two places that measure the store's write
-//! speed: `streamtide bench` (part `writes`) and this crate's `write_bench` test, which runs it
-//! without building the CLI.
+//! speed: `streamtide-bench` (part `writes`) and this crate's `write_bench` test, which runs it
+//! without the other parts.
 //!
 //! 5,000 channels (fewer if fewer rows are asked for), one snapshot each per round, rounds
 //! `interval` apart, one channel in `live_every` live. A first, untimed round creates the
@@ -14,7 +14,8 @@ use streamtide_core::{
     ChannelId, ChannelInfo, ChannelObservation, ChannelStats, LiveBroadcast, LiveState, Platform,
 };
 
-use crate::{Batch, Job, Result, Store, StoreError};
+use anyhow::{ensure, Result};
+use streamtide_storage::{Batch, Job, Store};
 
 /// What to write.
 #[derive(Debug, Clone, Copy)]
@@ -107,11 +108,10 @@ impl PreparedWrites {
             }
         }
         let secs = started.elapsed().as_secs_f64();
-        if snapshots != expected {
-            return Err(StoreError::Database(sqlx::Error::Protocol(format!(
-                "the write workload wrote {snapshots} snapshots, expected {expected}"
-            ))));
-        }
+        ensure!(
+            snapshots == expected,
+            "the write workload wrote {snapshots} snapshots, expected {expected}"
+        );
         Ok(WriteFigures {
             snapshots,
             live_samples,

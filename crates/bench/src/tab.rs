@@ -1,4 +1,4 @@
-//! `bench`'s new tab: what one open of the board costs on the wire and in time — the pages of
+//! The new tab of the API part: what one open of the board costs on the wire and in time — the pages of
 //! `/api/v1/live` the board walks (`limit=200`, following `next_cursor` up to 1,000 items, as
 //! `app/api.js` does) — uncompressed as before, gzip, brotli, and revalidated with the tags of
 //! the last open (`If-None-Match` → 304, a tab opened again within a round).
