@@ -25,8 +25,13 @@ pub fn with_database(url: &str, db: &str) -> String {
 
 /// Drop (if it exists) and create database `name` on the server of `server_url`; returns the URL
 /// of the new, empty database. `name` is reduced to `[a-z0-9_]` (at most 60 characters).
+///
+/// `STREAMTIDE_TEST_DB_PREFIX`, when set, is put before `name`: two test runs sharing one server
+/// (a CI run and a developer's) then never drop each other's databases.
 pub async fn fresh_database(server_url: &str, name: &str) -> Result<String> {
     sqlx::any::install_default_drivers();
+    let prefix = std::env::var("STREAMTIDE_TEST_DB_PREFIX").unwrap_or_default();
+    let name = format!("{prefix}{name}");
     let backend = Backend::from_url(server_url)
         .filter(|b| *b != Backend::Sqlite)
         .ok_or_else(|| StoreError::UnsupportedUrl(redact_url(server_url)))?;
