@@ -20,7 +20,7 @@ use tokio::sync::watch;
 /// An in-memory ledger written through to the store.
 pub struct StoredLedger {
     inner: InMemoryLedger,
-    changes: watch::Sender<Option<QuotaSnapshot>>,
+    changes: watch::Sender<Option<(QuotaSnapshot, DateTime<Utc>)>>,
 }
 
 impl StoredLedger {
@@ -47,11 +47,11 @@ impl StoredLedger {
                 feed_last_ok_at: saved.feed_last_ok_at,
             });
         }
-        let (changes, mut rx) = watch::channel::<Option<QuotaSnapshot>>(None);
+        let (changes, mut rx) = watch::channel::<Option<(QuotaSnapshot, DateTime<Utc>)>>(None);
         tokio::spawn(async move {
             // `watch` keeps only the latest snapshot: a burst of calls costs one write.
             while rx.changed().await.is_ok() {
-                let Some(s) = rx.borrow_and_update().clone() else {
+                let Some((s, at)) = rx.borrow_and_update().clone() else {
                     continue;
                 };
                 let day = QuotaDay {
@@ -65,7 +65,7 @@ impl StoredLedger {
                     feed_last_fault_at: s.feed_last_fault_at,
                     feed_last_ok_at: s.feed_last_ok_at,
                 };
-                if let Err(e) = store.save_quota(Platform::Youtube, &day, Utc::now()).await {
+                if let Err(e) = store.save_quota(Platform::Youtube, &day, at).await {
                     tracing::warn!(platform = "youtube", error = %e, "Could not save the quota ledger.");
                 }
             }
@@ -74,7 +74,8 @@ impl StoredLedger {
     }
 
     fn publish(&self, now: DateTime<Utc>) {
-        let _ = self.changes.send(Some(self.inner.snapshot(now)));
+        // Stamped with the caller's `now` (the collector's clock), not the wall clock.
+        let _ = self.changes.send(Some((self.inner.snapshot(now), now)));
     }
 }
 

@@ -10,7 +10,6 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use streamtide_core::{ChannelId, ChannelObservation, LiveState};
 
@@ -21,14 +20,15 @@ use crate::{AdapterError, ChannelsOutcome};
 
 /// How long one walk of the live list answers for: the calls of one channels round run
 /// concurrently within seconds of each other and share it, while the next round walks anew.
-const WALK_FRESH: Duration = Duration::from_secs(30);
+/// Measured on the adapter's clock, so a round on a virtual clock shares its walk the same way.
+const WALK_FRESH: chrono::Duration = chrono::Duration::seconds(30);
 
 /// What the Open API side remembers between calls.
 #[derive(Debug, Default)]
 pub(super) struct OpenState {
     /// The last walk and when it finished; the async lock makes concurrent calls wait for one
     /// walk instead of each starting its own.
-    walk: tokio::sync::Mutex<Option<(Instant, Arc<LiveWalk>)>>,
+    walk: tokio::sync::Mutex<Option<(chrono::DateTime<chrono::Utc>, Arc<LiveWalk>)>>,
     /// Channels that were live in a walk, until a later call finds them offline.
     live: Mutex<HashSet<String>>,
 }
@@ -38,12 +38,13 @@ impl ChzzkAdapter {
     async fn live_walk(&self, open: &OpenApi) -> Result<Arc<LiveWalk>, AdapterError> {
         let mut memo = self.open_state.walk.lock().await;
         if let Some((at, walk)) = memo.as_ref() {
-            if at.elapsed() < WALK_FRESH {
+            let age = self.clock.now() - *at;
+            if age >= chrono::Duration::zero() && age < WALK_FRESH {
                 return Ok(Arc::clone(walk));
             }
         }
         let walk = Arc::new(open.walk_lives(&self.client).await?);
-        *memo = Some((Instant::now(), Arc::clone(&walk)));
+        *memo = Some((self.clock.now(), Arc::clone(&walk)));
         Ok(walk)
     }
 
