@@ -8,115 +8,40 @@
 //! that once the fault is gone the platform collects again by itself. The cell outcomes are
 //! printed as a table (`cargo test --test fault_matrix -- --nocapture`).
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
-use streamtide_collector::{Collector, CollectorConfig, CollectorMetrics, RoundSummary};
-use streamtide_core::{ChannelId, ChannelInfo, Clock, ManualClock, Platform};
-use streamtide_platforms::youtube::{InMemoryLedger, YoutubeAdapter};
-use streamtide_platforms::{build_adapters, Secret};
-use streamtide_server::{AppState, Metrics};
-use streamtide_simulator::{Fault, FaultKind, SimConfig, Simulator};
-use streamtide_storage::{Job, Store};
+use streamtide_collector::RoundSummary;
+use streamtide_core::{ChannelId, ChannelInfo, Clock, Platform};
+use streamtide_simulator::{Fault, FaultKind, SimConfig};
+use streamtide_storage::Job;
 use tokio_util::sync::CancellationToken;
 
+#[path = "common/rig.rs"]
+mod rig;
 #[path = "common/sim.rs"]
 mod sim_support;
 
+use rig::Rig;
+
 const TRACKED: usize = 5;
 
-struct Rig {
-    _dir: tempfile::TempDir,
-    sim: Simulator,
-    clock: ManualClock,
-    store: Store,
-    collector: Collector,
-    api: String,
-    http: reqwest::Client,
-}
-
+/// All four platforms on the shared rig, with short timeouts and a small retry budget (a storm
+/// outlasts it, a short burst does not) and a board that judges nothing stale.
 async fn rig() -> Rig {
-    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 4, 12, 0, 0).unwrap());
-    let sim_cfg = SimConfig {
+    let sim = SimConfig {
         chzzk_channels: 60,
         soop_channels: 60,
         twitch_channels: 60,
         youtube_channels: 60,
         ..SimConfig::default()
     };
-    let sim = Simulator::start(sim_cfg.clone(), Arc::new(clock.clone()))
-        .await
-        .unwrap();
-    let mut platforms = sim_support::korean_platforms(&sim, 1000.0);
-    let twitch = &mut platforms.twitch;
-    twitch.api_base = format!("{}/helix", sim.twitch_base());
-    twitch.auth_base = sim.twitch_base();
-    twitch.client_id = "fault-matrix".into();
-    twitch.client_secret = Secret::new(sim_cfg.twitch_client_secret.clone());
-    twitch.requests_per_second = 1000.0;
-    let youtube = &mut platforms.youtube;
-    youtube.api_base = format!("{}/youtube/v3", sim.youtube_base());
-    youtube.feeds_base = sim.youtube_base();
-    youtube.api_key = Secret::new(sim_cfg.youtube_api_key.clone());
-    youtube.requests_per_second = 1000.0;
-    for p in [
-        &mut platforms.chzzk.burst,
-        &mut platforms.soop.burst,
-        &mut platforms.twitch.burst,
-        &mut platforms.youtube.burst,
-    ] {
-        *p = 100;
-    }
-    // Short timeouts and a small retry budget: a storm outlasts it, a short burst does not.
-    let http = sim_support::impatient_http(Duration::from_millis(600), Duration::from_secs(2));
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&format!("sqlite://{}", dir.path().join("f.db").display()))
-        .await
-        .unwrap();
-    sim_support::track_first(&store, &sim, &Platform::ALL, TRACKED, clock.now()).await;
-    let metrics = Arc::new(Metrics::new());
-    let collector_metrics = Arc::new(CollectorMetrics::default());
-    collector_metrics.register(&mut metrics.registry_mut());
-    // YouTube built apart so it tells time by the test's clock: its quota days and its search
-    // schedule follow simulated time.
-    let youtube_cfg = platforms.youtube.clone();
-    platforms.youtube.enabled = false;
-    let mut adapters = build_adapters(&platforms, &http).unwrap();
-    adapters.push(Arc::new(
-        YoutubeAdapter::with_ledger(
-            &youtube_cfg,
-            &http,
-            Arc::new(InMemoryLedger::from_config(&youtube_cfg)),
-            Arc::new(clock.clone()),
-        )
-        .unwrap(),
-    ));
-    assert_eq!(adapters.len(), 4, "all four platforms are configured");
-    let collector = Collector::new(
-        store.clone(),
-        adapters,
-        Arc::new(clock.clone()),
-        CollectorConfig::default(),
-        collector_metrics,
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let api = format!("http://{}", listener.local_addr().unwrap());
-    let state = AppState::new(store.clone(), chrono::Duration::days(365), metrics);
-    tokio::spawn(streamtide_server::serve(
-        listener,
-        state,
-        std::future::pending(),
-    ));
-    Rig {
-        _dir: dir,
-        sim,
-        clock,
-        store,
-        collector,
-        api,
-        http: reqwest::Client::new(),
-    }
+    let start = Utc.with_ymd_and_hms(2026, 3, 4, 12, 0, 0).unwrap();
+    let mut spec = rig::RigSpec::new(start, sim, &Platform::ALL);
+    spec.tracked = TRACKED;
+    spec.http = sim_support::impatient_http(Duration::from_millis(600), Duration::from_secs(2));
+    spec.live_freshness = chrono::Duration::days(365);
+    rig::start(spec, |_, _| {}).await
 }
 
 impl Rig {
@@ -134,15 +59,7 @@ impl Rig {
 
     /// The live job's entry of `/healthz` for `platform`.
     async fn live_health(&self, platform: Platform) -> serde_json::Value {
-        let v: serde_json::Value = self
-            .http
-            .get(format!("{}/healthz", self.api))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let v = self.health().await;
         let jobs = v["platforms"].as_array().cloned().unwrap_or_default();
         jobs.into_iter()
             .find(|j| j["platform"] == platform.as_str() && j["job"] == "live")
@@ -150,15 +67,7 @@ impl Rig {
     }
 
     async fn error_metric(&self, platform: Platform) -> u64 {
-        let text = self
-            .http
-            .get(format!("{}/metrics", self.api))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let text = self.get("/metrics").await;
         let label = format!("platform=\"{}\"", platform.as_str());
         text.lines()
             .filter(|l| l.starts_with("streamtide_collector_errors_total") && l.contains(&label))

@@ -13,104 +13,46 @@
 //! Run with `--nocapture` for the figures (searches per KST hour, units per bucket).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::{DateTime, Timelike, Utc};
-use streamtide_collector::{Collector, CollectorConfig, CollectorMetrics};
-use streamtide_core::{Clock, ManualClock, Platform};
-use streamtide_platforms::youtube::YoutubeAdapter;
-use streamtide_platforms::{PlatformAdapter, PlatformsConfig, Secret};
-use streamtide_server::{AppState, Metrics};
-use streamtide_simulator::{SimConfig, Simulator};
-use streamtide_storage::{Job, LiveFilter, Store};
+use streamtide_core::{Clock, Platform};
+use streamtide_platforms::PlatformsConfig;
+use streamtide_simulator::SimConfig;
+use streamtide_storage::{Job, LiveFilter};
 use tokio_util::sync::CancellationToken;
 
+#[path = "common/rig.rs"]
+mod rig;
 #[path = "common/sim.rs"]
 mod sim_support;
 
-struct Rig {
-    _dir: tempfile::TempDir,
-    sim: Simulator,
-    clock: ManualClock,
-    store: Store,
-    collector: Collector,
-    api: String,
-}
+use rig::Rig;
 
 /// Midnight Pacific (PDT) on 1 July 2026 = 16:00 KST.
 fn pacific_midnight() -> DateTime<Utc> {
     "2026-07-01T07:00:00Z".parse().unwrap()
 }
 
-async fn rig(
+/// YouTube alone (`channels` in the world, the first `tracked` tracked) on the shared rig, with
+/// a board that judges nothing stale (the test asks the store what is open).
+async fn youtube_rig(
     start: DateTime<Utc>,
     channels: usize,
     tracked: usize,
     f: impl FnOnce(&mut PlatformsConfig),
 ) -> Rig {
-    let clock = ManualClock::new(start);
-    let sim_cfg = SimConfig {
+    let sim = SimConfig {
         chzzk_channels: 0,
         soop_channels: 0,
         youtube_channels: channels,
         ..SimConfig::default()
     };
-    let sim = Simulator::start(sim_cfg.clone(), Arc::new(clock.clone()))
-        .await
-        .unwrap();
-    let mut platforms = PlatformsConfig::default();
-    platforms.chzzk.enabled = false;
-    platforms.soop.enabled = false;
-    platforms.twitch.enabled = false;
-    let y = &mut platforms.youtube;
-    y.api_base = format!("{}/youtube/v3", sim.youtube_base());
-    y.feeds_base = sim.youtube_base();
-    y.api_key = Secret::new(sim_cfg.youtube_api_key.clone());
-    y.requests_per_second = 10_000.0;
-    y.burst = 1000;
-    f(&mut platforms);
-    let http = sim_support::impatient_http(Duration::from_millis(2000), Duration::from_secs(1));
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&format!("sqlite://{}", dir.path().join("y.db").display()))
-        .await
-        .unwrap();
-    sim_support::track_first(&store, &sim, &[Platform::Youtube], tracked, start).await;
-    let metrics = Arc::new(Metrics::new());
-    let collector_metrics = Arc::new(CollectorMetrics::default());
-    collector_metrics.register(&mut metrics.registry_mut());
-    // The ledger persisted in the store, as `streamtide run` wires it: /healthz reads it there.
-    let ledger = streamtide_collector::StoredLedger::open(store.clone(), &platforms.youtube, start)
-        .await
-        .unwrap();
-    // Built by hand so the adapter tells time by the virtual clock (Pacific days, the schedule).
-    let adapter =
-        YoutubeAdapter::with_ledger(&platforms.youtube, &http, ledger, Arc::new(clock.clone()))
-            .unwrap();
-    let adapters: Vec<Arc<dyn PlatformAdapter>> = vec![Arc::new(adapter)];
-    let collector = Collector::new(
-        store.clone(),
-        adapters,
-        Arc::new(clock.clone()),
-        CollectorConfig::default(),
-        collector_metrics,
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let api = format!("http://{}", listener.local_addr().unwrap());
-    let state = AppState::new(store.clone(), chrono::Duration::days(365), metrics);
-    tokio::spawn(streamtide_server::serve(
-        listener,
-        state,
-        std::future::pending(),
-    ));
-    Rig {
-        _dir: dir,
-        sim,
-        clock,
-        store,
-        collector,
-        api,
-    }
+    let mut spec = rig::RigSpec::new(start, sim, &[Platform::Youtube]);
+    spec.tracked = tracked;
+    spec.rps = 10_000.0;
+    spec.burst = 1000;
+    spec.live_freshness = chrono::Duration::days(365);
+    rig::start(spec, |p, _| f(p)).await
 }
 
 impl Rig {
@@ -156,15 +98,6 @@ impl Rig {
             .run_round(Platform::Youtube, Job::Channels, &never)
             .await
     }
-
-    async fn get(&self, path: &str) -> String {
-        reqwest::get(format!("{}{path}", self.api))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -172,7 +105,7 @@ async fn a_pacific_day_of_paced_searches() {
     let start = pacific_midnight();
     // No tracked channels: the board's YouTube part is what the searches (and their refreshes)
     // found, which is what running dry of searches used to empty.
-    let r = rig(start, 300, 0, |_| {}).await;
+    let r = youtube_rig(start, 300, 0, |_| {}).await;
     let cfg = streamtide_platforms::YoutubeConfig::default();
     let never = CancellationToken::new();
     let live_every = chrono::Duration::minutes(2);
@@ -275,7 +208,7 @@ async fn a_pacific_day_of_paced_searches() {
 async fn a_feed_outage_closes_no_session() {
     // 12:00 UTC = 21:00 KST: many lives. Searches off, so only channel rounds keep sessions.
     let start: DateTime<Utc> = "2026-07-01T12:00:00Z".parse().unwrap();
-    let r = rig(start, 200, 200, |p| p.youtube.search_daily_calls = 0).await;
+    let r = youtube_rig(start, 200, 200, |p| p.youtube.search_daily_calls = 0).await;
     let step = chrono::Duration::minutes(5);
     // An hour of normal collection.
     for _ in 0..12 {

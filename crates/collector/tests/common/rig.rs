@@ -60,6 +60,7 @@ pub struct Rig {
     pub store: Store,
     pub collector: Arc<Collector>,
     /// The API server's state (its `/live` curation reads the board at any moment).
+    #[allow(dead_code)] // not every test binary that includes this file reads the board
     pub state: AppState,
     /// `http://127.0.0.1:port` of the API server.
     pub api: String,
@@ -164,6 +165,7 @@ impl Rig {
     }
 
     /// `GET /healthz` as JSON.
+    #[allow(dead_code)] // not every test binary that includes this file asks for it
     pub async fn health(&self) -> serde_json::Value {
         serde_json::from_str(&self.get("/healthz").await).unwrap()
     }
