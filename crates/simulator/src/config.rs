@@ -46,6 +46,10 @@ pub struct SimConfig {
     pub twitch_bucket: u32,
     /// Twitch: how long after its first use an emptied bucket refills (Helix: one minute).
     pub twitch_bucket_window: Duration,
+    /// Twitch: measure the bucket's window on the simulator's clock instead of the wall clock.
+    /// A run of simulated days in minutes sets it: the platform counts points per minute of the
+    /// time the collector lives in, and a wall-clock bucket would see a day's calls in a minute.
+    pub twitch_bucket_on_sim_clock: bool,
     /// Twitch: lifetime of minted app tokens (`expires_in`).
     pub twitch_token_ttl: Duration,
     /// Twitch: the client secret `POST /oauth2/token` accepts (any client id is accepted).
@@ -101,6 +105,7 @@ impl Default for SimConfig {
             youtube_channels: 0,
             twitch_bucket: 800,
             twitch_bucket_window: Duration::from_secs(60),
+            twitch_bucket_on_sim_clock: false,
             twitch_token_ttl: Duration::from_secs(5_011_271),
             twitch_client_secret: "sim-twitch-secret".into(),
             chzzk_client_id: "sim-chzzk-client-id".into(),

@@ -6,7 +6,8 @@
 //! of `SimConfig::twitch_bucket` points that refills `twitch_bucket_window` after its first use,
 //! and carries `Ratelimit-Limit/Remaining/Reset` (epoch seconds); an empty bucket answers 429.
 //! The bucket runs on the wall clock (it is about real request rates), the world on the
-//! simulator's clock.
+//! simulator's clock; `SimConfig::twitch_bucket_on_sim_clock` puts the bucket on the simulator's
+//! clock too, for runs of simulated days.
 
 // Gates return the platform's own error answer early; it is built once per failed request.
 #![allow(clippy::result_large_err)]
@@ -14,7 +15,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
@@ -45,7 +46,7 @@ pub(crate) struct TwitchState {
 #[derive(Debug)]
 struct Bucket {
     remaining: u32,
-    reset_at: Instant,
+    /// The announced reset (epoch seconds): the bucket refills once the clock reads it.
     reset_epoch: u64,
 }
 
@@ -83,25 +84,18 @@ impl TwitchState {
             .or_default() += 1;
     }
 
-    /// Take one point; `(allowed, remaining, reset epoch second)`.
-    fn take_point(&self, limit: u32, window: Duration) -> (bool, u32, u64) {
+    /// Take one point at `now` (time since the epoch on the bucket's clock); `(allowed,
+    /// remaining, reset epoch second)`.
+    fn take_point(&self, limit: u32, window: Duration, now: Duration) -> (bool, u32, u64) {
         let mut b = self.bucket.lock().unwrap_or_else(|e| e.into_inner());
-        let now = Instant::now();
-        if b.as_ref().is_none_or(|b| b.reset_at <= now) {
-            let wall = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .unwrap_or_default()
-                + window;
+        if b.as_ref()
+            .is_none_or(|b| Duration::from_secs(b.reset_epoch) <= now)
+        {
+            let at = now + window;
             // Round the announced reset up, so waiting for it is always enough.
-            let reset_epoch = wall.as_secs() + u64::from(wall.subsec_nanos() > 0);
-            let until_epoch = Duration::from_secs(reset_epoch).saturating_sub(
-                SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .unwrap_or_default(),
-            );
+            let reset_epoch = at.as_secs() + u64::from(at.subsec_nanos() > 0);
             *b = Some(Bucket {
                 remaining: limit,
-                reset_at: now + until_epoch,
                 reset_epoch,
             });
         }
@@ -218,10 +212,21 @@ fn gate(s: &AppState, headers: &HeaderMap, path: &str) -> Result<[(String, u64);
         };
         return Err(helix_error(StatusCode::UNAUTHORIZED, msg));
     }
-    let (allowed, remaining, reset) = s
-        .shared
-        .twitch
-        .take_point(limit, s.cfg.twitch_bucket_window);
+    let now = if s.cfg.twitch_bucket_on_sim_clock {
+        let t = s.now();
+        Duration::new(
+            u64::try_from(t.timestamp()).unwrap_or(0),
+            t.timestamp_subsec_nanos(),
+        )
+    } else {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+    };
+    let (allowed, remaining, reset) =
+        s.shared
+            .twitch
+            .take_point(limit, s.cfg.twitch_bucket_window, now);
     let rate = [
         ("ratelimit-limit".to_string(), u64::from(limit)),
         ("ratelimit-remaining".to_string(), u64::from(remaining)),
