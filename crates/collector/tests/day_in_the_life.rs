@@ -79,6 +79,8 @@ fn sim_config(t: &Timeline) -> SimConfig {
         soop_channels: 120,
         twitch_channels: 40,
         youtube_channels: 60,
+        // Helix counts points per minute of the time the collector lives in: here, simulated.
+        twitch_bucket_on_sim_clock: true,
         youtube_feed_outages: vec![FeedOutage {
             from: t.feeds_down.0,
             until: t.feeds_down.1,
@@ -286,12 +288,46 @@ fn rounds_of(rounds: &[RoundRow], p: Platform, job: &str) -> (usize, u64, usize)
     )
 }
 
+/// How closely the collector can know a broadcast's start and end: a live interval when the
+/// live list carries it (Twitch's is asked for Korean streams only), a channels interval when
+/// only its tracked channel's status call sees it, not at all otherwise.
+fn seen_within(p: Platform, tracked: bool, language: &str, live: Duration) -> Option<Duration> {
+    let cfg = streamtide_collector::CollectorConfig::default();
+    let listed = p != Platform::Twitch || language == "ko";
+    if listed {
+        Some(live)
+    } else if tracked {
+        let channels = cfg.channels_interval.as_secs_f64() * (1.0 + cfg.jitter);
+        Some(Duration::milliseconds((channels * 1000.0) as i64) + Duration::seconds(5))
+    } else {
+        None
+    }
+}
+
+/// By when the collector must have caught up at the run's end: a broadcast is found within a
+/// live interval (YouTube's untracked ones by the next search, at most `search_max_gap_minutes`
+/// away), and a closed one is closed once its session is older than the session grace.
+fn horizon(p: Platform, end: DateTime<Utc>, tolerance: Duration) -> truth::Horizon {
+    let cfg = streamtide_collector::CollectorConfig::default();
+    let grace = Duration::from_std(cfg.session_grace()).unwrap();
+    let find = if p == Platform::Youtube {
+        let yt = streamtide_platforms::YoutubeConfig::default();
+        Duration::minutes(yt.search_max_gap_minutes as i64)
+    } else {
+        // A tracked channel off the live list is found by its next channels round.
+        seen_within(p, true, "", tolerance).unwrap_or(tolerance)
+    };
+    truth::Horizon {
+        found_by: end - find - tolerance,
+        closed_by: end - grace - tolerance,
+    }
+}
+
 fn pacific_date(day: i64) -> NaiveDate {
     NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + Duration::days(day)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "not yet within its time budget: a first run on a loaded machine passed 8 minutes unfinished"]
 async fn a_48_hour_day_in_the_life() {
     let real = std::time::Instant::now();
     let t = timeline();
@@ -302,6 +338,8 @@ async fn a_48_hour_day_in_the_life() {
         // SOOP as in 2026: `.com` first, the old `.co.kr` hosts as the fallback.
         p.soop.live_fallback_base = sim.soop_old_base();
         p.soop.chapi_fallback_base = sim.soop_old_base();
+        // CHZZK's poll hint as shipped: the adapter measures it on the virtual clock.
+        p.chzzk.respect_poll_hint = true;
     })
     .await;
     let live = cfg.live_interval.as_secs_f64() * (1.0 + cfg.jitter);
@@ -349,7 +387,23 @@ async fn report(
         let blind = |b: &truth::TrueBroadcast| {
             p == DOWN && b.end >= t.outage.0 && b.end <= t.outage.1 + tolerance
         };
-        let c = truth::check(&truth, &sessions, end, tolerance, blind);
+        let tracked: BTreeSet<String> = r
+            .sim
+            .world()
+            .roster(p, TRACKED)
+            .into_iter()
+            .map(|c| c.channel_id.as_str().to_string())
+            .collect();
+        let seen_within = |b: &truth::TrueBroadcast| {
+            seen_within(p, tracked.contains(&b.channel_id), b.language, tolerance)
+        };
+        let c = truth::check(
+            &truth,
+            &sessions,
+            horizon(p, end, tolerance),
+            seen_within,
+            blind,
+        );
         let seen = rec.seen.get(&p);
         let states = seen.map_or(String::new(), |s| format!("{:?}", s.states));
         let faults = seen.map_or(String::new(), |s| {
@@ -389,7 +443,11 @@ async fn report(
         longest_gap.num_minutes(),
         yt.search_max_gap_minutes
     ));
-    println!("{}", lines.join("\n"));
+    let table = lines.join("\n");
+    println!("{table}");
+    // Kept for `.ci/run`, which prints it after the test run (cargo hides a passing test's output).
+    let kept = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("day_in_the_life.txt");
+    std::fs::write(&kept, format!("{table}\n")).unwrap();
     assertions(r, t, rec, &checks, longest_gap).await;
 }
 

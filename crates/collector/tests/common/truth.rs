@@ -13,6 +13,8 @@ use streamtide_storage::SessionRecord;
 pub struct TrueBroadcast {
     pub channel_id: String,
     pub live_id: u64,
+    /// The broadcast's language (Twitch's live list is asked for Korean streams only).
+    pub language: &'static str,
     pub start: DateTime<Utc>,
     /// When it ended (a deleted channel's broadcast ends with the channel).
     pub end: DateTime<Utc>,
@@ -37,6 +39,7 @@ pub fn broadcasts(
                 .or_insert(TrueBroadcast {
                     channel_id: ch.id.clone(),
                     live_id: live.live_id,
+                    language: ch.language,
                     start: live.started_at,
                     end,
                 });
@@ -63,18 +66,33 @@ pub struct SessionCheck {
     pub problems: Vec<String>,
 }
 
-/// Judge `sessions` against `truth`: each judged broadcast has exactly one session overlapping
-/// it, starting within `tolerance` of its start and (if it ended before `run_end - tolerance`)
-/// closed within `tolerance` of its end; every session belongs to some broadcast. Broadcasts
-/// for which `blind` is true (ended while the platform could not be asked) are not judged on
-/// their end.
+/// By when the collector must have caught up with the world: broadcasts that started before
+/// `found_by` must have a session, and those that ended before `closed_by` a closed one. What
+/// starts or ends later may still be on its way (a search not yet run, a grace not yet over).
+#[derive(Debug, Clone, Copy)]
+pub struct Horizon {
+    pub found_by: DateTime<Utc>,
+    pub closed_by: DateTime<Utc>,
+}
+
+/// Judge `sessions` against `truth`: each judged broadcast (`tolerance` gives how closely the
+/// collector can know it, `None` when it cannot see it at all) has exactly one session
+/// overlapping it, starting within its tolerance of its start and (if it ended before
+/// `horizon.closed_by`) closed within its tolerance of its end; every session belongs to some
+/// broadcast. Broadcasts for which `blind` is true (ended while the platform could not be asked)
+/// are not judged on their end.
 pub fn check(
     truth: &[TrueBroadcast],
     sessions: &[SessionRecord],
-    run_end: DateTime<Utc>,
-    tolerance: Duration,
+    horizon: Horizon,
+    tolerance: impl Fn(&TrueBroadcast) -> Option<Duration>,
     blind: impl Fn(&TrueBroadcast) -> bool,
 ) -> SessionCheck {
+    let widest = truth
+        .iter()
+        .filter_map(&tolerance)
+        .max()
+        .unwrap_or(Duration::zero());
     let mut c = SessionCheck {
         broadcasts: truth.len(),
         sessions: sessions.len(),
@@ -83,11 +101,14 @@ pub fn check(
     };
     let session_end = |s: &SessionRecord| s.ended_at.unwrap_or(s.last_seen_at);
     let overlaps = |b: &TrueBroadcast, s: &SessionRecord| {
-        s.channel_id == b.channel_id && s.started_at < b.end && session_end(s) + tolerance > b.start
+        s.channel_id == b.channel_id && s.started_at < b.end && session_end(s) + widest > b.start
     };
     for b in truth {
+        let Some(tolerance) = tolerance(b) else {
+            continue;
+        };
         let mine: Vec<&SessionRecord> = sessions.iter().filter(|s| overlaps(b, s)).collect();
-        let ended = b.end < run_end - tolerance;
+        let ended = b.end < horizon.closed_by;
         if ended {
             c.ended_in_world += 1;
             if blind(b) {
@@ -95,6 +116,7 @@ pub fn check(
             }
         }
         let s = match mine.as_slice() {
+            [] if b.start >= horizon.found_by => continue,
             [] => {
                 c.problems.push(format!(
                     "lost: broadcast {} of {} ({} – {}) has no session",
