@@ -12,7 +12,7 @@
 //!
 //! The scheduler sleeps on the clock ([`streamtide_core::Clock::wait_until`]); the driver moves
 //! the clock to the next wake-up once every job task is asleep, so each round runs at its
-//! scheduled simulated moment and two days take a minute or so of real time.
+//! scheduled simulated moment and two days take about four minutes of real time (debug build).
 //!
 //! It prints a table per platform and asserts: no platform's part of the board (what
 //! `/api/v1/live` serves) is empty while the platform is up and has lives; YouTube never exceeds
