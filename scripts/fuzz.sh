@@ -11,6 +11,10 @@ export RUSTC_BOOTSTRAP=1
 export RUST_BACKTRACE=0
 # cargo-fuzz keeps its sanitizer builds in fuzz/target; a shared CARGO_TARGET_DIR would confuse it.
 unset CARGO_TARGET_DIR
+# STREAMTIDE_FUZZ_TARGET_DIR puts them elsewhere (their own folder, never the workspace's): CI
+# keeps them in its cache, so a fresh clone does not build the sanitized workspace from nothing.
+target_dir=()
+[[ -n "${STREAMTIDE_FUZZ_TARGET_DIR:-}" ]] && target_dir=(--target-dir "$STREAMTIDE_FUZZ_TARGET_DIR")
 CARGO_FUZZ="${CARGO_FUZZ:-cargo fuzz}"
 for target in $($CARGO_FUZZ list); do
     if [[ -n "${FUZZ_RUNS:-}" ]]; then what="$FUZZ_RUNS inputs, seed 1"; else what="${SECONDS_EACH}s"; fi
@@ -29,7 +33,7 @@ for target in $($CARGO_FUZZ list); do
     else
         budget=(-max_total_time="$SECONDS_EACH")
     fi
-    $CARGO_FUZZ run "$target" "$scratch" "${seeds[@]}" -- "${budget[@]}" -rss_limit_mb=2048 2>&1 | awk '!/^INFO|^#[0-9]/' | tail -n 40
+    $CARGO_FUZZ run "${target_dir[@]}" "$target" "$scratch" "${seeds[@]}" -- "${budget[@]}" -rss_limit_mb=2048 2>&1 | awk '!/^INFO|^#[0-9]/' | tail -n 40
     rm -rf "$scratch"
 done
 echo "fuzz: all targets ran without a crash"
