@@ -11,7 +11,6 @@ use chrono::{TimeZone, Utc};
 use streamtide_collector::{Collector, CollectorConfig, CollectorMetrics, RoundSummary};
 use streamtide_core::{Clock, ManualClock, Platform};
 use streamtide_platforms::{build_adapters, ApiSource, PlatformsConfig, Secret};
-use streamtide_server::{AppState, Metrics};
 use streamtide_simulator::{SimConfig, Simulator};
 use streamtide_storage::{Job, LiveFilter, Metric, Store};
 
@@ -245,25 +244,7 @@ async fn a_wrong_secret_is_an_auth_failure_in_healthz_and_the_log_without_the_se
     assert!(r.calls("/open/") > 0);
 
     // `/healthz` of a real API server over the same store.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let api = format!("http://{}", listener.local_addr().unwrap());
-    let state = AppState::new(
-        r.store.clone(),
-        chrono::Duration::days(365),
-        Arc::new(Metrics::new()),
-    );
-    tokio::spawn(streamtide_server::serve(
-        listener,
-        state,
-        std::future::pending(),
-    ));
-    let body = reqwest::get(format!("{api}/healthz"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let health: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let (body, health) = sim_support::healthz(&r.store).await;
     let chzzk = health["summary"]
         .as_array()
         .unwrap()

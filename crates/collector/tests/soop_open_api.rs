@@ -13,7 +13,6 @@ use chrono::{TimeZone, Utc};
 use streamtide_collector::{Collector, CollectorConfig, CollectorMetrics};
 use streamtide_core::{Clock, ManualClock, Platform};
 use streamtide_platforms::{build_adapters, ApiSource, PlatformsConfig, Secret};
-use streamtide_server::{AppState, Metrics};
 use streamtide_simulator::{SimConfig, Simulator};
 use streamtide_storage::{Job, LiveFilter, Store};
 use tokio_util::sync::CancellationToken;
@@ -259,25 +258,7 @@ async fn a_wrong_client_id_is_an_auth_failure_in_healthz_and_the_log_without_the
     );
 
     // /healthz, from a real server over the same store.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let api = format!("http://{}", listener.local_addr().unwrap());
-    let state = AppState::new(
-        open.store.clone(),
-        chrono::Duration::days(365),
-        Arc::new(Metrics::new()),
-    );
-    tokio::spawn(streamtide_server::serve(
-        listener,
-        state,
-        std::future::pending(),
-    ));
-    let health = reqwest::get(format!("{api}/healthz"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_str(&health).unwrap();
+    let (health, v) = sim_support::healthz(&open.store).await;
     let live = v["platforms"]
         .as_array()
         .unwrap()

@@ -54,3 +54,29 @@ pub fn impatient_http(
         ..streamtide_platforms::HttpConfig::default()
     }
 }
+
+/// `/healthz` of a real API server over `store` (a year's live freshness), as text and as JSON:
+/// the text is for assertion messages.
+#[allow(dead_code)] // not every test binary that includes this file reads /healthz
+pub async fn healthz(store: &streamtide_storage::Store) -> (String, serde_json::Value) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let api = format!("http://{}", listener.local_addr().unwrap());
+    let state = streamtide_server::AppState::new(
+        store.clone(),
+        chrono::Duration::days(365),
+        std::sync::Arc::new(streamtide_server::Metrics::new()),
+    );
+    tokio::spawn(streamtide_server::serve(
+        listener,
+        state,
+        std::future::pending(),
+    ));
+    let body = reqwest::get(format!("{api}/healthz"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let health = serde_json::from_str(&body).unwrap();
+    (body, health)
+}

@@ -37,6 +37,7 @@ mod open_round;
 mod open_wire;
 mod parse;
 mod wire;
+mod wire_struct;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -8,7 +8,8 @@
 
 use serde::Deserialize;
 
-use crate::lenient::{de_opt_bool, de_opt_string, de_opt_u64};
+use super::wire_struct::chzzk_wire_struct;
+use crate::lenient::{de_opt_string, de_opt_u64};
 
 /// `content` of `GET /open/v1/lives`.
 #[derive(Debug, Deserialize)]
@@ -26,34 +27,14 @@ pub struct Page {
     pub next: Option<String>,
 }
 
-/// One item of `/open/v1/lives`.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Live {
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub live_id: Option<String>,
-    #[serde(default)]
-    pub live_title: Option<String>,
-    #[serde(default)]
-    pub live_thumbnail_image_url: Option<String>,
-    #[serde(default, deserialize_with = "de_opt_u64")]
-    pub concurrent_user_count: Option<u64>,
-    #[serde(default)]
-    pub open_date: Option<String>,
-    #[serde(default, deserialize_with = "de_opt_bool")]
-    pub adult: Option<bool>,
-    #[serde(default)]
-    pub tags: Option<Vec<String>>,
-    #[serde(default)]
-    pub live_category: Option<String>,
-    #[serde(default)]
-    pub live_category_value: Option<String>,
-    #[serde(default)]
-    pub channel_id: Option<String>,
-    #[serde(default)]
-    pub channel_name: Option<String>,
-    #[serde(default)]
-    pub channel_image_url: Option<String>,
+chzzk_wire_struct! {
+    /// One item of `/open/v1/lives`: the live's fields and, flat beside them, its channel's.
+    pub struct Live {
+        live_fields,
+        #[serde(default)]
+        pub live_thumbnail_image_url: Option<String>,
+        channel_fields,
+    }
 }
 
 /// `content` of `GET /open/v1/channels?channelIds=...`.
@@ -63,16 +44,11 @@ pub struct ChannelList {
     pub data: Vec<Channel>,
 }
 
-/// One channel of `/open/v1/channels` (unknown ids are left out of `data`).
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Channel {
-    #[serde(default)]
-    pub channel_id: Option<String>,
-    #[serde(default)]
-    pub channel_name: Option<String>,
-    #[serde(default)]
-    pub channel_image_url: Option<String>,
-    #[serde(default, deserialize_with = "de_opt_u64")]
-    pub follower_count: Option<u64>,
+chzzk_wire_struct! {
+    /// One channel of `/open/v1/channels` (unknown ids are left out of `data`).
+    pub struct Channel {
+        channel_fields,
+        #[serde(default, deserialize_with = "de_opt_u64")]
+        pub follower_count: Option<u64>,
+    }
 }

@@ -5,6 +5,7 @@
 
 use serde::Deserialize;
 
+use super::wire_struct::chzzk_wire_struct;
 use crate::items::RawItem;
 use crate::lenient::{de_opt_bool, de_opt_string, de_opt_u64};
 
@@ -48,92 +49,53 @@ pub struct NextCursor {
     pub live_id: Option<u64>,
 }
 
-/// One item of `/service/v1/lives`.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Live {
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub live_id: Option<String>,
-    #[serde(default)]
-    pub live_title: Option<String>,
-    #[serde(default)]
-    pub live_image_url: Option<String>,
-    #[serde(default)]
-    pub default_thumbnail_image_url: Option<String>,
-    #[serde(default, deserialize_with = "de_opt_u64")]
-    pub concurrent_user_count: Option<u64>,
-    #[serde(default)]
-    pub open_date: Option<String>,
-    #[serde(default, deserialize_with = "de_opt_bool")]
-    pub adult: Option<bool>,
-    #[serde(default)]
-    pub tags: Option<Vec<String>>,
-    #[serde(default)]
-    pub live_category: Option<String>,
-    #[serde(default)]
-    pub live_category_value: Option<String>,
-    #[serde(default)]
-    pub channel: Option<ChannelBrief>,
+chzzk_wire_struct! {
+    /// One item of `/service/v1/lives`.
+    pub struct Live {
+        live_fields,
+        #[serde(default)]
+        pub live_image_url: Option<String>,
+        #[serde(default)]
+        pub default_thumbnail_image_url: Option<String>,
+        #[serde(default)]
+        pub channel: Option<ChannelBrief>,
+    }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ChannelBrief {
-    #[serde(default)]
-    pub channel_id: Option<String>,
-    #[serde(default)]
-    pub channel_name: Option<String>,
-    #[serde(default)]
-    pub channel_image_url: Option<String>,
+chzzk_wire_struct! {
+    /// The channel a live item or live-status names.
+    pub struct ChannelBrief {
+        channel_fields,
+    }
 }
 
-/// `/service/v1/channels/{id}`.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Channel {
-    #[serde(default)]
-    pub channel_id: Option<String>,
-    #[serde(default)]
-    pub channel_name: Option<String>,
-    #[serde(default)]
-    pub channel_image_url: Option<String>,
-    #[serde(default)]
-    pub channel_description: Option<String>,
-    #[serde(default, deserialize_with = "de_opt_u64")]
-    pub follower_count: Option<u64>,
-    #[serde(default, deserialize_with = "de_opt_bool")]
-    pub open_live: Option<bool>,
+chzzk_wire_struct! {
+    /// `/service/v1/channels/{id}`.
+    pub struct Channel {
+        channel_fields,
+        #[serde(default)]
+        pub channel_description: Option<String>,
+        #[serde(default, deserialize_with = "de_opt_u64")]
+        pub follower_count: Option<u64>,
+        #[serde(default, deserialize_with = "de_opt_bool")]
+        pub open_live: Option<bool>,
+    }
 }
 
-/// `/polling/{v}/channels/{id}/live-status` and the common part of `live-detail`.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LiveStatus {
-    #[serde(default, deserialize_with = "de_opt_string")]
-    pub live_id: Option<String>,
-    #[serde(default)]
-    pub live_title: Option<String>,
-    #[serde(default)]
-    pub status: Option<String>,
-    #[serde(default, deserialize_with = "de_opt_u64")]
-    pub concurrent_user_count: Option<u64>,
-    #[serde(default)]
-    pub open_date: Option<String>,
-    #[serde(default, deserialize_with = "de_opt_bool")]
-    pub adult: Option<bool>,
-    #[serde(default)]
-    pub tags: Option<Vec<String>>,
-    #[serde(default)]
-    pub live_category: Option<String>,
-    #[serde(default)]
-    pub live_category_value: Option<String>,
-    #[serde(default)]
-    pub live_image_url: Option<String>,
-    /// A JSON document inside a string (`{"callPeriodMilliSecond":10000,...}`).
-    #[serde(default)]
-    pub live_polling_status_json: Option<String>,
-    #[serde(default)]
-    pub channel: Option<ChannelBrief>,
+chzzk_wire_struct! {
+    /// `/polling/{v}/channels/{id}/live-status` and the common part of `live-detail`.
+    pub struct LiveStatus {
+        live_fields,
+        #[serde(default)]
+        pub status: Option<String>,
+        #[serde(default)]
+        pub live_image_url: Option<String>,
+        /// A JSON document inside a string (`{"callPeriodMilliSecond":10000,...}`).
+        #[serde(default)]
+        pub live_polling_status_json: Option<String>,
+        #[serde(default)]
+        pub channel: Option<ChannelBrief>,
+    }
 }
 
 /// The JSON inside `livePollingStatusJson`.
