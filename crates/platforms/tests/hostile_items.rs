@@ -136,6 +136,52 @@ fn soop_broad_list_keeps_every_good_item() {
     grew(before, Platform::Soop, [2, 0, 1, 0]);
 }
 
+/// The Open APIs' lists decode per item too: one bad live must not fail the page (the Open API
+/// path decoded the whole array at once, so any bad item failed it, and kept absurd counts
+/// unchecked).
+#[test]
+fn chzzk_open_lives_keep_every_good_item() {
+    let real = fixture("chzzk/open_v1_lives.docs-shape.json");
+    let (good, _) = chzzk::parse_open_lives(&real).unwrap();
+    let hostile = [
+        format!(r#"{{"liveId":1,"liveTitle":"neg","concurrentUserCount":-5,"channelId":"{CHZZK_ID}"}}"#),
+        format!(r#"{{"liveId":4,"liveTitle":"\ud800","concurrentUserCount":5,"channelId":"{CHZZK_ID}"}}"#),
+        r#"{"liveId":6,"liveTitle":"no channel","concurrentUserCount":5}"#.to_string(),
+        format!(
+            r#"{{"liveId":5,"liveTitle":"absurd","concurrentUserCount":9223372036854775807,"channelId":"{CHZZK_ID}"}}"#
+        ),
+    ]
+    .join(",");
+    let body = splice(&real, "data", &hostile);
+    let before = counts(Platform::Chzzk);
+    let (items, _) = chzzk::parse_open_lives(&body).expect("the page survives");
+    assert_eq!(items.len(), good.len() + 1);
+    assert_eq!(items[0].broadcast_id.as_deref(), Some("5"));
+    assert_eq!(
+        &items[1..],
+        &good[..],
+        "every good item, unchanged and in order"
+    );
+    grew(before, Platform::Chzzk, [1, 1, 1, 1]);
+}
+
+#[test]
+fn soop_open_broad_list_keeps_every_good_item() {
+    let good = r#"{"broad_no":"1","user_id":"good","user_nick":"g","broad_title":"t","total_view_cnt":"120"}"#;
+    let body = format!(
+        r#"{{"total_cnt":"2","broad":[{good},{{"broad_no":"2","user_id":"neg","total_view_cnt":"-3"}},{{"broad_no":"3","user_id":"t","broad_title":"\ud800","total_view_cnt":"1"}},{good}]}}"#
+    );
+    let before = counts(Platform::Soop);
+    let page = soop::parse_open_broad_list(body.as_bytes()).expect("the page survives");
+    assert_eq!(page.items.len(), 2);
+    assert_eq!(
+        page.served, 4,
+        "paging counts what the page held, bad items included"
+    );
+    assert!(page.items.iter().all(|i| i.channel_id.as_str() == "good"));
+    grew(before, Platform::Soop, [1, 0, 1, 0]);
+}
+
 #[test]
 fn twitch_streams_keep_every_good_item() {
     let real = fixture("twitch/get_streams.json");

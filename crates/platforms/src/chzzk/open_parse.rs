@@ -1,12 +1,14 @@
 //! Pure parse functions of the CHZZK Open API: bytes in, normalised observations out.
 //!
-//! No IO, so the fixtures in `fixtures/chzzk/open_*.json` feed straight in.
+//! No IO, so the fixtures in `fixtures/chzzk/open_*.json` feed straight in. List items are
+//! decoded one by one, as on the web API: a bad item is dropped and counted, never the page.
 
 use chrono::{DateTime, Utc};
 use streamtide_core::{ChannelId, ChannelInfo, ChannelStats, LiveBroadcast, Platform};
 
 use super::open_wire as wire;
 use super::parse::{live_url, non_empty, open, thumbnail};
+use crate::items::{self, decode_each};
 use crate::lenient::parse_kst;
 use crate::ParseFailure;
 
@@ -39,10 +41,9 @@ pub fn parse_open_lives(body: &[u8]) -> Result<(Vec<LiveBroadcast>, Option<Strin
     let Some(page) = open::<wire::LivePage>(body)? else {
         return Ok((Vec::new(), None));
     };
-    let mut out = Vec::with_capacity(page.data.len());
-    for (i, live) in page.data.into_iter().enumerate() {
-        out.push(open_live_item(live, i)?);
-    }
+    let out = decode_each(Platform::Chzzk, "content.data", page.data, |live, i| {
+        open_live_item(live, i).map(Some)
+    })?;
     let next = page
         .page
         .and_then(|p| p.next)
@@ -67,7 +68,7 @@ fn open_live_item(live: wire::Live, i: usize) -> Result<LiveBroadcast, ParseFail
         channel_avatar_url: non_empty(live.channel_image_url),
         broadcast_id: live.live_id,
         title: live.live_title.unwrap_or_default(),
-        viewers,
+        viewers: items::viewers(viewers),
         category_id: non_empty(live.live_category),
         category_name: non_empty(live.live_category_value),
         tags: live.tags.unwrap_or_default(),
@@ -87,12 +88,16 @@ pub fn parse_open_channels(body: &[u8]) -> Result<Vec<OpenChannel>, ParseFailure
     let Some(list) = open::<wire::ChannelList>(body)? else {
         return Ok(Vec::new());
     };
-    Ok(list
-        .data
-        .into_iter()
-        .filter_map(|ch| {
-            let id = ch.channel_id.filter(|id| !id.is_empty())?;
-            Some(OpenChannel {
+    decode_each(
+        Platform::Chzzk,
+        "content.data",
+        list.data,
+        |ch: wire::Channel, _| {
+            // An entry without an id names no channel: skipped, as an unknown id is.
+            let Some(id) = ch.channel_id.filter(|id| !id.is_empty()) else {
+                return Ok(None);
+            };
+            Ok(Some(OpenChannel {
                 info: ChannelInfo {
                     platform: Platform::Chzzk,
                     channel_id: ChannelId(id),
@@ -102,11 +107,11 @@ pub fn parse_open_channels(body: &[u8]) -> Result<Vec<OpenChannel>, ParseFailure
                     description: None,
                 },
                 stats: ChannelStats {
-                    followers: ch.follower_count,
+                    followers: items::count_field(ch.follower_count),
                     total_views: None,
                     video_count: None,
                 },
-            })
-        })
-        .collect())
+            }))
+        },
+    )
 }

@@ -9,13 +9,15 @@
 use serde::Deserialize;
 
 use super::wire_struct::chzzk_wire_struct;
+use crate::items::RawItem;
 use crate::lenient::{de_opt_string, de_opt_u64};
 
 /// `content` of `GET /open/v1/lives`.
 #[derive(Debug, Deserialize)]
 pub struct LivePage {
+    /// Items decoded one by one ([`Live`]): one bad item fails only itself.
     #[serde(default)]
-    pub data: Vec<Live>,
+    pub data: Vec<RawItem>,
     #[serde(default)]
     pub page: Option<Page>,
 }
@@ -40,8 +42,9 @@ chzzk_wire_struct! {
 /// `content` of `GET /open/v1/channels?channelIds=...`.
 #[derive(Debug, Deserialize)]
 pub struct ChannelList {
+    /// Items decoded one by one ([`Channel`]).
     #[serde(default)]
-    pub data: Vec<Channel>,
+    pub data: Vec<RawItem>,
 }
 
 chzzk_wire_struct! {

@@ -146,11 +146,8 @@ impl SoopAdapter {
             let got = self
                 .open_get(open, "/broad/list", &query, parse_open_broad_list)
                 .await?;
-            if let Some(first) = got.dropped.first() {
-                dropped += got.dropped.len();
-                tracing::warn!(platform = "soop", page, dropped = got.dropped.len(), first = %first,
-                    "SOOP Open API list items without the fields we need were skipped.");
-            }
+            // Each page's dropped items were logged and counted as it was decoded.
+            dropped += got.dropped;
             // Pages can shift while we read them (viewers change); keep the first sighting.
             for item in got.items {
                 if !out.iter().any(|o| o.channel_id == item.channel_id) {

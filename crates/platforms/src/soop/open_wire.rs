@@ -5,7 +5,8 @@
 //! [`super::wire::Broad`]; the items stay raw here so one bad item fails only itself.
 
 use serde::Deserialize;
-use serde_json::Value;
+
+use crate::items::RawItem;
 
 use crate::lenient::{de_opt_string, de_opt_u64};
 
@@ -15,9 +16,10 @@ use crate::lenient::{de_opt_string, de_opt_u64};
 pub struct OpenBroadList {
     #[serde(default, deserialize_with = "de_opt_u64")]
     pub total_cnt: Option<u64>,
-    /// Items decoded one by one (see the module comment).
+    /// Items decoded one by one (see the module comment): kept as raw text, so even a string
+    /// no Rust string can hold (a lone surrogate) fails only its item.
     #[serde(default)]
-    pub broad: Option<Vec<Value>>,
+    pub broad: Option<Vec<RawItem>>,
     #[serde(default, deserialize_with = "de_opt_string")]
     pub result: Option<String>,
     #[serde(default, deserialize_with = "de_opt_string")]
