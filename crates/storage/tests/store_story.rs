@@ -287,7 +287,9 @@ async fn roster_channels_snapshots_offline_and_missing(s: Store) {
         .await
         .unwrap();
     assert_eq!(w.channel_snapshots, 0, "retry is idempotent");
-    s.finish_round(round, t(1), 3, 0, None).await.unwrap();
+    s.finish_round(round, t(1), 3, 0, None, false)
+        .await
+        .unwrap();
 
     let r2 = s
         .start_round(Platform::Soop, Job::Channels, t(5))
@@ -306,7 +308,7 @@ async fn roster_channels_snapshots_offline_and_missing(s: Store) {
         .await
         .unwrap();
     assert_eq!(w.sessions_closed, 1);
-    s.finish_round(r2, t(6), 2, 1, Some("transient failure"))
+    s.finish_round(r2, t(6), 2, 1, Some("transient failure"), false)
         .await
         .unwrap();
 
