@@ -334,6 +334,25 @@ async fn roster_channels_snapshots_offline_and_missing(s: Store) {
     assert_eq!(status[0].consecutive_failures, 1);
     assert_eq!(status[0].last_success_at, Some(t(1)));
     assert_eq!(status[0].last_error.as_deref(), Some("transient failure"));
+    assert_eq!(status[0].fallback_since, None);
+    // Answered only on a fallback host: since the first such round, kept while it lasts (a
+    // failed round included), cleared by a round answered on the first configured host.
+    for (at, error, on_fallback, since) in [
+        (7, None, true, Some(t(7))),
+        (8, Some("HTTP 503"), true, Some(t(7))),
+        (9, None, true, Some(t(7))),
+        (10, None, false, None),
+    ] {
+        let r = s
+            .start_round(Platform::Soop, Job::Channels, t(at))
+            .await
+            .unwrap();
+        s.finish_round(r, t(at), 1, 0, error, on_fallback)
+            .await
+            .unwrap();
+        let status = s.job_statuses().await.unwrap();
+        assert_eq!(status[0].fallback_since, since, "round at {at}");
+    }
 
     assert!(s
         .untrack_channel(Platform::Soop, &ChannelId::new("abc"))
