@@ -148,6 +148,9 @@ impl Collector {
                 summary.requests,
                 summary.errors,
                 summary.failure.as_deref(),
+                // The adapter's state at the round's end: a route still on its fallback keeps
+                // `/healthz` showing the move; back on the first configured one clears it.
+                http.on_fallback > 0,
             )
             .await
         {
@@ -219,8 +222,11 @@ impl Collector {
             .http_fallbacks
             .get_or_create(&l)
             .inc_by(d.fallbacks);
-        if d.fallbacks > 0 {
+        // A switch either way counts in the metric; only ending on a fallback is a warning.
+        if d.fallbacks > 0 && d.on_fallback > 0 {
             tracing::warn!(platform = %platform, switches = d.fallbacks, "The platform answered only on a fallback host or path version; it has moved (see docs/platforms.md).");
+        } else if d.fallbacks > 0 {
+            tracing::info!(platform = %platform, switches = d.fallbacks, "The platform answers on its first configured host and path versions again.");
         }
     }
 

@@ -178,6 +178,11 @@ async fn observe_health(r: &rig::Rig, rec: &mut Record) {
         if let Some(e) = p["last_error"].as_str() {
             seen.faults.insert(e.chars().take(90).collect());
         }
+        // Working, but only on a fallback host or path version (SOOP's `.co.kr`, an older CHZZK
+        // version after the 9004): the platform has moved.
+        if p["fallback"].is_object() {
+            seen.faults.insert("answers only on a fallback".into());
+        }
     }
     if h["youtube"]["feeds"]["failing"] == true {
         rec.feed_fault_seen = true;

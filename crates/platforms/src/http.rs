@@ -35,6 +35,10 @@ pub struct HttpStats {
     /// SOOP's `.co.kr` fallback, CHZZK's older path versions. Each switch counts once, since the
     /// adapters remember what worked.
     pub fallbacks: AtomicU64,
+    /// Routes (a SOOP host, a CHZZK endpoint's path version) answered now by a fallback rather
+    /// than the first configured one: a gauge, not a count of events. `/healthz` shows a platform
+    /// with any as `degraded` (it has moved; see docs/platforms.md).
+    pub on_fallback: AtomicU64,
 }
 
 /// A point-in-time copy of [`HttpStats`].
@@ -45,6 +49,8 @@ pub struct HttpStatsSnapshot {
     pub throttled: u64,
     pub failures: u64,
     pub fallbacks: u64,
+    /// [`HttpStats::on_fallback`] at the time of the snapshot (a state: `since` keeps the later).
+    pub on_fallback: u64,
 }
 
 impl HttpStats {
@@ -55,6 +61,25 @@ impl HttpStats {
             throttled: self.throttled.load(Ordering::Relaxed),
             failures: self.failures.load(Ordering::Relaxed),
             fallbacks: self.fallbacks.load(Ordering::Relaxed),
+            on_fallback: self.on_fallback.load(Ordering::Relaxed),
+        }
+    }
+
+    /// A route moved between its first configured host (or version) and a fallback: counts a
+    /// switch and keeps [`HttpStats::on_fallback`] right.
+    pub fn route_switched(&self, was_fallback: bool, now_fallback: bool) {
+        self.fallbacks.fetch_add(1, Ordering::Relaxed);
+        match (was_fallback, now_fallback) {
+            (false, true) => {
+                self.on_fallback.fetch_add(1, Ordering::Relaxed);
+            }
+            (true, false) => {
+                // Never below zero, whatever the order of concurrent switches.
+                let _ = self
+                    .on_fallback
+                    .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
+            }
+            _ => {}
         }
     }
 }
@@ -68,6 +93,7 @@ impl HttpStatsSnapshot {
             throttled: self.throttled.saturating_sub(earlier.throttled),
             failures: self.failures.saturating_sub(earlier.failures),
             fallbacks: self.fallbacks.saturating_sub(earlier.fallbacks),
+            on_fallback: self.on_fallback,
         }
     }
 }

@@ -95,6 +95,10 @@ async fn soop_old_host_answering_html_moves_to_the_other_host_and_stays() {
         );
         let stats = a.http_stats().snapshot();
         assert_eq!(stats.fallbacks, 2, "{mode:?}: one switch per host");
+        assert_eq!(
+            stats.on_fallback, 2,
+            "{mode:?}: both hosts now on their fallback"
+        );
         // Remembered: the next rounds go straight to the working host.
         let before = stats.requests;
         a.channels(&[ChannelId::new(ch.id.clone())]).await.unwrap();
@@ -225,6 +229,11 @@ async fn chzzk_retired_service_version_falls_back_per_endpoint() {
     let out = a.channels(&[ChannelId::new(ch.id.clone())]).await.unwrap();
     assert_eq!(out.found.len(), 1, "the channel endpoint falls back too");
     assert_eq!(a.http_stats().snapshot().fallbacks, 2, "lives and channel");
+    assert_eq!(
+        a.http_stats().snapshot().on_fallback,
+        2,
+        "both off the first version"
+    );
 
     // Retired mid-run: v3 answers 9004 from now on; v2 takes over.
     sim.chzzk_retire_service_version("v3");
@@ -235,6 +244,8 @@ async fn chzzk_retired_service_version_falls_back_per_endpoint() {
         .filter(|r| r.path == "/service/v2/lives")
         .count();
     assert_eq!(lives_v2, 1);
+    // From one fallback version to another: still two endpoints off the first one.
+    assert_eq!(a.http_stats().snapshot().on_fallback, 2);
 
     // Every version retired: a clear 9004 error naming the last URL.
     sim.chzzk_retire_service_version("v2");

@@ -312,8 +312,8 @@ pub enum HealthStatus {
     Ok,
     /// Some enabled platform has not had a first successful round yet (none failing for good).
     Starting,
-    /// Some job failed several rounds in a row (or no platform is enabled); the API still serves
-    /// what it has.
+    /// Some job failed several rounds in a row, or a platform answers only on a fallback (or no
+    /// platform is enabled); the API still serves what it has.
     Degraded,
     /// Every enabled platform is failing: answered with 503 so a load balancer can act on it.
     Failing,
@@ -327,7 +327,8 @@ pub enum PlatformState {
     Ok,
     /// Enabled, without a successful round yet.
     Starting,
-    /// Some of its jobs are failing.
+    /// Some of its jobs are failing, or its last rounds were answered only by a fallback host or
+    /// path version (`fallback`).
     Degraded,
     /// Every job that ran is failing.
     Failing,
@@ -344,6 +345,28 @@ pub struct PlatformHealthDto {
     /// The latest error of any of its jobs still failing, truncated to 300 characters.
     #[schema(required = true)]
     pub last_error: Option<String>,
+    /// Set while any of its jobs answers only on a fallback (the earliest `since` of them).
+    #[schema(required = true)]
+    pub fallback: Option<FallbackDto>,
+}
+
+/// A platform that answered its last round only on a fallback: SOOP's old `.co.kr` hosts after
+/// the configured `.com` ones failed, or an older CHZZK path version after a 9004. It works, but
+/// it has moved: the configuration (or the adapter) needs to follow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FallbackDto {
+    /// The first round of this run of rounds answered only by the fallback.
+    pub since: DateTime<Utc>,
+    pub note: String,
+}
+
+impl FallbackDto {
+    pub fn since(since: DateTime<Utc>) -> FallbackDto {
+        FallbackDto {
+            since,
+            note: "answers only on a fallback host or path version; it has moved (see docs/platforms.md)".into(),
+        }
+    }
 }
 
 /// A platform this server does not collect, and why.
@@ -462,6 +485,10 @@ pub struct JobHealthDto {
     pub consecutive_failures: u64,
     /// Fewer than [`UNHEALTHY_AFTER`] failures in a row.
     pub healthy: bool,
+    /// Set while the job's rounds are answered only by a fallback host or path version; a round
+    /// answered by the first configured one clears it.
+    #[schema(required = true)]
+    pub fallback: Option<FallbackDto>,
 }
 
 /// Consecutive failures from which a job counts as unhealthy.
@@ -477,6 +504,7 @@ impl From<JobStatus> for JobHealthDto {
             last_error_at: s.last_error_at,
             last_error: s.last_error.map(|e| truncate_chars(&e, MAX_ERROR_CHARS)),
             consecutive_failures: s.consecutive_failures,
+            fallback: s.fallback_since.map(FallbackDto::since),
         }
     }
 }

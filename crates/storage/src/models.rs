@@ -195,6 +195,9 @@ pub struct JobStatus {
     pub last_error_at: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
     pub consecutive_failures: u64,
+    /// Since when the job's rounds have been answered only by a fallback host or path version
+    /// (the platform has moved); `None` while the first configured one answers.
+    pub fallback_since: Option<DateTime<Utc>>,
 }
 
 /// A recorded collection round.

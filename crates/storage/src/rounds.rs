@@ -1,6 +1,7 @@
 //! Collection rounds and job health: a round is registered before its batches are written
 //! (`writes`) and closed after, and each platform job's health (last success, last error,
-//! failures in a row) is kept for `/healthz`, `streamtide status` and the dashboard.
+//! failures in a row, since when only a fallback answers) is kept for `/healthz`, `streamtide
+//! status` and the dashboard.
 
 use crate::db;
 use crate::reads::{opt_time, opt_u64, platform, time};
@@ -32,7 +33,8 @@ impl Store {
     /// Health of every platform job that has run.
     pub async fn job_statuses(&self) -> Result<Vec<JobStatus>> {
         let rows = db::query(
-            "SELECT platform, job, last_success_at, last_error_at, last_error, consecutive_failures
+            "SELECT platform, job, last_success_at, last_error_at, last_error, consecutive_failures,
+                    fallback_since
              FROM platform_status ORDER BY platform, job",
         )
         .fetch_all(&self.pool)
@@ -46,6 +48,7 @@ impl Store {
                     last_error_at: opt_time(r, "last_error_at"),
                     last_error: r.get("last_error"),
                     consecutive_failures: opt_u64(r, "consecutive_failures").unwrap_or(0),
+                    fallback_since: opt_time(r, "fallback_since"),
                 })
             })
             .collect()
@@ -76,7 +79,9 @@ impl Store {
             })
             .collect()
     }
-    /// Close a round and record the job's health (`error` = `None` means it succeeded).
+    /// Close a round and record the job's health (`error` = `None` means it succeeded;
+    /// `on_fallback`: the platform answered only on a fallback host or path version at the
+    /// round's end, which starts or keeps the job's `fallback_since`; `false` clears it).
     pub async fn finish_round(
         &self,
         round: i64,
@@ -84,6 +89,7 @@ impl Store {
         requests: u64,
         errors: u64,
         error: Option<&str>,
+        on_fallback: bool,
     ) -> Result<()> {
         let at = to_db_time(at);
         let mut tx = self.write_tx().await?;
@@ -105,6 +111,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         record_health(&mut tx, &platform, &job, &at, error).await?;
+        record_fallback(&mut tx, &platform, &job, &at, on_fallback).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -140,5 +147,29 @@ async fn record_health(
         .execute(&mut *conn)
         .await?,
     };
+    Ok(())
+}
+
+/// Start (keeping an earlier start), or clear, the job's `fallback_since`; the row exists, as
+/// `record_health` has just written it.
+async fn record_fallback(
+    conn: &mut AnyConnection,
+    platform: &str,
+    job: &str,
+    at: &str,
+    on_fallback: bool,
+) -> Result<()> {
+    let sql = if on_fallback {
+        "UPDATE platform_status SET fallback_since = COALESCE(fallback_since, ?3)
+         WHERE platform = ?1 AND job = ?2"
+    } else {
+        "UPDATE platform_status SET fallback_since = NULL WHERE platform = ?1 AND job = ?2"
+    };
+    let q = db::query(sql).bind(platform).bind(job);
+    if on_fallback {
+        q.bind(at).execute(&mut *conn).await?;
+    } else {
+        q.execute(&mut *conn).await?;
+    }
     Ok(())
 }

@@ -111,7 +111,7 @@ async fn write(s: &Store, job: Job, at: DateTime<Utc>, batch: Batch) {
     s.update_rollups(Platform::Chzzk, at, &batch)
         .await
         .unwrap_or_else(|e| panic!("rollups {job:?} at {at}: {e}"));
-    s.finish_round(round, at, 1, 0, None).await.unwrap();
+    s.finish_round(round, at, 1, 0, None, false).await.unwrap();
 }
 
 contract!(absurd_values_never_panic_or_fail_a_read);

@@ -81,7 +81,7 @@ async fn write(s: &Store, job: Job, at: DateTime<Utc>, batch: &Batch) {
     s.write_batch(round, Platform::Chzzk, at, batch)
         .await
         .unwrap();
-    s.finish_round(round, at, 1, 0, None).await.unwrap();
+    s.finish_round(round, at, 1, 0, None, false).await.unwrap();
 }
 
 async fn live(s: &Store) -> Vec<LiveItem> {

@@ -287,7 +287,9 @@ async fn roster_channels_snapshots_offline_and_missing(s: Store) {
         .await
         .unwrap();
     assert_eq!(w.channel_snapshots, 0, "retry is idempotent");
-    s.finish_round(round, t(1), 3, 0, None).await.unwrap();
+    s.finish_round(round, t(1), 3, 0, None, false)
+        .await
+        .unwrap();
 
     let r2 = s
         .start_round(Platform::Soop, Job::Channels, t(5))
@@ -306,7 +308,7 @@ async fn roster_channels_snapshots_offline_and_missing(s: Store) {
         .await
         .unwrap();
     assert_eq!(w.sessions_closed, 1);
-    s.finish_round(r2, t(6), 2, 1, Some("transient failure"))
+    s.finish_round(r2, t(6), 2, 1, Some("transient failure"), false)
         .await
         .unwrap();
 
@@ -332,6 +334,25 @@ async fn roster_channels_snapshots_offline_and_missing(s: Store) {
     assert_eq!(status[0].consecutive_failures, 1);
     assert_eq!(status[0].last_success_at, Some(t(1)));
     assert_eq!(status[0].last_error.as_deref(), Some("transient failure"));
+    assert_eq!(status[0].fallback_since, None);
+    // Answered only on a fallback host: since the first such round, kept while it lasts (a
+    // failed round included), cleared by a round answered on the first configured host.
+    for (at, error, on_fallback, since) in [
+        (7, None, true, Some(t(7))),
+        (8, Some("HTTP 503"), true, Some(t(7))),
+        (9, None, true, Some(t(7))),
+        (10, None, false, None),
+    ] {
+        let r = s
+            .start_round(Platform::Soop, Job::Channels, t(at))
+            .await
+            .unwrap();
+        s.finish_round(r, t(at), 1, 0, error, on_fallback)
+            .await
+            .unwrap();
+        let status = s.job_statuses().await.unwrap();
+        assert_eq!(status[0].fallback_since, since, "round at {at}");
+    }
 
     assert!(s
         .untrack_channel(Platform::Soop, &ChannelId::new("abc"))

@@ -234,10 +234,7 @@ impl ChzzkAdapter {
             if idx != start {
                 tracing::warn!(platform = "chzzk", endpoint = ?ep, version = %versions[idx], "Switched CHZZK service path version.");
                 memory.store(idx, Ordering::Relaxed);
-                self.client
-                    .stats()
-                    .fallbacks
-                    .fetch_add(1, Ordering::Relaxed);
+                self.client.stats().route_switched(start != 0, idx != 0);
             }
             return Ok((reply, url));
         }
@@ -309,10 +306,7 @@ impl ChzzkAdapter {
                     if idx != start {
                         tracing::warn!(platform = "chzzk", version = %versions[idx], "Switched CHZZK polling path version.");
                         self.polling_version.store(idx, Ordering::Relaxed);
-                        self.client
-                            .stats()
-                            .fallbacks
-                            .fetch_add(1, Ordering::Relaxed);
+                        self.client.stats().route_switched(start != 0, idx != 0);
                     }
                     return Ok(page);
                 }

@@ -150,10 +150,7 @@ impl SoopAdapter {
                         if is_fallback != preferred {
                             tracing::warn!(platform = "soop", host = %base, "SOOP host switched: the other one did not answer JSON.");
                             host.use_fallback.store(is_fallback, Ordering::Relaxed);
-                            self.client
-                                .stats()
-                                .fallbacks
-                                .fetch_add(1, Ordering::Relaxed);
+                            self.client.stats().route_switched(preferred, is_fallback);
                         }
                         return Ok((reply, url));
                     }

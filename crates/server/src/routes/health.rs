@@ -1,7 +1,8 @@
 //! `GET /healthz`: is the process up, can it read its database, and how is each platform.
 //!
 //! `starting` until every enabled platform has had a first successful round; `degraded` when a
-//! job failed several rounds in a row (the API keeps serving what it has, 200); `failing` with
+//! job failed several rounds in a row or a platform answers only on a fallback host or path
+//! version (it has moved; the API keeps serving what it has, 200); `failing` with
 //! 503 when every enabled platform is failing, so a load balancer can act on it. Platforms the
 //! configuration does not collect (disabled, no credentials) are listed under `skipped`. A
 //! database that cannot be read is a 503 error body.
@@ -43,11 +44,16 @@ fn judge(platform: Platform, jobs: &[JobHealthDto]) -> PlatformHealthDto {
     let failing = !heartbeat.is_empty() && heartbeat.iter().all(|j| !j.healthy);
     let started = heartbeat.iter().any(|j| j.last_success_at.is_some());
     let last_success_at = mine.iter().filter_map(|j| j.last_success_at).max();
+    let fallback = mine
+        .iter()
+        .filter_map(|j| j.fallback.as_ref())
+        .min_by_key(|f| f.since)
+        .cloned();
     let state = if failing {
         PlatformState::Failing
     } else if !started {
         PlatformState::Starting
-    } else if mine.iter().any(|j| !j.healthy) {
+    } else if mine.iter().any(|j| !j.healthy) || fallback.is_some() {
         PlatformState::Degraded
     } else {
         PlatformState::Ok
@@ -62,6 +68,7 @@ fn judge(platform: Platform, jobs: &[JobHealthDto]) -> PlatformHealthDto {
         state,
         last_success_at,
         last_error,
+        fallback,
     }
 }
 
@@ -109,7 +116,7 @@ fn overall(summary: &[PlatformHealthDto]) -> HealthStatus {
     path = "/healthz",
     tag = "operations",
     responses(
-        (status = 200, description = "The process and its database work; `status` is `ok`, `starting` (an enabled platform has not collected yet) or `degraded` (a job keeps failing, or nothing is enabled)", body = HealthDto),
+        (status = 200, description = "The process and its database work; `status` is `ok`, `starting` (an enabled platform has not collected yet) or `degraded` (a job keeps failing, a platform answers only on a fallback, or nothing is enabled)", body = HealthDto),
         (status = 503, description = "Every enabled platform is failing (`status` = `failing`), or the database cannot be read (an error body)", body = Health503),
     )
 )]
@@ -196,6 +203,7 @@ mod tests {
             last_error: (failures > 0).then(|| "HTTP 503".to_string()),
             consecutive_failures: failures,
             healthy: failures < crate::dto::UNHEALTHY_AFTER,
+            fallback: None,
         }
     }
 
@@ -273,5 +281,24 @@ mod tests {
             ),
             (vec![PlatformState::Degraded], HealthStatus::Degraded)
         );
+        // Working, but only on a fallback host or path version: degraded, with the earliest
+        // `since` of its jobs.
+        let t0 = chrono::Utc::now() - chrono::Duration::hours(2);
+        let mut live = job(Soop, true, 0);
+        live.fallback = Some(crate::dto::FallbackDto::since(
+            t0 + chrono::Duration::hours(1),
+        ));
+        let mut channels = job_of(Soop, "channels", true, 0);
+        channels.fallback = Some(crate::dto::FallbackDto::since(t0));
+        let jobs = [live, channels, job(Chzzk, true, 0)];
+        assert_eq!(
+            s(&jobs, &[Chzzk, Soop]),
+            (
+                vec![PlatformState::Ok, PlatformState::Degraded],
+                HealthStatus::Degraded
+            )
+        );
+        assert_eq!(judge(Soop, &jobs).fallback.map(|f| f.since), Some(t0));
+        assert_eq!(judge(Chzzk, &jobs).fallback, None);
     }
 }

@@ -62,6 +62,7 @@ use crate::{dto, dto_analytics};
         dto::YoutubeHealthDto,
         dto::QuotaBucketDto,
         dto::FeedHealthDto,
+        dto::FallbackDto,
         dto::JobHealthDto,
         dto::PlatformState,
         dto::PlatformHealthDto,

@@ -137,7 +137,7 @@ pub async fn live_round(
         .await
         .expect("write");
     store
-        .finish_round(round, at, 1, 0, None)
+        .finish_round(round, at, 1, 0, None, false)
         .await
         .expect("finish");
 }
@@ -172,7 +172,7 @@ pub async fn channel_round(
         .await
         .expect("write");
     store
-        .finish_round(round, at, 1, 0, None)
+        .finish_round(round, at, 1, 0, None, false)
         .await
         .expect("finish");
 }

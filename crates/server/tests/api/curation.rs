@@ -277,7 +277,7 @@ async fn a_failing_platform_keeps_no_stale_cards_while_others_stay() {
             .await
             .unwrap();
         f.store
-            .finish_round(round, minutes(m), 1, 1, Some("HTTP 503"))
+            .finish_round(round, minutes(m), 1, 1, Some("HTTP 503"), false)
             .await
             .unwrap();
     }

@@ -36,6 +36,7 @@ async fn healthz_is_ok_then_degraded_after_three_failures() {
                 1,
                 1,
                 Some(&long_error),
+                false,
             )
             .await
             .expect("finish");
@@ -137,7 +138,7 @@ async fn metrics_expose_store_gauges_and_registered_metrics() {
             .await
             .expect("start");
         f.store
-            .finish_round(round, f.now, 1, 1, Some("boom"))
+            .finish_round(round, f.now, 1, 1, Some("boom"), false)
             .await
             .expect("finish");
     }

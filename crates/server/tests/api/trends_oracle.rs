@@ -309,7 +309,7 @@ async fn write(store: &Store, w: &World) {
             .await
             .expect("write");
         store
-            .finish_round(round, at, 1, 0, None)
+            .finish_round(round, at, 1, 0, None, false)
             .await
             .expect("finish");
         store

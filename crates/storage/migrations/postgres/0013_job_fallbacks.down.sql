@@ -1,0 +1,1 @@
+ALTER TABLE platform_status DROP COLUMN fallback_since;
