@@ -286,7 +286,10 @@ export function mountBoard(root, options) {
     const summary = (health && Array.isArray(health.summary) && health.summary) || [];
     const skipped = (health && Array.isArray(health.skipped) && health.skipped) || [];
     const names = (list) => list.map((x) => platformName(x.platform)).join(", ");
-    const failing = summary.filter((x) => x.state === "failing" || x.state === "degraded");
+    // A platform that only moved (it answers on a fallback host or path version, no error) is
+    // an operator's matter: /healthz says so; viewers see its lives as usual.
+    const movedOnly = (x) => x.state === "degraded" && x.fallback && !x.last_error;
+    const failing = summary.filter((x) => (x.state === "failing" || x.state === "degraded") && !movedOnly(x));
     const lines = [];
     if (failing.length) {
       const last = failing.map((x) => x.last_error).find(Boolean);
