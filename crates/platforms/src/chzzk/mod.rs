@@ -95,6 +95,26 @@ struct DetailMemo {
     thumbnail_url: Option<String>,
 }
 
+/// A route's home before its first success.
+const UNKNOWN_ROUTE: usize = usize::MAX;
+
+/// A route answered on version `idx` after starting at `start`: remember its home on its first
+/// success, and count a switch (a fallback only when it left its home).
+fn route_worked(stats: &crate::http::HttpStats, home: &AtomicUsize, start: usize, idx: usize) {
+    let home = match home.compare_exchange(UNKNOWN_ROUTE, idx, Ordering::Relaxed, Ordering::Relaxed)
+    {
+        Ok(_) => None,
+        Err(h) => Some(h),
+    };
+    if idx != start {
+        match home {
+            // Found where it works: a discovery, not a move.
+            None => stats.route_switched(false, false),
+            Some(h) => stats.route_switched(start != h, idx != h),
+        }
+    }
+}
+
 pub struct ChzzkAdapter {
     cfg: ChzzkConfig,
     client: ApiClient,
@@ -102,6 +122,11 @@ pub struct ChzzkAdapter {
     polling_version: AtomicUsize,
     /// Per endpoint, the index into `cfg.service_versions` of the version that last worked.
     service_version: [AtomicUsize; ENDPOINTS],
+    /// Where each route first worked in this process ([`UNKNOWN_ROUTE`] until it has): a route
+    /// is on a fallback when it had to move away from there. Finding at start-up that
+    /// live-detail answers on v3, not v1 (retired for it since 2024), is not a move.
+    polling_home: AtomicUsize,
+    service_home: [AtomicUsize; ENDPOINTS],
     /// Last live status per channel, with when it may be asked again (the platform's poll hint).
     recent_status: Mutex<HashMap<String, (DateTime<Utc>, LiveState)>>,
     /// live-detail's answer per channel for its current broadcast.
@@ -149,6 +174,8 @@ impl ChzzkAdapter {
             cfg: cfg.clone(),
             polling_version: AtomicUsize::new(0),
             service_version: Default::default(),
+            polling_home: AtomicUsize::new(UNKNOWN_ROUTE),
+            service_home: std::array::from_fn(|_| AtomicUsize::new(UNKNOWN_ROUTE)),
             recent_status: Mutex::new(HashMap::new()),
             details: Mutex::new(HashMap::new()),
             device_id: OnceLock::new(),
@@ -234,8 +261,13 @@ impl ChzzkAdapter {
             if idx != start {
                 tracing::warn!(platform = "chzzk", endpoint = ?ep, version = %versions[idx], "Switched CHZZK service path version.");
                 memory.store(idx, Ordering::Relaxed);
-                self.client.stats().route_switched(start != 0, idx != 0);
             }
+            route_worked(
+                &self.client.stats(),
+                &self.service_home[ep as usize],
+                start,
+                idx,
+            );
             return Ok((reply, url));
         }
         Err(AdapterError::Api {
@@ -306,8 +338,8 @@ impl ChzzkAdapter {
                     if idx != start {
                         tracing::warn!(platform = "chzzk", version = %versions[idx], "Switched CHZZK polling path version.");
                         self.polling_version.store(idx, Ordering::Relaxed);
-                        self.client.stats().route_switched(start != 0, idx != 0);
                     }
+                    route_worked(&self.client.stats(), &self.polling_home, start, idx);
                     return Ok(page);
                 }
                 Err(ParseFailure::Api { code, message }) if code == RETIRED_VERSION_CODE => {
