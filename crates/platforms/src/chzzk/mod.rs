@@ -101,11 +101,10 @@ const UNKNOWN_ROUTE: usize = usize::MAX;
 /// A route answered on version `idx` after starting at `start`: remember its home on its first
 /// success, and count a switch (a fallback only when it left its home).
 fn route_worked(stats: &crate::http::HttpStats, home: &AtomicUsize, start: usize, idx: usize) {
-    let home = match home.compare_exchange(UNKNOWN_ROUTE, idx, Ordering::Relaxed, Ordering::Relaxed)
-    {
-        Ok(_) => None,
-        Err(h) => Some(h),
-    };
+    // `Err` holds the home already known; `Ok` means this success just set it.
+    let home = home
+        .compare_exchange(UNKNOWN_ROUTE, idx, Ordering::Relaxed, Ordering::Relaxed)
+        .err();
     if idx != start {
         match home {
             // Found where it works: a discovery, not a move.
