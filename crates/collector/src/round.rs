@@ -226,7 +226,9 @@ impl Collector {
         if d.fallbacks > 0 && d.on_fallback > 0 {
             tracing::warn!(platform = %platform, switches = d.fallbacks, "The platform answered only on a fallback host or path version; it has moved (see docs/platforms.md).");
         } else if d.fallbacks > 0 {
-            tracing::info!(platform = %platform, switches = d.fallbacks, "The platform answers on its first configured host and path versions again.");
+            // Back on the first configured route, or (CHZZK) a route found at start-up on a
+            // later path version, where it first worked: no route is on a fallback.
+            tracing::info!(platform = %platform, switches = d.fallbacks, "The platform switched host or path version; every route now answers where it first worked (no fallback).");
         }
     }
 
