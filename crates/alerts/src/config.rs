@@ -49,7 +49,7 @@ impl Default for AlertsConfig {
             max_attempts: 6,
             retry_backoff: Duration::from_secs(30),
             timeout: Duration::from_secs(10),
-            live_max_age: Duration::from_secs(30 * 60),
+            live_max_age: Duration::from_secs(60 * 60),
             reports: ReportsConfig::default(),
         }
     }

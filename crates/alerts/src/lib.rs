@@ -13,15 +13,21 @@
 
 pub mod config;
 pub mod deliver;
+pub mod digest;
+pub mod engine;
 pub mod event;
 pub mod message;
+pub mod rules;
 pub mod schedule;
 pub mod scope;
+pub mod worker;
 
 pub use config::{
     AlertsConfig, ChannelConfig, ChannelKind, Direction, Language, Metric, RuleConfig, RuleKind,
     Window,
 };
 pub use deliver::DeliveryError;
+pub use engine::{Before, Engine};
 pub use event::{AlertEvent, Facts};
 pub use message::{render, Message};
+pub use worker::Worker;

@@ -53,7 +53,8 @@ mod tests {
             Some((Platform::Youtube, "UC_x"))
         );
         assert_eq!(parse_channel("chzzk:"), None);
-        assert_eq!(parse_channel("afreeca:x"), None);
+        assert_eq!(parse_channel("afreeca:x"), Some((Platform::Soop, "x")));
+        assert_eq!(parse_channel("kick:x"), None);
         assert_eq!(parse_channel("abc"), None);
     }
 }

@@ -12,11 +12,13 @@
 //!   between real value changes (the instants the rounded figure moved) and flagged `rounded`, so a
 //!   channel gaining slowly under a rounded count never shows a false 0.
 
+mod anomaly;
 mod change;
 mod live;
 mod projection;
 mod series;
 
+pub use anomaly::{robust_score, Anomaly, MIN_HISTORY_DAYS};
 pub use change::{boundary_tolerance_days, Change, PERIODS};
 pub use chrono_tz::Tz;
 pub use live::{live_metrics, LiveMetrics, SessionSpan};

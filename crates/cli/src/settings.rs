@@ -171,6 +171,7 @@ pub struct Settings {
     pub thumbnails: streamtide_thumbs::ThumbsConfig,
     pub events: streamtide_events::EventsConfig,
     pub cluster: streamtide_collector::ClusterConfig,
+    pub alerts: streamtide_alerts::AlertsConfig,
 }
 
 /// The config file to read: the explicit one (which must exist), else `./streamtide.toml` if any.

@@ -61,6 +61,10 @@ pub fn validate(s: &Settings) -> anyhow::Result<()> {
     );
     dur("server.idle_timeout", sv.idle_timeout, 100 * MS, DAY);
     dur("import.time_budget", s.import.time_budget, 100 * MS, HOUR);
+    let a = &s.alerts;
+    dur("alerts.timeout", a.timeout, 100 * MS, 10 * 60 * SEC);
+    dur("alerts.retry_backoff", a.retry_backoff, 100 * MS, HOUR);
+    dur("alerts.live_max_age", a.live_max_age, SEC, 7 * DAY);
     // A zero download or decode deadline would fail every picture without saying why.
     let t = &s.thumbnails;
     dur("thumbnails.timeout", t.timeout, 100 * MS, 10 * 60 * SEC);
@@ -77,6 +81,12 @@ pub fn validate(s: &Settings) -> anyhow::Result<()> {
         }
     };
     int("collector.concurrency", c.concurrency as u64, 1, 256);
+    int(
+        "alerts.max_attempts",
+        u64::from(s.alerts.max_attempts),
+        1,
+        100,
+    );
     int("collector.write_batch", c.write_batch as u64, 1, 10_000);
     int("http.max_retries", u64::from(h.max_retries), 0, 20);
     int(
@@ -165,6 +175,9 @@ pub fn validate(s: &Settings) -> anyhow::Result<()> {
             "server.admin_token is {} characters; it must be at least {MIN_ADMIN_TOKEN_CHARS} (e.g. `openssl rand -hex 16`), or empty to keep the admin endpoints off",
             token.trim().chars().count()
         ));
+    }
+    if let Err(problems) = s.alerts.validate() {
+        errors.extend(problems.into_iter().map(|p| format!("alerts: {p}")));
     }
     if errors.is_empty() {
         Ok(())

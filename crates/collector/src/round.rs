@@ -50,6 +50,8 @@ pub struct Collector {
     pub(crate) cluster_active: std::sync::atomic::AtomicBool,
     /// Where batches go instead of the store when an event stream is configured (see `sink`).
     pub(crate) events: Option<Arc<dyn streamtide_events::EventSink>>,
+    /// Alert rules applied right after each write (see `with_alerts`).
+    pub(crate) alerts: Option<Arc<streamtide_alerts::Engine>>,
 }
 
 impl Collector {
@@ -70,13 +72,25 @@ impl Collector {
             cluster: None,
             cluster_active: std::sync::atomic::AtomicBool::new(false),
             events: None,
+            alerts: None,
         }
+    }
+
+    /// Apply alert rules to every batch this collector writes to the store.
+    pub fn with_alerts(mut self, engine: Option<Arc<streamtide_alerts::Engine>>) -> Collector {
+        self.alerts = engine;
+        self
     }
 
     /// Hand every written batch's thumbnails and avatars to the copier behind `queue`.
     pub fn with_thumbs(mut self, queue: Option<streamtide_thumbs::ThumbQueue>) -> Collector {
         self.thumbs = queue;
         self
+    }
+
+    /// The alert rules' engine, when alerts are configured.
+    pub fn alerts(&self) -> Option<&Arc<streamtide_alerts::Engine>> {
+        self.alerts.as_ref()
     }
 
     pub fn config(&self) -> &CollectorConfig {
@@ -277,6 +291,11 @@ impl Collector {
             }
             return true;
         }
+        // What the alert rules compare the write against (nothing is read without rules).
+        let before = match &self.alerts {
+            Some(a) => Some(a.before(platform, batch).await),
+            None => None,
+        };
         match self.store.write_batch(round, platform, at, batch).await {
             Ok(stats) => {
                 summary.written.add(&stats);
@@ -284,6 +303,10 @@ impl Collector {
                 // (`streamtide rollup --rebuild` recomputes them from the raw rows).
                 if let Err(e) = self.store.update_rollups(platform, at, batch).await {
                     tracing::warn!(platform = %platform, error = %e, "Could not update daily rollups.");
+                }
+                // Rules right after the write of what they read; they only queue deliveries.
+                if let (Some(a), Some(before)) = (&self.alerts, before) {
+                    a.after(platform, at, batch, before).await;
                 }
                 if let Some(q) = &self.thumbs {
                     q.offer(crate::thumbs::thumb_jobs(batch));

@@ -25,8 +25,10 @@
 //! | leases of several collectors | `leases.rs` |
 //! | thumbnail copies | `thumbs.rs` |
 //! | YouTube quota | `quota.rs` |
+//! | alerts: what rules compare, API rules, the delivery log | `alerts.rs` |
 //! | the SQL underneath | `db.rs` (backends), `time.rs` (stored times), `models.rs` (row types) |
 
+mod alerts;
 mod analytics_reads;
 mod checkpoints;
 mod creators;
@@ -58,6 +60,9 @@ use std::time::Duration;
 use sqlx::any::AnyPoolOptions;
 use sqlx::Executor;
 
+pub use alerts::{
+    AlertChannelState, DeliveryOutcome, DeliveryRow, NewDelivery, OpenSession, StoredRule,
+};
 pub use analytics_reads::*;
 pub use creators::CreatorRow;
 pub use db::Backend;

@@ -32,6 +32,10 @@ pub async fn once(
     };
     let summaries = collector.collect_once(platform, &jobs).await;
     println!("{}", output::round_table(&summaries));
+    // A cron-style user gets the alerts of this run's writes too.
+    if let Some(engine) = collector.alerts() {
+        wiring::alerts::drain(engine, std::time::Duration::from_secs(30)).await;
+    }
     // The copier finishes the images this run queued once the collector (its queue) is gone.
     drop(collector);
     if let Some(t) = thumbs {

@@ -35,7 +35,13 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         settings.collector.concurrency,
         token.clone(),
     ));
+    let alert_worker = collector
+        .alerts()
+        .map(|engine| wiring::alerts::spawn_worker(engine, token.clone()));
     collector.run(token.clone()).await;
+    if let Some(w) = alert_worker {
+        let _ = w.await;
+    }
     server.await.context("server task")?.context("server")?;
     if let Some(t) = thumbs {
         let _ = t.await;

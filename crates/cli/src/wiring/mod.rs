@@ -4,6 +4,7 @@
 //! (`commands::* -> wiring`).
 
 mod admin;
+pub mod alerts;
 pub mod channel_ref;
 pub mod database;
 pub mod events;
@@ -155,7 +156,8 @@ pub async fn collector_with_thumbs(
     )
     .with_thumbs(queue)
     .with_events(events::event_sink(settings, metrics).await?)
-    .with_cluster(cluster(settings, metrics)?);
+    .with_cluster(cluster(settings, metrics)?)
+    .with_alerts(alerts::engine(settings, &store));
     Ok((Arc::new(collector), worker))
 }
 
