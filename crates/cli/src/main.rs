@@ -212,10 +212,29 @@ enum Command {
         #[command(subcommand)]
         action: CreatorsAction,
     },
+    /// Alerts: the rules and destinations in force, recent deliveries, a test message.
+    Alerts {
+        #[command(subcommand)]
+        action: AlertsAction,
+    },
     /// The browser extension (new-tab live board), for Chrome or Firefox.
     Extension {
         #[command(subcommand)]
         action: ExtensionAction,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum AlertsAction {
+    /// The destinations (names and kinds), the rules and the latest deliveries.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send a sample message to one destination now (its `name` in [[alerts.channels]]).
+    Test {
+        /// The destination's name.
+        channel: String,
     },
 }
 
@@ -472,6 +491,12 @@ async fn dispatch(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             metric,
             top,
         } => commands::report::run(settings, &period, &metric, top, &out).await?,
+        Command::Alerts { action } => {
+            return match action {
+                AlertsAction::List { json } => commands::alerts::list(settings, json).await,
+                AlertsAction::Test { channel } => commands::alerts::test(settings, &channel).await,
+            }
+        }
         Command::Creators { action } => match action {
             CreatorsAction::List { json } => commands::creators::list(settings, json).await?,
             CreatorsAction::Link {

@@ -29,6 +29,8 @@ pub enum ApiError {
     Upstream(String),
     /// The request's content is beyond a configured limit; the message names it.
     TooLarge(String),
+    /// The request conflicts with what exists (a name taken); the message says what.
+    Conflict(String),
 }
 
 impl ApiError {
@@ -68,6 +70,7 @@ impl IntoResponse for ApiError {
             }
             ApiError::Upstream(m) => (StatusCode::BAD_GATEWAY, m),
             ApiError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, m),
+            ApiError::Conflict(m) => (StatusCode::CONFLICT, m),
         };
         error_response(status, message)
     }

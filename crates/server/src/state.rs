@@ -33,6 +33,8 @@ pub struct AppState {
     pub platforms: Option<Arc<Vec<(streamtide_core::Platform, PlatformSetup)>>>,
     /// The request body limit of `POST /api/v1/import` (`[import] max_file_bytes`).
     pub import_max_bytes: usize,
+    /// `[alerts]`: the rules and destinations the alerts routes list and check against.
+    pub alerts: Option<Arc<streamtide_alerts::AlertsConfig>>,
 }
 
 /// Whether the configuration collects a platform.
@@ -70,6 +72,7 @@ impl AppState {
             thumbs: None,
             platforms: None,
             import_max_bytes: DEFAULT_IMPORT_MAX_BYTES,
+            alerts: None,
         }
     }
 
@@ -102,6 +105,12 @@ impl AppState {
     /// The request body limit of `POST /api/v1/import`.
     pub fn with_import_limit(mut self, bytes: usize) -> Self {
         self.import_max_bytes = bytes;
+        self
+    }
+
+    /// The alerts configuration the alerts routes speak of.
+    pub fn with_alerts(mut self, alerts: Arc<streamtide_alerts::AlertsConfig>) -> Self {
+        self.alerts = Some(alerts);
         self
     }
 

@@ -1,5 +1,6 @@
 //! One module per command; `crate::wiring` builds the shared parts from the settings.
 
+pub mod alerts;
 pub mod channels;
 pub mod collect;
 pub mod creators;

@@ -201,7 +201,8 @@ pub async fn app_state(
         .with_cors_origins(settings.server.cors_origins.clone())
         .with_admin(admin)
         .with_rate_limit(rate_limit)
-        .with_thumbs(thumb_store(settings)?))
+        .with_thumbs(thumb_store(settings)?)
+        .with_alerts(Arc::new(settings.alerts.clone())))
 }
 
 /// Membership in the collector cluster, when `[cluster]` is enabled.

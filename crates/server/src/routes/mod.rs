@@ -1,6 +1,7 @@
 //! The route table.
 
 pub mod admin;
+pub mod alerts;
 pub mod channels;
 pub mod creators;
 pub mod daily;
@@ -75,6 +76,20 @@ pub fn router(state: &AppState) -> Router<AppState> {
             put(routes_admin::link)
                 .delete(routes_admin::unlink)
                 .route_layer(auth.clone()),
+        )
+        .route(
+            "/api/v1/alerts/rules",
+            get(alerts::list_rules)
+                .post(alerts::add_rule)
+                .route_layer(auth.clone()),
+        )
+        .route(
+            "/api/v1/alerts/rules/{name}",
+            axum::routing::delete(alerts::remove_rule).route_layer(auth.clone()),
+        )
+        .route(
+            "/api/v1/alerts/deliveries",
+            get(alerts::deliveries).route_layer(auth.clone()),
         )
         .route("/api/v1/openapi.json", get(openapi::document))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
