@@ -32,11 +32,14 @@ pub enum StartLiveError {
     CannotStream,
 }
 
-/// The started broadcasts, by platform, channel index and KST day; shared by the clones of a
-/// world (the servers hold one `Arc<World>` anyway).
+/// A channel's broadcast day: platform, channel index, KST day.
+type DayKey = (Platform, usize, i64);
+
+/// The started broadcasts, by [`DayKey`]; shared by the clones of a world (the servers hold one
+/// `Arc<World>` anyway).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Started {
-    by_day: Arc<RwLock<HashMap<(Platform, usize, i64), Broadcast>>>,
+    by_day: Arc<RwLock<HashMap<DayKey, Broadcast>>>,
 }
 
 impl Started {
