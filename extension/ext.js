@@ -6,6 +6,8 @@ import { createApi } from "./app/api.js";
 import { headerToggles, mountBoard } from "./app/board.js";
 import { onLangChange, t, translate } from "./app/i18n.js";
 import { loadPlatforms } from "./app/platforms.js";
+import { prefs } from "./app/prefs.js";
+import { mirrorFavourites } from "./notify.js";
 import { showOnboarding } from "./onboarding.js";
 import { getServer, liveCache } from "./settings.js";
 
@@ -63,3 +65,9 @@ document.getElementById("options").addEventListener("click", (e) => {
 });
 document.getElementById("server-hint").textContent = t("ext.noServer");
 start();
+
+// The service worker's go-live check reads the favourites from chrome.storage.local (it cannot
+// read this page's localStorage): keep that copy current, from every open board.
+const mirror = () => mirrorFavourites(prefs).catch(() => {});
+mirror();
+prefs.subscribe(mirror);

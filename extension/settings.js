@@ -12,8 +12,9 @@ export async function setServer(url) {
   const server = normaliseServer(url);
   if (!server) throw new Error("not an https URL");
   await chrome.storage.sync.set({ server });
-  // A list from another server is not this one's.
-  await chrome.storage.local.remove("liveCache");
+  // A list from another server is not this one's, nor what was live there (the next go-live
+  // check starts afresh and announces nothing already live).
+  await chrome.storage.local.remove(["liveCache", "notifyState"]);
   return server;
 }
 

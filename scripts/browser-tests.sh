@@ -86,7 +86,16 @@ for _ in $(seq 1 600); do
 done
 [[ -n "$URL" ]] || { echo "error: the demo did not print its address" >&2; exit 1; }
 URL="${URL%/}"
-log "demo at $URL; waiting for the first live round"
+# The line after the board's names the simulator's servers; the notification test makes a
+# favourite go live through the simulated CHZZK's `POST /__sim/start-live`.
+SIM_CHZZK=""
+for _ in $(seq 1 50); do
+    SIM_CHZZK="$(grep -o 'platform simulator chzzk=http://127\.0\.0\.1:[0-9]*' "$WORK/demo.out" | head -n1 | sed 's/.*chzzk=//' || true)"
+    [[ -n "$SIM_CHZZK" ]] && break
+    sleep 0.2
+done
+[[ -n "$SIM_CHZZK" ]] || { echo "error: the demo did not print its simulator's addresses" >&2; exit 1; }
+log "demo at $URL (simulated CHZZK at $SIM_CHZZK); waiting for the first live round"
 
 for i in $(seq 1 120); do
     if curl -fsS "$URL/api/v1/live?limit=1" 2>/dev/null | grep -q '"total":[1-9]'; then
@@ -129,7 +138,8 @@ log "packing the extension for this server ($URL)"
 
 log "running the browser tests"
 STATUS=0
-STREAMTIDE_URL="$URL" STREAMTIDE_FAILING_URL="$FAILING_URL" EXTENSION_DIR="$ARTIFACTS/extension" \
+STREAMTIDE_URL="$URL" STREAMTIDE_FAILING_URL="$FAILING_URL" STREAMTIDE_SIM_CHZZK="$SIM_CHZZK" \
+    EXTENSION_DIR="$ARTIFACTS/extension" \
     EXTENSION_SERVER_DIR="$ARTIFACTS/extension-server" \
     ARTIFACTS="$ARTIFACTS" CHROMIUM="$CHROMIUM" node tests/browser/run.mjs || STATUS=$?
 kill -TERM "$FAILING_PID" 2>/dev/null || true

@@ -4,6 +4,8 @@
 // Environment (scripts/browser-tests.sh sets them):
 //   STREAMTIDE_URL  the server, e.g. http://127.0.0.1:41234
 //   EXTENSION_DIR   the unpacked extension (`streamtide extension pack --dir …`)
+//   EXTENSION_SERVER_DIR  the same, packed with `--server <the demo>`
+//   STREAMTIDE_SIM_CHZZK  the demo's simulated CHZZK (its `/__sim/start-live` starts a broadcast)
 //   ARTIFACTS       where screenshots go (default: ../../target/browser-artifacts)
 //   CHROMIUM        the browser (default: /usr/bin/chromium)
 //
@@ -531,6 +533,165 @@ await test("extension packed with --server: the first new tab shows the board, n
   });
 });
 
+// ---- go-live notifications ---------------------------------------------------------------------
+
+const SIM_CHZZK = (process.env.STREAMTIDE_SIM_CHZZK || "").replace(/\/+$/, "");
+const keyOfItem = (i) => `${i.platform}:${i.channel_id}`;
+
+/** Every live broadcast in every language (what the service worker reads). */
+async function liveAllLanguages() {
+  const items = [];
+  let cursor = "";
+  do {
+    const page = await api(`/api/v1/live?lang=all&limit=200${cursor ? `&cursor=${cursor}` : ""}`);
+    items.push(...page.items);
+    cursor = page.next_cursor;
+  } while (cursor);
+  return items;
+}
+
+/** A tracked CHZZK channel that is not live on the board. */
+async function offlineChannel() {
+  const live = new Set((await liveAllLanguages()).flatMap((i) => [keyOfItem(i), ...(i.simulcast || []).map(keyOfItem)]));
+  const tracked = await api("/api/v1/channels?platform=chzzk&tracked=true&limit=200");
+  const c = tracked.items.find((c) => !live.has(keyOfItem(c)));
+  assert(c, "a tracked CHZZK channel is offline");
+  return c;
+}
+
+/** The demo's simulator starts `channel`'s broadcast now (409: it is live there already, not
+ *  collected yet; it goes on the board all the same). */
+async function startLive(channel) {
+  const res = await fetch(`${SIM_CHZZK}/__sim/start-live?channel=${encodeURIComponent(channel.channel_id)}`, { method: "POST" });
+  assert(res.status === 200 || res.status === 409, `start-live: HTTP ${res.status} ${await res.text()}`);
+  return res.status;
+}
+
+await test("extension: go-live notifications are opt-in, announce a favourite going live once, not what was live", async () => {
+  assert(EXT_SERVER_DIR, "EXTENSION_SERVER_DIR is set");
+  assert(SIM_CHZZK, "STREAMTIDE_SIM_CHZZK is set (the demo prints its simulator's addresses)");
+  await withExtension(EXT_SERVER_DIR, async (ctx, extId) => {
+    const tab = await ctx.newPage();
+    watchConsole(tab, "newtab");
+    await tab.goto(`chrome-extension://${extId}/newtab.html`);
+    await tab.waitForSelector(".cards .card", { timeout: TIMEOUT });
+    const local = (key) => tab.evaluate(async (k) => (await chrome.storage.local.get(k))[k], key);
+
+    // A favourite that is live now, starred on its card (what a user does).
+    const liveKey = await tab.$eval(".cards .card", (c) => c.dataset.key);
+    await tab.click(`.cards .card[data-key="${liveKey}"] .star`);
+
+    // The options page: notifications off by default, and nothing checked meanwhile.
+    const opt = await ctx.newPage();
+    watchConsole(opt, "options");
+    await opt.goto(`chrome-extension://${extId}/options.html`);
+    await opt.waitForSelector("#notify");
+    assert(!(await opt.isChecked("#notify")), "off by default");
+    assert(!(await opt.evaluate(() => chrome.alarms.get("streamtide-live-check"))), "no alarm while off");
+    const offCheck = await opt.evaluate(() => chrome.runtime.sendMessage({ type: "notify:check" }));
+    assert(offCheck && offCheck.skipped === "off", `a check while off does nothing: ${JSON.stringify(offCheck)}`);
+
+    // Turned on: the first check records what is live and announces nothing.
+    await opt.click("#notify");
+    await opt.waitForFunction(() => document.getElementById("notify-status").textContent.includes("켜짐"));
+    await opt.waitForFunction(async (k) => {
+      const { notifyState } = await chrome.storage.local.get("notifyState");
+      return Boolean(notifyState && notifyState.live && notifyState.live[k]);
+    }, liveKey, { timeout: TIMEOUT });
+    const alarm = await opt.evaluate(() => chrome.alarms.get("streamtide-live-check"));
+    assert(alarm && alarm.periodInMinutes === 1, `a one-minute alarm: ${JSON.stringify(alarm)}`);
+    await shot(opt, "extension-options");
+    const again = await opt.evaluate(() => chrome.runtime.sendMessage({ type: "notify:check" }));
+    assert(again && Array.isArray(again.shown) && again.shown.length === 0, `nothing announced: ${JSON.stringify(again)}`);
+    assert(!(await local("notifications_log")), "no notification for a favourite already live when turned on");
+
+    // A favourite that is not live (no card to star: set through the board's own preferences),
+    // then it goes live in the simulator.
+    const channel = await offlineChannel();
+    const offKey = keyOfItem(channel);
+    await tab.evaluate(async ([k, name]) => {
+      const { prefs } = await import("./app/prefs.js");
+      prefs.toggleFavourite(k, name);
+    }, [offKey, channel.name]);
+    await tab.waitForFunction(async (k) => {
+      const { favourites } = await chrome.storage.local.get("favourites");
+      return Boolean(favourites && favourites.keys.includes(k));
+    }, offKey);
+    // A check before it is collected: the new favourite is recorded (not live), nothing shown.
+    const before = await opt.evaluate(() => chrome.runtime.sendMessage({ type: "notify:check" }));
+    assert(before && before.shown && before.shown.length === 0, `nothing yet: ${JSON.stringify(before)}`);
+    assert(!before.live.includes(offKey), `${offKey} not live yet`);
+    const started = await startLive(channel);
+
+    // The collector sees it within a live round or two.
+    let item = null;
+    for (const deadline = Date.now() + 150_000; !item && Date.now() < deadline; ) {
+      item = (await liveAllLanguages()).find((i) => keyOfItem(i) === offKey || (i.simulcast || []).some((p) => keyOfItem(p) === offKey));
+      if (!item) await new Promise((r) => setTimeout(r, 3000));
+    }
+    assert(item, `${offKey} went live on the board (start-live: HTTP ${started})`);
+
+    // The alarm's check (asked for now rather than in a minute): one "live" notification.
+    const after = await opt.evaluate(() => chrome.runtime.sendMessage({ type: "notify:check" }));
+    assert(after && after.shown && after.shown.length === 1, `one notification: ${JSON.stringify(after)}`);
+    const log = await local("notifications_log");
+    assert(Array.isArray(log) && log.length === 1, `one logged: ${JSON.stringify(log)}`);
+    const [entry] = log;
+    const ko = (await opt.evaluate(() => chrome.i18n.getUILanguage())).startsWith("ko");
+    const name = item.channel_name;
+    assert(entry.kind === "live", `kind: ${entry.kind}`);
+    assert(JSON.stringify(entry.channels) === JSON.stringify([offKey]), `channels: ${entry.channels}`);
+    assert(entry.title === (ko ? `${name} 방송 시작` : `${name} is live`), `title: ${entry.title}`);
+    assert(entry.message === item.title, `message is the broadcast title: "${entry.message}" vs "${item.title}"`);
+    assert(entry.url === item.url, `url: ${entry.url}`);
+    // Checked again (an alarm, or a restarted worker): not announced twice.
+    const third = await opt.evaluate(() => chrome.runtime.sendMessage({ type: "notify:check" }));
+    assert(third && third.shown && third.shown.length === 0, `announced once: ${JSON.stringify(third)}`);
+    assert((await local("notifications_log")).length === 1, "still one logged");
+
+    // A click on a notification opens what its log entry names (the platform's page is not
+    // reachable offline: an entry naming our server stands in for it), a summary opens the board.
+    await opt.evaluate(async ([base]) => {
+      const { notifications_log: log } = await chrome.storage.local.get("notifications_log");
+      const stand = { ...log[0], id: "streamtide-live-click-test", url: `${base}/` };
+      const summary = { ...log[0], id: "streamtide-summary-click-test", kind: "summary", url: null };
+      await chrome.storage.local.set({ notifications_log: [...log, stand, summary] });
+    }, [BASE]);
+    for (const [id, want] of [["streamtide-live-click-test", `${BASE}/`], ["streamtide-summary-click-test", `chrome-extension://${extId}/newtab.html`]]) {
+      const opened = ctx.waitForEvent("page", { timeout: TIMEOUT });
+      await opt.evaluate(async (n) => (await import("./notify.js")).openNotification(n), id);
+      const page = await opened;
+      await page.waitForURL(want, { timeout: TIMEOUT });
+      await page.close();
+    }
+
+    // No storm: many at once, or a check after a long sleep, is one summary.
+    const decided = await opt.evaluate(async () => {
+      const { decide, MAX_SINGLE, STALE_MS } = await import("./notify.js");
+      const favs = ["chzzk:a", "chzzk:b", "soop:c", "twitch:d", "youtube:e"];
+      const live = Object.fromEntries(favs.map((k, i) => [k, { key: k, name: k, title: "t", viewers: i }]));
+      const prev = { at: 1_000_000, live: {}, favourites: favs };
+      const many = decide(prev, live, favs, prev.at + 60_000).notes;
+      const two = Object.fromEntries(Object.entries(live).slice(0, 2));
+      const few = decide(prev, two, favs, prev.at + 60_000).notes;
+      const woke = decide(prev, two, favs, prev.at + STALE_MS + 60_000).notes;
+      const added = decide({ ...prev, favourites: [] }, two, favs, prev.at + 60_000).notes;
+      const first = decide(null, live, favs, prev.at).notes;
+      return { max: MAX_SINGLE, many: many.map((n) => [n.kind, n.lives.length]), few: few.map((n) => n.kind), woke: woke.map((n) => [n.kind, n.lives.length]), added: added.length, first: first.length };
+    });
+    assert(JSON.stringify(decided.many) === JSON.stringify([["summary", 5]]), `5 at once: one summary ${JSON.stringify(decided)}`);
+    assert(JSON.stringify(decided.few) === JSON.stringify(["live", "live"]), `2 at once: one each ${JSON.stringify(decided)}`);
+    assert(JSON.stringify(decided.woke) === JSON.stringify([["summary", 2]]), `after a sleep: one summary ${JSON.stringify(decided)}`);
+    assert(decided.added === 0 && decided.first === 0, `new favourites and the first check: nothing ${JSON.stringify(decided)}`);
+
+    // Turned off: the alarm goes.
+    await opt.click("#notify");
+    await opt.waitForFunction(() => document.getElementById("notify-status").textContent.includes("꺼짐"));
+    await opt.waitForFunction(async () => !(await chrome.alarms.get("streamtide-live-check")), null, { timeout: TIMEOUT });
+    report.notifications = `${entry.title} — "${entry.message}"`;
+  });
+});
+
 await test("extension without a server: the first run shows the onboarding, never a fetch error", async () => {
   assert(EXT_DIR, "EXTENSION_DIR is set");
   await withExtension(EXT_DIR, async (ctx, extId) => {
@@ -961,5 +1122,6 @@ if (report.extension) {
   }
 }
 if (report.rankings) console.log(`rankings page: ${report.rankings}`);
+if (report.notifications) console.log(`go-live notification: ${report.notifications}`);
 for (const k of ["creators", "byCreator", "daily"]) if (report[k]) console.log(`${k}: ${report[k]}`);
 process.exit(failed.length ? 1 : 0);

@@ -25,5 +25,5 @@ pub use http::youtube::{
 pub use simulator::{SeenRequest, Simulator, SoopOldHosts};
 pub use world::{
     FollowerArc, History, HistoryTick, SimCategory, SimChannel, SimCreator, SimLive, SimVideo,
-    World, HISTORY_LIVE_STEP, HISTORY_STATS_EVERY,
+    StartLiveError, World, HISTORY_LIVE_STEP, HISTORY_STATS_EVERY,
 };

@@ -167,6 +167,17 @@ impl Simulator {
         &self.world
     }
 
+    /// `platform`'s channel `id` goes live at `at` (see [`World::start_live`]; over HTTP:
+    /// `POST /__sim/start-live?channel=<id>` on that platform's server).
+    pub fn start_live(
+        &self,
+        platform: Platform,
+        id: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<crate::SimLive, crate::StartLiveError> {
+        self.world.start_live(platform, id, at)
+    }
+
     /// Queue a fault on one platform's server. Platforms without a server are ignored.
     pub fn inject(&self, platform: Platform, fault: Fault) {
         match self.server(platform) {

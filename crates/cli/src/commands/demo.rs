@@ -160,6 +160,15 @@ pub async fn run(
         "streamtide demo: live board at http://{addr}/  (API: http://{addr}/api/v1/live) — ready in {:.1} s — Ctrl-C to stop",
         started.elapsed().as_secs_f64()
     );
+    // After the board's line (scripts find the board as the first address printed), without a
+    // trailing slash: where a test makes a channel go live (`POST <base>/__sim/start-live`).
+    println!(
+        "streamtide demo: platform simulator chzzk={} soop={} twitch={} youtube={}",
+        sim.chzzk_base(),
+        sim.soop_base(),
+        sim.twitch_base(),
+        sim.youtube_base()
+    );
     collector.run(token.clone()).await;
     server.await.context("server task")?.context("server")?;
     if let Some(t) = thumbs {

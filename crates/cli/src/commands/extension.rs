@@ -50,6 +50,10 @@ const EXTENSION_FILES: &[(&str, &[u8])] = &[
     ),
     ("sw.js", include_bytes!("../../../../extension/sw.js")),
     (
+        "notify.js",
+        include_bytes!("../../../../extension/notify.js"),
+    ),
+    (
         "defaults.js",
         include_bytes!("../../../../extension/defaults.js"),
     ),
@@ -390,6 +394,13 @@ mod tests {
         assert_eq!(m["chrome_url_overrides"]["newtab"], "newtab.html");
         assert_eq!(m["action"]["default_popup"], "popup.html");
         assert_eq!(m["name"], "__MSG_extName__");
+        // Go-live notifications: the worker's one-minute alarm and the notifications it shows
+        // (Chrome's install prompt says "Display notifications"; nothing is checked or shown
+        // until the user turns them on in the options).
+        assert_eq!(
+            m["permissions"],
+            json!(["storage", "alarms", "notifications"])
+        );
 
         let popup = manifest_of(&PackOptions {
             variant: Variant::PopupOnly,
@@ -483,6 +494,11 @@ mod tests {
         assert!(m.get("options_page").is_none());
         assert_eq!(m["options_ui"]["page"], "options.html");
         assert_eq!(m["host_permissions"], json!(["https://live.example.kr/*"]));
+        // Firefox has chrome.alarms and chrome.notifications under the same names.
+        assert_eq!(
+            m["permissions"],
+            json!(["storage", "alarms", "notifications"])
+        );
         assert_manifest_files_packed(&m, &files);
         let id = gecko["id"].as_str().expect("id");
         let (user, domain) = id.split_once('@').expect("email-like id");

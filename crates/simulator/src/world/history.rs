@@ -84,7 +84,7 @@ impl World {
 
     /// The broadcast of `ch` live at `t`, as the platform's adapter parses it.
     pub fn observed_live(&self, ch: &SimChannel, t: DateTime<Utc>) -> Option<LiveBroadcast> {
-        schedule::broadcast_at(ch, t).map(|b| live_broadcast(ch, &b, t))
+        self.broadcast_at(ch, t).map(|b| live_broadcast(ch, &b, t))
     }
 }
 

@@ -1,8 +1,10 @@
 //! The simulated population and its ground truth.
 //!
-//! A [`World`] is generated once from a [`SimConfig`] and never mutated: followers, live state,
-//! viewers and replays are pure functions of `(seed, channel, time)`. The HTTP servers render these
-//! answers in each platform's wire format, and tests ask the same functions for the expected values.
+//! A [`World`] is generated once from a [`SimConfig`]: followers, live state, viewers and replays
+//! are pure functions of `(seed, channel, time)`. The HTTP servers render these answers in each
+//! platform's wire format, and tests ask the same functions for the expected values. The one
+//! exception is a broadcast a test starts on request ([`World::start_live`], `started`), which
+//! replaces that channel's scheduled broadcast of the day everywhere.
 
 mod category;
 mod hash;
@@ -11,6 +13,7 @@ mod names;
 mod population;
 mod schedule;
 mod simulcast;
+mod started;
 mod story;
 mod types;
 mod vod;
@@ -28,6 +31,7 @@ pub use history::{
     History, HistoryTick, LIVE_STEP as HISTORY_LIVE_STEP, STATS_EVERY as HISTORY_STATS_EVERY,
 };
 pub use simulcast::SimCreator;
+pub use started::StartLiveError;
 pub use types::{FollowerArc, SimChannel, SimLive, SimVideo};
 
 pub(crate) use population::profile_image;
@@ -50,6 +54,8 @@ pub struct World {
     /// Where follower growth compounds from: [`World::epoch`], or for a story four months before
     /// its end, so that a demo on the wall clock shows counts of a plausible size.
     growth_from: DateTime<Utc>,
+    /// Broadcasts started on request, over the schedule.
+    started: started::Started,
 }
 
 impl World {
@@ -88,6 +94,7 @@ impl World {
             youtube_index: index(&youtube),
             creators,
             growth_from,
+            started: started::Started::default(),
             chzzk,
             soop,
             twitch,
@@ -161,7 +168,41 @@ impl World {
     }
 
     pub fn live_at(&self, ch: &SimChannel, t: DateTime<Utc>) -> Option<SimLive> {
-        schedule::broadcast_at(ch, t).map(|b| schedule::to_live(ch, &b, t))
+        self.broadcast_at(ch, t)
+            .map(|b| schedule::to_live(ch, &b, t))
+    }
+
+    /// Start a broadcast of `platform`'s channel `id` at `t` (a test's "this channel goes live
+    /// now"), unless it is live then. It replaces the channel's scheduled broadcast of that KST
+    /// day, runs the channel's usual length, and every server answers it from then on.
+    pub fn start_live(
+        &self,
+        platform: Platform,
+        id: &str,
+        t: DateTime<Utc>,
+    ) -> Result<SimLive, StartLiveError> {
+        let ch = self
+            .channel(platform, id)
+            .ok_or_else(|| StartLiveError::UnknownChannel {
+                platform,
+                channel_id: id.to_string(),
+            })?;
+        let b = self
+            .started
+            .start(ch, t, self.broadcast_at(ch, t).is_some())?;
+        Ok(schedule::to_live(ch, &b, t.max(b.start)))
+    }
+
+    /// The broadcast of `ch` on KST day `day`: a started one, else the schedule's.
+    fn broadcast_on(&self, ch: &SimChannel, day: i64) -> Option<Broadcast> {
+        self.started
+            .on(ch, day)
+            .or_else(|| schedule::broadcast_on(ch, day))
+    }
+
+    /// The broadcast of `ch` in progress at `t`, if any.
+    pub(crate) fn broadcast_at(&self, ch: &SimChannel, t: DateTime<Utc>) -> Option<Broadcast> {
+        schedule::broadcast_at(|d| self.broadcast_on(ch, d), t)
     }
 
     /// Every live broadcast of a platform at `t`, by viewers descending, ties by `live_id`
@@ -187,7 +228,7 @@ impl World {
     /// Replays of broadcasts that ended by `t` (the last 60 days), newest first; each one's views
     /// grow with its age.
     pub fn videos_at(&self, ch: &SimChannel, t: DateTime<Utc>) -> Vec<SimVideo> {
-        schedule::past_broadcasts(ch, t)
+        schedule::past_broadcasts(|d| self.broadcast_on(ch, d), t)
             .map(|b| vod::video(ch, &b, t))
             .collect()
     }
@@ -198,10 +239,12 @@ impl World {
         ch: &SimChannel,
         t: DateTime<Utc>,
     ) -> Option<(Broadcast, bool)> {
-        if let Some(b) = schedule::broadcast_at(ch, t) {
+        if let Some(b) = self.broadcast_at(ch, t) {
             return Some((b, true));
         }
-        schedule::past_broadcasts(ch, t).next().map(|b| (b, false))
+        schedule::past_broadcasts(|d| self.broadcast_on(ch, d), t)
+            .next()
+            .map(|b| (b, false))
     }
 
     /// The broadcast numbered `live_id` on `platform`, with its channel, if it exists.
@@ -212,7 +255,7 @@ impl World {
     ) -> Option<(&SimChannel, Broadcast)> {
         let (index, day) = schedule::locate(platform, live_id)?;
         let ch = self.channels(platform).get(index)?;
-        schedule::broadcast_on(ch, day)
+        self.broadcast_on(ch, day)
             .filter(|b| b.live_id == live_id)
             .map(|b| (ch, b))
     }

@@ -66,6 +66,20 @@ pub(crate) fn broadcast_on(ch: &SimChannel, day: i64) -> Option<Broadcast> {
     let restream_delay = if ch.simulcast_mirror { 2 } else { 0 };
     let start =
         kst::day_start(day) + Duration::minutes(ch.start_minute as i64 + jitter + restream_delay);
+    broadcast_from(ch, day, start)
+}
+
+/// A broadcast of `ch` starting at `start` (an unscheduled one, started through the control
+/// surface): it takes the number, title and category `ch`'s broadcast of that KST day would have,
+/// whether or not the channel streams that day by its schedule. `None` where the channel cannot
+/// stream then (not yet joined, moved away, deleted).
+pub(crate) fn broadcast_starting(ch: &SimChannel, start: DateTime<Utc>) -> Option<Broadcast> {
+    broadcast_from(ch, kst::day_of(start), start)
+}
+
+/// The broadcast of `ch` for KST day `day` starting at `start`, if the channel can stream then.
+fn broadcast_from(ch: &SimChannel, day: i64, start: DateTime<Utc>) -> Option<Broadcast> {
+    let k = ch.key.at(tag::DAY).at_i(day);
     if start < ch.joined_at
         || ch.retired_at.is_some_and(|r| start >= r)
         || ch.deleted_at.is_some_and(|d| start >= d)
@@ -129,29 +143,35 @@ pub(crate) fn locate(platform: Platform, live_id: u64) -> Option<(usize, i64)> {
     Some((index, day))
 }
 
-/// The broadcast in progress at `t`, if any.
-pub(crate) fn broadcast_at(ch: &SimChannel, t: DateTime<Utc>) -> Option<Broadcast> {
+/// The broadcast in progress at `t`, if any, of the channel whose broadcast of each KST day `on`
+/// answers ([`broadcast_on`], or the world's with the broadcasts started through the control
+/// surface).
+pub(crate) fn broadcast_at(
+    on: impl Fn(i64) -> Option<Broadcast>,
+    t: DateTime<Utc>,
+) -> Option<Broadcast> {
     let today = kst::day_of(t);
     // Consecutive days' broadcasts never overlap (start jitter is ±40 min, length ≤ 8 h), so at
     // most one of the two candidates covers `t`.
     [today, today - 1]
         .into_iter()
-        .filter_map(|d| broadcast_on(ch, d))
+        .filter_map(on)
         .find(|b| b.start <= t && t < b.end)
 }
 
 /// How far back we look for past broadcasts (replays, last-broadcast info).
 pub(crate) const HISTORY_DAYS: i64 = 60;
 
-/// Broadcasts that ended at or before `t`, newest first, within [`HISTORY_DAYS`].
+/// Broadcasts that ended at or before `t`, newest first, within [`HISTORY_DAYS`] (`on` as for
+/// [`broadcast_at`]).
 pub(crate) fn past_broadcasts(
-    ch: &SimChannel,
+    on: impl Fn(i64) -> Option<Broadcast>,
     t: DateTime<Utc>,
-) -> impl Iterator<Item = Broadcast> + '_ {
+) -> impl Iterator<Item = Broadcast> {
     let today = kst::day_of(t);
     (today - HISTORY_DAYS..=today)
         .rev()
-        .filter_map(move |d| broadcast_on(ch, d))
+        .filter_map(on)
         .filter(move |b| b.end <= t)
 }
 

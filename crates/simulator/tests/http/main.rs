@@ -10,3 +10,4 @@ mod paging;
 mod platforms_global;
 mod shape;
 mod soop_open_api;
+mod start_live;
