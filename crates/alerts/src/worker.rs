@@ -160,6 +160,20 @@ impl Worker {
     }
 }
 
+/// The client deliveries are sent with: a redirect of a webhook is not followed blindly (it
+/// could carry the signed body somewhere else).
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .user_agent(concat!(
+            "streamtide/",
+            env!("CARGO_PKG_VERSION"),
+            " (alerts)"
+        ))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_default()
+}
+
 /// The wait before attempt `attempts + 2`: the destination's `Retry-After` if longer, else the
 /// base doubled per earlier attempt, at most an hour.
 pub fn backoff(base: StdDuration, attempts: u32, retry_after: Option<StdDuration>) -> StdDuration {

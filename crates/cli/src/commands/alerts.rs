@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 use chrono::Utc;
 use serde_json::json;
 use streamtide_alerts::{deliver, render, AlertEvent, Facts, RuleConfig, RuleKind};
@@ -136,15 +136,7 @@ pub async fn test(settings: Settings, channel: &str) -> anyhow::Result<ExitCode>
     };
     let mut msg = render(&event, dest.language_or(cfg.language));
     msg.title = format!("[TEST] {}", msg.title);
-    let http = reqwest::Client::builder()
-        .user_agent(concat!(
-            "streamtide/",
-            env!("CARGO_PKG_VERSION"),
-            " (alerts)"
-        ))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .context("HTTP client")?;
+    let http = streamtide_alerts::worker::http_client();
     match deliver::send(&http, dest, &msg, cfg.timeout).await {
         Ok(()) => {
             println!(

@@ -48,6 +48,7 @@ pub fn state_over(store: Store) -> AppState {
         // Judged from the jobs that ran (tests that need the configured set add it).
         platforms: None,
         import_max_bytes: 16 * 1024 * 1024,
+        alerts: None,
         thumbs: Some(
             streamtide_thumbs::ThumbStore::open(&streamtide_thumbs::ThumbsConfig {
                 url: "memory://".into(),
