@@ -1,6 +1,7 @@
 //! The API, end to end over a real SQLite store seeded through the store's write API.
 
 mod admin;
+mod alerts;
 mod channels;
 mod common;
 mod cors;
