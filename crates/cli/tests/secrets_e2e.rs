@@ -16,6 +16,105 @@ use streamtide_simulator::SimConfig;
 const ADMIN_TOKEN: &str = "admin-token-7f3a9c1e5b-0d4e8a2c6f";
 const TWITCH_SECRET: &str = "twitch-secret-4d8e2a6c0f";
 const YOUTUBE_KEY: &str = "AIzaYouTubeKey9b1d3f5h7j";
+const HOOK_SECRET: &str = "hmac-key-3e5c7a9b1d";
+const DISCORD_TOKEN: &str = "discord-webhook-token-8f2b4d6a";
+const TELEGRAM_TOKEN: &str = "777000:telegram-bot-token-5a7c9e";
+const SMTP_PASSWORD: &str = "smtp-password-1c3e5g7i";
+
+/// Alert destinations with every kind of alert secret, all on `receiver` (which answers 200)
+/// but the mail server (nothing listens there: the failure must not name the password).
+fn alerts_config(receiver: &str, closed_port: u16) -> String {
+    format!(
+        r#"
+[[alerts.channels]]
+name = "hook"
+kind = "webhook"
+url = "{receiver}/hook"
+secret = "{HOOK_SECRET}"
+
+[[alerts.channels]]
+name = "discord"
+kind = "discord"
+url = "{receiver}/api/webhooks/1/{DISCORD_TOKEN}"
+
+[[alerts.channels]]
+name = "tg"
+kind = "telegram"
+token = "{TELEGRAM_TOKEN}"
+chat_id = "-100"
+api_base = "{receiver}"
+
+[[alerts.channels]]
+name = "mail"
+kind = "email"
+smtp_host = "127.0.0.1"
+smtp_port = {closed_port}
+smtp_tls = "none"
+username = "ops"
+password = "{SMTP_PASSWORD}"
+from = "streamtide <alerts@example.kr>"
+to = ["ops@example.kr"]
+
+[[alerts.rules]]
+name = "on-air"
+kind = "live"
+notify = ["hook", "discord", "tg", "mail"]
+"#
+    )
+}
+
+/// A stand-in for every HTTP destination: answers 200 `{"ok":true}` and counts signed requests.
+async fn receiver() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let signed = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = signed.clone();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let counter = counter.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 65536];
+                let mut got = Vec::new();
+                // Read until the head and the announced body are in.
+                loop {
+                    let Ok(n) = sock.read(&mut buf).await else {
+                        return;
+                    };
+                    if n == 0 {
+                        break;
+                    }
+                    got.extend_from_slice(&buf[..n]);
+                    let text = String::from_utf8_lossy(&got).to_string();
+                    if let Some(head_end) = text.find("\r\n\r\n") {
+                        let len = text[..head_end]
+                            .lines()
+                            .find_map(|l| {
+                                l.to_ascii_lowercase()
+                                    .strip_prefix("content-length:")
+                                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                            })
+                            .unwrap_or(0);
+                        if got.len() >= head_end + 4 + len {
+                            if text
+                                .to_ascii_lowercase()
+                                .contains("x-streamtide-signature: sha256=")
+                            {
+                                counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                            }
+                            break;
+                        }
+                    }
+                }
+                let body = r#"{"ok":true}"#;
+                let _ = sock
+                    .write_all(format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len()).as_bytes())
+                    .await;
+            });
+        }
+    });
+    (url, signed)
+}
 
 /// The binary with a clean environment, the three secrets configured the recommended way.
 fn cmd(dir: &Path) -> Command {
@@ -41,6 +140,10 @@ fn secrets() -> Vec<String> {
         ADMIN_TOKEN.to_string(),
         TWITCH_SECRET.to_string(),
         YOUTUBE_KEY.to_string(),
+        HOOK_SECRET.to_string(),
+        DISCORD_TOKEN.to_string(),
+        TELEGRAM_TOKEN.to_string(),
+        SMTP_PASSWORD.to_string(),
         sim.twitch_client_secret,
         sim.youtube_api_key,
         sim.chzzk_client_secret,
@@ -73,6 +176,12 @@ async fn a_running_demo_never_shows_a_secret() {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
+    let (receiver_url, signed) = receiver().await;
+    std::fs::write(
+        dir.path().join("streamtide.toml"),
+        alerts_config(&receiver_url, free_port()),
+    )
+    .unwrap();
     let stdout = std::fs::File::create(dir.path().join("stdout.log")).unwrap();
     let stderr = std::fs::File::create(dir.path().join("stderr.log")).unwrap();
     let child = cmd(dir.path())
@@ -185,6 +294,30 @@ async fn a_running_demo_never_shows_a_secret() {
         .unwrap();
     assert_eq!(refused.status().as_u16(), 401);
     answers.push(("refused admin answer".into(), refused.text().await.unwrap()));
+    // The alert secrets were in use: a broadcast went live and the webhook got it signed.
+    let end = Instant::now() + Duration::from_secs(60);
+    while signed.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+        assert!(Instant::now() < end, "no signed alert reached the webhook");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let deliveries = client
+        .get(format!("{base}/api/v1/alerts/deliveries"))
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert!(deliveries.status().is_success());
+    answers.push((
+        "the alert delivery log".into(),
+        deliveries.text().await.unwrap(),
+    ));
+    let rules = client
+        .get(format!("{base}/api/v1/alerts/rules"))
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    answers.push(("the alert rules".into(), rules.text().await.unwrap()));
     stop(child);
 
     for (what, body) in &answers {

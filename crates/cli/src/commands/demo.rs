@@ -169,7 +169,14 @@ pub async fn run(
         sim.twitch_base(),
         sim.youtube_base()
     );
+    // Alerts configured for the demo are sent as in `run`.
+    let alert_worker = collector
+        .alerts()
+        .map(|engine| wiring::alerts::spawn_worker(engine, token.clone()));
     collector.run(token.clone()).await;
+    if let Some(w) = alert_worker {
+        let _ = w.await;
+    }
     server.await.context("server task")?.context("server")?;
     if let Some(t) = thumbs {
         let _ = t.await;
