@@ -15,22 +15,30 @@ use crate::wiring;
 /// Print the destinations (names and kinds only), the rules in force and the latest deliveries.
 pub async fn list(settings: Settings, json_out: bool) -> anyhow::Result<ExitCode> {
     let cfg = &settings.alerts;
-    let store = wiring::open_store_for_reading(&settings).await?;
-    let stored: Vec<RuleConfig> = store
-        .alert_rules()
-        .await?
-        .iter()
-        .filter_map(|r| serde_json::from_str(&r.spec).ok())
-        .filter(|r: &RuleConfig| !cfg.rules.iter().any(|c| c.name == r.name))
-        .collect();
-    let deliveries = store.deliveries(None, None, 20).await?;
-    store.close().await;
+    // Rules added through the API and the delivery log live in the database; without one yet,
+    // the configured part is still worth showing.
+    let (stored, deliveries, no_db) = match wiring::open_store_for_reading(&settings).await {
+        Ok(store) => {
+            let stored: Vec<RuleConfig> = store
+                .alert_rules()
+                .await?
+                .iter()
+                .filter_map(|r| serde_json::from_str(&r.spec).ok())
+                .filter(|r: &RuleConfig| !cfg.rules.iter().any(|c| c.name == r.name))
+                .collect();
+            let deliveries = store.deliveries(None, None, 20).await?;
+            store.close().await;
+            (stored, deliveries, None)
+        }
+        Err(e) => (Vec::new(), Vec::new(), Some(format!("{e:#}"))),
+    };
     if json_out {
         let out = json!({
             "channels": cfg.channels.iter().map(|c| json!({"name": c.name, "kind": c.kind.as_str()})).collect::<Vec<_>>(),
             "rules": cfg.rules.iter().map(|r| json!({"source": "config", "rule": r}))
                 .chain(stored.iter().map(|r| json!({"source": "api", "rule": r}))).collect::<Vec<_>>(),
             "deliveries": deliveries,
+            "database": no_db.as_ref().map_or("ok".to_string(), |e| format!("not read: {e}")),
         });
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(ExitCode::SUCCESS);
@@ -81,6 +89,10 @@ pub async fn list(settings: Settings, json_out: bool) -> anyhow::Result<ExitCode
                 },
             );
         }
+    }
+    if let Some(e) = &no_db {
+        let first = e.lines().next().unwrap_or_default();
+        println!("(Rules added through the API and the delivery log are in the database, which was not read: {first})");
     }
     if !deliveries.is_empty() {
         println!("Latest deliveries:");
