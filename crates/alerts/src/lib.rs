@@ -10,6 +10,7 @@
 //! - [`worker`]: sends queued deliveries with retries and backoff, off the collection path: a
 //!   failing destination never slows a round.
 //! - [`message`] renders an event in Korean or English; [`deliver`] lays it out per destination.
+//! - [`reports`]: the daily and weekly digests ([`digest`]) queued on schedule.
 
 pub mod config;
 pub mod deliver;
@@ -17,6 +18,7 @@ pub mod digest;
 pub mod engine;
 pub mod event;
 pub mod message;
+pub mod reports;
 pub mod rules;
 pub mod schedule;
 pub mod scope;

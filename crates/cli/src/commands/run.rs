@@ -38,9 +38,30 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let alert_worker = collector
         .alerts()
         .map(|engine| wiring::alerts::spawn_worker(engine, token.clone()));
+    // The daily and weekly digests, when `[alerts.reports]` names a destination.
+    let reports = collector
+        .alerts()
+        .filter(|e| {
+            let r = &e.config().reports;
+            !(r.daily.is_empty() && r.weekly.is_empty())
+        })
+        .map(|engine| {
+            tokio::spawn(streamtide_alerts::reports::run_reports(
+                Arc::clone(engine),
+                Some(super::report::DigestWorkbook::source(
+                    &settings,
+                    store.clone(),
+                )),
+                super::report::reports_dir(&settings),
+                token.clone(),
+            ))
+        });
     collector.run(token.clone()).await;
     if let Some(w) = alert_worker {
         let _ = w.await;
+    }
+    if let Some(r) = reports {
+        let _ = r.await;
     }
     server.await.context("server task")?.context("server")?;
     if let Some(t) = thumbs {
