@@ -294,8 +294,36 @@ async fn a_running_demo_never_shows_a_secret() {
         .unwrap();
     assert_eq!(refused.status().as_u16(), 401);
     answers.push(("refused admin answer".into(), refused.text().await.unwrap()));
-    // The alert secrets were in use: a broadcast went live and the webhook got it signed.
-    let end = Instant::now() + Duration::from_secs(60);
+    // The alert secrets in use: a tracked CHZZK channel goes live in the demo's simulator, the
+    // next live round sees it, and the webhook gets the alert signed.
+    let printed = std::fs::read_to_string(dir.path().join("stdout.log")).unwrap();
+    let chzzk = printed
+        .split("chzzk=")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("the demo prints its simulator's CHZZK address")
+        .to_string();
+    let (_, tracked) = text(
+        &client,
+        &format!("{base}/api/v1/channels?platform=chzzk&tracked=true&limit=50"),
+    )
+    .await;
+    let tracked: serde_json::Value = serde_json::from_str(&tracked).unwrap();
+    let mut started = false;
+    for ch in tracked["items"].as_array().cloned().unwrap_or_default() {
+        let id = ch["channel_id"].as_str().unwrap_or_default();
+        let r = client
+            .post(format!("{chzzk}/__sim/start-live?channel={id}"))
+            .send()
+            .await
+            .unwrap();
+        if r.status().is_success() {
+            started = true;
+            break;
+        }
+    }
+    assert!(started, "a tracked CHZZK channel could be started");
+    let end = Instant::now() + Duration::from_secs(90);
     while signed.load(std::sync::atomic::Ordering::SeqCst) == 0 {
         assert!(Instant::now() < end, "no signed alert reached the webhook");
         tokio::time::sleep(Duration::from_millis(300)).await;
