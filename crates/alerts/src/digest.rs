@@ -335,6 +335,17 @@ fn render_text(c: &DigestContent, lang: Language, attached: bool) -> StoredText 
             " E-mail copies carry the week's workbook (.xlsx)."
         });
     }
+    let mut fields = ranking_fields(c, ko);
+    fields.extend(event_fields(c, lang));
+    StoredText {
+        title,
+        text,
+        fields,
+    }
+}
+
+/// The risers and fallers of a digest, or why there are none yet.
+fn ranking_fields(c: &DigestContent, ko: bool) -> Vec<(String, String)> {
     let mut fields = Vec::new();
     if !c.available {
         let when = c.available_from.map_or_else(String::new, |d| d.to_string());
@@ -413,6 +424,13 @@ fn render_text(c: &DigestContent, lang: Language, attached: bool) -> StoredText 
             fields.push((name.to_string(), parts.join("\n")));
         }
     }
+    fields
+}
+
+/// The milestones and records the rules raised in the period.
+fn event_fields(c: &DigestContent, lang: Language) -> Vec<(String, String)> {
+    let ko = lang == Language::Ko;
+    let mut fields = Vec::new();
     for (events, label) in [
         (&c.milestones, if ko { "기록 돌파" } else { "Milestones" }),
         (
@@ -442,11 +460,7 @@ fn render_text(c: &DigestContent, lang: Language, attached: bool) -> StoredText 
         }
         fields.push((label.to_string(), listed.join("\n")));
     }
-    StoredText {
-        title,
-        text,
-        fields,
-    }
+    fields
 }
 
 #[cfg(test)]

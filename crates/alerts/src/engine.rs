@@ -32,6 +32,61 @@ fn start_tolerance(window: Window) -> Duration {
     }
 }
 
+/// An event found: its key, the page to open (if not the channel's), its figures.
+type Found = (String, Option<String>, Facts);
+
+/// `metric` passed a milestone between the two states.
+fn milestone(
+    rule: &RuleConfig,
+    platform: Platform,
+    was: &AlertChannelState,
+    now: &AlertChannelState,
+) -> Option<Found> {
+    let of = |s: &AlertChannelState| match rule.metric {
+        Metric::Followers => s.followers,
+        Metric::TotalViews => s.total_views,
+    };
+    let (b, n) = (of(was)?, of(now)?);
+    let m = milestone_crossed(platform, b, n, &rule.milestones)?;
+    Some((
+        format!("milestone:{}:{m}", rule.metric.as_str()),
+        None,
+        Facts::Milestone {
+            metric: rule.metric,
+            milestone: m,
+            value: n,
+            rounded: rounding_slack(platform, n) > 0,
+        },
+    ))
+}
+
+/// The platform stopped knowing the channel.
+fn missing(was: &AlertChannelState, now: &AlertChannelState) -> Option<Found> {
+    match (was.missing_since, now.missing_since) {
+        (None, Some(since)) => Some((
+            format!("missing:{}", streamtide_storage::to_db_time(since)),
+            None,
+            Facts::Missing { since },
+        )),
+        _ => None,
+    }
+}
+
+/// The display name changed.
+fn renamed(at: DateTime<Utc>, was: &AlertChannelState, now: &AlertChannelState) -> Option<Found> {
+    let (from, to) = (was.name.trim(), now.name.trim());
+    (!from.is_empty() && !to.is_empty() && from != to).then(|| {
+        (
+            format!("renamed:{}:{to}", streamtide_storage::to_db_time(at)),
+            None,
+            Facts::Renamed {
+                from: from.to_string(),
+                to: to.to_string(),
+            },
+        )
+    })
+}
+
 /// What the rules compare a write against: the batch's tracked channels before it.
 #[derive(Debug, Default)]
 pub struct Before {
@@ -243,7 +298,23 @@ impl Engine {
         was: &AlertChannelState,
         now: &AlertChannelState,
     ) -> streamtide_storage::Result<Option<AlertEvent>> {
-        let event = |key: String, url: Option<String>, facts: Facts| AlertEvent {
+        let found: Option<Found> = match rule.kind {
+            RuleKind::Milestone => milestone(rule, platform, was, now),
+            RuleKind::Change => self
+                .change(rule, platform, at, now)
+                .await?
+                .map(|(key, facts)| (key, None, facts)),
+            RuleKind::Anomaly => self
+                .anomaly(rule, platform, at, now)
+                .await?
+                .map(|(key, facts)| (key, None, facts)),
+            RuleKind::Live => self.went_live(at, was, now),
+            RuleKind::RecordPeak => self.record_peak(rule, now).await?,
+            RuleKind::Missing => missing(was, now),
+            RuleKind::Renamed => renamed(at, was, now),
+            RuleKind::NewPlatform => self.new_platform(platform, was, now).await?,
+        };
+        Ok(found.map(|(key, url, facts)| AlertEvent {
             rule: rule.name.clone(),
             kind: rule.kind,
             key,
@@ -254,124 +325,90 @@ impl Engine {
             at,
             url: url.or_else(|| platform.channel_url(&now.channel_id, None)),
             facts,
+        }))
+    }
+
+    /// A broadcast open now that was not before the write, first seen soon enough after it began.
+    fn went_live(
+        &self,
+        at: DateTime<Utc>,
+        was: &AlertChannelState,
+        now: &AlertChannelState,
+    ) -> Option<Found> {
+        let s = now.session.as_ref()?;
+        if was.session.as_ref().map(|w| w.id) == Some(s.id) {
+            return None;
+        }
+        let max_age = Duration::from_std(self.cfg.live_max_age).unwrap_or(Duration::hours(1));
+        if s.started_at.is_some_and(|t| at - t > max_age) {
+            return None;
+        }
+        Some((
+            format!("live:{}", s.id),
+            Some(s.url.clone()),
+            Facts::Live {
+                title: s.title.clone(),
+                category: s.category.clone(),
+                viewers: s.viewers,
+                started_at: s.started_at.unwrap_or(at),
+            },
+        ))
+    }
+
+    /// The open broadcast's peak above every earlier broadcast's, after `min_sessions` of them.
+    async fn record_peak(
+        &self,
+        rule: &RuleConfig,
+        now: &AlertChannelState,
+    ) -> streamtide_storage::Result<Option<Found>> {
+        let Some(s) = &now.session else {
+            return Ok(None);
         };
-        let metric_of = |s: &AlertChannelState| match rule.metric {
-            Metric::Followers => s.followers,
-            Metric::TotalViews => s.total_views,
-        };
-        Ok(match rule.kind {
-            RuleKind::Milestone => match (metric_of(was), metric_of(now)) {
-                (Some(b), Some(n)) => {
-                    milestone_crossed(platform, b, n, &rule.milestones).map(|m| {
-                        event(
-                            format!("milestone:{}:{m}", rule.metric.as_str()),
-                            None,
-                            Facts::Milestone {
-                                metric: rule.metric,
-                                milestone: m,
-                                value: n,
-                                rounded: rounding_slack(platform, n) > 0,
-                            },
-                        )
-                    })
-                }
-                _ => None,
-            },
-            RuleKind::Change => self
-                .change(rule, platform, at, now)
-                .await?
-                .map(|(key, facts)| event(key, None, facts)),
-            RuleKind::Anomaly => self
-                .anomaly(rule, platform, at, now)
-                .await?
-                .map(|(key, facts)| event(key, None, facts)),
-            RuleKind::Live => match &now.session {
-                Some(s) if was.session.as_ref().map(|w| w.id) != Some(s.id) => {
-                    let max_age =
-                        Duration::from_std(self.cfg.live_max_age).unwrap_or(Duration::hours(2));
-                    let fresh = s.started_at.is_none_or(|t| at - t <= max_age);
-                    fresh.then(|| {
-                        event(
-                            format!("live:{}", s.id),
-                            Some(s.url.clone()),
-                            Facts::Live {
-                                title: s.title.clone(),
-                                category: s.category.clone(),
-                                viewers: s.viewers,
-                                started_at: s.started_at.unwrap_or(at),
-                            },
-                        )
-                    })
-                }
-                _ => None,
-            },
-            RuleKind::RecordPeak => match &now.session {
-                Some(s) => {
-                    let (count, best) = self.store.alert_past_peaks(now.pk, s.id).await?;
-                    match best {
-                        Some(best)
-                            if count >= u64::from(rule.min_sessions) && s.peak_viewers > best =>
-                        {
-                            Some(event(
-                                format!("record_peak:{}", s.id),
-                                Some(s.url.clone()),
-                                Facts::RecordPeak {
-                                    title: s.title.clone(),
-                                    viewers: s.peak_viewers,
-                                    previous: best,
-                                },
-                            ))
-                        }
-                        _ => None,
-                    }
-                }
-                None => None,
-            },
-            RuleKind::Missing => match (was.missing_since, now.missing_since) {
-                (None, Some(since)) => Some(event(
-                    format!("missing:{}", streamtide_storage::to_db_time(since)),
-                    None,
-                    Facts::Missing { since },
-                )),
-                _ => None,
-            },
-            RuleKind::Renamed => {
-                let (from, to) = (was.name.trim(), now.name.trim());
-                (!from.is_empty() && !to.is_empty() && from != to).then(|| {
-                    event(
-                        format!("renamed:{}:{to}", streamtide_storage::to_db_time(at)),
-                        None,
-                        Facts::Renamed {
-                            from: from.to_string(),
-                            to: to.to_string(),
-                        },
-                    )
-                })
-            }
-            RuleKind::NewPlatform => match (
-                was.observed,
-                now.observed,
-                now.creator_id,
-                now.first_seen_at,
-            ) {
-                (false, true, Some(creator), Some(linked)) => {
-                    let known = self
-                        .store
-                        .alert_creator_platforms_before(creator, now.pk, linked)
-                        .await?;
-                    let known: Vec<Platform> =
-                        known.into_iter().filter(|p| *p != platform).collect();
-                    (!known.is_empty()).then(|| {
-                        event(
-                            "new_platform".to_string(),
-                            None,
-                            Facts::NewPlatform { known_on: known },
-                        )
-                    })
-                }
-                _ => None,
-            },
+        let (count, best) = self.store.alert_past_peaks(now.pk, s.id).await?;
+        Ok(match best {
+            Some(best) if count >= u64::from(rule.min_sessions) && s.peak_viewers > best => Some((
+                format!("record_peak:{}", s.id),
+                Some(s.url.clone()),
+                Facts::RecordPeak {
+                    title: s.title.clone(),
+                    viewers: s.peak_viewers,
+                    previous: best,
+                },
+            )),
+            _ => None,
         })
+    }
+
+    /// A creator's channel observed for the first time, while the creator's other channels were
+    /// observed before it was added.
+    async fn new_platform(
+        &self,
+        platform: Platform,
+        was: &AlertChannelState,
+        now: &AlertChannelState,
+    ) -> streamtide_storage::Result<Option<Found>> {
+        let (false, true, Some(creator), Some(linked)) = (
+            was.observed,
+            now.observed,
+            now.creator_id,
+            now.first_seen_at,
+        ) else {
+            return Ok(None);
+        };
+        let known: Vec<Platform> = self
+            .store
+            .alert_creator_platforms_before(creator, now.pk, linked)
+            .await?
+            .into_iter()
+            .filter(|p| *p != platform)
+            .collect();
+        Ok((!known.is_empty()).then(|| {
+            (
+                "new_platform".to_string(),
+                None,
+                Facts::NewPlatform { known_on: known },
+            )
+        }))
     }
 
     /// The channel's change over the rule's window, if it passes the rule: once per day.

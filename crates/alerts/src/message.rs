@@ -1,7 +1,9 @@
 //! An event rendered for people, in Korean or English: a title, a line of text, labelled
 //! figures and a link. Each delivery channel lays the same [`Message`] out in its own format.
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
+use streamtide_core::Platform;
 
 use crate::config::{Direction, Language, Metric, RuleKind, Window};
 use crate::event::{AlertEvent, Facts};
@@ -107,40 +109,20 @@ pub fn render(e: &AlertEvent, lang: Language) -> Message {
         if ko { "플랫폼" } else { "Platform" }.to_string(),
         platform.to_string(),
     )];
+    let c = Ctx {
+        ko,
+        lang,
+        who: &who,
+        platform,
+        creator: e.creator.as_deref(),
+    };
     let (title, text, color) = match &e.facts {
         Facts::Milestone {
             metric,
             milestone,
             value,
             rounded,
-        } => {
-            let m = metric_name(*metric, lang);
-            fields.push((m.to_string(), group(*value as i64)));
-            let note = match (rounded, ko) {
-                (true, true) => " (플랫폼이 반올림한 수)",
-                (true, false) => " (as rounded by the platform)",
-                _ => "",
-            };
-            if ko {
-                (
-                    format!("{who} {m} {} 돌파", group(*milestone as i64)),
-                    format!(
-                        "{platform}의 {who} 채널이 {m} {}명을 넘었습니다{note}.",
-                        group(*milestone as i64)
-                    ),
-                    GREEN,
-                )
-            } else {
-                (
-                    format!("{who} passed {} {m}", group(*milestone as i64)),
-                    format!(
-                        "{who} on {platform} now has {} {m}{note}.",
-                        group(*value as i64)
-                    ),
-                    GREEN,
-                )
-            }
-        }
+        } => milestone_text(&c, &mut fields, metric, milestone, value, rounded),
         Facts::Change {
             metric,
             window,
@@ -149,223 +131,35 @@ pub fn render(e: &AlertEvent, lang: Language) -> Message {
             from,
             to,
             rounded,
-        } => {
-            let m = metric_name(*metric, lang);
-            let period = match (window, ko) {
-                (Window::Day, true) => "하루",
-                (Window::Day, false) => "a day",
-                (Window::Week, true) => "일주일",
-                (Window::Week, false) => "a week",
-            };
-            let pct_s = pct.map(|p| format!(" ({p:+.1}%)")).unwrap_or_default();
-            fields.push((
-                m.to_string(),
-                format!("{} → {}", group(*from as i64), group(*to as i64)),
-            ));
-            fields.push((
-                if ko { "변화" } else { "Change" }.to_string(),
-                format!("{}{pct_s}", signed(*change)),
-            ));
-            let note = if *rounded {
-                if ko {
-                    " 반올림된 수의 최소 변화입니다."
-                } else {
-                    " The least change the rounded counts allow."
-                }
-            } else {
-                ""
-            };
-            let color = if *change >= 0 { GREEN } else { RED };
-            if ko {
-                (
-                    format!("{who} {m} {period} {}", signed(*change)),
-                    format!(
-                        "{platform}의 {who} 채널 {m}가 {period} 동안 {}{pct_s} 변했습니다.{note}",
-                        signed(*change)
-                    ),
-                    color,
-                )
-            } else {
-                (
-                    format!("{who}: {} {m} in {period}", signed(*change)),
-                    format!(
-                        "{who} on {platform} changed by {}{pct_s} {m} in {period}.{note}",
-                        signed(*change)
-                    ),
-                    color,
-                )
-            }
-        }
+        } => change_text(
+            &c,
+            &mut fields,
+            (metric, window),
+            (change, pct),
+            (from, to),
+            rounded,
+        ),
         Facts::Anomaly {
             metric,
             change,
             typical,
             score,
             rounded,
-        } => {
-            let m = metric_name(*metric, lang);
-            fields.push((
-                if ko { "24시간 변화" } else { "Last 24 h" }.to_string(),
-                signed(*change),
-            ));
-            fields.push((
-                if ko {
-                    "평소 하루 변화"
-                } else {
-                    "Typical day"
-                }
-                .to_string(),
-                signed(typical.round() as i64),
-            ));
-            fields.push((
-                if ko { "이상 점수" } else { "Score" }.to_string(),
-                format!("{score:.1}"),
-            ));
-            let _ = rounded;
-            let color = if (*change as f64) >= *typical {
-                GREEN
-            } else {
-                RED
-            };
-            if ko {
-                (
-                    format!("{who} {m} 이상 변화 {}", signed(*change)),
-                    format!(
-                        "{platform}의 {who} 채널 {m}가 24시간 동안 {} 변했습니다. 평소 하루 변화는 {}입니다.",
-                        signed(*change),
-                        signed(typical.round() as i64)
-                    ),
-                    color,
-                )
-            } else {
-                (
-                    format!("{who}: unusual {m} change {}", signed(*change)),
-                    format!(
-                        "{who} on {platform} changed by {} {m} in 24 hours; a typical day is {}.",
-                        signed(*change),
-                        signed(typical.round() as i64)
-                    ),
-                    color,
-                )
-            }
-        }
+        } => anomaly_text(&c, &mut fields, metric, change, typical, score, rounded),
         Facts::Live {
             title,
             category,
             viewers,
             ..
-        } => {
-            fields.push((
-                if ko { "시청자" } else { "Viewers" }.to_string(),
-                group(*viewers as i64),
-            ));
-            if let Some(c) = category {
-                fields.push((
-                    if ko { "카테고리" } else { "Category" }.to_string(),
-                    c.clone(),
-                ));
-            }
-            if ko {
-                (
-                    format!("{who} 방송 시작"),
-                    format!("{platform} · {title}"),
-                    PURPLE,
-                )
-            } else {
-                (
-                    format!("{who} is live"),
-                    format!("{platform} · {title}"),
-                    PURPLE,
-                )
-            }
-        }
+        } => live_text(&c, &mut fields, title, category, viewers),
         Facts::RecordPeak {
             title,
             viewers,
             previous,
-        } => {
-            fields.push((
-                if ko { "시청자" } else { "Viewers" }.to_string(),
-                group(*viewers as i64),
-            ));
-            fields.push((
-                if ko {
-                    "이전 최고"
-                } else {
-                    "Previous record"
-                }
-                .to_string(),
-                group(*previous as i64),
-            ));
-            if ko {
-                (
-                    format!("{who} 최고 시청자 기록 {}", group(*viewers as i64)),
-                    format!("{platform} · {title}"),
-                    PURPLE,
-                )
-            } else {
-                (
-                    format!("{who}: record {} viewers", group(*viewers as i64)),
-                    format!("{platform} · {title}"),
-                    PURPLE,
-                )
-            }
-        }
-        Facts::Missing { since } => {
-            let since = since.format("%Y-%m-%d %H:%M UTC");
-            if ko {
-                (
-                    format!("{who} 채널을 찾을 수 없음"),
-                    format!("{platform}가 {since}부터 이 채널을 모른다고 답합니다 (삭제, 정지 또는 이전)."),
-                    RED,
-                )
-            } else {
-                (
-                    format!("{who}: channel missing"),
-                    format!("{platform} has answered since {since} that it does not know this channel (deleted, suspended or moved)."),
-                    RED,
-                )
-            }
-        }
-        Facts::Renamed { from, to } => {
-            if ko {
-                (
-                    format!("{from} → {to} 이름 변경"),
-                    format!("{platform} 채널 이름이 바뀌었습니다: {from} → {to}"),
-                    GREY,
-                )
-            } else {
-                (
-                    format!("{from} is now {to}"),
-                    format!("The {platform} channel was renamed: {from} → {to}"),
-                    GREY,
-                )
-            }
-        }
-        Facts::NewPlatform { known_on } => {
-            let known: Vec<&str> = known_on.iter().map(|p| platform_name(*p, lang)).collect();
-            if ko {
-                (
-                    format!("{who} {platform} 채널 첫 관측"),
-                    format!(
-                        "{} 크리에이터의 {platform} 채널이 처음 관측되었습니다 (기존: {}).",
-                        e.creator.as_deref().unwrap_or(&who),
-                        known.join(", ")
-                    ),
-                    GREEN,
-                )
-            } else {
-                (
-                    format!("{who} appeared on {platform}"),
-                    format!(
-                        "{}'s {platform} channel was observed for the first time (already on {}).",
-                        e.creator.as_deref().unwrap_or(&who),
-                        known.join(", ")
-                    ),
-                    GREEN,
-                )
-            }
-        }
+        } => record_peak_text(&c, &mut fields, title, viewers, previous),
+        Facts::Missing { since } => missing_text(&c, &mut fields, since),
+        Facts::Renamed { from, to } => renamed_text(&c, &mut fields, from, to),
+        Facts::NewPlatform { known_on } => new_platform_text(&c, &mut fields, known_on),
     };
     Message {
         title,
@@ -375,6 +169,348 @@ pub fn render(e: &AlertEvent, lang: Language) -> Message {
         color,
         event: Some(e.clone()),
         attachment: None,
+    }
+}
+
+/// What every kind's text needs.
+#[derive(Clone, Copy)]
+struct Ctx<'a> {
+    ko: bool,
+    lang: Language,
+    who: &'a str,
+    platform: &'a str,
+    creator: Option<&'a str>,
+}
+
+/// The title, text and colour of a milestone event (its figures go to `fields`).
+fn milestone_text(
+    c: &Ctx<'_>,
+    fields: &mut Vec<(String, String)>,
+    metric: &Metric,
+    milestone: &u64,
+    value: &u64,
+    rounded: &bool,
+) -> (String, String, u32) {
+    let Ctx {
+        ko,
+        lang,
+        who,
+        platform,
+        ..
+    } = *c;
+    let m = metric_name(*metric, lang);
+    fields.push((m.to_string(), group(*value as i64)));
+    let note = match (rounded, ko) {
+        (true, true) => " (플랫폼이 반올림한 수)",
+        (true, false) => " (as rounded by the platform)",
+        _ => "",
+    };
+    if ko {
+        (
+            format!("{who} {m} {} 돌파", group(*milestone as i64)),
+            format!(
+                "{platform}의 {who} 채널이 {m} {}명을 넘었습니다{note}.",
+                group(*milestone as i64)
+            ),
+            GREEN,
+        )
+    } else {
+        (
+            format!("{who} passed {} {m}", group(*milestone as i64)),
+            format!(
+                "{who} on {platform} now has {} {m}{note}.",
+                group(*value as i64)
+            ),
+            GREEN,
+        )
+    }
+}
+
+/// The title, text and colour of a change event (its figures go to `fields`).
+fn change_text(
+    c: &Ctx<'_>,
+    fields: &mut Vec<(String, String)>,
+    (metric, window): (&Metric, &Window),
+    (change, pct): (&i64, &Option<f64>),
+    (from, to): (&u64, &u64),
+    rounded: &bool,
+) -> (String, String, u32) {
+    let Ctx {
+        ko,
+        lang,
+        who,
+        platform,
+        ..
+    } = *c;
+    let m = metric_name(*metric, lang);
+    let period = match (window, ko) {
+        (Window::Day, true) => "하루",
+        (Window::Day, false) => "a day",
+        (Window::Week, true) => "일주일",
+        (Window::Week, false) => "a week",
+    };
+    let pct_s = pct.map(|p| format!(" ({p:+.1}%)")).unwrap_or_default();
+    fields.push((
+        m.to_string(),
+        format!("{} → {}", group(*from as i64), group(*to as i64)),
+    ));
+    fields.push((
+        if ko { "변화" } else { "Change" }.to_string(),
+        format!("{}{pct_s}", signed(*change)),
+    ));
+    let note = if *rounded {
+        if ko {
+            " 반올림된 수의 최소 변화입니다."
+        } else {
+            " The least change the rounded counts allow."
+        }
+    } else {
+        ""
+    };
+    let color = if *change >= 0 { GREEN } else { RED };
+    if ko {
+        (
+            format!("{who} {m} {period} {}", signed(*change)),
+            format!(
+                "{platform}의 {who} 채널 {m}가 {period} 동안 {}{pct_s} 변했습니다.{note}",
+                signed(*change)
+            ),
+            color,
+        )
+    } else {
+        (
+            format!("{who}: {} {m} in {period}", signed(*change)),
+            format!(
+                "{who} on {platform} changed by {}{pct_s} {m} in {period}.{note}",
+                signed(*change)
+            ),
+            color,
+        )
+    }
+}
+
+/// The title, text and colour of a anomaly event (its figures go to `fields`).
+fn anomaly_text(
+    c: &Ctx<'_>,
+    fields: &mut Vec<(String, String)>,
+    metric: &Metric,
+    change: &i64,
+    typical: &f64,
+    score: &f64,
+    rounded: &bool,
+) -> (String, String, u32) {
+    let Ctx {
+        ko,
+        lang,
+        who,
+        platform,
+        ..
+    } = *c;
+    let m = metric_name(*metric, lang);
+    fields.push((
+        if ko { "24시간 변화" } else { "Last 24 h" }.to_string(),
+        signed(*change),
+    ));
+    fields.push((
+        if ko {
+            "평소 하루 변화"
+        } else {
+            "Typical day"
+        }
+        .to_string(),
+        signed(typical.round() as i64),
+    ));
+    fields.push((
+        if ko { "이상 점수" } else { "Score" }.to_string(),
+        format!("{score:.1}"),
+    ));
+    let _ = rounded;
+    let color = if (*change as f64) >= *typical {
+        GREEN
+    } else {
+        RED
+    };
+    if ko {
+        (
+                format!("{who} {m} 이상 변화 {}", signed(*change)),
+                format!(
+                    "{platform}의 {who} 채널 {m}가 24시간 동안 {} 변했습니다. 평소 하루 변화는 {}입니다.",
+                    signed(*change),
+                    signed(typical.round() as i64)
+                ),
+                color,
+            )
+    } else {
+        (
+            format!("{who}: unusual {m} change {}", signed(*change)),
+            format!(
+                "{who} on {platform} changed by {} {m} in 24 hours; a typical day is {}.",
+                signed(*change),
+                signed(typical.round() as i64)
+            ),
+            color,
+        )
+    }
+}
+
+/// The title, text and colour of a live event (its figures go to `fields`).
+fn live_text(
+    c: &Ctx<'_>,
+    fields: &mut Vec<(String, String)>,
+    title: &str,
+    category: &Option<String>,
+    viewers: &u64,
+) -> (String, String, u32) {
+    let Ctx {
+        ko, who, platform, ..
+    } = *c;
+    fields.push((
+        if ko { "시청자" } else { "Viewers" }.to_string(),
+        group(*viewers as i64),
+    ));
+    if let Some(c) = category {
+        fields.push((
+            if ko { "카테고리" } else { "Category" }.to_string(),
+            c.clone(),
+        ));
+    }
+    if ko {
+        (
+            format!("{who} 방송 시작"),
+            format!("{platform} · {title}"),
+            PURPLE,
+        )
+    } else {
+        (
+            format!("{who} is live"),
+            format!("{platform} · {title}"),
+            PURPLE,
+        )
+    }
+}
+
+/// The title, text and colour of a record peak event (its figures go to `fields`).
+fn record_peak_text(
+    c: &Ctx<'_>,
+    fields: &mut Vec<(String, String)>,
+    title: &str,
+    viewers: &u64,
+    previous: &u64,
+) -> (String, String, u32) {
+    let Ctx {
+        ko, who, platform, ..
+    } = *c;
+    fields.push((
+        if ko { "시청자" } else { "Viewers" }.to_string(),
+        group(*viewers as i64),
+    ));
+    fields.push((
+        if ko {
+            "이전 최고"
+        } else {
+            "Previous record"
+        }
+        .to_string(),
+        group(*previous as i64),
+    ));
+    if ko {
+        (
+            format!("{who} 최고 시청자 기록 {}", group(*viewers as i64)),
+            format!("{platform} · {title}"),
+            PURPLE,
+        )
+    } else {
+        (
+            format!("{who}: record {} viewers", group(*viewers as i64)),
+            format!("{platform} · {title}"),
+            PURPLE,
+        )
+    }
+}
+
+/// The title, text and colour of a missing event (its figures go to `fields`).
+fn missing_text(
+    c: &Ctx<'_>,
+    _fields: &mut Vec<(String, String)>,
+    since: &DateTime<Utc>,
+) -> (String, String, u32) {
+    let Ctx {
+        ko, who, platform, ..
+    } = *c;
+    let since = since.format("%Y-%m-%d %H:%M UTC");
+    if ko {
+        (
+            format!("{who} 채널을 찾을 수 없음"),
+            format!("{platform}가 {since}부터 이 채널을 모른다고 답합니다 (삭제, 정지 또는 이전)."),
+            RED,
+        )
+    } else {
+        (
+                format!("{who}: channel missing"),
+                format!("{platform} has answered since {since} that it does not know this channel (deleted, suspended or moved)."),
+                RED,
+            )
+    }
+}
+
+/// The title, text and colour of a renamed event (its figures go to `fields`).
+fn renamed_text(
+    c: &Ctx<'_>,
+    _fields: &mut Vec<(String, String)>,
+    from: &str,
+    to: &str,
+) -> (String, String, u32) {
+    let Ctx { ko, platform, .. } = *c;
+    if ko {
+        (
+            format!("{from} → {to} 이름 변경"),
+            format!("{platform} 채널 이름이 바뀌었습니다: {from} → {to}"),
+            GREY,
+        )
+    } else {
+        (
+            format!("{from} is now {to}"),
+            format!("The {platform} channel was renamed: {from} → {to}"),
+            GREY,
+        )
+    }
+}
+
+/// The title, text and colour of a new platform event (its figures go to `fields`).
+fn new_platform_text(
+    c: &Ctx<'_>,
+    _fields: &mut Vec<(String, String)>,
+    known_on: &[Platform],
+) -> (String, String, u32) {
+    let Ctx {
+        ko,
+        lang,
+        who,
+        platform,
+        creator,
+        ..
+    } = *c;
+    let known: Vec<&str> = known_on.iter().map(|p| platform_name(*p, lang)).collect();
+    if ko {
+        (
+            format!("{who} {platform} 채널 첫 관측"),
+            format!(
+                "{} 크리에이터의 {platform} 채널이 처음 관측되었습니다 (기존: {}).",
+                creator.unwrap_or(who),
+                known.join(", ")
+            ),
+            GREEN,
+        )
+    } else {
+        (
+            format!("{who} appeared on {platform}"),
+            format!(
+                "{}'s {platform} channel was observed for the first time (already on {}).",
+                creator.unwrap_or(who),
+                known.join(", ")
+            ),
+            GREEN,
+        )
     }
 }
 
