@@ -157,6 +157,27 @@ fn default_telegram_api() -> String {
 }
 
 impl ChannelConfig {
+    /// A destination of `kind` with nothing else set (each kind's keys are then filled in).
+    pub fn new(name: impl Into<String>, kind: ChannelKind) -> ChannelConfig {
+        ChannelConfig {
+            name: name.into(),
+            kind,
+            url: Secret::default(),
+            secret: Secret::default(),
+            token: Secret::default(),
+            chat_id: String::new(),
+            api_base: default_telegram_api(),
+            smtp_host: String::new(),
+            smtp_port: 0,
+            smtp_tls: SmtpTls::default(),
+            username: String::new(),
+            password: Secret::default(),
+            from: String::new(),
+            to: Vec::new(),
+            language: None,
+        }
+    }
+
     /// What is missing or malformed for its kind, as one message per problem.
     pub fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();
@@ -560,21 +581,8 @@ notify = ["ops"]
     fn problems_name_the_key_and_never_the_secret() {
         let cfg = AlertsConfig {
             channels: vec![ChannelConfig {
-                name: "d".into(),
-                kind: ChannelKind::Discord,
                 url: Secret::new("not a url token=abc"),
-                secret: Secret::default(),
-                token: Secret::default(),
-                chat_id: String::new(),
-                api_base: default_telegram_api(),
-                smtp_host: String::new(),
-                smtp_port: 0,
-                smtp_tls: SmtpTls::default(),
-                username: String::new(),
-                password: Secret::default(),
-                from: String::new(),
-                to: Vec::new(),
-                language: None,
+                ..ChannelConfig::new("d", ChannelKind::Discord)
             }],
             rules: vec![RuleConfig {
                 name: "c".into(),

@@ -70,23 +70,7 @@ fn http_config() -> streamtide_platforms::HttpConfig {
 }
 
 fn channel(name: &str, kind: ChannelKind) -> ChannelConfig {
-    ChannelConfig {
-        name: name.into(),
-        kind,
-        url: Secret::default(),
-        secret: Secret::default(),
-        token: Secret::default(),
-        chat_id: String::new(),
-        api_base: "https://api.telegram.org".into(),
-        smtp_host: String::new(),
-        smtp_port: 0,
-        smtp_tls: Default::default(),
-        username: String::new(),
-        password: Secret::default(),
-        from: String::new(),
-        to: Vec::new(),
-        language: None,
-    }
+    ChannelConfig::new(name, kind)
 }
 
 fn rule(name: &str, kind: RuleKind, notify: &[&str]) -> RuleConfig {

@@ -159,23 +159,7 @@ mod tests {
     use streamtide_core::Secret;
 
     fn channel(kind: ChannelKind) -> ChannelConfig {
-        ChannelConfig {
-            name: "ops".into(),
-            kind,
-            url: Secret::default(),
-            secret: Secret::default(),
-            token: Secret::default(),
-            chat_id: String::new(),
-            api_base: "https://api.telegram.org".into(),
-            smtp_host: String::new(),
-            smtp_port: 0,
-            smtp_tls: Default::default(),
-            username: String::new(),
-            password: Secret::default(),
-            from: String::new(),
-            to: Vec::new(),
-            language: None,
-        }
+        ChannelConfig::new("ops", kind)
     }
 
     #[test]

@@ -169,17 +169,21 @@ pub fn daily_cells(r: &streamtide_storage::DailyRow) -> Vec<Cell> {
 /// The ranking `trends` asks for, as the API's CSV has it (creator name and URL included). A
 /// gainers' list holds only gains and a losers' list only losses.
 pub async fn trends_sheet(store: &Store, name: &str, trends: &TrendArgs) -> anyhow::Result<Sheet> {
-    let list = store.trends(&trends.query()?).await?;
+    query_sheet(store, name, &trends.query()?, trends.down).await
+}
+
+/// The sheet of one trends query: only gains (`down` false) or only losses.
+pub async fn query_sheet(
+    store: &Store,
+    name: &str,
+    query: &streamtide_storage::TrendQuery,
+    down: bool,
+) -> anyhow::Result<Sheet> {
+    let list = store.trends(query).await?;
     let items: Vec<streamtide_server::TrendItemDto> = list
         .items
         .into_iter()
-        .filter(|r| {
-            if trends.down {
-                r.change < 0
-            } else {
-                r.change > 0
-            }
-        })
+        .filter(|r| if down { r.change < 0 } else { r.change > 0 })
         .map(streamtide_server::TrendItemDto::from)
         .collect();
     let keys: Vec<_> = items

@@ -64,25 +64,7 @@ async fn ranking_part(
     args: &TrendArgs,
     as_of: Option<NaiveDate>,
 ) -> anyhow::Result<Sheet> {
-    let list = store.trends(&query(args, as_of)?).await?;
-    let items: Vec<streamtide_server::TrendItemDto> = list
-        .items
-        .into_iter()
-        .filter(|r| {
-            if args.down {
-                r.change < 0
-            } else {
-                r.change > 0
-            }
-        })
-        .map(streamtide_server::TrendItemDto::from)
-        .collect();
-    let keys: Vec<_> = items
-        .iter()
-        .map(|i| (i.platform, i.channel_id.clone()))
-        .collect();
-    let labels = store.channel_labels(&keys).await?;
-    Ok(streamtide_server::trends_sheet("Rankings", &items, &labels))
+    super::export::query_sheet(store, "Rankings", &query(args, as_of)?, args.down).await
 }
 
 async fn rankings_sheet(
