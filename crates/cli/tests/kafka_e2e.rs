@@ -193,10 +193,25 @@ async fn collector_to_kafka_to_two_ingest_workers_one_killed() {
     }
     let before = Store::connect(&db).await.unwrap().counts().await.unwrap();
 
+    // A and B apply an alert rule to what they write (ingest writes, the collector only
+    // publishes): every broadcast first seen, to a signed webhook. R has no alerts.
+    let (hook, received) = common::alert_receiver().await;
+    let alerts = dir.path().join("alerts.toml");
+    std::fs::write(
+        &alerts,
+        format!(
+            "[alerts]\nlive_max_age = \"30d\"\n[[alerts.channels]]\nname = \"hook\"\nkind = \"webhook\"\nurl = \"{hook}/hook\"\nsecret = \"kafka-e2e\"\n[[alerts.rules]]\nname = \"on-air\"\nkind = \"live\"\nnotify = [\"hook\"]\n"
+        ),
+    )
+    .unwrap();
+
     // Ingest: workers A and B share the group; R is the reference.
     let ingest = |name: &str, store: &str, group: &str| {
         let mut c = cmd(dir.path(), &env, store);
         with_kafka(&mut c, &env, group);
+        if name != "ingest-ref" {
+            c.env("STREAMTIDE_CONFIG", &alerts);
+        }
         c.arg("ingest");
         Proc::spawn(c, dir.path(), name)
     };
@@ -294,6 +309,39 @@ async fn collector_to_kafka_to_two_ingest_workers_one_killed() {
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
+    // Every broadcast the stream opened is announced once, through a killed worker's
+    // redelivered batches too: the log holds one delivery per broadcast, all sent, each once.
+    let alert_deadline = Instant::now() + Duration::from_secs(30);
+    let sent = loop {
+        let pending = main_store
+            .deliveries(Some("pending"), None, 1000)
+            .await
+            .unwrap();
+        let sent = main_store
+            .deliveries(Some("sent"), None, 1000)
+            .await
+            .unwrap();
+        if (pending.is_empty() && !sent.is_empty()) || Instant::now() > alert_deadline {
+            break sent;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    let keys: Vec<String> = received
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r.key.clone())
+        .collect();
+    let unique: std::collections::BTreeSet<&String> = keys.iter().collect();
+    println!(
+        "kafka e2e: alerts sent={} received={} unique={}",
+        sent.len(),
+        keys.len(),
+        unique.len()
+    );
+    assert!(!sent.is_empty(), "ingest raised no alert");
+    assert_eq!(unique.len(), keys.len(), "an alert arrived twice: {keys:?}");
+    assert_eq!(keys.len(), sent.len());
     let b_out = b.stop();
     let r_out = r.stop();
 

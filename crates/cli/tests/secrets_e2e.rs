@@ -63,59 +63,6 @@ notify = ["hook", "discord", "tg", "mail"]
     )
 }
 
-/// A stand-in for every HTTP destination: answers 200 `{"ok":true}` and counts signed requests.
-async fn receiver() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let signed = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let counter = signed.clone();
-    tokio::spawn(async move {
-        while let Ok((mut sock, _)) = listener.accept().await {
-            let counter = counter.clone();
-            tokio::spawn(async move {
-                let mut buf = vec![0u8; 65536];
-                let mut got = Vec::new();
-                // Read until the head and the announced body are in.
-                loop {
-                    let Ok(n) = sock.read(&mut buf).await else {
-                        return;
-                    };
-                    if n == 0 {
-                        break;
-                    }
-                    got.extend_from_slice(&buf[..n]);
-                    let text = String::from_utf8_lossy(&got).to_string();
-                    if let Some(head_end) = text.find("\r\n\r\n") {
-                        let len = text[..head_end]
-                            .lines()
-                            .find_map(|l| {
-                                l.to_ascii_lowercase()
-                                    .strip_prefix("content-length:")
-                                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
-                            })
-                            .unwrap_or(0);
-                        if got.len() >= head_end + 4 + len {
-                            if text
-                                .to_ascii_lowercase()
-                                .contains("x-streamtide-signature: sha256=")
-                            {
-                                counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                            }
-                            break;
-                        }
-                    }
-                }
-                let body = r#"{"ok":true}"#;
-                let _ = sock
-                    .write_all(format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len()).as_bytes())
-                    .await;
-            });
-        }
-    });
-    (url, signed)
-}
-
 /// The binary with a clean environment, the three secrets configured the recommended way.
 fn cmd(dir: &Path) -> Command {
     let mut c = common::streamtide(dir);
@@ -176,7 +123,7 @@ async fn a_running_demo_never_shows_a_secret() {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    let (receiver_url, signed) = receiver().await;
+    let (receiver_url, received) = common::alert_receiver().await;
     std::fs::write(
         dir.path().join("streamtide.toml"),
         alerts_config(&receiver_url, free_port()),
@@ -324,7 +271,7 @@ async fn a_running_demo_never_shows_a_secret() {
     }
     assert!(started, "a tracked CHZZK channel could be started");
     let end = Instant::now() + Duration::from_secs(90);
-    while signed.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+    while received.lock().unwrap().iter().all(|r| !r.signed) {
         assert!(Instant::now() < end, "no signed alert reached the webhook");
         tokio::time::sleep(Duration::from_millis(300)).await;
     }

@@ -103,9 +103,17 @@ pub struct Ingest {
     /// Per partition, the offset last committed.
     committed: BTreeMap<i32, i64>,
     markers: Markers,
+    /// Alert rules applied right after each write, as the collector applies them.
+    alerts: Option<Arc<streamtide_alerts::Engine>>,
 }
 
 impl Ingest {
+    /// Apply alert rules to every batch this member writes.
+    pub fn with_alerts(mut self, engine: Option<Arc<streamtide_alerts::Engine>>) -> Ingest {
+        self.alerts = engine;
+        self
+    }
+
     /// Join `cfg.group` on `cfg.topic` (created if missing).
     pub async fn connect(
         cfg: &KafkaConfig,
@@ -146,6 +154,7 @@ impl Ingest {
             next: BTreeMap::new(),
             committed: BTreeMap::new(),
             markers: Markers::default(),
+            alerts: None,
         })
     }
 
@@ -271,6 +280,16 @@ impl Ingest {
     }
 
     async fn write(&mut self, op: &Apply) -> Result<(), StoreError> {
+        // What the alert rules compare the write against (nothing is read without rules).
+        let before = match (&self.alerts, op) {
+            (
+                Some(a),
+                Apply::Write {
+                    platform, batch, ..
+                },
+            ) => Some(a.before(*platform, batch).await),
+            _ => None,
+        };
         let stats = op.write_to(&self.store).await?;
         self.stats.written.add(&stats);
         self.metrics.rows_written.inc_by(stats.rows());
@@ -284,6 +303,9 @@ impl Ingest {
             // As in the collector: a failed rollup loses nothing (`rollup --rebuild` redoes it).
             if let Err(e) = self.store.update_rollups(*platform, *at, batch).await {
                 tracing::warn!(platform = %platform, error = %e, "Could not update daily rollups.");
+            }
+            if let (Some(a), Some(before)) = (&self.alerts, before) {
+                a.after(*platform, *at, batch, before).await;
             }
         }
         Ok(())

@@ -43,8 +43,18 @@ pub async fn run(settings: Settings, serve: bool) -> anyhow::Result<()> {
     )
     .await
     .context("[events.kafka]")?;
+    // With an event stream, ingest writes the observations, so it applies the alert rules and
+    // sends what they raise (the collectors, which only publish, raise none).
+    let engine = crate::wiring::alerts::engine(&settings, &store);
+    let alert_worker = engine
+        .as_ref()
+        .map(|engine| crate::wiring::alerts::spawn_worker(engine, token.clone()));
+    let ingest = ingest.with_alerts(engine);
     let stats = ingest.run(token.clone()).await?;
     token.cancel();
+    if let Some(w) = alert_worker {
+        let _ = w.await;
+    }
     if let Some(server) = server {
         server.await.context("server task")?.context("server")?;
     }

@@ -130,3 +130,75 @@ pub async fn database(name: &str, sqlite_file: &Path) -> String {
         None => format!("sqlite://{}", sqlite_file.display()),
     }
 }
+
+/// What an alert destination stand-in received: whether it was signed, and the webhook body's
+/// `event.key` (the happening; `None` for the other formats).
+#[allow(dead_code)] // not every test binary that includes this file receives alerts
+pub struct Received {
+    pub signed: bool,
+    pub key: Option<String>,
+}
+
+/// A stand-in for every HTTP alert destination (webhook, Discord, Telegram): answers 200
+/// `{"ok":true}` to whatever is posted and records it.
+#[allow(dead_code)] // not every test binary that includes this file receives alerts
+pub async fn alert_receiver() -> (String, std::sync::Arc<std::sync::Mutex<Vec<Received>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let got = log.clone();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let got = got.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 65536];
+                let mut bytes = Vec::new();
+                // Read until the head and the announced body are in.
+                let (head, body) = loop {
+                    let Ok(n) = sock.read(&mut buf).await else {
+                        return;
+                    };
+                    if n == 0 {
+                        return;
+                    }
+                    bytes.extend_from_slice(&buf[..n]);
+                    let Some(end) = bytes.windows(4).position(|w| w == b"\r\n\r\n") else {
+                        continue;
+                    };
+                    let head = String::from_utf8_lossy(&bytes[..end]).to_ascii_lowercase();
+                    let len = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .and_then(|v| v.trim().parse::<usize>().ok())
+                        .unwrap_or(0);
+                    if bytes.len() >= end + 4 + len {
+                        break (head, bytes[end + 4..end + 4 + len].to_vec());
+                    }
+                };
+                let key = serde_json::from_slice::<serde_json::Value>(&body)
+                    .ok()
+                    .and_then(|v| {
+                        v.pointer("/event/key")
+                            .and_then(|k| k.as_str())
+                            .map(str::to_string)
+                    });
+                got.lock().unwrap().push(Received {
+                    signed: head.contains("x-streamtide-signature: sha256="),
+                    key,
+                });
+                let body = r#"{"ok":true}"#;
+                let _ = sock
+                    .write_all(
+                        format!(
+                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                            body.len()
+                        )
+                        .as_bytes(),
+                    )
+                    .await;
+            });
+        }
+    });
+    (url, log)
+}
