@@ -200,7 +200,7 @@ async fn collector_to_kafka_to_two_ingest_workers_one_killed() {
     std::fs::write(
         &alerts,
         format!(
-            "[alerts]\nlive_max_age = \"30d\"\n[[alerts.channels]]\nname = \"hook\"\nkind = \"webhook\"\nurl = \"{hook}/hook\"\nsecret = \"kafka-e2e\"\n[[alerts.rules]]\nname = \"on-air\"\nkind = \"live\"\nnotify = [\"hook\"]\n"
+            "[alerts]\nlive_max_age = \"7d\"\n[[alerts.channels]]\nname = \"hook\"\nkind = \"webhook\"\nurl = \"{hook}/hook\"\nsecret = \"kafka-e2e\"\n[[alerts.rules]]\nname = \"on-air\"\nkind = \"live\"\nnotify = [\"hook\"]\n"
         ),
     )
     .unwrap();
