@@ -182,6 +182,38 @@ pub async fn remove_rule(
     }
 }
 
+/// The rule to remove, as a query parameter.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RuleNameQuery {
+    /// The rule's name.
+    pub name: Option<String>,
+}
+
+/// Remove a rule added through the API, named by `?name=` (the same as
+/// `DELETE /api/v1/alerts/rules/{name}`).
+#[utoipa::path(delete, operation_id = "remove_alert_rule_by_query", path = "/api/v1/alerts/rules",
+    tag = "admin", params(RuleNameQuery), security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 400, description = "No `name` given", body = ErrorBody),
+        (status = 401, description = "Missing or wrong token", body = ErrorBody),
+        (status = 403, description = "Admin endpoints are off", body = ErrorBody),
+        (status = 404, description = "No rule of that name", body = ErrorBody),
+        (status = 409, description = "The rule is in the configuration file", body = ErrorBody),
+    ))]
+pub async fn remove_rule_by_query(
+    state: State<AppState>,
+    ApiQuery(q): ApiQuery<RuleNameQuery>,
+) -> Result<StatusCode, ApiError> {
+    match q.name.filter(|n| !n.trim().is_empty()) {
+        Some(name) => remove_rule(state, ApiPath(RuleName { name })).await,
+        None => Err(ApiError::bad_request(
+            "name the rule: DELETE /api/v1/alerts/rules?name=NAME or /api/v1/alerts/rules/NAME",
+        )),
+    }
+}
+
 /// Which deliveries to list.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

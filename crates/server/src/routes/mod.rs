@@ -81,6 +81,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
             "/api/v1/alerts/rules",
             get(alerts::list_rules)
                 .post(alerts::add_rule)
+                .delete(alerts::remove_rule_by_query)
                 .route_layer(auth.clone()),
         )
         .route(

@@ -37,6 +37,7 @@ use crate::{dto, dto_analytics};
         super::alerts::list_rules,
         super::alerts::add_rule,
         super::alerts::remove_rule,
+        super::alerts::remove_rule_by_query,
         super::alerts::deliveries,
         super::health::healthz,
         super::platforms::list,

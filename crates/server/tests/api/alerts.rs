@@ -171,6 +171,53 @@ async fn rules_and_deliveries_through_the_admin_api() {
     )
     .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
+    // The same by query parameter.
+    let again = serde_json::json!({"name": "again", "kind": "renamed", "notify": ["ops"]});
+    let r = request(
+        &app,
+        Method::POST,
+        "/api/v1/alerts/rules",
+        &[auth, json],
+        post(again),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let r = request(
+        &app,
+        Method::DELETE,
+        "/api/v1/alerts/rules?name=again",
+        &[auth],
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    let r = request(
+        &app,
+        Method::DELETE,
+        "/api/v1/alerts/rules?name=again",
+        &[auth],
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
+    let r = request(
+        &app,
+        Method::DELETE,
+        "/api/v1/alerts/rules",
+        &[auth],
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    let r = request(
+        &app,
+        Method::DELETE,
+        "/api/v1/alerts/rules?name=again",
+        &[],
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.text);
 
     f.store
         .queue_delivery(
