@@ -307,6 +307,8 @@ impl RuleKind {
 pub enum Metric {
     #[default]
     Followers,
+    /// Also spelt `views`, as the trends API names it.
+    #[serde(alias = "views")]
     TotalViews,
 }
 
@@ -372,8 +374,9 @@ pub struct RuleConfig {
     /// milestone: exact numbers to announce instead of the round ones.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub milestones: Vec<u64>,
-    /// change: the period, `1d` (default) or `7d`.
-    #[serde(default)]
+    /// change: the period, `1d` (default) or `7d` (also accepted as `period`, the trends API's
+    /// word).
+    #[serde(default, alias = "period")]
     pub window: Window,
     /// change: the least absolute change that alerts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -568,6 +571,12 @@ notify = ["ops"]
 "#;
         let cfg: AlertsConfig = toml::from_str(toml).unwrap();
         assert_eq!(cfg.validate(), Ok(()));
+        // The trends API's words are understood too.
+        let r: RuleConfig = toml::from_str(
+            "name = \"v\"\nkind = \"change\"\nmetric = \"views\"\nperiod = \"7d\"\nthreshold = 1\nnotify = [\"ops\"]",
+        )
+        .unwrap();
+        assert_eq!((r.metric, r.window), (Metric::TotalViews, Window::Week));
         assert_eq!(cfg.rules[0].kind, RuleKind::Milestone);
         // Secrets never print.
         let shown = format!("{cfg:?} {}", serde_json::to_string(&cfg).unwrap());
