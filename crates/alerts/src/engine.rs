@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use streamtide_core::{Clock, Platform};
 use streamtide_storage::{AlertChannelState, Batch, NewDelivery, Store};
 use tokio::sync::{Mutex, Notify};
@@ -42,11 +42,7 @@ fn milestone(
     was: &AlertChannelState,
     now: &AlertChannelState,
 ) -> Option<Found> {
-    let of = |s: &AlertChannelState| match rule.metric {
-        Metric::Followers => s.followers,
-        Metric::TotalViews => s.total_views,
-    };
-    let (b, n) = (of(was)?, of(now)?);
+    let (b, n) = (metric_of(rule.metric, was)?, metric_of(rule.metric, now)?);
     let m = milestone_crossed(platform, b, n, &rule.milestones)?;
     Some((
         format!("milestone:{}:{m}", rule.metric.as_str()),
@@ -58,6 +54,14 @@ fn milestone(
             rounded: rounding_slack(platform, n) > 0,
         },
     ))
+}
+
+/// The latest known `metric` of a channel in a state.
+fn metric_of(metric: Metric, s: &AlertChannelState) -> Option<u64> {
+    match metric {
+        Metric::Followers => s.followers,
+        Metric::TotalViews => s.total_views,
+    }
 }
 
 /// The platform stopped knowing the channel.
@@ -176,10 +180,14 @@ impl Engine {
 
     /// Read what the rules compare, before `batch` is written.
     pub async fn before(&self, platform: Platform, batch: &Batch) -> Before {
-        if !self.is_active() || batch_ids(batch).is_empty() || self.rules().await.is_empty() {
+        if !self.is_active() {
             return Before::default();
         }
-        match self.store.alert_states(platform, &batch_ids(batch)).await {
+        let ids = batch_ids(batch);
+        if ids.is_empty() || self.rules().await.is_empty() {
+            return Before::default();
+        }
+        match self.store.alert_states(platform, &ids).await {
             Ok(states) => Before {
                 states: states
                     .into_iter()
@@ -214,6 +222,21 @@ impl Engine {
             }
         };
         let rules = self.rules().await;
+        // The day a change or an anomaly is counted on (their once-a-day key), read once.
+        let today = if rules
+            .iter()
+            .any(|r| matches!(r.kind, RuleKind::Change | RuleKind::Anomaly))
+        {
+            match self.store.analytics_timezone().await {
+                Ok(tz) => at.with_timezone(&tz).date_naive(),
+                Err(e) => {
+                    tracing::warn!(error = %e, "Could not read the analytics time zone; this batch raises no alert.");
+                    return 0;
+                }
+            }
+        } else {
+            at.date_naive()
+        };
         let mut events = Vec::new();
         for now in &after {
             let Some(was) = before.states.get(&now.channel_id) else {
@@ -225,8 +248,8 @@ impl Engine {
                 creator: now.creator.as_deref(),
             };
             for rule in rules.iter().filter(|r| in_scope(r, subject)) {
-                match self.decide(rule, platform, at, was, now).await {
-                    Ok(Some(e)) => events.push(e),
+                match self.decide(rule, platform, (at, today), was, now).await {
+                    Ok(Some(e)) => events.push((rule, e)),
                     Ok(None) => {}
                     Err(e) => {
                         tracing::warn!(rule = %rule.name, platform = %platform, error = %e, "Could not evaluate an alert rule.")
@@ -235,8 +258,8 @@ impl Engine {
             }
         }
         let mut queued = 0;
-        for e in &events {
-            queued += self.queue(e, at).await;
+        for (rule, e) in &events {
+            queued += self.queue(rule, e, at).await;
         }
         if queued > 0 {
             self.wake.notify_one();
@@ -244,17 +267,8 @@ impl Engine {
         queued
     }
 
-    /// Queue `e` for each destination of its rule; how many were new.
-    pub async fn queue(&self, e: &AlertEvent, at: DateTime<Utc>) -> usize {
-        let Some(rule) = self
-            .rules()
-            .await
-            .iter()
-            .find(|r| r.name == e.rule)
-            .cloned()
-        else {
-            return 0;
-        };
+    /// Queue `e` for each destination of `rule`; how many were new.
+    async fn queue(&self, rule: &RuleConfig, e: &AlertEvent, at: DateTime<Utc>) -> usize {
         let payload = match serde_json::to_string(e) {
             Ok(p) => p,
             Err(err) => {
@@ -294,18 +308,18 @@ impl Engine {
         &self,
         rule: &RuleConfig,
         platform: Platform,
-        at: DateTime<Utc>,
+        (at, today): (DateTime<Utc>, NaiveDate),
         was: &AlertChannelState,
         now: &AlertChannelState,
     ) -> streamtide_storage::Result<Option<AlertEvent>> {
         let found: Option<Found> = match rule.kind {
             RuleKind::Milestone => milestone(rule, platform, was, now),
             RuleKind::Change => self
-                .change(rule, platform, at, now)
+                .change(rule, platform, (at, today), now)
                 .await?
                 .map(|(key, facts)| (key, None, facts)),
             RuleKind::Anomaly => self
-                .anomaly(rule, platform, at, now)
+                .anomaly(rule, platform, (at, today), now)
                 .await?
                 .map(|(key, facts)| (key, None, facts)),
             RuleKind::Live => self.went_live(at, was, now),
@@ -411,34 +425,41 @@ impl Engine {
         }))
     }
 
+    /// The metric at the start of the period of `window` ending at `at`, and now (the state
+    /// after the write), or `None` when the history has a gap where the period starts: such a
+    /// change is unknown, not calm.
+    async fn period_ends(
+        &self,
+        metric: Metric,
+        at: DateTime<Utc>,
+        window: Window,
+        now: &AlertChannelState,
+    ) -> streamtide_storage::Result<Option<(u64, u64)>> {
+        let Some(to) = metric_of(metric, now) else {
+            return Ok(None);
+        };
+        let start = at - Duration::days(window.days());
+        let Some((from, from_at)) = self
+            .store
+            .alert_value_at(now.pk, metric.as_str(), start)
+            .await?
+        else {
+            return Ok(None);
+        };
+        Ok((from_at >= start - start_tolerance(window)).then_some((from, to)))
+    }
+
     /// The channel's change over the rule's window, if it passes the rule: once per day.
     async fn change(
         &self,
         rule: &RuleConfig,
         platform: Platform,
-        at: DateTime<Utc>,
+        (at, today): (DateTime<Utc>, NaiveDate),
         now: &AlertChannelState,
     ) -> streamtide_storage::Result<Option<(String, Facts)>> {
-        let window = Duration::days(rule.window.days());
-        let Some((to, _)) = self
-            .store
-            .alert_value_at(now.pk, rule.metric.as_str(), at)
-            .await?
-        else {
+        let Some((from, to)) = self.period_ends(rule.metric, at, rule.window, now).await? else {
             return Ok(None);
         };
-        let start = at - window;
-        let Some((from, from_at)) = self
-            .store
-            .alert_value_at(now.pk, rule.metric.as_str(), start)
-            .await?
-        else {
-            return Ok(None);
-        };
-        if from_at < start - start_tolerance(rule.window) {
-            // The history has a gap where the period starts: the change is unknown, not calm.
-            return Ok(None);
-        }
         let change = honest_change(platform, from, to);
         if !change_alerts(
             change,
@@ -449,13 +470,12 @@ impl Engine {
         ) {
             return Ok(None);
         }
-        let day = self.day_of(at).await;
         let window_s = match rule.window {
             Window::Day => "1d",
             Window::Week => "7d",
         };
         Ok(Some((
-            format!("change:{}:{window_s}:{day}", rule.metric.as_str()),
+            format!("change:{}:{window_s}:{today}", rule.metric.as_str()),
             Facts::Change {
                 metric: rule.metric,
                 window: rule.window,
@@ -473,22 +493,13 @@ impl Engine {
         &self,
         rule: &RuleConfig,
         platform: Platform,
-        at: DateTime<Utc>,
+        (at, today): (DateTime<Utc>, NaiveDate),
         now: &AlertChannelState,
     ) -> streamtide_storage::Result<Option<(String, Facts)>> {
         let metric = rule.metric.as_str();
-        let Some((to, _)) = self.store.alert_value_at(now.pk, metric, at).await? else {
+        let Some((from, to)) = self.period_ends(rule.metric, at, Window::Day, now).await? else {
             return Ok(None);
         };
-        let start = at - Duration::days(1);
-        let Some((from, from_at)) = self.store.alert_value_at(now.pk, metric, start).await? else {
-            return Ok(None);
-        };
-        if from_at < start - start_tolerance(Window::Day) {
-            return Ok(None);
-        }
-        let tz = self.store.analytics_timezone().await?;
-        let today = at.with_timezone(&tz).date_naive();
         // Whole days before today: today's own partial delta would be compared with itself.
         let history: Vec<f64> = self
             .store
@@ -504,19 +515,14 @@ impl Engine {
             .collect();
         let change = to as i64 - from as i64;
         let rounding = (rounding_slack(platform, from) + rounding_slack(platform, to)) as f64;
-        // A flat history must not make a handful of followers unusual: at least 10, a tenth of
-        // the typical day, or a ten-thousandth of the count.
+        // A flat history must not make a handful of followers unusual: at least 10 or a
+        // ten-thousandth of the count (robust_score adds a tenth of the typical day).
         let floor = 10f64.max(to as f64 * 1e-4);
         let Some(a) = streamtide_analytics::robust_score(change as f64, &history, rounding, floor)
         else {
             return Ok(None);
         };
-        let floor = floor.max(a.median.abs() * 0.1);
-        let score = if floor > a.scale {
-            a.score * a.scale / floor
-        } else {
-            a.score
-        };
+        let score = a.score;
         let passes =
             score.abs() >= rule.score && crate::message::direction_allows(rule.direction, score);
         if !passes {
@@ -532,15 +538,6 @@ impl Engine {
                 rounded: rounding > 0.0,
             },
         )))
-    }
-
-    async fn day_of(&self, at: DateTime<Utc>) -> chrono::NaiveDate {
-        let tz = self
-            .store
-            .analytics_timezone()
-            .await
-            .unwrap_or(chrono_tz::Asia::Seoul);
-        at.with_timezone(&tz).date_naive()
     }
 }
 

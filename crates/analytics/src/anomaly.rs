@@ -14,7 +14,7 @@ const MAD_TO_SIGMA: f64 = 1.4826;
 pub struct Anomaly {
     /// The median daily change of the history.
     pub median: f64,
-    /// The spread the score is measured in (scaled MAD, or the floor when the history is flat).
+    /// The spread the score is measured in (scaled MAD, or a floor when the history is flat).
     pub scale: f64,
     /// `(change - median) / scale`, after taking away what rounding can explain.
     pub score: f64,
@@ -25,8 +25,9 @@ pub struct Anomaly {
 ///
 /// `rounding` is how far a change between two rounded counts can be from the real one (0 for
 /// exact counts): the distance from the median is shrunk by it, and the spread is at least it, so
-/// a rounded count stepping once never scores. `floor` is the least spread: a flat history
-/// (MAD 0) must not make every small change infinitely unusual.
+/// a rounded count stepping once never scores. The spread is at least `floor` and a tenth of the
+/// median day: a flat history (MAD 0) must not make every small change infinitely unusual, nor a
+/// channel that gains 1,000 a day with little noise unusual for gaining 1,200.
 pub fn robust_score(change: f64, history: &[f64], rounding: f64, floor: f64) -> Option<Anomaly> {
     let mut h: Vec<f64> = history.iter().copied().filter(|v| v.is_finite()).collect();
     if h.len() < MIN_HISTORY_DAYS || !change.is_finite() {
@@ -37,6 +38,7 @@ pub fn robust_score(change: f64, history: &[f64], rounding: f64, floor: f64) -> 
     let mad = median_of(&mut dev);
     let scale = (MAD_TO_SIGMA * mad)
         .max(floor)
+        .max(median.abs() * 0.1)
         .max(rounding)
         .max(f64::MIN_POSITIVE);
     let distance = change - median;
