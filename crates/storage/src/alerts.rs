@@ -4,8 +4,8 @@
 //!
 //! The store decides nothing here: `streamtide-alerts` reads these rows and applies the rules.
 
+use crate::db::sql;
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::Row;
 use streamtide_core::Platform;
 
 use crate::db;
@@ -97,7 +97,7 @@ fn u(v: Option<i64>) -> Option<u64> {
     v.map(|v| v.max(0) as u64)
 }
 
-fn time(r: &sqlx::any::AnyRow, col: &str) -> Option<DateTime<Utc>> {
+fn time(r: &db::Row, col: &str) -> Option<DateTime<Utc>> {
     r.get::<Option<String>, _>(col)
         .as_deref()
         .and_then(from_db_time)
@@ -105,7 +105,7 @@ fn time(r: &sqlx::any::AnyRow, col: &str) -> Option<DateTime<Utc>> {
 
 /// A long text column: MariaDB's TEXT arrives as bytes through sqlx (VARCHAR as text), the other
 /// backends' as text. Invalid UTF-8 (never written by us) is replaced, not a failure.
-fn long_text(r: &sqlx::any::AnyRow, col: &str) -> String {
+fn long_text(r: &db::Row, col: &str) -> String {
     match r.try_get::<String, _>(col) {
         Ok(s) => s,
         Err(_) => r
@@ -260,7 +260,7 @@ impl Store {
     /// Earlier broadcasts of a channel (all but `session`): how many, and their highest peak.
     pub async fn alert_past_peaks(&self, pk: i64, session: i64) -> Result<(u64, Option<u64>)> {
         let r = db::query(
-            "SELECT COUNT(*) AS n, MAX(peak_viewers) AS m FROM live_sessions WHERE channel_id = ?1 AND id <> ?2",
+            sql!("SELECT COUNT(*) AS n, MAX(peak_viewers) AS m FROM live_sessions WHERE channel_id = " #1 " AND id <> " #2),
         )
         .bind(pk)
         .bind(session)
@@ -277,9 +277,9 @@ impl Store {
         before: DateTime<Utc>,
     ) -> Result<Vec<Platform>> {
         let rows: Vec<String> = db::query_scalar(
-            "SELECT DISTINCT c.platform FROM channels c
-             WHERE c.creator_id = ?1 AND c.id <> ?2
-               AND EXISTS (SELECT 1 FROM channel_snapshots s WHERE s.channel_id = c.id AND s.observed_at < ?3)",
+            sql!("SELECT DISTINCT c.platform FROM channels c
+             WHERE c.creator_id = " #1 " AND c.id <> " #2 "
+               AND EXISTS (SELECT 1 FROM channel_snapshots s WHERE s.channel_id = c.id AND s.observed_at < " #3 ")"),
         )
         .bind(creator)
         .bind(except)
@@ -294,10 +294,15 @@ impl Store {
     pub async fn queue_delivery(&self, d: &NewDelivery<'_>, at: DateTime<Utc>) -> Result<bool> {
         let now = to_db_time(at);
         let done = db::query(
-            "INSERT INTO alert_deliveries (rule, destination, event_key, kind, platform, channel_id, title, payload,
+            sql! {
+                sqlite, postgres: ("INSERT INTO alert_deliveries (rule, destination, event_key, kind, platform, channel_id, title, payload,
                status, attempts, next_attempt_at, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending', 0, ?9, ?9)
-             ON CONFLICT (rule, destination, event_key) DO NOTHING",
+             VALUES (" #1 ", " #2 ", " #3 ", " #4 ", " #5 ", " #6 ", " #7 ", " #8 ", 'pending', 0, " #9 ", " #9 ")
+             ON CONFLICT (rule, destination, event_key) DO NOTHING");
+                mysql: ("INSERT IGNORE INTO alert_deliveries (rule, destination, event_key, kind, platform, channel_id, title, payload,
+               status, attempts, next_attempt_at, created_at)
+             VALUES (" #1 ", " #2 ", " #3 ", " #4 ", " #5 ", " #6 ", " #7 ", " #8 ", 'pending', 0, " #9 ", " #9 ")");
+            },
         )
         .bind(d.rule)
         .bind(d.destination)
@@ -324,9 +329,9 @@ impl Store {
     ) -> Result<Vec<DeliveryRow>> {
         let now_s = to_db_time(now);
         let ids: Vec<i64> = db::query_scalar(
-            "SELECT id FROM alert_deliveries
-             WHERE status = 'pending' AND next_attempt_at <= ?1 AND (claimed_until IS NULL OR claimed_until < ?1)
-             ORDER BY next_attempt_at, id LIMIT ?2",
+            sql!("SELECT id FROM alert_deliveries
+             WHERE status = 'pending' AND next_attempt_at <= " #1 " AND (claimed_until IS NULL OR claimed_until < " #1 ")
+             ORDER BY next_attempt_at, id LIMIT " #2),
         )
         .bind(now_s.clone())
         .bind(i64::from(limit))
@@ -335,8 +340,8 @@ impl Store {
         let mut out = Vec::new();
         for id in ids {
             let won = db::query(
-                "UPDATE alert_deliveries SET claimed_until = ?1, claimed_by = ?2
-                 WHERE id = ?3 AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < ?4)",
+                sql!("UPDATE alert_deliveries SET claimed_until = " #1 ", claimed_by = " #2 "
+                 WHERE id = " #3 " AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < " #4 ")"),
             )
             .bind(to_db_time(until))
             .bind(owner)
@@ -356,7 +361,7 @@ impl Store {
     }
 
     async fn delivery(&self, id: i64) -> Result<Option<DeliveryRow>> {
-        let r = db::query("SELECT * FROM alert_deliveries WHERE id = ?1")
+        let r = db::query(sql!("SELECT * FROM alert_deliveries WHERE id = " #1))
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
@@ -376,11 +381,11 @@ impl Store {
             DeliveryOutcome::Failed { error } => ("failed", None, Some(error)),
         };
         db::query(
-            "UPDATE alert_deliveries SET status = ?1, attempts = attempts + 1,
-               next_attempt_at = COALESCE(?2, next_attempt_at), last_error = ?3,
-               sent_at = CASE WHEN ?1 = 'sent' THEN ?4 ELSE sent_at END,
+            sql!("UPDATE alert_deliveries SET status = " #1 ", attempts = attempts + 1,
+               next_attempt_at = COALESCE(" #2 ", next_attempt_at), last_error = " #3 ",
+               sent_at = CASE WHEN " #1 " = 'sent' THEN " #4 " ELSE sent_at END,
                claimed_until = NULL, claimed_by = NULL
-             WHERE id = ?5",
+             WHERE id = " #5),
         )
         .bind(status)
         .bind(next.map(to_db_time))
@@ -399,11 +404,9 @@ impl Store {
         rule: Option<&str>,
         limit: u32,
     ) -> Result<Vec<DeliveryRow>> {
-        let rows = db::query(
-            "SELECT * FROM alert_deliveries
-             WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR rule = ?2)
-             ORDER BY created_at DESC, id DESC LIMIT ?3",
-        )
+        let rows = db::query(sql!("SELECT * FROM alert_deliveries
+             WHERE (" #1 " IS NULL OR status = " #1 ") AND (" #2 " IS NULL OR rule = " #2 ")
+             ORDER BY created_at DESC, id DESC LIMIT " #3))
         .bind(status)
         .bind(rule)
         .bind(i64::from(limit))
@@ -414,9 +417,11 @@ impl Store {
 
     /// Rules added through the API, by name.
     pub async fn alert_rules(&self) -> Result<Vec<StoredRule>> {
-        let rows = db::query("SELECT name, spec, created_at FROM alert_rules ORDER BY name")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = db::query(sql!(
+            "SELECT name, spec, created_at FROM alert_rules ORDER BY name"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows
             .iter()
             .map(|r| StoredRule {
@@ -430,8 +435,11 @@ impl Store {
     /// Add a rule; `false` when one of that name exists.
     pub async fn add_alert_rule(&self, name: &str, spec: &str, at: DateTime<Utc>) -> Result<bool> {
         let done = db::query(
-            "INSERT INTO alert_rules (name, spec, created_at) VALUES (?1, ?2, ?3)
-             ON CONFLICT (name) DO NOTHING",
+            sql! {
+                sqlite, postgres: ("INSERT INTO alert_rules (name, spec, created_at) VALUES (" #1 ", " #2 ", " #3 ")
+             ON CONFLICT (name) DO NOTHING");
+                mysql: ("INSERT IGNORE INTO alert_rules (name, spec, created_at) VALUES (" #1 ", " #2 ", " #3 ")");
+            },
         )
         .bind(name)
         .bind(spec)
@@ -443,7 +451,7 @@ impl Store {
 
     /// Remove a rule; `false` when there was none of that name.
     pub async fn delete_alert_rule(&self, name: &str) -> Result<bool> {
-        let done = db::query("DELETE FROM alert_rules WHERE name = ?1")
+        let done = db::query(sql!("DELETE FROM alert_rules WHERE name = " #1))
             .bind(name)
             .execute(&self.pool)
             .await?;
@@ -459,7 +467,7 @@ pub enum DeliveryOutcome<'a> {
     Failed { error: &'a str },
 }
 
-fn delivery_row(r: &sqlx::any::AnyRow) -> DeliveryRow {
+fn delivery_row(r: &db::Row) -> DeliveryRow {
     DeliveryRow {
         id: r.get("id"),
         rule: r.get("rule"),

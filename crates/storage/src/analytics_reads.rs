@@ -3,11 +3,11 @@
 //! (rankings are in `trends`).
 
 use crate::db;
+use crate::db::sql;
 use crate::staging;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Serialize;
-use sqlx::Row;
 use streamtide_analytics::{
     day_of, live_metrics, sum_closes, Change, DailyClose, LiveMetrics, Projection, Sample, Series,
     SessionSpan, PERIODS,
@@ -101,8 +101,8 @@ impl Store {
         to: NaiveDate,
     ) -> Result<Vec<DailyRow>> {
         let rows = db::query(
-            "SELECT d.* FROM channel_daily d JOIN channels c ON c.id = d.channel_id
-             WHERE c.platform = ?1 AND c.platform_id = ?2 AND d.day >= ?3 AND d.day <= ?4 ORDER BY d.day",
+            sql!("SELECT d.* FROM channel_daily d JOIN channels c ON c.id = d.channel_id
+             WHERE c.platform = " #1 " AND c.platform_id = " #2 " AND d.day >= " #3 " AND d.day <= " #4 " ORDER BY d.day"),
         )
         .bind(platform.as_str())
         .bind(id)
@@ -110,8 +110,7 @@ impl Store {
         .bind(db_day(to))
         .fetch_all(&self.pool)
         .await?;
-        let u =
-            |r: &sqlx::any::AnyRow, c: &str| r.get::<Option<i64>, _>(c).map(|v| v.max(0) as u64);
+        let u = |r: &db::Row, c: &str| r.get::<Option<i64>, _>(c).map(|v| v.max(0) as u64);
         Ok(rows
             .iter()
             .filter_map(|r| {
@@ -140,12 +139,13 @@ impl Store {
         platform: Platform,
         id: &str,
     ) -> Result<Option<ChannelStatsRow>> {
-        let Some(ch) =
-            db::query("SELECT id, name FROM channels WHERE platform = ?1 AND platform_id = ?2")
-                .bind(platform.as_str())
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?
+        let Some(ch) = db::query(
+            sql!("SELECT id, name FROM channels WHERE platform = " #1 " AND platform_id = " #2),
+        )
+        .bind(platform.as_str())
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
         else {
             return Ok(None);
         };
@@ -162,8 +162,8 @@ impl Store {
         };
         let from = latest - Duration::days(STATS_LOOKBACK_DAYS);
         let rows = db::query(
-            "SELECT observed_at, followers FROM channel_snapshots
-             WHERE channel_id = ?1 AND observed_at >= ?2 AND followers IS NOT NULL ORDER BY observed_at",
+            sql!("SELECT observed_at, followers FROM channel_snapshots
+             WHERE channel_id = " #1 " AND observed_at >= " #2 " AND followers IS NOT NULL ORDER BY observed_at"),
         )
         .bind(pk)
         .bind(to_db_time(from))
@@ -194,15 +194,16 @@ impl Store {
     /// Trend statistics of a creator: follower closes summed across the linked channels per day
     /// (a day counts only when every channel has a close), live metrics over all of them.
     pub async fn creator_stats(&self, creator: i64) -> Result<Option<CreatorStatsRow>> {
-        let Some(name) = db::query_scalar::<String>("SELECT name FROM creators WHERE id = ?1")
-            .bind(creator)
-            .fetch_optional(&self.pool)
-            .await?
+        let Some(name) =
+            db::query_scalar::<String>(sql!("SELECT name FROM creators WHERE id = " #1))
+                .bind(creator)
+                .fetch_optional(&self.pool)
+                .await?
         else {
             return Ok(None);
         };
         let rows = db::query(
-            "SELECT id, platform, platform_id, name FROM channels WHERE creator_id = ?1 ORDER BY platform, platform_id",
+            sql!("SELECT id, platform, platform_id, name FROM channels WHERE creator_id = " #1 " ORDER BY platform, platform_id"),
         )
         .bind(creator)
         .fetch_all(&self.pool)
@@ -213,10 +214,8 @@ impl Store {
         for r in &rows {
             let pk: i64 = r.get("id");
             let platform = crate::stored_platform(&r.get::<String, _>("platform"))?;
-            let closes = db::query(
-                "SELECT day, closed_at, followers FROM channel_daily
-                 WHERE channel_id = ?1 AND followers IS NOT NULL ORDER BY day",
-            )
+            let closes = db::query(sql!("SELECT day, closed_at, followers FROM channel_daily
+                 WHERE channel_id = " #1 " AND followers IS NOT NULL ORDER BY day"))
             .bind(pk)
             .fetch_all(&self.pool)
             .await?
@@ -297,7 +296,7 @@ impl Store {
         let mut out = None;
         for pk in pks {
             let t: Option<String> = db::query_scalar(
-                "SELECT MAX(last_seen_at) FROM live_sessions WHERE channel_id = ?1",
+                sql!("SELECT MAX(last_seen_at) FROM live_sessions WHERE channel_id = " #1),
             )
             .bind(pk)
             .fetch_one(&self.pool)
@@ -313,8 +312,8 @@ impl Store {
         let mut spans = Vec::new();
         for pk in pks {
             let rows = db::query(
-                "SELECT started_at, COALESCE(ended_at, last_seen_at) AS ended, viewer_sum, sample_count, peak_viewers
-                 FROM live_sessions WHERE channel_id = ?1 AND COALESCE(ended_at, last_seen_at) >= ?2",
+                sql!("SELECT started_at, COALESCE(ended_at, last_seen_at) AS ended, viewer_sum, sample_count, peak_viewers
+                 FROM live_sessions WHERE channel_id = " #1 " AND COALESCE(ended_at, last_seen_at) >= " #2),
             )
             .bind(pk)
             .bind(to_db_time(from))

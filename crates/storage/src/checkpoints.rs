@@ -11,7 +11,7 @@
 
 use std::time::Duration;
 
-use sqlx::AnyPool;
+use sqlx::SqlitePool;
 use tokio::task::JoinHandle;
 
 /// How often the background task checkpoints. At the store's highest write rates the log grows
@@ -36,7 +36,7 @@ impl Drop for Checkpointer {
 impl Checkpointer {
     /// Checkpoint the database of `pool` every [`CHECKPOINT_EVERY`] until dropped or the pool
     /// closes.
-    pub(crate) fn spawn(pool: AnyPool) -> Checkpointer {
+    pub(crate) fn spawn(pool: SqlitePool) -> Checkpointer {
         Checkpointer(tokio::spawn(async move {
             let mut every = tokio::time::interval(CHECKPOINT_EVERY);
             every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -60,6 +60,7 @@ impl Checkpointer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::sql;
     use crate::{db, Batch, Job, Store};
     use chrono::Utc;
     use streamtide_core::{
@@ -112,11 +113,11 @@ mod tests {
             .unwrap();
 
         // The database's size as its readers see it (file and log together).
-        let pages: i64 = db::query_scalar("PRAGMA page_count")
+        let pages: i64 = db::query_scalar(sql!("PRAGMA page_count"))
             .fetch_one(&store.pool)
             .await
             .unwrap();
-        let page_size: i64 = db::query_scalar("PRAGMA page_size")
+        let page_size: i64 = db::query_scalar(sql!("PRAGMA page_size"))
             .fetch_one(&store.pool)
             .await
             .unwrap();

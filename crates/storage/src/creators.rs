@@ -1,9 +1,9 @@
 //! Creators: the people behind channels, linking one person's channels across platforms.
 
 use crate::db;
+use crate::db::sql;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::Row;
 use streamtide_core::{ChannelId, Platform};
 
 use crate::time::{from_db_time, to_db_time};
@@ -24,17 +24,19 @@ impl Store {
     /// The creator called `name`, created if new. Returns `(id, created)`.
     pub async fn upsert_creator(&self, name: &str, at: DateTime<Utc>) -> Result<(i64, bool)> {
         let name = name.trim();
-        if let Some(id) = db::query_scalar::<i64>("SELECT id FROM creators WHERE name = ?1")
+        if let Some(id) = db::query_scalar::<i64>(sql!("SELECT id FROM creators WHERE name = " #1))
             .bind(name)
             .fetch_optional(&self.pool)
             .await?
         {
             return Ok((id, false));
         }
-        let id: i64 = db::query_scalar(
-            "INSERT INTO creators (name, created_at) VALUES (?1, ?2)
-             ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id",
-        )
+        let id: i64 = db::query_scalar(sql! {
+            sqlite, postgres: ("INSERT INTO creators (name, created_at) VALUES (" #1 ", " #2 ")
+         ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id");
+            mysql: ("INSERT INTO creators (name, created_at) VALUES (" #1 ", " #2 ")
+         ON DUPLICATE KEY UPDATE name = VALUES(name) RETURNING id");
+        })
         .bind(name)
         .bind(to_db_time(at))
         .fetch_one(&self.pool)
@@ -49,7 +51,7 @@ impl Store {
         id: &ChannelId,
         creator: i64,
     ) -> Result<bool> {
-        let exists: Option<i64> = db::query_scalar("SELECT id FROM creators WHERE id = ?1")
+        let exists: Option<i64> = db::query_scalar(sql!("SELECT id FROM creators WHERE id = " #1))
             .bind(creator)
             .fetch_optional(&self.pool)
             .await?;
@@ -57,7 +59,7 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         let current: Option<Option<i64>> = db::query_scalar(
-            "SELECT creator_id FROM channels WHERE platform = ?1 AND platform_id = ?2",
+            sql!("SELECT creator_id FROM channels WHERE platform = " #1 " AND platform_id = " #2),
         )
         .bind(platform.as_str())
         .bind(id.as_str())
@@ -68,7 +70,7 @@ impl Store {
             Some(Some(c)) if c == creator => Ok(false),
             Some(_) => {
                 db::query(
-                    "UPDATE channels SET creator_id = ?3 WHERE platform = ?1 AND platform_id = ?2",
+                    sql!("UPDATE channels SET creator_id = " #3 " WHERE platform = " #1 " AND platform_id = " #2),
                 )
                 .bind(platform.as_str())
                 .bind(id.as_str())
@@ -83,7 +85,7 @@ impl Store {
     /// Detach a channel from its creator. Returns `false` if it had none.
     pub async fn unlink_channel(&self, platform: Platform, id: &ChannelId) -> Result<bool> {
         Ok(db::query(
-            "UPDATE channels SET creator_id = NULL WHERE platform = ?1 AND platform_id = ?2 AND creator_id IS NOT NULL",
+            sql!("UPDATE channels SET creator_id = NULL WHERE platform = " #1 " AND platform_id = " #2 " AND creator_id IS NOT NULL"),
         )
         .bind(platform.as_str())
         .bind(id.as_str())
@@ -96,7 +98,7 @@ impl Store {
     /// The creator a channel belongs to, if any.
     pub async fn channel_creator(&self, platform: Platform, id: &ChannelId) -> Result<Option<i64>> {
         Ok(db::query_scalar::<Option<i64>>(
-            "SELECT creator_id FROM channels WHERE platform = ?1 AND platform_id = ?2",
+            sql!("SELECT creator_id FROM channels WHERE platform = " #1 " AND platform_id = " #2),
         )
         .bind(platform.as_str())
         .bind(id.as_str())
@@ -107,13 +109,14 @@ impl Store {
 
     /// Creators by name, with their channels.
     pub async fn creators(&self, limit: u32, offset: u32) -> Result<(Vec<CreatorRow>, u64)> {
-        let ids: Vec<i64> =
-            db::query_scalar("SELECT id FROM creators ORDER BY name, id LIMIT ?1 OFFSET ?2")
-                .bind(limit as i64)
-                .bind(offset as i64)
-                .fetch_all(&self.pool)
-                .await?;
-        let total: i64 = db::query_scalar("SELECT COUNT(*) FROM creators")
+        let ids: Vec<i64> = db::query_scalar(
+            sql!("SELECT id FROM creators ORDER BY name, id LIMIT " #1 " OFFSET " #2),
+        )
+        .bind(limit as i64)
+        .bind(offset as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        let total: i64 = db::query_scalar(sql!("SELECT COUNT(*) FROM creators"))
             .fetch_one(&self.pool)
             .await?;
         let mut out = Vec::with_capacity(ids.len());
@@ -127,7 +130,7 @@ impl Store {
 
     /// One creator with their channels and latest figures.
     pub async fn creator(&self, id: i64) -> Result<Option<CreatorRow>> {
-        let Some(row) = db::query("SELECT id, name, created_at FROM creators WHERE id = ?1")
+        let Some(row) = db::query(sql!("SELECT id, name, created_at FROM creators WHERE id = " #1))
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
@@ -135,7 +138,7 @@ impl Store {
             return Ok(None);
         };
         let members: Vec<(String, String)> = db::query_as(
-            "SELECT platform, platform_id FROM channels WHERE creator_id = ?1 ORDER BY platform, platform_id",
+            sql!("SELECT platform, platform_id FROM channels WHERE creator_id = " #1 " ORDER BY platform, platform_id"),
         )
         .bind(id)
         .fetch_all(&self.pool)

@@ -15,11 +15,13 @@
 
 use std::borrow::Cow;
 use std::marker::PhantomData;
-use std::ops::Deref;
+use std::ops::{Deref, DerefMut};
 
-use sqlx::any::{AnyArguments, AnyQueryResult, AnyRow, AnyTypeInfoKind};
-use sqlx::{Any, AnyConnection, AnyPool, Arguments, Encode, FromRow, Row, Type};
-use sqlx_core::any::AnyValueKind;
+use sqlx::mysql::{MySql, MySqlConnection, MySqlPool, MySqlRow};
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnection, PgPool, PgRow, Postgres};
+use sqlx::sqlite::{Sqlite, SqliteConnection, SqlitePool, SqliteRow};
+use sqlx::{Column as _, Row as _, Transaction, TypeInfo as _, ValueRef as _};
 
 /// Which database engine a store runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -41,15 +43,6 @@ impl Backend {
         }
     }
 
-    /// The backend of an open connection.
-    pub(crate) fn of(conn: &AnyConnection) -> Backend {
-        match conn.backend_name() {
-            "PostgreSQL" => Backend::Postgres,
-            "MySQL" => Backend::MySql,
-            _ => Backend::Sqlite,
-        }
-    }
-
     pub fn as_str(self) -> &'static str {
         match self {
             Backend::Sqlite => "sqlite",
@@ -59,36 +52,137 @@ impl Backend {
     }
 }
 
-/// The store's connection pool with the backend it runs on, known once when the store connects
-/// (a statement on the pool needs it to be translated). Derefs to the `AnyPool`.
+/// The store's connection pool: one engine's own driver (sqlx's typed pools, so every value is
+/// bound and read in the engine's own types; no `Any` driver converting in between).
 #[derive(Clone, Debug)]
-pub(crate) struct Pool {
-    pool: AnyPool,
-    backend: Backend,
+pub(crate) enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+    MySql(MySqlPool),
 }
 
 impl Pool {
-    pub fn new(pool: AnyPool, backend: Backend) -> Pool {
-        Pool { pool, backend }
-    }
-
     pub fn backend(&self) -> Backend {
-        self.backend
+        match self {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+            Pool::MySql(_) => Backend::MySql,
+        }
+    }
+
+    /// A transaction (`BEGIN`).
+    pub async fn begin(&self) -> Result<Held, sqlx::Error> {
+        Ok(Held(match self {
+            Pool::Sqlite(p) => Conn::SqliteTx(p.begin().await?),
+            Pool::Postgres(p) => Conn::PostgresTx(p.begin().await?),
+            Pool::MySql(p) => Conn::MySqlTx(p.begin().await?),
+        }))
+    }
+
+    /// A transaction opened with `statement` on SQLite (`BEGIN IMMEDIATE`), `BEGIN` elsewhere.
+    pub async fn begin_sqlite_with(&self, statement: &'static str) -> Result<Held, sqlx::Error> {
+        match self {
+            Pool::Sqlite(p) => Ok(Held(Conn::SqliteTx(p.begin_with(statement).await?))),
+            _ => self.begin().await,
+        }
+    }
+
+    /// One connection of the pool, outside any transaction.
+    pub async fn acquire(&self) -> Result<Held, sqlx::Error> {
+        Ok(Held(match self {
+            Pool::Sqlite(p) => Conn::Sqlite(p.acquire().await?),
+            Pool::Postgres(p) => Conn::Postgres(p.acquire().await?),
+            Pool::MySql(p) => Conn::MySql(p.acquire().await?),
+        }))
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
+            Pool::MySql(p) => p.close().await,
+        }
+    }
+
+    /// Apply `migrator`'s pending migrations.
+    pub async fn run_migrations(
+        &self,
+        migrator: &sqlx::migrate::Migrator,
+    ) -> Result<(), sqlx::migrate::MigrateError> {
+        match self {
+            Pool::Sqlite(p) => migrator.run(p).await,
+            Pool::Postgres(p) => migrator.run(p).await,
+            Pool::MySql(p) => migrator.run(p).await,
+        }
+    }
+
+    /// Undo `migrator`'s migrations down to `target`.
+    pub async fn undo_migrations(
+        &self,
+        migrator: &sqlx::migrate::Migrator,
+        target: i64,
+    ) -> Result<(), sqlx::migrate::MigrateError> {
+        match self {
+            Pool::Sqlite(p) => migrator.undo(p, target).await,
+            Pool::Postgres(p) => migrator.undo(p, target).await,
+            Pool::MySql(p) => migrator.undo(p, target).await,
+        }
     }
 }
 
-impl Deref for Pool {
-    type Target = AnyPool;
+/// A connection held for several statements: a transaction, or a plain pooled connection.
+pub(crate) enum Conn {
+    SqliteTx(Transaction<'static, Sqlite>),
+    PostgresTx(Transaction<'static, Postgres>),
+    MySqlTx(Transaction<'static, MySql>),
+    Sqlite(PoolConnection<Sqlite>),
+    Postgres(PoolConnection<Postgres>),
+    MySql(PoolConnection<MySql>),
+}
 
-    fn deref(&self) -> &AnyPool {
-        &self.pool
+impl Conn {
+    pub fn backend(&self) -> Backend {
+        match self {
+            Conn::SqliteTx(_) | Conn::Sqlite(_) => Backend::Sqlite,
+            Conn::PostgresTx(_) | Conn::Postgres(_) => Backend::Postgres,
+            Conn::MySqlTx(_) | Conn::MySql(_) => Backend::MySql,
+        }
     }
 }
 
-/// Where a statement runs: the pool (any free connection) or one connection/transaction.
+/// A [`Conn`] owned by its user: `commit` ends a transaction (a plain connection has nothing to
+/// commit); dropping an uncommitted transaction rolls it back. Derefs to the [`Conn`] the
+/// statements run on.
+pub(crate) struct Held(Conn);
+
+impl Held {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self.0 {
+            Conn::SqliteTx(t) => t.commit().await,
+            Conn::PostgresTx(t) => t.commit().await,
+            Conn::MySqlTx(t) => t.commit().await,
+            Conn::Sqlite(_) | Conn::Postgres(_) | Conn::MySql(_) => Ok(()),
+        }
+    }
+}
+
+impl Deref for Held {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
+        &self.0
+    }
+}
+
+impl DerefMut for Held {
+    fn deref_mut(&mut self) -> &mut Conn {
+        &mut self.0
+    }
+}
+
+/// Where a statement runs: the pool (any free connection) or one held connection.
 pub(crate) enum Target<'c> {
     Pool(&'c Pool),
-    Conn(&'c mut AnyConnection),
+    Conn(&'c mut Conn),
 }
 
 impl<'c> From<&'c Pool> for Target<'c> {
@@ -97,9 +191,15 @@ impl<'c> From<&'c Pool> for Target<'c> {
     }
 }
 
-impl<'c> From<&'c mut AnyConnection> for Target<'c> {
-    fn from(c: &'c mut AnyConnection) -> Self {
+impl<'c> From<&'c mut Conn> for Target<'c> {
+    fn from(c: &'c mut Conn) -> Self {
         Target::Conn(c)
+    }
+}
+
+impl<'c> From<&'c mut Held> for Target<'c> {
+    fn from(c: &'c mut Held) -> Self {
+        Target::Conn(&mut c.0)
     }
 }
 
@@ -107,29 +207,570 @@ impl Target<'_> {
     fn backend(&self) -> Backend {
         match self {
             Target::Pool(p) => p.backend(),
-            Target::Conn(c) => Backend::of(c),
+            Target::Conn(c) => c.backend(),
         }
     }
 }
 
-/// A statement and its bound values, translated when it runs.
+/// The type of a NULL bound value (PostgreSQL types a parameter by its first value).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Kind {
+    Int,
+    Float,
+    Bool,
+    Text,
+    Bytes,
+}
+
+/// A value bound to a statement, kept until the statement runs on a known engine.
+#[derive(Clone, Debug)]
+pub(crate) enum Value<'q> {
+    Null(Kind),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Text(Cow<'q, str>),
+    Bytes(Cow<'q, [u8]>),
+}
+
+/// A Rust value that binds as one [`Value`]; `KIND` types its `None`.
+pub(crate) trait Bind<'q> {
+    const KIND: Kind;
+    fn value(self) -> Value<'q>;
+}
+
+macro_rules! bind_int {
+    ($($t:ty),*) => {$(
+        impl<'q> Bind<'q> for $t {
+            const KIND: Kind = Kind::Int;
+            fn value(self) -> Value<'q> {
+                Value::Int(i64::from(self))
+            }
+        }
+        impl<'q> Bind<'q> for &$t {
+            const KIND: Kind = Kind::Int;
+            fn value(self) -> Value<'q> {
+                Value::Int(i64::from(*self))
+            }
+        }
+    )*};
+}
+bind_int!(i64, i32, u32, i16, u16, u8, i8);
+
+impl<'q> Bind<'q> for f64 {
+    const KIND: Kind = Kind::Float;
+    fn value(self) -> Value<'q> {
+        Value::Float(self)
+    }
+}
+
+impl<'q> Bind<'q> for &f64 {
+    const KIND: Kind = Kind::Float;
+    fn value(self) -> Value<'q> {
+        Value::Float(*self)
+    }
+}
+
+impl<'q> Bind<'q> for bool {
+    const KIND: Kind = Kind::Bool;
+    fn value(self) -> Value<'q> {
+        Value::Bool(self)
+    }
+}
+
+impl<'q> Bind<'q> for String {
+    const KIND: Kind = Kind::Text;
+    fn value(self) -> Value<'q> {
+        Value::Text(Cow::Owned(self))
+    }
+}
+
+impl<'q> Bind<'q> for &'q String {
+    const KIND: Kind = Kind::Text;
+    fn value(self) -> Value<'q> {
+        Value::Text(Cow::Borrowed(self.as_str()))
+    }
+}
+
+impl<'q> Bind<'q> for &'q str {
+    const KIND: Kind = Kind::Text;
+    fn value(self) -> Value<'q> {
+        Value::Text(Cow::Borrowed(self))
+    }
+}
+
+impl<'q> Bind<'q> for &'q &'q str {
+    const KIND: Kind = Kind::Text;
+    fn value(self) -> Value<'q> {
+        Value::Text(Cow::Borrowed(*self))
+    }
+}
+
+impl<'q> Bind<'q> for Vec<u8> {
+    const KIND: Kind = Kind::Bytes;
+    fn value(self) -> Value<'q> {
+        Value::Bytes(Cow::Owned(self))
+    }
+}
+
+impl<'q> Bind<'q> for &'q [u8] {
+    const KIND: Kind = Kind::Bytes;
+    fn value(self) -> Value<'q> {
+        Value::Bytes(Cow::Borrowed(self))
+    }
+}
+
+impl<'q, T: Bind<'q>> Bind<'q> for Option<T> {
+    const KIND: Kind = T::KIND;
+    fn value(self) -> Value<'q> {
+        match self {
+            Some(v) => v.value(),
+            None => Value::Null(T::KIND),
+        }
+    }
+}
+
+impl<'q, T: Bind<'q> + Clone> Bind<'q> for &'q Option<T> {
+    const KIND: Kind = T::KIND;
+    fn value(self) -> Value<'q> {
+        self.clone().value()
+    }
+}
+
+/// Bind `values` to a statement of one engine (the same code for the three drivers).
+macro_rules! bind_values {
+    ($q:expr, $values:expr) => {{
+        let mut q = $q;
+        for v in $values {
+            q = match v {
+                Value::Null(Kind::Int) => q.bind(None::<i64>),
+                Value::Null(Kind::Float) => q.bind(None::<f64>),
+                Value::Null(Kind::Bool) => q.bind(None::<bool>),
+                Value::Null(Kind::Text) => q.bind(None::<String>),
+                Value::Null(Kind::Bytes) => q.bind(None::<Vec<u8>>),
+                Value::Int(i) => q.bind(i),
+                Value::Float(f) => q.bind(f),
+                Value::Bool(b) => q.bind(b),
+                Value::Text(Cow::Borrowed(s)) => q.bind(s),
+                Value::Text(Cow::Owned(s)) => q.bind(s),
+                Value::Bytes(Cow::Borrowed(b)) => q.bind(b),
+                Value::Bytes(Cow::Owned(b)) => q.bind(b),
+            };
+        }
+        q
+    }};
+}
+
+/// A row of any of the three engines, read by column name or position.
+pub(crate) enum Row {
+    Sqlite(SqliteRow),
+    Postgres(PgRow),
+    MySql(MySqlRow),
+}
+
+/// A column by name or position.
+pub(crate) trait Index: Copy + std::fmt::Display {
+    fn ordinal(self, row: &Row) -> Result<usize, sqlx::Error>;
+}
+
+impl Index for usize {
+    fn ordinal(self, row: &Row) -> Result<usize, sqlx::Error> {
+        if self < row.len() {
+            Ok(self)
+        } else {
+            Err(sqlx::Error::ColumnIndexOutOfBounds {
+                index: self,
+                len: row.len(),
+            })
+        }
+    }
+}
+
+impl Index for &str {
+    fn ordinal(self, row: &Row) -> Result<usize, sqlx::Error> {
+        let found = match row {
+            Row::Sqlite(r) => r.try_column(self).map(|c| c.ordinal()),
+            Row::Postgres(r) => r.try_column(self).map(|c| c.ordinal()),
+            Row::MySql(r) => r.try_column(self).map(|c| c.ordinal()),
+        };
+        found
+    }
+}
+
+impl Row {
+    /// The value of column `col` as `T`; an error if it is absent or of another type.
+    pub fn try_get<T: Decodable, I: Index>(&self, col: I) -> Result<T, sqlx::Error> {
+        let i = col.ordinal(self)?;
+        match self {
+            Row::Sqlite(r) => T::sqlite(r, i),
+            Row::Postgres(r) => T::postgres(r, i),
+            Row::MySql(r) => T::mysql(r, i),
+        }
+    }
+
+    /// [`Row::try_get`] for a column the statement itself selects with the type it reads: a
+    /// mismatch is a defect in the statement, reported by a panic naming the column.
+    pub fn get<T: Decodable, I: Index>(&self, col: I) -> T {
+        match self.try_get(col) {
+            Ok(v) => v,
+            Err(e) => panic!("column {col}: {e}"),
+        }
+    }
+
+    /// How many columns the row has.
+    pub fn len(&self) -> usize {
+        match self {
+            Row::Sqlite(r) => r.len(),
+            Row::Postgres(r) => r.len(),
+            Row::MySql(r) => r.len(),
+        }
+    }
+
+    /// Whether column `i` is NULL.
+    #[cfg(test)]
+    pub fn is_null(&self, i: usize) -> bool {
+        match self {
+            Row::Sqlite(r) => r.try_get_raw(i).map_or(true, |v| v.is_null()),
+            Row::Postgres(r) => r.try_get_raw(i).map_or(true, |v| v.is_null()),
+            Row::MySql(r) => r.try_get_raw(i).map_or(true, |v| v.is_null()),
+        }
+    }
+}
+
+/// A type a column reads as, on each engine.
+pub(crate) trait Decodable: Sized {
+    fn sqlite(row: &SqliteRow, i: usize) -> Result<Self, sqlx::Error>;
+    fn postgres(row: &PgRow, i: usize) -> Result<Self, sqlx::Error>;
+    fn mysql(row: &MySqlRow, i: usize) -> Result<Self, sqlx::Error>;
+}
+
+/// Types each driver reads as they are.
+macro_rules! decodable_as_is {
+    ($($t:ty),*) => {$(
+        impl Decodable for $t {
+            fn sqlite(row: &SqliteRow, i: usize) -> Result<Self, sqlx::Error> {
+                row.try_get(i)
+            }
+            fn postgres(row: &PgRow, i: usize) -> Result<Self, sqlx::Error> {
+                row.try_get(i)
+            }
+            fn mysql(row: &MySqlRow, i: usize) -> Result<Self, sqlx::Error> {
+                row.try_get(i)
+            }
+        }
+    )*};
+}
+decodable_as_is!(
+    f64,
+    Option<f64>,
+    bool,
+    Option<bool>,
+    Vec<u8>,
+    Option<Vec<u8>>
+);
+
+/// MySQL/MariaDB's text. The store's tables compare text byte for byte (`utf8mb4_bin`), and the
+/// server then flags every text column BINARY, which sqlx's MySQL driver takes for bytes: such a
+/// column is read as its bytes, which must be UTF-8.
+fn mysql_text(row: &MySqlRow, i: usize) -> Result<Option<String>, sqlx::Error> {
+    match row.try_get::<Option<String>, _>(i) {
+        Ok(v) => Ok(v),
+        Err(text_error) => match row.try_get::<Option<Vec<u8>>, _>(i) {
+            Ok(None) => Ok(None),
+            Ok(Some(bytes)) => {
+                String::from_utf8(bytes)
+                    .map(Some)
+                    .map_err(|e| sqlx::Error::ColumnDecode {
+                        index: i.to_string(),
+                        source: Box::new(e),
+                    })
+            }
+            Err(_) => Err(text_error),
+        },
+    }
+}
+
+impl Decodable for Option<String> {
+    fn sqlite(row: &SqliteRow, i: usize) -> Result<Self, sqlx::Error> {
+        row.try_get(i)
+    }
+    fn postgres(row: &PgRow, i: usize) -> Result<Self, sqlx::Error> {
+        row.try_get(i)
+    }
+    fn mysql(row: &MySqlRow, i: usize) -> Result<Self, sqlx::Error> {
+        mysql_text(row, i)
+    }
+}
+
+impl Decodable for String {
+    fn sqlite(row: &SqliteRow, i: usize) -> Result<Self, sqlx::Error> {
+        row.try_get(i)
+    }
+    fn postgres(row: &PgRow, i: usize) -> Result<Self, sqlx::Error> {
+        row.try_get(i)
+    }
+    fn mysql(row: &MySqlRow, i: usize) -> Result<Self, sqlx::Error> {
+        mysql_text(row, i)?.ok_or_else(|| unexpected_null(i))
+    }
+}
+
+/// PostgreSQL's integer of whatever width the expression has: a literal (`SELECT 1`,
+/// `CASE … THEN 1`) is an `integer`, a column `bigint`, a comparison a `boolean`. The other
+/// engines hand every integer over as 64 bits.
+fn postgres_int(row: &PgRow, i: usize) -> Result<Option<i64>, sqlx::Error> {
+    let raw = row.try_get_raw(i)?;
+    if raw.is_null() {
+        return Ok(None);
+    }
+    let name = raw.type_info().name().to_string();
+    drop(raw);
+    Ok(Some(match name.as_str() {
+        "INT4" => i64::from(row.try_get::<i32, _>(i)?),
+        "INT2" => i64::from(row.try_get::<i16, _>(i)?),
+        "BOOL" => i64::from(row.try_get::<bool, _>(i)?),
+        _ => row.try_get::<i64, _>(i)?,
+    }))
+}
+
+impl Decodable for Option<i64> {
+    fn sqlite(row: &SqliteRow, i: usize) -> Result<Self, sqlx::Error> {
+        row.try_get(i)
+    }
+    fn postgres(row: &PgRow, i: usize) -> Result<Self, sqlx::Error> {
+        postgres_int(row, i)
+    }
+    fn mysql(row: &MySqlRow, i: usize) -> Result<Self, sqlx::Error> {
+        row.try_get(i)
+    }
+}
+
+impl Decodable for i64 {
+    fn sqlite(row: &SqliteRow, i: usize) -> Result<Self, sqlx::Error> {
+        row.try_get(i)
+    }
+    fn postgres(row: &PgRow, i: usize) -> Result<Self, sqlx::Error> {
+        postgres_int(row, i)?.ok_or_else(|| unexpected_null(i))
+    }
+    fn mysql(row: &MySqlRow, i: usize) -> Result<Self, sqlx::Error> {
+        row.try_get(i)
+    }
+}
+
+fn unexpected_null(i: usize) -> sqlx::Error {
+    sqlx::Error::ColumnDecode {
+        index: i.to_string(),
+        source: "unexpected NULL".into(),
+    }
+}
+
+/// Tuples of decodable columns, in order.
+macro_rules! decodable_tuple {
+    ($($t:ident $i:tt),*) => {
+        impl<$($t: Decodable),*> FromRow for ($($t,)*) {
+            fn from_row(row: &Row) -> Result<Self, sqlx::Error> {
+                Ok(($(row.try_get::<$t, usize>($i)?,)*))
+            }
+        }
+    };
+}
+
+/// A row type a statement's rows decode into.
+pub(crate) trait FromRow: Sized {
+    fn from_row(row: &Row) -> Result<Self, sqlx::Error>;
+}
+
+decodable_tuple!(A 0);
+decodable_tuple!(A 0, B 1);
+decodable_tuple!(A 0, B 1, C 2);
+decodable_tuple!(A 0, B 1, C 2, D 3);
+decodable_tuple!(A 0, B 1, C 2, D 3, E 4);
+decodable_tuple!(A 0, B 1, C 2, D 3, E 4, F 5);
+decodable_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+decodable_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+decodable_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
+decodable_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
+decodable_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
+decodable_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
+
+/// What a statement that returns no rows did.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Done {
+    rows_affected: u64,
+}
+
+impl Done {
+    pub fn rows_affected(&self) -> u64 {
+        self.rows_affected
+    }
+}
+
+/// A statement in each engine's own text, written once with [`sql!`] and rendered at compile
+/// time: nothing reads or rewrites SQL text when it runs.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Sql {
+    pub sqlite: &'static str,
+    pub postgres: &'static str,
+    pub mysql: &'static str,
+    /// MySQL's `?` are positional: the bound value (numbered from 1, as the statement numbers
+    /// them) each one takes, in order.
+    pub mysql_args: &'static [usize],
+}
+
+impl Sql {
+    /// A statement with no text yet (the start of [`sql!`]'s per-engine form).
+    pub const NONE: Sql = Sql {
+        sqlite: "",
+        postgres: "",
+        mysql: "",
+        mysql_args: &[],
+    };
+
+    /// The statement's text on `backend`.
+    pub fn text(&self, backend: Backend) -> &'static str {
+        match backend {
+            Backend::Sqlite => self.sqlite,
+            Backend::Postgres => self.postgres,
+            Backend::MySql => self.mysql,
+        }
+    }
+}
+
+/// A statement from SQL text and numbered parameters, for all three engines:
+///
+/// ```ignore
+/// sql!("SELECT id FROM channels WHERE platform = " #1 " AND platform_id = " #2)
+/// ```
+///
+/// `#N` is the N-th bound value. SQLite and PostgreSQL both take it as `$N`; MySQL has only
+/// positional `?`, so it gets a `?` and the list of which value each takes. Where the engines'
+/// dialects differ, the statement is written per engine, each text in the same notation:
+///
+/// ```ignore
+/// sql! {
+///     sqlite, postgres: ("INSERT INTO t (k, v) VALUES (" #1 ", " #2 ") ON CONFLICT (k) DO UPDATE SET v = excluded.v");
+///     mysql: ("INSERT INTO t (k, v) VALUES (" #1 ", " #2 ") ON DUPLICATE KEY UPDATE v = VALUES(v)");
+/// }
+/// ```
+macro_rules! sql {
+    ($($engine:ident),+ : $body:tt $(; $($more:ident),+ : $more_body:tt)* $(;)?) => {
+        const {
+            let mut s = $crate::db::Sql::NONE;
+            $( $crate::db::sql_set!(s, $engine, $body); )+
+            $( $( $crate::db::sql_set!(s, $more, $more_body); )+ )*
+            s
+        }
+    };
+    ($($text:tt)+) => {
+        const {
+            $crate::db::Sql {
+                sqlite: $crate::db::sql_numbered!($($text)+),
+                postgres: $crate::db::sql_numbered!($($text)+),
+                mysql: $crate::db::sql_positional!($($text)+),
+                mysql_args: $crate::db::sql_args!($($text)+),
+            }
+        }
+    };
+}
+
+/// One engine's text of a per-engine [`sql!`].
+macro_rules! sql_set {
+    ($s:ident, sqlite, ($($text:tt)+)) => {
+        $s.sqlite = $crate::db::sql_numbered!($($text)+);
+    };
+    ($s:ident, postgres, ($($text:tt)+)) => {
+        $s.postgres = $crate::db::sql_numbered!($($text)+);
+    };
+    ($s:ident, mysql, ($($text:tt)+)) => {
+        $s.mysql = $crate::db::sql_positional!($($text)+);
+        $s.mysql_args = $crate::db::sql_args!($($text)+);
+    };
+}
+
+/// [`sql!`]'s text with `#N` as `$N`.
+macro_rules! sql_numbered {
+    (@ [$($out:tt)*]) => { concat!($($out)*) };
+    (@ [$($out:tt)*] $text:literal $($rest:tt)*) => {
+        $crate::db::sql_numbered!(@ [$($out)* $text,] $($rest)*)
+    };
+    (@ [$($out:tt)*] # $n:literal $($rest:tt)*) => {
+        $crate::db::sql_numbered!(@ [$($out)* "$", $n,] $($rest)*)
+    };
+    ($($text:tt)+) => { $crate::db::sql_numbered!(@ [] $($text)+) };
+}
+
+/// [`sql!`]'s text with `#N` as `?`.
+macro_rules! sql_positional {
+    (@ [$($out:tt)*]) => { concat!($($out)*) };
+    (@ [$($out:tt)*] $text:literal $($rest:tt)*) => {
+        $crate::db::sql_positional!(@ [$($out)* $text,] $($rest)*)
+    };
+    (@ [$($out:tt)*] # $n:literal $($rest:tt)*) => {
+        $crate::db::sql_positional!(@ [$($out)* "?",] $($rest)*)
+    };
+    ($($text:tt)+) => { $crate::db::sql_positional!(@ [] $($text)+) };
+}
+
+/// The `N`s of [`sql!`]'s `#N`, in order.
+macro_rules! sql_args {
+    (@ [$($out:tt)*]) => { &[$($out)*] };
+    (@ [$($out:tt)*] $text:literal $($rest:tt)*) => {
+        $crate::db::sql_args!(@ [$($out)*] $($rest)*)
+    };
+    (@ [$($out:tt)*] # $n:literal $($rest:tt)*) => {
+        $crate::db::sql_args!(@ [$($out)* $n,] $($rest)*)
+    };
+    ($($text:tt)+) => { $crate::db::sql_args!(@ [] $($text)+) };
+}
+
+pub(crate) use {sql, sql_args, sql_numbered, sql_positional, sql_set};
+
+/// What a [`Query`] runs: a statement in each engine's text, or (until every statement is
+/// written with [`sql!`]) one in the store's old dialect, translated when it runs.
+pub(crate) enum Statement<'q> {
+    Engines(Sql),
+    Translated(Cow<'q, str>),
+}
+
+impl From<Sql> for Statement<'_> {
+    fn from(s: Sql) -> Self {
+        Statement::Engines(s)
+    }
+}
+
+impl<'q> From<&'q str> for Statement<'q> {
+    fn from(s: &'q str) -> Self {
+        Statement::Translated(Cow::Borrowed(s))
+    }
+}
+
+impl<'q> From<&'q String> for Statement<'q> {
+    fn from(s: &'q String) -> Self {
+        Statement::Translated(Cow::Borrowed(s.as_str()))
+    }
+}
+
+impl From<String> for Statement<'_> {
+    fn from(s: String) -> Self {
+        Statement::Translated(Cow::Owned(s))
+    }
+}
+
+/// A statement and its bound values, until it runs on a known engine.
 pub(crate) struct Query<'q> {
-    sql: Cow<'q, str>,
-    args: AnyArguments<'q>,
-    bind_error: Option<sqlx::error::BoxDynError>,
+    sql: Statement<'q>,
+    values: Vec<Value<'q>>,
 }
 
 /// `sqlx::query`, for any backend.
-pub(crate) fn query<'q>(sql: impl Into<Cow<'q, str>>) -> Query<'q> {
+pub(crate) fn query<'q>(sql: impl Into<Statement<'q>>) -> Query<'q> {
     Query {
         sql: sql.into(),
-        args: AnyArguments::default(),
-        bind_error: None,
+        values: Vec::new(),
     }
 }
 
 /// `sqlx::query_as`, for any backend.
-pub(crate) fn query_as<'q, O>(sql: impl Into<Cow<'q, str>>) -> QueryAs<'q, O> {
+pub(crate) fn query_as<'q, O>(sql: impl Into<Statement<'q>>) -> QueryAs<'q, O> {
     QueryAs {
         inner: query(sql),
         _out: PhantomData,
@@ -137,100 +778,165 @@ pub(crate) fn query_as<'q, O>(sql: impl Into<Cow<'q, str>>) -> QueryAs<'q, O> {
 }
 
 /// `sqlx::query_scalar`, for any backend.
-pub(crate) fn query_scalar<'q, O>(sql: impl Into<Cow<'q, str>>) -> QueryScalar<'q, O> {
+pub(crate) fn query_scalar<'q, O>(sql: impl Into<Statement<'q>>) -> QueryScalar<'q, O> {
     QueryScalar {
         inner: query(sql),
         _out: PhantomData,
     }
 }
 
+/// Run a statement on its target with one of sqlx's executor methods, the rows mapped to [`Row`].
 macro_rules! run {
-    ($self:ident, $target:ident, $method:ident) => {{
+    ($self:ident, $target:ident, |$q:ident, $ex:ident, $wrap:ident| $call:expr) => {{
         let mut target: Target<'_> = $target.into();
         let backend = target.backend();
-        let (sql, args) = $self.translated(backend)?;
-        let q = sqlx::query_with(&sql, args);
+        let (sql, values) = $self.translated(backend)?;
         match &mut target {
-            Target::Pool(p) => q.$method(&p.pool).await,
-            Target::Conn(c) => q.$method(&mut **c).await,
+            Target::Pool(Pool::Sqlite(p)) => {
+                let $q = bind_values!(sqlx::query::<Sqlite>(&sql), values);
+                let $ex = p;
+                let $wrap = Row::Sqlite;
+                $call
+            }
+            Target::Pool(Pool::Postgres(p)) => {
+                let $q = bind_values!(sqlx::query::<Postgres>(&sql), values);
+                let $ex = p;
+                let $wrap = Row::Postgres;
+                $call
+            }
+            Target::Pool(Pool::MySql(p)) => {
+                let $q = bind_values!(sqlx::query::<MySql>(&sql), values);
+                let $ex = p;
+                let $wrap = Row::MySql;
+                $call
+            }
+            Target::Conn(c) => match &mut **c {
+                Conn::SqliteTx(t) => {
+                    let $q = bind_values!(sqlx::query::<Sqlite>(&sql), values);
+                    let $ex: &mut SqliteConnection = &mut *t;
+                    let $wrap = Row::Sqlite;
+                    $call
+                }
+                Conn::Sqlite(t) => {
+                    let $q = bind_values!(sqlx::query::<Sqlite>(&sql), values);
+                    let $ex: &mut SqliteConnection = &mut *t;
+                    let $wrap = Row::Sqlite;
+                    $call
+                }
+                Conn::PostgresTx(t) => {
+                    let $q = bind_values!(sqlx::query::<Postgres>(&sql), values);
+                    let $ex: &mut PgConnection = &mut *t;
+                    let $wrap = Row::Postgres;
+                    $call
+                }
+                Conn::Postgres(t) => {
+                    let $q = bind_values!(sqlx::query::<Postgres>(&sql), values);
+                    let $ex: &mut PgConnection = &mut *t;
+                    let $wrap = Row::Postgres;
+                    $call
+                }
+                Conn::MySqlTx(t) => {
+                    let $q = bind_values!(sqlx::query::<MySql>(&sql), values);
+                    let $ex: &mut MySqlConnection = &mut *t;
+                    let $wrap = Row::MySql;
+                    $call
+                }
+                Conn::MySql(t) => {
+                    let $q = bind_values!(sqlx::query::<MySql>(&sql), values);
+                    let $ex: &mut MySqlConnection = &mut *t;
+                    let $wrap = Row::MySql;
+                    $call
+                }
+            },
         }
     }};
 }
 
 impl<'q> Query<'q> {
-    pub fn bind<T: 'q + Encode<'q, Any> + Type<Any>>(mut self, value: T) -> Self {
-        if let Err(e) = self.args.add(value) {
-            self.bind_error.get_or_insert(e);
-        }
+    pub fn bind<T: Bind<'q>>(mut self, value: T) -> Self {
+        self.values.push(value.value());
         self
     }
 
-    fn translated(self, backend: Backend) -> Result<(Cow<'q, str>, AnyArguments<'q>), sqlx::Error> {
-        if let Some(e) = self.bind_error {
-            return Err(sqlx::Error::Encode(e));
-        }
-        // SQLite speaks the store's dialect but for two function names: most statements run as
-        // written, without a copy (the write path sends thousands a second).
-        let (sql, arg_order) = if backend == Backend::Sqlite
-            && !self.sql.contains("GREATEST(")
-            && !self.sql.contains("LEAST(")
-        {
-            (self.sql, None)
-        } else {
-            let t = translate(backend, &self.sql);
-            (Cow::Owned(t.sql), t.arg_order)
-        };
-        let mut args = self.args;
-        // sqlx 0.8's Any driver turns a NULL f64 into a NULL f32 (and the reverse) when it hands
-        // the values to the backend. A prepared statement first run with a NULL there is then
-        // typed float4, and the next run with a real f64 fails ("incorrect binary data format").
-        // Swapping the tags here makes the NULL arrive as an f64.
-        for v in args.values.0.iter_mut() {
-            if let AnyValueKind::Null(AnyTypeInfoKind::Double) = v {
-                *v = AnyValueKind::Null(AnyTypeInfoKind::Real);
+    fn translated(self, backend: Backend) -> Result<(Cow<'q, str>, Vec<Value<'q>>), sqlx::Error> {
+        let (sql, arg_order): (Cow<'q, str>, Option<Vec<usize>>) = match self.sql {
+            // SQLite and PostgreSQL both read `$N` as the N-th value; MySQL's `?` take them in
+            // the order the statement lists.
+            Statement::Engines(s) => (
+                Cow::Borrowed(s.text(backend)),
+                (backend == Backend::MySql)
+                    .then(|| s.mysql_args.iter().map(|n| n.saturating_sub(1)).collect()),
+            ),
+            Statement::Translated(sql) => {
+                // SQLite speaks the old dialect but for two function names: most statements run
+                // as written, without a copy.
+                if backend == Backend::Sqlite
+                    && !sql.contains("GREATEST(")
+                    && !sql.contains("LEAST(")
+                {
+                    (sql, None)
+                } else {
+                    let t = translate(backend, &sql);
+                    (Cow::Owned(t.sql), t.arg_order)
+                }
             }
+        };
+        if sql.is_empty() {
+            return Err(sqlx::Error::Protocol(format!(
+                "a statement has no text for {}",
+                backend.as_str()
+            )));
         }
-        let args = match arg_order {
-            None => args,
+        let values = match arg_order {
+            None => self.values,
             Some(order) => {
-                // MySQL: the values in the order the rewritten `?`s consume them.
-                let values = &args.values.0;
-                let mut out = AnyArguments::default();
+                // MySQL: the values in the order its `?`s consume them.
+                let mut out = Vec::with_capacity(order.len());
                 for i in order {
-                    let v = values.get(i).cloned().ok_or_else(|| {
-                        sqlx::Error::Protocol(format!("placeholder ?{} has no bound value", i + 1))
+                    let v = self.values.get(i).cloned().ok_or_else(|| {
+                        sqlx::Error::Protocol(format!("placeholder #{} has no bound value", i + 1))
                     })?;
-                    out.values.0.push(v);
+                    out.push(v);
                 }
                 out
             }
         };
-        Ok((sql, args))
+        Ok((sql, values))
     }
 
-    pub async fn execute<'c>(
-        self,
-        target: impl Into<Target<'c>>,
-    ) -> Result<AnyQueryResult, sqlx::Error> {
-        run!(self, target, execute)
+    pub async fn execute<'c>(self, target: impl Into<Target<'c>>) -> Result<Done, sqlx::Error> {
+        run!(self, target, |q, ex, _wrap| {
+            let done = q.execute(ex).await?;
+            Ok(Done {
+                rows_affected: done.rows_affected(),
+            })
+        })
     }
 
     pub async fn fetch_all<'c>(
         self,
         target: impl Into<Target<'c>>,
-    ) -> Result<Vec<AnyRow>, sqlx::Error> {
-        run!(self, target, fetch_all)
+    ) -> Result<Vec<Row>, sqlx::Error> {
+        run!(self, target, |q, ex, wrap| Ok(q
+            .fetch_all(ex)
+            .await?
+            .into_iter()
+            .map(wrap)
+            .collect()))
     }
 
-    pub async fn fetch_one<'c>(self, target: impl Into<Target<'c>>) -> Result<AnyRow, sqlx::Error> {
-        run!(self, target, fetch_one)
+    pub async fn fetch_one<'c>(self, target: impl Into<Target<'c>>) -> Result<Row, sqlx::Error> {
+        run!(self, target, |q, ex, wrap| Ok(wrap(q.fetch_one(ex).await?)))
     }
 
     pub async fn fetch_optional<'c>(
         self,
         target: impl Into<Target<'c>>,
-    ) -> Result<Option<AnyRow>, sqlx::Error> {
-        run!(self, target, fetch_optional)
+    ) -> Result<Option<Row>, sqlx::Error> {
+        run!(self, target, |q, ex, wrap| Ok(q
+            .fetch_optional(ex)
+            .await?
+            .map(wrap)))
     }
 }
 
@@ -240,11 +946,8 @@ pub(crate) struct QueryAs<'q, O> {
     _out: PhantomData<O>,
 }
 
-impl<'q, O> QueryAs<'q, O>
-where
-    O: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
-{
-    pub fn bind<T: 'q + Encode<'q, Any> + Type<Any>>(mut self, value: T) -> Self {
+impl<'q, O: FromRow> QueryAs<'q, O> {
+    pub fn bind<T: Bind<'q>>(mut self, value: T) -> Self {
         self.inner = self.inner.bind(value);
         self
     }
@@ -275,22 +978,19 @@ pub(crate) struct QueryScalar<'q, O> {
     _out: PhantomData<O>,
 }
 
-impl<'q, O> QueryScalar<'q, O>
-where
-    O: for<'r> sqlx::Decode<'r, Any> + Type<Any> + Send + Unpin,
-{
-    pub fn bind<T: 'q + Encode<'q, Any> + Type<Any>>(mut self, value: T) -> Self {
+impl<'q, O: Decodable> QueryScalar<'q, O> {
+    pub fn bind<T: Bind<'q>>(mut self, value: T) -> Self {
         self.inner = self.inner.bind(value);
         self
     }
 
     pub async fn fetch_all<'c>(self, target: impl Into<Target<'c>>) -> Result<Vec<O>, sqlx::Error> {
         let rows = self.inner.fetch_all(target).await?;
-        rows.iter().map(|r| r.try_get(0)).collect()
+        rows.iter().map(|r| r.try_get(0usize)).collect()
     }
 
     pub async fn fetch_one<'c>(self, target: impl Into<Target<'c>>) -> Result<O, sqlx::Error> {
-        self.inner.fetch_one(target).await?.try_get(0)
+        self.inner.fetch_one(target).await?.try_get(0usize)
     }
 
     pub async fn fetch_optional<'c>(
@@ -298,7 +998,7 @@ where
         target: impl Into<Target<'c>>,
     ) -> Result<Option<O>, sqlx::Error> {
         match self.inner.fetch_optional(target).await? {
-            Some(r) => Ok(Some(r.try_get(0)?)),
+            Some(r) => Ok(Some(r.try_get(0usize)?)),
             None => Ok(None),
         }
     }
@@ -306,7 +1006,7 @@ where
 
 /// A 0/1 flag column (booleans are stored as integers on every backend; an expression like
 /// `x IS NOT NULL` comes back as a boolean on PostgreSQL and as an integer elsewhere).
-pub(crate) fn flag(row: &AnyRow, col: &str) -> bool {
+pub(crate) fn flag(row: &Row, col: &str) -> bool {
     match row.try_get::<i64, _>(col) {
         Ok(v) => v != 0,
         Err(_) => row.try_get::<bool, _>(col).unwrap_or(false),
@@ -316,7 +1016,7 @@ pub(crate) fn flag(row: &AnyRow, col: &str) -> bool {
 /// A count column that stored data may have pushed out of `i64`: SQLite turns an overflowing
 /// integer sum into a REAL, and rows written before the store bounded its figures may hold one.
 /// Read as `f64` whatever it is; an unreadable or NULL value is 0. Never panics.
-pub(crate) fn lenient_count(row: &AnyRow, col: &str) -> f64 {
+pub(crate) fn lenient_count(row: &Row, col: &str) -> f64 {
     match row.try_get::<Option<i64>, _>(col) {
         Ok(v) => v.unwrap_or(0) as f64,
         Err(_) => row

@@ -1,9 +1,9 @@
 //! What a spreadsheet puts beside a channel: its name, handle (Twitch's login makes its URL) and
 //! the creator it is linked to, looked up for many channels at once.
 
+use crate::db::sql;
 use std::collections::HashMap;
 
-use sqlx::Row;
 use streamtide_core::Platform;
 
 use crate::{db, Result, Store};
@@ -28,9 +28,9 @@ impl Store {
         let bare = text.trim_start_matches('@').to_lowercase();
         let at = format!("@{bare}");
         Ok(db::query_scalar::<String>(
-            "SELECT platform_id FROM channels
-             WHERE platform = ?1 AND (platform_id = ?2 OR LOWER(handle) = ?3 OR LOWER(handle) = ?4)
-             ORDER BY CASE WHEN platform_id = ?2 THEN 0 ELSE 1 END, tracked DESC, id LIMIT 1",
+            sql!("SELECT platform_id FROM channels
+             WHERE platform = " #1 " AND (platform_id = " #2 " OR LOWER(handle) = " #3 " OR LOWER(handle) = " #4 ")
+             ORDER BY CASE WHEN platform_id = " #2 " THEN 0 ELSE 1 END, tracked DESC, id LIMIT 1"),
         )
         .bind(platform.as_str())
         .bind(text)

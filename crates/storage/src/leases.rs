@@ -14,6 +14,7 @@
 //! SQL here is portable on purpose (positional `?`, no dialect functions): the same statements
 //! serve SQLite, PostgreSQL and MariaDB, except the one marked `DIALECT: skip-locked`.
 
+use crate::db::sql;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use chrono::{DateTime, Utc};
@@ -91,14 +92,14 @@ impl Store {
     /// and a concurrent creator's duplicate is ignored, so no transaction is ever aborted by a
     /// race between collectors starting together.
     async fn ensure_leases(&self, names: &[String]) -> Result<()> {
-        let existing: HashSet<String> = db::query_scalar("SELECT name FROM collector_leases")
+        let existing: HashSet<String> = db::query_scalar(sql!("SELECT name FROM collector_leases"))
             .fetch_all(&self.pool)
             .await?
             .into_iter()
             .collect();
         for name in names.iter().filter(|n| !existing.contains(*n)) {
             let inserted = db::query(
-                "INSERT INTO collector_leases (name, owner, expires_at, acquired_at) VALUES (?, NULL, ?, NULL)",
+                sql!("INSERT INTO collector_leases (name, owner, expires_at, acquired_at) VALUES (" #1 ", NULL, " #2 ", NULL)"),
             )
             .bind(name)
             .bind(NEVER)
@@ -154,14 +155,14 @@ impl Store {
         renew_membership(&mut tx, owner, &me, &expires, &now_s).await?;
         // Renew everything still ours. A lease another collector claimed after ours expired
         // has a new owner and is not touched.
-        db::query("UPDATE collector_leases SET expires_at = ? WHERE owner = ?")
+        db::query(sql!("UPDATE collector_leases SET expires_at = " #1 " WHERE owner = " #2))
             .bind(&expires)
             .bind(owner)
             .execute(&mut *tx)
             .await?;
 
         let rows: Vec<(String, Option<String>, String)> =
-            db::query_as("SELECT name, owner, expires_at FROM collector_leases")
+            db::query_as(sql!("SELECT name, owner, expires_at FROM collector_leases"))
                 .fetch_all(&mut *tx)
                 .await?;
         let wanted: BTreeSet<&str> = names.iter().map(String::as_str).collect();
@@ -233,11 +234,12 @@ impl Store {
             give_back(&mut tx, owner, name).await?;
         }
         forget_departed(&mut tx, &rows, &me, now, ttl_secs).await?;
-        let held: Vec<String> =
-            db::query_scalar("SELECT name FROM collector_leases WHERE owner = ? ORDER BY name")
-                .bind(owner)
-                .fetch_all(&mut *tx)
-                .await?;
+        let held: Vec<String> = db::query_scalar(
+            sql!("SELECT name FROM collector_leases WHERE owner = " #1 " ORDER BY name"),
+        )
+        .bind(owner)
+        .fetch_all(&mut *tx)
+        .await?;
         tx.commit().await?;
         out.held = held
             .into_iter()
@@ -250,12 +252,12 @@ impl Store {
     /// others take over at their next heartbeat instead of after a time-to-live.
     pub async fn release_all(&self, owner: &str) -> Result<u64> {
         let mut tx = self.write_tx().await?;
-        db::query("DELETE FROM collector_leases WHERE name = ?")
+        db::query(sql!("DELETE FROM collector_leases WHERE name = " #1))
             .bind(member_name(owner))
             .execute(&mut *tx)
             .await?;
         let n = db::query(
-            "UPDATE collector_leases SET owner = NULL, expires_at = ?, acquired_at = NULL WHERE owner = ?",
+            sql!("UPDATE collector_leases SET owner = NULL, expires_at = " #1 ", acquired_at = NULL WHERE owner = " #2),
         )
         .bind(NEVER)
         .bind(owner)
@@ -271,12 +273,12 @@ impl Store {
     /// overlap. Oldest first.
     pub async fn collected_since(&self, since: DateTime<Utc>) -> Result<Vec<Collected>> {
         let rows: Vec<CollectedRow> = db::query_as(
-            "SELECT c.platform, c.platform_id, s.observed_at, s.round_id, r.job
+            sql!("SELECT c.platform, c.platform_id, s.observed_at, s.round_id, r.job
              FROM channel_snapshots s
              JOIN channels c ON c.id = s.channel_id
              LEFT JOIN collection_rounds r ON r.id = s.round_id
-             WHERE s.observed_at >= ?
-             ORDER BY s.observed_at",
+             WHERE s.observed_at >= " #1 "
+             ORDER BY s.observed_at"),
         )
         .bind(to_db_time(truncate_to_second(since)))
         .fetch_all(&self.pool)
@@ -297,10 +299,11 @@ impl Store {
 
     /// Every work lease (membership rows left out), by name.
     pub async fn leases(&self) -> Result<Vec<Lease>> {
-        let rows: Vec<(String, Option<String>, String)> =
-            db::query_as("SELECT name, owner, expires_at FROM collector_leases ORDER BY name")
-                .fetch_all(&self.pool)
-                .await?;
+        let rows: Vec<(String, Option<String>, String)> = db::query_as(sql!(
+            "SELECT name, owner, expires_at FROM collector_leases ORDER BY name"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows
             .into_iter()
             .filter(|(n, _, _)| !n.starts_with(MEMBER_PREFIX))
@@ -315,7 +318,7 @@ impl Store {
 
 /// Claim up to `want` of `names` that are free or expired; returns each claimed name with its
 /// previous owner.
-type Tx = sqlx::Transaction<'static, sqlx::Any>;
+type Tx = db::Held;
 
 /// Write `owner`'s membership row with its real expiry from the start: a row that looked expired
 /// (as a free lease does) would be cleaned up by the others as a departed collector.
@@ -326,16 +329,18 @@ async fn renew_membership(
     expires: &str,
     now_s: &str,
 ) -> Result<()> {
-    let renewed = db::query("UPDATE collector_leases SET owner = ?, expires_at = ? WHERE name = ?")
-        .bind(owner)
-        .bind(expires)
-        .bind(me)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
+    let renewed = db::query(
+        sql!("UPDATE collector_leases SET owner = " #1 ", expires_at = " #2 " WHERE name = " #3),
+    )
+    .bind(owner)
+    .bind(expires)
+    .bind(me)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
     if renewed == 0 {
         db::query(
-            "INSERT INTO collector_leases (name, owner, expires_at, acquired_at) VALUES (?, ?, ?, ?)",
+            sql!("INSERT INTO collector_leases (name, owner, expires_at, acquired_at) VALUES (" #1 ", " #2 ", " #3 ", " #4 ")"),
         )
         .bind(me)
         .bind(owner)
@@ -350,7 +355,7 @@ async fn renew_membership(
 /// Free the lease `name` if `owner` still holds it.
 async fn give_back(tx: &mut Tx, owner: &str, name: &str) -> Result<()> {
     db::query(
-        "UPDATE collector_leases SET owner = NULL, expires_at = ?, acquired_at = NULL WHERE name = ? AND owner = ?",
+        sql!("UPDATE collector_leases SET owner = NULL, expires_at = " #1 ", acquired_at = NULL WHERE name = " #2 " AND owner = " #3),
     )
     .bind(NEVER)
     .bind(name)
@@ -378,7 +383,7 @@ async fn forget_departed(
         .collect();
     gone.sort_unstable();
     for name in gone {
-        db::query("DELETE FROM collector_leases WHERE name = ? AND expires_at < ?")
+        db::query(sql!("DELETE FROM collector_leases WHERE name = " #1 " AND expires_at < " #2))
             .bind(name)
             .bind(&forget_before)
             .execute(&mut **tx)
@@ -388,7 +393,7 @@ async fn forget_departed(
 }
 
 async fn claim(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut db::Held,
     owner: &str,
     names: &[&str],
     want: usize,
@@ -401,7 +406,7 @@ async fn claim(
     let marks = vec!["?"; names.len()].join(", ");
     // On PostgreSQL/MariaDB `FOR UPDATE SKIP LOCKED`: two collectors claiming at once each lock
     // (and get) different rows instead of queueing. SQLite has one writer at a time anyway.
-    let lock = match Backend::of(tx) {
+    let lock = match tx.backend() {
         Backend::Sqlite => "",
         Backend::Postgres | Backend::MySql => "FOR UPDATE SKIP LOCKED",
     };
@@ -419,8 +424,8 @@ async fn claim(
     for (name, previous) in free {
         // Conditional on still being free: correct even where the select took no lock.
         let done = db::query(
-            "UPDATE collector_leases SET owner = ?, expires_at = ?, acquired_at = ?
-             WHERE name = ? AND (owner IS NULL OR expires_at <= ?)",
+            sql!("UPDATE collector_leases SET owner = " #1 ", expires_at = " #2 ", acquired_at = " #3 "
+             WHERE name = " #4 " AND (owner IS NULL OR expires_at <= " #5 ")"),
         )
         .bind(owner)
         .bind(expires)

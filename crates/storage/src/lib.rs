@@ -55,9 +55,12 @@ mod trends;
 mod videos;
 mod writes;
 
+use crate::db::sql;
 use std::time::Duration;
 
-use sqlx::any::AnyPoolOptions;
+use sqlx::mysql::MySqlPoolOptions;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::sqlite::SqlitePoolOptions;
 use sqlx::Executor;
 
 pub use alerts::{
@@ -146,8 +149,7 @@ pub struct Store {
 /// transaction (a full disk makes COMMIT fail) is still "in" it as sqlx counts, and every later
 /// `begin` on it failed with "attempted to call begin_with at non-zero transaction depth" until
 /// restart; it is closed instead, and the pool opens a fresh one when asked.
-fn keep_released(conn: &mut sqlx::AnyConnection) -> bool {
-    use sqlx::Connection;
+fn keep_released<C: sqlx::Connection>(conn: &mut C) -> bool {
     if conn.is_in_transaction() {
         tracing::warn!("a database connection left inside a transaction was discarded");
         return false;
@@ -172,7 +174,6 @@ impl Store {
     }
 
     async fn connect_for(url: &str, writes: bool) -> Result<Store> {
-        sqlx::any::install_default_drivers();
         let backend =
             Backend::from_url(url).ok_or_else(|| StoreError::UnsupportedUrl(redact_url(url)))?;
         let mut checkpointer = None;
@@ -196,7 +197,7 @@ impl Store {
                 } else {
                     format!("sqlite://{path}?mode=rwc")
                 };
-                let pool = AnyPoolOptions::new()
+                let pool = SqlitePoolOptions::new()
                     // An in-memory database exists per connection: keep exactly one.
                     .max_connections(if memory { 1 } else { SQLITE_CONNECTIONS })
                     // An in-memory database lives in its one connection: never discard it.
@@ -229,18 +230,18 @@ impl Store {
                         pool.clone(),
                     )));
                 }
-                pool
+                db::Pool::Sqlite(pool)
             }
-            Backend::Postgres => {
-                AnyPoolOptions::new()
+            Backend::Postgres => db::Pool::Postgres(
+                PgPoolOptions::new()
                     .max_connections(SERVER_CONNECTIONS)
                     .acquire_timeout(Duration::from_secs(10))
                     .after_release(|conn, _| Box::pin(async move { Ok(keep_released(conn)) }))
                     .connect(url)
-                    .await?
-            }
-            Backend::MySql => {
-                AnyPoolOptions::new()
+                    .await?,
+            ),
+            Backend::MySql => db::Pool::MySql(
+                MySqlPoolOptions::new()
                     .max_connections(SERVER_CONNECTIONS)
                     .acquire_timeout(Duration::from_secs(10))
                     .after_release(|conn, _| Box::pin(async move { Ok(keep_released(conn)) }))
@@ -257,11 +258,11 @@ impl Store {
                         })
                     })
                     .connect(url)
-                    .await?
-            }
+                    .await?,
+            ),
         };
         Ok(Store {
-            pool: db::Pool::new(pool, backend),
+            pool,
             fold_clock: Default::default(),
             _checkpointer: checkpointer,
             detect: None,
@@ -312,21 +313,23 @@ impl Store {
     /// sure the time partitions of the coming months exist.
     pub async fn migrate(&self) -> Result<usize> {
         let before = self.applied_migrations().await.unwrap_or(0);
-        self.migrator().run(&*self.pool).await?;
+        self.pool.run_migrations(self.migrator()).await?;
         self.ensure_partitions(chrono::Utc::now()).await?;
         Ok(self.applied_migrations().await?.saturating_sub(before))
     }
 
     /// Undo every migration (tests prove each one is reversible).
     pub async fn migrate_down_all(&self) -> Result<()> {
-        self.migrator().undo(&*self.pool, 0).await?;
+        self.pool.undo_migrations(self.migrator(), 0).await?;
         Ok(())
     }
 
     async fn applied_migrations(&self) -> Result<usize> {
-        let n: i64 = db::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success = TRUE")
-            .fetch_one(&self.pool)
-            .await?;
+        let n: i64 = db::query_scalar(sql!(
+            "SELECT COUNT(*) FROM _sqlx_migrations WHERE success = TRUE"
+        ))
+        .fetch_one(&self.pool)
+        .await?;
         Ok(n as usize)
     }
 
@@ -334,11 +337,8 @@ impl Store {
     /// deferred transaction that reads first and writes later cannot wait for a concurrent
     /// writer in WAL mode (SQLite answers SQLITE_BUSY at once instead of applying the busy
     /// timeout). The server backends lock rows as statements reach them.
-    pub(crate) async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
-        Ok(match self.backend() {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres | Backend::MySql => self.pool.begin().await?,
-        })
+    pub(crate) async fn write_tx(&self) -> Result<db::Held> {
+        Ok(self.pool.begin_sqlite_with("BEGIN IMMEDIATE").await?)
     }
 
     /// The database's own consistency check: SQLite's `PRAGMA integrity_check` ("ok" when
@@ -346,11 +346,13 @@ impl Store {
     /// themselves).
     pub async fn integrity_check(&self) -> Result<String> {
         match self.backend() {
-            Backend::Sqlite => Ok(db::query_scalar("PRAGMA integrity_check")
+            Backend::Sqlite => Ok(db::query_scalar(sql!("PRAGMA integrity_check"))
                 .fetch_one(&self.pool)
                 .await?),
             Backend::Postgres | Backend::MySql => {
-                let one: i64 = db::query_scalar("SELECT 1").fetch_one(&self.pool).await?;
+                let one: i64 = db::query_scalar(sql!("SELECT 1"))
+                    .fetch_one(&self.pool)
+                    .await?;
                 Ok(if one == 1 { "ok" } else { "unexpected answer" }.to_string())
             }
         }

@@ -6,6 +6,7 @@
 //! and by every thinning pass); a row whose month has no partition lands in the `_default`
 //! partition rather than failing. SQLite and MySQL keep plain tables: these calls do nothing there.
 
+use crate::db::sql;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use crate::db;
@@ -47,7 +48,7 @@ impl Store {
             for table in PARTITIONED_TABLES {
                 let name = partition_name(table, month);
                 let exists: Option<String> =
-                    db::query_scalar("SELECT CAST(to_regclass(?1) AS TEXT)")
+                    db::query_scalar(sql!("SELECT CAST(to_regclass(" #1 ") AS TEXT)"))
                         .bind(name.clone())
                         .fetch_one(&self.pool)
                         .await?;
@@ -80,14 +81,14 @@ impl Store {
         if self.backend() != Backend::Postgres {
             return Ok(Vec::new());
         }
-        let rows: Vec<(String, String)> = db::query_as(
+        let rows: Vec<(String, String)> = db::query_as(sql!(
             "SELECT CAST(parent.relname AS TEXT), CAST(child.relname AS TEXT)
              FROM pg_inherits
              JOIN pg_class parent ON pg_inherits.inhparent = parent.oid
              JOIN pg_class child ON pg_inherits.inhrelid = child.oid
              WHERE parent.relname IN ('channel_snapshots', 'video_snapshots', 'live_samples')
-             ORDER BY 2",
-        )
+             ORDER BY 2"
+        ))
         .fetch_all(&self.pool)
         .await?;
         let mut out = Vec::new();

@@ -3,9 +3,9 @@
 //! `import --retry` or `run` tries again. A row is keyed by (creator, reference): importing the
 //! same file twice while the platform is down keeps one row, with its attempts counted.
 
+use crate::db::sql;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::Row;
 use streamtide_core::Platform;
 
 use crate::time::{from_db_time, to_db_time};
@@ -60,7 +60,7 @@ impl Store {
         let at = to_db_time(at);
         let mut tx = self.write_tx().await?;
         let existing: Option<i64> = db::query_scalar(
-            "SELECT id FROM pending_imports WHERE creator = ?1 AND reference = ?2 ORDER BY id LIMIT 1",
+            sql!("SELECT id FROM pending_imports WHERE creator = " #1 " AND reference = " #2 " ORDER BY id LIMIT 1"),
         )
         .bind(&creator)
         .bind(&reference)
@@ -69,8 +69,8 @@ impl Store {
         match existing {
             Some(id) => {
                 db::query(
-                    "UPDATE pending_imports SET attempts = attempts + 1, reason = ?2, last_tried_at = ?3,
-                        platform = ?4, source = ?5, source_row = ?6 WHERE id = ?1",
+                    sql!("UPDATE pending_imports SET attempts = attempts + 1, reason = " #2 ", last_tried_at = " #3 ",
+                        platform = " #4 ", source = " #5 ", source_row = " #6 " WHERE id = " #1),
                 )
                 .bind(id)
                 .bind(&reason)
@@ -83,9 +83,9 @@ impl Store {
             }
             None => {
                 db::query(
-                    "INSERT INTO pending_imports
+                    sql!("INSERT INTO pending_imports
                        (creator, platform, reference, source, source_row, reason, attempts, first_failed_at, last_tried_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?7)",
+                     VALUES (" #1 ", " #2 ", " #3 ", " #4 ", " #5 ", " #6 ", 1, " #7 ", " #7 ")"),
                 )
                 .bind(&creator)
                 .bind(row.platform.map(|p| p.as_str()))
@@ -105,25 +105,27 @@ impl Store {
     /// Forget the kept row of `creator` and `reference` (it resolved, or never will). Returns
     /// whether there was one.
     pub async fn forget_pending_import(&self, creator: &str, reference: &str) -> Result<bool> {
-        let n = db::query("DELETE FROM pending_imports WHERE creator = ?1 AND reference = ?2")
-            .bind(cut(creator.trim(), 255))
-            .bind(cut(reference.trim(), 2048))
-            .execute(&self.pool)
-            .await?
-            .rows_affected();
+        let n = db::query(
+            sql!("DELETE FROM pending_imports WHERE creator = " #1 " AND reference = " #2),
+        )
+        .bind(cut(creator.trim(), 255))
+        .bind(cut(reference.trim(), 2048))
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
         Ok(n > 0)
     }
 
     /// Every kept row, oldest first.
     pub async fn pending_imports(&self) -> Result<Vec<PendingImport>> {
-        let rows = db::query(
+        let rows = db::query(sql!(
             "SELECT id, creator, platform, reference, source, source_row, reason, attempts,
                     first_failed_at, last_tried_at
-             FROM pending_imports ORDER BY id",
-        )
+             FROM pending_imports ORDER BY id"
+        ))
         .fetch_all(&self.pool)
         .await?;
-        let time = |r: &sqlx::any::AnyRow, c: &str| {
+        let time = |r: &db::Row, c: &str| {
             r.get::<Option<String>, _>(c)
                 .as_deref()
                 .and_then(from_db_time)
@@ -153,7 +155,7 @@ impl Store {
 
     /// How many rows are kept for a retry.
     pub async fn count_pending_imports(&self) -> Result<u64> {
-        let n: i64 = db::query_scalar("SELECT COUNT(*) FROM pending_imports")
+        let n: i64 = db::query_scalar(sql!("SELECT COUNT(*) FROM pending_imports"))
             .fetch_one(&self.pool)
             .await?;
         Ok(n.max(0) as u64)

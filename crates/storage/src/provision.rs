@@ -29,7 +29,6 @@ pub fn with_database(url: &str, db: &str) -> String {
 /// `STREAMTIDE_TEST_DB_PREFIX`, when set, is put before `name`: two test runs sharing one server
 /// (a CI run and a developer's) then never drop each other's databases.
 pub async fn fresh_database(server_url: &str, name: &str) -> Result<String> {
-    sqlx::any::install_default_drivers();
     let prefix = std::env::var("STREAMTIDE_TEST_DB_PREFIX").unwrap_or_default();
     let name = format!("{prefix}{name}");
     let backend = Backend::from_url(server_url)
@@ -51,10 +50,20 @@ pub async fn fresh_database(server_url: &str, name: &str) -> Result<String> {
             format!("CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"),
         ),
     };
-    let mut admin = sqlx::AnyConnection::connect(server_url).await?;
-    admin.execute(drop.as_str()).await?;
-    admin.execute(create.as_str()).await?;
-    admin.close().await?;
+    match backend {
+        Backend::Postgres => {
+            let mut admin = sqlx::PgConnection::connect(server_url).await?;
+            admin.execute(drop.as_str()).await?;
+            admin.execute(create.as_str()).await?;
+            admin.close().await?;
+        }
+        _ => {
+            let mut admin = sqlx::MySqlConnection::connect(server_url).await?;
+            admin.execute(drop.as_str()).await?;
+            admin.execute(create.as_str()).await?;
+            admin.close().await?;
+        }
+    }
     Ok(with_database(server_url, &name))
 }
 

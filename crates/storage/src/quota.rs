@@ -1,6 +1,7 @@
 //! The quota ledger's persistence: one row per platform and quota day.
 
 use crate::db;
+use crate::db::sql;
 use chrono::{DateTime, NaiveDate, Utc};
 use streamtide_core::Platform;
 
@@ -37,9 +38,23 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<()> {
         db::query(
-            "INSERT INTO quota_ledger (platform, day, units_used, search_calls_used, blocked_until, updated_at,
+            sql! {
+                sqlite: ("INSERT INTO quota_ledger (platform, day, units_used, search_calls_used, blocked_until, updated_at,
                stats_calls_used, feed_faults, feed_last_fault, feed_last_fault_at, feed_last_ok_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+             VALUES (" #1 ", " #2 ", " #3 ", " #4 ", " #5 ", " #6 ", " #7 ", " #8 ", " #9 ", " #10 ", " #11 ")
+             ON CONFLICT (platform, day) DO UPDATE SET
+               units_used = MAX(quota_ledger.units_used, excluded.units_used),
+               search_calls_used = MAX(quota_ledger.search_calls_used, excluded.search_calls_used),
+               blocked_until = COALESCE(excluded.blocked_until, quota_ledger.blocked_until),
+               updated_at = excluded.updated_at,
+               stats_calls_used = MAX(quota_ledger.stats_calls_used, excluded.stats_calls_used),
+               feed_faults = MAX(quota_ledger.feed_faults, excluded.feed_faults),
+               feed_last_fault = COALESCE(excluded.feed_last_fault, quota_ledger.feed_last_fault),
+               feed_last_fault_at = COALESCE(excluded.feed_last_fault_at, quota_ledger.feed_last_fault_at),
+               feed_last_ok_at = COALESCE(excluded.feed_last_ok_at, quota_ledger.feed_last_ok_at)");
+                postgres: ("INSERT INTO quota_ledger (platform, day, units_used, search_calls_used, blocked_until, updated_at,
+               stats_calls_used, feed_faults, feed_last_fault, feed_last_fault_at, feed_last_ok_at)
+             VALUES (" #1 ", " #2 ", " #3 ", " #4 ", " #5 ", " #6 ", " #7 ", " #8 ", " #9 ", " #10 ", " #11 ")
              ON CONFLICT (platform, day) DO UPDATE SET
                units_used = GREATEST(quota_ledger.units_used, excluded.units_used),
                search_calls_used = GREATEST(quota_ledger.search_calls_used, excluded.search_calls_used),
@@ -49,7 +64,21 @@ impl Store {
                feed_faults = GREATEST(quota_ledger.feed_faults, excluded.feed_faults),
                feed_last_fault = COALESCE(excluded.feed_last_fault, quota_ledger.feed_last_fault),
                feed_last_fault_at = COALESCE(excluded.feed_last_fault_at, quota_ledger.feed_last_fault_at),
-               feed_last_ok_at = COALESCE(excluded.feed_last_ok_at, quota_ledger.feed_last_ok_at)",
+               feed_last_ok_at = COALESCE(excluded.feed_last_ok_at, quota_ledger.feed_last_ok_at)");
+                mysql: ("INSERT INTO quota_ledger (platform, day, units_used, search_calls_used, blocked_until, updated_at,
+               stats_calls_used, feed_faults, feed_last_fault, feed_last_fault_at, feed_last_ok_at)
+             VALUES (" #1 ", " #2 ", " #3 ", " #4 ", " #5 ", " #6 ", " #7 ", " #8 ", " #9 ", " #10 ", " #11 ")
+             ON DUPLICATE KEY UPDATE
+               units_used = GREATEST(quota_ledger.units_used, VALUES(units_used)),
+               search_calls_used = GREATEST(quota_ledger.search_calls_used, VALUES(search_calls_used)),
+               blocked_until = COALESCE(VALUES(blocked_until), quota_ledger.blocked_until),
+               updated_at = VALUES(updated_at),
+               stats_calls_used = GREATEST(quota_ledger.stats_calls_used, VALUES(stats_calls_used)),
+               feed_faults = GREATEST(quota_ledger.feed_faults, VALUES(feed_faults)),
+               feed_last_fault = COALESCE(VALUES(feed_last_fault), quota_ledger.feed_last_fault),
+               feed_last_fault_at = COALESCE(VALUES(feed_last_fault_at), quota_ledger.feed_last_fault_at),
+               feed_last_ok_at = COALESCE(VALUES(feed_last_ok_at), quota_ledger.feed_last_ok_at)");
+            },
         )
         .bind(platform.as_str())
         .bind(q.day.to_string())
@@ -85,10 +114,10 @@ impl Store {
             Option<String>,
         );
         let row: Option<Row> = db::query_as(
-            "SELECT day, units_used, search_calls_used, blocked_until, stats_calls_used,
+            sql!("SELECT day, units_used, search_calls_used, blocked_until, stats_calls_used,
                     feed_faults, feed_last_fault, feed_last_fault_at, feed_last_ok_at
              FROM quota_ledger
-             WHERE platform = ?1 AND day <= ?2 ORDER BY day DESC LIMIT 1",
+             WHERE platform = " #1 " AND day <= " #2 " ORDER BY day DESC LIMIT 1"),
         )
         .bind(platform.as_str())
         .bind(day.to_string())

@@ -1,11 +1,10 @@
 //! Reading observations for the API and the CLI: the live list, channels, sessions, history,
 //! counts.
 
+use crate::db::sql;
 use crate::db::{self, Backend};
 use crate::staging;
 use chrono::{DateTime, Utc};
-use sqlx::any::AnyRow;
-use sqlx::Row;
 use streamtide_core::Platform;
 
 use crate::time::{from_db_time, to_db_time};
@@ -20,30 +19,30 @@ const LIVE_COLUMNS: &str = "c.platform, c.platform_id, c.name, c.avatar_url, s.b
     (SELECT t.hash FROM thumb_sources t WHERE t.source_url = s.thumbnail_url) AS thumbnail_hash,
     (SELECT t.hash FROM thumb_sources t WHERE t.source_url = c.avatar_url) AS avatar_hash";
 
-pub(crate) fn time(row: &AnyRow, col: &str) -> DateTime<Utc> {
+pub(crate) fn time(row: &db::Row, col: &str) -> DateTime<Utc> {
     row.get::<Option<String>, _>(col)
         .as_deref()
         .and_then(from_db_time)
         .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
 }
 
-pub(crate) fn opt_time(row: &AnyRow, col: &str) -> Option<DateTime<Utc>> {
+pub(crate) fn opt_time(row: &db::Row, col: &str) -> Option<DateTime<Utc>> {
     row.get::<Option<String>, _>(col)
         .as_deref()
         .and_then(from_db_time)
 }
 
-pub(crate) fn opt_u64(row: &AnyRow, col: &str) -> Option<u64> {
+pub(crate) fn opt_u64(row: &db::Row, col: &str) -> Option<u64> {
     row.get::<Option<i64>, _>(col).map(|v| v.max(0) as u64)
 }
 
-pub(crate) fn platform(row: &AnyRow, col: &str) -> Result<Platform> {
+pub(crate) fn platform(row: &db::Row, col: &str) -> Result<Platform> {
     // Rows are only ever written with `Platform::as_str`; a value that does not parse (a
     // hand-edited row, a newer build's platform) is an error, never another platform.
     crate::stored_platform(&row.get::<String, _>(col))
 }
 
-fn live_item(row: &AnyRow) -> Result<LiveItem> {
+fn live_item(row: &db::Row) -> Result<LiveItem> {
     Ok(LiveItem {
         platform: platform(row, "platform")?,
         channel_id: row.get("platform_id"),
@@ -165,7 +164,7 @@ impl Store {
         }
     }
 
-    async fn channel_row(&self, row: &AnyRow) -> Result<ChannelRow> {
+    async fn channel_row(&self, row: &db::Row) -> Result<ChannelRow> {
         let pk: i64 = row.get("id");
         let live = db::query(format!(
             "SELECT {LIVE_COLUMNS} FROM live_sessions s JOIN channels c ON c.id = s.channel_id
@@ -203,9 +202,9 @@ impl Store {
     /// the sessions against a known truth (a simulated world, an audit) reads.
     pub async fn sessions(&self, platform: Platform) -> Result<Vec<SessionRecord>> {
         let rows = db::query(
-            "SELECT c.platform_id, s.broadcast_id, s.started_at, s.ended_at, s.last_seen_at
+            sql!("SELECT c.platform_id, s.broadcast_id, s.started_at, s.ended_at, s.last_seen_at
              FROM live_sessions s JOIN channels c ON c.id = s.channel_id
-             WHERE c.platform = ?1 ORDER BY c.platform_id, s.started_at",
+             WHERE c.platform = " #1 " ORDER BY c.platform_id, s.started_at"),
         )
         .bind(platform.as_str())
         .fetch_all(&self.pool)
@@ -268,7 +267,7 @@ impl Store {
 
     /// Row counts of the main tables.
     pub async fn counts(&self) -> Result<TableCounts> {
-        let row = db::query(
+        let row = db::query(sql!(
             "SELECT (SELECT COUNT(*) FROM channels) AS channels,
                     (SELECT COUNT(*) FROM channels WHERE tracked = 1) AS tracked,
                     (SELECT COUNT(*) FROM channel_snapshots) AS snaps,
@@ -276,8 +275,8 @@ impl Store {
                     (SELECT COUNT(*) FROM live_sessions WHERE ended_at IS NULL) AS open,
                     (SELECT COUNT(*) FROM live_samples) AS samples,
                     (SELECT COUNT(*) FROM videos) AS videos,
-                    (SELECT COUNT(*) FROM video_snapshots) AS vsnaps",
-        )
+                    (SELECT COUNT(*) FROM video_snapshots) AS vsnaps"
+        ))
         .fetch_one(&self.pool)
         .await?;
         let n = |c: &str| opt_u64(&row, c).unwrap_or(0);
@@ -327,12 +326,20 @@ impl Store {
     /// one line per violation (empty when consistent).
     pub async fn consistency_violations(&self) -> Result<Vec<String>> {
         let rows: Vec<SessionAudit> = db::query_as(
-            "SELECT s.id, s.sample_count, COALESCE(x.c, 0), s.viewer_sum, COALESCE(x.v, 0), s.peak_viewers, x.m
+            sql! {
+                sqlite, postgres: ("SELECT s.id, s.sample_count, COALESCE(x.c, 0), s.viewer_sum, COALESCE(x.v, 0), s.peak_viewers, x.m
              FROM live_sessions s
              LEFT JOIN (SELECT session_id, COUNT(*) AS c, CAST(SUM(viewers) AS BIGINT) AS v, MAX(viewers) AS m
                         FROM live_samples GROUP BY session_id) x ON x.session_id = s.id
              WHERE s.sample_count <> COALESCE(x.c, 0) OR s.viewer_sum <> COALESCE(x.v, 0)
-                OR (x.m IS NOT NULL AND s.peak_viewers < x.m)",
+                OR (x.m IS NOT NULL AND s.peak_viewers < x.m)");
+                mysql: ("SELECT s.id, s.sample_count, COALESCE(x.c, 0), s.viewer_sum, COALESCE(x.v, 0), s.peak_viewers, x.m
+             FROM live_sessions s
+             LEFT JOIN (SELECT session_id, COUNT(*) AS c, CAST(SUM(viewers) AS SIGNED) AS v, MAX(viewers) AS m
+                        FROM live_samples GROUP BY session_id) x ON x.session_id = s.id
+             WHERE s.sample_count <> COALESCE(x.c, 0) OR s.viewer_sum <> COALESCE(x.v, 0)
+                OR (x.m IS NOT NULL AND s.peak_viewers < x.m)");
+            },
         )
         .fetch_all(&self.pool)
         .await?;
@@ -361,12 +368,12 @@ impl Store {
     /// Every display name and handle of a channel, oldest first.
     pub async fn channel_aliases(&self, platform: Platform, id: &str) -> Result<Vec<Alias>> {
         let rows: Vec<(String, String, String, String)> = db::query_as(
-            "SELECT 'name', n.name, n.first_seen_at, n.last_seen_at FROM channel_names n
-               JOIN channels c ON c.id = n.channel_id WHERE c.platform = ?1 AND c.platform_id = ?2
+            sql!("SELECT 'name', n.name, n.first_seen_at, n.last_seen_at FROM channel_names n
+               JOIN channels c ON c.id = n.channel_id WHERE c.platform = " #1 " AND c.platform_id = " #2 "
              UNION ALL
              SELECT 'handle', h.handle, h.first_seen_at, h.last_seen_at FROM channel_handles h
-               JOIN channels c ON c.id = h.channel_id WHERE c.platform = ?1 AND c.platform_id = ?2
-             ORDER BY 3, 1, 2",
+               JOIN channels c ON c.id = h.channel_id WHERE c.platform = " #1 " AND c.platform_id = " #2 "
+             ORDER BY 3, 1, 2"),
         )
         .bind(platform.as_str())
         .bind(id)
@@ -408,7 +415,7 @@ mod tests {
         let (rows, _) = store.channels(None, false, 10, 0).await.unwrap();
         assert_eq!(rows[0].platform, Platform::Soop);
 
-        db::query("UPDATE channels SET platform = 'kick'")
+        db::query(sql!("UPDATE channels SET platform = 'kick'"))
             .execute(&store.pool)
             .await
             .unwrap();

@@ -13,12 +13,12 @@
 //!   recomputes them.
 
 use crate::db;
+use crate::db::sql;
 use crate::staging;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
 use serde::Serialize;
-use sqlx::{AnyConnection, Row};
 use streamtide_analytics::{day_bounds, day_of, LiveMetrics, Tz};
 
 use crate::rollups::recompute_day;
@@ -37,16 +37,16 @@ pub struct ThinStats {
 }
 
 /// Before this instant, days' live metrics are kept as stored (their samples were thinned).
-pub(crate) async fn live_frozen_before(conn: &mut AnyConnection) -> Result<Option<DateTime<Utc>>> {
+pub(crate) async fn live_frozen_before(conn: &mut db::Conn) -> Result<Option<DateTime<Utc>>> {
     let v: Option<String> =
-        db::query_scalar("SELECT value FROM analytics_settings WHERE \"key\" = ?1")
+        db::query_scalar(sql!(r#"SELECT value FROM analytics_settings WHERE "key" = "# #1))
             .bind(LIVE_FROZEN_KEY)
             .fetch_optional(&mut *conn)
             .await?;
     Ok(v.as_deref().and_then(from_db_time))
 }
 
-fn live_of(r: &sqlx::any::AnyRow) -> LiveMetrics {
+fn live_of(r: &db::Row) -> LiveMetrics {
     let minutes: f64 = r.get("live_minutes");
     LiveMetrics {
         streams: r.get::<i64, _>("streams").max(0) as u64,
@@ -61,13 +61,13 @@ fn live_of(r: &sqlx::any::AnyRow) -> LiveMetrics {
 
 /// The live metrics stored for a channel-day, if it has a row.
 pub(crate) async fn stored_live(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     channel: i64,
     day: &str,
 ) -> Result<Option<LiveMetrics>> {
     Ok(db::query(
-        "SELECT streams, live_minutes, peak_viewers, avg_viewers, hours_watched FROM channel_daily
-         WHERE channel_id = ?1 AND day = ?2",
+        sql!("SELECT streams, live_minutes, peak_viewers, avg_viewers, hours_watched FROM channel_daily
+         WHERE channel_id = " #1 " AND day = " #2),
     )
     .bind(channel)
     .bind(day)
@@ -79,7 +79,7 @@ pub(crate) async fn stored_live(
 
 /// Every frozen channel-day's stored live metrics (days ending at or before `before`).
 pub(crate) async fn all_stored_live(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     before: Option<DateTime<Utc>>,
     tz: Tz,
 ) -> Result<HashMap<(i64, NaiveDate), LiveMetrics>> {
@@ -87,8 +87,8 @@ pub(crate) async fn all_stored_live(
         return Ok(HashMap::new());
     };
     let rows = db::query(
-        "SELECT channel_id, day, streams, live_minutes, peak_viewers, avg_viewers, hours_watched
-         FROM channel_daily WHERE day <= ?1 AND streams > 0",
+        sql!("SELECT channel_id, day, streams, live_minutes, peak_viewers, avg_viewers, hours_watched
+         FROM channel_daily WHERE day <= " #1 " AND streams > 0"),
     )
     .bind(crate::rollups::db_day(day_of(before, tz)))
     .fetch_all(&mut *conn)
@@ -159,9 +159,9 @@ impl Store {
         for ch in channels {
             let mut tx = self.write_tx().await?;
             let rows = db::query(
-                "SELECT observed_at, followers IS NOT NULL AS f, total_views IS NOT NULL AS v,
+                sql!("SELECT observed_at, followers IS NOT NULL AS f, total_views IS NOT NULL AS v,
                         video_count IS NOT NULL AS n
-                 FROM channel_snapshots WHERE channel_id = ?1 AND observed_at < ?2 ORDER BY observed_at",
+                 FROM channel_snapshots WHERE channel_id = " #1 " AND observed_at < " #2 " ORDER BY observed_at"),
             )
             .bind(ch)
             .bind(to_db_time(cutoff_all))
@@ -224,8 +224,8 @@ impl Store {
             // Bring the rollups of the days about to freeze up to date first.
             let lower = old.map(to_db_time).unwrap_or_default();
             let sessions = db::query(
-                "SELECT channel_id, started_at, COALESCE(ended_at, last_seen_at) AS ended FROM live_sessions
-                 WHERE started_at < ?1 AND COALESCE(ended_at, last_seen_at) >= ?2",
+                sql!("SELECT channel_id, started_at, COALESCE(ended_at, last_seen_at) AS ended FROM live_sessions
+                 WHERE started_at < " #1 " AND COALESCE(ended_at, last_seen_at) >= " #2),
             )
             .bind(to_db_time(watermark))
             .bind(&lower)
@@ -256,8 +256,12 @@ impl Store {
                 recompute_day(&mut tx, ch, d, tz).await?;
             }
             db::query(
-                "INSERT INTO analytics_settings (\"key\", value) VALUES (?1, ?2)
-                 ON CONFLICT (\"key\") DO UPDATE SET value = excluded.value",
+                sql! {
+                    sqlite, postgres: (r#"INSERT INTO analytics_settings ("key", value) VALUES ("# #1 ", " #2 r#")
+                 ON CONFLICT ("key") DO UPDATE SET value = excluded.value"#);
+                    mysql: (r#"INSERT INTO analytics_settings ("key", value) VALUES ("# #1 ", " #2 ")
+                 ON DUPLICATE KEY UPDATE value = VALUES(value)");
+                },
             )
             .bind(LIVE_FROZEN_KEY)
             .bind(to_db_time(watermark))
@@ -272,16 +276,17 @@ impl Store {
     /// the last sample stay.
     async fn thin_samples(&self, tz: Tz, watermark: DateTime<Utc>) -> Result<u64> {
         let mut deleted_total = 0;
-        let session_ids: Vec<i64> =
-            db::query_scalar("SELECT DISTINCT session_id FROM live_samples WHERE observed_at < ?1")
-                .bind(to_db_time(watermark))
-                .fetch_all(&self.pool)
-                .await?;
+        let session_ids: Vec<i64> = db::query_scalar(
+            sql!("SELECT DISTINCT session_id FROM live_samples WHERE observed_at < " #1),
+        )
+        .bind(to_db_time(watermark))
+        .fetch_all(&self.pool)
+        .await?;
         for sid in session_ids {
             let mut tx = self.write_tx().await?;
             let rows = db::query(
-                "SELECT observed_at, viewers FROM live_samples WHERE session_id = ?1 AND observed_at < ?2
-                 ORDER BY observed_at",
+                sql!("SELECT observed_at, viewers FROM live_samples WHERE session_id = " #1 " AND observed_at < " #2 "
+                 ORDER BY observed_at"),
             )
             .bind(sid)
             .bind(to_db_time(watermark))
@@ -307,7 +312,7 @@ impl Store {
                     continue;
                 }
                 deleted_total += db::query(
-                    "DELETE FROM live_samples WHERE session_id = ?1 AND observed_at = ?2",
+                    sql!("DELETE FROM live_samples WHERE session_id = " #1 " AND observed_at = " #2),
                 )
                 .bind(sid)
                 .bind(r.get::<String, _>("observed_at"))

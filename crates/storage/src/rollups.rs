@@ -8,12 +8,12 @@
 //! repair).
 
 use crate::db;
+use crate::db::sql;
 use crate::staging;
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Serialize;
-use sqlx::{AnyConnection, Row};
 use streamtide_analytics::{day_bounds, day_of, live_metrics, SessionSpan, Tz};
 use streamtide_core::Platform;
 
@@ -39,7 +39,7 @@ impl Store {
     /// The time zone the stored rollups' days are in (default Asia/Seoul).
     pub async fn analytics_timezone(&self) -> Result<Tz> {
         let name: Option<String> =
-            db::query_scalar("SELECT value FROM analytics_settings WHERE \"key\" = ?1")
+            db::query_scalar(sql!(r#"SELECT value FROM analytics_settings WHERE "key" = "# #1))
                 .bind(TIMEZONE_KEY)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -52,7 +52,7 @@ impl Store {
     /// rebuilt in the new zone (returns `true`).
     pub async fn set_analytics_timezone(&self, tz: Tz) -> Result<bool> {
         let current: Option<String> =
-            db::query_scalar("SELECT value FROM analytics_settings WHERE \"key\" = ?1")
+            db::query_scalar(sql!(r#"SELECT value FROM analytics_settings WHERE "key" = "# #1))
                 .bind(TIMEZONE_KEY)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -60,14 +60,18 @@ impl Store {
             return Ok(false);
         }
         db::query(
-            "INSERT INTO analytics_settings (\"key\", value) VALUES (?1, ?2)
-             ON CONFLICT (\"key\") DO UPDATE SET value = excluded.value",
+            sql! {
+                sqlite, postgres: (r#"INSERT INTO analytics_settings ("key", value) VALUES ("# #1 ", " #2 r#")
+             ON CONFLICT ("key") DO UPDATE SET value = excluded.value"#);
+                mysql: (r#"INSERT INTO analytics_settings ("key", value) VALUES ("# #1 ", " #2 ")
+             ON DUPLICATE KEY UPDATE value = VALUES(value)");
+            },
         )
         .bind(TIMEZONE_KEY)
         .bind(tz.name())
         .execute(&self.pool)
         .await?;
-        let any: Option<i64> = db::query_scalar("SELECT 1 FROM channel_daily LIMIT 1")
+        let any: Option<i64> = db::query_scalar(sql!("SELECT 1 FROM channel_daily LIMIT 1"))
             .fetch_optional(&self.pool)
             .await?;
         // A first setting over an empty table needs no rebuild; a real change does.
@@ -126,7 +130,7 @@ impl Store {
         let mut stats = RollupStats::default();
         for id in ids {
             let pk: Option<i64> = db::query_scalar(
-                "SELECT id FROM channels WHERE platform = ?1 AND platform_id = ?2",
+                sql!("SELECT id FROM channels WHERE platform = " #1 " AND platform_id = " #2),
             )
             .bind(platform.as_str())
             .bind(&id)
@@ -136,7 +140,7 @@ impl Store {
             // A broadcast seen now may have run since an earlier day (or been reopened): its days
             // are recomputed too, up to a week back.
             let started: Option<String> = db::query_scalar(
-                "SELECT MIN(started_at) FROM live_sessions WHERE channel_id = ?1 AND COALESCE(ended_at, last_seen_at) >= ?2",
+                sql!("SELECT MIN(started_at) FROM live_sessions WHERE channel_id = " #1 " AND COALESCE(ended_at, last_seen_at) >= " #2),
             )
             .bind(pk)
             .bind(&recent)
@@ -167,13 +171,14 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<RollupStats> {
-        let pk: i64 =
-            db::query_scalar("SELECT id FROM channels WHERE platform = ?1 AND platform_id = ?2")
-                .bind(platform.as_str())
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?
-                .ok_or(StoreError::NotFound)?;
+        let pk: i64 = db::query_scalar(
+            sql!("SELECT id FROM channels WHERE platform = " #1 " AND platform_id = " #2),
+        )
+        .bind(platform.as_str())
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
         let tz = self.analytics_timezone().await?;
         let mut tx = self.write_tx().await?;
         let mut stats = RollupStats {
@@ -197,8 +202,8 @@ impl Store {
     pub async fn rebuild_rollups(&self) -> Result<RollupStats> {
         let tz = self.analytics_timezone().await?;
         let channels: Vec<i64> = db::query_scalar(
-            "SELECT id FROM channels c WHERE EXISTS (SELECT 1 FROM channel_snapshots s WHERE s.channel_id = c.id)
-               OR EXISTS (SELECT 1 FROM live_sessions l WHERE l.channel_id = c.id) ORDER BY id",
+            sql!("SELECT id FROM channels c WHERE EXISTS (SELECT 1 FROM channel_snapshots s WHERE s.channel_id = c.id)
+               OR EXISTS (SELECT 1 FROM live_sessions l WHERE l.channel_id = c.id) ORDER BY id"),
         )
         .fetch_all(&self.pool)
         .await?;
@@ -206,7 +211,7 @@ impl Store {
         let frozen_before = crate::retention::live_frozen_before(&mut conn).await?;
         let frozen = crate::retention::all_stored_live(&mut conn, frozen_before, tz).await?;
         drop(conn);
-        db::query("DELETE FROM channel_daily")
+        db::query(sql!("DELETE FROM channel_daily"))
             .execute(&self.pool)
             .await?;
         let mut stats = RollupStats::default();
@@ -232,7 +237,7 @@ struct DayAcc {
 
 /// Recompute every day of one channel from its raw rows; returns how many rows it wrote.
 async fn rebuild_channel(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     channel: i64,
     tz: Tz,
     frozen: &std::collections::HashMap<(i64, NaiveDate), streamtide_analytics::LiveMetrics>,
@@ -250,8 +255,8 @@ async fn rebuild_channel(
         peak: i64,
     }
     let sessions: Vec<Sess> = db::query(
-        "SELECT id, started_at, COALESCE(ended_at, last_seen_at) AS ended, viewer_sum, sample_count, peak_viewers
-         FROM live_sessions WHERE channel_id = ?1",
+        sql!("SELECT id, started_at, COALESCE(ended_at, last_seen_at) AS ended, viewer_sum, sample_count, peak_viewers
+         FROM live_sessions WHERE channel_id = " #1),
     )
     .bind(channel)
     .fetch_all(&mut *conn)
@@ -276,8 +281,8 @@ async fn rebuild_channel(
     // Samples per (session, day): sum, count, max.
     let mut per_day: HashMap<(i64, NaiveDate), (i64, i64, i64)> = HashMap::new();
     let samples = db::query(
-        "SELECT l.session_id, l.observed_at, l.viewers FROM live_samples l
-         JOIN live_sessions s ON s.id = l.session_id WHERE s.channel_id = ?1",
+        sql!("SELECT l.session_id, l.observed_at, l.viewers FROM live_samples l
+         JOIN live_sessions s ON s.id = l.session_id WHERE s.channel_id = " #1),
     )
     .bind(channel)
     .fetch_all(&mut *conn)
@@ -340,15 +345,15 @@ async fn rebuild_channel(
 /// Per local day, the channel's last counters (the last non-NULL value of each) and when the
 /// day's last snapshot was taken.
 async fn snapshot_days(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     channel: i64,
     tz: Tz,
 ) -> Result<std::collections::BTreeMap<NaiveDate, DayAcc>> {
     use std::collections::BTreeMap;
     let mut days: BTreeMap<NaiveDate, DayAcc> = BTreeMap::new();
     let snaps = db::query(
-        "SELECT observed_at, followers, total_views, video_count FROM channel_snapshots
-         WHERE channel_id = ?1 ORDER BY observed_at",
+        sql!("SELECT observed_at, followers, total_views, video_count FROM channel_snapshots
+         WHERE channel_id = " #1 " ORDER BY observed_at"),
     )
     .bind(channel)
     .fetch_all(&mut *conn)
@@ -376,7 +381,7 @@ async fn snapshot_days(
 
 /// Write a channel's rebuilt day rows, with the deltas between consecutive days.
 async fn write_days(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     channel: i64,
     days: &std::collections::BTreeMap<NaiveDate, DayAcc>,
 ) -> Result<u64> {
@@ -389,10 +394,10 @@ async fn write_days(
             Some(cur? - p.1[i]?)
         };
         db::query(
-            "INSERT INTO channel_daily (channel_id, day, followers, total_views, video_count, closed_at,
+            sql!("INSERT INTO channel_daily (channel_id, day, followers, total_views, video_count, closed_at,
                 streams, live_minutes, peak_viewers, avg_viewers, hours_watched,
                 followers_delta, views_delta, video_count_delta)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+             VALUES (" #1 ", " #2 ", " #3 ", " #4 ", " #5 ", " #6 ", " #7 ", " #8 ", " #9 ", " #10 ", " #11 ", " #12 ", " #13 ", " #14 ")"),
         )
         .bind(channel)
         .bind(db_day(*day))
@@ -420,19 +425,27 @@ async fn write_days(
 /// (the day's peak and average come from those samples, or from the whole session when none fell
 /// in the day); a day whose samples were thinned keeps its stored metrics.
 async fn day_live(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     channel: i64,
     day_s: &str,
     (start, end): (DateTime<Utc>, DateTime<Utc>),
     (s, e): (&str, &str),
 ) -> Result<streamtide_analytics::LiveMetrics> {
     let rows = db::query(
-        "SELECT s.started_at, COALESCE(s.ended_at, s.last_seen_at) AS ended, s.viewer_sum, s.sample_count,
+        sql! {
+            sqlite, postgres: ("SELECT s.started_at, COALESCE(s.ended_at, s.last_seen_at) AS ended, s.viewer_sum, s.sample_count,
                 s.peak_viewers,
-                (SELECT MAX(viewers) FROM live_samples l WHERE l.session_id = s.id AND l.observed_at >= ?2 AND l.observed_at < ?3) AS day_peak,
-                (SELECT CAST(AVG(viewers) AS DOUBLE PRECISION) FROM live_samples l WHERE l.session_id = s.id AND l.observed_at >= ?2 AND l.observed_at < ?3) AS day_avg
+                (SELECT MAX(viewers) FROM live_samples l WHERE l.session_id = s.id AND l.observed_at >= " #2 " AND l.observed_at < " #3 ") AS day_peak,
+                (SELECT CAST(AVG(viewers) AS DOUBLE PRECISION) FROM live_samples l WHERE l.session_id = s.id AND l.observed_at >= " #2 " AND l.observed_at < " #3 ") AS day_avg
          FROM live_sessions s
-         WHERE s.channel_id = ?1 AND s.started_at < ?3 AND COALESCE(s.ended_at, s.last_seen_at) >= ?2",
+         WHERE s.channel_id = " #1 " AND s.started_at < " #3 " AND COALESCE(s.ended_at, s.last_seen_at) >= " #2);
+            mysql: ("SELECT s.started_at, COALESCE(s.ended_at, s.last_seen_at) AS ended, s.viewer_sum, s.sample_count,
+                s.peak_viewers,
+                (SELECT MAX(viewers) FROM live_samples l WHERE l.session_id = s.id AND l.observed_at >= " #2 " AND l.observed_at < " #3 ") AS day_peak,
+                (SELECT CAST(AVG(viewers) AS DOUBLE) FROM live_samples l WHERE l.session_id = s.id AND l.observed_at >= " #2 " AND l.observed_at < " #3 ") AS day_avg
+         FROM live_sessions s
+         WHERE s.channel_id = " #1 " AND s.started_at < " #3 " AND COALESCE(s.ended_at, s.last_seen_at) >= " #2);
+        },
     )
     .bind(channel)
     .bind(s)
@@ -476,7 +489,7 @@ async fn day_live(
 
 /// Recompute one channel-day and the deltas that depend on it (its own and the next day's).
 pub(crate) async fn recompute_day(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     channel: i64,
     day: NaiveDate,
     tz: Tz,
@@ -484,7 +497,7 @@ pub(crate) async fn recompute_day(
     let (start, end) = day_bounds(day, tz);
     let (s, e) = (to_db_time(start), to_db_time(end));
     // The day's last non-NULL value of each counter, and its last observation.
-    let backend = db::Backend::of(conn);
+    let backend = conn.backend();
     let in_day = "channel_id = ?1 AND observed_at >= ?2 AND observed_at < ?3";
     let last = |column: &str| staging::latest_snapshot_value(backend, column, in_day);
     let closes = db::query(format!(
@@ -513,22 +526,33 @@ pub(crate) async fn recompute_day(
         && closed_at.is_none()
         && live.streams == 0
     {
-        db::query("DELETE FROM channel_daily WHERE channel_id = ?1 AND day = ?2")
+        db::query(sql!("DELETE FROM channel_daily WHERE channel_id = " #1 " AND day = " #2))
             .bind(channel)
             .bind(&day_s)
             .execute(&mut *conn)
             .await?;
     } else {
         db::query(
-            "INSERT INTO channel_daily (channel_id, day, followers, total_views, video_count, closed_at,
+            sql! {
+                sqlite, postgres: ("INSERT INTO channel_daily (channel_id, day, followers, total_views, video_count, closed_at,
                 streams, live_minutes, peak_viewers, avg_viewers, hours_watched)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+             VALUES (" #1 ", " #2 ", " #3 ", " #4 ", " #5 ", " #6 ", " #7 ", " #8 ", " #9 ", " #10 ", " #11 ")
              ON CONFLICT (channel_id, day) DO UPDATE SET
                followers = excluded.followers, total_views = excluded.total_views,
                video_count = excluded.video_count, closed_at = excluded.closed_at,
                streams = excluded.streams, live_minutes = excluded.live_minutes,
                peak_viewers = excluded.peak_viewers, avg_viewers = excluded.avg_viewers,
-               hours_watched = excluded.hours_watched",
+               hours_watched = excluded.hours_watched");
+                mysql: ("INSERT INTO channel_daily (channel_id, day, followers, total_views, video_count, closed_at,
+                streams, live_minutes, peak_viewers, avg_viewers, hours_watched)
+             VALUES (" #1 ", " #2 ", " #3 ", " #4 ", " #5 ", " #6 ", " #7 ", " #8 ", " #9 ", " #10 ", " #11 ")
+             ON DUPLICATE KEY UPDATE
+               followers = VALUES(followers), total_views = VALUES(total_views),
+               video_count = VALUES(video_count), closed_at = VALUES(closed_at),
+               streams = VALUES(streams), live_minutes = VALUES(live_minutes),
+               peak_viewers = VALUES(peak_viewers), avg_viewers = VALUES(avg_viewers),
+               hours_watched = VALUES(hours_watched)");
+            },
         )
         .bind(channel)
         .bind(&day_s)
@@ -547,11 +571,11 @@ pub(crate) async fn recompute_day(
     // This day's deltas against the previous day, and the next day's against this one.
     for d in [day, day + Duration::days(1)] {
         db::query(
-            "UPDATE channel_daily SET
-               followers_delta = followers - (SELECT p.followers FROM channel_daily p WHERE p.channel_id = ?1 AND p.day = ?3),
-               views_delta = total_views - (SELECT p.total_views FROM channel_daily p WHERE p.channel_id = ?1 AND p.day = ?3),
-               video_count_delta = video_count - (SELECT p.video_count FROM channel_daily p WHERE p.channel_id = ?1 AND p.day = ?3)
-             WHERE channel_id = ?1 AND day = ?2",
+            sql!("UPDATE channel_daily SET
+               followers_delta = followers - (SELECT p.followers FROM channel_daily p WHERE p.channel_id = " #1 " AND p.day = " #3 "),
+               views_delta = total_views - (SELECT p.total_views FROM channel_daily p WHERE p.channel_id = " #1 " AND p.day = " #3 "),
+               video_count_delta = video_count - (SELECT p.video_count FROM channel_daily p WHERE p.channel_id = " #1 " AND p.day = " #3 ")
+             WHERE channel_id = " #1 " AND day = " #2),
         )
         .bind(channel)
         .bind(db_day(d))

@@ -1,6 +1,7 @@
 //! The roster: which channels are tracked (collected every channels round).
 
 use crate::db;
+use crate::db::sql;
 use chrono::{DateTime, Utc};
 use streamtide_core::{ChannelId, ChannelInfo, Platform};
 
@@ -14,7 +15,7 @@ impl Store {
         let info = &streamtide_core::sanitize::channel_info(info, &mut 0);
         let mut tx = self.write_tx().await?;
         let before: Option<i64> = db::query_scalar(
-            "SELECT tracked FROM channels WHERE platform = ?1 AND platform_id = ?2",
+            sql!("SELECT tracked FROM channels WHERE platform = " #1 " AND platform_id = " #2),
         )
         .bind(info.platform.as_str())
         .bind(info.channel_id.as_str())
@@ -27,7 +28,7 @@ impl Store {
             true,
         )
         .await?;
-        db::query("UPDATE channels SET tracked = 1 WHERE id = ?1")
+        db::query(sql!("UPDATE channels SET tracked = 1 WHERE id = " #1))
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -37,7 +38,7 @@ impl Store {
 
     /// Stop tracking a channel; its history stays. Returns `false` if it was not tracked.
     pub async fn untrack_channel(&self, platform: Platform, id: &ChannelId) -> Result<bool> {
-        Ok(db::query("UPDATE channels SET tracked = 0 WHERE platform = ?1 AND platform_id = ?2 AND tracked = 1")
+        Ok(db::query(sql!("UPDATE channels SET tracked = 0 WHERE platform = " #1 " AND platform_id = " #2 " AND tracked = 1"))
             .bind(platform.as_str())
             .bind(id.as_str())
             .execute(&self.pool)
@@ -49,7 +50,7 @@ impl Store {
     /// Tracked channel ids of one platform, in a stable order.
     pub async fn tracked_ids(&self, platform: Platform) -> Result<Vec<ChannelId>> {
         let ids: Vec<String> = db::query_scalar(
-            "SELECT platform_id FROM channels WHERE platform = ?1 AND tracked = 1 ORDER BY platform_id",
+            sql!("SELECT platform_id FROM channels WHERE platform = " #1 " AND tracked = 1 ORDER BY platform_id"),
         )
         .bind(platform.as_str())
         .fetch_all(&self.pool)

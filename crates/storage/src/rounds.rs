@@ -4,9 +4,9 @@
 //! status` and the dashboard.
 
 use crate::db;
+use crate::db::sql;
 use crate::reads::{opt_time, opt_u64, platform, time};
 use chrono::{DateTime, Utc};
-use sqlx::{AnyConnection, Row};
 use streamtide_core::Platform;
 
 use crate::time::to_db_time;
@@ -21,7 +21,7 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<i64> {
         Ok(db::query_scalar(
-            "INSERT INTO collection_rounds (platform, job, started_at) VALUES (?1, ?2, ?3) RETURNING id",
+            sql!("INSERT INTO collection_rounds (platform, job, started_at) VALUES (" #1 ", " #2 ", " #3 ") RETURNING id"),
         )
         .bind(platform.as_str())
         .bind(job.as_str())
@@ -33,9 +33,9 @@ impl Store {
     /// Health of every platform job that has run.
     pub async fn job_statuses(&self) -> Result<Vec<JobStatus>> {
         let rows = db::query(
-            "SELECT platform, job, last_success_at, last_error_at, last_error, consecutive_failures,
+            sql!("SELECT platform, job, last_success_at, last_error_at, last_error, consecutive_failures,
                     fallback_since
-             FROM platform_status ORDER BY platform, job",
+             FROM platform_status ORDER BY platform, job"),
         )
         .fetch_all(&self.pool)
         .await?;
@@ -57,8 +57,8 @@ impl Store {
     /// The most recent rounds, newest first.
     pub async fn recent_rounds(&self, limit: u32) -> Result<Vec<RoundRow>> {
         let rows = db::query(
-            "SELECT id, platform, job, started_at, finished_at, requests, written, errors, last_error
-             FROM collection_rounds ORDER BY id DESC LIMIT ?1",
+            sql!("SELECT id, platform, job, started_at, finished_at, requests, written, errors, last_error
+             FROM collection_rounds ORDER BY id DESC LIMIT " #1),
         )
         .bind(limit as i64)
         .fetch_all(&self.pool)
@@ -95,13 +95,13 @@ impl Store {
         let mut tx = self.write_tx().await?;
         // (MySQL has no UPDATE … RETURNING: read the round's keys in the same transaction.)
         let (platform, job): (String, String) =
-            db::query_as("SELECT platform, job FROM collection_rounds WHERE id = ?1")
+            db::query_as(sql!("SELECT platform, job FROM collection_rounds WHERE id = " #1))
                 .bind(round)
                 .fetch_one(&mut *tx)
                 .await?;
         db::query(
-            "UPDATE collection_rounds SET finished_at = ?2, requests = ?3, errors = ?4, last_error = ?5
-             WHERE id = ?1",
+            sql!("UPDATE collection_rounds SET finished_at = " #2 ", requests = " #3 ", errors = " #4 ", last_error = " #5 "
+             WHERE id = " #1),
         )
         .bind(round)
         .bind(&at)
@@ -119,7 +119,7 @@ impl Store {
 
 /// Upsert the job's health row: success resets the failure count, failure increments it.
 async fn record_health(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     platform: &str,
     job: &str,
     at: &str,
@@ -127,8 +127,12 @@ async fn record_health(
 ) -> Result<()> {
     match error {
         None => db::query(
-            "INSERT INTO platform_status (platform, job, last_success_at, consecutive_failures) VALUES (?1, ?2, ?3, 0)
-             ON CONFLICT (platform, job) DO UPDATE SET last_success_at = excluded.last_success_at, consecutive_failures = 0",
+            sql! {
+                sqlite, postgres: ("INSERT INTO platform_status (platform, job, last_success_at, consecutive_failures) VALUES (" #1 ", " #2 ", " #3 ", 0)
+             ON CONFLICT (platform, job) DO UPDATE SET last_success_at = excluded.last_success_at, consecutive_failures = 0");
+                mysql: ("INSERT INTO platform_status (platform, job, last_success_at, consecutive_failures) VALUES (" #1 ", " #2 ", " #3 ", 0)
+             ON DUPLICATE KEY UPDATE last_success_at = VALUES(last_success_at), consecutive_failures = 0");
+            },
         )
         .bind(platform)
         .bind(job)
@@ -136,9 +140,14 @@ async fn record_health(
         .execute(&mut *conn)
         .await?,
         Some(err) => db::query(
-            "INSERT INTO platform_status (platform, job, last_error_at, last_error, consecutive_failures) VALUES (?1, ?2, ?3, ?4, 1)
+            sql! {
+                sqlite, postgres: ("INSERT INTO platform_status (platform, job, last_error_at, last_error, consecutive_failures) VALUES (" #1 ", " #2 ", " #3 ", " #4 ", 1)
              ON CONFLICT (platform, job) DO UPDATE SET last_error_at = excluded.last_error_at,
-               last_error = excluded.last_error, consecutive_failures = platform_status.consecutive_failures + 1",
+               last_error = excluded.last_error, consecutive_failures = platform_status.consecutive_failures + 1");
+                mysql: ("INSERT INTO platform_status (platform, job, last_error_at, last_error, consecutive_failures) VALUES (" #1 ", " #2 ", " #3 ", " #4 ", 1)
+             ON DUPLICATE KEY UPDATE last_error_at = VALUES(last_error_at),
+               last_error = VALUES(last_error), consecutive_failures = platform_status.consecutive_failures + 1");
+            },
         )
         .bind(platform)
         .bind(job)
@@ -153,7 +162,7 @@ async fn record_health(
 /// Start (keeping an earlier start), or clear, the job's `fallback_since`; the row exists, as
 /// `record_health` has just written it.
 async fn record_fallback(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     platform: &str,
     job: &str,
     at: &str,

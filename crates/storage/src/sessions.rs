@@ -7,12 +7,12 @@
 //! we never claim more than we saw.
 
 use crate::db;
+use crate::db::sql;
 use crate::sightings;
 use crate::Backend;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use sqlx::{AnyConnection, Row};
 use streamtide_core::language::DetectLanguage;
 use streamtide_core::{ChannelInfo, LiveBroadcast, Platform};
 
@@ -90,7 +90,7 @@ pub(crate) const CHANNEL_UPSERT: &str = "ON CONFLICT (platform, platform_id) DO 
 /// Insert or refresh a channel; returns its row id. `tracked` applies to new rows only. A
 /// sighting that changes nothing writes nothing (`sightings`).
 pub(crate) async fn upsert_channel(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     s: &ChannelSighting<'_>,
     at: DateTime<Utc>,
     tracked: bool,
@@ -124,10 +124,20 @@ pub(crate) async fn upsert_channel(
         .await?;
     if let Some(handle) = s.handle.map(str::trim).filter(|h| !h.is_empty()) {
         db::query(
-            "INSERT INTO channel_handles (channel_id, handle, first_seen_at, last_seen_at) VALUES (?1, ?2, ?3, ?3)
+            sql! {
+                sqlite: ("INSERT INTO channel_handles (channel_id, handle, first_seen_at, last_seen_at) VALUES (" #1 ", " #2 ", " #3 ", " #3 ")
+             ON CONFLICT (channel_id, handle) DO UPDATE SET
+               first_seen_at = MIN(channel_handles.first_seen_at, excluded.first_seen_at),
+               last_seen_at = MAX(channel_handles.last_seen_at, excluded.last_seen_at)");
+                postgres: ("INSERT INTO channel_handles (channel_id, handle, first_seen_at, last_seen_at) VALUES (" #1 ", " #2 ", " #3 ", " #3 ")
              ON CONFLICT (channel_id, handle) DO UPDATE SET
                first_seen_at = LEAST(channel_handles.first_seen_at, excluded.first_seen_at),
-               last_seen_at = GREATEST(channel_handles.last_seen_at, excluded.last_seen_at)",
+               last_seen_at = GREATEST(channel_handles.last_seen_at, excluded.last_seen_at)");
+                mysql: ("INSERT INTO channel_handles (channel_id, handle, first_seen_at, last_seen_at) VALUES (" #1 ", " #2 ", " #3 ", " #3 ")
+             ON DUPLICATE KEY UPDATE
+               first_seen_at = LEAST(channel_handles.first_seen_at, VALUES(first_seen_at)),
+               last_seen_at = GREATEST(channel_handles.last_seen_at, VALUES(last_seen_at))");
+            },
         )
         .bind(id)
         .bind(handle)
@@ -137,10 +147,20 @@ pub(crate) async fn upsert_channel(
     }
     if let Some(name) = name {
         db::query(
-            "INSERT INTO channel_names (channel_id, name, first_seen_at, last_seen_at) VALUES (?1, ?2, ?3, ?3)
+            sql! {
+                sqlite: ("INSERT INTO channel_names (channel_id, name, first_seen_at, last_seen_at) VALUES (" #1 ", " #2 ", " #3 ", " #3 ")
+             ON CONFLICT (channel_id, name) DO UPDATE SET
+               first_seen_at = MIN(channel_names.first_seen_at, excluded.first_seen_at),
+               last_seen_at = MAX(channel_names.last_seen_at, excluded.last_seen_at)");
+                postgres: ("INSERT INTO channel_names (channel_id, name, first_seen_at, last_seen_at) VALUES (" #1 ", " #2 ", " #3 ", " #3 ")
              ON CONFLICT (channel_id, name) DO UPDATE SET
                first_seen_at = LEAST(channel_names.first_seen_at, excluded.first_seen_at),
-               last_seen_at = GREATEST(channel_names.last_seen_at, excluded.last_seen_at)",
+               last_seen_at = GREATEST(channel_names.last_seen_at, excluded.last_seen_at)");
+                mysql: ("INSERT INTO channel_names (channel_id, name, first_seen_at, last_seen_at) VALUES (" #1 ", " #2 ", " #3 ", " #3 ")
+             ON DUPLICATE KEY UPDATE
+               first_seen_at = LEAST(channel_names.first_seen_at, VALUES(first_seen_at)),
+               last_seen_at = GREATEST(channel_names.last_seen_at, VALUES(last_seen_at))");
+            },
         )
         .bind(id)
         .bind(name)
@@ -178,7 +198,7 @@ fn needs_detection(detect: Option<DetectLanguage>, open: &OpenSession, b: &LiveB
 
 /// The open sessions of the channels in `live`, by channel.
 async fn open_sessions(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     live: &[(i64, &LiveBroadcast)],
 ) -> Result<HashMap<i64, OpenSession>> {
     let sql = format!(
@@ -219,7 +239,7 @@ async fn open_sessions(
 /// through `observe_live`. Distinct channels touch distinct sessions, so the order between the
 /// two groups does not matter.
 pub(crate) async fn observe_live_many(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     live: &[(i64, &LiveBroadcast)],
     at: DateTime<Utc>,
     detect: Option<DetectLanguage>,
@@ -228,7 +248,7 @@ pub(crate) async fn observe_live_many(
     if live.is_empty() {
         return Ok(());
     }
-    if Backend::of(conn) == Backend::MySql {
+    if conn.backend() == Backend::MySql {
         // MySQL cannot update from a VALUES list with named columns: one channel at a time.
         for (channel, b) in live {
             observe_live(conn, *channel, b, at, detect, stats).await?;
@@ -338,7 +358,7 @@ pub(crate) fn placeholders(rows: usize, row: &str) -> String {
 /// Record that channel `channel` is live with `b` at `at`; `detect` is the store's language
 /// detector, if it was given one (without, the session's language stays unknown).
 pub(crate) async fn observe_live(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     channel: i64,
     b: &LiveBroadcast,
     at: DateTime<Utc>,
@@ -347,8 +367,8 @@ pub(crate) async fn observe_live(
 ) -> Result<()> {
     let at_s = to_db_time(at);
     let open = db::query(
-        "SELECT id, broadcast_id, started_at, title, detected_language FROM live_sessions
-         WHERE channel_id = ?1 AND ended_at IS NULL",
+        sql!("SELECT id, broadcast_id, started_at, title, detected_language FROM live_sessions
+         WHERE channel_id = " #1 " AND ended_at IS NULL"),
     )
     .bind(channel)
     .fetch_optional(&mut *conn)
@@ -374,7 +394,7 @@ pub(crate) async fn observe_live(
             }
             match reopenable(conn, channel, b).await? {
                 Some(id) => {
-                    db::query("UPDATE live_sessions SET ended_at = NULL WHERE id = ?1")
+                    db::query(sql!("UPDATE live_sessions SET ended_at = NULL WHERE id = " #1))
                         .bind(id)
                         .execute(&mut *conn)
                         .await?;
@@ -388,8 +408,11 @@ pub(crate) async fn observe_live(
         }
     };
     let inserted = db::query(
-        "INSERT INTO live_samples (session_id, observed_at, viewers) VALUES (?1, ?2, ?3)
-         ON CONFLICT (session_id, observed_at) DO NOTHING",
+        sql! {
+            sqlite, postgres: ("INSERT INTO live_samples (session_id, observed_at, viewers) VALUES (" #1 ", " #2 ", " #3 ")
+         ON CONFLICT (session_id, observed_at) DO NOTHING");
+            mysql: ("INSERT IGNORE INTO live_samples (session_id, observed_at, viewers) VALUES (" #1 ", " #2 ", " #3 ")");
+        },
     )
     .bind(session)
     .bind(&at_s)
@@ -404,29 +427,77 @@ pub(crate) async fn observe_live(
     stats.live_samples += 1;
     let tags = serde_json_tags(&b.tags);
     db::query(
-        "UPDATE live_sessions SET
+        sql! {
+            sqlite: ("UPDATE live_sessions SET
            -- Saturating: a sum already at the top (rows from before figures were bounded)
            -- stays there instead of overflowing (an error on PostgreSQL, a REAL on SQLite).
-           viewer_sum = CASE WHEN viewer_sum <= 9223372036854775807 - ?2 THEN viewer_sum + ?2
+           viewer_sum = CASE WHEN viewer_sum <= 9223372036854775807 - " #2 " THEN viewer_sum + " #2 "
                              ELSE 9223372036854775807 END,
            sample_count = sample_count + 1,
-           peak_viewers = GREATEST(peak_viewers, ?2),
-           broadcast_id = COALESCE(broadcast_id, ?3),
+           peak_viewers = MAX(peak_viewers, " #2 "),
+           broadcast_id = COALESCE(broadcast_id, " #3 "),
            -- A sighting without a category (a channel-status call) keeps the richer one; a switch
            -- to another category id drops the old id's name rather than pairing them wrongly.
            -- (Before `category_id`: MySQL applies assignments in order, reading updated values.)
-           category_name = CASE WHEN ?4 IS NOT NULL AND ?4 IS DISTINCT FROM category_id THEN ?5
-                                ELSE COALESCE(?5, category_name) END,
-           category_id = COALESCE(?4, category_id),
-           started_at = LEAST(started_at, COALESCE(?6, started_at)),
-           last_viewers = CASE WHEN ?7 >= last_seen_at THEN ?2 ELSE last_viewers END,
-           title = CASE WHEN ?7 >= last_seen_at AND ?8 <> '' THEN ?8 ELSE title END,
-           thumbnail_url = CASE WHEN ?7 >= last_seen_at THEN COALESCE(?9, thumbnail_url) ELSE thumbnail_url END,
-           tags = CASE WHEN ?7 >= last_seen_at AND ?10 <> '[]' THEN ?10 ELSE tags END,
-           adult = CASE WHEN ?7 >= last_seen_at THEN ?11 ELSE adult END,
-           language = COALESCE(language, ?12),
-           last_seen_at = GREATEST(last_seen_at, ?7)
-         WHERE id = ?1",
+           category_name = CASE WHEN " #4 " IS NOT NULL AND " #4 " IS DISTINCT FROM category_id THEN " #5 "
+                                ELSE COALESCE(" #5 ", category_name) END,
+           category_id = COALESCE(" #4 ", category_id),
+           started_at = MIN(started_at, COALESCE(" #6 ", started_at)),
+           last_viewers = CASE WHEN " #7 " >= last_seen_at THEN " #2 " ELSE last_viewers END,
+           title = CASE WHEN " #7 " >= last_seen_at AND " #8 " <> '' THEN " #8 " ELSE title END,
+           thumbnail_url = CASE WHEN " #7 " >= last_seen_at THEN COALESCE(" #9 ", thumbnail_url) ELSE thumbnail_url END,
+           tags = CASE WHEN " #7 " >= last_seen_at AND " #10 " <> '[]' THEN " #10 " ELSE tags END,
+           adult = CASE WHEN " #7 " >= last_seen_at THEN " #11 " ELSE adult END,
+           language = COALESCE(language, " #12 "),
+           last_seen_at = MAX(last_seen_at, " #7 ")
+         WHERE id = " #1);
+            postgres: ("UPDATE live_sessions SET
+           -- Saturating: a sum already at the top (rows from before figures were bounded)
+           -- stays there instead of overflowing (an error on PostgreSQL, a REAL on SQLite).
+           viewer_sum = CASE WHEN viewer_sum <= 9223372036854775807 - " #2 " THEN viewer_sum + " #2 "
+                             ELSE 9223372036854775807 END,
+           sample_count = sample_count + 1,
+           peak_viewers = GREATEST(peak_viewers, " #2 "),
+           broadcast_id = COALESCE(broadcast_id, " #3 "),
+           -- A sighting without a category (a channel-status call) keeps the richer one; a switch
+           -- to another category id drops the old id's name rather than pairing them wrongly.
+           -- (Before `category_id`: MySQL applies assignments in order, reading updated values.)
+           category_name = CASE WHEN " #4 " IS NOT NULL AND " #4 " IS DISTINCT FROM category_id THEN " #5 "
+                                ELSE COALESCE(" #5 ", category_name) END,
+           category_id = COALESCE(" #4 ", category_id),
+           started_at = LEAST(started_at, COALESCE(" #6 ", started_at)),
+           last_viewers = CASE WHEN " #7 " >= last_seen_at THEN " #2 " ELSE last_viewers END,
+           title = CASE WHEN " #7 " >= last_seen_at AND " #8 " <> '' THEN " #8 " ELSE title END,
+           thumbnail_url = CASE WHEN " #7 " >= last_seen_at THEN COALESCE(" #9 ", thumbnail_url) ELSE thumbnail_url END,
+           tags = CASE WHEN " #7 " >= last_seen_at AND " #10 " <> '[]' THEN " #10 " ELSE tags END,
+           adult = CASE WHEN " #7 " >= last_seen_at THEN " #11 " ELSE adult END,
+           language = COALESCE(language, " #12 "),
+           last_seen_at = GREATEST(last_seen_at, " #7 ")
+         WHERE id = " #1);
+            mysql: ("UPDATE live_sessions SET
+           -- Saturating: a sum already at the top (rows from before figures were bounded)
+           -- stays there instead of overflowing (an error on PostgreSQL, a REAL on SQLite).
+           viewer_sum = CASE WHEN viewer_sum <= 9223372036854775807 - " #2 " THEN viewer_sum + " #2 "
+                             ELSE 9223372036854775807 END,
+           sample_count = sample_count + 1,
+           peak_viewers = GREATEST(peak_viewers, " #2 "),
+           broadcast_id = COALESCE(broadcast_id, " #3 "),
+           -- A sighting without a category (a channel-status call) keeps the richer one; a switch
+           -- to another category id drops the old id's name rather than pairing them wrongly.
+           -- (Before `category_id`: MySQL applies assignments in order, reading updated values.)
+           category_name = CASE WHEN " #4 " IS NOT NULL AND NOT (" #4 " <=> category_id) THEN " #5 "
+                                ELSE COALESCE(" #5 ", category_name) END,
+           category_id = COALESCE(" #4 ", category_id),
+           started_at = LEAST(started_at, COALESCE(" #6 ", started_at)),
+           last_viewers = CASE WHEN " #7 " >= last_seen_at THEN " #2 " ELSE last_viewers END,
+           title = CASE WHEN " #7 " >= last_seen_at AND " #8 " <> '' THEN " #8 " ELSE title END,
+           thumbnail_url = CASE WHEN " #7 " >= last_seen_at THEN COALESCE(" #9 ", thumbnail_url) ELSE thumbnail_url END,
+           tags = CASE WHEN " #7 " >= last_seen_at AND " #10 " <> '[]' THEN " #10 " ELSE tags END,
+           adult = CASE WHEN " #7 " >= last_seen_at THEN " #11 " ELSE adult END,
+           language = COALESCE(language, " #12 "),
+           last_seen_at = GREATEST(last_seen_at, " #7 ")
+         WHERE id = " #1);
+        },
     )
     .bind(session)
     .bind(b.viewers as i64)
@@ -451,14 +522,10 @@ pub(crate) async fn observe_live(
 /// Store the language `detect` answers for a session, from what the store holds after this
 /// sighting: its title, tags and platform hint, and its channel's description. The rule is the
 /// detector's (`streamtide_curate::language`); the store writes what it is given.
-async fn record_language(
-    conn: &mut AnyConnection,
-    session: i64,
-    detect: DetectLanguage,
-) -> Result<()> {
+async fn record_language(conn: &mut db::Conn, session: i64, detect: DetectLanguage) -> Result<()> {
     let row = db::query(
-        "SELECT c.platform, s.title, s.tags, s.language, c.description
-         FROM live_sessions s JOIN channels c ON c.id = s.channel_id WHERE s.id = ?1",
+        sql!("SELECT c.platform, s.title, s.tags, s.language, c.description
+         FROM live_sessions s JOIN channels c ON c.id = s.channel_id WHERE s.id = " #1),
     )
     .bind(session)
     .fetch_one(&mut *conn)
@@ -476,7 +543,7 @@ async fn record_language(
         hint: hint.as_deref(),
     });
     db::query(
-        "UPDATE live_sessions SET detected_language = ?2, language_confidence = ?3 WHERE id = ?1",
+        sql!("UPDATE live_sessions SET detected_language = " #2 ", language_confidence = " #3 " WHERE id = " #1),
     )
     .bind(session)
     .bind(found.map(|d| d.code))
@@ -488,17 +555,13 @@ async fn record_language(
 
 /// A closed session of the same broadcast (closed as stale, then seen again): reopen it rather
 /// than count one broadcast twice.
-async fn reopenable(
-    conn: &mut AnyConnection,
-    channel: i64,
-    b: &LiveBroadcast,
-) -> Result<Option<i64>> {
+async fn reopenable(conn: &mut db::Conn, channel: i64, b: &LiveBroadcast) -> Result<Option<i64>> {
     let Some(bid) = b.broadcast_id.as_deref() else {
         return Ok(None);
     };
     Ok(db::query_scalar(
-        "SELECT id FROM live_sessions WHERE channel_id = ?1 AND broadcast_id = ?2 AND ended_at IS NOT NULL
-         ORDER BY id DESC LIMIT 1",
+        sql!("SELECT id FROM live_sessions WHERE channel_id = " #1 " AND broadcast_id = " #2 " AND ended_at IS NOT NULL
+         ORDER BY id DESC LIMIT 1"),
     )
     .bind(channel)
     .bind(bid)
@@ -507,7 +570,7 @@ async fn reopenable(
 }
 
 async fn open_session(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     channel: i64,
     b: &LiveBroadcast,
     at: DateTime<Utc>,
@@ -515,10 +578,10 @@ async fn open_session(
     let started = b.started_at.map_or(at, |s| s.min(at));
     let at_s = to_db_time(at);
     Ok(db::query_scalar(
-        "INSERT INTO live_sessions (channel_id, broadcast_id, title, category_id, category_name, tags, thumbnail_url,
+        sql!("INSERT INTO live_sessions (channel_id, broadcast_id, title, category_id, category_name, tags, thumbnail_url,
             adult, language, url, started_at, last_seen_at, last_viewers, peak_viewers)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)
-         RETURNING id",
+         VALUES (" #1 ", " #2 ", " #3 ", " #4 ", " #5 ", " #6 ", " #7 ", " #8 ", " #9 ", " #10 ", " #11 ", " #12 ", " #13 ", " #13 ")
+         RETURNING id"),
     )
     .bind(channel)
     .bind(b.broadcast_id.as_deref())
@@ -537,9 +600,9 @@ async fn open_session(
     .await?)
 }
 
-async fn close_session(conn: &mut AnyConnection, id: i64) -> Result<()> {
+async fn close_session(conn: &mut db::Conn, id: i64) -> Result<()> {
     db::query(
-        "UPDATE live_sessions SET ended_at = last_seen_at WHERE id = ?1 AND ended_at IS NULL",
+        sql!("UPDATE live_sessions SET ended_at = last_seen_at WHERE id = " #1 " AND ended_at IS NULL"),
     )
     .bind(id)
     .execute(&mut *conn)
@@ -549,15 +612,13 @@ async fn close_session(conn: &mut AnyConnection, id: i64) -> Result<()> {
 
 /// The channel was observed offline at `at`: close its open session unless a later sighting exists.
 pub(crate) async fn observe_offline(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     channel: i64,
     at: DateTime<Utc>,
     stats: &mut WriteStats,
 ) -> Result<()> {
-    let closed = db::query(
-        "UPDATE live_sessions SET ended_at = last_seen_at
-         WHERE channel_id = ?1 AND ended_at IS NULL AND last_seen_at <= ?2",
-    )
+    let closed = db::query(sql!("UPDATE live_sessions SET ended_at = last_seen_at
+         WHERE channel_id = " #1 " AND ended_at IS NULL AND last_seen_at <= " #2))
     .bind(channel)
     .bind(to_db_time(at))
     .execute(&mut *conn)
@@ -569,16 +630,14 @@ pub(crate) async fn observe_offline(
 
 /// Close open sessions of `platform` last seen before `cutoff`.
 pub(crate) async fn close_stale(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     platform: Platform,
     cutoff: DateTime<Utc>,
     stats: &mut WriteStats,
 ) -> Result<()> {
-    let closed = db::query(
-        "UPDATE live_sessions SET ended_at = last_seen_at
-         WHERE ended_at IS NULL AND last_seen_at < ?2
-           AND channel_id IN (SELECT id FROM channels WHERE platform = ?1)",
-    )
+    let closed = db::query(sql!("UPDATE live_sessions SET ended_at = last_seen_at
+         WHERE ended_at IS NULL AND last_seen_at < " #2 "
+           AND channel_id IN (SELECT id FROM channels WHERE platform = " #1 ")"))
     .bind(platform.as_str())
     .bind(to_db_time(cutoff))
     .execute(&mut *conn)

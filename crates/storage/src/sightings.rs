@@ -12,7 +12,6 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
-use sqlx::AnyConnection;
 use streamtide_core::Platform;
 
 use crate::db::{self, Backend};
@@ -59,7 +58,7 @@ impl FreshChannel {
 /// so that a concurrent writer cannot mark a channel missing between this read and the decision
 /// to skip its write. SQLite's write transaction already holds the whole database.
 pub(crate) async fn fresh_channels(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     platform: Platform,
     platform_ids: &[&str],
     at: DateTime<Utc>,
@@ -67,7 +66,7 @@ pub(crate) async fn fresh_channels(
     if platform_ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let lock = match Backend::of(conn) {
+    let lock = match conn.backend() {
         Backend::Sqlite => "",
         Backend::Postgres | Backend::MySql => " FOR UPDATE",
     };

@@ -23,7 +23,6 @@ use crate::db::{self, Backend};
 use crate::sessions::placeholders;
 use crate::{Result, Store};
 use chrono::{DateTime, Utc};
-use sqlx::AnyConnection;
 use std::sync::atomic::{AtomicI64, Ordering};
 use streamtide_core::{ChannelObservation, LiveState};
 
@@ -117,7 +116,7 @@ pub(crate) fn snapshot_tables(backend: Backend) -> &'static [&'static str] {
 
 /// Move every recent snapshot but each channel's latest into the folded table. Returns how many
 /// moved. Run it in a write transaction: the two statements must land together.
-async fn fold(conn: &mut AnyConnection) -> Result<u64> {
+async fn fold(conn: &mut db::Conn) -> Result<u64> {
     const OLDER_THAN_LATEST: &str = "observed_at < (SELECT MAX(l.observed_at)
         FROM channel_snapshots_recent l WHERE l.channel_id = channel_snapshots_recent.channel_id)";
     let moved = db::query(format!(
@@ -201,6 +200,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::sql;
     use crate::{Batch, Job};
     use chrono::TimeZone;
     use streamtide_core::{
@@ -294,7 +294,7 @@ mod tests {
         // channel's latest in the recent table: the channel list still shows the last round.
         assert_eq!(round(&store, N, -5).await, N);
         let latest_recent: i64 = db::query_scalar(
-            "SELECT COUNT(*) FROM channel_snapshots_recent WHERE observed_at = ?1",
+            sql!("SELECT COUNT(*) FROM channel_snapshots_recent WHERE observed_at = " #1),
         )
         .bind(crate::to_db_time(t(150)))
         .fetch_one(&store.pool)
@@ -339,7 +339,11 @@ mod tests {
         let all = 19 * N as i64;
         assert!(count(&store, "channel_snapshots_folded").await > 0);
         // Down to one table (the schema before staging), and up again with the rows in place.
-        store.migrator().undo(&*store.pool, 8).await.unwrap();
+        store
+            .pool
+            .undo_migrations(store.migrator(), 8)
+            .await
+            .unwrap();
         assert_eq!(count(&store, "channel_snapshots").await, all);
         store.migrate().await.unwrap();
         assert_eq!(count(&store, "channel_snapshots").await, all);

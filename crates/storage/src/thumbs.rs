@@ -6,10 +6,10 @@
 //! content-addressed).
 
 use crate::db;
+use crate::db::sql;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sqlx::Row;
 
 use crate::time::{from_db_time, to_db_time};
 use crate::{Result, Store};
@@ -105,8 +105,11 @@ impl Store {
         let at = to_db_time(at);
         let mut tx = self.pool.begin().await?;
         db::query(
-            "INSERT INTO thumbnails (hash, bytes, width, height, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (hash) DO NOTHING",
+            sql! {
+                sqlite, postgres: ("INSERT INTO thumbnails (hash, bytes, width, height, created_at) VALUES (" #1 ", " #2 ", " #3 ", " #4 ", " #5 ")
+             ON CONFLICT (hash) DO NOTHING");
+                mysql: ("INSERT IGNORE INTO thumbnails (hash, bytes, width, height, created_at) VALUES (" #1 ", " #2 ", " #3 ", " #4 ", " #5 ")");
+            },
         )
         .bind(&thumb.hash)
         .bind(thumb.bytes as i64)
@@ -116,12 +119,20 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         db::query(
-            "INSERT INTO thumb_sources (source_url, hash, attempted_at, fetched_at, used_at, failures, last_error)
-             VALUES (?1, ?2, ?3, ?3, ?3, 0, NULL)
+            sql! {
+                sqlite, postgres: ("INSERT INTO thumb_sources (source_url, hash, attempted_at, fetched_at, used_at, failures, last_error)
+             VALUES (" #1 ", " #2 ", " #3 ", " #3 ", " #3 ", 0, NULL)
              ON CONFLICT (source_url) DO UPDATE SET
                hash = excluded.hash, attempted_at = excluded.attempted_at,
                fetched_at = excluded.fetched_at, used_at = excluded.used_at,
-               failures = 0, last_error = NULL",
+               failures = 0, last_error = NULL");
+                mysql: ("INSERT INTO thumb_sources (source_url, hash, attempted_at, fetched_at, used_at, failures, last_error)
+             VALUES (" #1 ", " #2 ", " #3 ", " #3 ", " #3 ", 0, NULL)
+             ON DUPLICATE KEY UPDATE
+               hash = VALUES(hash), attempted_at = VALUES(attempted_at),
+               fetched_at = VALUES(fetched_at), used_at = VALUES(used_at),
+               failures = 0, last_error = NULL");
+            },
         )
         .bind(source_url)
         .bind(&thumb.hash)
@@ -142,11 +153,18 @@ impl Store {
     ) -> Result<()> {
         let at = to_db_time(at);
         db::query(
-            "INSERT INTO thumb_sources (source_url, hash, attempted_at, fetched_at, used_at, failures, last_error)
-             VALUES (?1, NULL, ?2, NULL, ?2, 1, ?3)
+            sql! {
+                sqlite, postgres: ("INSERT INTO thumb_sources (source_url, hash, attempted_at, fetched_at, used_at, failures, last_error)
+             VALUES (" #1 ", NULL, " #2 ", NULL, " #2 ", 1, " #3 ")
              ON CONFLICT (source_url) DO UPDATE SET
                attempted_at = excluded.attempted_at, used_at = excluded.used_at,
-               failures = thumb_sources.failures + 1, last_error = excluded.last_error",
+               failures = thumb_sources.failures + 1, last_error = excluded.last_error");
+                mysql: ("INSERT INTO thumb_sources (source_url, hash, attempted_at, fetched_at, used_at, failures, last_error)
+             VALUES (" #1 ", NULL, " #2 ", NULL, " #2 ", 1, " #3 ")
+             ON DUPLICATE KEY UPDATE
+               attempted_at = VALUES(attempted_at), used_at = VALUES(used_at),
+               failures = thumb_sources.failures + 1, last_error = VALUES(last_error)");
+            },
         )
         .bind(source_url)
         .bind(&at)
@@ -161,16 +179,14 @@ impl Store {
     /// those objects and then calls [`Store::forget_thumbs`].
     pub async fn unreferenced_thumbs(&self, cutoff: DateTime<Utc>) -> Result<Vec<String>> {
         let cutoff = to_db_time(cutoff);
-        db::query("DELETE FROM thumb_sources WHERE used_at < ?1")
+        db::query(sql!("DELETE FROM thumb_sources WHERE used_at < " #1))
             .bind(&cutoff)
             .execute(&self.pool)
             .await?;
-        let hashes = db::query_scalar(
-            "SELECT t.hash FROM thumbnails t
-             WHERE t.created_at < ?1
+        let hashes = db::query_scalar(sql!("SELECT t.hash FROM thumbnails t
+             WHERE t.created_at < " #1 "
                AND NOT EXISTS (SELECT 1 FROM thumb_sources s WHERE s.hash = t.hash)
-             ORDER BY t.hash",
-        )
+             ORDER BY t.hash"))
         .bind(&cutoff)
         .fetch_all(&self.pool)
         .await?;
@@ -197,7 +213,7 @@ impl Store {
     /// Whether the index knows object `hash` (objects in the store but not here are orphans
     /// from an interrupted write, and collectable).
     pub async fn thumb_known(&self, hash: &str) -> Result<bool> {
-        let n: i64 = db::query_scalar("SELECT COUNT(*) FROM thumbnails WHERE hash = ?1")
+        let n: i64 = db::query_scalar(sql!("SELECT COUNT(*) FROM thumbnails WHERE hash = " #1))
             .bind(hash)
             .fetch_one(&self.pool)
             .await?;
@@ -207,7 +223,10 @@ impl Store {
     /// Object count and total bytes, for metrics.
     pub async fn thumb_totals(&self) -> Result<(u64, u64)> {
         let row = db::query(
-            "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(bytes), 0) AS BIGINT) AS b FROM thumbnails",
+            sql! {
+                sqlite, postgres: ("SELECT COUNT(*) AS n, CAST(COALESCE(SUM(bytes), 0) AS BIGINT) AS b FROM thumbnails");
+                mysql: ("SELECT COUNT(*) AS n, CAST(COALESCE(SUM(bytes), 0) AS SIGNED) AS b FROM thumbnails");
+            },
         )
         .fetch_one(&self.pool)
         .await?;

@@ -5,11 +5,11 @@
 //! never ranked from 0; a period the stored history does not cover gives no ranking, only the day
 //! from which it will.
 
+use crate::db::sql;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
-use sqlx::Row;
 use streamtide_analytics::{boundary_tolerance_days, PERIODS};
 use streamtide_core::Platform;
 
@@ -307,7 +307,7 @@ impl LiveWindow {
 impl Store {
     /// The latest day that has rollups.
     pub async fn latest_rollup_day(&self) -> Result<Option<NaiveDate>> {
-        let d: Option<String> = db::query_scalar("SELECT MAX(day) FROM channel_daily")
+        let d: Option<String> = db::query_scalar(sql!("SELECT MAX(day) FROM channel_daily"))
             .fetch_one(&self.pool)
             .await?;
         Ok(d.as_deref().and_then(parse_day))
@@ -315,7 +315,7 @@ impl Store {
 
     /// The first day that has rollups: where the stored history begins.
     pub async fn first_rollup_day(&self) -> Result<Option<NaiveDate>> {
-        let d: Option<String> = db::query_scalar("SELECT MIN(day) FROM channel_daily")
+        let d: Option<String> = db::query_scalar(sql!("SELECT MIN(day) FROM channel_daily"))
             .fetch_one(&self.pool)
             .await?;
         Ok(d.as_deref().and_then(parse_day))
@@ -324,7 +324,7 @@ impl Store {
     /// Whether any raw channel observation is stored (to tell "no history yet" from "rollups
     /// missing": only the second is repaired by `streamtide rollup --rebuild`).
     pub async fn has_raw_history(&self) -> Result<bool> {
-        let any: Option<i64> = db::query_scalar("SELECT 1 FROM channel_snapshots LIMIT 1")
+        let any: Option<i64> = db::query_scalar(sql!("SELECT 1 FROM channel_snapshots LIMIT 1"))
             .fetch_optional(&self.pool)
             .await?;
         Ok(any.is_some())
@@ -382,7 +382,7 @@ impl Store {
             })
             .collect();
         let observed: Vec<i64> = db::query_scalar(
-            "SELECT DISTINCT channel_id FROM channel_daily WHERE day > ?1 AND day <= ?2",
+            sql!("SELECT DISTINCT channel_id FROM channel_daily WHERE day > " #1 " AND day <= " #2),
         )
         .bind(db_day(after))
         .bind(db_day(until))
@@ -399,7 +399,7 @@ impl Store {
     async fn trend_pairs(
         &self,
         metric: TrendMetric,
-        rows: &[sqlx::any::AnyRow],
+        rows: &[db::Row],
         (prev, start, end): (NaiveDate, NaiveDate, NaiveDate),
         tol: i64,
     ) -> Result<Pairs> {
@@ -476,15 +476,15 @@ impl Store {
         // window over covering indexes, joined in memory: a few milliseconds for thousands of
         // channels with years of days, where a lookup per channel and boundary took tens.
         let rows = db::query(
-            "SELECT c.id, c.platform, c.platform_id, c.name, c.avatar_url, c.creator_id,
+            sql!("SELECT c.id, c.platform, c.platform_id, c.name, c.avatar_url, c.creator_id,
                     (SELECT t.hash FROM thumb_sources t WHERE t.source_url = c.avatar_url) AS avatar_hash
              FROM channels c
-             WHERE (?1 IS NULL OR c.platform = ?1)
-               AND (?3 = 0 OR c.tracked = 1)
-               AND (?2 IS NULL OR EXISTS (
+             WHERE (" #1 " IS NULL OR c.platform = " #1 ")
+               AND (" #3 " = 0 OR c.tracked = 1)
+               AND (" #2 " IS NULL OR EXISTS (
                  SELECT 1 FROM live_sessions s WHERE s.id = (
                    SELECT s2.id FROM live_sessions s2 WHERE s2.channel_id = c.id ORDER BY s2.started_at DESC LIMIT 1)
-                 AND (LOWER(s.category_id) = LOWER(?2) OR LOWER(s.category_name) = LOWER(?2))))",
+                 AND (LOWER(s.category_id) = LOWER(" #2 ") OR LOWER(s.category_name) = LOWER(" #2 "))))"),
         )
         .bind(q.platform.map(|p| p.as_str()))
         .bind(q.category.as_deref().map(str::trim).filter(|c| !c.is_empty()))
@@ -555,7 +555,7 @@ type Pairs = HashMap<i64, (Option<i64>, Option<(i64, i64)>, Option<(i64, i64)>)>
 
 /// The candidates of a ranking: each channel row with its values; `rounds` when the metric is
 /// one a platform may round (followers).
-fn candidates(rows: &[sqlx::any::AnyRow], pairs: &Pairs, rounds: bool) -> Result<Vec<Candidate>> {
+fn candidates(rows: &[db::Row], pairs: &Pairs, rounds: bool) -> Result<Vec<Candidate>> {
     rows.iter()
         .map(|r| {
             let id: i64 = r.get("id");

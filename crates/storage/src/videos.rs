@@ -1,8 +1,8 @@
 //! A channel's recent videos with their latest counters, for the channel page.
 
 use crate::db;
+use crate::db::sql;
 use chrono::{DateTime, Utc};
-use sqlx::Row;
 use streamtide_core::{Platform, VideoKind};
 
 use crate::time::from_db_time;
@@ -25,7 +25,7 @@ pub struct VideoRow {
     pub observed_at: Option<DateTime<Utc>>,
 }
 
-fn opt_u64(row: &sqlx::any::AnyRow, col: &str) -> Option<u64> {
+fn opt_u64(row: &db::Row, col: &str) -> Option<u64> {
     row.get::<Option<i64>, _>(col).map(|v| v.max(0) as u64)
 }
 
@@ -38,22 +38,23 @@ impl Store {
         channel_id: &str,
         limit: u32,
     ) -> Result<Option<Vec<VideoRow>>> {
-        let pk: Option<i64> =
-            db::query_scalar("SELECT id FROM channels WHERE platform = ?1 AND platform_id = ?2")
-                .bind(platform.as_str())
-                .bind(channel_id)
-                .fetch_optional(&self.pool)
-                .await?;
+        let pk: Option<i64> = db::query_scalar(
+            sql!("SELECT id FROM channels WHERE platform = " #1 " AND platform_id = " #2),
+        )
+        .bind(platform.as_str())
+        .bind(channel_id)
+        .fetch_optional(&self.pool)
+        .await?;
         let Some(pk) = pk else { return Ok(None) };
         let rows = db::query(
-            "SELECT v.platform_video_id, v.title, v.kind, v.published_at, v.duration_secs,
+            sql!("SELECT v.platform_video_id, v.title, v.kind, v.published_at, v.duration_secs,
                     v.thumbnail_url, v.adult, s.views, s.likes, s.comments, s.observed_at
              FROM videos v
              LEFT JOIN video_snapshots s ON s.video_id = v.id
                AND s.observed_at = (SELECT MAX(observed_at) FROM video_snapshots WHERE video_id = v.id)
-             WHERE v.channel_id = ?1
+             WHERE v.channel_id = " #1 "
              ORDER BY v.published_at IS NULL, v.published_at DESC, v.first_seen_at DESC, v.id DESC
-             LIMIT ?2",
+             LIMIT " #2),
         )
         .bind(pk)
         .bind(i64::from(limit))

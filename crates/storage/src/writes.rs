@@ -1,8 +1,8 @@
 //! Writing observations: atomic batches of a round (`rounds` registers and closes the round).
 
 use crate::db;
+use crate::db::sql;
 use chrono::{DateTime, Utc};
-use sqlx::AnyConnection;
 use streamtide_core::language::DetectLanguage;
 use streamtide_core::{ChannelObservation, LiveBroadcast, LiveState, Platform, VideoObservation};
 
@@ -92,7 +92,7 @@ impl Store {
 
 /// One batch of [`Store::write_batch`], inside the caller's transaction.
 async fn write_in(
-    tx: &mut AnyConnection,
+    tx: &mut db::Conn,
     round: i64,
     platform: Platform,
     observed_at: DateTime<Utc>,
@@ -140,8 +140,8 @@ async fn write_in(
             }
             for id in missing {
                 stats.channels_missing += db::query(
-                    "UPDATE channels SET missing_since = COALESCE(missing_since, ?3)
-                     WHERE platform = ?1 AND platform_id = ?2",
+                    sql!("UPDATE channels SET missing_since = COALESCE(missing_since, " #3 ")
+                     WHERE platform = " #1 " AND platform_id = " #2),
                 )
                 .bind(platform.as_str())
                 .bind(id.as_str())
@@ -157,7 +157,7 @@ async fn write_in(
             }
         }
     }
-    db::query("UPDATE collection_rounds SET written = written + ?2 WHERE id = ?1")
+    db::query(sql!("UPDATE collection_rounds SET written = written + " #2 " WHERE id = " #1))
         .bind(round)
         .bind(stats.rows() as i64)
         .execute(&mut *tx)
@@ -230,7 +230,7 @@ fn has_repeats(found: &[&ChannelObservation]) -> bool {
 /// channels touch different rows, so doing each step for all of them before the next is
 /// equivalent. Live channels go through `sessions::observe_live_many`, multi-row as well.
 async fn write_channel_observations(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     round: i64,
     platform: Platform,
     found: &[&ChannelObservation],
@@ -276,7 +276,7 @@ async fn write_channel_observations(
     }
 
     // The snapshots.
-    let sql = staging::insert_snapshots_sql(db::Backend::of(conn), rows.len());
+    let sql = staging::insert_snapshots_sql(conn.backend(), rows.len());
     let mut q = db::query(&sql);
     for (id, o) in &rows {
         q = staging::bind_snapshot(q, *id, &at_s, o, round);
@@ -315,7 +315,7 @@ async fn write_channel_observations(
 /// Upsert the channel rows of `changed` sightings, as `sessions::upsert_channel` does, with
 /// their name and handle history; returns their ids by platform id.
 async fn write_channel_rows(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     platform: Platform,
     changed: &[(&ChannelObservation, &ChannelSighting<'_>)],
     at_s: &str,
@@ -384,7 +384,7 @@ async fn write_channel_rows(
 }
 
 async fn write_channel_observation(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     round: i64,
     obs: &ChannelObservation,
     at: DateTime<Utc>,
@@ -394,7 +394,7 @@ async fn write_channel_observation(
     let channel =
         sessions::upsert_channel(conn, &ChannelSighting::from_info(&obs.info), at, false).await?;
     let at_s = to_db_time(at);
-    let sql = staging::insert_snapshots_sql(db::Backend::of(conn), 1);
+    let sql = staging::insert_snapshots_sql(conn.backend(), 1);
     stats.channel_snapshots += staging::bind_snapshot(db::query(&sql), channel, &at_s, obs, round)
         .execute(&mut *conn)
         .await?
@@ -408,7 +408,7 @@ async fn write_channel_observation(
 }
 
 async fn write_video(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     v: &VideoObservation,
     at: DateTime<Utc>,
     stats: &mut WriteStats,
@@ -429,9 +429,21 @@ async fn write_video(
     )
     .await?;
     let video: i64 = db::query_scalar(
-        "INSERT INTO videos (channel_id, platform_video_id, title, kind, published_at, duration_secs, thumbnail_url,
+        sql! {
+            sqlite: ("INSERT INTO videos (channel_id, platform_video_id, title, kind, published_at, duration_secs, thumbnail_url,
             adult, category, first_seen_at, last_seen_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)
+         VALUES (" #1 ", " #2 ", " #3 ", " #4 ", " #5 ", " #6 ", " #7 ", " #8 ", " #9 ", " #10 ", " #10 ")
+         ON CONFLICT (channel_id, platform_video_id) DO UPDATE SET
+           title = CASE WHEN excluded.title <> '' THEN excluded.title ELSE videos.title END,
+           duration_secs = COALESCE(excluded.duration_secs, videos.duration_secs),
+           thumbnail_url = COALESCE(excluded.thumbnail_url, videos.thumbnail_url),
+           adult = excluded.adult,
+           category = COALESCE(excluded.category, videos.category),
+           last_seen_at = MAX(videos.last_seen_at, excluded.last_seen_at)
+         RETURNING id");
+            postgres: ("INSERT INTO videos (channel_id, platform_video_id, title, kind, published_at, duration_secs, thumbnail_url,
+            adult, category, first_seen_at, last_seen_at)
+         VALUES (" #1 ", " #2 ", " #3 ", " #4 ", " #5 ", " #6 ", " #7 ", " #8 ", " #9 ", " #10 ", " #10 ")
          ON CONFLICT (channel_id, platform_video_id) DO UPDATE SET
            title = CASE WHEN excluded.title <> '' THEN excluded.title ELSE videos.title END,
            duration_secs = COALESCE(excluded.duration_secs, videos.duration_secs),
@@ -439,7 +451,19 @@ async fn write_video(
            adult = excluded.adult,
            category = COALESCE(excluded.category, videos.category),
            last_seen_at = GREATEST(videos.last_seen_at, excluded.last_seen_at)
-         RETURNING id",
+         RETURNING id");
+            mysql: ("INSERT INTO videos (channel_id, platform_video_id, title, kind, published_at, duration_secs, thumbnail_url,
+            adult, category, first_seen_at, last_seen_at)
+         VALUES (" #1 ", " #2 ", " #3 ", " #4 ", " #5 ", " #6 ", " #7 ", " #8 ", " #9 ", " #10 ", " #10 ")
+         ON DUPLICATE KEY UPDATE
+           title = CASE WHEN VALUES(title) <> '' THEN VALUES(title) ELSE videos.title END,
+           duration_secs = COALESCE(VALUES(duration_secs), videos.duration_secs),
+           thumbnail_url = COALESCE(VALUES(thumbnail_url), videos.thumbnail_url),
+           adult = VALUES(adult),
+           category = COALESCE(VALUES(category), videos.category),
+           last_seen_at = GREATEST(videos.last_seen_at, VALUES(last_seen_at))
+         RETURNING id");
+        },
     )
     .bind(channel)
     .bind(v.video_id.as_str())
@@ -454,8 +478,11 @@ async fn write_video(
     .fetch_one(&mut *conn)
     .await?;
     stats.video_snapshots += db::query(
-        "INSERT INTO video_snapshots (video_id, observed_at, views, likes, comments) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (video_id, observed_at) DO NOTHING",
+        sql! {
+            sqlite, postgres: ("INSERT INTO video_snapshots (video_id, observed_at, views, likes, comments) VALUES (" #1 ", " #2 ", " #3 ", " #4 ", " #5 ")
+         ON CONFLICT (video_id, observed_at) DO NOTHING");
+            mysql: ("INSERT IGNORE INTO video_snapshots (video_id, observed_at, views, likes, comments) VALUES (" #1 ", " #2 ", " #3 ", " #4 ", " #5 ")");
+        },
     )
     .bind(video)
     .bind(&at_s)
@@ -544,10 +571,12 @@ mod tests {
             .unwrap();
         let at = "2026-03-01T00:00:00Z".parse::<DateTime<Utc>>().unwrap();
         write_live(&store, at, vec![live_item("x", 5)]).await;
-        db::query("UPDATE live_sessions SET viewer_sum = 9223372036854775807")
-            .execute(&store.pool)
-            .await
-            .unwrap();
+        db::query(sql!(
+            "UPDATE live_sessions SET viewer_sum = 9223372036854775807"
+        ))
+        .execute(&store.pool)
+        .await
+        .unwrap();
         for m in 1..4 {
             write_live(
                 &store,
@@ -556,13 +585,13 @@ mod tests {
             )
             .await;
         }
-        let sum: i64 = db::query_scalar("SELECT viewer_sum FROM live_sessions")
+        let sum: i64 = db::query_scalar(sql!("SELECT viewer_sum FROM live_sessions"))
             .fetch_one(&store.pool)
             .await
             .unwrap();
         assert_eq!(sum, i64::MAX);
         // Legacy rows on SQLite may even hold the REAL an overflow made.
-        db::query("UPDATE live_sessions SET viewer_sum = 1.8e19")
+        db::query(sql!("UPDATE live_sessions SET viewer_sum = 1.8e19"))
             .execute(&store.pool)
             .await
             .unwrap();
@@ -649,21 +678,17 @@ mod tests {
             "SELECT c.platform_id, l.broadcast_id, m.observed_at, m.viewers FROM live_samples m
              JOIN live_sessions l ON l.id = m.session_id JOIN channels c ON c.id = l.channel_id ORDER BY 1, 3",
         ] {
-            let rows: Vec<sqlx::any::AnyRow> =
+            let rows: Vec<db::Row> =
                 db::query(sql).fetch_all(&store.pool).await.unwrap();
             for r in rows {
-                use sqlx::{Column, Row, ValueRef};
-                let cells: Vec<String> = r
-                    .columns()
-                    .iter()
-                    .map(|c| {
-                        let raw = r.try_get_raw(c.ordinal()).unwrap();
-                        if raw.is_null() {
+                let cells: Vec<String> = (0..r.len())
+                    .map(|i| {
+                        if r.is_null(i) {
                             "NULL".to_string()
                         } else {
-                            r.try_get::<String, _>(c.ordinal())
-                                .or_else(|_| r.try_get::<i64, _>(c.ordinal()).map(|v| v.to_string()))
-                                .or_else(|_| r.try_get::<f64, _>(c.ordinal()).map(|v| v.to_string()))
+                            r.try_get::<String, _>(i)
+                                .or_else(|_| r.try_get::<i64, _>(i).map(|v| v.to_string()))
+                                .or_else(|_| r.try_get::<f64, _>(i).map(|v| v.to_string()))
                                 .unwrap_or_default()
                         }
                     })
@@ -756,7 +781,7 @@ mod tests {
         assert!(s_bulk.live_samples > 0 && s_bulk.sessions_opened > 0);
         // The multi-row live path had sessions to continue: some were detected already.
         let detected: i64 = db::query_scalar(
-            "SELECT COUNT(*) FROM live_sessions WHERE detected_language IS NOT NULL AND sample_count > 1",
+            sql!("SELECT COUNT(*) FROM live_sessions WHERE detected_language IS NOT NULL AND sample_count > 1"),
         )
         .fetch_one(&bulk.pool)
         .await
@@ -764,7 +789,7 @@ mod tests {
         assert!(detected > 5, "{detected}");
         // Unchanged sightings were skipped: rows seen in the last round that still say earlier.
         let lagging: i64 =
-            db::query_scalar("SELECT COUNT(*) FROM channels WHERE last_seen_at < ?1")
+            db::query_scalar(sql!("SELECT COUNT(*) FROM channels WHERE last_seen_at < " #1))
                 .bind(to_db_time(t0 + chrono::Duration::minutes(80)))
                 .fetch_one(&bulk.pool)
                 .await
