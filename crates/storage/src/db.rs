@@ -722,13 +722,109 @@ macro_rules! sql_args {
     ($($text:tt)+) => { $crate::db::sql_args!(@ [] $($text)+) };
 }
 
-pub(crate) use {sql, sql_args, sql_numbered, sql_positional, sql_set};
+/// A statement assembled while the store runs, for one engine: a list of rows of any length, a
+/// column the caller names, an `IN` list. Text is appended as written; a parameter is rendered as
+/// the engine writes it. [`built!`] writes one in [`sql!`]'s notation.
+#[derive(Clone, Debug)]
+pub(crate) struct Built {
+    backend: Backend,
+    text: String,
+    /// MySQL: the bound value (from 1) each `?` takes.
+    mysql_args: Vec<usize>,
+}
+
+impl Built {
+    pub fn new(backend: Backend) -> Built {
+        Built {
+            backend,
+            text: String::with_capacity(256),
+            mysql_args: Vec::new(),
+        }
+    }
+
+    /// Append SQL text (names, keywords; never a value).
+    pub fn push(&mut self, text: &str) -> &mut Built {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Append the `n`-th bound value (from 1).
+    pub fn param(&mut self, n: usize) -> &mut Built {
+        match self.backend {
+            Backend::Sqlite | Backend::Postgres => {
+                use std::fmt::Write as _;
+                let _ = write!(self.text, "${n}");
+            }
+            Backend::MySql => {
+                self.text.push('?');
+                self.mysql_args.push(n);
+            }
+        }
+        self
+    }
+
+    /// The engine this statement is written for.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+}
+
+/// A [`Built`] statement for `backend` in [`sql!`]'s notation, where `{expr}` appends text the
+/// store computes (a column or table name, never a value) and `#(expr)` a computed parameter
+/// number:
+///
+/// ```ignore
+/// built!(backend; "SELECT " {column} " FROM channel_daily WHERE channel_id = " #1)
+/// ```
+macro_rules! built {
+    ($backend:expr; $($piece:tt)+) => {{
+        let mut b = $crate::db::Built::new($backend);
+        $crate::db::built_push!(b; $($piece)+);
+        b
+    }};
+}
+
+/// The pieces of a [`built!`], appended in order.
+macro_rules! built_push {
+    ($b:ident;) => {};
+    ($b:ident; $text:literal $($rest:tt)*) => {
+        $b.push($text);
+        $crate::db::built_push!($b; $($rest)*);
+    };
+    ($b:ident; # $n:literal $($rest:tt)*) => {
+        $b.param($n);
+        $crate::db::built_push!($b; $($rest)*);
+    };
+    ($b:ident; # ($n:expr) $($rest:tt)*) => {
+        $b.param($n);
+        $crate::db::built_push!($b; $($rest)*);
+    };
+    ($b:ident; { $e:expr } $($rest:tt)*) => {
+        $b.push(&$e);
+        $crate::db::built_push!($b; $($rest)*);
+    };
+}
+
+pub(crate) use {built, built_push, sql, sql_args, sql_numbered, sql_positional, sql_set};
 
 /// What a [`Query`] runs: a statement in each engine's text, or (until every statement is
 /// written with [`sql!`]) one in the store's old dialect, translated when it runs.
 pub(crate) enum Statement<'q> {
     Engines(Sql),
+    Built(Built),
     Translated(Cow<'q, str>),
+}
+
+impl From<Built> for Statement<'_> {
+    fn from(b: Built) -> Self {
+        Statement::Built(b)
+    }
+}
+
+impl From<&Built> for Statement<'_> {
+    fn from(b: &Built) -> Self {
+        Statement::Built(b.clone())
+    }
 }
 
 impl From<Sql> for Statement<'_> {
@@ -867,6 +963,18 @@ impl<'q> Query<'q> {
                 (backend == Backend::MySql)
                     .then(|| s.mysql_args.iter().map(|n| n.saturating_sub(1)).collect()),
             ),
+            Statement::Built(b) => {
+                if b.backend != backend {
+                    return Err(sqlx::Error::Protocol(format!(
+                        "a statement built for {} cannot run on {}",
+                        b.backend.as_str(),
+                        backend.as_str()
+                    )));
+                }
+                let order = (backend == Backend::MySql)
+                    .then(|| b.mysql_args.iter().map(|n| n.saturating_sub(1)).collect());
+                (Cow::Owned(b.text), order)
+            }
             Statement::Translated(sql) => {
                 // SQLite speaks the old dialect but for two function names: most statements run
                 // as written, without a copy.

@@ -115,7 +115,7 @@ impl Store {
                 continue;
             }
             let name = partition_name(&table, month);
-            db::query(format!("DROP TABLE IF EXISTS {name}"))
+            db::query(db::built!(Backend::Postgres; "DROP TABLE IF EXISTS " {name}))
                 .execute(&self.pool)
                 .await?;
             dropped.push(name);
