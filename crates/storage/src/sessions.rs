@@ -76,7 +76,19 @@ impl<'a> ChannelSighting<'a> {
 /// them, the seen-range widens, and a sighted channel is no longer missing. A sighting this would
 /// leave unchanged but for `last_seen_at` is not written at all (`sightings::FreshChannel`, which
 /// mirrors these rules).
-pub(crate) const CHANNEL_UPSERT: &str = "ON CONFLICT (platform, platform_id) DO UPDATE SET
+pub(crate) fn channel_upsert(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "ON CONFLICT (platform, platform_id) DO UPDATE SET
+           name = CASE WHEN excluded.name <> '' AND excluded.last_seen_at >= channels.last_seen_at
+                       THEN excluded.name ELSE channels.name END,
+           handle = CASE WHEN excluded.handle IS NOT NULL AND excluded.last_seen_at >= channels.last_seen_at
+                         THEN excluded.handle ELSE channels.handle END,
+           avatar_url = COALESCE(excluded.avatar_url, channels.avatar_url),
+           description = COALESCE(excluded.description, channels.description),
+           first_seen_at = MIN(channels.first_seen_at, excluded.first_seen_at),
+           last_seen_at = MAX(channels.last_seen_at, excluded.last_seen_at),
+           missing_since = NULL",
+        Backend::Postgres => "ON CONFLICT (platform, platform_id) DO UPDATE SET
            name = CASE WHEN excluded.name <> '' AND excluded.last_seen_at >= channels.last_seen_at
                        THEN excluded.name ELSE channels.name END,
            handle = CASE WHEN excluded.handle IS NOT NULL AND excluded.last_seen_at >= channels.last_seen_at
@@ -85,7 +97,19 @@ pub(crate) const CHANNEL_UPSERT: &str = "ON CONFLICT (platform, platform_id) DO 
            description = COALESCE(excluded.description, channels.description),
            first_seen_at = LEAST(channels.first_seen_at, excluded.first_seen_at),
            last_seen_at = GREATEST(channels.last_seen_at, excluded.last_seen_at),
-           missing_since = NULL";
+           missing_since = NULL",
+        Backend::MySql => "ON DUPLICATE KEY UPDATE
+           name = CASE WHEN VALUES(name) <> '' AND VALUES(last_seen_at) >= channels.last_seen_at
+                       THEN VALUES(name) ELSE channels.name END,
+           handle = CASE WHEN VALUES(handle) IS NOT NULL AND VALUES(last_seen_at) >= channels.last_seen_at
+                         THEN VALUES(handle) ELSE channels.handle END,
+           avatar_url = COALESCE(VALUES(avatar_url), channels.avatar_url),
+           description = COALESCE(VALUES(description), channels.description),
+           first_seen_at = LEAST(channels.first_seen_at, VALUES(first_seen_at)),
+           last_seen_at = GREATEST(channels.last_seen_at, VALUES(last_seen_at)),
+           missing_since = NULL",
+    }
+}
 
 /// Insert or refresh a channel; returns its row id. `tracked` applies to new rows only. A
 /// sighting that changes nothing writes nothing (`sightings`).
@@ -105,13 +129,14 @@ pub(crate) async fn upsert_channel(
     }
     let at = to_db_time(at);
     let name = s.written_name();
-    let sql = format!(
+    let backend = conn.backend();
+    let sql = db::built!(backend;
         "INSERT INTO channels (platform, platform_id, name, handle, avatar_url, description, tracked, first_seen_at, last_seen_at)
-         VALUES (?1, ?2, COALESCE(?3, ''), ?4, ?5, ?6, ?7, ?8, ?8)
-         {CHANNEL_UPSERT}
+         VALUES (" #1 ", " #2 ", COALESCE(" #3 ", ''), " #4 ", " #5 ", " #6 ", " #7 ", " #8 ", " #8 ")
+         " {channel_upsert(backend)} "
          RETURNING id"
     );
-    let id: i64 = db::query_scalar(&sql)
+    let id: i64 = db::query_scalar(sql)
         .bind(s.platform.as_str())
         .bind(s.platform_id)
         .bind(name)
@@ -201,12 +226,12 @@ async fn open_sessions(
     conn: &mut db::Conn,
     live: &[(i64, &LiveBroadcast)],
 ) -> Result<HashMap<i64, OpenSession>> {
-    let sql = format!(
+    let mut sql = db::built!(conn.backend();
         "SELECT channel_id, id, broadcast_id, started_at, title, detected_language FROM live_sessions
-         WHERE ended_at IS NULL AND channel_id IN ({})",
-        placeholders(live.len(), "?")
+         WHERE ended_at IS NULL AND channel_id IN ("
     );
-    let mut q = db::query(&sql);
+    sql.params(1, live.len()).push(")");
+    let mut q = db::query(sql);
     for (channel, _) in live {
         q = q.bind(*channel);
     }
@@ -272,12 +297,11 @@ pub(crate) async fn observe_live_many(
 
     // The samples; RETURNING names the new ones. A retried sample is not returned and must not
     // move its session's aggregates.
-    let sql = format!(
-        "INSERT INTO live_samples (session_id, observed_at, viewers) VALUES {}
-         ON CONFLICT (session_id, observed_at) DO NOTHING RETURNING session_id",
-        placeholders(continuing.len(), "(?, ?, ?)")
-    );
-    let mut q = db::query_scalar::<i64>(&sql);
+    // (MySQL takes this path no further: see above.)
+    let mut sql = db::built!(conn.backend(); "INSERT INTO live_samples (session_id, observed_at, viewers) VALUES ");
+    sql.rows(1, continuing.len(), 3)
+        .push("\n         ON CONFLICT (session_id, observed_at) DO NOTHING RETURNING session_id");
+    let mut q = db::query_scalar::<i64>(sql);
     for (session, b) in &continuing {
         q = q.bind(*session).bind(&at_s).bind(b.viewers as i64);
     }
@@ -292,9 +316,33 @@ pub(crate) async fn observe_live_many(
         .collect();
 
     // The aggregates, exactly as `observe_live` updates them, one row of `v` per session.
-    let sql = format!(
-        "WITH v(id, viewers, broadcast_id, category_id, category_name, started_at, at, title,
-                thumbnail_url, tags, adult, language) AS (VALUES {})
+    let backend = conn.backend();
+    let mut sql = db::built!(backend; "WITH v(id, viewers, broadcast_id, category_id, category_name, started_at, at, title,
+                thumbnail_url, tags, adult, language) AS (VALUES ");
+    sql.rows(1, updates.len(), 12).push(match backend {
+        Backend::Sqlite => ")
+         UPDATE live_sessions SET
+           viewer_sum = CASE WHEN live_sessions.viewer_sum <= 9223372036854775807 - v.viewers
+                             THEN live_sessions.viewer_sum + v.viewers ELSE 9223372036854775807 END,
+           sample_count = live_sessions.sample_count + 1,
+           peak_viewers = MAX(live_sessions.peak_viewers, v.viewers),
+           broadcast_id = COALESCE(live_sessions.broadcast_id, v.broadcast_id),
+           category_id = COALESCE(v.category_id, live_sessions.category_id),
+           category_name = CASE WHEN v.category_id IS NOT NULL AND v.category_id IS DISTINCT FROM live_sessions.category_id
+                                THEN v.category_name
+                                ELSE COALESCE(v.category_name, live_sessions.category_name) END,
+           started_at = MIN(live_sessions.started_at, COALESCE(v.started_at, live_sessions.started_at)),
+           last_viewers = CASE WHEN v.at >= live_sessions.last_seen_at THEN v.viewers ELSE live_sessions.last_viewers END,
+           title = CASE WHEN v.at >= live_sessions.last_seen_at AND v.title <> '' THEN v.title ELSE live_sessions.title END,
+           thumbnail_url = CASE WHEN v.at >= live_sessions.last_seen_at
+                                THEN COALESCE(v.thumbnail_url, live_sessions.thumbnail_url)
+                                ELSE live_sessions.thumbnail_url END,
+           tags = CASE WHEN v.at >= live_sessions.last_seen_at AND v.tags <> '[]' THEN v.tags ELSE live_sessions.tags END,
+           adult = CASE WHEN v.at >= live_sessions.last_seen_at THEN v.adult ELSE live_sessions.adult END,
+           language = COALESCE(live_sessions.language, v.language),
+           last_seen_at = MAX(live_sessions.last_seen_at, v.at)
+         FROM v WHERE live_sessions.id = v.id",
+        _ => ")
          UPDATE live_sessions SET
            viewer_sum = CASE WHEN live_sessions.viewer_sum <= 9223372036854775807 - v.viewers
                              THEN live_sessions.viewer_sum + v.viewers ELSE 9223372036854775807 END,
@@ -316,9 +364,8 @@ pub(crate) async fn observe_live_many(
            language = COALESCE(live_sessions.language, v.language),
            last_seen_at = GREATEST(live_sessions.last_seen_at, v.at)
          FROM v WHERE live_sessions.id = v.id",
-        placeholders(updates.len(), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-    );
-    let mut q = db::query(&sql);
+    });
+    let mut q = db::query(sql);
     for (session, b) in updates {
         q = q
             .bind(*session)

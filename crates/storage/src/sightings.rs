@@ -15,7 +15,7 @@ use chrono::{DateTime, Duration, Utc};
 use streamtide_core::Platform;
 
 use crate::db::{self, Backend};
-use crate::sessions::{placeholders, ChannelSighting};
+use crate::sessions::ChannelSighting;
 use crate::time::to_db_time;
 use crate::Result;
 
@@ -38,7 +38,7 @@ pub(crate) struct FreshChannel {
 
 impl FreshChannel {
     /// Whether the upsert of `s` would change nothing here but move `last_seen_at` (mirrors
-    /// `sessions::CHANNEL_UPSERT` rule by rule, on the values the upsert binds).
+    /// `sessions::channel_upsert` rule by rule, on the values the upsert binds).
     pub fn unchanged_by(&self, s: &ChannelSighting<'_>) -> bool {
         // The upsert keeps the stored value where the sighting has none.
         let keeps = |new: Option<&str>, old: Option<&str>| new.is_none_or(|n| Some(n) == old);
@@ -70,13 +70,13 @@ pub(crate) async fn fresh_channels(
         Backend::Sqlite => "",
         Backend::Postgres | Backend::MySql => " FOR UPDATE",
     };
-    let sql = format!(
+    let mut sql = db::built!(conn.backend();
         "SELECT id, platform_id, name, handle, avatar_url, description FROM channels
-         WHERE platform = ? AND missing_since IS NULL AND last_seen_at > ? AND last_seen_at <= ?
-           AND platform_id IN ({}){lock}",
-        placeholders(platform_ids.len(), "?")
+         WHERE platform = " #1 " AND missing_since IS NULL AND last_seen_at > " #2 " AND last_seen_at <= " #3 "
+           AND platform_id IN ("
     );
-    let mut q = db::query_as::<FreshRow>(&sql)
+    sql.params(4, platform_ids.len()).push(")").push(lock);
+    let mut q = db::query_as::<FreshRow>(sql)
         .bind(platform.as_str())
         .bind(to_db_time(at - LAST_SEEN_RESOLUTION))
         .bind(to_db_time(at));

@@ -19,8 +19,7 @@
 //! PostgreSQL and MariaDB write `channel_snapshots` directly; on PostgreSQL it is partitioned by
 //! month instead (`partitions`).
 
-use crate::db::{self, Backend};
-use crate::sessions::placeholders;
+use crate::db::{self, sql, Backend};
 use crate::{Result, Store};
 use chrono::{DateTime, Utc};
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -31,30 +30,44 @@ use streamtide_core::{ChannelObservation, LiveState};
 /// stays small enough for the reads that go through the view.
 const FOLD_EVERY_SECS: i64 = 3600;
 
-const COLUMNS: &str =
-    "channel_id, observed_at, followers, total_views, video_count, live, viewers, round_id";
-
-/// The statement that inserts `rows` snapshots, bound in [`COLUMNS`] order, each unless already
-/// stored.
-pub(crate) fn insert_snapshots_sql(backend: Backend, rows: usize) -> String {
-    let values = placeholders(rows, "(?, ?, ?, ?, ?, ?, ?, ?)");
+/// The statement that inserts `rows` snapshots, bound in the order of its columns (channel_id,
+/// observed_at, followers, total_views, video_count, live, viewers, round_id), each unless
+/// already stored.
+pub(crate) fn insert_snapshots_sql(backend: Backend, rows: usize) -> db::Built {
+    let mut sql = db::Built::new(backend);
     match backend {
-        Backend::Sqlite => format!(
-            "INSERT INTO channel_snapshots_recent ({COLUMNS})
-             SELECT * FROM (VALUES {values}) v
-             WHERE NOT EXISTS (SELECT 1 FROM channel_snapshots_folded f
-                               WHERE f.channel_id = v.column1 AND f.observed_at = v.column2)
-             ON CONFLICT (channel_id, observed_at) DO NOTHING"
-        ),
-        Backend::Postgres | Backend::MySql => format!(
-            "INSERT INTO channel_snapshots ({COLUMNS}) VALUES {values}
-             ON CONFLICT (channel_id, observed_at) DO NOTHING"
-        ),
+        Backend::Sqlite => {
+            sql.push(
+                "INSERT INTO channel_snapshots_recent (channel_id, observed_at, followers, total_views, video_count, live, viewers, round_id)
+                 SELECT * FROM (VALUES ",
+            )
+            .rows(1, rows, 8)
+            .push(
+                ") v
+                 WHERE NOT EXISTS (SELECT 1 FROM channel_snapshots_folded f
+                                   WHERE f.channel_id = v.column1 AND f.observed_at = v.column2)
+                 ON CONFLICT (channel_id, observed_at) DO NOTHING",
+            );
+        }
+        Backend::Postgres => {
+            sql.push(
+                "INSERT INTO channel_snapshots (channel_id, observed_at, followers, total_views, video_count, live, viewers, round_id) VALUES ",
+            )
+            .rows(1, rows, 8)
+            .push(" ON CONFLICT (channel_id, observed_at) DO NOTHING");
+        }
+        Backend::MySql => {
+            sql.push(
+                "INSERT IGNORE INTO channel_snapshots (channel_id, observed_at, followers, total_views, video_count, live, viewers, round_id) VALUES ",
+            )
+            .rows(1, rows, 8);
+        }
     }
+    sql
 }
 
 /// Bind one snapshot of `obs` (channel row `channel`, observed at `at`, written by `round`) to
-/// a statement of [`insert_snapshots_sql`], in [`COLUMNS`] order.
+/// a statement of [`insert_snapshots_sql`], in its columns' order.
 pub(crate) fn bind_snapshot<'q>(
     q: db::Query<'q>,
     channel: i64,
@@ -85,9 +98,44 @@ pub(crate) fn latest_snapshots_table(backend: Backend) -> &'static str {
     }
 }
 
-/// A scalar subquery: the latest non-NULL `column` of the snapshots that satisfy `condition`. On
-/// SQLite each table is asked for its latest and the later of the two wins: over the view, SQLite
-/// would read and sort every matching row instead of stopping at the first.
+/// Append a scalar subquery to `sql`: the latest non-NULL `column` of the snapshots that satisfy
+/// the condition `condition` appends (it may be appended twice). On SQLite each table is asked for
+/// its latest and the later of the two wins: over the view, SQLite would read and sort every
+/// matching row instead of stopping at the first.
+pub(crate) fn push_latest_snapshot_value(
+    sql: &mut db::Built,
+    column: &str,
+    condition: impl Fn(&mut db::Built),
+) {
+    let from = |sql: &mut db::Built, table: &str| {
+        sql.push("SELECT ")
+            .push(column)
+            .push(" AS v, observed_at AS at FROM ")
+            .push(table)
+            .push(" WHERE ");
+        condition(sql);
+        sql.push(" AND ")
+            .push(column)
+            .push(" IS NOT NULL ORDER BY observed_at DESC LIMIT 1");
+    };
+    match sql.backend() {
+        Backend::Sqlite => {
+            sql.push("(SELECT v FROM (SELECT * FROM (");
+            from(sql, "channel_snapshots_recent");
+            sql.push(") UNION ALL SELECT * FROM (");
+            from(sql, "channel_snapshots_folded");
+            sql.push(")) ORDER BY at DESC LIMIT 1)");
+        }
+        Backend::Postgres | Backend::MySql => {
+            sql.push("(SELECT v FROM (");
+            from(sql, "channel_snapshots");
+            sql.push(") latest)");
+        }
+    }
+}
+
+/// [`push_latest_snapshot_value`] as text in the store's old dialect (for the statements not yet
+/// written with `sql!`/`built!`).
 pub(crate) fn latest_snapshot_value(backend: Backend, column: &str, condition: &str) -> String {
     let condition = format!("{condition} AND {column} IS NOT NULL");
     match backend {
@@ -117,19 +165,22 @@ pub(crate) fn snapshot_tables(backend: Backend) -> &'static [&'static str] {
 /// Move every recent snapshot but each channel's latest into the folded table. Returns how many
 /// moved. Run it in a write transaction: the two statements must land together.
 async fn fold(conn: &mut db::Conn) -> Result<u64> {
-    const OLDER_THAN_LATEST: &str = "observed_at < (SELECT MAX(l.observed_at)
-        FROM channel_snapshots_recent l WHERE l.channel_id = channel_snapshots_recent.channel_id)";
-    let moved = db::query(format!(
-        "INSERT INTO channel_snapshots_folded ({COLUMNS})
-         SELECT {COLUMNS} FROM channel_snapshots_recent WHERE {OLDER_THAN_LATEST}
+    let moved = db::query(sql!(
+        "INSERT INTO channel_snapshots_folded (channel_id, observed_at, followers, total_views, video_count, live, viewers, round_id)
+         SELECT channel_id, observed_at, followers, total_views, video_count, live, viewers, round_id
+         FROM channel_snapshots_recent
+         WHERE observed_at < (SELECT MAX(l.observed_at) FROM channel_snapshots_recent l
+                              WHERE l.channel_id = channel_snapshots_recent.channel_id)
          ORDER BY channel_id, observed_at
          ON CONFLICT (channel_id, observed_at) DO NOTHING"
     ))
     .execute(&mut *conn)
     .await?
     .rows_affected();
-    db::query(format!(
-        "DELETE FROM channel_snapshots_recent WHERE {OLDER_THAN_LATEST}"
+    db::query(sql!(
+        "DELETE FROM channel_snapshots_recent
+         WHERE observed_at < (SELECT MAX(l.observed_at) FROM channel_snapshots_recent l
+                              WHERE l.channel_id = channel_snapshots_recent.channel_id)"
     ))
     .execute(&mut *conn)
     .await?;
@@ -258,7 +309,7 @@ mod tests {
     }
 
     async fn count(store: &Store, table: &str) -> i64 {
-        db::query_scalar(format!("SELECT COUNT(*) FROM {table}"))
+        db::query_scalar(db::built!(store.backend(); "SELECT COUNT(*) FROM " {table}))
             .fetch_one(&store.pool)
             .await
             .unwrap()
@@ -356,11 +407,13 @@ mod tests {
 
     #[test]
     fn sqlite_inserts_go_to_the_recent_table_unless_folded() {
-        let sql = insert_snapshots_sql(Backend::Sqlite, 2);
+        let built = insert_snapshots_sql(Backend::Sqlite, 2);
+        let sql = built.text();
         assert!(sql.starts_with("INSERT INTO channel_snapshots_recent"));
         assert!(sql.contains("NOT EXISTS (SELECT 1 FROM channel_snapshots_folded"));
         assert_eq!(sql.matches('?').count(), 16);
-        let sql = insert_snapshots_sql(Backend::Postgres, 1);
-        assert!(sql.starts_with("INSERT INTO channel_snapshots ("));
+        let built = insert_snapshots_sql(Backend::Postgres, 1);
+        assert!(built.text().starts_with("INSERT INTO channel_snapshots ("));
+        assert!(built.text().contains("($1, $2, $3, $4, $5, $6, $7, $8)"));
     }
 }

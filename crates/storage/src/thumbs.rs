@@ -38,21 +38,17 @@ pub struct StoredThumb {
 /// How many rows SQLite gets per `IN (...)` list (well under its 32,766 parameter limit).
 const IN_CHUNK: usize = 500;
 
-fn placeholders(n: usize) -> String {
-    vec!["?"; n].join(",")
-}
-
 impl Store {
     /// The known state of each of `urls` (unknown URLs are absent from the map).
     pub async fn thumb_sources(&self, urls: &[String]) -> Result<HashMap<String, ThumbSource>> {
         let mut out = HashMap::with_capacity(urls.len());
         for chunk in urls.chunks(IN_CHUNK) {
-            let sql = format!(
+            let mut sql = db::built!(self.backend();
                 "SELECT source_url, hash, attempted_at, fetched_at, failures FROM thumb_sources
-                 WHERE source_url IN ({})",
-                placeholders(chunk.len())
+                 WHERE source_url IN ("
             );
-            let mut q = db::query(&sql);
+            sql.params(1, chunk.len()).push(")");
+            let mut q = db::query(sql);
             for u in chunk {
                 q = q.bind(u);
             }
@@ -82,15 +78,13 @@ impl Store {
     pub async fn touch_thumb_sources(&self, urls: &[String], at: DateTime<Utc>) -> Result<()> {
         let at = to_db_time(at);
         for chunk in urls.chunks(IN_CHUNK) {
-            let sql = format!(
-                "UPDATE thumb_sources SET used_at = ? WHERE source_url IN ({}) AND used_at < ?",
-                placeholders(chunk.len())
-            );
-            let mut q = db::query(&sql).bind(&at);
+            let mut sql = db::built!(self.backend(); "UPDATE thumb_sources SET used_at = " #1 " WHERE source_url IN (");
+            sql.params(2, chunk.len()).push(") AND used_at < ").param(1);
+            let mut q = db::query(sql).bind(&at);
             for u in chunk {
                 q = q.bind(u);
             }
-            q.bind(&at).execute(&self.pool).await?;
+            q.execute(&self.pool).await?;
         }
         Ok(())
     }
@@ -196,12 +190,11 @@ impl Store {
     /// Drop the index rows of objects that were deleted.
     pub async fn forget_thumbs(&self, hashes: &[String]) -> Result<()> {
         for chunk in hashes.chunks(IN_CHUNK) {
-            let sql = format!(
-                "DELETE FROM thumbnails WHERE hash IN ({}) AND NOT EXISTS
-                   (SELECT 1 FROM thumb_sources s WHERE s.hash = thumbnails.hash)",
-                placeholders(chunk.len())
+            let mut sql = db::built!(self.backend(); "DELETE FROM thumbnails WHERE hash IN (");
+            sql.params(1, chunk.len()).push(
+                ") AND NOT EXISTS (SELECT 1 FROM thumb_sources s WHERE s.hash = thumbnails.hash)",
             );
-            let mut q = db::query(&sql);
+            let mut q = db::query(sql);
             for h in chunk {
                 q = q.bind(h);
             }

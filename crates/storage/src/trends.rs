@@ -332,22 +332,23 @@ impl Store {
 
     /// Each channel's close of `col` at or up to `tol` days before `day`.
     async fn closes_at(&self, col: &str, day: NaiveDate, tol: i64) -> Result<HashMap<i64, i64>> {
-        let sql = match self.backend() {
+        let backend = self.backend();
+        let sql = match backend {
             // SQLite takes a bare column of a MAX() aggregate from the row holding the maximum:
             // the latest day's value, one row per channel, from the covering index alone.
-            Backend::Sqlite => format!(
-                "SELECT channel_id, MAX(day), {col} FROM channel_daily INDEXED BY channel_daily_day
-                 WHERE day <= ?1 AND day >= ?2 AND {col} IS NOT NULL GROUP BY channel_id"
+            Backend::Sqlite => db::built!(backend;
+                "SELECT channel_id, MAX(day), " {col} " FROM channel_daily INDEXED BY channel_daily_day
+                 WHERE day <= " #1 " AND day >= " #2 " AND " {col} " IS NOT NULL GROUP BY channel_id"
             ),
             // Elsewhere a bare column is an error (PostgreSQL) or any row's value (MySQL).
-            Backend::Postgres | Backend::MySql => format!(
-                "SELECT d.channel_id, d.day, d.{col} FROM channel_daily d
+            Backend::Postgres | Backend::MySql => db::built!(backend;
+                "SELECT d.channel_id, d.day, d." {col} " FROM channel_daily d
                  JOIN (SELECT channel_id, MAX(day) AS last_day FROM channel_daily
-                       WHERE day <= ?1 AND day >= ?2 AND {col} IS NOT NULL GROUP BY channel_id) m
+                       WHERE day <= " #1 " AND day >= " #2 " AND " {col} " IS NOT NULL GROUP BY channel_id) m
                    ON d.channel_id = m.channel_id AND d.day = m.last_day"
             ),
         };
-        let rows: Vec<(i64, Option<String>, Option<i64>)> = db::query_as(&sql)
+        let rows: Vec<(i64, Option<String>, Option<i64>)> = db::query_as(sql)
             .bind(db_day(day))
             .bind(db_day(day - Duration::days(tol)))
             .fetch_all(&self.pool)
@@ -360,15 +361,14 @@ impl Store {
 
     /// Per channel in `(after, until]`: live sums, and which channels were observed at all.
     async fn live_window(&self, after: NaiveDate, until: NaiveDate) -> Result<LiveWindow> {
-        let index = match self.backend() {
-            Backend::Sqlite => "INDEXED BY channel_daily_live",
-            Backend::Postgres | Backend::MySql => "",
-        };
-        let rows = db::query(format!(
-            "SELECT channel_id, SUM(hours_watched) AS hw, SUM(live_minutes) AS lm
-             FROM channel_daily {index}
-             WHERE day > ?1 AND day <= ?2 AND streams > 0 GROUP BY channel_id"
-        ))
+        let rows = db::query(sql! {
+            sqlite: ("SELECT channel_id, SUM(hours_watched) AS hw, SUM(live_minutes) AS lm
+             FROM channel_daily INDEXED BY channel_daily_live
+             WHERE day > " #1 " AND day <= " #2 " AND streams > 0 GROUP BY channel_id");
+            postgres, mysql: ("SELECT channel_id, SUM(hours_watched) AS hw, SUM(live_minutes) AS lm
+             FROM channel_daily
+             WHERE day > " #1 " AND day <= " #2 " AND streams > 0 GROUP BY channel_id");
+        })
         .bind(db_day(after))
         .bind(db_day(until))
         .fetch_all(&self.pool)
@@ -497,7 +497,7 @@ impl Store {
         let cands = candidates(&rows, &pairs, q.metric == TrendMetric::Followers)?;
         let cands = if q.by_creator {
             let names: HashMap<i64, String> =
-                db::query_as::<(i64, String)>("SELECT id, name FROM creators")
+                db::query_as::<(i64, String)>(sql!("SELECT id, name FROM creators"))
                     .fetch_all(&self.pool)
                     .await?
                     .into_iter()

@@ -6,11 +6,11 @@ use chrono::{DateTime, Utc};
 use streamtide_core::language::DetectLanguage;
 use streamtide_core::{ChannelObservation, LiveBroadcast, LiveState, Platform, VideoObservation};
 
-use crate::sessions::{self, placeholders, ChannelSighting};
+use crate::sessions::{self, ChannelSighting};
 use crate::sightings;
 use crate::staging;
 use crate::time::{to_db_time, truncate_to_second};
-use crate::{retry_conflicts, Batch, Result, Store, WriteStats};
+use crate::{retry_conflicts, Backend, Batch, Result, Store, WriteStats};
 use std::collections::HashMap;
 
 impl Store {
@@ -277,7 +277,7 @@ async fn write_channel_observations(
 
     // The snapshots.
     let sql = staging::insert_snapshots_sql(conn.backend(), rows.len());
-    let mut q = db::query(&sql);
+    let mut q = db::query(sql);
     for (id, o) in &rows {
         q = staging::bind_snapshot(q, *id, &at_s, o, round);
     }
@@ -290,12 +290,13 @@ async fn write_channel_observations(
         .map(|(id, _)| *id)
         .collect();
     if !offline.is_empty() {
-        let sql = format!(
-            "UPDATE live_sessions SET ended_at = last_seen_at
-             WHERE channel_id IN ({}) AND ended_at IS NULL AND last_seen_at <= ?",
-            placeholders(offline.len(), "?")
+        let mut sql = db::built!(conn.backend();
+            "UPDATE live_sessions SET ended_at = last_seen_at WHERE channel_id IN ("
         );
-        let mut q = db::query(&sql);
+        sql.params(1, offline.len())
+            .push(") AND ended_at IS NULL AND last_seen_at <= ")
+            .param(offline.len() + 1);
+        let mut q = db::query(sql);
         for id in &offline {
             q = q.bind(*id);
         }
@@ -320,15 +321,23 @@ async fn write_channel_rows(
     changed: &[(&ChannelObservation, &ChannelSighting<'_>)],
     at_s: &str,
 ) -> Result<HashMap<String, i64>> {
-    let sql = format!(
+    let backend = conn.backend();
+    let mut sql = db::built!(backend;
         "INSERT INTO channels (platform, platform_id, name, handle, avatar_url, description, tracked, first_seen_at, last_seen_at)
-         VALUES {}
-         {}
-         RETURNING platform_id, id",
-        placeholders(changed.len(), "(?, ?, COALESCE(?, ''), ?, ?, ?, 0, ?, ?)"),
-        sessions::CHANNEL_UPSERT
+         VALUES "
     );
-    let mut q = db::query_as::<(String, i64)>(&sql);
+    for row in 0..changed.len() {
+        let p = row * 8;
+        db::built_push!(sql;
+            {if row == 0 { "" } else { ", " }}
+            "(" #(p + 1) ", " #(p + 2) ", COALESCE(" #(p + 3) ", ''), " #(p + 4) ", " #(p + 5) ", "
+            #(p + 6) ", 0, " #(p + 7) ", " #(p + 8) ")"
+        );
+    }
+    sql.push(" ")
+        .push(sessions::channel_upsert(backend))
+        .push(" RETURNING platform_id, id");
+    let mut q = db::query_as::<(String, i64)>(sql);
     for (_, s) in changed {
         q = q
             .bind(platform.as_str())
@@ -367,14 +376,35 @@ async fn write_channel_rows(
         if with.is_empty() {
             continue;
         }
-        let sql = format!(
-            "INSERT INTO {table} (channel_id, {column}, first_seen_at, last_seen_at) VALUES {}
-             ON CONFLICT (channel_id, {column}) DO UPDATE SET
-               first_seen_at = LEAST({table}.first_seen_at, excluded.first_seen_at),
-               last_seen_at = GREATEST({table}.last_seen_at, excluded.last_seen_at)",
-            placeholders(with.len(), "(?, ?, ?, ?)")
+        // The history tables' upsert, as `sessions::upsert_channel` writes it for one channel.
+        let mut sql = db::built!(backend;
+            "INSERT INTO " {table} " (channel_id, " {column} ", first_seen_at, last_seen_at) VALUES "
         );
-        let mut q = db::query(&sql);
+        sql.rows(1, with.len(), 4);
+        match backend {
+            Backend::Sqlite => {
+                db::built_push!(sql;
+                    " ON CONFLICT (channel_id, " {column} ") DO UPDATE SET
+                       first_seen_at = MIN(" {table} ".first_seen_at, excluded.first_seen_at),
+                       last_seen_at = MAX(" {table} ".last_seen_at, excluded.last_seen_at)"
+                );
+            }
+            Backend::Postgres => {
+                db::built_push!(sql;
+                    " ON CONFLICT (channel_id, " {column} ") DO UPDATE SET
+                       first_seen_at = LEAST(" {table} ".first_seen_at, excluded.first_seen_at),
+                       last_seen_at = GREATEST(" {table} ".last_seen_at, excluded.last_seen_at)"
+                );
+            }
+            Backend::MySql => {
+                db::built_push!(sql;
+                    " ON DUPLICATE KEY UPDATE
+                       first_seen_at = LEAST(" {table} ".first_seen_at, VALUES(first_seen_at)),
+                       last_seen_at = GREATEST(" {table} ".last_seen_at, VALUES(last_seen_at))"
+                );
+            }
+        }
+        let mut q = db::query(sql);
         for (id, v) in &with {
             q = q.bind(*id).bind(*v).bind(at_s).bind(at_s);
         }
@@ -395,7 +425,7 @@ async fn write_channel_observation(
         sessions::upsert_channel(conn, &ChannelSighting::from_info(&obs.info), at, false).await?;
     let at_s = to_db_time(at);
     let sql = staging::insert_snapshots_sql(conn.backend(), 1);
-    stats.channel_snapshots += staging::bind_snapshot(db::query(&sql), channel, &at_s, obs, round)
+    stats.channel_snapshots += staging::bind_snapshot(db::query(sql), channel, &at_s, obs, round)
         .execute(&mut *conn)
         .await?
         .rows_affected();
@@ -667,16 +697,16 @@ mod tests {
     async fn dump(store: &Store) -> Vec<String> {
         let mut out = Vec::new();
         for sql in [
-            "SELECT platform_id, name, handle, avatar_url, description, tracked, first_seen_at, last_seen_at, missing_since FROM channels ORDER BY platform_id",
-            "SELECT c.platform_id, n.name, n.first_seen_at, n.last_seen_at FROM channel_names n JOIN channels c ON c.id = n.channel_id ORDER BY 1, 2",
-            "SELECT c.platform_id, h.handle, h.first_seen_at, h.last_seen_at FROM channel_handles h JOIN channels c ON c.id = h.channel_id ORDER BY 1, 2",
-            "SELECT c.platform_id, s.observed_at, s.followers, s.total_views, s.video_count, s.live, s.viewers FROM channel_snapshots s JOIN channels c ON c.id = s.channel_id ORDER BY 1, 2",
-            "SELECT c.platform_id, l.broadcast_id, l.started_at, l.ended_at, l.last_seen_at, l.peak_viewers, l.title,
+            sql!("SELECT platform_id, name, handle, avatar_url, description, tracked, first_seen_at, last_seen_at, missing_since FROM channels ORDER BY platform_id"),
+            sql!("SELECT c.platform_id, n.name, n.first_seen_at, n.last_seen_at FROM channel_names n JOIN channels c ON c.id = n.channel_id ORDER BY 1, 2"),
+            sql!("SELECT c.platform_id, h.handle, h.first_seen_at, h.last_seen_at FROM channel_handles h JOIN channels c ON c.id = h.channel_id ORDER BY 1, 2"),
+            sql!("SELECT c.platform_id, s.observed_at, s.followers, s.total_views, s.video_count, s.live, s.viewers FROM channel_snapshots s JOIN channels c ON c.id = s.channel_id ORDER BY 1, 2"),
+            sql!("SELECT c.platform_id, l.broadcast_id, l.started_at, l.ended_at, l.last_seen_at, l.peak_viewers, l.title,
                l.category_id, l.category_name, l.tags, l.thumbnail_url, l.adult, l.language, l.last_viewers,
                l.viewer_sum, l.sample_count, l.detected_language, l.language_confidence
-             FROM live_sessions l JOIN channels c ON c.id = l.channel_id ORDER BY 1, 3",
-            "SELECT c.platform_id, l.broadcast_id, m.observed_at, m.viewers FROM live_samples m
-             JOIN live_sessions l ON l.id = m.session_id JOIN channels c ON c.id = l.channel_id ORDER BY 1, 3",
+             FROM live_sessions l JOIN channels c ON c.id = l.channel_id ORDER BY 1, 3"),
+            sql!("SELECT c.platform_id, l.broadcast_id, m.observed_at, m.viewers FROM live_samples m
+             JOIN live_sessions l ON l.id = m.session_id JOIN channels c ON c.id = l.channel_id ORDER BY 1, 3"),
         ] {
             let rows: Vec<db::Row> =
                 db::query(sql).fetch_all(&store.pool).await.unwrap();
