@@ -1344,6 +1344,91 @@ mod tests {
     use super::*;
 
     #[test]
+    fn sql_renders_each_engines_parameters() {
+        const S: Sql =
+            sql!("SELECT a FROM t WHERE x = " #2 " AND y = " #1 " AND z = " #2 " AND s = '?1'");
+        assert_eq!(
+            S.sqlite,
+            "SELECT a FROM t WHERE x = $2 AND y = $1 AND z = $2 AND s = '?1'"
+        );
+        assert_eq!(S.postgres, S.sqlite);
+        assert_eq!(
+            S.mysql,
+            "SELECT a FROM t WHERE x = ? AND y = ? AND z = ? AND s = '?1'"
+        );
+        assert_eq!(S.mysql_args, &[2, 1, 2]);
+        const NONE: Sql = sql!("SELECT 1");
+        assert_eq!(
+            (NONE.text(Backend::MySql), NONE.mysql_args),
+            ("SELECT 1", &[][..])
+        );
+    }
+
+    #[test]
+    fn sql_per_engine() {
+        const S: Sql = sql! {
+            sqlite: ("SET a = MAX(a, " #1 ")");
+            postgres, mysql: ("SET a = GREATEST(a, " #1 ")");
+        };
+        assert_eq!(S.sqlite, "SET a = MAX(a, $1)");
+        assert_eq!(S.postgres, "SET a = GREATEST(a, $1)");
+        assert_eq!(S.mysql, "SET a = GREATEST(a, ?)");
+        assert_eq!(S.mysql_args, &[1]);
+    }
+
+    #[test]
+    fn built_statements_per_engine() {
+        let column = "followers";
+        for (backend, text) in [
+            (
+                Backend::Sqlite,
+                "SELECT followers FROM t WHERE id IN (?, ?) AND at < ? OR k = ?",
+            ),
+            (
+                Backend::Postgres,
+                "SELECT followers FROM t WHERE id IN ($2, $3) AND at < $1 OR k = $4",
+            ),
+            (
+                Backend::MySql,
+                "SELECT followers FROM t WHERE id IN (?, ?) AND at < ? OR k = ?",
+            ),
+        ] {
+            let mut b = built!(backend; "SELECT " {column} " FROM t WHERE id IN (");
+            b.params(2, 2).push(") AND at < ").param(1);
+            built_push!(b; " OR k = " #(2 + 2));
+            assert_eq!(b.text(), text);
+            assert_eq!(
+                b.positional,
+                if backend == Backend::Postgres {
+                    vec![]
+                } else {
+                    vec![2, 3, 1, 4]
+                }
+            );
+        }
+        let mut rows = Built::new(Backend::Postgres);
+        rows.rows(1, 2, 3);
+        assert_eq!(rows.text(), "($1, $2, $3), ($4, $5, $6)");
+    }
+
+    /// A built statement binds its values in the order its `?` take them, repeated where a value
+    /// is used twice; one written for another engine does not run.
+    #[test]
+    fn built_values_follow_the_positional_order() {
+        let mut b = Built::new(Backend::Sqlite);
+        b.param(2).push(" ").param(1).push(" ").param(2);
+        let (sql, values) = query(b.clone())
+            .bind(10i64)
+            .bind("x")
+            .translated(Backend::Sqlite)
+            .unwrap();
+        assert_eq!(sql, "? ? ?");
+        let shown: Vec<String> = values.iter().map(|v| format!("{v:?}")).collect();
+        assert_eq!(shown, [r#"Text("x")"#, "Int(10)", r#"Text("x")"#]);
+        assert!(query(b).translated(Backend::Postgres).is_err());
+    }
+
+    #[test]
     fn placeholders_per_backend() {
         let sql = "SELECT a FROM t WHERE x = ?2 AND y = ?1 AND z = ?2 AND s = '?1'";
         assert_eq!(translate(Backend::Sqlite, sql).sql, sql);
