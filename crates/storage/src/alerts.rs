@@ -9,8 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use streamtide_core::Platform;
 
 use crate::db;
-use crate::sessions::placeholders;
-use crate::staging::latest_snapshot_value;
+use crate::staging::push_latest_snapshot_value;
 use crate::time::{from_db_time, to_db_time};
 use crate::{Result, Store};
 
@@ -127,12 +126,12 @@ impl Store {
     ) -> Result<Vec<AlertChannelState>> {
         let mut out = Vec::new();
         for chunk in ids.chunks(IN_CHUNK) {
-            let sql = format!(
+            let mut sql = db::built!(self.backend();
                 "SELECT c.id, c.platform_id, c.name, c.creator_id, cr.name AS creator, c.first_seen_at, c.missing_since
                  FROM channels c LEFT JOIN creators cr ON cr.id = c.creator_id
-                 WHERE c.platform = ? AND c.tracked = 1 AND c.platform_id IN ({})",
-                placeholders(chunk.len(), "?")
+                 WHERE c.platform = " #1 " AND c.tracked = 1 AND c.platform_id IN ("
             );
+            sql.params(2, chunk.len()).push(")");
             let mut q = db::query(sql).bind(platform.as_str());
             for id in chunk {
                 q = q.bind(id.as_str());
@@ -153,13 +152,16 @@ impl Store {
                 });
             }
         }
-        let last = |column: &str| latest_snapshot_value(self.backend(), column, "channel_id = ?1");
-        let figures = format!(
-            "SELECT {} AS followers, {} AS total_views, {} AS observed_at",
-            last("followers"),
-            last("total_views"),
-            last("observed_at")
-        );
+        let of_channel = |b: &mut db::Built| {
+            db::built_push!(b; "channel_id = " #1);
+        };
+        let mut figures = db::built!(self.backend(); "SELECT ");
+        push_latest_snapshot_value(&mut figures, "followers", of_channel);
+        figures.push(" AS followers, ");
+        push_latest_snapshot_value(&mut figures, "total_views", of_channel);
+        figures.push(" AS total_views, ");
+        push_latest_snapshot_value(&mut figures, "observed_at", of_channel);
+        figures.push(" AS observed_at");
         for s in out.iter_mut() {
             let r = db::query(&figures).bind(s.pk).fetch_one(&self.pool).await?;
             s.followers = u(r.get("followers"));
@@ -171,11 +173,11 @@ impl Store {
             if chunk.is_empty() {
                 continue;
             }
-            let sql = format!(
+            let mut sql = db::built!(self.backend();
                 "SELECT id, channel_id, title, category_name, url, started_at, last_viewers, peak_viewers
-                 FROM live_sessions WHERE ended_at IS NULL AND channel_id IN ({})",
-                placeholders(chunk.len(), "?")
+                 FROM live_sessions WHERE ended_at IS NULL AND channel_id IN ("
             );
+            sql.params(1, chunk.len()).push(")");
             let mut q = db::query(sql);
             for pk in chunk {
                 q = q.bind(*pk);
@@ -210,12 +212,14 @@ impl Store {
             "total_views" => "total_views",
             _ => "followers",
         };
-        let cond = format!("channel_id = ?1 AND observed_at <= ?2 AND {column} IS NOT NULL");
-        let sql = format!(
-            "SELECT {} AS v, {} AS at",
-            latest_snapshot_value(self.backend(), column, &cond),
-            latest_snapshot_value(self.backend(), "observed_at", &cond)
-        );
+        let cond = |b: &mut db::Built| {
+            db::built_push!(b; "channel_id = " #1 " AND observed_at <= " #2 " AND " {column} " IS NOT NULL");
+        };
+        let mut sql = db::built!(self.backend(); "SELECT ");
+        push_latest_snapshot_value(&mut sql, column, cond);
+        sql.push(" AS v, ");
+        push_latest_snapshot_value(&mut sql, "observed_at", cond);
+        sql.push(" AS at");
         let r = db::query(sql)
             .bind(pk)
             .bind(to_db_time(at))
@@ -239,9 +243,9 @@ impl Store {
             "total_views" => "views_delta",
             _ => "followers_delta",
         };
-        let rows = db::query(format!(
-            "SELECT day, {column} AS d FROM channel_daily
-             WHERE channel_id = ?1 AND day >= ?2 AND day <= ?3 AND {column} IS NOT NULL ORDER BY day"
+        let rows = db::query(db::built!(self.backend();
+            "SELECT day, " {column} " AS d FROM channel_daily
+             WHERE channel_id = " #1 " AND day >= " #2 " AND day <= " #3 " AND " {column} " IS NOT NULL ORDER BY day"
         ))
         .bind(pk)
         .bind(from.to_string())

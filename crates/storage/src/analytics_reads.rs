@@ -264,16 +264,18 @@ impl Store {
     /// Latest figures summed over channels (each channel's latest non-NULL value).
     async fn now_figures(&self, pks: &[i64]) -> Result<NowFigures> {
         let mut now = NowFigures::default();
-        let last = |column: &str| {
-            staging::latest_snapshot_value(self.backend(), column, "channel_id = ?1")
+        let of_channel = |b: &mut db::Built| {
+            db::built_push!(b; "channel_id = " #1);
         };
-        let sql = format!(
-            "SELECT {} AS followers, {} AS total_views, {} AS video_count, {} AS observed_at",
-            last("followers"),
-            last("total_views"),
-            last("video_count"),
-            last("observed_at"),
-        );
+        let mut sql = db::built!(self.backend(); "SELECT ");
+        staging::push_latest_snapshot_value(&mut sql, "followers", of_channel);
+        sql.push(" AS followers, ");
+        staging::push_latest_snapshot_value(&mut sql, "total_views", of_channel);
+        sql.push(" AS total_views, ");
+        staging::push_latest_snapshot_value(&mut sql, "video_count", of_channel);
+        sql.push(" AS video_count, ");
+        staging::push_latest_snapshot_value(&mut sql, "observed_at", of_channel);
+        sql.push(" AS observed_at");
         for pk in pks {
             let r = db::query(&sql).bind(pk).fetch_one(&self.pool).await?;
             let add = |acc: Option<u64>, v: Option<i64>| match (acc, v) {

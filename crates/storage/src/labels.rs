@@ -52,13 +52,13 @@ impl Store {
         let wanted: std::collections::HashSet<&(Platform, String)> = channels.iter().collect();
         let mut out = HashMap::with_capacity(channels.len());
         for chunk in ids.chunks(IN_CHUNK) {
-            let sql = format!(
+            let mut sql = db::built!(self.backend();
                 "SELECT c.platform, c.platform_id, c.name, c.handle, cr.name AS creator
                  FROM channels c LEFT JOIN creators cr ON cr.id = c.creator_id
-                 WHERE c.platform_id IN ({})",
-                vec!["?"; chunk.len()].join(",")
+                 WHERE c.platform_id IN ("
             );
-            let mut q = db::query(&sql);
+            sql.params(1, chunk.len()).push(")");
+            let mut q = db::query(sql);
             for id in chunk {
                 q = q.bind(*id);
             }

@@ -403,19 +403,22 @@ async fn claim(
     if names.is_empty() || want == 0 {
         return Ok(Vec::new());
     }
-    let marks = vec!["?"; names.len()].join(", ");
+    // The names are values 1..=n, then the time and the limit.
+    let n = names.len();
+    let mut sql =
+        db::built!(tx.backend(); "SELECT name, owner FROM collector_leases WHERE name IN (");
+    sql.params(1, n);
+    db::built_push!(sql;
+        ") AND (owner IS NULL OR expires_at <= " #(n + 1) ")
+         ORDER BY name LIMIT " #(n + 2)
+    );
     // On PostgreSQL/MariaDB `FOR UPDATE SKIP LOCKED`: two collectors claiming at once each lock
     // (and get) different rows instead of queueing. SQLite has one writer at a time anyway.
-    let lock = match tx.backend() {
+    sql.push(match tx.backend() {
         Backend::Sqlite => "",
-        Backend::Postgres | Backend::MySql => "FOR UPDATE SKIP LOCKED",
-    };
-    let sql = format!(
-        "SELECT name, owner FROM collector_leases
-         WHERE name IN ({marks}) AND (owner IS NULL OR expires_at <= ?)
-         ORDER BY name LIMIT ? {lock}"
-    );
-    let mut q = db::query_as::<(String, Option<String>)>(&sql);
+        Backend::Postgres | Backend::MySql => " FOR UPDATE SKIP LOCKED",
+    });
+    let mut q = db::query_as::<(String, Option<String>)>(sql);
     for n in names {
         q = q.bind(*n);
     }

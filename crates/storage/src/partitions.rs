@@ -55,12 +55,13 @@ impl Store {
                 if exists.is_some() {
                     continue;
                 }
-                // Bounds are stored-time text: 'YYYY-MM-01T00:00:00Z' sorts like the times.
-                let sql = format!(
-                    "CREATE TABLE IF NOT EXISTS {name} PARTITION OF {table}
-                     FOR VALUES FROM ('{}T00:00:00Z') TO ('{}T00:00:00Z')",
-                    month.format("%Y-%m-%d"),
-                    end.format("%Y-%m-%d")
+                // Bounds are stored-time text: 'YYYY-MM-01T00:00:00Z' sorts like the times. They
+                // are literals written from the month, not parameters: PostgreSQL's DDL takes none.
+                let from = month.format("%Y-%m-%d").to_string();
+                let to = end.format("%Y-%m-%d").to_string();
+                let sql = db::built!(Backend::Postgres;
+                    "CREATE TABLE IF NOT EXISTS " {name} " PARTITION OF " {table} "
+                     FOR VALUES FROM ('" {from} "T00:00:00Z') TO ('" {to} "T00:00:00Z')"
                 );
                 match db::query(sql).execute(&self.pool).await {
                     Ok(_) => created += 1,

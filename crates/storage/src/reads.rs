@@ -12,12 +12,18 @@ use crate::{
     ChannelRow, LiveFilter, LiveItem, Metric, Point, Result, SessionRecord, Store, TableCounts,
 };
 
-/// Columns of a live item, joined from sessions and channels.
-const LIVE_COLUMNS: &str = "c.platform, c.platform_id, c.name, c.avatar_url, s.broadcast_id, s.title, s.last_viewers,
+/// [`sql!`] for a statement that selects a live item's columns (joined from sessions and
+/// channels, as `live_item` reads them), then `rest`, in `sql!`'s notation.
+macro_rules! select_live_item {
+    ($($rest:tt)+) => {
+        sql!("SELECT c.platform, c.platform_id, c.name, c.avatar_url, s.broadcast_id, s.title, s.last_viewers,
     s.peak_viewers, s.category_id, s.category_name, s.tags, s.thumbnail_url, s.started_at, s.last_seen_at, s.url,
     s.adult, s.language, c.creator_id, s.detected_language, s.language_confidence,
     (SELECT t.hash FROM thumb_sources t WHERE t.source_url = s.thumbnail_url) AS thumbnail_hash,
-    (SELECT t.hash FROM thumb_sources t WHERE t.source_url = c.avatar_url) AS avatar_hash";
+    (SELECT t.hash FROM thumb_sources t WHERE t.source_url = c.avatar_url) AS avatar_hash
+    " $($rest)+)
+    };
+}
 
 pub(crate) fn time(row: &db::Row, col: &str) -> DateTime<Utc> {
     row.get::<Option<String>, _>(col)
@@ -76,20 +82,24 @@ impl Store {
     pub async fn live_now(&self, f: &LiveFilter) -> Result<(Vec<LiveItem>, u64)> {
         // Every filter is always in the SQL (a NULL parameter disables it), so both statements
         // take the same parameters whatever the filter.
-        let cond = "s.ended_at IS NULL
-            AND (?1 IS NULL OR c.platform = ?1)
-            AND (?2 IS NULL OR LOWER(s.category_id) = LOWER(?2) OR LOWER(s.category_name) = LOWER(?2))
-            AND (?3 IS NULL OR s.adult = ?3)
-            AND (?4 IS NULL OR s.last_seen_at >= ?4)";
-        let from =
-            format!("FROM live_sessions s JOIN channels c ON c.id = s.channel_id WHERE {cond}");
-        let list_sql = format!(
-            "SELECT {LIVE_COLUMNS} {from} ORDER BY s.last_viewers DESC, c.platform, c.platform_id LIMIT ?5 OFFSET ?6"
-        );
-        let count_sql = format!("SELECT COUNT(*) {from} AND ?5 IS NOT NULL AND ?6 IS NOT NULL");
+        let list = select_live_item!("FROM live_sessions s JOIN channels c ON c.id = s.channel_id
+             WHERE s.ended_at IS NULL
+               AND (" #1 " IS NULL OR c.platform = " #1 ")
+               AND (" #2 " IS NULL OR LOWER(s.category_id) = LOWER(" #2 ") OR LOWER(s.category_name) = LOWER(" #2 "))
+               AND (" #3 " IS NULL OR s.adult = " #3 ")
+               AND (" #4 " IS NULL OR s.last_seen_at >= " #4 ")
+             ORDER BY s.last_viewers DESC, c.platform, c.platform_id LIMIT " #5 " OFFSET " #6);
+        // The list's filters, and its limit and offset bound too.
+        let count = sql!("SELECT COUNT(*) FROM live_sessions s JOIN channels c ON c.id = s.channel_id
+             WHERE s.ended_at IS NULL
+               AND (" #1 " IS NULL OR c.platform = " #1 ")
+               AND (" #2 " IS NULL OR LOWER(s.category_id) = LOWER(" #2 ") OR LOWER(s.category_name) = LOWER(" #2 "))
+               AND (" #3 " IS NULL OR s.adult = " #3 ")
+               AND (" #4 " IS NULL OR s.last_seen_at >= " #4 ")
+               AND " #5 " IS NOT NULL AND " #6 " IS NOT NULL");
         let platform = f.platform.map(|p| p.as_str());
         let seen_after = f.seen_after.map(to_db_time);
-        let rows = db::query(&list_sql)
+        let rows = db::query(list)
             .bind(platform)
             .bind(f.category.as_deref())
             .bind(f.adult.map(i64::from))
@@ -98,7 +108,7 @@ impl Store {
             .bind(f.offset as i64)
             .fetch_all(&self.pool)
             .await?;
-        let total: i64 = db::query_scalar(&count_sql)
+        let total: i64 = db::query_scalar(count)
             .bind(platform)
             .bind(f.category.as_deref())
             .bind(f.adult.map(i64::from))
@@ -121,19 +131,21 @@ impl Store {
         limit: u32,
         offset: u32,
     ) -> Result<(Vec<ChannelRow>, u64)> {
-        let cond = "(?1 IS NULL OR c.platform = ?1) AND (?2 = 0 OR c.tracked = 1)";
-        let rows = db::query(format!(
-            "{} WHERE {cond} ORDER BY c.tracked DESC, COALESCE(snap.followers, -1) DESC, c.platform, c.platform_id LIMIT ?3 OFFSET ?4",
-            channel_select(self.backend())
-        ))
-        .bind(platform.map(|p| p.as_str()))
-        .bind(i64::from(tracked_only))
-        .bind(limit as i64)
-        .bind(offset as i64)
-        .fetch_all(&self.pool)
-        .await?;
-        let total: i64 = db::query_scalar(format!(
-            "SELECT COUNT(*) FROM channels c WHERE {cond} AND ?3 IS NOT NULL AND ?4 IS NOT NULL"
+        let mut list = channel_select(self.backend());
+        db::built_push!(list;
+            " WHERE (" #1 " IS NULL OR c.platform = " #1 ") AND (" #2 " = 0 OR c.tracked = 1)
+             ORDER BY c.tracked DESC, COALESCE(snap.followers, -1) DESC, c.platform, c.platform_id LIMIT " #3 " OFFSET " #4);
+        let rows = db::query(list)
+            .bind(platform.map(|p| p.as_str()))
+            .bind(i64::from(tracked_only))
+            .bind(limit as i64)
+            .bind(offset as i64)
+            .fetch_all(&self.pool)
+            .await?;
+        let total: i64 = db::query_scalar(sql!(
+            "SELECT COUNT(*) FROM channels c
+             WHERE (" #1 " IS NULL OR c.platform = " #1 ") AND (" #2 " = 0 OR c.tracked = 1)
+               AND " #3 " IS NOT NULL AND " #4 " IS NOT NULL"
         ))
         .bind(platform.map(|p| p.as_str()))
         .bind(i64::from(tracked_only))
@@ -150,14 +162,13 @@ impl Store {
 
     /// One channel with its latest figures; `None` if unknown.
     pub async fn channel(&self, platform: Platform, id: &str) -> Result<Option<ChannelRow>> {
-        let row = db::query(format!(
-            "{} WHERE c.platform = ?1 AND c.platform_id = ?2",
-            channel_select(self.backend())
-        ))
-        .bind(platform.as_str())
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
+        let mut sql = channel_select(self.backend());
+        db::built_push!(sql; " WHERE c.platform = " #1 " AND c.platform_id = " #2);
+        let row = db::query(sql)
+            .bind(platform.as_str())
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         match row {
             Some(row) => Ok(Some(self.channel_row(&row).await?)),
             None => Ok(None),
@@ -166,9 +177,9 @@ impl Store {
 
     async fn channel_row(&self, row: &db::Row) -> Result<ChannelRow> {
         let pk: i64 = row.get("id");
-        let live = db::query(format!(
-            "SELECT {LIVE_COLUMNS} FROM live_sessions s JOIN channels c ON c.id = s.channel_id
-             WHERE s.channel_id = ?1 AND s.ended_at IS NULL"
+        let live = db::query(select_live_item!(
+            "FROM live_sessions s JOIN channels c ON c.id = s.channel_id
+             WHERE s.channel_id = " #1 " AND s.ended_at IS NULL"
         ))
         .bind(pk)
         .fetch_optional(&self.pool)
@@ -232,23 +243,28 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<Point>> {
         let sql = match metric {
-            Metric::Followers | Metric::Views => {
-                let col = if metric == Metric::Followers { "followers" } else { "total_views" };
-                format!(
-                    "SELECT p.observed_at AS at, p.{col} AS value FROM channel_snapshots p
-                     JOIN channels c ON c.id = p.channel_id
-                     WHERE c.platform = ?1 AND c.platform_id = ?2 AND p.observed_at >= ?3 AND p.observed_at <= ?4
-                       AND p.{col} IS NOT NULL
-                     ORDER BY p.observed_at LIMIT ?5"
-                )
-            }
-            Metric::Viewers => "SELECT l.observed_at AS at, l.viewers AS value FROM live_samples l
+            Metric::Followers => sql!(
+                "SELECT p.observed_at AS at, p.followers AS value FROM channel_snapshots p
+                 JOIN channels c ON c.id = p.channel_id
+                 WHERE c.platform = " #1 " AND c.platform_id = " #2 " AND p.observed_at >= " #3 " AND p.observed_at <= " #4 "
+                   AND p.followers IS NOT NULL
+                 ORDER BY p.observed_at LIMIT " #5
+            ),
+            Metric::Views => sql!(
+                "SELECT p.observed_at AS at, p.total_views AS value FROM channel_snapshots p
+                 JOIN channels c ON c.id = p.channel_id
+                 WHERE c.platform = " #1 " AND c.platform_id = " #2 " AND p.observed_at >= " #3 " AND p.observed_at <= " #4 "
+                   AND p.total_views IS NOT NULL
+                 ORDER BY p.observed_at LIMIT " #5
+            ),
+            Metric::Viewers => sql!(
+                "SELECT l.observed_at AS at, l.viewers AS value FROM live_samples l
                  JOIN live_sessions s ON s.id = l.session_id JOIN channels c ON c.id = s.channel_id
-                 WHERE c.platform = ?1 AND c.platform_id = ?2 AND l.observed_at >= ?3 AND l.observed_at <= ?4
-                 ORDER BY l.observed_at LIMIT ?5"
-                .to_string(),
+                 WHERE c.platform = " #1 " AND c.platform_id = " #2 " AND l.observed_at >= " #3 " AND l.observed_at <= " #4 "
+                 ORDER BY l.observed_at LIMIT " #5
+            ),
         };
-        let rows = db::query(&sql)
+        let rows = db::query(sql)
             .bind(platform.as_str())
             .bind(id)
             .bind(to_db_time(from))
@@ -298,23 +314,31 @@ impl Store {
 /// (`sightings`), and the latest snapshot's time.
 /// The latest snapshot comes from the table that holds every channel's latest (`staging`): on
 /// SQLite, joining the two-table view would materialise all of it.
-fn channel_select(backend: Backend) -> String {
+fn channel_select(backend: Backend) -> db::Built {
     let latest = staging::latest_snapshots_table(backend);
     // Whether any observation ever said live or offline: a snapshot with a live flag, or a
-    // session. Without one the channel's live state is unknown, not "offline".
+    // session. Without one the channel's live state is unknown, not "offline". (Its condition
+    // takes no parameter: the text form serves.)
     let live_flag = staging::latest_snapshot_value(backend, "live", "channel_id = c.id");
-    format!(
+    // The later of the row's and the snapshot's time: SQLite's scalar MAX is GREATEST elsewhere.
+    let last_seen = match backend {
+        Backend::Sqlite => "MAX(c.last_seen_at, COALESCE(snap.observed_at, c.last_seen_at))",
+        Backend::Postgres | Backend::MySql => {
+            "GREATEST(c.last_seen_at, COALESCE(snap.observed_at, c.last_seen_at))"
+        }
+    };
+    db::built!(backend;
         "SELECT c.id, c.platform, c.platform_id, c.name, c.handle, c.avatar_url, c.description, c.tracked, c.creator_id,
                 (SELECT t.hash FROM thumb_sources t WHERE t.source_url = c.avatar_url) AS avatar_hash,
-                c.first_seen_at, GREATEST(c.last_seen_at, COALESCE(snap.observed_at, c.last_seen_at)) AS last_seen_at,
+                c.first_seen_at, " {last_seen} " AS last_seen_at,
                 c.missing_since,
                 snap.followers, snap.total_views, snap.video_count, snap.observed_at,
-                CASE WHEN {live_flag} IS NOT NULL
+                CASE WHEN " {live_flag} " IS NOT NULL
                        OR EXISTS (SELECT 1 FROM live_sessions ls WHERE ls.channel_id = c.id)
                      THEN 1 ELSE 0 END AS live_known
          FROM channels c
-         LEFT JOIN {latest} snap ON snap.channel_id = c.id
-           AND snap.observed_at = (SELECT MAX(observed_at) FROM {latest} WHERE channel_id = c.id)"
+         LEFT JOIN " {latest} " snap ON snap.channel_id = c.id
+           AND snap.observed_at = (SELECT MAX(observed_at) FROM " {latest} " WHERE channel_id = c.id)"
     )
 }
 

@@ -149,9 +149,9 @@ impl Store {
         let channels: Vec<i64> = db::query_scalar(
             // One probe per channel: on SQLite a DISTINCT over the two-table view would sort
             // every old row.
-            "SELECT id FROM channels c WHERE EXISTS
-               (SELECT 1 FROM channel_snapshots s WHERE s.channel_id = c.id AND s.observed_at < ?1)
-             ORDER BY id",
+            sql!("SELECT id FROM channels c WHERE EXISTS
+               (SELECT 1 FROM channel_snapshots s WHERE s.channel_id = c.id AND s.observed_at < " #1 ")
+             ORDER BY id"),
         )
         .bind(to_db_time(cutoff_all))
         .fetch_all(&self.pool)
@@ -195,8 +195,8 @@ impl Store {
                 }
                 // On SQLite the row is in one of two tables (`staging`), nearly always the first.
                 for table in staging::snapshot_tables(self.backend()) {
-                    let deleted = db::query(format!(
-                        "DELETE FROM {table} WHERE channel_id = ?1 AND observed_at = ?2"
+                    let deleted = db::query(db::built!(self.backend();
+                        "DELETE FROM " {table} " WHERE channel_id = " #1 " AND observed_at = " #2
                     ))
                     .bind(ch)
                     .bind(at_s)

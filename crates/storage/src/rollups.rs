@@ -498,20 +498,24 @@ pub(crate) async fn recompute_day(
     let (s, e) = (to_db_time(start), to_db_time(end));
     // The day's last non-NULL value of each counter, and its last observation.
     let backend = conn.backend();
-    let in_day = "channel_id = ?1 AND observed_at >= ?2 AND observed_at < ?3";
-    let last = |column: &str| staging::latest_snapshot_value(backend, column, in_day);
-    let closes = db::query(format!(
-        "SELECT {} AS followers, {} AS total_views, {} AS video_count, {} AS closed_at",
-        last("followers"),
-        last("total_views"),
-        last("video_count"),
-        last("observed_at"),
-    ))
-    .bind(channel)
-    .bind(&s)
-    .bind(&e)
-    .fetch_one(&mut *conn)
-    .await?;
+    let in_day = |b: &mut db::Built| {
+        db::built_push!(b; "channel_id = " #1 " AND observed_at >= " #2 " AND observed_at < " #3);
+    };
+    let mut sql = db::built!(backend; "SELECT ");
+    staging::push_latest_snapshot_value(&mut sql, "followers", in_day);
+    sql.push(" AS followers, ");
+    staging::push_latest_snapshot_value(&mut sql, "total_views", in_day);
+    sql.push(" AS total_views, ");
+    staging::push_latest_snapshot_value(&mut sql, "video_count", in_day);
+    sql.push(" AS video_count, ");
+    staging::push_latest_snapshot_value(&mut sql, "observed_at", in_day);
+    sql.push(" AS closed_at");
+    let closes = db::query(sql)
+        .bind(channel)
+        .bind(&s)
+        .bind(&e)
+        .fetch_one(&mut *conn)
+        .await?;
     let followers: Option<i64> = closes.get("followers");
     let total_views: Option<i64> = closes.get("total_views");
     let video_count: Option<i64> = closes.get("video_count");

@@ -169,10 +169,10 @@ async fn record_fallback(
     on_fallback: bool,
 ) -> Result<()> {
     let sql = if on_fallback {
-        "UPDATE platform_status SET fallback_since = COALESCE(fallback_since, ?3)
-         WHERE platform = ?1 AND job = ?2"
+        sql!("UPDATE platform_status SET fallback_since = COALESCE(fallback_since, " #3 ")
+         WHERE platform = " #1 " AND job = " #2)
     } else {
-        "UPDATE platform_status SET fallback_since = NULL WHERE platform = ?1 AND job = ?2"
+        sql!("UPDATE platform_status SET fallback_since = NULL WHERE platform = " #1 " AND job = " #2)
     };
     let q = db::query(sql).bind(platform).bind(job);
     if on_fallback {

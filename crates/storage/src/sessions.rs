@@ -385,23 +385,6 @@ pub(crate) async fn observe_live_many(
     Ok(())
 }
 
-/// `row` `rows` times, comma-separated: the VALUES list or IN list of a multi-row statement.
-///
-/// Anonymous `?` only, each value bound once per row. Numbering them (`?N`, to bind a value
-/// common to all rows once) made the whole write path 3-4× slower when measured, most likely
-/// because SQLite finds a numbered parameter's name by a linear scan
-/// (`sqlite3_bind_parameter_name`, which sqlx calls for every parameter of every execution).
-pub(crate) fn placeholders(rows: usize, row: &str) -> String {
-    let mut s = String::with_capacity(rows * (row.len() + 2));
-    for i in 0..rows {
-        if i > 0 {
-            s.push_str(", ");
-        }
-        s.push_str(row);
-    }
-    s
-}
-
 /// Record that channel `channel` is live with `b` at `at`; `detect` is the store's language
 /// detector, if it was given one (without, the session's language stays unknown).
 pub(crate) async fn observe_live(
