@@ -1,17 +1,19 @@
-//! The SQL layer under the store: one code path for SQLite, PostgreSQL and MariaDB/MySQL.
+//! The SQL layer under the store: each engine's own driver and each engine's own SQL.
 //!
-//! The store's statements are written once, in SQLite's dialect with two neutral spellings
-//! (`GREATEST`/`LEAST` for the scalar max/min, `IS DISTINCT FROM` for null-safe inequality), and
-//! run through sqlx's `Any` driver. [`translate`] turns a statement into the backend's dialect just
-//! before it runs:
+//! - **Pools**: sqlx's typed pools ([`Pool`]: SQLite, PostgreSQL, MariaDB/MySQL), so every value
+//!   is bound and read in the engine's own types. Values wait in a [`Value`] until the statement
+//!   runs on a known engine; rows are read through [`Row`], whose [`Decodable`] types absorb the
+//!   two engine quirks the store meets (PostgreSQL's `integer` for literal expressions, and
+//!   MariaDB's BINARY flag on `utf8mb4_bin` text).
+//! - **Statements**: written with [`sql!`], rendered per engine at compile time. `#N` is the N-th
+//!   bound value: `$N` on SQLite and PostgreSQL (both parse it), a positional `?` on MySQL with
+//!   the list of which value each takes. Where the engines agree (most statements) the text is
+//!   written once; where they differ (upserts, scalar `MAX`/`GREATEST`, `<=>`, cast names) the
+//!   statement is written per engine, side by side. Statements whose shape depends on the input
+//!   (multi-row `VALUES`, `IN` lists, a column the caller names) are assembled for one engine by
+//!   [`built!`]/[`Built`]. Nothing reads or rewrites SQL text at run time.
 //!
-//! - placeholders: `?`/`?N` stay on SQLite; become `$N` on PostgreSQL; become plain `?` on MySQL,
-//!   with the bound values reordered (and repeated) to match, since MySQL has no numbered ones;
-//! - upserts on MySQL: `ON CONFLICT (…) DO UPDATE SET` becomes `ON DUPLICATE KEY UPDATE` with
-//!   `excluded.c` as `VALUES(c)`, and `ON CONFLICT … DO NOTHING` becomes `INSERT IGNORE`;
-//! - `GREATEST`/`LEAST` become SQLite's two-argument `MAX`/`MIN`.
-//!
-//! Anything these rules cannot express is written per backend where it is used (`match backend`).
+//! `docs/architecture.md` ("SQL per engine") says why this and not a query builder.
 
 use std::borrow::Cow;
 use std::marker::PhantomData;
@@ -838,58 +840,38 @@ macro_rules! built_push {
 
 pub(crate) use {built, built_push, sql, sql_args, sql_numbered, sql_positional, sql_set};
 
-/// What a [`Query`] runs: a statement in each engine's text, or (until every statement is
-/// written with [`sql!`]) one in the store's old dialect, translated when it runs.
-pub(crate) enum Statement<'q> {
+/// What a [`Query`] runs: a statement in each engine's text, or one built for one engine.
+pub(crate) enum Statement {
     Engines(Sql),
     Built(Built),
-    Translated(Cow<'q, str>),
 }
 
-impl From<Built> for Statement<'_> {
+impl From<Built> for Statement {
     fn from(b: Built) -> Self {
         Statement::Built(b)
     }
 }
 
-impl From<&Built> for Statement<'_> {
+impl From<&Built> for Statement {
     fn from(b: &Built) -> Self {
         Statement::Built(b.clone())
     }
 }
 
-impl From<Sql> for Statement<'_> {
+impl From<Sql> for Statement {
     fn from(s: Sql) -> Self {
         Statement::Engines(s)
     }
 }
 
-impl<'q> From<&'q str> for Statement<'q> {
-    fn from(s: &'q str) -> Self {
-        Statement::Translated(Cow::Borrowed(s))
-    }
-}
-
-impl<'q> From<&'q String> for Statement<'q> {
-    fn from(s: &'q String) -> Self {
-        Statement::Translated(Cow::Borrowed(s.as_str()))
-    }
-}
-
-impl From<String> for Statement<'_> {
-    fn from(s: String) -> Self {
-        Statement::Translated(Cow::Owned(s))
-    }
-}
-
 /// A statement and its bound values, until it runs on a known engine.
 pub(crate) struct Query<'q> {
-    sql: Statement<'q>,
+    sql: Statement,
     values: Vec<Value<'q>>,
 }
 
 /// `sqlx::query`, for any backend.
-pub(crate) fn query<'q>(sql: impl Into<Statement<'q>>) -> Query<'q> {
+pub(crate) fn query<'q>(sql: impl Into<Statement>) -> Query<'q> {
     Query {
         sql: sql.into(),
         values: Vec::new(),
@@ -897,7 +879,7 @@ pub(crate) fn query<'q>(sql: impl Into<Statement<'q>>) -> Query<'q> {
 }
 
 /// `sqlx::query_as`, for any backend.
-pub(crate) fn query_as<'q, O>(sql: impl Into<Statement<'q>>) -> QueryAs<'q, O> {
+pub(crate) fn query_as<'q, O>(sql: impl Into<Statement>) -> QueryAs<'q, O> {
     QueryAs {
         inner: query(sql),
         _out: PhantomData,
@@ -905,7 +887,7 @@ pub(crate) fn query_as<'q, O>(sql: impl Into<Statement<'q>>) -> QueryAs<'q, O> {
 }
 
 /// `sqlx::query_scalar`, for any backend.
-pub(crate) fn query_scalar<'q, O>(sql: impl Into<Statement<'q>>) -> QueryScalar<'q, O> {
+pub(crate) fn query_scalar<'q, O>(sql: impl Into<Statement>) -> QueryScalar<'q, O> {
     QueryScalar {
         inner: query(sql),
         _out: PhantomData,
@@ -917,7 +899,7 @@ macro_rules! run {
     ($self:ident, $target:ident, |$q:ident, $ex:ident, $wrap:ident| $call:expr) => {{
         let mut target: Target<'_> = $target.into();
         let backend = target.backend();
-        let (sql, values) = $self.translated(backend)?;
+        let (sql, values) = $self.for_engine(backend)?;
         match &mut target {
             Target::Pool(Pool::Sqlite(p)) => {
                 let $q = bind_values!(sqlx::query::<Sqlite>(&sql), values);
@@ -985,8 +967,12 @@ impl<'q> Query<'q> {
         self
     }
 
-    fn translated(self, backend: Backend) -> Result<(Cow<'q, str>, Vec<Value<'q>>), sqlx::Error> {
-        let (sql, arg_order): (Cow<'q, str>, Option<Vec<usize>>) = match self.sql {
+    /// The text `backend` runs and the values in the order it takes them.
+    fn for_engine(
+        self,
+        backend: Backend,
+    ) -> Result<(Cow<'static, str>, Vec<Value<'q>>), sqlx::Error> {
+        let (sql, arg_order): (Cow<'static, str>, Option<Vec<usize>>) = match self.sql {
             // SQLite and PostgreSQL both read `$N` as the N-th value; MySQL's `?` take them in
             // the order the statement lists.
             Statement::Engines(s) => (
@@ -1008,19 +994,6 @@ impl<'q> Query<'q> {
                 let order = (backend != Backend::Postgres && !in_order)
                     .then(|| b.positional.iter().map(|n| n.saturating_sub(1)).collect());
                 (Cow::Owned(b.text), order)
-            }
-            Statement::Translated(sql) => {
-                // SQLite speaks the old dialect but for two function names: most statements run
-                // as written, without a copy.
-                if backend == Backend::Sqlite
-                    && !sql.contains("GREATEST(")
-                    && !sql.contains("LEAST(")
-                {
-                    (sql, None)
-                } else {
-                    let t = translate(backend, &sql);
-                    (Cow::Owned(t.sql), t.arg_order)
-                }
             }
         };
         if sql.is_empty() {
@@ -1170,175 +1143,6 @@ pub(crate) fn lenient_count(row: &Row, col: &str) -> f64 {
     }
 }
 
-/// A statement in one backend's dialect.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) struct Translated {
-    pub sql: String,
-    /// MySQL only: which bound value (0-based) each `?` takes, when the source numbered them.
-    pub arg_order: Option<Vec<usize>>,
-}
-
-/// The statement `sql` (store dialect) in `backend`'s dialect. Pure; see the module docs.
-pub(crate) fn translate(backend: Backend, sql: &str) -> Translated {
-    let mut out = String::with_capacity(sql.len() + 16);
-    let mut order: Vec<usize> = Vec::new();
-    let mut numbered = false;
-    let mut next_plain = 0usize;
-    let bytes = sql.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\'' => {
-                // A string literal is copied as is, `?` and all.
-                let close = sql[i + 1..].find('\'').map_or(sql.len(), |p| i + 1 + p + 1);
-                out.push_str(&sql[i..close]);
-                i = close;
-            }
-            b'-' if bytes.get(i + 1) == Some(&b'-') => {
-                // A comment runs to the end of its line (and may hold an apostrophe).
-                let end = sql[i..].find('\n').map_or(sql.len(), |p| i + p);
-                out.push_str(&sql[i..end]);
-                i = end;
-            }
-            b'?' => {
-                let start = i + 1;
-                let mut end = start;
-                while end < bytes.len() && bytes[end].is_ascii_digit() {
-                    end += 1;
-                }
-                let index = if end > start {
-                    numbered = true;
-                    sql[start..end]
-                        .parse::<usize>()
-                        .unwrap_or(1)
-                        .saturating_sub(1)
-                } else {
-                    let k = next_plain;
-                    next_plain += 1;
-                    k
-                };
-                match backend {
-                    Backend::Sqlite => out.push_str(&sql[i..end]),
-                    Backend::Postgres => {
-                        out.push('$');
-                        out.push_str(&(index + 1).to_string());
-                    }
-                    Backend::MySql => {
-                        out.push('?');
-                        order.push(index);
-                    }
-                }
-                i = end;
-            }
-            _ => {
-                let next = sql[i + 1..]
-                    .find(['\'', '?', '-'])
-                    .map_or(sql.len(), |p| i + 1 + p);
-                out.push_str(&sql[i..next]);
-                i = next;
-            }
-        }
-    }
-    let out = match backend {
-        Backend::Sqlite => {
-            replace_words(&replace_words(&out, "GREATEST(", "MAX("), "LEAST(", "MIN(")
-        }
-        Backend::Postgres => out,
-        Backend::MySql => mysql_distinct(&mysql_upserts(&out))
-            .replace(" AS BIGINT)", " AS SIGNED)")
-            .replace(" AS DOUBLE PRECISION)", " AS DOUBLE)"),
-    };
-    Translated {
-        sql: out,
-        arg_order: (backend == Backend::MySql && numbered).then_some(order),
-    }
-}
-
-/// Replace `from` where it starts a word (not `XGREATEST(`).
-fn replace_words(s: &str, from: &str, to: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(pos) = rest.find(from) {
-        let before = rest[..pos].chars().last();
-        out.push_str(&rest[..pos]);
-        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
-            out.push_str(from);
-        } else {
-            out.push_str(to);
-        }
-        rest = &rest[pos + from.len()..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// MySQL's spelling of the store's upserts.
-fn mysql_upserts(sql: &str) -> String {
-    let Some(at) = sql.find("ON CONFLICT") else {
-        return sql.to_string();
-    };
-    let after = &sql[at + "ON CONFLICT".len()..];
-    let after = after.trim_start();
-    // Skip the optional conflict target `(cols)`.
-    let after = if after.starts_with('(') {
-        match after.find(')') {
-            Some(close) => after[close + 1..].trim_start(),
-            None => after,
-        }
-    } else {
-        after
-    };
-    let head = &sql[..at];
-    if let Some(rest) = after.strip_prefix("DO NOTHING") {
-        let head = head.replacen("INSERT INTO", "INSERT IGNORE INTO", 1);
-        return format!("{}{rest}", head.trim_end());
-    }
-    if let Some(rest) = after.strip_prefix("DO UPDATE SET") {
-        return format!("{head}ON DUPLICATE KEY UPDATE{}", excluded_to_values(rest));
-    }
-    sql.to_string()
-}
-
-/// `a IS DISTINCT FROM b` → `NOT (a <=> b)` for simple operands (names, placeholders).
-fn mysql_distinct(sql: &str) -> String {
-    const OP: &str = " IS DISTINCT FROM ";
-    let operand = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '?');
-    let mut out = sql.to_string();
-    while let Some(pos) = out.find(OP) {
-        let left_start = out[..pos].rfind(|c: char| !operand(c)).map_or(0, |i| i + 1);
-        let right_start = pos + OP.len();
-        let right_end = out[right_start..]
-            .find(|c: char| !operand(c))
-            .map_or(out.len(), |i| right_start + i);
-        let rewritten = format!(
-            "NOT ({} <=> {})",
-            &out[left_start..pos],
-            &out[right_start..right_end]
-        );
-        out.replace_range(left_start..right_end, &rewritten);
-    }
-    out
-}
-
-/// `excluded.col` → `VALUES(col)`.
-fn excluded_to_values(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 16);
-    let mut rest = s;
-    while let Some(pos) = rest.find("excluded.") {
-        out.push_str(&rest[..pos]);
-        let tail = &rest[pos + "excluded.".len()..];
-        let end = tail
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or(tail.len());
-        out.push_str("VALUES(");
-        out.push_str(&tail[..end]);
-        out.push(')');
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1420,88 +1224,12 @@ mod tests {
         let (sql, values) = query(b.clone())
             .bind(10i64)
             .bind("x")
-            .translated(Backend::Sqlite)
+            .for_engine(Backend::Sqlite)
             .unwrap();
         assert_eq!(sql, "? ? ?");
         let shown: Vec<String> = values.iter().map(|v| format!("{v:?}")).collect();
         assert_eq!(shown, [r#"Text("x")"#, "Int(10)", r#"Text("x")"#]);
-        assert!(query(b).translated(Backend::Postgres).is_err());
-    }
-
-    #[test]
-    fn placeholders_per_backend() {
-        let sql = "SELECT a FROM t WHERE x = ?2 AND y = ?1 AND z = ?2 AND s = '?1'";
-        assert_eq!(translate(Backend::Sqlite, sql).sql, sql);
-        assert_eq!(
-            translate(Backend::Postgres, sql).sql,
-            "SELECT a FROM t WHERE x = $2 AND y = $1 AND z = $2 AND s = '?1'"
-        );
-        let my = translate(Backend::MySql, sql);
-        assert_eq!(
-            my.sql,
-            "SELECT a FROM t WHERE x = ? AND y = ? AND z = ? AND s = '?1'"
-        );
-        assert_eq!(my.arg_order, Some(vec![1, 0, 1]));
-        let plain = "INSERT INTO t VALUES (?, ?), (?, ?)";
-        assert_eq!(
-            translate(Backend::Postgres, plain).sql,
-            "INSERT INTO t VALUES ($1, $2), ($3, $4)"
-        );
-        assert_eq!(translate(Backend::MySql, plain).arg_order, None);
-    }
-
-    #[test]
-    fn scalar_max_min_on_sqlite() {
-        let sql = "SET a = GREATEST(t.a, excluded.a), b = LEAST(b, ?1), c = XGREATEST(1)";
-        assert_eq!(
-            translate(Backend::Sqlite, sql).sql,
-            "SET a = MAX(t.a, excluded.a), b = MIN(b, ?1), c = XGREATEST(1)"
-        );
-        assert_eq!(
-            translate(Backend::Postgres, sql).sql,
-            "SET a = GREATEST(t.a, excluded.a), b = LEAST(b, $1), c = XGREATEST(1)"
-        );
-    }
-
-    #[test]
-    fn upserts_on_mysql() {
-        let sql = "INSERT INTO k (a, b) VALUES (?1, ?2) ON CONFLICT (a) DO UPDATE SET b = GREATEST(k.b, excluded.b), c = excluded.c_2 RETURNING id";
-        assert_eq!(
-            translate(Backend::MySql, sql).sql,
-            "INSERT INTO k (a, b) VALUES (?, ?) ON DUPLICATE KEY UPDATE b = GREATEST(k.b, VALUES(b)), c = VALUES(c_2) RETURNING id"
-        );
-        let sql = "INSERT INTO s (a) VALUES (?), (?)\n ON CONFLICT (a, b) DO NOTHING RETURNING a";
-        assert_eq!(
-            translate(Backend::MySql, sql).sql,
-            "INSERT IGNORE INTO s (a) VALUES (?), (?) RETURNING a"
-        );
-    }
-
-    #[test]
-    fn null_safe_inequality_on_mysql() {
-        let sql = "CASE WHEN ?4 IS NOT NULL AND ?4 IS DISTINCT FROM category_id THEN 1 END, x.a IS DISTINCT FROM y.b";
-        assert_eq!(
-            translate(Backend::MySql, sql).sql,
-            "CASE WHEN ? IS NOT NULL AND NOT (? <=> category_id) THEN 1 END, NOT (x.a <=> y.b)"
-        );
-    }
-
-    #[test]
-    fn comments_may_hold_apostrophes() {
-        let sql = "SET a = ?1, -- the old id's name\n b = ?2 - 1";
-        assert_eq!(
-            translate(Backend::Postgres, sql).sql,
-            "SET a = $1, -- the old id's name\n b = $2 - 1"
-        );
-    }
-
-    #[test]
-    fn korean_text_passes_through() {
-        let sql = "SELECT '방송 ?' , ? -- 한국어";
-        assert_eq!(
-            translate(Backend::Postgres, sql).sql,
-            "SELECT '방송 ?' , $1 -- 한국어"
-        );
+        assert!(query(b).for_engine(Backend::Postgres).is_err());
     }
 
     #[test]

@@ -316,10 +316,6 @@ impl Store {
 /// SQLite, joining the two-table view would materialise all of it.
 fn channel_select(backend: Backend) -> db::Built {
     let latest = staging::latest_snapshots_table(backend);
-    // Whether any observation ever said live or offline: a snapshot with a live flag, or a
-    // session. Without one the channel's live state is unknown, not "offline". (Its condition
-    // takes no parameter: the text form serves.)
-    let live_flag = staging::latest_snapshot_value(backend, "live", "channel_id = c.id");
     // The later of the row's and the snapshot's time: SQLite's scalar MAX is GREATEST elsewhere.
     let last_seen = match backend {
         Backend::Sqlite => "MAX(c.last_seen_at, COALESCE(snap.observed_at, c.last_seen_at))",
@@ -327,19 +323,28 @@ fn channel_select(backend: Backend) -> db::Built {
             "GREATEST(c.last_seen_at, COALESCE(snap.observed_at, c.last_seen_at))"
         }
     };
-    db::built!(backend;
+    let mut sql = db::built!(backend;
         "SELECT c.id, c.platform, c.platform_id, c.name, c.handle, c.avatar_url, c.description, c.tracked, c.creator_id,
                 (SELECT t.hash FROM thumb_sources t WHERE t.source_url = c.avatar_url) AS avatar_hash,
                 c.first_seen_at, " {last_seen} " AS last_seen_at,
                 c.missing_since,
                 snap.followers, snap.total_views, snap.video_count, snap.observed_at,
-                CASE WHEN " {live_flag} " IS NOT NULL
+                CASE WHEN "
+    );
+    // Whether any observation ever said live or offline: a snapshot with a live flag, or a
+    // session. Without one the channel's live state is unknown, not "offline".
+    staging::push_latest_snapshot_value(&mut sql, "live", |b| {
+        b.push("channel_id = c.id");
+    });
+    db::built_push!(sql;
+        " IS NOT NULL
                        OR EXISTS (SELECT 1 FROM live_sessions ls WHERE ls.channel_id = c.id)
                      THEN 1 ELSE 0 END AS live_known
          FROM channels c
          LEFT JOIN " {latest} " snap ON snap.channel_id = c.id
            AND snap.observed_at = (SELECT MAX(observed_at) FROM " {latest} " WHERE channel_id = c.id)"
-    )
+    );
+    sql
 }
 
 /// (session id, sample_count, samples, viewer_sum, Σ sample viewers, peak, max sample).

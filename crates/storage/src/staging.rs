@@ -126,31 +126,17 @@ pub(crate) fn push_latest_snapshot_value(
             from(sql, "channel_snapshots_folded");
             sql.push(")) ORDER BY at DESC LIMIT 1)");
         }
+        // One table: the subquery itself (MariaDB would not let a derived table around it see
+        // the outer query's columns, as `channel_id = c.id` needs).
         Backend::Postgres | Backend::MySql => {
-            sql.push("(SELECT v FROM (");
-            from(sql, "channel_snapshots");
-            sql.push(") latest)");
+            sql.push("(SELECT ")
+                .push(column)
+                .push(" FROM channel_snapshots WHERE ");
+            condition(sql);
+            sql.push(" AND ")
+                .push(column)
+                .push(" IS NOT NULL ORDER BY observed_at DESC LIMIT 1)");
         }
-    }
-}
-
-/// [`push_latest_snapshot_value`] as text in the store's old dialect (for the statements not yet
-/// written with `sql!`/`built!`).
-pub(crate) fn latest_snapshot_value(backend: Backend, column: &str, condition: &str) -> String {
-    let condition = format!("{condition} AND {column} IS NOT NULL");
-    match backend {
-        Backend::Sqlite => format!(
-            "(SELECT v FROM (
-                SELECT * FROM (SELECT {column} AS v, observed_at AS at FROM channel_snapshots_recent
-                               WHERE {condition} ORDER BY observed_at DESC LIMIT 1)
-                UNION ALL
-                SELECT * FROM (SELECT {column} AS v, observed_at AS at FROM channel_snapshots_folded
-                               WHERE {condition} ORDER BY observed_at DESC LIMIT 1))
-             ORDER BY at DESC LIMIT 1)"
-        ),
-        Backend::Postgres | Backend::MySql => format!(
-            "(SELECT {column} FROM channel_snapshots WHERE {condition} ORDER BY observed_at DESC LIMIT 1)"
-        ),
     }
 }
 
