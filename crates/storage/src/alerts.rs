@@ -10,7 +10,6 @@ use streamtide_core::Platform;
 
 use crate::db;
 use crate::staging::push_latest_snapshot_value;
-use crate::time::{from_db_time, to_db_time};
 use crate::{Result, Store};
 
 /// Ids per `IN (…)` list.
@@ -97,9 +96,7 @@ fn u(v: Option<i64>) -> Option<u64> {
 }
 
 fn time(r: &db::Row, col: &str) -> Option<DateTime<Utc>> {
-    r.get::<Option<String>, _>(col)
-        .as_deref()
-        .and_then(from_db_time)
+    r.get(col)
 }
 
 /// A long text column: MariaDB's TEXT arrives as bytes through sqlx (VARCHAR as text), the other
@@ -166,7 +163,7 @@ impl Store {
             let r = db::query(&figures).bind(s.pk).fetch_one(&self.pool).await?;
             s.followers = u(r.get("followers"));
             s.total_views = u(r.get("total_views"));
-            s.observed = r.get::<Option<String>, _>("observed_at").is_some();
+            s.observed = r.get::<Option<DateTime<Utc>>, _>("observed_at").is_some();
         }
         let pks: Vec<i64> = out.iter().map(|s| s.pk).collect();
         for chunk in pks.chunks(IN_CHUNK) {
@@ -222,7 +219,7 @@ impl Store {
         sql.push(" AS at");
         let r = db::query(sql)
             .bind(pk)
-            .bind(to_db_time(at))
+            .bind(at)
             .fetch_one(&self.pool)
             .await?;
         Ok(match (u(r.get("v")), time(&r, "at")) {
@@ -287,7 +284,7 @@ impl Store {
         )
         .bind(creator)
         .bind(except)
-        .bind(to_db_time(before))
+        .bind(before)
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(|p| crate::stored_platform(p)).collect()
@@ -296,7 +293,7 @@ impl Store {
     /// Queue a delivery; `false` when this rule already queued this event for this destination
     /// (the once-only key), whoever did it.
     pub async fn queue_delivery(&self, d: &NewDelivery<'_>, at: DateTime<Utc>) -> Result<bool> {
-        let now = to_db_time(at);
+        let now = at;
         let done = db::query(
             sql! {
                 sqlite, postgres: ("INSERT INTO alert_deliveries (rule, destination, event_key, kind, platform, channel_id, title, payload,
@@ -331,13 +328,13 @@ impl Store {
         until: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<DeliveryRow>> {
-        let now_s = to_db_time(now);
+        let now_s = now;
         let ids: Vec<i64> = db::query_scalar(
             sql!("SELECT id FROM alert_deliveries
              WHERE status = 'pending' AND next_attempt_at <= " #1 " AND (claimed_until IS NULL OR claimed_until < " #1 ")
              ORDER BY next_attempt_at, id LIMIT " #2),
         )
-        .bind(now_s.clone())
+        .bind(now_s)
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
@@ -347,10 +344,10 @@ impl Store {
                 sql!("UPDATE alert_deliveries SET claimed_until = " #1 ", claimed_by = " #2 "
                  WHERE id = " #3 " AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < " #4 ")"),
             )
-            .bind(to_db_time(until))
+            .bind(until)
             .bind(owner)
             .bind(id)
-            .bind(now_s.clone())
+            .bind(now_s)
             .execute(&self.pool)
             .await?
             .rows_affected()
@@ -392,9 +389,9 @@ impl Store {
              WHERE id = " #5),
         )
         .bind(status)
-        .bind(next.map(to_db_time))
+        .bind(next)
         .bind(error.map(|e| e.chars().take(ERROR_CHARS).collect::<String>()))
-        .bind(to_db_time(at))
+        .bind(at)
         .bind(id)
         .execute(&self.pool)
         .await?;
@@ -447,7 +444,7 @@ impl Store {
         )
         .bind(name)
         .bind(spec)
-        .bind(to_db_time(at))
+        .bind(at)
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() > 0)

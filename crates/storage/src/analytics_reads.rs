@@ -15,7 +15,6 @@ use streamtide_analytics::{
 use streamtide_core::Platform;
 
 use crate::rollups::db_day;
-use crate::time::{from_db_time, to_db_time};
 use crate::{Result, Store};
 
 /// How many days of raw observations the statistics read (the longest period plus margin).
@@ -166,13 +165,13 @@ impl Store {
              WHERE channel_id = " #1 " AND observed_at >= " #2 " AND followers IS NOT NULL ORDER BY observed_at"),
         )
         .bind(pk)
-        .bind(to_db_time(from))
+        .bind(from)
         .fetch_all(&self.pool)
         .await?;
         let samples: Vec<Sample> = rows
             .iter()
             .filter_map(|r| {
-                let at = from_db_time(&r.get::<String, _>("observed_at"))?;
+                let at = Some(r.get::<DateTime<Utc>, _>("observed_at"))?;
                 let v = r.get::<i64, _>("followers").max(0) as u64;
                 Some(Sample {
                     at,
@@ -224,10 +223,7 @@ impl Store {
                 let v = d.get::<i64, _>("followers").max(0) as u64;
                 Some(DailyClose {
                     day: parse_day(&d.get::<String, _>("day"))?,
-                    at: d
-                        .get::<Option<String>, _>("closed_at")
-                        .as_deref()
-                        .and_then(from_db_time)?,
+                    at: d.get::<Option<DateTime<Utc>>, _>("closed_at")?,
                     value: v,
                     rounded: streamtide_analytics::count_is_rounded(platform, v),
                 })
@@ -285,10 +281,7 @@ impl Store {
             now.followers = add(now.followers, r.get("followers"));
             now.total_views = add(now.total_views, r.get("total_views"));
             now.video_count = add(now.video_count, r.get("video_count"));
-            let at = r
-                .get::<Option<String>, _>("observed_at")
-                .as_deref()
-                .and_then(from_db_time);
+            let at = r.get::<Option<DateTime<Utc>>, _>("observed_at");
             now.observed_at = now.observed_at.max(at);
         }
         Ok(now)
@@ -297,13 +290,13 @@ impl Store {
     async fn latest_session_time(&self, pks: &[i64]) -> Result<Option<DateTime<Utc>>> {
         let mut out = None;
         for pk in pks {
-            let t: Option<String> = db::query_scalar(
+            let t: Option<DateTime<Utc>> = db::query_scalar(
                 sql!("SELECT MAX(last_seen_at) FROM live_sessions WHERE channel_id = " #1),
             )
             .bind(pk)
             .fetch_one(&self.pool)
             .await?;
-            out = out.max(t.as_deref().and_then(from_db_time));
+            out = out.max(t);
         }
         Ok(out)
     }
@@ -318,12 +311,12 @@ impl Store {
                  FROM live_sessions WHERE channel_id = " #1 " AND COALESCE(ended_at, last_seen_at) >= " #2),
             )
             .bind(pk)
-            .bind(to_db_time(from))
+            .bind(from)
             .fetch_all(&self.pool)
             .await?;
             spans.extend(rows.iter().filter_map(|r| {
-                let start = from_db_time(&r.get::<String, _>("started_at"))?;
-                let end = from_db_time(&r.get::<String, _>("ended"))?;
+                let start = Some(r.get::<DateTime<Utc>, _>("started_at"))?;
+                let end = Some(r.get::<DateTime<Utc>, _>("ended"))?;
                 // Widened: a stored sum may be beyond i64 (see `db::lenient_count`).
                 let n = db::lenient_count(r, "sample_count");
                 let sum = db::lenient_count(r, "viewer_sum");

@@ -6,7 +6,6 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use streamtide_core::{ChannelId, Platform};
 
-use crate::time::{from_db_time, to_db_time};
 use crate::{ChannelRow, Result, Store, StoreError};
 
 /// A creator with their channels and the totals across them.
@@ -38,7 +37,7 @@ impl Store {
          ON DUPLICATE KEY UPDATE name = VALUES(name) RETURNING id");
         })
         .bind(name)
-        .bind(to_db_time(at))
+        .bind(at)
         .fetch_one(&self.pool)
         .await?;
         Ok((id, true))
@@ -155,9 +154,7 @@ impl Store {
             id: row.get("id"),
             name: row.get("name"),
             created_at: row
-                .get::<Option<String>, _>("created_at")
-                .as_deref()
-                .and_then(from_db_time)
+                .get::<Option<DateTime<Utc>>, _>("created_at")
                 .unwrap_or(DateTime::<Utc>::UNIX_EPOCH),
             followers_total: (!followers.is_empty()).then(|| followers.iter().sum()),
             channels,

@@ -19,11 +19,14 @@ use std::borrow::Cow;
 use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
 
+use chrono::{DateTime, Utc};
 use sqlx::mysql::{MySql, MySqlConnection, MySqlPool, MySqlRow};
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnection, PgPool, PgRow, Postgres};
 use sqlx::sqlite::{Sqlite, SqliteConnection, SqlitePool, SqliteRow};
 use sqlx::{Column as _, Row as _, Transaction, TypeInfo as _, ValueRef as _};
+
+use crate::time::{from_db_time, to_db_time, truncate_to_second};
 
 /// Which database engine a store runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -222,6 +225,7 @@ pub(crate) enum Kind {
     Bool,
     Text,
     Bytes,
+    Time,
 }
 
 /// A value bound to a statement, kept until the statement runs on a known engine.
@@ -233,6 +237,9 @@ pub(crate) enum Value<'q> {
     Bool(bool),
     Text(Cow<'q, str>),
     Bytes(Cow<'q, [u8]>),
+    /// An instant, whole seconds: `timestamptz` on PostgreSQL, `DATETIME(6)` on MariaDB, and
+    /// on SQLite the sortable text `YYYY-MM-DDTHH:MM:SSZ` (see [`crate::time`]).
+    Time(DateTime<Utc>),
 }
 
 /// A Rust value that binds as one [`Value`]; `KIND` types its `None`.
@@ -322,6 +329,39 @@ impl<'q> Bind<'q> for &'q [u8] {
     }
 }
 
+impl<'q> Bind<'q> for DateTime<Utc> {
+    const KIND: Kind = Kind::Time;
+    fn value(self) -> Value<'q> {
+        // Whole seconds on every engine: observations are keyed by time, and keys must compare
+        // exactly whichever engine stored them.
+        Value::Time(truncate_to_second(self))
+    }
+}
+
+impl<'q> Bind<'q> for &DateTime<Utc> {
+    const KIND: Kind = Kind::Time;
+    fn value(self) -> Value<'q> {
+        (*self).value()
+    }
+}
+
+/// How an engine's driver takes an instant: SQLite as its stored text, the servers natively.
+trait StoredTime {
+    fn stored(t: DateTime<Utc>) -> Self;
+}
+
+impl StoredTime for String {
+    fn stored(t: DateTime<Utc>) -> Self {
+        to_db_time(t)
+    }
+}
+
+impl StoredTime for DateTime<Utc> {
+    fn stored(t: DateTime<Utc>) -> Self {
+        t
+    }
+}
+
 impl<'q, T: Bind<'q>> Bind<'q> for Option<T> {
     const KIND: Kind = T::KIND;
     fn value(self) -> Value<'q> {
@@ -339,9 +379,10 @@ impl<'q, T: Bind<'q> + Clone> Bind<'q> for &'q Option<T> {
     }
 }
 
-/// Bind `values` to a statement of one engine (the same code for the three drivers).
+/// Bind `values` to a statement of one engine (the same code for the three drivers); `$time`
+/// is the type that engine takes an instant as ([`StoredTime`]).
 macro_rules! bind_values {
-    ($q:expr, $values:expr) => {{
+    ($q:expr, $values:expr, $time:ty) => {{
         let mut q = $q;
         for v in $values {
             q = match v {
@@ -350,6 +391,8 @@ macro_rules! bind_values {
                 Value::Null(Kind::Bool) => q.bind(None::<bool>),
                 Value::Null(Kind::Text) => q.bind(None::<String>),
                 Value::Null(Kind::Bytes) => q.bind(None::<Vec<u8>>),
+                Value::Null(Kind::Time) => q.bind(None::<$time>),
+                Value::Time(t) => q.bind(<$time as StoredTime>::stored(t)),
                 Value::Int(i) => q.bind(i),
                 Value::Float(f) => q.bind(f),
                 Value::Bool(b) => q.bind(b),
@@ -552,6 +595,37 @@ impl Decodable for i64 {
     }
     fn postgres(row: &PgRow, i: usize) -> Result<Self, sqlx::Error> {
         postgres_int(row, i)?.ok_or_else(|| unexpected_null(i))
+    }
+    fn mysql(row: &MySqlRow, i: usize) -> Result<Self, sqlx::Error> {
+        row.try_get(i)
+    }
+}
+
+impl Decodable for Option<DateTime<Utc>> {
+    fn sqlite(row: &SqliteRow, i: usize) -> Result<Self, sqlx::Error> {
+        let text: Option<String> = row.try_get(i)?;
+        text.map(|s| {
+            from_db_time(&s).ok_or_else(|| sqlx::Error::ColumnDecode {
+                index: i.to_string(),
+                source: format!("not a stored time: {s:?}").into(),
+            })
+        })
+        .transpose()
+    }
+    fn postgres(row: &PgRow, i: usize) -> Result<Self, sqlx::Error> {
+        row.try_get(i)
+    }
+    fn mysql(row: &MySqlRow, i: usize) -> Result<Self, sqlx::Error> {
+        row.try_get(i)
+    }
+}
+
+impl Decodable for DateTime<Utc> {
+    fn sqlite(row: &SqliteRow, i: usize) -> Result<Self, sqlx::Error> {
+        Option::<DateTime<Utc>>::sqlite(row, i)?.ok_or_else(|| unexpected_null(i))
+    }
+    fn postgres(row: &PgRow, i: usize) -> Result<Self, sqlx::Error> {
+        row.try_get(i)
     }
     fn mysql(row: &MySqlRow, i: usize) -> Result<Self, sqlx::Error> {
         row.try_get(i)
@@ -902,56 +976,56 @@ macro_rules! run {
         let (sql, values) = $self.for_engine(backend)?;
         match &mut target {
             Target::Pool(Pool::Sqlite(p)) => {
-                let $q = bind_values!(sqlx::query::<Sqlite>(&sql), values);
+                let $q = bind_values!(sqlx::query::<Sqlite>(&sql), values, String);
                 let $ex = p;
                 let $wrap = Row::Sqlite;
                 $call
             }
             Target::Pool(Pool::Postgres(p)) => {
-                let $q = bind_values!(sqlx::query::<Postgres>(&sql), values);
+                let $q = bind_values!(sqlx::query::<Postgres>(&sql), values, DateTime<Utc>);
                 let $ex = p;
                 let $wrap = Row::Postgres;
                 $call
             }
             Target::Pool(Pool::MySql(p)) => {
-                let $q = bind_values!(sqlx::query::<MySql>(&sql), values);
+                let $q = bind_values!(sqlx::query::<MySql>(&sql), values, DateTime<Utc>);
                 let $ex = p;
                 let $wrap = Row::MySql;
                 $call
             }
             Target::Conn(c) => match &mut **c {
                 Conn::SqliteTx(t) => {
-                    let $q = bind_values!(sqlx::query::<Sqlite>(&sql), values);
+                    let $q = bind_values!(sqlx::query::<Sqlite>(&sql), values, String);
                     let $ex: &mut SqliteConnection = &mut *t;
                     let $wrap = Row::Sqlite;
                     $call
                 }
                 Conn::Sqlite(t) => {
-                    let $q = bind_values!(sqlx::query::<Sqlite>(&sql), values);
+                    let $q = bind_values!(sqlx::query::<Sqlite>(&sql), values, String);
                     let $ex: &mut SqliteConnection = &mut *t;
                     let $wrap = Row::Sqlite;
                     $call
                 }
                 Conn::PostgresTx(t) => {
-                    let $q = bind_values!(sqlx::query::<Postgres>(&sql), values);
+                    let $q = bind_values!(sqlx::query::<Postgres>(&sql), values, DateTime<Utc>);
                     let $ex: &mut PgConnection = &mut *t;
                     let $wrap = Row::Postgres;
                     $call
                 }
                 Conn::Postgres(t) => {
-                    let $q = bind_values!(sqlx::query::<Postgres>(&sql), values);
+                    let $q = bind_values!(sqlx::query::<Postgres>(&sql), values, DateTime<Utc>);
                     let $ex: &mut PgConnection = &mut *t;
                     let $wrap = Row::Postgres;
                     $call
                 }
                 Conn::MySqlTx(t) => {
-                    let $q = bind_values!(sqlx::query::<MySql>(&sql), values);
+                    let $q = bind_values!(sqlx::query::<MySql>(&sql), values, DateTime<Utc>);
                     let $ex: &mut MySqlConnection = &mut *t;
                     let $wrap = Row::MySql;
                     $call
                 }
                 Conn::MySql(t) => {
-                    let $q = bind_values!(sqlx::query::<MySql>(&sql), values);
+                    let $q = bind_values!(sqlx::query::<MySql>(&sql), values, DateTime<Utc>);
                     let $ex: &mut MySqlConnection = &mut *t;
                     let $wrap = Row::MySql;
                     $call

@@ -20,14 +20,14 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use chrono::{DateTime, Utc};
 
 use crate::db;
-use crate::time::{from_db_time, to_db_time, truncate_to_second};
+use crate::time::truncate_to_second;
 use crate::{Backend, Result, Store};
 
 /// Names of membership rows; never handed out as work.
 const MEMBER_PREFIX: &str = "member:";
 
-/// The stored form of "never": a free lease's `expires_at` (text order puts it before any time).
-const NEVER: &str = "1970-01-01T00:00:00Z";
+/// "Never": a free lease's `expires_at`, before any real time.
+const NEVER: DateTime<Utc> = DateTime::<Utc>::UNIX_EPOCH;
 
 /// One lease as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,7 +39,7 @@ pub struct Lease {
 }
 
 /// `collected_since`'s row: platform, platform id, observed at, round id, round job.
-type CollectedRow = (String, String, String, Option<i64>, Option<String>);
+type CollectedRow = (String, String, DateTime<Utc>, Option<i64>, Option<String>);
 
 /// One stored channel snapshot and the round that wrote it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -145,30 +145,29 @@ impl Store {
             t if t == end => t,
             t => t + chrono::Duration::seconds(1),
         };
-        let expires = to_db_time(end);
-        let now = truncate_to_second(now);
-        let now_s = to_db_time(now);
+        let expires = end;
+        let now_s = truncate_to_second(now);
         let me = member_name(owner);
         self.ensure_leases(names).await?;
 
         let mut tx = self.write_tx().await?;
-        renew_membership(&mut tx, owner, &me, &expires, &now_s).await?;
+        renew_membership(&mut tx, owner, &me, expires, now_s).await?;
         // Renew everything still ours. A lease another collector claimed after ours expired
         // has a new owner and is not touched.
         db::query(sql!("UPDATE collector_leases SET expires_at = " #1 " WHERE owner = " #2))
-            .bind(&expires)
+            .bind(expires)
             .bind(owner)
             .execute(&mut *tx)
             .await?;
 
-        let rows: Vec<(String, Option<String>, String)> =
+        let rows: Vec<(String, Option<String>, DateTime<Utc>)> =
             db::query_as(sql!("SELECT name, owner, expires_at FROM collector_leases"))
                 .fetch_all(&mut *tx)
                 .await?;
         let wanted: BTreeSet<&str> = names.iter().map(String::as_str).collect();
         let members: BTreeSet<&str> = rows
             .iter()
-            .filter(|(_, _, exp)| exp.as_str() > now_s.as_str())
+            .filter(|(_, _, exp)| *exp > now_s)
             .filter_map(|(_, o, _)| o.as_deref())
             .collect();
         let members = members.len().max(1);
@@ -218,8 +217,8 @@ impl Store {
                     owner,
                     &group_names,
                     fair - held.len(),
-                    &now_s,
-                    &expires,
+                    now_s,
+                    expires,
                 )
                 .await?;
                 for (name, previous) in claimed {
@@ -233,7 +232,7 @@ impl Store {
         for name in out.released.iter().chain(&stale) {
             give_back(&mut tx, owner, name).await?;
         }
-        forget_departed(&mut tx, &rows, &me, now, ttl_secs).await?;
+        forget_departed(&mut tx, &rows, &me, now_s, ttl_secs).await?;
         let held: Vec<String> = db::query_scalar(
             sql!("SELECT name FROM collector_leases WHERE owner = " #1 " ORDER BY name"),
         )
@@ -280,26 +279,26 @@ impl Store {
              WHERE s.observed_at >= " #1 "
              ORDER BY s.observed_at"),
         )
-        .bind(to_db_time(truncate_to_second(since)))
+        .bind(truncate_to_second(since))
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
             .into_iter()
-            .filter_map(|(platform, channel_id, at, round_id, job)| {
-                Some(Collected {
+            .map(
+                |(platform, channel_id, observed_at, round_id, job)| Collected {
                     platform,
                     channel_id,
-                    observed_at: from_db_time(&at)?,
+                    observed_at,
                     round_id,
                     job,
-                })
-            })
+                },
+            )
             .collect())
     }
 
     /// Every work lease (membership rows left out), by name.
     pub async fn leases(&self) -> Result<Vec<Lease>> {
-        let rows: Vec<(String, Option<String>, String)> = db::query_as(sql!(
+        let rows: Vec<(String, Option<String>, DateTime<Utc>)> = db::query_as(sql!(
             "SELECT name, owner, expires_at FROM collector_leases ORDER BY name"
         ))
         .fetch_all(&self.pool)
@@ -310,7 +309,7 @@ impl Store {
             .map(|(name, owner, exp)| Lease {
                 name,
                 owner,
-                expires_at: from_db_time(&exp).filter(|t| to_db_time(*t) != NEVER),
+                expires_at: Some(exp).filter(|t| *t != NEVER),
             })
             .collect())
     }
@@ -326,8 +325,8 @@ async fn renew_membership(
     tx: &mut Tx,
     owner: &str,
     me: &str,
-    expires: &str,
-    now_s: &str,
+    expires: DateTime<Utc>,
+    now_s: DateTime<Utc>,
 ) -> Result<()> {
     let renewed = db::query(
         sql!("UPDATE collector_leases SET owner = " #1 ", expires_at = " #2 " WHERE name = " #3),
@@ -370,12 +369,12 @@ async fn give_back(tx: &mut Tx, owner: &str, name: &str) -> Result<()> {
 /// same order and cannot deadlock on PostgreSQL/MariaDB.
 async fn forget_departed(
     tx: &mut Tx,
-    rows: &[(String, Option<String>, String)],
+    rows: &[(String, Option<String>, DateTime<Utc>)],
     me: &str,
     now: DateTime<Utc>,
     ttl_secs: u64,
 ) -> Result<()> {
-    let forget_before = to_db_time(now - chrono::Duration::seconds(10 * ttl_secs.max(1) as i64));
+    let forget_before = now - chrono::Duration::seconds(10 * ttl_secs.max(1) as i64);
     let mut gone: Vec<&str> = rows
         .iter()
         .filter(|(n, _, exp)| n.starts_with(MEMBER_PREFIX) && *exp < forget_before && n != me)
@@ -385,7 +384,7 @@ async fn forget_departed(
     for name in gone {
         db::query(sql!("DELETE FROM collector_leases WHERE name = " #1 " AND expires_at < " #2))
             .bind(name)
-            .bind(&forget_before)
+            .bind(forget_before)
             .execute(&mut **tx)
             .await?;
     }
@@ -397,8 +396,8 @@ async fn claim(
     owner: &str,
     names: &[&str],
     want: usize,
-    now: &str,
-    expires: &str,
+    now: DateTime<Utc>,
+    expires: DateTime<Utc>,
 ) -> Result<Vec<(String, Option<String>)>> {
     if names.is_empty() || want == 0 {
         return Ok(Vec::new());

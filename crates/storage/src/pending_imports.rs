@@ -8,7 +8,6 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use streamtide_core::Platform;
 
-use crate::time::{from_db_time, to_db_time};
 use crate::{db, Result, Store};
 
 /// A kept roster row.
@@ -57,7 +56,6 @@ impl Store {
         let reference = cut(row.reference.trim(), 2048);
         let reason = cut(row.reason, 2048);
         let source = cut(row.source, 1024);
-        let at = to_db_time(at);
         let mut tx = self.write_tx().await?;
         let existing: Option<i64> = db::query_scalar(
             sql!("SELECT id FROM pending_imports WHERE creator = " #1 " AND reference = " #2 " ORDER BY id LIMIT 1"),
@@ -74,7 +72,7 @@ impl Store {
                 )
                 .bind(id)
                 .bind(&reason)
-                .bind(&at)
+                .bind(at)
                 .bind(row.platform.map(|p| p.as_str()))
                 .bind(&source)
                 .bind(row.source_row as i64)
@@ -93,7 +91,7 @@ impl Store {
                 .bind(&source)
                 .bind(row.source_row as i64)
                 .bind(&reason)
-                .bind(&at)
+                .bind(at)
                 .execute(&mut *tx)
                 .await?;
             }
@@ -125,12 +123,7 @@ impl Store {
         ))
         .fetch_all(&self.pool)
         .await?;
-        let time = |r: &db::Row, c: &str| {
-            r.get::<Option<String>, _>(c)
-                .as_deref()
-                .and_then(from_db_time)
-                .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
-        };
+        let time = |r: &db::Row, c: &str| r.get::<DateTime<Utc>, _>(c);
         rows.iter()
             .map(|r| {
                 let platform = r.get::<Option<String>, _>("platform");

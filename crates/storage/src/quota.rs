@@ -5,7 +5,6 @@ use crate::db::sql;
 use chrono::{DateTime, NaiveDate, Utc};
 use streamtide_core::Platform;
 
-use crate::time::{from_db_time, to_db_time};
 use crate::{Result, Store};
 
 /// A day's spending as stored.
@@ -84,8 +83,8 @@ impl Store {
         .bind(q.day.to_string())
         .bind(q.units_used as i64)
         .bind(q.search_calls_used as i64)
-        .bind(q.blocked_until.map(to_db_time))
-        .bind(to_db_time(at))
+        .bind(q.blocked_until)
+        .bind(at)
         .bind(q.stats_calls_used as i64)
         .bind(q.feed_faults as i64)
         .bind(
@@ -93,8 +92,8 @@ impl Store {
                 .as_deref()
                 .map(|f| f.chars().take(FAULT_CHARS).collect::<String>()),
         )
-        .bind(q.feed_last_fault_at.map(to_db_time))
-        .bind(q.feed_last_ok_at.map(to_db_time))
+        .bind(q.feed_last_fault_at)
+        .bind(q.feed_last_ok_at)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -106,12 +105,12 @@ impl Store {
             String,
             i64,
             i64,
-            Option<String>,
+            Option<DateTime<Utc>>,
             i64,
             i64,
             Option<String>,
-            Option<String>,
-            Option<String>,
+            Option<DateTime<Utc>>,
+            Option<DateTime<Utc>>,
         );
         let row: Option<Row> = db::query_as(
             sql!("SELECT day, units_used, search_calls_used, blocked_until, stats_calls_used,
@@ -123,7 +122,6 @@ impl Store {
         .bind(day.to_string())
         .fetch_optional(&self.pool)
         .await?;
-        let time = |t: Option<String>| t.as_deref().and_then(from_db_time);
         let count = |n: i64| n.max(0) as u64;
         Ok(row.and_then(
             |(d, units, searches, blocked, stats, faults, fault, fault_at, ok_at)| {
@@ -132,11 +130,11 @@ impl Store {
                     units_used: count(units),
                     search_calls_used: count(searches),
                     stats_calls_used: count(stats),
-                    blocked_until: time(blocked),
+                    blocked_until: blocked,
                     feed_faults: count(faults),
                     feed_last_fault: fault,
-                    feed_last_fault_at: time(fault_at),
-                    feed_last_ok_at: time(ok_at),
+                    feed_last_fault_at: fault_at,
+                    feed_last_ok_at: ok_at,
                 })
             },
         ))

@@ -7,7 +7,6 @@ use crate::staging;
 use chrono::{DateTime, Utc};
 use streamtide_core::Platform;
 
-use crate::time::{from_db_time, to_db_time};
 use crate::{
     ChannelRow, LiveFilter, LiveItem, Metric, Point, Result, SessionRecord, Store, TableCounts,
 };
@@ -26,16 +25,11 @@ macro_rules! select_live_item {
 }
 
 pub(crate) fn time(row: &db::Row, col: &str) -> DateTime<Utc> {
-    row.get::<Option<String>, _>(col)
-        .as_deref()
-        .and_then(from_db_time)
-        .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
+    row.get(col)
 }
 
 pub(crate) fn opt_time(row: &db::Row, col: &str) -> Option<DateTime<Utc>> {
-    row.get::<Option<String>, _>(col)
-        .as_deref()
-        .and_then(from_db_time)
+    row.get(col)
 }
 
 pub(crate) fn opt_u64(row: &db::Row, col: &str) -> Option<u64> {
@@ -98,12 +92,12 @@ impl Store {
                AND (" #4 " IS NULL OR s.last_seen_at >= " #4 ")
                AND " #5 " IS NOT NULL AND " #6 " IS NOT NULL");
         let platform = f.platform.map(|p| p.as_str());
-        let seen_after = f.seen_after.map(to_db_time);
+        let seen_after = f.seen_after;
         let rows = db::query(list)
             .bind(platform)
             .bind(f.category.as_deref())
             .bind(f.adult.map(i64::from))
-            .bind(seen_after.as_deref())
+            .bind(seen_after)
             .bind(f.limit as i64)
             .bind(f.offset as i64)
             .fetch_all(&self.pool)
@@ -112,7 +106,7 @@ impl Store {
             .bind(platform)
             .bind(f.category.as_deref())
             .bind(f.adult.map(i64::from))
-            .bind(seen_after.as_deref())
+            .bind(seen_after)
             .bind(f.limit as i64)
             .bind(f.offset as i64)
             .fetch_one(&self.pool)
@@ -267,8 +261,8 @@ impl Store {
         let rows = db::query(sql)
             .bind(platform.as_str())
             .bind(id)
-            .bind(to_db_time(from))
-            .bind(to_db_time(to))
+            .bind(from)
+            .bind(to)
             .bind(limit as i64)
             .fetch_all(&self.pool)
             .await?;
@@ -396,7 +390,7 @@ pub struct Alias {
 impl Store {
     /// Every display name and handle of a channel, oldest first.
     pub async fn channel_aliases(&self, platform: Platform, id: &str) -> Result<Vec<Alias>> {
-        let rows: Vec<(String, String, String, String)> = db::query_as(
+        let rows: Vec<(String, String, DateTime<Utc>, DateTime<Utc>)> = db::query_as(
             sql!("SELECT 'name', n.name, n.first_seen_at, n.last_seen_at FROM channel_names n
                JOIN channels c ON c.id = n.channel_id WHERE c.platform = " #1 " AND c.platform_id = " #2 "
              UNION ALL
@@ -413,8 +407,8 @@ impl Store {
             .map(|(kind, value, first, last)| Alias {
                 kind: if kind == "handle" { "handle" } else { "name" },
                 value,
-                first_seen_at: from_db_time(&first).unwrap_or(DateTime::<Utc>::UNIX_EPOCH),
-                last_seen_at: from_db_time(&last).unwrap_or(DateTime::<Utc>::UNIX_EPOCH),
+                first_seen_at: first,
+                last_seen_at: last,
             })
             .collect())
     }

@@ -153,7 +153,7 @@ impl Store {
                (SELECT 1 FROM channel_snapshots s WHERE s.channel_id = c.id AND s.observed_at < " #1 ")
              ORDER BY id"),
         )
-        .bind(to_db_time(cutoff_all))
+        .bind(cutoff_all)
         .fetch_all(&self.pool)
         .await?;
         for ch in channels {
@@ -164,19 +164,15 @@ impl Store {
                  FROM channel_snapshots WHERE channel_id = " #1 " AND observed_at < " #2 " ORDER BY observed_at"),
             )
             .bind(ch)
-            .bind(to_db_time(cutoff_all))
+            .bind(cutoff_all)
             .fetch_all(&mut *tx)
             .await?;
             // Per bucket: last overall, last with each counter.
             let mut keep: HashMap<(NaiveDate, u32), [Option<usize>; 4]> = HashMap::new();
             let mut times = Vec::with_capacity(rows.len());
             for (i, r) in rows.iter().enumerate() {
-                let at_s: String = r.get("observed_at");
-                let Some(at) = from_db_time(&at_s) else {
-                    times.push(None);
-                    continue;
-                };
-                times.push(Some(at_s));
+                let at: DateTime<Utc> = r.get("observed_at");
+                times.push(at);
                 let k = keep
                     .entry(bucket(at, tz, at >= cutoff_hourly))
                     .or_insert([None; 4]);
@@ -188,8 +184,7 @@ impl Store {
                 }
             }
             let kept: HashSet<usize> = keep.values().flatten().flatten().copied().collect();
-            for (i, at_s) in times.iter().enumerate() {
-                let Some(at_s) = at_s else { continue };
+            for (i, at) in times.iter().enumerate() {
                 if kept.contains(&i) {
                     continue;
                 }
@@ -199,7 +194,7 @@ impl Store {
                         "DELETE FROM " {table} " WHERE channel_id = " #1 " AND observed_at = " #2
                     ))
                     .bind(ch)
-                    .bind(at_s)
+                    .bind(at)
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
@@ -222,25 +217,21 @@ impl Store {
         drop(conn);
         if old.is_none_or(|o| o < watermark) {
             // Bring the rollups of the days about to freeze up to date first.
-            let lower = old.map(to_db_time).unwrap_or_default();
+            let lower = old.unwrap_or_default();
             let sessions = db::query(
                 sql!("SELECT channel_id, started_at, COALESCE(ended_at, last_seen_at) AS ended FROM live_sessions
                  WHERE started_at < " #1 " AND COALESCE(ended_at, last_seen_at) >= " #2),
             )
-            .bind(to_db_time(watermark))
-            .bind(&lower)
+            .bind(watermark)
+            .bind(lower)
             .fetch_all(&self.pool)
             .await?;
             let mut todo: BTreeSet<(i64, NaiveDate)> = BTreeSet::new();
             let first_day = old.map(|o| day_of(o, tz));
             let last_day = day_of(watermark - Duration::seconds(1), tz);
             for r in &sessions {
-                let (Some(s), Some(e)) = (
-                    from_db_time(&r.get::<String, _>("started_at")),
-                    from_db_time(&r.get::<String, _>("ended")),
-                ) else {
-                    continue;
-                };
+                let s: DateTime<Utc> = r.get("started_at");
+                let e: DateTime<Utc> = r.get("ended");
                 let mut d = day_of(s, tz);
                 if let Some(f) = first_day {
                     d = d.max(f);
@@ -264,6 +255,7 @@ impl Store {
                 },
             )
             .bind(LIVE_FROZEN_KEY)
+            // A setting's value is text on every engine.
             .bind(to_db_time(watermark))
             .execute(&mut *tx)
             .await?;
@@ -279,7 +271,7 @@ impl Store {
         let session_ids: Vec<i64> = db::query_scalar(
             sql!("SELECT DISTINCT session_id FROM live_samples WHERE observed_at < " #1),
         )
-        .bind(to_db_time(watermark))
+        .bind(watermark)
         .fetch_all(&self.pool)
         .await?;
         for sid in session_ids {
@@ -289,15 +281,13 @@ impl Store {
                  ORDER BY observed_at"),
             )
             .bind(sid)
-            .bind(to_db_time(watermark))
+            .bind(watermark)
             .fetch_all(&mut *tx)
             .await?;
             // Per hour: (index of the first peak, index of the last).
             let mut keep: HashMap<(NaiveDate, u32), (usize, i64, usize)> = HashMap::new();
             for (i, r) in rows.iter().enumerate() {
-                let Some(at) = from_db_time(&r.get::<String, _>("observed_at")) else {
-                    continue;
-                };
+                let at: DateTime<Utc> = r.get("observed_at");
                 let v: i64 = r.get("viewers");
                 let k = keep.entry(bucket(at, tz, true)).or_insert((i, v, i));
                 if v > k.1 {
@@ -315,7 +305,7 @@ impl Store {
                     sql!("DELETE FROM live_samples WHERE session_id = " #1 " AND observed_at = " #2),
                 )
                 .bind(sid)
-                .bind(r.get::<String, _>("observed_at"))
+                .bind(r.get::<DateTime<Utc>, _>("observed_at"))
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();

@@ -17,7 +17,7 @@ use serde::Serialize;
 use streamtide_analytics::{day_bounds, day_of, live_metrics, SessionSpan, Tz};
 use streamtide_core::Platform;
 
-use crate::time::{from_db_time, to_db_time, truncate_to_second};
+use crate::time::truncate_to_second;
 use crate::{Batch, Result, Store, StoreError};
 
 const TIMEZONE_KEY: &str = "timezone";
@@ -125,7 +125,7 @@ impl Store {
         let tz = self.analytics_timezone().await?;
         let at = truncate_to_second(observed_at);
         let today = day_of(at, tz);
-        let recent = to_db_time(at - Duration::hours(1));
+        let recent = at - Duration::hours(1);
         let mut tx = self.write_tx().await?;
         let mut stats = RollupStats::default();
         for id in ids {
@@ -139,16 +139,14 @@ impl Store {
             let Some(pk) = pk else { continue };
             // A broadcast seen now may have run since an earlier day (or been reopened): its days
             // are recomputed too, up to a week back.
-            let started: Option<String> = db::query_scalar(
+            let started: Option<DateTime<Utc>> = db::query_scalar(
                 sql!("SELECT MIN(started_at) FROM live_sessions WHERE channel_id = " #1 " AND COALESCE(ended_at, last_seen_at) >= " #2),
             )
             .bind(pk)
-            .bind(&recent)
+            .bind(recent)
             .fetch_one(&mut *tx)
             .await?;
             let first = started
-                .as_deref()
-                .and_then(from_db_time)
                 .map_or(at, |s| s.min(at))
                 .min(at - Duration::hours(1));
             let mut d = day_of(first, tz).max(today - Duration::days(7));
@@ -231,7 +229,7 @@ struct DayAcc {
     followers: Option<i64>,
     total_views: Option<i64>,
     video_count: Option<i64>,
-    closed_at: Option<String>,
+    closed_at: Option<DateTime<Utc>>,
     live: streamtide_analytics::LiveMetrics,
 }
 
@@ -249,8 +247,6 @@ async fn rebuild_channel(
         id: i64,
         start: DateTime<Utc>,
         end: DateTime<Utc>,
-        start_s: String,
-        end_s: String,
         avg: f64,
         peak: i64,
     }
@@ -262,20 +258,16 @@ async fn rebuild_channel(
     .fetch_all(&mut *conn)
     .await?
     .iter()
-    .filter_map(|r| {
-        let start_s: String = r.get("started_at");
-        let end_s: String = r.get("ended");
+    .map(|r| {
         let n = db::lenient_count(r, "sample_count");
         let sum = db::lenient_count(r, "viewer_sum");
-        Some(Sess {
+        Sess {
             id: r.get("id"),
-            start: from_db_time(&start_s)?,
-            end: from_db_time(&end_s)?,
-            start_s,
-            end_s,
+            start: r.get("started_at"),
+            end: r.get("ended"),
             avg: if n > 0.0 { sum / n } else { 0.0 },
             peak: db::lenient_count(r, "peak_viewers").clamp(0.0, i64::MAX as f64) as i64,
-        })
+        }
     })
     .collect();
     // Samples per (session, day): sum, count, max.
@@ -288,9 +280,7 @@ async fn rebuild_channel(
     .fetch_all(&mut *conn)
     .await?;
     for r in &samples {
-        let Some(at) = from_db_time(&r.get::<String, _>("observed_at")) else {
-            continue;
-        };
+        let at: DateTime<Utc> = r.get("observed_at");
         let v: i64 = r.get("viewers");
         let e = per_day
             .entry((r.get("session_id"), day_of(at, tz)))
@@ -312,11 +302,10 @@ async fn rebuild_channel(
     }
     for day in live_days {
         let (start, end) = day_bounds(day, tz);
-        let (ds, de) = (to_db_time(start), to_db_time(end));
         let spans: Vec<SessionSpan> = sessions
             .iter()
-            // The same text comparisons as `recompute_day`'s SQL.
-            .filter(|s| s.start_s < de && s.end_s >= ds)
+            // The same comparisons as `recompute_day`'s SQL.
+            .filter(|s| s.start < end && s.end >= start)
             .map(|s| {
                 let agg = per_day.get(&(s.id, day));
                 SessionSpan {
@@ -359,10 +348,7 @@ async fn snapshot_days(
     .fetch_all(&mut *conn)
     .await?;
     for r in &snaps {
-        let at_s: String = r.get("observed_at");
-        let Some(at) = from_db_time(&at_s) else {
-            continue;
-        };
+        let at: DateTime<Utc> = r.get("observed_at");
         let d = days.entry(day_of(at, tz)).or_default();
         // Ordered by time: the last non-NULL value of the day wins, as in `recompute_day`.
         if let Some(v) = r.get::<Option<i64>, _>("followers") {
@@ -374,7 +360,7 @@ async fn snapshot_days(
         if let Some(v) = r.get::<Option<i64>, _>("video_count") {
             d.video_count = Some(v);
         }
-        d.closed_at = Some(at_s);
+        d.closed_at = Some(at);
     }
     Ok(days)
 }
@@ -404,7 +390,7 @@ async fn write_days(
         .bind(d.followers)
         .bind(d.total_views)
         .bind(d.video_count)
-        .bind(d.closed_at.as_deref())
+        .bind(d.closed_at)
         .bind(d.live.streams as i64)
         .bind(d.live.hours_streamed * 60.0)
         .bind(d.live.peak_viewers.map(|p| p as i64))
@@ -429,7 +415,6 @@ async fn day_live(
     channel: i64,
     day_s: &str,
     (start, end): (DateTime<Utc>, DateTime<Utc>),
-    (s, e): (&str, &str),
 ) -> Result<streamtide_analytics::LiveMetrics> {
     let rows = db::query(
         sql! {
@@ -448,22 +433,22 @@ async fn day_live(
         },
     )
     .bind(channel)
-    .bind(s)
-    .bind(e)
+    .bind(start)
+    .bind(end)
     .fetch_all(&mut *conn)
     .await?;
     let spans: Vec<SessionSpan> = rows
         .iter()
-        .filter_map(|r| {
-            let start = from_db_time(&r.get::<String, _>("started_at"))?;
-            let end = from_db_time(&r.get::<String, _>("ended"))?;
+        .map(|r| {
+            let start: DateTime<Utc> = r.get("started_at");
+            let end: DateTime<Utc> = r.get("ended");
             let day_avg: Option<f64> = r.get("day_avg");
             let day_peak: Option<i64> = r.get("day_peak");
             // Widened: a stored sum may be beyond i64 (see `db::lenient_count`).
             let sum = db::lenient_count(r, "viewer_sum");
             let n = db::lenient_count(r, "sample_count");
             let session_avg = if n > 0.0 { sum / n } else { 0.0 };
-            Some(SessionSpan {
+            SessionSpan {
                 start,
                 end: end.max(start),
                 avg_viewers: day_avg.unwrap_or(session_avg),
@@ -471,7 +456,7 @@ async fn day_live(
                     .map(|p| p as f64)
                     .unwrap_or_else(|| db::lenient_count(r, "peak_viewers"))
                     .max(0.0) as u64,
-            })
+            }
         })
         .collect();
     let mut live = live_metrics(&spans, start, end);
@@ -495,7 +480,7 @@ pub(crate) async fn recompute_day(
     tz: Tz,
 ) -> Result<()> {
     let (start, end) = day_bounds(day, tz);
-    let (s, e) = (to_db_time(start), to_db_time(end));
+    let (s, e) = (start, end);
     // The day's last non-NULL value of each counter, and its last observation.
     let backend = conn.backend();
     let in_day = |b: &mut db::Built| {
@@ -512,17 +497,17 @@ pub(crate) async fn recompute_day(
     sql.push(" AS closed_at");
     let closes = db::query(sql)
         .bind(channel)
-        .bind(&s)
-        .bind(&e)
+        .bind(s)
+        .bind(e)
         .fetch_one(&mut *conn)
         .await?;
     let followers: Option<i64> = closes.get("followers");
     let total_views: Option<i64> = closes.get("total_views");
     let video_count: Option<i64> = closes.get("video_count");
-    let closed_at: Option<String> = closes.get("closed_at");
+    let closed_at: Option<DateTime<Utc>> = closes.get("closed_at");
 
     let day_s = db_day(day);
-    let live = day_live(conn, channel, &day_s, (start, end), (&s, &e)).await?;
+    let live = day_live(conn, channel, &day_s, (start, end)).await?;
 
     if followers.is_none()
         && total_views.is_none()

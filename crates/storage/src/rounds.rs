@@ -9,7 +9,6 @@ use crate::reads::{opt_time, opt_u64, platform, time};
 use chrono::{DateTime, Utc};
 use streamtide_core::Platform;
 
-use crate::time::to_db_time;
 use crate::{Job, JobStatus, Result, RoundRow, Store};
 
 impl Store {
@@ -25,7 +24,7 @@ impl Store {
         )
         .bind(platform.as_str())
         .bind(job.as_str())
-        .bind(to_db_time(at))
+        .bind(at)
         .fetch_one(&self.pool)
         .await?)
     }
@@ -91,7 +90,6 @@ impl Store {
         error: Option<&str>,
         on_fallback: bool,
     ) -> Result<()> {
-        let at = to_db_time(at);
         let mut tx = self.write_tx().await?;
         // (MySQL has no UPDATE … RETURNING: read the round's keys in the same transaction.)
         let (platform, job): (String, String) =
@@ -104,14 +102,14 @@ impl Store {
              WHERE id = " #1),
         )
         .bind(round)
-        .bind(&at)
+        .bind(at)
         .bind(requests as i64)
         .bind(errors as i64)
         .bind(error)
         .execute(&mut *tx)
         .await?;
-        record_health(&mut tx, &platform, &job, &at, error).await?;
-        record_fallback(&mut tx, &platform, &job, &at, on_fallback).await?;
+        record_health(&mut tx, &platform, &job, at, error).await?;
+        record_fallback(&mut tx, &platform, &job, at, on_fallback).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -122,7 +120,7 @@ async fn record_health(
     conn: &mut db::Conn,
     platform: &str,
     job: &str,
-    at: &str,
+    at: DateTime<Utc>,
     error: Option<&str>,
 ) -> Result<()> {
     match error {
@@ -165,7 +163,7 @@ async fn record_fallback(
     conn: &mut db::Conn,
     platform: &str,
     job: &str,
-    at: &str,
+    at: DateTime<Utc>,
     on_fallback: bool,
 ) -> Result<()> {
     let sql = if on_fallback {

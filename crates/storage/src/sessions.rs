@@ -16,7 +16,6 @@ use chrono::{DateTime, Utc};
 use streamtide_core::language::DetectLanguage;
 use streamtide_core::{ChannelInfo, LiveBroadcast, Platform};
 
-use crate::time::to_db_time;
 use crate::{Result, WriteStats};
 
 /// Two sightings without broadcast ids belong to one broadcast if their starts differ this little.
@@ -127,7 +126,6 @@ pub(crate) async fn upsert_channel(
             return Ok(fresh.id);
         }
     }
-    let at = to_db_time(at);
     let name = s.written_name();
     let backend = conn.backend();
     let sql = db::built!(backend;
@@ -144,7 +142,7 @@ pub(crate) async fn upsert_channel(
         .bind(s.written_avatar_url())
         .bind(s.written_description())
         .bind(i64::from(tracked))
-        .bind(&at)
+        .bind(at)
         .fetch_one(&mut *conn)
         .await?;
     if let Some(handle) = s.handle.map(str::trim).filter(|h| !h.is_empty()) {
@@ -166,7 +164,7 @@ pub(crate) async fn upsert_channel(
         )
         .bind(id)
         .bind(handle)
-        .bind(&at)
+        .bind(at)
         .execute(&mut *conn)
         .await?;
     }
@@ -189,7 +187,7 @@ pub(crate) async fn upsert_channel(
         )
         .bind(id)
         .bind(name)
-        .bind(&at)
+        .bind(at)
         .execute(&mut *conn)
         .await?;
     }
@@ -199,7 +197,7 @@ pub(crate) async fn upsert_channel(
 struct OpenSession {
     id: i64,
     broadcast_id: Option<String>,
-    started_at: String,
+    started_at: DateTime<Utc>,
     title: String,
     detected_language: Option<String>,
 }
@@ -208,9 +206,9 @@ fn same_broadcast(open: &OpenSession, b: &LiveBroadcast) -> bool {
     if let (Some(a), Some(c)) = (&open.broadcast_id, &b.broadcast_id) {
         return a == c;
     }
-    match (crate::time::from_db_time(&open.started_at), b.started_at) {
-        (Some(a), Some(c)) => (a - c).num_seconds().abs() <= SAME_START_TOLERANCE_SECS,
-        _ => true,
+    match b.started_at {
+        Some(c) => (open.started_at - c).num_seconds().abs() <= SAME_START_TOLERANCE_SECS,
+        None => true,
     }
 }
 
@@ -280,7 +278,7 @@ pub(crate) async fn observe_live_many(
         }
         return Ok(());
     }
-    let at_s = to_db_time(at);
+    let at_s = at;
     let open = open_sessions(conn, live).await?;
     let mut continuing: Vec<(i64, &LiveBroadcast)> = Vec::with_capacity(live.len());
     for (channel, b) in live {
@@ -303,7 +301,7 @@ pub(crate) async fn observe_live_many(
         .push("\n         ON CONFLICT (session_id, observed_at) DO NOTHING RETURNING session_id");
     let mut q = db::query_scalar::<i64>(sql);
     for (session, b) in &continuing {
-        q = q.bind(*session).bind(&at_s).bind(b.viewers as i64);
+        q = q.bind(*session).bind(at_s).bind(b.viewers as i64);
     }
     let inserted: HashSet<i64> = q.fetch_all(&mut *conn).await?.into_iter().collect();
     if inserted.is_empty() {
@@ -373,8 +371,8 @@ pub(crate) async fn observe_live_many(
             .bind(b.broadcast_id.as_deref())
             .bind(b.category_id.as_deref())
             .bind(b.category_name.as_deref())
-            .bind(b.started_at.map(to_db_time))
-            .bind(&at_s)
+            .bind(b.started_at)
+            .bind(at_s)
             .bind(b.title.as_str())
             .bind(b.thumbnail_url.as_deref())
             .bind(serde_json_tags(&b.tags))
@@ -395,7 +393,7 @@ pub(crate) async fn observe_live(
     detect: Option<DetectLanguage>,
     stats: &mut WriteStats,
 ) -> Result<()> {
-    let at_s = to_db_time(at);
+    let at_s = at;
     let open = db::query(
         sql!("SELECT id, broadcast_id, started_at, title, detected_language FROM live_sessions
          WHERE channel_id = " #1 " AND ended_at IS NULL"),
@@ -445,7 +443,7 @@ pub(crate) async fn observe_live(
         },
     )
     .bind(session)
-    .bind(&at_s)
+    .bind(at_s)
     .bind(b.viewers as i64)
     .execute(&mut *conn)
     .await?
@@ -534,8 +532,8 @@ pub(crate) async fn observe_live(
     .bind(b.broadcast_id.as_deref())
     .bind(b.category_id.as_deref())
     .bind(b.category_name.as_deref())
-    .bind(b.started_at.map(to_db_time))
-    .bind(&at_s)
+    .bind(b.started_at)
+    .bind(at_s)
     .bind(b.title.as_str())
     .bind(b.thumbnail_url.as_deref())
     .bind(&tags)
@@ -606,7 +604,7 @@ async fn open_session(
     at: DateTime<Utc>,
 ) -> Result<i64> {
     let started = b.started_at.map_or(at, |s| s.min(at));
-    let at_s = to_db_time(at);
+    let at_s = at;
     Ok(db::query_scalar(
         sql!("INSERT INTO live_sessions (channel_id, broadcast_id, title, category_id, category_name, tags, thumbnail_url,
             adult, language, url, started_at, last_seen_at, last_viewers, peak_viewers)
@@ -623,8 +621,8 @@ async fn open_session(
     .bind(i64::from(b.adult))
     .bind(b.language.as_deref())
     .bind(b.url.as_str())
-    .bind(to_db_time(started))
-    .bind(&at_s)
+    .bind(started)
+    .bind(at_s)
     .bind(b.viewers as i64)
     .fetch_one(&mut *conn)
     .await?)
@@ -650,7 +648,7 @@ pub(crate) async fn observe_offline(
     let closed = db::query(sql!("UPDATE live_sessions SET ended_at = last_seen_at
          WHERE channel_id = " #1 " AND ended_at IS NULL AND last_seen_at <= " #2))
     .bind(channel)
-    .bind(to_db_time(at))
+    .bind(at)
     .execute(&mut *conn)
     .await?
     .rows_affected();
@@ -669,7 +667,7 @@ pub(crate) async fn close_stale(
          WHERE ended_at IS NULL AND last_seen_at < " #2 "
            AND channel_id IN (SELECT id FROM channels WHERE platform = " #1 ")"))
     .bind(platform.as_str())
-    .bind(to_db_time(cutoff))
+    .bind(cutoff)
     .execute(&mut *conn)
     .await?
     .rows_affected();

@@ -16,7 +16,6 @@ use streamtide_core::Platform;
 
 use crate::db::{self, Backend};
 use crate::sessions::ChannelSighting;
-use crate::time::to_db_time;
 use crate::Result;
 
 /// How stale a channel's stored `last_seen_at` may get before an unchanged sighting refreshes
@@ -78,8 +77,8 @@ pub(crate) async fn fresh_channels(
     sql.params(4, platform_ids.len()).push(")").push(lock);
     let mut q = db::query_as::<FreshRow>(sql)
         .bind(platform.as_str())
-        .bind(to_db_time(at - LAST_SEEN_RESOLUTION))
-        .bind(to_db_time(at));
+        .bind(at - LAST_SEEN_RESOLUTION)
+        .bind(at);
     for id in platform_ids {
         q = q.bind(*id);
     }

@@ -71,7 +71,7 @@ pub(crate) fn insert_snapshots_sql(backend: Backend, rows: usize) -> db::Built {
 pub(crate) fn bind_snapshot<'q>(
     q: db::Query<'q>,
     channel: i64,
-    at: &'q str,
+    at: DateTime<Utc>,
     obs: &ChannelObservation,
     round: i64,
 ) -> db::Query<'q> {
@@ -333,7 +333,7 @@ mod tests {
         let latest_recent: i64 = db::query_scalar(
             sql!("SELECT COUNT(*) FROM channel_snapshots_recent WHERE observed_at = " #1),
         )
-        .bind(crate::to_db_time(t(150)))
+        .bind(t(150))
         .fetch_one(&store.pool)
         .await
         .unwrap();

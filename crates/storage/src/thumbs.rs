@@ -11,7 +11,6 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use crate::time::{from_db_time, to_db_time};
 use crate::{Result, Store};
 
 /// What the store knows of one source URL.
@@ -57,14 +56,9 @@ impl Store {
                     source_url: row.get("source_url"),
                     hash: row.get("hash"),
                     attempted_at: row
-                        .get::<Option<String>, _>("attempted_at")
-                        .as_deref()
-                        .and_then(from_db_time)
+                        .get::<Option<DateTime<Utc>>, _>("attempted_at")
                         .unwrap_or(DateTime::<Utc>::UNIX_EPOCH),
-                    fetched_at: row
-                        .get::<Option<String>, _>("fetched_at")
-                        .as_deref()
-                        .and_then(from_db_time),
+                    fetched_at: row.get::<Option<DateTime<Utc>>, _>("fetched_at"),
                     failures: row.get::<i64, _>("failures").clamp(0, u32::MAX as i64) as u32,
                 };
                 out.insert(src.source_url.clone(), src);
@@ -76,11 +70,10 @@ impl Store {
     /// Mark `urls` as still carried by a round at `at`, so the garbage collector keeps their
     /// objects. URLs never fetched are not added here (see [`Store::record_thumb_failure`]).
     pub async fn touch_thumb_sources(&self, urls: &[String], at: DateTime<Utc>) -> Result<()> {
-        let at = to_db_time(at);
         for chunk in urls.chunks(IN_CHUNK) {
             let mut sql = db::built!(self.backend(); "UPDATE thumb_sources SET used_at = " #1 " WHERE source_url IN (");
             sql.params(2, chunk.len()).push(") AND used_at < ").param(1);
-            let mut q = db::query(sql).bind(&at);
+            let mut q = db::query(sql).bind(at);
             for u in chunk {
                 q = q.bind(u);
             }
@@ -96,7 +89,6 @@ impl Store {
         thumb: &StoredThumb,
         at: DateTime<Utc>,
     ) -> Result<()> {
-        let at = to_db_time(at);
         let mut tx = self.pool.begin().await?;
         db::query(
             sql! {
@@ -109,7 +101,7 @@ impl Store {
         .bind(thumb.bytes as i64)
         .bind(thumb.width as i64)
         .bind(thumb.height as i64)
-        .bind(&at)
+        .bind(at)
         .execute(&mut *tx)
         .await?;
         db::query(
@@ -130,7 +122,7 @@ impl Store {
         )
         .bind(source_url)
         .bind(&thumb.hash)
-        .bind(&at)
+        .bind(at)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -145,7 +137,6 @@ impl Store {
         error: &str,
         at: DateTime<Utc>,
     ) -> Result<()> {
-        let at = to_db_time(at);
         db::query(
             sql! {
                 sqlite, postgres: ("INSERT INTO thumb_sources (source_url, hash, attempted_at, fetched_at, used_at, failures, last_error)
@@ -161,7 +152,7 @@ impl Store {
             },
         )
         .bind(source_url)
-        .bind(&at)
+        .bind(at)
         .bind(error)
         .execute(&self.pool)
         .await?;
@@ -172,16 +163,15 @@ impl Store {
     /// source points to and that were created before `cutoff`: the garbage collector deletes
     /// those objects and then calls [`Store::forget_thumbs`].
     pub async fn unreferenced_thumbs(&self, cutoff: DateTime<Utc>) -> Result<Vec<String>> {
-        let cutoff = to_db_time(cutoff);
         db::query(sql!("DELETE FROM thumb_sources WHERE used_at < " #1))
-            .bind(&cutoff)
+            .bind(cutoff)
             .execute(&self.pool)
             .await?;
         let hashes = db::query_scalar(sql!("SELECT t.hash FROM thumbnails t
              WHERE t.created_at < " #1 "
                AND NOT EXISTS (SELECT 1 FROM thumb_sources s WHERE s.hash = t.hash)
              ORDER BY t.hash"))
-        .bind(&cutoff)
+        .bind(cutoff)
         .fetch_all(&self.pool)
         .await?;
         Ok(hashes)

@@ -5,7 +5,6 @@ use crate::db::sql;
 use chrono::{DateTime, Utc};
 use streamtide_core::{Platform, VideoKind};
 
-use crate::time::from_db_time;
 use crate::{Result, Store};
 
 /// A video and its latest figures. Counters the platform does not give are `None`.
@@ -66,20 +65,14 @@ impl Store {
                     video_id: r.get("platform_video_id"),
                     title: r.get("title"),
                     kind: VideoKind::parse(&r.get::<String, _>("kind")),
-                    published_at: r
-                        .get::<Option<String>, _>("published_at")
-                        .as_deref()
-                        .and_then(from_db_time),
+                    published_at: r.get::<Option<DateTime<Utc>>, _>("published_at"),
                     duration_secs: opt_u64(r, "duration_secs"),
                     thumbnail_url: r.get("thumbnail_url"),
                     adult: db::flag(r, "adult"),
                     views: opt_u64(r, "views"),
                     likes: opt_u64(r, "likes"),
                     comments: opt_u64(r, "comments"),
-                    observed_at: r
-                        .get::<Option<String>, _>("observed_at")
-                        .as_deref()
-                        .and_then(from_db_time),
+                    observed_at: r.get::<Option<DateTime<Utc>>, _>("observed_at"),
                 })
                 .collect(),
         ))

@@ -9,7 +9,7 @@ use streamtide_core::{ChannelObservation, LiveBroadcast, LiveState, Platform, Vi
 use crate::sessions::{self, ChannelSighting};
 use crate::sightings;
 use crate::staging;
-use crate::time::{to_db_time, truncate_to_second};
+use crate::time::truncate_to_second;
 use crate::{retry_conflicts, Backend, Batch, Result, Store, WriteStats};
 use std::collections::HashMap;
 
@@ -145,7 +145,7 @@ async fn write_in(
                 )
                 .bind(platform.as_str())
                 .bind(id.as_str())
-                .bind(to_db_time(at))
+                .bind(at)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -241,7 +241,7 @@ async fn write_channel_observations(
     if found.is_empty() {
         return Ok(());
     }
-    let at_s = to_db_time(at);
+    let at_s = at;
     let sightings: Vec<ChannelSighting<'_>> = found
         .iter()
         .map(|o| ChannelSighting::from_info(&o.info))
@@ -258,7 +258,7 @@ async fn write_channel_observations(
         }
     }
     if !changed.is_empty() {
-        let written = write_channel_rows(conn, platform, &changed, &at_s).await?;
+        let written = write_channel_rows(conn, platform, &changed, at_s).await?;
         for (o, id) in found.iter().zip(ids.iter_mut()) {
             if id.is_none() {
                 *id = written.get(o.info.channel_id.as_str()).copied();
@@ -279,7 +279,7 @@ async fn write_channel_observations(
     let sql = staging::insert_snapshots_sql(conn.backend(), rows.len());
     let mut q = db::query(sql);
     for (id, o) in &rows {
-        q = staging::bind_snapshot(q, *id, &at_s, o, round);
+        q = staging::bind_snapshot(q, *id, at_s, o, round);
     }
     stats.channel_snapshots += q.execute(&mut *conn).await?.rows_affected();
 
@@ -300,7 +300,7 @@ async fn write_channel_observations(
         for id in &offline {
             q = q.bind(*id);
         }
-        stats.sessions_closed += q.bind(&at_s).execute(&mut *conn).await?.rows_affected();
+        stats.sessions_closed += q.bind(at_s).execute(&mut *conn).await?.rows_affected();
     }
     let live: Vec<(i64, &LiveBroadcast)> = rows
         .iter()
@@ -319,7 +319,7 @@ async fn write_channel_rows(
     conn: &mut db::Conn,
     platform: Platform,
     changed: &[(&ChannelObservation, &ChannelSighting<'_>)],
-    at_s: &str,
+    at_s: DateTime<Utc>,
 ) -> Result<HashMap<String, i64>> {
     let backend = conn.backend();
     let mut sql = db::built!(backend;
@@ -423,9 +423,9 @@ async fn write_channel_observation(
 ) -> Result<()> {
     let channel =
         sessions::upsert_channel(conn, &ChannelSighting::from_info(&obs.info), at, false).await?;
-    let at_s = to_db_time(at);
+    let at_s = at;
     let sql = staging::insert_snapshots_sql(conn.backend(), 1);
-    stats.channel_snapshots += staging::bind_snapshot(db::query(sql), channel, &at_s, obs, round)
+    stats.channel_snapshots += staging::bind_snapshot(db::query(sql), channel, at_s, obs, round)
         .execute(&mut *conn)
         .await?
         .rows_affected();
@@ -443,7 +443,7 @@ async fn write_video(
     at: DateTime<Utc>,
     stats: &mut WriteStats,
 ) -> Result<()> {
-    let at_s = to_db_time(at);
+    let at_s = at;
     let channel = sessions::upsert_channel(
         conn,
         &ChannelSighting {
@@ -499,12 +499,12 @@ async fn write_video(
     .bind(v.video_id.as_str())
     .bind(v.title.as_str())
     .bind(v.kind.as_str())
-    .bind(v.published_at.map(to_db_time))
+    .bind(v.published_at)
     .bind(v.duration_secs.map(|d| d as i64))
     .bind(v.thumbnail_url.as_deref())
     .bind(i64::from(v.adult))
     .bind(v.category_name.as_deref())
-    .bind(&at_s)
+    .bind(at_s)
     .fetch_one(&mut *conn)
     .await?;
     stats.video_snapshots += db::query(
@@ -515,7 +515,7 @@ async fn write_video(
         },
     )
     .bind(video)
-    .bind(&at_s)
+    .bind(at_s)
     .bind(v.views.map(|x| x as i64))
     .bind(v.likes.map(|x| x as i64))
     .bind(v.comments.map(|x| x as i64))
@@ -820,7 +820,7 @@ mod tests {
         // Unchanged sightings were skipped: rows seen in the last round that still say earlier.
         let lagging: i64 =
             db::query_scalar(sql!("SELECT COUNT(*) FROM channels WHERE last_seen_at < " #1))
-                .bind(to_db_time(t0 + chrono::Duration::minutes(80)))
+                .bind(t0 + chrono::Duration::minutes(80))
                 .fetch_one(&bulk.pool)
                 .await
                 .unwrap();

@@ -343,6 +343,74 @@ async fn server_database(backend: Backend, var: &str) -> Option<String> {
     Some(url)
 }
 
+/// The schema as SQLite declares it: SQLite keeps instants as sortable UTC text (see
+/// `storage/src/time.rs`), where the servers have a native time type.
+fn as_on_sqlite(schema: &Schema) -> Schema {
+    schema
+        .iter()
+        .map(|(name, t)| {
+            let columns = t
+                .columns
+                .iter()
+                .map(|(c, &(class, null))| {
+                    let class = if class == Class::Time {
+                        Class::Text
+                    } else {
+                        class
+                    };
+                    (c.clone(), (class, null))
+                })
+                .collect();
+            let table = Table {
+                columns,
+                primary_key: t.primary_key.clone(),
+                indexes: t.indexes.clone(),
+            };
+            (name.clone(), table)
+        })
+        .collect()
+}
+
+/// Every `table.column` of the time class.
+fn time_columns(schema: &Schema) -> BTreeSet<String> {
+    schema
+        .iter()
+        .flat_map(|(name, t)| {
+            t.columns
+                .iter()
+                .filter(|(_, (class, _))| *class == Class::Time)
+                .map(move |(c, _)| format!("{name}.{c}"))
+        })
+        .collect()
+}
+
+/// A column named as an instant (`*_at`, `*_until`, `*_since`).
+fn named_as_time(column: &str) -> bool {
+    let c = column.rsplit('.').next().unwrap_or(column);
+    c.ends_with("_at") || c.ends_with("_until") || c.ends_with("_since")
+}
+
+/// What a server's instants must be: of the time class exactly where they are named as times.
+fn time_drift(backend: &str, schema: &Schema) -> Vec<String> {
+    let times = time_columns(schema);
+    let mut out: Vec<String> = times
+        .iter()
+        .filter(|c| !named_as_time(c))
+        .map(|c| format!("{backend} {c}: a time column not named as one"))
+        .collect();
+    for (name, t) in schema {
+        for c in t.columns.keys() {
+            let full = format!("{name}.{c}");
+            if named_as_time(&full) && !times.contains(&full) {
+                out.push(format!(
+                    "{backend} {full}: named as a time, not of a time type"
+                ));
+            }
+        }
+    }
+    out
+}
+
 #[tokio::test]
 async fn every_backend_migrates_to_the_same_schema() {
     let dir = tempfile::tempdir().unwrap();
@@ -359,8 +427,9 @@ async fn every_backend_migrates_to_the_same_schema() {
     let mut compared = Vec::new();
     if let Some(url) = server_database(Backend::Postgres, "STREAMTIDE_TEST_PG_URL").await {
         let schema = postgres_schema(&url).await;
+        drift.extend(time_drift("postgres", &schema));
         drift.extend(
-            differences(&reference, &schema)
+            differences(&reference, &as_on_sqlite(&schema))
                 .into_iter()
                 .map(|d| format!("postgres {d}")),
         );
@@ -368,8 +437,9 @@ async fn every_backend_migrates_to_the_same_schema() {
     }
     if let Some(url) = server_database(Backend::MySql, "STREAMTIDE_TEST_MYSQL_URL").await {
         let schema = mysql_schema(&url).await;
+        drift.extend(time_drift("mysql", &schema));
         drift.extend(
-            differences(&reference, &schema)
+            differences(&reference, &as_on_sqlite(&schema))
                 .into_iter()
                 .map(|d| format!("mysql {d}")),
         );
@@ -397,6 +467,24 @@ async fn every_backend_migrates_to_the_same_schema() {
             .collect::<Vec<_>>()
             .join("\n"),
     );
+}
+
+#[test]
+fn a_time_column_is_known_by_its_type_and_its_name() {
+    let mut t = Table::default();
+    t.columns.insert("observed_at".into(), (Class::Time, false));
+    t.columns.insert("ended_at".into(), (Class::Text, true));
+    t.columns.insert("day".into(), (Class::Time, false));
+    let schema = Schema::from([("s".to_string(), t)]);
+    assert_eq!(
+        time_drift("postgres", &schema),
+        [
+            "postgres s.day: a time column not named as one",
+            "postgres s.ended_at: named as a time, not of a time type",
+        ]
+    );
+    let on_sqlite = as_on_sqlite(&schema);
+    assert_eq!(on_sqlite["s"].columns["observed_at"], (Class::Text, false));
 }
 
 #[test]
