@@ -718,8 +718,16 @@ impl Sql {
 /// ```
 ///
 /// `#N` is the N-th bound value. SQLite and PostgreSQL both take it as `$N`; MySQL has only
-/// positional `?`, so it gets a `?` and the list of which value each takes. Where the engines'
-/// dialects differ, the statement is written per engine, each text in the same notation:
+/// positional `?`, so it gets a `?` and the list of which value each takes. Where the engines
+/// differ only in a word, the statement keeps one text and names each engine's word in place
+/// (all three, in this order; a piece holds no parameter):
+///
+/// ```ignore
+/// sql!("UPDATE s SET peak = " {sqlite: "MAX", postgres: "GREATEST", mysql: "GREATEST"} "(peak, " #2 ") WHERE id = " #1)
+/// ```
+///
+/// Where the dialects differ more (upserts), the statement is written per engine, each text in
+/// the same notation:
 ///
 /// ```ignore
 /// sql! {
@@ -739,8 +747,8 @@ macro_rules! sql {
     ($($text:tt)+) => {
         const {
             $crate::db::Sql {
-                sqlite: $crate::db::sql_numbered!($($text)+),
-                postgres: $crate::db::sql_numbered!($($text)+),
+                sqlite: $crate::db::sql_numbered!(sqlite; $($text)+),
+                postgres: $crate::db::sql_numbered!(postgres; $($text)+),
                 mysql: $crate::db::sql_positional!($($text)+),
                 mysql_args: $crate::db::sql_args!($($text)+),
             }
@@ -751,10 +759,10 @@ macro_rules! sql {
 /// One engine's text of a per-engine [`sql!`].
 macro_rules! sql_set {
     ($s:ident, sqlite, ($($text:tt)+)) => {
-        $s.sqlite = $crate::db::sql_numbered!($($text)+);
+        $s.sqlite = $crate::db::sql_numbered!(sqlite; $($text)+);
     };
     ($s:ident, postgres, ($($text:tt)+)) => {
-        $s.postgres = $crate::db::sql_numbered!($($text)+);
+        $s.postgres = $crate::db::sql_numbered!(postgres; $($text)+);
     };
     ($s:ident, mysql, ($($text:tt)+)) => {
         $s.mysql = $crate::db::sql_positional!($($text)+);
@@ -762,19 +770,26 @@ macro_rules! sql_set {
     };
 }
 
-/// [`sql!`]'s text with `#N` as `$N`.
+/// [`sql!`]'s text for SQLite or PostgreSQL: `#N` as `$N`, and that engine's piece of each
+/// `{sqlite: "…", postgres: "…", mysql: "…"}`.
 macro_rules! sql_numbered {
-    (@ [$($out:tt)*]) => { concat!($($out)*) };
-    (@ [$($out:tt)*] $text:literal $($rest:tt)*) => {
-        $crate::db::sql_numbered!(@ [$($out)* $text,] $($rest)*)
+    ($e:ident; @ [$($out:tt)*]) => { concat!($($out)*) };
+    ($e:ident; @ [$($out:tt)*] $text:literal $($rest:tt)*) => {
+        $crate::db::sql_numbered!($e; @ [$($out)* $text,] $($rest)*)
     };
-    (@ [$($out:tt)*] # $n:literal $($rest:tt)*) => {
-        $crate::db::sql_numbered!(@ [$($out)* "$", $n,] $($rest)*)
+    ($e:ident; @ [$($out:tt)*] # $n:literal $($rest:tt)*) => {
+        $crate::db::sql_numbered!($e; @ [$($out)* "$", $n,] $($rest)*)
     };
-    ($($text:tt)+) => { $crate::db::sql_numbered!(@ [] $($text)+) };
+    (sqlite; @ [$($out:tt)*] {sqlite: $s:literal, postgres: $p:literal, mysql: $m:literal} $($rest:tt)*) => {
+        $crate::db::sql_numbered!(sqlite; @ [$($out)* $s,] $($rest)*)
+    };
+    (postgres; @ [$($out:tt)*] {sqlite: $s:literal, postgres: $p:literal, mysql: $m:literal} $($rest:tt)*) => {
+        $crate::db::sql_numbered!(postgres; @ [$($out)* $p,] $($rest)*)
+    };
+    ($e:ident; $($text:tt)+) => { $crate::db::sql_numbered!($e; @ [] $($text)+) };
 }
 
-/// [`sql!`]'s text with `#N` as `?`.
+/// [`sql!`]'s text for MySQL: `#N` as `?`, and the `mysql` piece of each per-engine piece.
 macro_rules! sql_positional {
     (@ [$($out:tt)*]) => { concat!($($out)*) };
     (@ [$($out:tt)*] $text:literal $($rest:tt)*) => {
@@ -783,10 +798,13 @@ macro_rules! sql_positional {
     (@ [$($out:tt)*] # $n:literal $($rest:tt)*) => {
         $crate::db::sql_positional!(@ [$($out)* "?",] $($rest)*)
     };
+    (@ [$($out:tt)*] {sqlite: $s:literal, postgres: $p:literal, mysql: $m:literal} $($rest:tt)*) => {
+        $crate::db::sql_positional!(@ [$($out)* $m,] $($rest)*)
+    };
     ($($text:tt)+) => { $crate::db::sql_positional!(@ [] $($text)+) };
 }
 
-/// The `N`s of [`sql!`]'s `#N`, in order.
+/// The `N`s of [`sql!`]'s `#N`, in order (a per-engine piece is text: it holds no parameter).
 macro_rules! sql_args {
     (@ [$($out:tt)*]) => { &[$($out)*] };
     (@ [$($out:tt)*] $text:literal $($rest:tt)*) => {
@@ -794,6 +812,9 @@ macro_rules! sql_args {
     };
     (@ [$($out:tt)*] # $n:literal $($rest:tt)*) => {
         $crate::db::sql_args!(@ [$($out)* $n,] $($rest)*)
+    };
+    (@ [$($out:tt)*] {sqlite: $s:literal, postgres: $p:literal, mysql: $m:literal} $($rest:tt)*) => {
+        $crate::db::sql_args!(@ [$($out)*] $($rest)*)
     };
     ($($text:tt)+) => { $crate::db::sql_args!(@ [] $($text)+) };
 }
@@ -894,6 +915,14 @@ macro_rules! built {
 /// The pieces of a [`built!`], appended in order.
 macro_rules! built_push {
     ($b:ident;) => {};
+    ($b:ident; {sqlite: $s:literal, postgres: $p:literal, mysql: $m:literal} $($rest:tt)*) => {
+        $b.push(match $b.backend() {
+            $crate::db::Backend::Sqlite => $s,
+            $crate::db::Backend::Postgres => $p,
+            $crate::db::Backend::MySql => $m,
+        });
+        $crate::db::built_push!($b; $($rest)*);
+    };
     ($b:ident; $text:literal $($rest:tt)*) => {
         $b.push($text);
         $crate::db::built_push!($b; $($rest)*);
@@ -1220,6 +1249,32 @@ pub(crate) fn lenient_count(row: &Row, col: &str) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_per_engine_piece_takes_each_engines_word() {
+        const S: Sql = sql!("UPDATE s SET peak = " {sqlite: "MAX", postgres: "GREATEST", mysql: "GREATEST"} "(peak, " #2 ") WHERE id = " #1);
+        assert_eq!(S.sqlite, "UPDATE s SET peak = MAX(peak, $2) WHERE id = $1");
+        assert_eq!(
+            S.postgres,
+            "UPDATE s SET peak = GREATEST(peak, $2) WHERE id = $1"
+        );
+        assert_eq!(
+            S.mysql,
+            "UPDATE s SET peak = GREATEST(peak, ?) WHERE id = ?"
+        );
+        assert_eq!(S.mysql_args, &[2, 1]);
+        for backend in [Backend::Sqlite, Backend::Postgres, Backend::MySql] {
+            let b = built!(backend; "SELECT " {sqlite: "a", postgres: "b", mysql: "c"} " FROM t WHERE x = " #1);
+            let word = match backend {
+                Backend::Sqlite => "a",
+                Backend::Postgres => "b",
+                Backend::MySql => "c",
+            };
+            assert!(b
+                .text()
+                .starts_with(&format!("SELECT {word} FROM t WHERE x = ")));
+        }
+    }
 
     #[test]
     fn sql_renders_each_engines_parameters() {

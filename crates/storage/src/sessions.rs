@@ -317,19 +317,19 @@ pub(crate) async fn observe_live_many(
     let backend = conn.backend();
     let mut sql = db::built!(backend; "WITH v(id, viewers, broadcast_id, category_id, category_name, started_at, at, title,
                 thumbnail_url, tags, adult, language) AS (VALUES ");
-    sql.rows(1, updates.len(), 12).push(match backend {
-        Backend::Sqlite => ")
+    sql.rows(1, updates.len(), 12);
+    db::built_push!(sql; ")
          UPDATE live_sessions SET
            viewer_sum = CASE WHEN live_sessions.viewer_sum <= 9223372036854775807 - v.viewers
                              THEN live_sessions.viewer_sum + v.viewers ELSE 9223372036854775807 END,
            sample_count = live_sessions.sample_count + 1,
-           peak_viewers = MAX(live_sessions.peak_viewers, v.viewers),
+           peak_viewers = " {sqlite: "MAX", postgres: "GREATEST", mysql: "GREATEST"} "(live_sessions.peak_viewers, v.viewers),
            broadcast_id = COALESCE(live_sessions.broadcast_id, v.broadcast_id),
            category_id = COALESCE(v.category_id, live_sessions.category_id),
            category_name = CASE WHEN v.category_id IS NOT NULL AND v.category_id IS DISTINCT FROM live_sessions.category_id
                                 THEN v.category_name
                                 ELSE COALESCE(v.category_name, live_sessions.category_name) END,
-           started_at = MIN(live_sessions.started_at, COALESCE(v.started_at, live_sessions.started_at)),
+           started_at = " {sqlite: "MIN", postgres: "LEAST", mysql: "LEAST"} "(live_sessions.started_at, COALESCE(v.started_at, live_sessions.started_at)),
            last_viewers = CASE WHEN v.at >= live_sessions.last_seen_at THEN v.viewers ELSE live_sessions.last_viewers END,
            title = CASE WHEN v.at >= live_sessions.last_seen_at AND v.title <> '' THEN v.title ELSE live_sessions.title END,
            thumbnail_url = CASE WHEN v.at >= live_sessions.last_seen_at
@@ -338,31 +338,8 @@ pub(crate) async fn observe_live_many(
            tags = CASE WHEN v.at >= live_sessions.last_seen_at AND v.tags <> '[]' THEN v.tags ELSE live_sessions.tags END,
            adult = CASE WHEN v.at >= live_sessions.last_seen_at THEN v.adult ELSE live_sessions.adult END,
            language = COALESCE(live_sessions.language, v.language),
-           last_seen_at = MAX(live_sessions.last_seen_at, v.at)
-         FROM v WHERE live_sessions.id = v.id",
-        _ => ")
-         UPDATE live_sessions SET
-           viewer_sum = CASE WHEN live_sessions.viewer_sum <= 9223372036854775807 - v.viewers
-                             THEN live_sessions.viewer_sum + v.viewers ELSE 9223372036854775807 END,
-           sample_count = live_sessions.sample_count + 1,
-           peak_viewers = GREATEST(live_sessions.peak_viewers, v.viewers),
-           broadcast_id = COALESCE(live_sessions.broadcast_id, v.broadcast_id),
-           category_id = COALESCE(v.category_id, live_sessions.category_id),
-           category_name = CASE WHEN v.category_id IS NOT NULL AND v.category_id IS DISTINCT FROM live_sessions.category_id
-                                THEN v.category_name
-                                ELSE COALESCE(v.category_name, live_sessions.category_name) END,
-           started_at = LEAST(live_sessions.started_at, COALESCE(v.started_at, live_sessions.started_at)),
-           last_viewers = CASE WHEN v.at >= live_sessions.last_seen_at THEN v.viewers ELSE live_sessions.last_viewers END,
-           title = CASE WHEN v.at >= live_sessions.last_seen_at AND v.title <> '' THEN v.title ELSE live_sessions.title END,
-           thumbnail_url = CASE WHEN v.at >= live_sessions.last_seen_at
-                                THEN COALESCE(v.thumbnail_url, live_sessions.thumbnail_url)
-                                ELSE live_sessions.thumbnail_url END,
-           tags = CASE WHEN v.at >= live_sessions.last_seen_at AND v.tags <> '[]' THEN v.tags ELSE live_sessions.tags END,
-           adult = CASE WHEN v.at >= live_sessions.last_seen_at THEN v.adult ELSE live_sessions.adult END,
-           language = COALESCE(live_sessions.language, v.language),
-           last_seen_at = GREATEST(live_sessions.last_seen_at, v.at)
-         FROM v WHERE live_sessions.id = v.id",
-    });
+           last_seen_at = " {sqlite: "MAX", postgres: "GREATEST", mysql: "GREATEST"} "(live_sessions.last_seen_at, v.at)
+         FROM v WHERE live_sessions.id = v.id");
     let mut q = db::query(sql);
     for (session, b) in updates {
         q = q
@@ -455,77 +432,29 @@ pub(crate) async fn observe_live(
     stats.live_samples += 1;
     let tags = serde_json_tags(&b.tags);
     db::query(
-        sql! {
-            sqlite: ("UPDATE live_sessions SET
+        sql!("UPDATE live_sessions SET
            -- Saturating: a sum already at the top (rows from before figures were bounded)
            -- stays there instead of overflowing (an error on PostgreSQL, a REAL on SQLite).
            viewer_sum = CASE WHEN viewer_sum <= 9223372036854775807 - " #2 " THEN viewer_sum + " #2 "
                              ELSE 9223372036854775807 END,
            sample_count = sample_count + 1,
-           peak_viewers = MAX(peak_viewers, " #2 "),
+           peak_viewers = " {sqlite: "MAX", postgres: "GREATEST", mysql: "GREATEST"} "(peak_viewers, " #2 "),
            broadcast_id = COALESCE(broadcast_id, " #3 "),
            -- A sighting without a category (a channel-status call) keeps the richer one; a switch
            -- to another category id drops the old id's name rather than pairing them wrongly.
            -- (Before `category_id`: MySQL applies assignments in order, reading updated values.)
-           category_name = CASE WHEN " #4 " IS NOT NULL AND " #4 " IS DISTINCT FROM category_id THEN " #5 "
+           category_name = CASE WHEN " #4 " IS NOT NULL AND (category_id IS NULL OR " #4 " <> category_id) THEN " #5 "
                                 ELSE COALESCE(" #5 ", category_name) END,
            category_id = COALESCE(" #4 ", category_id),
-           started_at = MIN(started_at, COALESCE(" #6 ", started_at)),
+           started_at = " {sqlite: "MIN", postgres: "LEAST", mysql: "LEAST"} "(started_at, COALESCE(" #6 ", started_at)),
            last_viewers = CASE WHEN " #7 " >= last_seen_at THEN " #2 " ELSE last_viewers END,
            title = CASE WHEN " #7 " >= last_seen_at AND " #8 " <> '' THEN " #8 " ELSE title END,
            thumbnail_url = CASE WHEN " #7 " >= last_seen_at THEN COALESCE(" #9 ", thumbnail_url) ELSE thumbnail_url END,
            tags = CASE WHEN " #7 " >= last_seen_at AND " #10 " <> '[]' THEN " #10 " ELSE tags END,
            adult = CASE WHEN " #7 " >= last_seen_at THEN " #11 " ELSE adult END,
            language = COALESCE(language, " #12 "),
-           last_seen_at = MAX(last_seen_at, " #7 ")
-         WHERE id = " #1);
-            postgres: ("UPDATE live_sessions SET
-           -- Saturating: a sum already at the top (rows from before figures were bounded)
-           -- stays there instead of overflowing (an error on PostgreSQL, a REAL on SQLite).
-           viewer_sum = CASE WHEN viewer_sum <= 9223372036854775807 - " #2 " THEN viewer_sum + " #2 "
-                             ELSE 9223372036854775807 END,
-           sample_count = sample_count + 1,
-           peak_viewers = GREATEST(peak_viewers, " #2 "),
-           broadcast_id = COALESCE(broadcast_id, " #3 "),
-           -- A sighting without a category (a channel-status call) keeps the richer one; a switch
-           -- to another category id drops the old id's name rather than pairing them wrongly.
-           -- (Before `category_id`: MySQL applies assignments in order, reading updated values.)
-           category_name = CASE WHEN " #4 " IS NOT NULL AND " #4 " IS DISTINCT FROM category_id THEN " #5 "
-                                ELSE COALESCE(" #5 ", category_name) END,
-           category_id = COALESCE(" #4 ", category_id),
-           started_at = LEAST(started_at, COALESCE(" #6 ", started_at)),
-           last_viewers = CASE WHEN " #7 " >= last_seen_at THEN " #2 " ELSE last_viewers END,
-           title = CASE WHEN " #7 " >= last_seen_at AND " #8 " <> '' THEN " #8 " ELSE title END,
-           thumbnail_url = CASE WHEN " #7 " >= last_seen_at THEN COALESCE(" #9 ", thumbnail_url) ELSE thumbnail_url END,
-           tags = CASE WHEN " #7 " >= last_seen_at AND " #10 " <> '[]' THEN " #10 " ELSE tags END,
-           adult = CASE WHEN " #7 " >= last_seen_at THEN " #11 " ELSE adult END,
-           language = COALESCE(language, " #12 "),
-           last_seen_at = GREATEST(last_seen_at, " #7 ")
-         WHERE id = " #1);
-            mysql: ("UPDATE live_sessions SET
-           -- Saturating: a sum already at the top (rows from before figures were bounded)
-           -- stays there instead of overflowing (an error on PostgreSQL, a REAL on SQLite).
-           viewer_sum = CASE WHEN viewer_sum <= 9223372036854775807 - " #2 " THEN viewer_sum + " #2 "
-                             ELSE 9223372036854775807 END,
-           sample_count = sample_count + 1,
-           peak_viewers = GREATEST(peak_viewers, " #2 "),
-           broadcast_id = COALESCE(broadcast_id, " #3 "),
-           -- A sighting without a category (a channel-status call) keeps the richer one; a switch
-           -- to another category id drops the old id's name rather than pairing them wrongly.
-           -- (Before `category_id`: MySQL applies assignments in order, reading updated values.)
-           category_name = CASE WHEN " #4 " IS NOT NULL AND NOT (" #4 " <=> category_id) THEN " #5 "
-                                ELSE COALESCE(" #5 ", category_name) END,
-           category_id = COALESCE(" #4 ", category_id),
-           started_at = LEAST(started_at, COALESCE(" #6 ", started_at)),
-           last_viewers = CASE WHEN " #7 " >= last_seen_at THEN " #2 " ELSE last_viewers END,
-           title = CASE WHEN " #7 " >= last_seen_at AND " #8 " <> '' THEN " #8 " ELSE title END,
-           thumbnail_url = CASE WHEN " #7 " >= last_seen_at THEN COALESCE(" #9 ", thumbnail_url) ELSE thumbnail_url END,
-           tags = CASE WHEN " #7 " >= last_seen_at AND " #10 " <> '[]' THEN " #10 " ELSE tags END,
-           adult = CASE WHEN " #7 " >= last_seen_at THEN " #11 " ELSE adult END,
-           language = COALESCE(language, " #12 "),
-           last_seen_at = GREATEST(last_seen_at, " #7 ")
-         WHERE id = " #1);
-        },
+           last_seen_at = " {sqlite: "MAX", postgres: "GREATEST", mysql: "GREATEST"} "(last_seen_at, " #7 ")
+         WHERE id = " #1),
     )
     .bind(session)
     .bind(b.viewers as i64)
