@@ -20,7 +20,7 @@
 //! | roster: tracked channels, creators, labels | `roster.rs`, `creators.rs`, `labels.rs`, `pending_imports.rs` |
 //! | collection rounds and job health | `rounds.rs` |
 //! | observations and live sessions: writing | `writes.rs` (batches, all or nothing), `sessions.rs` (channel upserts, sessions), `sightings.rs` (unchanged channels skipped), `staging.rs` (SQLite's recent snapshots and their fold) |
-//! | observations and live sessions: reading | `reads.rs` (the live list, channels, sessions, history, counts), `videos.rs` |
+//! | observations and live sessions: reading | `live_reads.rs` (the live list, sessions), `channel_reads.rs` (channels, a metric's history, names and handles), `videos.rs`, `counts.rs` (row counts, consistency checks), `rows.rs` (a row's columns as the store's types) |
 //! | rollups and analytics reads | `rollups.rs`, `analytics_reads.rs` (daily series, channel and creator stats), `trends.rs`, `retention.rs` (thinning raw rows once rolled up) |
 //! | leases of several collectors | `leases.rs` |
 //! | thumbnail copies | `thumbs.rs` |
@@ -30,22 +30,25 @@
 
 mod alerts;
 mod analytics_reads;
+mod channel_reads;
 mod checkpoints;
+mod counts;
 mod creators;
 mod db;
 mod labels;
 mod leases;
+mod live_reads;
 mod models;
 mod partitions;
 mod pending_imports;
 mod preflight;
 mod provision;
 mod quota;
-mod reads;
 mod retention;
 mod rollups;
 mod roster;
 mod rounds;
+mod rows;
 mod sessions;
 mod sightings;
 mod staging;
@@ -67,6 +70,7 @@ pub use alerts::{
     AlertChannelState, DeliveryOutcome, DeliveryRow, NewDelivery, OpenSession, StoredRule,
 };
 pub use analytics_reads::*;
+pub use channel_reads::Alias;
 pub use creators::CreatorRow;
 pub use db::Backend;
 pub use labels::ChannelLabel;
@@ -76,7 +80,6 @@ pub use partitions::{partition_name, PARTITIONED_TABLES};
 pub use pending_imports::{NewPendingImport, PendingImport};
 pub use provision::{fresh_database, with_database};
 pub use quota::QuotaDay;
-pub use reads::Alias;
 pub use retention::ThinStats;
 pub use rollups::RollupStats;
 pub use thumbs::{StoredThumb, ThumbSource};

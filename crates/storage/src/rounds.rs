@@ -5,7 +5,7 @@
 
 use crate::db;
 use crate::db::sql;
-use crate::reads::{opt_time, opt_u64, platform, time};
+use crate::rows::{opt_time, opt_u64, platform, time};
 use chrono::{DateTime, Utc};
 use streamtide_core::Platform;
 
