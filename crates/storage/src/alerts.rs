@@ -99,18 +99,6 @@ fn time(r: &db::Row, col: &str) -> Option<DateTime<Utc>> {
     r.get(col)
 }
 
-/// A long text column: MariaDB's TEXT arrives as bytes through sqlx (VARCHAR as text), the other
-/// backends' as text. Invalid UTF-8 (never written by us) is replaced, not a failure.
-fn long_text(r: &db::Row, col: &str) -> String {
-    match r.try_get::<String, _>(col) {
-        Ok(s) => s,
-        Err(_) => r
-            .try_get::<Vec<u8>, _>(col)
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
-            .unwrap_or_default(),
-    }
-}
-
 /// The longest error text kept per delivery.
 const ERROR_CHARS: usize = 500;
 
@@ -427,7 +415,7 @@ impl Store {
             .iter()
             .map(|r| StoredRule {
                 name: r.get("name"),
-                spec: long_text(r, "spec"),
+                spec: r.get("spec"),
                 created_at: time(r, "created_at"),
             })
             .collect())
@@ -478,7 +466,7 @@ fn delivery_row(r: &db::Row) -> DeliveryRow {
         platform: r.get("platform"),
         channel_id: r.get("channel_id"),
         title: r.get("title"),
-        payload: long_text(r, "payload"),
+        payload: r.get("payload"),
         status: r.get("status"),
         attempts: r.get::<i64, _>("attempts").clamp(0, i64::from(u32::MAX)) as u32,
         next_attempt_at: time(r, "next_attempt_at"),

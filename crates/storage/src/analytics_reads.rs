@@ -170,14 +170,13 @@ impl Store {
         .await?;
         let samples: Vec<Sample> = rows
             .iter()
-            .filter_map(|r| {
-                let at = Some(r.get::<DateTime<Utc>, _>("observed_at"))?;
+            .map(|r| {
                 let v = r.get::<i64, _>("followers").max(0) as u64;
-                Some(Sample {
-                    at,
+                Sample {
+                    at: r.get("observed_at"),
                     value: Some(v),
                     rounded: streamtide_analytics::count_is_rounded(platform, v),
-                })
+                }
             })
             .collect();
         let series = Series::new(&samples, tz);
@@ -314,18 +313,18 @@ impl Store {
             .bind(from)
             .fetch_all(&self.pool)
             .await?;
-            spans.extend(rows.iter().filter_map(|r| {
-                let start = Some(r.get::<DateTime<Utc>, _>("started_at"))?;
-                let end = Some(r.get::<DateTime<Utc>, _>("ended"))?;
+            spans.extend(rows.iter().map(|r| {
+                let start: DateTime<Utc> = r.get("started_at");
+                let end: DateTime<Utc> = r.get("ended");
                 // Widened: a stored sum may be beyond i64 (see `db::lenient_count`).
                 let n = db::lenient_count(r, "sample_count");
                 let sum = db::lenient_count(r, "viewer_sum");
-                Some(SessionSpan {
+                SessionSpan {
                     start,
                     end: end.max(start),
                     avg_viewers: if n > 0.0 { sum / n } else { 0.0 },
                     peak_viewers: db::lenient_count(r, "peak_viewers").max(0.0) as u64,
-                })
+                }
             }));
         }
         // `until` is inclusive: a session still open at the latest observation counts.

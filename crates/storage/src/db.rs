@@ -1223,12 +1223,10 @@ impl<'q, O: Decodable> QueryScalar<'q, O> {
 }
 
 /// A 0/1 flag column (booleans are stored as integers on every backend; an expression like
-/// `x IS NOT NULL` comes back as a boolean on PostgreSQL and as an integer elsewhere).
+/// `x IS NOT NULL`, a boolean on PostgreSQL, reads as an integer too: see `postgres_int`). NULL
+/// is not set.
 pub(crate) fn flag(row: &Row, col: &str) -> bool {
-    match row.try_get::<i64, _>(col) {
-        Ok(v) => v != 0,
-        Err(_) => row.try_get::<bool, _>(col).unwrap_or(false),
-    }
+    row.get::<Option<i64>, _>(col).is_some_and(|v| v != 0)
 }
 
 /// A count column that stored data may have pushed out of `i64`: SQLite turns an overflowing
