@@ -111,6 +111,12 @@ impl Proc {
     }
 }
 
+/// The last `n` lines of `text`.
+fn tail(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
 impl Drop for Proc {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -342,6 +348,8 @@ async fn collector_to_kafka_to_two_ingest_workers_one_killed() {
     assert!(!sent.is_empty(), "ingest raised no alert");
     assert_eq!(unique.len(), keys.len(), "an alert arrived twice: {keys:?}");
     assert_eq!(keys.len(), sent.len());
+    // What B logged, kept for a failure's message: a stalled takeover shows only there.
+    let b_log = b.log();
     let b_out = b.stop();
     let r_out = r.stop();
 
@@ -370,7 +378,8 @@ async fn collector_to_kafka_to_two_ingest_workers_one_killed() {
     assert_eq!(
         (duplicates, lost),
         (0, 0),
-        "published {published:?}, stored {got:?}, reference {reference:?}"
+        "published {published:?}, stored {got:?}, reference {reference:?}\nworker B's log, last 80 lines:\n{}",
+        tail(&b_log, 80)
     );
     assert_eq!(
         reference[0], want_snapshots,
