@@ -70,9 +70,10 @@ impl World {
         }
     }
 
-    /// The counters a platform reports for `ch` at `t`, as its adapter reads them: followers
-    /// everywhere (YouTube's rounded to three significant figures, or hidden); SOOP's total
-    /// views; YouTube's views and video count over the replays it lists.
+    /// The counters a platform reports for `ch` at `t`, as its adapter reads them (its shape's
+    /// `stats`): followers everywhere (YouTube's rounded to three significant figures, or
+    /// hidden); SOOP's total views; views and video count over the replays it lists where the
+    /// shape says `lists_replays` (YouTube).
     pub fn reported_stats(&self, ch: &SimChannel, t: DateTime<Utc>) -> ChannelStats {
         let videos = shape(ch.platform)
             .lists_replays
@@ -148,7 +149,8 @@ impl History<'_> {
         None
     }
 
-    /// YouTube's views and video count at `t`: the replays `videos_at` lists, from the cache.
+    /// Views and video count at `t` of a platform that `lists_replays`: the replays `videos_at`
+    /// lists, from the cache.
     fn replays(&mut self, i: usize, t: DateTime<Utc>) -> (u64, usize) {
         let ch = self.channels[i];
         let today = kst_day(t);
