@@ -1,7 +1,7 @@
 //! Every platform through every registry. A platform added to `Platform::ALL` (with its facts in
 //! `core/src/platform/<id>.rs`) but missing its adapter, its config section, its category ids,
-//! its roster labels, its simulator server, its `/api/v1/platforms` entry or its web badge fails
-//! here; `docs/adding-a-platform.md` says where each piece goes.
+//! its roster labels, its simulator server, its simulated population, its image hosts, its
+//! `/api/v1/platforms` entry or its web badge fails here; `docs/adding-a-platform.md` says where each piece goes.
 
 use std::sync::Arc;
 
@@ -11,8 +11,9 @@ use streamtide_curate::categories::Vocabulary;
 use streamtide_platforms::{build_adapters, skip_reason, HttpConfig, PlatformsConfig, Secret};
 use streamtide_roster::{platform_from_label, Column, Header};
 use streamtide_server::{AppState, Metrics, PlatformSetup, WEB_ASSETS};
-use streamtide_simulator::{SimConfig, Simulator};
+use streamtide_simulator::{SimConfig, Simulator, World};
 use streamtide_storage::Store;
+use streamtide_thumbs::{Guard, ImageHosts};
 
 const EXAMPLE_CONFIG: &str = include_str!("../config/example.toml");
 
@@ -85,6 +86,36 @@ fn every_platform_has_category_ids_and_roster_labels() {
             Column::PlatformReference(platform),
             "{platform}"
         );
+    }
+}
+
+/// The simulator's shape of the platform (`http/<id>.rs`) gives the demo channels, and their
+/// pictures come from hosts the thumbnail guard allows for the platform (its facts'
+/// `image_hosts`, the defaults of `[thumbnails.image_hosts]`, written out in example.toml).
+#[test]
+fn every_platform_has_a_simulated_population_and_image_hosts() {
+    let world = World::new(&SimConfig::demo(8, None));
+    let hosts = ImageHosts::default();
+    let guard = Guard::new(hosts.clone(), &[]).expect("guard");
+    for platform in Platform::ALL {
+        let id = platform.as_str();
+        assert!(!hosts.of(platform).is_empty(), "{id} has no image hosts");
+        assert!(
+            EXAMPLE_CONFIG.contains(&format!("\n{id} = [\"")),
+            "config/example.toml has no `{id} = [...]` image hosts"
+        );
+        let channels = world.channels(platform);
+        assert!(!channels.is_empty(), "the demo world has no {id} channels");
+        for ch in channels {
+            assert_eq!(ch.platform, platform);
+            // SOOP's pictures are protocol-relative, as its API sends them.
+            let url = match ch.image_url.strip_prefix("//") {
+                Some(rest) => format!("https://{rest}"),
+                None => ch.image_url.clone(),
+            };
+            let url = url::Url::parse(&url).expect("picture URL");
+            assert_eq!(guard.check(&url, Some(platform)), Ok(()), "{id}: {url}");
+        }
     }
 }
 

@@ -17,7 +17,7 @@
 //! The one exception is explicit: origins listed in `[thumbnails] trusted_origins` (the
 //! simulator in the demo and in tests) may be internal. Nothing is trusted by default.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 
@@ -27,56 +27,76 @@ use url::{Host, Url};
 
 /// `[thumbnails.image_hosts]`: per platform, the host patterns its images come from. A pattern
 /// is a host name (`static-cdn.jtvnw.net`) or `*.` and a domain (`*.ytimg.com`: any name under
-/// `ytimg.com`, not `ytimg.com` itself). Defaults are the hosts in real captures and the
-/// platforms' documentation.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(default, deny_unknown_fields)]
-pub struct ImageHosts {
-    pub chzzk: Vec<String>,
-    pub soop: Vec<String>,
-    pub twitch: Vec<String>,
-    pub youtube: Vec<String>,
-}
-
-fn strings(v: &[&str]) -> Vec<String> {
-    v.iter().map(|s| s.to_string()).collect()
-}
+/// `ytimg.com`, not `ytimg.com` itself). Keyed by [`Platform::as_str`] in the TOML; a platform
+/// left out keeps its default, the [`PlatformFacts::image_hosts`] of its facts (so a new platform
+/// brings its hosts along), and a key naming no platform is rejected.
+///
+/// [`PlatformFacts::image_hosts`]: streamtide_core::PlatformFacts::image_hosts
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageHosts(BTreeMap<Platform, Vec<String>>);
 
 impl Default for ImageHosts {
     fn default() -> Self {
-        ImageHosts {
-            // Avatars and VOD pictures on Naver's image CDN (nng-phinf / video-phinf), live
-            // thumbnails on livecloud-thumb.akamaized.net (captures, docs/platforms-kr.md).
-            chzzk: strings(&[
-                "*.pstatic.net",
-                "livecloud-thumb.akamaized.net",
-                "livecloud.akamaized.net",
-            ]),
-            // liveimg / profile.img / videoimg under both the .co.kr and the 2026 .com domains,
-            // and the old afreecatv.com names still seen in 2026.
-            soop: strings(&["*.sooplive.co.kr", "*.sooplive.com", "*.afreecatv.com"]),
-            twitch: strings(&["static-cdn.jtvnw.net"]),
-            youtube: strings(&["*.ytimg.com", "*.ggpht.com", "*.googleusercontent.com"]),
-        }
+        ImageHosts(
+            Platform::ALL
+                .into_iter()
+                .map(|p| {
+                    let hosts = p.facts().image_hosts.iter().map(|s| s.to_string());
+                    (p, hosts.collect())
+                })
+                .collect(),
+        )
     }
 }
 
 impl ImageHosts {
-    fn of(&self, platform: Platform) -> &[String] {
-        match platform {
-            Platform::Chzzk => &self.chzzk,
-            Platform::Soop => &self.soop,
-            Platform::Twitch => &self.twitch,
-            Platform::Youtube => &self.youtube,
-        }
+    /// The patterns of `platform`'s images.
+    pub fn of(&self, platform: Platform) -> &[String] {
+        self.0.get(&platform).map_or(&[], Vec::as_slice)
+    }
+
+    /// Replaces `platform`'s patterns.
+    pub fn set(&mut self, platform: Platform, patterns: Vec<String>) {
+        self.0.insert(platform, patterns);
     }
 
     fn all(&self) -> impl Iterator<Item = &String> {
-        self.chzzk
-            .iter()
-            .chain(&self.soop)
-            .chain(&self.twitch)
-            .chain(&self.youtube)
+        self.0.values().flatten()
+    }
+}
+
+/// Written in [`Platform::ALL`] order, keyed by platform id, like `example.toml`.
+impl Serialize for ImageHosts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for p in Platform::ALL {
+            map.serialize_entry(p.as_str(), self.of(p))?;
+        }
+        map.end()
+    }
+}
+
+/// Starts from the defaults and replaces the platforms the table names; a key that is no
+/// platform id is an error, as `deny_unknown_fields` made it when the platforms were fields.
+impl<'de> Deserialize<'de> for ImageHosts {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let given = BTreeMap::<String, Vec<String>>::deserialize(d)?;
+        let mut hosts = ImageHosts::default();
+        for (key, patterns) in given {
+            let platform = Platform::ALL
+                .into_iter()
+                .find(|p| p.as_str() == key)
+                .ok_or_else(|| {
+                    let ids: Vec<String> = Platform::ALL.iter().map(|p| format!("`{p}`")).collect();
+                    serde::de::Error::custom(format!(
+                        "unknown field `{key}`, expected one of {}",
+                        ids.join(", ")
+                    ))
+                })?;
+            hosts.set(platform, patterns);
+        }
+        Ok(hosts)
     }
 }
 
@@ -282,6 +302,25 @@ mod tests {
 
     fn check(u: &str, p: Platform) -> Result<(), String> {
         guard().check(&Url::parse(u).unwrap(), Some(p))
+    }
+
+    #[test]
+    fn image_hosts_read_by_platform_id_keep_defaults_and_reject_other_keys() {
+        let hosts: ImageHosts = toml::from_str("twitch = [\"img.example\"]").unwrap();
+        assert_eq!(hosts.of(Platform::Twitch), ["img.example"]);
+        for p in Platform::ALL.into_iter().filter(|&p| p != Platform::Twitch) {
+            assert_eq!(
+                hosts.of(p),
+                ImageHosts::default().of(p),
+                "{p} keeps its default"
+            );
+            assert!(!hosts.of(p).is_empty(), "{p} has default image hosts");
+        }
+        let err = toml::from_str::<ImageHosts>("kick = [\"x\"]").unwrap_err();
+        assert!(err.to_string().contains("unknown field `kick`"), "{err}");
+        // Written back keyed by id, it reads as itself.
+        let again: ImageHosts = toml::from_str(&toml::to_string(&hosts).unwrap()).unwrap();
+        assert_eq!(again, hosts);
     }
 
     #[test]

@@ -77,9 +77,13 @@ async fn the_victim_on_loopback_gets_no_request() {
         trusted_origins: vec![cdn.clone()],
         // `localhost` as if it were a CDN name that resolves to loopback (DNS rebinding, a
         // poisoned record): the name passes the allow-list, the address must not.
-        image_hosts: ImageHosts {
-            youtube: vec!["*.ytimg.com".into(), "localhost".into()],
-            ..ImageHosts::default()
+        image_hosts: {
+            let mut hosts = ImageHosts::default();
+            hosts.set(
+                Platform::Youtube,
+                vec!["*.ytimg.com".into(), "localhost".into()],
+            );
+            hosts
         },
         ..ThumbsConfig::default()
     };

@@ -34,6 +34,13 @@ pub(super) const FACTS: PlatformFacts = PlatformFacts {
         requests_per_second: 5.0,
         burst: 5,
     },
+    // Avatars and VOD pictures on Naver's image CDN (nng-phinf / video-phinf), live
+    // thumbnails on livecloud-thumb.akamaized.net (captures, docs/platforms-kr.md).
+    image_hosts: &[
+        "*.pstatic.net",
+        "livecloud-thumb.akamaized.net",
+        "livecloud.akamaized.net",
+    ],
     channel_url: |id, _| Some(format!("https://chzzk.naver.com/{id}")),
     video_url: |id| format!("https://chzzk.naver.com/video/{id}"),
 };

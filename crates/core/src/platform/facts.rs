@@ -1,5 +1,5 @@
 //! What streamtide knows about each platform besides its adapter's code: names, badge colour,
-//! channel URLs, roster labels, language and category rules, default limits.
+//! channel URLs, roster labels, language and category rules, default limits, image hosts.
 //!
 //! Each platform's values sit in its own file next to this one (`chzzk.rs`, `soop.rs`, …), and
 //! [`Platform::facts`] is the one place that maps a variant to them. Every crate reads these
@@ -36,6 +36,10 @@ pub struct PlatformFacts {
     pub language: LanguageHints,
     pub categories: CategoryRules,
     pub limits: DefaultLimits,
+    /// Default host patterns the platform's images come from (the thumbnail copier's
+    /// `[thumbnails.image_hosts] <id>`): a host name, or `*.` and a domain for any name under it.
+    /// From real captures and the platform's documentation.
+    pub image_hosts: &'static [&'static str],
     pub(super) channel_url: fn(&str, Option<&str>) -> Option<String>,
     pub(super) video_url: fn(&str) -> String,
 }

@@ -43,6 +43,9 @@ pub(super) const FACTS: PlatformFacts = PlatformFacts {
         requests_per_second: 2.0,
         burst: 2,
     },
+    // liveimg / profile.img / videoimg under both the .co.kr and the 2026 .com domains, and the
+    // old afreecatv.com names still seen in 2026.
+    image_hosts: &["*.sooplive.co.kr", "*.sooplive.com", "*.afreecatv.com"],
     channel_url: |id, _| Some(format!("https://www.sooplive.co.kr/station/{id}")),
     video_url: |id| format!("https://vod.sooplive.co.kr/player/{id}"),
 };

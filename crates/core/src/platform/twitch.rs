@@ -29,6 +29,7 @@ pub(super) const FACTS: PlatformFacts = PlatformFacts {
         requests_per_second: 10.0,
         burst: 10,
     },
+    image_hosts: &["static-cdn.jtvnw.net"],
     // Twitch addresses channels by login only: without the handle there is no URL.
     channel_url: |_, handle| {
         handle

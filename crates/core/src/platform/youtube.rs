@@ -34,6 +34,7 @@ pub(super) const FACTS: PlatformFacts = PlatformFacts {
         requests_per_second: 5.0,
         burst: 5,
     },
+    image_hosts: &["*.ytimg.com", "*.ggpht.com", "*.googleusercontent.com"],
     channel_url: |id, _| Some(format!("https://www.youtube.com/channel/{id}")),
     video_url: |id| format!("https://www.youtube.com/watch?v={id}"),
 };

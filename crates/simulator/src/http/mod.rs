@@ -23,6 +23,7 @@ use chrono::{DateTime, Utc};
 use streamtide_core::{Clock, Platform};
 
 use crate::fault::FaultBook;
+use crate::world::SimShape;
 use crate::{SimConfig, World};
 
 /// Per-server mutable bits: the only state in the simulator that is not a function of time.
@@ -100,6 +101,17 @@ fn platform_routes(platform: Platform) -> PlatformRoutes {
         Platform::Youtube => (youtube::routes(), false),
     };
     PlatformRoutes { routes, kr_gate }
+}
+
+/// The table of simulated populations: each platform's [`SimShape`] (channel count, id, handle
+/// and picture shapes, statistics), kept in its server's file beside the wire format.
+pub(crate) fn sim_shape(platform: Platform) -> &'static SimShape {
+    match platform {
+        Platform::Chzzk => &chzzk::SHAPE,
+        Platform::Soop => &soop::SHAPE,
+        Platform::Twitch => &twitch::SHAPE,
+        Platform::Youtube => &youtube::SHAPE,
+    }
 }
 
 /// The complete app for one platform's server.

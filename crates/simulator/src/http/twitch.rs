@@ -28,7 +28,39 @@ use serde_json::{json, Value};
 use streamtide_core::Platform;
 
 use super::{reply, AppState};
+use crate::world::SimShape;
 use crate::{SimCategory, SimChannel};
+use streamtide_core::ChannelStats;
+
+/// Twitch's simulated population: numeric user ids, `simtv0001` logins, a fifth of the channels
+/// in another language than Korean, followers the only counter.
+pub(crate) const SHAPE: SimShape = SimShape {
+    key_tag: 3,
+    channels: |cfg| cfg.twitch_channels,
+    // Unique by construction: the index is the low digits.
+    channel_id: |k, index| ((100_000 + k.bits() % 900_000) * 100_000 + index as u64).to_string(),
+    handle: |_, index| Some(format!("simtv{index:04}")),
+    image_url: |id| {
+        format!("https://static-cdn.jtvnw.net/jtv_user_pictures/sim-{id}-profile_image-300x300.png")
+    },
+    other_languages: 0.2,
+    joined_from: "2014-01-01T00:00:00Z",
+    joined_span_days: 3_600,
+    live_id_base: 10_000_000,
+    lists_replays: false,
+    stats: |_, followers, _| ChannelStats {
+        followers: Some(followers),
+        total_views: None,
+        video_count: None,
+    },
+    broadcast: |b| {
+        (
+            b.live_id.to_string(),
+            Some(game_id(&b.category)),
+            Some(game_name(&b.category)),
+        )
+    },
+};
 
 /// Most `id`/`login`/`user_id` values one Helix call takes.
 const MAX_IDS: usize = 100;

@@ -29,7 +29,48 @@ use streamtide_core::Platform;
 
 use super::{reply, AppState};
 use crate::world::Broadcast;
+use crate::world::{Key, SimShape};
 use crate::{SimCategory, SimChannel};
+use streamtide_core::ChannelStats;
+
+/// YouTube's simulated population: `UC…` channel ids, `@simyt0001` handles, a fifth of the
+/// channels in another language than Korean; subscribers rounded to three significant figures
+/// (or hidden), views and video count summed over the replays it lists.
+pub(crate) const SHAPE: SimShape = SimShape {
+    key_tag: 4,
+    channels: |cfg| cfg.youtube_channels,
+    channel_id: |k, _| channel_id(k),
+    handle: |_, index| Some(format!("@simyt{index:04}")),
+    image_url: |id| format!("https://yt3.ggpht.com/sim/{id}=s800-c-k-c0x00ffffff-no-rj"),
+    other_languages: 0.2,
+    joined_from: "2010-01-01T00:00:00Z",
+    joined_span_days: 5_000,
+    live_id_base: 10_000_000,
+    lists_replays: true,
+    stats: |ch, followers, replays| ChannelStats {
+        followers: (!crate::hides_subscribers(ch)).then(|| crate::round_subscribers(followers)),
+        total_views: replays.map(|(views, _)| views),
+        video_count: replays.map(|(_, n)| n as u64),
+    },
+    broadcast: |b| {
+        (
+            crate::youtube_video_id(b.live_id),
+            Some(yt_category(&b.category).to_string()),
+            None,
+        )
+    },
+};
+
+/// `UC` + 22 characters of the URL-safe base64 alphabet, from the channel's id key.
+fn channel_id(k: Key) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::from("UC");
+    for i in 0..22u64 {
+        let bits = k.at(10 + i / 8).bits() >> ((i % 8) * 6);
+        out.push(ALPHABET[(bits & 63) as usize] as char);
+    }
+    out
+}
 
 /// Most ids one `channels` / `videos` call takes.
 const MAX_IDS: usize = 50;

@@ -17,6 +17,7 @@ use streamtide_core::{
 };
 
 use super::schedule::{self, Broadcast};
+use super::shape::shape;
 use super::types::SimChannel;
 use super::{kst_day, vod, World};
 
@@ -69,11 +70,14 @@ impl World {
         }
     }
 
-    /// The counters a platform reports for `ch` at `t`, as its adapter reads them: followers
-    /// everywhere (YouTube's rounded to three significant figures, or hidden); SOOP's total
-    /// views; YouTube's views and video count over the replays it lists.
+    /// The counters a platform reports for `ch` at `t`, as its adapter reads them (its shape's
+    /// `stats`): followers everywhere (YouTube's rounded to three significant figures, or
+    /// hidden); SOOP's total views; views and video count over the replays it lists where the
+    /// shape says `lists_replays` (YouTube).
     pub fn reported_stats(&self, ch: &SimChannel, t: DateTime<Utc>) -> ChannelStats {
-        let videos = (ch.platform == Platform::Youtube).then(|| self.videos_at(ch, t));
+        let videos = shape(ch.platform)
+            .lists_replays
+            .then(|| self.videos_at(ch, t));
         stats(
             self,
             ch,
@@ -92,53 +96,15 @@ fn stats(
     world: &World,
     ch: &SimChannel,
     t: DateTime<Utc>,
-    youtube: Option<(u64, usize)>,
+    replays: Option<(u64, usize)>,
 ) -> ChannelStats {
-    let followers = world.followers_at(ch, t);
-    match ch.platform {
-        Platform::Chzzk | Platform::Twitch => ChannelStats {
-            followers: Some(followers),
-            total_views: None,
-            video_count: None,
-        },
-        Platform::Soop => ChannelStats {
-            followers: Some(followers),
-            total_views: Some(followers * 55),
-            video_count: None,
-        },
-        Platform::Youtube => ChannelStats {
-            followers: (!crate::hides_subscribers(ch)).then(|| crate::round_subscribers(followers)),
-            total_views: youtube.map(|(views, _)| views),
-            video_count: youtube.map(|(_, n)| n as u64),
-        },
-    }
+    (shape(ch.platform).stats)(ch, world.followers_at(ch, t), replays)
 }
 
 /// A broadcast as the platform's adapter reports it: its id, category id and name as each
 /// platform spells them.
 fn live_broadcast(ch: &SimChannel, b: &Broadcast, t: DateTime<Utc>) -> LiveBroadcast {
-    let (broadcast_id, category_id, category_name) = match ch.platform {
-        Platform::Chzzk => (
-            b.live_id.to_string(),
-            Some(b.category.chzzk_id.to_string()),
-            Some(b.category.name_ko.to_string()),
-        ),
-        Platform::Soop => (
-            b.live_id.to_string(),
-            Some(b.category.soop_cate_no.to_string()),
-            None,
-        ),
-        Platform::Twitch => (
-            b.live_id.to_string(),
-            Some(crate::http::twitch::game_id(&b.category)),
-            Some(crate::http::twitch::game_name(&b.category)),
-        ),
-        Platform::Youtube => (
-            crate::youtube_video_id(b.live_id),
-            Some(crate::http::youtube::yt_category(&b.category).to_string()),
-            None,
-        ),
-    };
+    let (broadcast_id, category_id, category_name) = (shape(ch.platform).broadcast)(b);
     LiveBroadcast {
         platform: ch.platform,
         channel_id: ChannelId::new(ch.id.clone()),
@@ -183,7 +149,8 @@ impl History<'_> {
         None
     }
 
-    /// YouTube's views and video count at `t`: the replays `videos_at` lists, from the cache.
+    /// Views and video count at `t` of a platform that `lists_replays`: the replays `videos_at`
+    /// lists, from the cache.
     fn replays(&mut self, i: usize, t: DateTime<Utc>) -> (u64, usize) {
         let ch = self.channels[i];
         let today = kst_day(t);
@@ -221,7 +188,7 @@ impl History<'_> {
                     None if everyone || self.live_at(i, before).is_some() => LiveState::Offline,
                     None => continue,
                 };
-                let youtube = (platform == Platform::Youtube).then(|| self.replays(i, at));
+                let replays = shape(platform).lists_replays.then(|| self.replays(i, at));
                 found.push(ChannelObservation {
                     info: ChannelInfo {
                         platform,
@@ -231,7 +198,7 @@ impl History<'_> {
                         avatar_url: None,
                         description: Some(ch.description.clone()),
                     },
-                    stats: stats(self.world, ch, at, youtube),
+                    stats: stats(self.world, ch, at, replays),
                     live,
                 });
             }

@@ -12,6 +12,7 @@ mod history;
 mod names;
 mod population;
 mod schedule;
+mod shape;
 mod simulcast;
 mod started;
 mod story;
@@ -34,22 +35,22 @@ pub use simulcast::SimCreator;
 pub use started::StartLiveError;
 pub use types::{FollowerArc, SimChannel, SimLive, SimVideo};
 
-pub(crate) use population::profile_image;
+pub(crate) use hash::Key;
 pub(crate) use schedule::Broadcast;
+pub(crate) use shape::SimShape;
 
 use crate::kst::day_of as kst_day;
+
+/// How many platforms the world holds: one list of channels each.
+const PLATFORMS: usize = Platform::ALL.len();
 
 /// Ground truth for every simulated channel. Deterministic from the config's seed.
 #[derive(Debug, Clone)]
 pub struct World {
-    chzzk: Vec<SimChannel>,
-    soop: Vec<SimChannel>,
-    twitch: Vec<SimChannel>,
-    youtube: Vec<SimChannel>,
-    chzzk_index: HashMap<String, usize>,
-    soop_index: HashMap<String, usize>,
-    twitch_index: HashMap<String, usize>,
-    youtube_index: HashMap<String, usize>,
+    /// Each platform's channels, in [`Platform::ALL`] order ([`Platform::order`]).
+    channels: [Vec<SimChannel>; PLATFORMS],
+    /// Per platform, the position of each channel id in `channels`.
+    index: [HashMap<String, usize>; PLATFORMS],
     creators: Vec<SimCreator>,
     /// Where follower growth compounds from: [`World::epoch`], or for a story four months before
     /// its end, so that a demo on the wall clock shows counts of a plausible size.
@@ -61,44 +62,34 @@ pub struct World {
 impl World {
     pub fn new(cfg: &SimConfig) -> World {
         let adult = cfg.adult_fraction.clamp(0.0, 1.0);
-        let mut chzzk = population::generate(cfg.seed, Platform::Chzzk, cfg.chzzk_channels, adult);
-        let mut soop = population::generate(cfg.seed, Platform::Soop, cfg.soop_channels, adult);
-        let mut twitch =
-            population::generate(cfg.seed, Platform::Twitch, cfg.twitch_channels, adult);
-        let mut youtube =
-            population::generate(cfg.seed, Platform::Youtube, cfg.youtube_channels, adult);
-        let mut creators = simulcast::pair([&mut chzzk, &mut soop, &mut twitch, &mut youtube]);
+        let mut lists = Platform::ALL
+            .map(|p| population::generate(cfg.seed, p, (shape::shape(p).channels)(cfg), adult));
+        let mut creators = simulcast::pair(lists.each_mut());
         let mut growth_from = Self::epoch();
         if let Some(end) = cfg.story_end {
             growth_from = end - chrono::Duration::days(story::GROWTH_DAYS);
             creators.extend(story::play(
-                [&mut chzzk, &mut soop, &mut twitch, &mut youtube],
+                lists.each_mut(),
                 end,
                 growth_from,
                 crate::hides_subscribers,
             ));
         }
         for change in &cfg.channel_changes {
-            apply_change([&mut chzzk, &mut soop, &mut twitch, &mut youtube], change);
+            apply_change(&mut lists, change);
         }
-        let index = |chs: &[SimChannel]| {
+        let index = lists.each_ref().map(|chs| {
             chs.iter()
                 .enumerate()
                 .map(|(i, c)| (c.id.clone(), i))
                 .collect()
-        };
+        });
         World {
-            chzzk_index: index(&chzzk),
-            soop_index: index(&soop),
-            twitch_index: index(&twitch),
-            youtube_index: index(&youtube),
+            channels: lists,
+            index,
             creators,
             growth_from,
             started: started::Started::default(),
-            chzzk,
-            soop,
-            twitch,
-            youtube,
         }
     }
 
@@ -118,12 +109,9 @@ impl World {
 
     /// All channels of a platform (empty for platforms the simulator does not serve).
     pub fn channels(&self, platform: Platform) -> &[SimChannel] {
-        match platform {
-            Platform::Chzzk => &self.chzzk,
-            Platform::Soop => &self.soop,
-            Platform::Twitch => &self.twitch,
-            Platform::Youtube => &self.youtube,
-        }
+        self.channels
+            .get(platform.order())
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The first `n` channels of a platform as a roster would name them (id, name, handle):
@@ -144,13 +132,8 @@ impl World {
     }
 
     pub fn channel(&self, platform: Platform, id: &str) -> Option<&SimChannel> {
-        let index = match platform {
-            Platform::Chzzk => &self.chzzk_index,
-            Platform::Soop => &self.soop_index,
-            Platform::Twitch => &self.twitch_index,
-            Platform::Youtube => &self.youtube_index,
-        };
-        index.get(id).map(|&i| &self.channels(platform)[i])
+        let i = *self.index.get(platform.order())?.get(id)?;
+        self.channels(platform).get(i)
     }
 
     /// `base_followers * (1 + daily_growth) ^ days_since_epoch`, times the channel's story arc if
@@ -287,7 +270,7 @@ impl World {
 mod tests;
 
 /// Apply one of `SimConfig::channel_changes` to the generated population.
-fn apply_change(platforms: [&mut Vec<SimChannel>; 4], change: &crate::ChannelChange) {
+fn apply_change(platforms: &mut [Vec<SimChannel>; PLATFORMS], change: &crate::ChannelChange) {
     let (platform, index) = match change {
         crate::ChannelChange::Rename {
             platform, index, ..
@@ -296,14 +279,10 @@ fn apply_change(platforms: [&mut Vec<SimChannel>; 4], change: &crate::ChannelCha
             platform, index, ..
         } => (*platform, *index),
     };
-    let [chzzk, soop, twitch, youtube] = platforms;
-    let list = match platform {
-        Platform::Chzzk => chzzk,
-        Platform::Soop => soop,
-        Platform::Twitch => twitch,
-        Platform::Youtube => youtube,
-    };
-    let Some(ch) = list.get_mut(index) else {
+    let Some(ch) = platforms
+        .get_mut(platform.order())
+        .and_then(|list| list.get_mut(index))
+    else {
         return;
     };
     match change {

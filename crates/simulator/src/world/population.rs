@@ -8,6 +8,7 @@ use streamtide_core::Platform;
 use super::category::{CATEGORIES, MAIN_WEIGHTED};
 use super::hash::Key;
 use super::names;
+use super::shape::shape;
 use super::types::SimChannel;
 
 /// Hash-domain tags for each per-channel attribute, so attributes stay independent.
@@ -31,17 +32,11 @@ mod tag {
     pub const LANGUAGE: u64 = 17;
 }
 
-/// Languages of the non-Korean minority on Twitch and YouTube.
+/// Languages of the non-Korean minority (on the platforms whose shape has one).
 const OTHER_LANGUAGES: &[&str] = &["en", "ja", "es", "zh"];
 
 pub(crate) fn platform_key(seed: u64, platform: Platform) -> Key {
-    let tag = match platform {
-        Platform::Chzzk => 1,
-        Platform::Soop => 2,
-        Platform::Twitch => 3,
-        Platform::Youtube => 4,
-    };
-    Key(seed).at(0x5754_4944_4500).at(tag)
+    Key(seed).at(0x5754_4944_4500).at(shape(platform).key_tag)
 }
 
 /// `count` channels for `platform`, deterministic in `(seed, platform, index)`.
@@ -73,20 +68,8 @@ fn channel(
     adult_fraction: f64,
     taken_names: &mut HashSet<String>,
 ) -> SimChannel {
-    let id = match platform {
-        Platform::Soop => format!("simbj{index:04}"),
-        // Numeric user ids, unique by construction (the index is the low digits).
-        Platform::Twitch => format!(
-            "{}",
-            (100_000 + k.at(tag::ID).bits() % 900_000) * 100_000 + index as u64
-        ),
-        Platform::Youtube => youtube_channel_id(k),
-        Platform::Chzzk => format!(
-            "{:016x}{:016x}",
-            k.at(tag::ID).at(1).bits(),
-            k.at(tag::ID).at(2).bits()
-        ),
-    };
+    let shape = shape(platform);
+    let id = (shape.channel_id)(k.at(tag::ID), index);
 
     // Heavy-tailed popularity: a handful of big channels and a long tail of small ones.
     let popularity = k.at(tag::POPULARITY).unit().powf(2.5).max(0.0005);
@@ -125,27 +108,12 @@ fn channel(
         start_minute / 60,
     );
     let station_no = 20_000_000 + (k.bits() % 9_000_000);
-    let image_url = match platform {
-        Platform::Soop => profile_image(&id),
-        Platform::Twitch => {
-            format!(
-                "https://static-cdn.jtvnw.net/jtv_user_pictures/sim-{id}-profile_image-300x300.png"
-            )
-        }
-        Platform::Youtube => format!("https://yt3.ggpht.com/sim/{id}=s800-c-k-c0x00ffffff-no-rj"),
-        Platform::Chzzk => format!("https://nng-phinf.pstatic.net/sim/{id}/profile.png"),
-    };
-    let handle = match platform {
-        Platform::Soop => Some(id.clone()),
-        Platform::Twitch => Some(format!("simtv{index:04}")),
-        Platform::Youtube => Some(format!("@simyt{index:04}")),
-        Platform::Chzzk => None,
-    };
-    let language = match platform {
-        Platform::Twitch | Platform::Youtube if k.at(tag::LANGUAGE).unit() < 0.2 => {
-            k.at(tag::LANGUAGE).at(1).pick(OTHER_LANGUAGES)
-        }
-        _ => "ko",
+    let image_url = (shape.image_url)(&id);
+    let handle = (shape.handle)(&id, index);
+    let language = if k.at(tag::LANGUAGE).unit() < shape.other_languages {
+        k.at(tag::LANGUAGE).at(1).pick(OTHER_LANGUAGES)
+    } else {
+        "ko"
     };
 
     SimChannel {
@@ -179,17 +147,6 @@ fn channel(
     }
 }
 
-/// `UC` + 22 characters of the URL-safe base64 alphabet, from the channel's hash.
-fn youtube_channel_id(k: Key) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::from("UC");
-    for i in 0..22u64 {
-        let bits = k.at(tag::ID).at(10 + i / 8).bits() >> ((i % 8) * 6);
-        out.push(ALPHABET[(bits & 63) as usize] as char);
-    }
-    out
-}
-
 /// A spread of growth rates: clearly falling, roughly flat, rising and a few rockets. Rates stay
 /// well under 2%/day because growth compounds from a fixed epoch: a demo on the wall clock months
 /// later must still show plausible follower counts.
@@ -212,20 +169,11 @@ enum Growth {
 /// Rockets start small, so months of compounding leave them big rather than absurd.
 const ROCKET_MAX_BASE: u64 = 5_000;
 
-/// SOOP stations date back to the AfreecaTV years; CHZZK opened its beta in December 2023.
+/// When the channel joined, within its platform's span (SOOP stations date back to the
+/// AfreecaTV years; CHZZK opened its beta in December 2023).
 fn joined(k: Key, platform: Platform) -> DateTime<Utc> {
-    let (from, span_days) = match platform {
-        Platform::Soop => ("2012-01-01T00:00:00Z", 4_900),
-        Platform::Twitch => ("2014-01-01T00:00:00Z", 3_600),
-        Platform::Youtube => ("2010-01-01T00:00:00Z", 5_000),
-        Platform::Chzzk => ("2023-12-19T00:00:00Z", 700),
-    };
-    let from: DateTime<Utc> = from.parse().unwrap_or_default();
+    let shape = shape(platform);
+    let from: DateTime<Utc> = shape.joined_from.parse().unwrap_or_default();
+    let span_days = shape.joined_span_days;
     from + Duration::seconds(k.at(tag::JOINED).int(0, span_days * 86_400) as i64)
-}
-
-/// SOOP's protocol-relative profile image URL: `//profile.img.sooplive.co.kr/LOGO/{id[0:2]}/{id}/{id}.jpg`.
-pub(crate) fn profile_image(id: &str) -> String {
-    let prefix: String = id.chars().take(2).collect();
-    format!("//profile.img.sooplive.co.kr/LOGO/{prefix}/{id}/{id}.jpg")
 }

@@ -32,13 +32,9 @@ mod tag {
 const ID_DAY_ORIGIN: i64 = 18_262;
 /// Ids are `base + day * STRIDE + channel index`, unique while a platform has < STRIDE channels.
 const ID_STRIDE: u64 = 100_000;
-/// Where each platform's broadcast ids start (SOOP's `broad_no`s are much larger than CHZZK's
-/// `liveId`s in reality too).
+/// Where each platform's broadcast ids start (its shape's `live_id_base`).
 fn live_id_base(platform: Platform) -> u64 {
-    match platform {
-        Platform::Soop => 250_000_000,
-        _ => 10_000_000,
-    }
+    super::shape::shape(platform).live_id_base
 }
 
 /// One broadcast: the fixed facts about it (viewers are computed per instant).

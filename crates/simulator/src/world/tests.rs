@@ -274,3 +274,13 @@ fn linked_creators_simulcast_at_every_hour() {
         w.channels(Platform::Chzzk)
     );
 }
+
+#[test]
+fn every_platform_has_its_own_hash_domain() {
+    // Two platforms on one key tag would draw the same channels, schedules and counts.
+    let tags: std::collections::HashSet<u64> = Platform::ALL
+        .iter()
+        .map(|&p| super::shape::shape(p).key_tag)
+        .collect();
+    assert_eq!(tags.len(), Platform::ALL.len());
+}

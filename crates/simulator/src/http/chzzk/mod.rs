@@ -26,6 +26,35 @@ use axum::Router;
 use serde_json::json;
 
 use super::{reply, AppState};
+use crate::world::SimShape;
+use streamtide_core::ChannelStats;
+
+/// CHZZK's simulated population: 32 hex digit channel ids, no handles, pictures on Naver's CDN,
+/// channels since the beta of December 2023, followers the only counter.
+pub(crate) const SHAPE: SimShape = SimShape {
+    key_tag: 1,
+    channels: |cfg| cfg.chzzk_channels,
+    channel_id: |k, _| format!("{:016x}{:016x}", k.at(1).bits(), k.at(2).bits()),
+    handle: |_, _| None,
+    image_url: |id| format!("https://nng-phinf.pstatic.net/sim/{id}/profile.png"),
+    other_languages: 0.0,
+    joined_from: "2023-12-19T00:00:00Z",
+    joined_span_days: 700,
+    live_id_base: 10_000_000,
+    lists_replays: false,
+    stats: |_, followers, _| ChannelStats {
+        followers: Some(followers),
+        total_views: None,
+        video_count: None,
+    },
+    broadcast: |b| {
+        (
+            b.live_id.to_string(),
+            Some(b.category.chzzk_id.to_string()),
+            Some(b.category.name_ko.to_string()),
+        )
+    },
+};
 
 /// The headers a 2026 browser sends that the adapter is expected to send too.
 pub(crate) const BROWSER_HEADERS: &[&str] = &[

@@ -15,10 +15,10 @@ use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use streamtide_core::Platform;
 
+use super::profile_image;
 use crate::http::params::Params;
 use crate::http::{reply, AppState};
 use crate::kst;
-use crate::world::profile_image;
 use crate::{SimChannel, SimLive};
 
 const PAGE_SIZE: usize = 60;

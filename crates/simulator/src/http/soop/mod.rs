@@ -19,6 +19,42 @@ use axum::Router;
 use serde_json::json;
 
 use super::{reply, AppState};
+use crate::world::SimShape;
+use streamtide_core::ChannelStats;
+
+/// SOOP's simulated population: `simbj0001` station ids that are also the handles, stations
+/// since the AfreecaTV years, followers and total views (its `broad_no`s are much larger than
+/// CHZZK's `liveId`s in reality too).
+pub(crate) const SHAPE: SimShape = SimShape {
+    key_tag: 2,
+    channels: |cfg| cfg.soop_channels,
+    channel_id: |_, index| format!("simbj{index:04}"),
+    handle: |id, _| Some(id.to_string()),
+    image_url: profile_image,
+    other_languages: 0.0,
+    joined_from: "2012-01-01T00:00:00Z",
+    joined_span_days: 4_900,
+    live_id_base: 250_000_000,
+    lists_replays: false,
+    stats: |_, followers, _| ChannelStats {
+        followers: Some(followers),
+        total_views: Some(followers * 55),
+        video_count: None,
+    },
+    broadcast: |b| {
+        (
+            b.live_id.to_string(),
+            Some(b.category.soop_cate_no.to_string()),
+            None,
+        )
+    },
+};
+
+/// SOOP's protocol-relative profile image URL: `//profile.img.sooplive.co.kr/LOGO/{id[0:2]}/{id}/{id}.jpg`.
+pub(crate) fn profile_image(id: &str) -> String {
+    let prefix: String = id.chars().take(2).collect();
+    format!("//profile.img.sooplive.co.kr/LOGO/{prefix}/{id}/{id}.jpg")
+}
 
 /// Where the old hosts are served (`{base}/co.kr` stands in for `https://live.sooplive.co.kr`).
 pub(crate) const OLD_PREFIX: &str = "/co.kr";

@@ -8,9 +8,9 @@ use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use streamtide_core::Platform;
 
+use super::profile_image;
 use crate::http::{reply, AppState};
 use crate::kst;
-use crate::world::profile_image;
 use crate::SimChannel;
 
 pub(super) async fn handle(State(s): State<AppState>, Path(bj_id): Path<String>) -> Response {

@@ -10,10 +10,10 @@ use axum::response::Response;
 use serde_json::{json, Value};
 use streamtide_core::Platform;
 
+use super::profile_image;
 use crate::http::params::Params;
 use crate::http::{reply, AppState};
 use crate::kst;
-use crate::world::profile_image;
 use crate::{SimChannel, SimVideo};
 
 const PER_PAGE: u64 = 20;
