@@ -35,59 +35,8 @@ pub async fn api(
         let ids: Vec<String> = (0..250)
             .map(|i| format!("{platform}-{pi}-{i:04}"))
             .collect();
-        for d in (0..days).rev() {
-            let at = now - chrono::Duration::days(d) - chrono::Duration::minutes(1);
-            let round = store.start_round(platform, Job::Channels, at).await?;
-            let found = ids
-                .iter()
-                .enumerate()
-                .map(|(i, id)| ChannelObservation {
-                    info: ChannelInfo {
-                        platform,
-                        channel_id: ChannelId::new(id.clone()),
-                        name: format!("채널 {id}"),
-                        handle: None,
-                        avatar_url: None,
-                        description: None,
-                    },
-                    stats: ChannelStats {
-                        // Different growth per channel, so rankings have something to rank.
-                        followers: Some(10_000 + (i as u64 * 37 % 500) * (days - d) as u64),
-                        total_views: Some(1_000_000 + (i as u64 % 97) * 1_000 * (days - d) as u64),
-                        video_count: Some(20),
-                    },
-                    live: LiveState::Unknown,
-                })
-                .collect();
-            store
-                .write_batch(
-                    round,
-                    platform,
-                    at,
-                    &Batch::Channels {
-                        found,
-                        missing: Vec::new(),
-                    },
-                )
-                .await?;
-        }
-        let round = store.start_round(platform, Job::Live, now).await?;
-        let items = ids
-            .iter()
-            .enumerate()
-            .map(|(i, id)| crate::workload::broadcast(platform, id, i, now))
-            .collect();
-        store
-            .write_batch(
-                round,
-                platform,
-                now,
-                &Batch::LiveList {
-                    items,
-                    close_after: chrono::Duration::minutes(10),
-                },
-            )
-            .await?;
+        seed_history(&store, platform, &ids, days, now).await?;
+        seed_live(&store, platform, &ids, now).await?;
     }
     store.rebuild_rollups().await?;
 
@@ -104,9 +53,96 @@ pub async fn api(
         token.cancelled().await
     }));
     // The new tab first (one board's page walk, uncompressed, gzip, brotli, revalidated), then
-    // the load: `/live` with and without compression and revalidating, side by side.
+    // the load.
     let new_tab =
         crate::tab::new_tab_table(&format!("http://{addr}"), if quick { 5 } else { 30 }).await?;
+    let mut results = Vec::new();
+    for (path, name, how) in endpoints() {
+        results.push(load_endpoint(addr, path, name, how, connections, secs).await?);
+    }
+    stop.cancel();
+    let _ = server.await;
+    store.close().await;
+    Ok((results, new_tab))
+}
+
+/// One channels round a day for `days` days for `ids` of `platform`.
+async fn seed_history(
+    store: &Store,
+    platform: Platform,
+    ids: &[String],
+    days: i64,
+    now: chrono::DateTime<Utc>,
+) -> anyhow::Result<()> {
+    for d in (0..days).rev() {
+        let at = now - chrono::Duration::days(d) - chrono::Duration::minutes(1);
+        let round = store.start_round(platform, Job::Channels, at).await?;
+        let found = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| ChannelObservation {
+                info: ChannelInfo {
+                    platform,
+                    channel_id: ChannelId::new(id.clone()),
+                    name: format!("채널 {id}"),
+                    handle: None,
+                    avatar_url: None,
+                    description: None,
+                },
+                stats: ChannelStats {
+                    // Different growth per channel, so rankings have something to rank.
+                    followers: Some(10_000 + (i as u64 * 37 % 500) * (days - d) as u64),
+                    total_views: Some(1_000_000 + (i as u64 % 97) * 1_000 * (days - d) as u64),
+                    video_count: Some(20),
+                },
+                live: LiveState::Unknown,
+            })
+            .collect();
+        store
+            .write_batch(
+                round,
+                platform,
+                at,
+                &Batch::Channels {
+                    found,
+                    missing: Vec::new(),
+                },
+            )
+            .await?;
+    }
+    Ok(())
+}
+
+/// A live round with every one of `ids` broadcasting.
+async fn seed_live(
+    store: &Store,
+    platform: Platform,
+    ids: &[String],
+    now: chrono::DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let round = store.start_round(platform, Job::Live, now).await?;
+    let items = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| crate::workload::broadcast(platform, id, i, now))
+        .collect();
+    store
+        .write_batch(
+            round,
+            platform,
+            now,
+            &Batch::LiveList {
+                items,
+                close_after: chrono::Duration::minutes(10),
+            },
+        )
+        .await?;
+    Ok(())
+}
+
+/// The endpoints loaded (path, name, how): `/live` with and without compression and
+/// revalidating, side by side, and the trends.
+fn endpoints() -> [(&'static str, &'static str, crate::tab::Request); 8] {
     let none = crate::tab::Request::default();
     let enc = |e: &str| crate::tab::Request {
         encoding: Some(e.to_string()),
@@ -116,7 +152,7 @@ pub async fn api(
         encoding: Some("br".into()),
         revalidate: true,
     };
-    let endpoints = [
+    [
         ("/api/v1/live?limit=200", "live, 200 of 1,000", none.clone()),
         ("/api/v1/live?limit=200", "live, 200, gzip", enc("gzip")),
         ("/api/v1/live?limit=200", "live, 200, brotli", enc("br")),
@@ -133,54 +169,58 @@ pub async fn api(
             "trends views 1d",
             none,
         ),
-    ];
-    let mut results = Vec::new();
-    for (path, name, how) in endpoints {
-        let url = format!("http://{addr}{path}");
-        // The answer must be real before it is worth measuring.
-        let text = reqwest::get(&url).await?.error_for_status()?.text().await?;
-        let body: Value = serde_json::from_str(&text)?;
-        let items = body["items"].as_array().map_or(0, Vec::len);
-        if path.contains("/live") {
-            ensure!(body["total"] == 1000, "{path}: total {}", body["total"]);
-        }
-        ensure!(items > 0, "{path}: no items: {body}");
-        eprintln!("bench: api, {name}: {connections} connections for {secs} s ...");
-        let cpu_before = cpu_secs();
-        let mut v = tokio::task::spawn_blocking({
-            let url = url.clone();
-            let how = how.clone();
-            move || {
-                let (connections, secs) = (connections.to_string(), secs.to_string());
-                let mut a = vec![
-                    "load",
-                    "--url",
-                    &url,
-                    "--connections",
-                    &connections,
-                    "--secs",
-                    &secs,
-                ];
-                if let Some(e) = &how.encoding {
-                    a.extend(["--encoding", e]);
-                }
-                if how.revalidate {
-                    a.push("--revalidate");
-                }
-                crate::run::child(&a)
-            }
-        })
-        .await??;
-        v["server_cpu_secs"] = json!(cpu_secs() - cpu_before);
-        v["endpoint"] = json!(path);
-        v["how"] = json!(how.label());
-        v["items"] = json!(items);
-        results.push(v);
+    ]
+}
+
+/// Check that `path` answers with items, then load it from a child process (`load`).
+async fn load_endpoint(
+    addr: std::net::SocketAddr,
+    path: &str,
+    name: &str,
+    how: crate::tab::Request,
+    connections: usize,
+    secs: f64,
+) -> anyhow::Result<Value> {
+    let url = format!("http://{addr}{path}");
+    // The answer must be real before it is worth measuring.
+    let text = reqwest::get(&url).await?.error_for_status()?.text().await?;
+    let body: Value = serde_json::from_str(&text)?;
+    let items = body["items"].as_array().map_or(0, Vec::len);
+    if path.contains("/live") {
+        ensure!(body["total"] == 1000, "{path}: total {}", body["total"]);
     }
-    stop.cancel();
-    let _ = server.await;
-    store.close().await;
-    Ok((results, new_tab))
+    ensure!(items > 0, "{path}: no items: {body}");
+    eprintln!("bench: api, {name}: {connections} connections for {secs} s ...");
+    let cpu_before = cpu_secs();
+    let mut v = tokio::task::spawn_blocking({
+        let url = url.clone();
+        let how = how.clone();
+        move || {
+            let (connections, secs) = (connections.to_string(), secs.to_string());
+            let mut a = vec![
+                "load",
+                "--url",
+                &url,
+                "--connections",
+                &connections,
+                "--secs",
+                &secs,
+            ];
+            if let Some(e) = &how.encoding {
+                a.extend(["--encoding", e]);
+            }
+            if how.revalidate {
+                a.push("--revalidate");
+            }
+            crate::run::child(&a)
+        }
+    })
+    .await??;
+    v["server_cpu_secs"] = json!(cpu_secs() - cpu_before);
+    v["endpoint"] = json!(path);
+    v["how"] = json!(how.label());
+    v["items"] = json!(items);
+    Ok(v)
 }
 
 /// The load generator: `connections` keep-alive clients in a loop for `secs`.

@@ -36,43 +36,14 @@ fn split(n: usize) -> [(Platform, usize); 4] {
 pub async fn collection(n: usize, speedup: f64) -> anyhow::Result<Value> {
     ensure!(n >= 4 && speedup >= 1.0, "need n >= 4 and speedup >= 1");
     let sizes = split(n);
-    let size = |p: Platform| sizes.iter().find(|(q, _)| *q == p).map_or(0, |s| s.1);
-    let real = PlatformsConfig::default();
-    let sim_cfg = SimConfig {
-        chzzk_channels: size(Platform::Chzzk),
-        soop_channels: size(Platform::Soop),
-        twitch_channels: size(Platform::Twitch),
-        youtube_channels: size(Platform::Youtube),
-        latency: Some((LATENCY.0.div_f64(speedup), LATENCY.1.div_f64(speedup))),
-        // Helix's 800 points a minute, on the compressed clock.
-        twitch_bucket_window: Duration::from_secs(60).div_f64(speedup),
-        ..SimConfig::default()
-    };
+    let sim_cfg = sim_config(&sizes, speedup);
     let sim = Simulator::start(sim_cfg.clone(), Arc::new(SystemClock))
         .await
         .context("starting the simulator")?;
     let dir = TempDir::new(&format!("collection-{n}"))?;
     let db = format!("sqlite://{}", dir.path.join("bench.db").display());
     let mut platforms = platforms_for(&sim, &sim_cfg);
-    let p = &mut platforms;
-    p.chzzk.requests_per_second = real.chzzk.requests_per_second * speedup;
-    p.soop.requests_per_second = real.soop.requests_per_second * speedup;
-    p.twitch.requests_per_second = real.twitch.requests_per_second * speedup;
-    p.youtube.requests_per_second = real.youtube.requests_per_second * speedup;
-    let limits = [
-        (Platform::Chzzk, p.chzzk.requests_per_second, p.chzzk.burst),
-        (Platform::Soop, p.soop.requests_per_second, p.soop.burst),
-        (
-            Platform::Twitch,
-            p.twitch.requests_per_second,
-            p.twitch.burst,
-        ),
-        (
-            Platform::Youtube,
-            p.youtube.requests_per_second,
-            p.youtube.burst,
-        ),
-    ];
+    let limits = speed_up(&mut platforms, speedup);
     // The real configuration otherwise (concurrency 4, batches of 50); videos are a 6-hourly job
     // and not part of the round measured here.
     let config = CollectorConfig {
@@ -94,9 +65,97 @@ pub async fn collection(n: usize, speedup: f64) -> anyhow::Result<Value> {
 
     let cpu_before = cpu_secs();
     let started = Instant::now();
+    let mut rounds = run_rounds(&collector, &sim, &sizes, &limits, speedup).await?;
+    let wall = started.elapsed().as_secs_f64();
+    let cpu = cpu_secs() - cpu_before;
+    rounds
+        .per_platform
+        .sort_by_key(|v| v["platform"].as_str().unwrap_or_default().to_string());
+    let counts = store.counts().await?;
+    store.close().await;
+    sim.shutdown().await;
+    Ok(json!({
+        "channels": n,
+        "speedup": speedup,
+        "concurrency": config.concurrency,
+        "wall_secs": wall,
+        "bound_secs": rounds.bound,
+        "ratio": wall / rounds.bound,
+        "cpu_secs": cpu,
+        "peak_rss_mib": peak_rss_mib(),
+        "snapshots": counts.channel_snapshots,
+        "tracked": counts.tracked_channels,
+        "failures": rounds.failures,
+        "platforms": rounds.per_platform,
+    }))
+}
+
+/// The channels `sizes` gives `platform`.
+fn size_of(sizes: &[(Platform, usize); 4], platform: Platform) -> usize {
+    sizes
+        .iter()
+        .find(|(q, _)| *q == platform)
+        .map_or(0, |s| s.1)
+}
+
+/// The simulator for `sizes`, its latency and Twitch's bucket `speedup` times faster.
+fn sim_config(sizes: &[(Platform, usize); 4], speedup: f64) -> SimConfig {
+    SimConfig {
+        chzzk_channels: size_of(sizes, Platform::Chzzk),
+        soop_channels: size_of(sizes, Platform::Soop),
+        twitch_channels: size_of(sizes, Platform::Twitch),
+        youtube_channels: size_of(sizes, Platform::Youtube),
+        latency: Some((LATENCY.0.div_f64(speedup), LATENCY.1.div_f64(speedup))),
+        // Helix's 800 points a minute, on the compressed clock.
+        twitch_bucket_window: Duration::from_secs(60).div_f64(speedup),
+        ..SimConfig::default()
+    }
+}
+
+/// Each platform's real request rate `speedup` times faster; the limits (rate, burst) now set.
+fn speed_up(platforms: &mut PlatformsConfig, speedup: f64) -> [(Platform, f64, u32); 4] {
+    let real = PlatformsConfig::default();
+    let p = platforms;
+    p.chzzk.requests_per_second = real.chzzk.requests_per_second * speedup;
+    p.soop.requests_per_second = real.soop.requests_per_second * speedup;
+    p.twitch.requests_per_second = real.twitch.requests_per_second * speedup;
+    p.youtube.requests_per_second = real.youtube.requests_per_second * speedup;
+    [
+        (Platform::Chzzk, p.chzzk.requests_per_second, p.chzzk.burst),
+        (Platform::Soop, p.soop.requests_per_second, p.soop.burst),
+        (
+            Platform::Twitch,
+            p.twitch.requests_per_second,
+            p.twitch.burst,
+        ),
+        (
+            Platform::Youtube,
+            p.youtube.requests_per_second,
+            p.youtube.burst,
+        ),
+    ]
+}
+
+/// What the rounds of every platform did.
+struct Rounds {
+    /// One row per platform, in the order they finished.
+    per_platform: Vec<Value>,
+    /// The longest time any platform's limits allow for its rounds, in seconds.
+    bound: f64,
+    failures: Vec<String>,
+}
+
+/// A live round then a channels round of every platform, the platforms side by side.
+async fn run_rounds(
+    collector: &Arc<Collector>,
+    sim: &Simulator,
+    sizes: &[(Platform, usize); 4],
+    limits: &[(Platform, f64, u32); 4],
+    speedup: f64,
+) -> anyhow::Result<Rounds> {
     let mut tasks = tokio::task::JoinSet::new();
     for platform in collector.platforms() {
-        let c = Arc::clone(&collector);
+        let c = Arc::clone(collector);
         tasks.spawn(async move {
             let never = CancellationToken::new();
             let t = Instant::now();
@@ -105,9 +164,11 @@ pub async fn collection(n: usize, speedup: f64) -> anyhow::Result<Value> {
             (platform, live, channels, t.elapsed())
         });
     }
-    let mut per_platform = Vec::new();
-    let mut bound: f64 = 0.0;
-    let mut failures = Vec::new();
+    let mut rounds = Rounds {
+        per_platform: Vec::new(),
+        bound: 0.0,
+        failures: Vec::new(),
+    };
     while let Some(r) = tasks.join_next().await {
         let (platform, live, channels, took) = r.context("round task")?;
         let (_, rate, burst) = limits
@@ -119,15 +180,15 @@ pub async fn collection(n: usize, speedup: f64) -> anyhow::Result<Value> {
         // Two jobs one after the other: each waits at least the minimum latency for its last reply.
         let b = requests.saturating_sub(u64::from(burst)) as f64 / rate
             + 2.0 * LATENCY.0.as_secs_f64() / speedup;
-        bound = bound.max(b);
+        rounds.bound = rounds.bound.max(b);
         for s in [&live, &channels] {
             if let Some(f) = &s.failure {
-                failures.push(format!("{platform} {:?}: {f}", s.job));
+                rounds.failures.push(format!("{platform} {:?}: {f}", s.job));
             }
         }
-        per_platform.push(json!({
+        rounds.per_platform.push(json!({
             "platform": platform.as_str(),
-            "channels": size(platform),
+            "channels": size_of(sizes, platform),
             "rate": rate,
             "burst": burst,
             "requests_live": live.requests,
@@ -138,26 +199,7 @@ pub async fn collection(n: usize, speedup: f64) -> anyhow::Result<Value> {
             "bound_secs": b,
         }));
     }
-    let wall = started.elapsed().as_secs_f64();
-    let cpu = cpu_secs() - cpu_before;
-    per_platform.sort_by_key(|v| v["platform"].as_str().unwrap_or_default().to_string());
-    let counts = store.counts().await?;
-    store.close().await;
-    sim.shutdown().await;
-    Ok(json!({
-        "channels": n,
-        "speedup": speedup,
-        "concurrency": config.concurrency,
-        "wall_secs": wall,
-        "bound_secs": bound,
-        "ratio": wall / bound,
-        "cpu_secs": cpu,
-        "peak_rss_mib": peak_rss_mib(),
-        "snapshots": counts.channel_snapshots,
-        "tracked": counts.tracked_channels,
-        "failures": failures,
-        "platforms": per_platform,
-    }))
+    Ok(rounds)
 }
 
 /// What makes a collection run implausible (`--quick` fails on it).

@@ -9,6 +9,7 @@ mod validate;
 mod wiring;
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use streamtide_core::Platform;
@@ -335,14 +336,14 @@ fn parse_job(s: &str) -> Result<Job, String> {
 }
 
 #[tokio::main]
-async fn main() -> std::process::ExitCode {
+async fn main() -> ExitCode {
     init_tracing();
     let cli = Cli::parse();
     match dispatch(cli).await {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
-            std::process::ExitCode::FAILURE
+            ExitCode::FAILURE
         }
     }
 }
@@ -358,8 +359,9 @@ fn init_tracing() {
         .init();
 }
 
-async fn dispatch(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
-    use std::process::ExitCode;
+/// `config default` and `extension pack` run without the settings; every other command loads
+/// them and goes to its group.
+async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     if let Command::Config {
         action: ConfigAction::Default,
     } = &cli.command
@@ -367,36 +369,62 @@ async fn dispatch(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         print!("{}", settings::EXAMPLE_CONFIG);
         return Ok(ExitCode::SUCCESS);
     }
-    if let Command::Extension {
-        action:
-            ExtensionAction::Pack {
-                out,
-                dir,
-                popup_only,
-                server,
-                name,
-                target,
-                gecko_id,
-            },
-    } = cli.command
-    {
-        let opts = commands::extension::PackOptions {
-            variant: if popup_only {
-                commands::extension::Variant::PopupOnly
-            } else {
-                commands::extension::Variant::NewTab
-            },
-            target,
-            server: server
-                .as_deref()
-                .map(commands::extension::validate_server)
-                .transpose()?,
-            name,
-            gecko_id,
-        };
-        commands::extension::pack(out, dir, &opts)?;
+    if let Command::Extension { action } = cli.command {
+        pack_extension(action)?;
         return Ok(ExitCode::SUCCESS);
     }
+    let settings = load_settings(&cli)?;
+    prepare(&cli.command, &settings).await?;
+    match cli.command {
+        command @ (Command::Run
+        | Command::Serve
+        | Command::Ingest { .. }
+        | Command::Collect { .. }
+        | Command::Demo { .. }) => collection_command(command, settings).await,
+        command @ (Command::Channels { .. }
+        | Command::Creators { .. }
+        | Command::Live { .. }
+        | Command::Alerts { .. }) => catalog_command(command, settings).await,
+        command @ (Command::Trends { .. }
+        | Command::Rollup { .. }
+        | Command::Export { .. }
+        | Command::Report { .. }) => analytics_command(command, settings).await,
+        command @ (Command::Config { .. }
+        | Command::Migrate
+        | Command::Import { .. }
+        | Command::Extension { .. }) => admin_command(command, settings).await,
+    }
+}
+
+/// `extension pack` needs neither the settings nor a database.
+fn pack_extension(action: ExtensionAction) -> anyhow::Result<()> {
+    let ExtensionAction::Pack {
+        out,
+        dir,
+        popup_only,
+        server,
+        name,
+        target,
+        gecko_id,
+    } = action;
+    let opts = commands::extension::PackOptions {
+        variant: if popup_only {
+            commands::extension::Variant::PopupOnly
+        } else {
+            commands::extension::Variant::NewTab
+        },
+        target,
+        server: server
+            .as_deref()
+            .map(commands::extension::validate_server)
+            .transpose()?,
+        name,
+        gecko_id,
+    };
+    commands::extension::pack(out, dir, &opts)
+}
+
+fn load_settings(cli: &Cli) -> anyhow::Result<Settings> {
     let mut settings = Settings::load(cli.config.as_deref())?;
     // The demo keeps its own database unless told otherwise; every other command reads `--db`,
     // else `storage.url`.
@@ -406,18 +434,28 @@ async fn dispatch(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     } else if let Some(db) = &cli.db {
         settings.storage.url = wiring::database::url_from_arg(db);
     }
+    Ok(settings)
+}
+
+/// What must happen before a command that writes samples runs.
+async fn prepare(command: &Command, settings: &Settings) -> anyhow::Result<()> {
     if matches!(
-        cli.command,
+        command,
         Command::Run | Command::Serve | Command::Collect { .. } | Command::Ingest { .. }
     ) {
         // The rollups' days follow `analytics.timezone` (rebuilt if it changed).
-        commands::rollup::prepare(&settings).await?;
+        commands::rollup::prepare(settings).await?;
     }
-    if matches!(cli.command, Command::Run) {
+    if matches!(command, Command::Run) {
         // Retention runs beside the daemon; it ends with the process.
         tokio::spawn(commands::rollup::retention_loop(settings.clone()));
     }
-    match cli.command {
+    Ok(())
+}
+
+/// The daemon, the collector and the demo.
+async fn collection_command(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
+    match command {
         Command::Run => commands::run::run(settings).await?,
         Command::Serve => commands::run::serve(settings).await?,
         Command::Ingest { serve } => commands::ingest::run(settings, serve).await?,
@@ -439,6 +477,14 @@ async fn dispatch(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let db = settings.storage.url.clone();
             commands::demo::run(settings, db, channels, track, history).await?
         }
+        _ => unreachable!("dispatch sends only collection commands here"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The tracked channels, the creators they belong to, who is live and the alerts.
+async fn catalog_command(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
+    match command {
         Command::Channels { action } => match action {
             ChannelsAction::Add { input, platform } => {
                 commands::channels::add(settings, &input, platform).await?
@@ -452,51 +498,6 @@ async fn dispatch(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 commands::channels::remove(settings, &input, platform).await?
             }
         },
-        Command::Live {
-            limit,
-            platform,
-            json,
-        } => commands::live::print(settings, limit, platform, json).await?,
-        Command::Config {
-            action: ConfigAction::Show,
-        } => {
-            // Secrets serialize as "***" themselves; a password inside the storage URL is
-            // redacted here.
-            let mut shown = settings.clone();
-            shown.storage.url = streamtide_storage::redact_url(&shown.storage.url);
-            print!("{}", toml::to_string_pretty(&shown)?);
-        }
-        Command::Config {
-            action: ConfigAction::Default,
-        } => unreachable!("handled before loading settings"),
-        Command::Extension { .. } => {
-            unreachable!("handled before loading settings")
-        }
-        Command::Import {
-            file,
-            encoding,
-            retry,
-            json,
-        } => {
-            return match file {
-                Some(file) if !retry => {
-                    commands::import::run(settings, &file, encoding.as_deref(), json).await
-                }
-                _ => commands::import::retry(settings, json).await,
-            }
-        }
-        Command::Report {
-            period,
-            out,
-            metric,
-            top,
-        } => commands::report::run(settings, &period, &metric, top, &out).await?,
-        Command::Alerts { action } => {
-            return match action {
-                AlertsAction::List { json } => commands::alerts::list(settings, json).await,
-                AlertsAction::Test { channel } => commands::alerts::test(settings, &channel).await,
-            }
-        }
         Command::Creators { action } => match action {
             CreatorsAction::List { json } => commands::creators::list(settings, json).await?,
             CreatorsAction::Link {
@@ -508,6 +509,25 @@ async fn dispatch(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 commands::creators::unlink(settings, &channel, platform).await?
             }
         },
+        Command::Live {
+            limit,
+            platform,
+            json,
+        } => commands::live::print(settings, limit, platform, json).await?,
+        Command::Alerts { action } => {
+            return match action {
+                AlertsAction::List { json } => commands::alerts::list(settings, json).await,
+                AlertsAction::Test { channel } => commands::alerts::test(settings, &channel).await,
+            }
+        }
+        _ => unreachable!("dispatch sends only catalog commands here"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Trends, rollups, exports and reports over the stored samples.
+async fn analytics_command(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
+    match command {
         Command::Trends {
             metric,
             period,
@@ -566,6 +586,46 @@ async fn dispatch(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             };
             commands::export::run(settings, what, series, trends, &out).await?
         }
+        Command::Report {
+            period,
+            out,
+            metric,
+            top,
+        } => commands::report::run(settings, &period, &metric, top, &out).await?,
+        _ => unreachable!("dispatch sends only analytics commands here"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The configuration, the schema and roster imports.
+async fn admin_command(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Config {
+            action: ConfigAction::Show,
+        } => {
+            // Secrets serialize as "***" themselves; a password inside the storage URL is
+            // redacted here.
+            let mut shown = settings.clone();
+            shown.storage.url = streamtide_storage::redact_url(&shown.storage.url);
+            print!("{}", toml::to_string_pretty(&shown)?);
+        }
+        Command::Config {
+            action: ConfigAction::Default,
+        }
+        | Command::Extension { .. } => unreachable!("handled before loading settings"),
+        Command::Import {
+            file,
+            encoding,
+            retry,
+            json,
+        } => {
+            return match file {
+                Some(file) if !retry => {
+                    commands::import::run(settings, &file, encoding.as_deref(), json).await
+                }
+                _ => commands::import::retry(settings, json).await,
+            }
+        }
         Command::Migrate => {
             wiring::database::check_can_create(&settings.storage.url)?;
             let store = streamtide_storage::Store::connect(&settings.storage.url).await?;
@@ -575,6 +635,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 streamtide_storage::redact_url(&settings.storage.url)
             );
         }
+        _ => unreachable!("dispatch sends only admin commands here"),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -18,117 +18,150 @@ const DAY: Duration = Duration::from_secs(86_400);
 
 /// Every problem at once, one per line.
 pub fn validate(s: &Settings) -> anyhow::Result<()> {
-    let mut errors = Vec::new();
-    let mut dur = |key: &str, v: Duration, min: Duration, max: Duration| {
+    let mut problems = Problems::default();
+    check_durations(s, &mut problems);
+    check_counts(s, &mut problems);
+    check_rates(s, &mut problems);
+    check_admin_token(s, &mut problems);
+    let mut errors = problems.0;
+    if let Err(problems) = s.alerts.validate() {
+        errors.extend(problems.into_iter().map(|p| format!("alerts: {p}")));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        bail!("{}", errors.join("\n"))
+    }
+}
+
+/// The problems found so far, one message each, in the order they were found.
+#[derive(Default)]
+struct Problems(Vec<String>);
+
+impl Problems {
+    fn duration(&mut self, key: &str, v: Duration, min: Duration, max: Duration) {
         if v < min || v > max {
-            errors.push(format!(
+            self.0.push(format!(
                 "{key} = {:?} is out of range: {:?} to {:?}",
                 v, min, max
             ));
         }
-    };
+    }
+
+    fn count(&mut self, key: &str, v: u64, min: u64, max: u64) {
+        if v < min || v > max {
+            self.0
+                .push(format!("{key} = {v} is out of range: {min} to {max}"));
+        }
+    }
+}
+
+/// Intervals, timeouts and backoffs.
+fn check_durations(s: &Settings, problems: &mut Problems) {
     let c = &s.collector;
     // Tests run rounds every 300 ms; 100 ms is the floor.
-    dur("collector.live_interval", c.live_interval, 100 * MS, DAY);
-    dur(
+    problems.duration("collector.live_interval", c.live_interval, 100 * MS, DAY);
+    problems.duration(
         "collector.channels_interval",
         c.channels_interval,
         100 * MS,
         7 * DAY,
     );
-    dur(
+    problems.duration(
         "collector.videos_interval",
         c.videos_interval,
         100 * MS,
         30 * DAY,
     );
     let h = &s.http;
-    dur("http.timeout", h.timeout, 100 * MS, 10 * 60 * SEC);
-    dur("http.backoff_base", h.backoff_base, MS, 10 * 60 * SEC);
-    dur("http.backoff_max", h.backoff_max, h.backoff_base, HOUR);
-    dur(
+    problems.duration("http.timeout", h.timeout, 100 * MS, 10 * 60 * SEC);
+    problems.duration("http.backoff_base", h.backoff_base, MS, 10 * 60 * SEC);
+    problems.duration("http.backoff_max", h.backoff_max, h.backoff_base, HOUR);
+    problems.duration(
         "http.max_retry_after",
         h.max_retry_after,
         Duration::ZERO,
         DAY,
     );
     let sv = &s.server;
-    dur(
+    problems.duration(
         "server.header_timeout",
         sv.header_timeout,
         100 * MS,
         10 * 60 * SEC,
     );
-    dur("server.idle_timeout", sv.idle_timeout, 100 * MS, DAY);
-    dur("import.time_budget", s.import.time_budget, 100 * MS, HOUR);
+    problems.duration("server.idle_timeout", sv.idle_timeout, 100 * MS, DAY);
+    problems.duration("import.time_budget", s.import.time_budget, 100 * MS, HOUR);
     let a = &s.alerts;
-    dur("alerts.timeout", a.timeout, 100 * MS, 10 * 60 * SEC);
-    dur("alerts.retry_backoff", a.retry_backoff, 100 * MS, HOUR);
-    dur("alerts.live_max_age", a.live_max_age, SEC, 7 * DAY);
+    problems.duration("alerts.timeout", a.timeout, 100 * MS, 10 * 60 * SEC);
+    problems.duration("alerts.retry_backoff", a.retry_backoff, 100 * MS, HOUR);
+    problems.duration("alerts.live_max_age", a.live_max_age, SEC, 7 * DAY);
     // A zero download or decode deadline would fail every picture without saying why.
     let t = &s.thumbnails;
-    dur("thumbnails.timeout", t.timeout, 100 * MS, 10 * 60 * SEC);
-    dur(
+    problems.duration("thumbnails.timeout", t.timeout, 100 * MS, 10 * 60 * SEC);
+    problems.duration(
         "thumbnails.decode_timeout",
         t.decode_timeout,
         100 * MS,
         10 * 60 * SEC,
     );
+}
 
-    let mut int = |key: &str, v: u64, min: u64, max: u64| {
-        if v < min || v > max {
-            errors.push(format!("{key} = {v} is out of range: {min} to {max}"));
-        }
-    };
-    int("collector.concurrency", c.concurrency as u64, 1, 256);
-    int(
+/// Concurrency, sizes, limits and bursts.
+fn check_counts(s: &Settings, problems: &mut Problems) {
+    let c = &s.collector;
+    let h = &s.http;
+    let sv = &s.server;
+    let t = &s.thumbnails;
+    problems.count("collector.concurrency", c.concurrency as u64, 1, 256);
+    problems.count(
         "alerts.max_attempts",
         u64::from(s.alerts.max_attempts),
         1,
         100,
     );
-    int("collector.write_batch", c.write_batch as u64, 1, 10_000);
-    int("http.max_retries", u64::from(h.max_retries), 0, 20);
-    int(
+    problems.count("collector.write_batch", c.write_batch as u64, 1, 10_000);
+    problems.count("http.max_retries", u64::from(h.max_retries), 0, 20);
+    problems.count(
         "server.max_connections",
         sv.max_connections as u64,
         1,
         1_000_000,
     );
     let i = &s.import;
-    int("import.max_file_bytes", i.max_file_bytes, 1, 1 << 30);
-    int(
+    problems.count("import.max_file_bytes", i.max_file_bytes, 1, 1 << 30);
+    problems.count(
         "import.max_uncompressed_bytes",
         i.max_uncompressed_bytes,
         1,
         4 << 30,
     );
-    int(
+    problems.count(
         "import.max_compression_ratio",
         i.max_compression_ratio,
         1,
         100_000,
     );
-    int("import.max_rows", i.max_rows, 1, 1_048_576);
-    int("import.max_columns", i.max_columns, 1, 16_384);
-    int("import.max_cells", i.max_cells, 1, 100_000_000);
-    int("import.max_cell_chars", i.max_cell_chars as u64, 1, 1 << 20);
-    int("thumbnails.concurrency", t.concurrency as u64, 1, 64);
-    int("thumbnails.decode_threads", t.decode_threads as u64, 1, 64);
-    int(
+    problems.count("import.max_rows", i.max_rows, 1, 1_048_576);
+    problems.count("import.max_columns", i.max_columns, 1, 16_384);
+    problems.count("import.max_cells", i.max_cells, 1, 100_000_000);
+    problems.count("import.max_cell_chars", i.max_cell_chars as u64, 1, 1 << 20);
+    problems.count("thumbnails.concurrency", t.concurrency as u64, 1, 64);
+    problems.count("thumbnails.decode_threads", t.decode_threads as u64, 1, 64);
+    problems.count(
         "thumbnails.max_download_bytes",
         t.max_download_bytes,
         1,
         1 << 30,
     );
-    int(
+    problems.count(
         "thumbnails.max_source_pixels",
         t.max_source_pixels,
         1,
         1 << 30,
     );
     // Below 1 KiB no real list reply fits: every call would fail as `too_large`.
-    int(
+    problems.count(
         "http.max_response_bytes",
         h.max_response_bytes,
         1024,
@@ -141,16 +174,21 @@ pub fn validate(s: &Settings) -> anyhow::Result<()> {
         ("twitch", p.twitch.burst),
         ("youtube", p.youtube.burst),
     ] {
-        int(
+        problems.count(
             &format!("platforms.{name}.burst"),
             u64::from(burst),
             1,
             10_000,
         );
     }
+}
 
+/// The collector's jitter and the platforms' request rates.
+fn check_rates(s: &Settings, problems: &mut Problems) {
+    let c = &s.collector;
+    let p = &s.platforms;
     if !(0.0..=0.9).contains(&c.jitter) {
-        errors.push(format!(
+        problems.0.push(format!(
             "collector.jitter = {} is out of range: 0 to 0.9",
             c.jitter
         ));
@@ -163,26 +201,22 @@ pub fn validate(s: &Settings) -> anyhow::Result<()> {
     ] {
         // NaN is in no range.
         if !(0.001..=10_000.0).contains(&rate) {
-            errors.push(format!(
+            problems.0.push(format!(
                 "platforms.{name}.requests_per_second = {rate} is out of range: 0.001 to 10000"
             ));
         }
     }
+}
+
+/// A set admin token must be too long to guess.
+fn check_admin_token(s: &Settings, problems: &mut Problems) {
     let token = s.server.admin_token.expose();
     if s.server.admin_token.is_set() && token.trim().chars().count() < MIN_ADMIN_TOKEN_CHARS {
         // The length only, never the token.
-        errors.push(format!(
+        problems.0.push(format!(
             "server.admin_token is {} characters; it must be at least {MIN_ADMIN_TOKEN_CHARS} (e.g. `openssl rand -hex 16`), or empty to keep the admin endpoints off",
             token.trim().chars().count()
         ));
-    }
-    if let Err(problems) = s.alerts.validate() {
-        errors.extend(problems.into_iter().map(|p| format!("alerts: {p}")));
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        bail!("{}", errors.join("\n"))
     }
 }
 

@@ -7,7 +7,7 @@
 //! [`retry_pending`] (`streamtide import --retry`, and `streamtide run`), never lost. Importing
 //! the same file again finds everything already present and changes nothing.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -75,6 +75,19 @@ impl ImportReport {
     /// Rows that were not imported (failed, or kept for a retry).
     pub fn failed(&self) -> usize {
         self.unresolved + self.pending
+    }
+
+    /// Count the lines' outcomes.
+    fn count_outcomes(&mut self) {
+        for l in &self.lines {
+            match l.outcome {
+                Outcome::Imported { .. } => self.imported += 1,
+                Outcome::AlreadyPresent { .. } => self.already_present += 1,
+                Outcome::Duplicate { .. } => self.duplicates += 1,
+                Outcome::Unresolved { .. } => self.unresolved += 1,
+                Outcome::Pending { .. } => self.pending += 1,
+            }
+        }
     }
 
     fn absorb(&mut self, other: ImportReport) {
@@ -161,8 +174,9 @@ pub async fn import_roster_from(
     progress: impl Fn(usize, usize) + Send + Sync + 'static,
 ) -> Result<ImportReport, streamtide_storage::StoreError> {
     let mut report = ImportReport::default();
-    for e in &roster.errors {
-        report.lines.push(ReportLine {
+    report
+        .lines
+        .extend(roster.errors.iter().map(|e| ReportLine {
             source: None,
             row: e.row,
             creator: e.creator.clone(),
@@ -170,10 +184,9 @@ pub async fn import_roster_from(
             outcome: Outcome::Unresolved {
                 reason: e.message.clone(),
             },
-        });
-    }
+        }));
     // Rows kept by an earlier import leave the table once they resolve (or never can).
-    let kept: std::collections::HashSet<(String, String)> = store
+    let kept: HashSet<(String, String)> = store
         .pending_imports()
         .await?
         .into_iter()
@@ -182,6 +195,45 @@ pub async fn import_roster_from(
     // Recognise everything first; resolve each distinct reference once.
     let recognised: Vec<Result<ChannelRef, String>> =
         roster.entries.iter().map(recognise).collect();
+    let (distinct, seen) = distinct_refs(&recognised);
+    let resolved = resolve_refs(distinct, adapters, concurrency, progress).await;
+
+    let mut writer = RosterWriter {
+        store,
+        source,
+        now,
+        kept,
+        creators: HashMap::new(),
+        placed: HashMap::new(),
+        creators_created: 0,
+    };
+    for (entry, rec) in roster.entries.iter().zip(&recognised) {
+        let outcome = match rec {
+            Err(reason) => Outcome::Unresolved {
+                reason: reason.clone(),
+            },
+            Ok(r) => writer.place(entry, &resolved[seen[&key(r)]]).await?,
+        };
+        writer.settle_pending(entry, &outcome).await?;
+        report.lines.push(ReportLine {
+            source: None,
+            row: entry.row,
+            creator: entry.creator.clone(),
+            reference: entry.reference.clone(),
+            outcome,
+        });
+    }
+    report.creators_created = writer.creators_created;
+    report.lines.sort_by_key(|l| l.row);
+    report.count_outcomes();
+    Ok(report)
+}
+
+/// The distinct references among `recognised` (in first-seen order), and where each key's
+/// reference sits in that list.
+fn distinct_refs(
+    recognised: &[Result<ChannelRef, String>],
+) -> (Vec<ChannelRef>, HashMap<String, usize>) {
     let mut distinct: Vec<ChannelRef> = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for r in recognised.iter().flatten() {
@@ -190,6 +242,16 @@ pub async fn import_roster_from(
             distinct.len() - 1
         });
     }
+    (distinct, seen)
+}
+
+/// Resolve every reference of `distinct`; the answer at `i` is `distinct[i]`'s.
+async fn resolve_refs(
+    distinct: Vec<ChannelRef>,
+    adapters: &[Arc<dyn PlatformAdapter>],
+    concurrency: usize,
+    progress: impl Fn(usize, usize) + Send + Sync + 'static,
+) -> Vec<Result<ChannelInfo, Failure>> {
     let total = distinct.len();
     let progress = Arc::new(progress);
     let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -212,33 +274,7 @@ pub async fn import_roster_from(
             let mut out: Vec<(usize, Result<ChannelInfo, Failure>)> =
                 Vec::with_capacity(refs.len());
             for batch in refs.chunks(RESOLVE_BATCH) {
-                type Answer =
-                    Option<Result<Option<ChannelInfo>, streamtide_platforms::AdapterError>>;
-                let results: Vec<Answer> = match &adapter {
-                    None => batch.iter().map(|_| None).collect(),
-                    Some(a) => {
-                        let refs: Vec<ChannelRef> = batch.iter().map(|(_, r)| r.clone()).collect();
-                        a.resolve_many(&refs).await.into_iter().map(Some).collect()
-                    }
-                };
-                for ((i, r), res) in batch.iter().zip(results) {
-                    let res = match res {
-                        None => Err(Failure::Permanent(format!(
-                            "{} is not enabled (or has no credentials) in this configuration",
-                            r.platform
-                        ))),
-                        Some(Ok(Some(info))) => Ok(info),
-                        Some(Ok(None)) => Err(Failure::Permanent(format!(
-                            "{} has no such channel",
-                            r.platform
-                        ))),
-                        Some(Err(e)) if e.is_retryable() => {
-                            Err(Failure::ForNow(format!("{} unreachable: {e}", r.platform)))
-                        }
-                        Some(Err(e)) => Err(Failure::Permanent(format!("lookup failed: {e}"))),
-                    };
-                    out.push((*i, res));
-                }
+                out.extend(resolve_batch(adapter.as_ref(), batch).await);
                 let n =
                     done.fetch_add(batch.len(), std::sync::atomic::Ordering::Relaxed) + batch.len();
                 progress(n, total);
@@ -256,103 +292,154 @@ pub async fn import_roster_from(
     for (i, res) in answered.into_iter().flatten() {
         resolved[i] = res;
     }
+    resolved
+}
 
-    let mut creators: HashMap<String, i64> = HashMap::new();
-    let mut placed: HashMap<(Platform, String), usize> = HashMap::new();
-    for (entry, rec) in roster.entries.iter().zip(&recognised) {
-        let outcome = match rec {
-            Err(reason) => Outcome::Unresolved {
-                reason: reason.clone(),
-            },
-            Ok(r) => match &resolved[seen[&key(r)]] {
-                Err(Failure::Permanent(reason)) => Outcome::Unresolved {
+/// What an adapter said of one reference; `None` when no adapter serves its platform.
+type Answer = Option<Result<Option<ChannelInfo>, streamtide_platforms::AdapterError>>;
+
+/// Resolve one batch of a platform's references with one adapter call (none without an adapter).
+async fn resolve_batch(
+    adapter: Option<&Arc<dyn PlatformAdapter>>,
+    batch: &[(usize, ChannelRef)],
+) -> Vec<(usize, Result<ChannelInfo, Failure>)> {
+    let results: Vec<Answer> = match adapter {
+        None => batch.iter().map(|_| None).collect(),
+        Some(a) => {
+            let refs: Vec<ChannelRef> = batch.iter().map(|(_, r)| r.clone()).collect();
+            a.resolve_many(&refs).await.into_iter().map(Some).collect()
+        }
+    };
+    batch
+        .iter()
+        .zip(results)
+        .map(|((i, r), res)| (*i, judge(r, res)))
+        .collect()
+}
+
+/// The channel `r` resolved to, or why it did not (for good, or for now).
+fn judge(r: &ChannelRef, res: Answer) -> Result<ChannelInfo, Failure> {
+    match res {
+        None => Err(Failure::Permanent(format!(
+            "{} is not enabled (or has no credentials) in this configuration",
+            r.platform
+        ))),
+        Some(Ok(Some(info))) => Ok(info),
+        Some(Ok(None)) => Err(Failure::Permanent(format!(
+            "{} has no such channel",
+            r.platform
+        ))),
+        Some(Err(e)) if e.is_retryable() => {
+            Err(Failure::ForNow(format!("{} unreachable: {e}", r.platform)))
+        }
+        Some(Err(e)) => Err(Failure::Permanent(format!("lookup failed: {e}"))),
+    }
+}
+
+/// The write phase of an import: creators, tracked channels and links, and the rows kept for a
+/// retry.
+struct RosterWriter<'a> {
+    store: &'a Store,
+    source: &'a str,
+    now: DateTime<Utc>,
+    /// Rows kept by an earlier import (creator, reference).
+    kept: HashSet<(String, String)>,
+    /// Creators met so far, by name.
+    creators: HashMap<String, i64>,
+    /// The row each channel was first placed from.
+    placed: HashMap<(Platform, String), usize>,
+    creators_created: usize,
+}
+
+impl RosterWriter<'_> {
+    /// Track and link the channel `entry`'s reference resolved to (or say why not).
+    async fn place(
+        &mut self,
+        entry: &Entry,
+        resolved: &Result<ChannelInfo, Failure>,
+    ) -> Result<Outcome, streamtide_storage::StoreError> {
+        let info = match resolved {
+            Err(Failure::Permanent(reason)) => {
+                return Ok(Outcome::Unresolved {
                     reason: reason.clone(),
-                },
-                Err(Failure::ForNow(reason)) => Outcome::Pending {
+                })
+            }
+            Err(Failure::ForNow(reason)) => {
+                return Ok(Outcome::Pending {
                     reason: reason.clone(),
-                },
-                Ok(info) => {
-                    let creator = match creators.get(&entry.creator) {
-                        Some(id) => *id,
-                        None => {
-                            let (id, created) = store.upsert_creator(&entry.creator, now).await?;
-                            report.creators_created += usize::from(created);
-                            creators.insert(entry.creator.clone(), id);
-                            id
-                        }
-                    };
-                    let pk = (info.platform, info.channel_id.0.clone());
-                    if let Some(first_row) = placed.get(&pk) {
-                        Outcome::Duplicate {
-                            first_row: *first_row,
-                        }
-                    } else {
-                        placed.insert(pk, entry.row);
-                        let newly_tracked = store.track_channel(info, now).await?;
-                        let newly_linked = store
-                            .link_channel(info.platform, &info.channel_id, creator)
-                            .await?;
-                        if newly_tracked || newly_linked {
-                            Outcome::Imported {
-                                platform: info.platform,
-                                channel_id: info.channel_id.0.clone(),
-                                name: info.name.clone(),
-                            }
-                        } else {
-                            Outcome::AlreadyPresent {
-                                platform: info.platform,
-                                channel_id: info.channel_id.0.clone(),
-                            }
-                        }
-                    }
-                }
-            },
+                })
+            }
+            Ok(info) => info,
         };
-        match &outcome {
-            Outcome::Pending { reason } => {
-                store
-                    .keep_pending_import(
-                        &NewPendingImport {
-                            creator: &entry.creator,
-                            platform: entry.platform,
-                            reference: &entry.reference,
-                            source,
-                            source_row: entry.row,
-                            reason,
-                        },
-                        now,
-                    )
-                    .await?;
+        let creator = self.creator(&entry.creator).await?;
+        let pk = (info.platform, info.channel_id.0.clone());
+        if let Some(first_row) = self.placed.get(&pk) {
+            return Ok(Outcome::Duplicate {
+                first_row: *first_row,
+            });
+        }
+        self.placed.insert(pk, entry.row);
+        let newly_tracked = self.store.track_channel(info, self.now).await?;
+        let newly_linked = self
+            .store
+            .link_channel(info.platform, &info.channel_id, creator)
+            .await?;
+        Ok(if newly_tracked || newly_linked {
+            Outcome::Imported {
+                platform: info.platform,
+                channel_id: info.channel_id.0.clone(),
+                name: info.name.clone(),
             }
-            _ => {
-                let k = (
-                    entry.creator.trim().to_string(),
-                    entry.reference.trim().to_string(),
-                );
-                if kept.contains(&k) {
-                    store.forget_pending_import(&k.0, &k.1).await?;
-                }
+        } else {
+            Outcome::AlreadyPresent {
+                platform: info.platform,
+                channel_id: info.channel_id.0.clone(),
+            }
+        })
+    }
+
+    /// The id of the creator called `name`, created on first sight.
+    async fn creator(&mut self, name: &str) -> Result<i64, streamtide_storage::StoreError> {
+        if let Some(id) = self.creators.get(name) {
+            return Ok(*id);
+        }
+        let (id, created) = self.store.upsert_creator(name, self.now).await?;
+        self.creators_created += usize::from(created);
+        self.creators.insert(name.to_string(), id);
+        Ok(id)
+    }
+
+    /// Keep a pending row for a retry; any other outcome releases a row kept before.
+    async fn settle_pending(
+        &self,
+        entry: &Entry,
+        outcome: &Outcome,
+    ) -> Result<(), streamtide_storage::StoreError> {
+        if let Outcome::Pending { reason } = outcome {
+            self.store
+                .keep_pending_import(
+                    &NewPendingImport {
+                        creator: &entry.creator,
+                        platform: entry.platform,
+                        reference: &entry.reference,
+                        source: self.source,
+                        source_row: entry.row,
+                        reason,
+                    },
+                    self.now,
+                )
+                .await?;
+        } else {
+            let k = (
+                entry.creator.trim().to_string(),
+                entry.reference.trim().to_string(),
+            );
+            if self.kept.contains(&k) {
+                self.store.forget_pending_import(&k.0, &k.1).await?;
             }
         }
-        report.lines.push(ReportLine {
-            source: None,
-            row: entry.row,
-            creator: entry.creator.clone(),
-            reference: entry.reference.clone(),
-            outcome,
-        });
+        Ok(())
     }
-    report.lines.sort_by_key(|l| l.row);
-    for l in &report.lines {
-        match l.outcome {
-            Outcome::Imported { .. } => report.imported += 1,
-            Outcome::AlreadyPresent { .. } => report.already_present += 1,
-            Outcome::Duplicate { .. } => report.duplicates += 1,
-            Outcome::Unresolved { .. } => report.unresolved += 1,
-            Outcome::Pending { .. } => report.pending += 1,
-        }
-    }
-    Ok(report)
 }
 
 /// Try the rows kept for a retry again (each file's rows as one import). `None` when nothing is

@@ -340,6 +340,40 @@ impl YoutubeAdapter {
     /// per found channel, then `ceil(K/50)` `videos.list` over the K candidates of all of them.
     async fn observe(&self, ids: &[ChannelId]) -> Result<ChannelsOutcome, AdapterError> {
         let mut outcome = ChannelsOutcome::default();
+        let items = self.channel_figures(ids, &mut outcome.missing).await?;
+        let now = self.clock.now();
+        let (mut per_channel, failed) = self.feeds(&items, now).await;
+        self.second_sources(&items, &failed, &mut per_channel, now)
+            .await;
+        let all = self.unsettled(&per_channel);
+        let live = self.live_check(&all, now).await?;
+        for (item, cands) in items.into_iter().zip(per_channel) {
+            let state = match (&live, cands) {
+                (Some(live), Some(_)) => match live_state_of(live, item.info.channel_id.as_str()) {
+                    LiveState::Live(mut b) => {
+                        b.channel_name = b.channel_name.or_else(|| Some(item.info.name.clone()));
+                        b.channel_avatar_url = item.info.avatar_url.clone();
+                        LiveState::Live(b)
+                    }
+                    other => other,
+                },
+                _ => LiveState::Unknown,
+            };
+            outcome.found.push(ChannelObservation {
+                info: item.info,
+                stats: item.stats,
+                live: state,
+            });
+        }
+        Ok(outcome)
+    }
+
+    /// The channels of `ids` that exist, `MAX_IDS` a `channels.list`; the others go to `missing`.
+    async fn channel_figures(
+        &self,
+        ids: &[ChannelId],
+        missing: &mut Vec<ChannelId>,
+    ) -> Result<Vec<ChannelItem>, AdapterError> {
         let mut items: Vec<ChannelItem> = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(MAX_IDS) {
             let joined: Vec<&str> = chunk.iter().map(ChannelId::as_str).collect();
@@ -351,7 +385,7 @@ impl YoutubeAdapter {
                 )
                 .await?;
             let known: HashSet<&str> = found.iter().map(|c| c.info.channel_id.as_str()).collect();
-            outcome.missing.extend(
+            missing.extend(
                 chunk
                     .iter()
                     .filter(|id| !known.contains(id.as_str()))
@@ -359,8 +393,16 @@ impl YoutubeAdapter {
             );
             items.extend(found);
         }
-        let now = self.clock.now();
-        // Feeds: zero quota, one GET per channel.
+        Ok(items)
+    }
+
+    /// Each channel's live candidates from its feed (`None` where the feed failed), and the
+    /// indices of the channels whose feed failed. Feeds: zero quota, one GET per channel.
+    async fn feeds(
+        &self,
+        items: &[ChannelItem],
+        now: DateTime<Utc>,
+    ) -> (Vec<Option<Vec<String>>>, Vec<usize>) {
         let mut per_channel: Vec<Option<Vec<String>>> = Vec::with_capacity(items.len());
         let (mut feeds_ok, mut feed_faults, mut last_fault) = (0u64, 0u64, None);
         let mut failed: Vec<usize> = Vec::new();
@@ -394,10 +436,20 @@ impl YoutubeAdapter {
                 "Channel feeds failed; their channels' live state comes from other sources or stays unknown."
             );
         }
-        // Second sources for the channels whose feed failed: the broadcast last seen live on it
-        // (checked in the same videos.list), and for a few of them the uploads playlist.
-        // The playlist look costs a unit per channel: during a long outage it must not eat the
-        // bucket the figures and live checks need, so it stops once half the day's units are gone.
+        (per_channel, failed)
+    }
+
+    /// Second sources for the channels whose feed failed: the broadcast last seen live on it
+    /// (checked in the same videos.list), and for a few of them the uploads playlist.
+    /// The playlist look costs a unit per channel: during a long outage it must not eat the
+    /// bucket the figures and live checks need, so it stops once half the day's units are gone.
+    async fn second_sources(
+        &self,
+        items: &[ChannelItem],
+        failed: &[usize],
+        per_channel: &mut [Option<Vec<String>>],
+        now: DateTime<Utc>,
+    ) {
         let snap = self.ledger.snapshot(now);
         let mut fallback_left = if snap.units_used * 2 < self.ledger.allowance(Bucket::Main) {
             self.cfg.feed_fallback_per_call
@@ -424,57 +476,48 @@ impl YoutubeAdapter {
             }
             per_channel[i] = cands;
         }
-        let all: Vec<String> = {
-            let settled = self.settled.lock().unwrap_or_else(|e| e.into_inner());
-            let mut seen = HashSet::new();
-            per_channel
-                .iter()
-                .flatten()
-                .flatten()
-                .filter(|id| !settled.contains(*id) && seen.insert((*id).clone()))
-                .cloned()
-                .collect()
-        };
-        let live: Option<Vec<(String, LiveBroadcast)>> = if all.is_empty() {
-            Some(Vec::new())
-        } else {
-            match self
-                .videos_list(&all, "snippet,liveStreamingDetails,statistics")
-                .await
-            {
-                Ok(videos) => {
-                    self.settle(&videos);
-                    let live = live_by_channel(&videos);
-                    self.remember_live(live.iter().map(|(_, b)| b), now);
-                    Some(live)
-                }
-                // Out of quota for the live check: keep the channel figures, live unknown.
-                Err(e @ AdapterError::RateLimited { .. }) => {
-                    tracing::warn!(platform = "youtube", error = %e, "No quota for the live check; live state unknown this round.");
-                    None
-                }
-                Err(e) => return Err(e),
-            }
-        };
-        for (item, cands) in items.into_iter().zip(per_channel) {
-            let state = match (&live, cands) {
-                (Some(live), Some(_)) => match live_state_of(live, item.info.channel_id.as_str()) {
-                    LiveState::Live(mut b) => {
-                        b.channel_name = b.channel_name.or_else(|| Some(item.info.name.clone()));
-                        b.channel_avatar_url = item.info.avatar_url.clone();
-                        LiveState::Live(b)
-                    }
-                    other => other,
-                },
-                _ => LiveState::Unknown,
-            };
-            outcome.found.push(ChannelObservation {
-                info: item.info,
-                stats: item.stats,
-                live: state,
-            });
+    }
+
+    /// Every candidate not known settled, once.
+    fn unsettled(&self, per_channel: &[Option<Vec<String>>]) -> Vec<String> {
+        let settled = self.settled.lock().unwrap_or_else(|e| e.into_inner());
+        let mut seen = HashSet::new();
+        per_channel
+            .iter()
+            .flatten()
+            .flatten()
+            .filter(|id| !settled.contains(*id) && seen.insert((*id).clone()))
+            .cloned()
+            .collect()
+    }
+
+    /// The broadcasts live among `all` by channel (one `videos.list` per 50); `None` when out of
+    /// quota for it.
+    async fn live_check(
+        &self,
+        all: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<Option<Vec<(String, LiveBroadcast)>>, AdapterError> {
+        if all.is_empty() {
+            return Ok(Some(Vec::new()));
         }
-        Ok(outcome)
+        match self
+            .videos_list(all, "snippet,liveStreamingDetails,statistics")
+            .await
+        {
+            Ok(videos) => {
+                self.settle(&videos);
+                let live = live_by_channel(&videos);
+                self.remember_live(live.iter().map(|(_, b)| b), now);
+                Ok(Some(live))
+            }
+            // Out of quota for the live check: keep the channel figures, live unknown.
+            Err(e @ AdapterError::RateLimited { .. }) => {
+                tracing::warn!(platform = "youtube", error = %e, "No quota for the live check; live state unknown this round.");
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Remember videos that can never be live again (ended broadcasts, plain uploads), so later
