@@ -11,34 +11,8 @@ pub fn skip_reason(config: &PlatformsConfig, platform: Platform) -> Option<Strin
     if !config.enabled(platform) {
         return Some(format!("disabled (platforms.{platform}.enabled = false)"));
     }
-    let missing = missing_credentials(platform, config);
+    let missing = config.missing_credentials(platform);
     (!missing.is_empty()).then(|| format!("no credentials ({})", missing.join(", ")))
-}
-
-/// The configuration keys `platform` needs and `config` leaves empty (CHZZK's and SOOP's public
-/// web endpoints need none).
-pub(crate) fn missing_credentials(
-    platform: Platform,
-    config: &PlatformsConfig,
-) -> Vec<&'static str> {
-    let mut missing = Vec::new();
-    match platform {
-        Platform::Chzzk | Platform::Soop => {}
-        Platform::Twitch => {
-            if config.twitch.client_id.trim().is_empty() {
-                missing.push("platforms.twitch.client_id");
-            }
-            if !config.twitch.client_secret.is_set() {
-                missing.push("platforms.twitch.client_secret");
-            }
-        }
-        Platform::Youtube => {
-            if !config.youtube.api_key.is_set() {
-                missing.push("platforms.youtube.api_key");
-            }
-        }
-    }
-    missing
 }
 
 #[cfg(test)]

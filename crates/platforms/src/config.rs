@@ -367,6 +367,29 @@ impl PlatformsConfig {
             Platform::Youtube => self.youtube.enabled,
         }
     }
+
+    /// The configuration keys `platform` needs and this configuration leaves empty (CHZZK's and
+    /// SOOP's public web endpoints need none). Said in words by `availability::skip_reason`.
+    pub fn missing_credentials(&self, platform: Platform) -> Vec<&'static str> {
+        let mut missing = Vec::new();
+        match platform {
+            Platform::Chzzk | Platform::Soop => {}
+            Platform::Twitch => {
+                if self.twitch.client_id.trim().is_empty() {
+                    missing.push("platforms.twitch.client_id");
+                }
+                if !self.twitch.client_secret.is_set() {
+                    missing.push("platforms.twitch.client_secret");
+                }
+            }
+            Platform::Youtube => {
+                if !self.youtube.api_key.is_set() {
+                    missing.push("platforms.youtube.api_key");
+                }
+            }
+        }
+        missing
+    }
 }
 
 #[cfg(test)]

@@ -75,7 +75,7 @@ fn build_adapter(
     youtube_ledger: Option<Arc<dyn youtube::QuotaLedger>>,
     clock: Arc<dyn streamtide_core::Clock>,
 ) -> Result<Option<Arc<dyn PlatformAdapter>>, reqwest::Error> {
-    let missing = availability::missing_credentials(platform, platforms);
+    let missing = platforms.missing_credentials(platform);
     if !platforms.enabled(platform) {
         return Ok(None);
     }
