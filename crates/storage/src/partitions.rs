@@ -55,8 +55,9 @@ impl Store {
                 if exists.is_some() {
                     continue;
                 }
-                // Bounds are stored-time text: 'YYYY-MM-01T00:00:00Z' sorts like the times. They
-                // are literals written from the month, not parameters: PostgreSQL's DDL takes none.
+                // Bounds are UTC instants, 'YYYY-MM-01T00:00:00Z', read as `timestamptz` (the
+                // column's type since migration 0015). They are literals written from the month,
+                // not parameters: PostgreSQL's DDL takes none.
                 let from = month.format("%Y-%m-%d").to_string();
                 let to = end.format("%Y-%m-%d").to_string();
                 let sql = db::built!(Backend::Postgres;
