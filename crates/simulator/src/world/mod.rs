@@ -4,7 +4,8 @@
 //! are pure functions of `(seed, channel, time)`. The HTTP servers render these answers in each
 //! platform's wire format, and tests ask the same functions for the expected values. The one
 //! exception is a broadcast a test starts on request ([`World::start_live`], `started`), which
-//! replaces that channel's scheduled broadcast of the day everywhere.
+//! every endpoint then shows: a new broadcast, after the day's scheduled one if that one had ended,
+//! else in its place.
 
 mod category;
 mod hash;
@@ -156,8 +157,9 @@ impl World {
     }
 
     /// Start a broadcast of `platform`'s channel `id` at `t` (a test's "this channel goes live
-    /// now"), unless it is live then. It replaces the channel's scheduled broadcast of that KST
-    /// day, runs the channel's usual length, and every server answers it from then on.
+    /// now"), unless it is live then. It is a new broadcast with a number of its own; it follows
+    /// the channel's scheduled broadcast of that KST day if that one had ended, else replaces it;
+    /// it runs the channel's usual length, and every server answers it from then on.
     pub fn start_live(
         &self,
         platform: Platform,
@@ -176,16 +178,23 @@ impl World {
         Ok(schedule::to_live(ch, &b, t.max(b.start)))
     }
 
-    /// The broadcast of `ch` on KST day `day`: a started one, else the schedule's.
-    fn broadcast_on(&self, ch: &SimChannel, day: i64) -> Option<Broadcast> {
-        self.started
-            .on(ch, day)
-            .or_else(|| schedule::broadcast_on(ch, day))
+    /// The broadcasts of `ch` on KST day `day`, by start: the schedule's; or a started one, after
+    /// the schedule's if that one had ended before it started (else the started one replaces it).
+    fn broadcasts_on(&self, ch: &SimChannel, day: i64) -> schedule::DayBroadcasts {
+        let scheduled = schedule::broadcast_on(ch, day);
+        match self.started.on(ch, day) {
+            None => scheduled.into_iter().collect(),
+            Some(started) => scheduled
+                .filter(|s| s.end <= started.start)
+                .into_iter()
+                .chain([started])
+                .collect(),
+        }
     }
 
     /// The broadcast of `ch` in progress at `t`, if any.
     pub(crate) fn broadcast_at(&self, ch: &SimChannel, t: DateTime<Utc>) -> Option<Broadcast> {
-        schedule::broadcast_at(|d| self.broadcast_on(ch, d), t)
+        schedule::broadcast_at(|d| self.broadcasts_on(ch, d), t)
     }
 
     /// Every live broadcast of a platform at `t`, by viewers descending, ties by `live_id`
@@ -211,7 +220,7 @@ impl World {
     /// Replays of broadcasts that ended by `t` (the last 60 days), newest first; each one's views
     /// grow with its age.
     pub fn videos_at(&self, ch: &SimChannel, t: DateTime<Utc>) -> Vec<SimVideo> {
-        schedule::past_broadcasts(|d| self.broadcast_on(ch, d), t)
+        schedule::past_broadcasts(|d| self.broadcasts_on(ch, d), t)
             .map(|b| vod::video(ch, &b, t))
             .collect()
     }
@@ -225,7 +234,7 @@ impl World {
         if let Some(b) = self.broadcast_at(ch, t) {
             return Some((b, true));
         }
-        schedule::past_broadcasts(|d| self.broadcast_on(ch, d), t)
+        schedule::past_broadcasts(|d| self.broadcasts_on(ch, d), t)
             .next()
             .map(|b| (b, false))
     }
@@ -238,8 +247,9 @@ impl World {
     ) -> Option<(&SimChannel, Broadcast)> {
         let (index, day) = schedule::locate(platform, live_id)?;
         let ch = self.channels(platform).get(index)?;
-        self.broadcast_on(ch, day)
-            .filter(|b| b.live_id == live_id)
+        self.broadcasts_on(ch, day)
+            .into_iter()
+            .find(|b| b.live_id == live_id)
             .map(|b| (ch, b))
     }
 

@@ -30,12 +30,21 @@ mod tag {
 
 /// Day numbers in ids count from 2020-01-01 so they stay small but positive.
 const ID_DAY_ORIGIN: i64 = 18_262;
-/// Ids are `base + day * STRIDE + channel index`, unique while a platform has < STRIDE channels.
+/// Ids are `base + day * STRIDE + channel index`, unique while a platform has < STARTED_IDS
+/// channels.
 const ID_STRIDE: u64 = 100_000;
+/// A broadcast started on request is numbered `STARTED_IDS` above the scheduled one of its day,
+/// so it never shares a number with a broadcast the day already had (a platform numbers every
+/// broadcast anew).
+const STARTED_IDS: u64 = ID_STRIDE / 2;
 /// Where each platform's broadcast ids start (its shape's `live_id_base`).
 fn live_id_base(platform: Platform) -> u64 {
     super::shape::shape(platform).live_id_base
 }
+
+/// A channel's broadcasts of one KST day, by start: the scheduled one, a started one, or a
+/// scheduled one that had ended before a started one.
+pub(crate) type DayBroadcasts = Vec<Broadcast>;
 
 /// One broadcast: the fixed facts about it (viewers are computed per instant).
 #[derive(Debug, Clone)]
@@ -66,11 +75,14 @@ pub(crate) fn broadcast_on(ch: &SimChannel, day: i64) -> Option<Broadcast> {
 }
 
 /// A broadcast of `ch` starting at `start` (an unscheduled one, started through the control
-/// surface): it takes the number, title and category `ch`'s broadcast of that KST day would have,
-/// whether or not the channel streams that day by its schedule. `None` where the channel cannot
-/// stream then (not yet joined, moved away, deleted).
+/// surface): it takes the title and category `ch`'s broadcast of that KST day would have, whether
+/// or not the channel streams that day by its schedule, and a number of its own (the day's number
+/// plus [`STARTED_IDS`]). `None` where the channel cannot stream then (not yet joined, moved away,
+/// deleted).
 pub(crate) fn broadcast_starting(ch: &SimChannel, start: DateTime<Utc>) -> Option<Broadcast> {
-    broadcast_from(ch, kst::day_of(start), start)
+    let mut b = broadcast_from(ch, kst::day_of(start), start)?;
+    b.live_id += STARTED_IDS;
+    Some(b)
 }
 
 /// The broadcast of `ch` for KST day `day` starting at `start`, if the channel can stream then.
@@ -134,24 +146,24 @@ fn title(ch: &SimChannel, k: Key, category: SimCategory, day_count: u64) -> Stri
 /// is in that platform's range (the inverse of the numbering in [`broadcast_on`]).
 pub(crate) fn locate(platform: Platform, live_id: u64) -> Option<(usize, i64)> {
     let rel = live_id.checked_sub(live_id_base(platform))?;
-    let index = usize::try_from(rel % ID_STRIDE).ok()?;
+    let index = usize::try_from(rel % ID_STRIDE % STARTED_IDS).ok()?;
     let day = i64::try_from(rel / ID_STRIDE).ok()? + ID_DAY_ORIGIN;
     Some((index, day))
 }
 
-/// The broadcast in progress at `t`, if any, of the channel whose broadcast of each KST day `on`
+/// The broadcast in progress at `t`, if any, of the channel whose broadcasts of each KST day `on`
 /// answers ([`broadcast_on`], or the world's with the broadcasts started through the control
 /// surface).
 pub(crate) fn broadcast_at(
-    on: impl Fn(i64) -> Option<Broadcast>,
+    on: impl Fn(i64) -> DayBroadcasts,
     t: DateTime<Utc>,
 ) -> Option<Broadcast> {
     let today = kst::day_of(t);
-    // Consecutive days' broadcasts never overlap (start jitter is ±40 min, length ≤ 8 h), so at
-    // most one of the two candidates covers `t`.
+    // Consecutive days' broadcasts never overlap (start jitter is ±40 min, length ≤ 8 h), nor do
+    // one day's, so at most one of the candidates covers `t`.
     [today, today - 1]
         .into_iter()
-        .filter_map(on)
+        .flat_map(on)
         .find(|b| b.start <= t && t < b.end)
 }
 
@@ -161,13 +173,13 @@ pub(crate) const HISTORY_DAYS: i64 = 60;
 /// Broadcasts that ended at or before `t`, newest first, within [`HISTORY_DAYS`] (`on` as for
 /// [`broadcast_at`]).
 pub(crate) fn past_broadcasts(
-    on: impl Fn(i64) -> Option<Broadcast>,
+    on: impl Fn(i64) -> DayBroadcasts,
     t: DateTime<Utc>,
 ) -> impl Iterator<Item = Broadcast> {
     let today = kst::day_of(t);
     (today - HISTORY_DAYS..=today)
         .rev()
-        .filter_map(on)
+        .flat_map(move |d| on(d).into_iter().rev())
         .filter(move |b| b.end <= t)
 }
 

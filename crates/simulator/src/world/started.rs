@@ -2,10 +2,12 @@
 //! the one thing in a [`World`](super::World) that is not a function of `(seed, channel, time)`.
 //!
 //! A test that needs "this channel goes live now" (a go-live notification, say) cannot wait for
-//! the schedule, so it starts one. The started broadcast takes the place of the channel's
-//! scheduled broadcast of that KST day, so every endpoint (lists, channel pages, live status,
-//! replays) sees it the same way, through the world's `broadcast_on`. (Started late in the KST
-//! day, it gives way to the next day's scheduled broadcast if that one starts before it ends.)
+//! the schedule, so it starts one. The started broadcast is a new one with its own number (a
+//! collector that recorded the day's earlier broadcast must see a new broadcast, as it would on a
+//! platform); it follows the channel's scheduled broadcast of that KST day if that one had ended,
+//! else takes its place, so every endpoint (lists, channel pages, live status, replays) sees it
+//! the same way, through the world's `broadcasts_on`. (Started late in the KST day, it gives way
+//! to the next day's scheduled broadcast if that one starts before it ends.)
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};

@@ -284,3 +284,34 @@ fn every_platform_has_its_own_hash_domain() {
         .collect();
     assert_eq!(tags.len(), Platform::ALL.len());
 }
+
+/// A broadcast started after the day's scheduled one ended is a new broadcast, as on a platform:
+/// a number of its own (a collector that saw the earlier one must not take it for that one seen
+/// again), and the earlier one stays in the channel's past.
+#[test]
+fn a_broadcast_started_after_the_days_one_ended_is_another_broadcast() {
+    let w = world();
+    let day = kst::day_of(t0()) + 1;
+    let (ch, earlier, at) = w
+        .channels(Platform::Chzzk)
+        .iter()
+        .find_map(|c| {
+            let b = schedule::broadcast_on(c, day)?;
+            let at = b.end + Duration::minutes(30);
+            (kst::day_of(at) == day && w.live_at(c, at).is_none()).then_some((c, b, at))
+        })
+        .expect("a channel whose broadcast ends early enough in the KST day");
+    let started = w.start_live(Platform::Chzzk, &ch.id, at).unwrap();
+    assert_ne!(started.live_id, earlier.live_id, "a new broadcast number");
+    assert_eq!(started.started_at, at);
+    assert_eq!(w.live_at(ch, at).unwrap().live_id, started.live_id);
+    // Both are found by their numbers, each as it was.
+    let (_, found) = w.broadcast_by_id(Platform::Chzzk, earlier.live_id).unwrap();
+    assert_eq!((found.start, found.end), (earlier.start, earlier.end));
+    let (_, found) = w.broadcast_by_id(Platform::Chzzk, started.live_id).unwrap();
+    assert_eq!(found.start, at);
+    // After both, the replays list both, newest first.
+    let after = started.ends_at + Duration::minutes(1);
+    let ids: Vec<u64> = w.videos_at(ch, after).iter().map(|v| v.live_id).collect();
+    assert_eq!(ids[..2], [started.live_id, earlier.live_id], "{ids:?}");
+}
