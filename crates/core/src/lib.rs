@@ -9,6 +9,7 @@
 mod clock;
 mod ids;
 pub mod language;
+mod list_depth;
 mod observation;
 mod platform;
 pub mod sanitize;
@@ -16,6 +17,7 @@ mod secret;
 
 pub use clock::{Clock, ClockWait, ManualClock, SystemClock};
 pub use ids::{ChannelId, ChannelRef, RefKind};
+pub use list_depth::{BadListDepth, ListDepth};
 pub use observation::{
     ChannelInfo, ChannelObservation, ChannelStats, LiveBroadcast, LiveState, VideoKind,
     VideoObservation,

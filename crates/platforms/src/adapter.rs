@@ -31,9 +31,55 @@ pub struct ChannelsOutcome {
 pub enum LiveList {
     /// The platform's list as it is now.
     Fetched(Vec<LiveBroadcast>),
+    /// The list as far as it was read before a page failed: what it holds is live, but nothing
+    /// is known about the broadcasts on the pages not reached, so nothing may be closed because
+    /// of them.
+    Partial {
+        items: Vec<LiveBroadcast>,
+        error: String,
+    },
     /// No new list this round (an allowance is spent or the pacing says wait): nothing is known
     /// about what is live, so nothing may be closed or dropped because of it.
     NotFetched { reason: String },
+}
+
+/// A paged live list as far as it was read: to its end or its depth, or up to a failing page.
+#[derive(Debug)]
+pub struct ListRead {
+    pub items: Vec<LiveBroadcast>,
+    /// The failure that ended the read before the end or the depth.
+    pub cut_short: Option<AdapterError>,
+}
+
+impl ListRead {
+    /// A read that ended where it should.
+    pub fn whole(items: Vec<LiveBroadcast>) -> Self {
+        ListRead {
+            items,
+            cut_short: None,
+        }
+    }
+
+    /// The whole list, or the failure (what `top_live` answers).
+    pub fn into_result(self) -> Result<Vec<LiveBroadcast>, AdapterError> {
+        match self.cut_short {
+            None => Ok(self.items),
+            Some(e) => Err(e),
+        }
+    }
+
+    /// What the live round writes: the whole list; the pages read before a failure (kept, and
+    /// closing nothing); or, when not even the first page came, the failure.
+    pub fn into_live_list(self) -> Result<LiveList, AdapterError> {
+        match self.cut_short {
+            None => Ok(LiveList::Fetched(self.items)),
+            Some(e) if self.items.is_empty() => Err(e),
+            Some(e) => Ok(LiveList::Partial {
+                items: self.items,
+                error: e.to_string(),
+            }),
+        }
+    }
 }
 
 /// One external platform.
@@ -68,10 +114,23 @@ pub trait PlatformAdapter: Send + Sync + 'static {
     /// The platform's most watched live broadcasts, sorted by viewers, up to its configured depth.
     async fn top_live(&self) -> Result<Vec<LiveBroadcast>, AdapterError>;
 
-    /// The live round's list: [`top_live`](Self::top_live) as fetched, unless the platform
+    /// The live list as far as it could be read: adapters that page a directory override this
+    /// to keep the pages read before a failing one. The default is [`top_live`](Self::top_live)
+    /// whole or not at all.
+    async fn read_live_list(&self) -> ListRead {
+        match self.top_live().await {
+            Ok(items) => ListRead::whole(items),
+            Err(e) => ListRead {
+                items: Vec::new(),
+                cut_short: Some(e),
+            },
+        }
+    }
+
+    /// The live round's list: [`read_live_list`](Self::read_live_list), unless the platform
     /// paces its list calls (YouTube) and may have no new list to give.
     async fn live_list(&self) -> Result<LiveList, AdapterError> {
-        Ok(LiveList::Fetched(self.top_live().await?))
+        self.read_live_list().await.into_live_list()
     }
 
     /// Current figures and live state of up to `batch_size` channels.

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use streamtide_core::Platform;
+use streamtide_core::{ListDepth, Platform};
 
 use crate::Secret;
 
@@ -93,8 +93,9 @@ pub struct ChzzkConfig {
     /// Path versions of `/polling/{v}/channels/{id}/live-status`, tried in order; a version that
     /// answers code 9004 ("update the app") is skipped for the next one.
     pub polling_versions: Vec<String>,
-    /// How deep to page the top live list (items).
-    pub live_list_depth: usize,
+    /// How deep to page the live list: `"all"` (the default: the whole directory, every live
+    /// broadcast, 50 a page) or a number of items.
+    pub live_list_depth: ListDepth,
     /// Items per live-list page (the API caps it at 50).
     pub page_size: usize,
     /// Videos fetched per channel per videos round.
@@ -203,8 +204,9 @@ pub struct SoopConfig {
     pub chapi_fallback_base: String,
     /// Sent as `Origin` and (with a trailing `/`) `Referer`, as SOOP's own web page does.
     pub web_origin: String,
-    /// How deep to page the top live list (items; pages hold 60).
-    pub live_list_depth: usize,
+    /// How deep to page the live list: `"all"` (the default: the whole directory, 60 a page) or
+    /// a number of items.
+    pub live_list_depth: ListDepth,
     /// VODs fetched per channel per videos round (the API serves 20 per page).
     pub videos_per_channel: usize,
     /// Steady request rate. SOOP documents none; collectors keep to about 2/s.
@@ -249,8 +251,9 @@ pub struct TwitchConfig {
     pub api_base: String,
     /// Host of the OAuth server (`{auth_base}/oauth2/token`).
     pub auth_base: String,
-    /// How deep to page the Korean top live list (`/streams?language=ko`, 100 per page).
-    pub live_list_depth: usize,
+    /// How deep to page the Korean live list (`/streams?language=ko`, 100 per page): `"all"`
+    /// (the default: every Korean stream) or a number of items.
+    pub live_list_depth: ListDepth,
     /// Videos fetched per channel per videos round (at most 100).
     pub videos_per_channel: usize,
     /// Steady request rate. Helix allows 800 points per minute per app token; the
@@ -312,8 +315,9 @@ pub struct YoutubeConfig {
     /// channels call (1 main unit each), to find a broadcast the feed could not show; only while
     /// less than half of the day's main units are spent.
     pub feed_fallback_per_call: usize,
-    /// How many live broadcasts `top_live` asks `search.list` for (one page, at most 50).
-    pub live_list_depth: usize,
+    /// How many live broadcasts `top_live` asks `search.list` for (one page, at most 50; `"all"`
+    /// is that page's 50: search has no directory to read to its end).
+    pub live_list_depth: ListDepth,
     /// Videos fetched per channel per videos round (one uploads page, at most 50).
     pub videos_per_channel: usize,
     /// Steady request rate (feeds included).

@@ -9,6 +9,7 @@
 
 mod adapter;
 mod availability;
+pub mod census;
 pub mod chzzk;
 pub mod config;
 mod error;
@@ -21,7 +22,7 @@ pub mod youtube;
 
 use std::sync::Arc;
 
-pub use adapter::{ChannelsOutcome, LiveList, PlatformAdapter};
+pub use adapter::{ChannelsOutcome, ListRead, LiveList, PlatformAdapter};
 pub use availability::skip_reason;
 pub use config::{
     ApiSource, ChzzkConfig, HttpConfig, PlatformsConfig, SoopConfig, TwitchConfig, YoutubeConfig,

@@ -1,9 +1,12 @@
 //! The adapters over real HTTP against the simulator, which speaks the platforms' wire formats:
 //! paging, lookups, unknown channels, retired path versions and moved hosts.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use streamtide_core::{ChannelId, ChannelRef, Clock, LiveState, ManualClock, Platform};
+use streamtide_core::{
+    ChannelId, ChannelObservation, ChannelRef, Clock, ListDepth, LiveState, ManualClock, Platform,
+};
 use streamtide_platforms::chzzk::ChzzkAdapter;
 use streamtide_platforms::soop::SoopAdapter;
 use streamtide_platforms::{AdapterError, ChzzkConfig, HttpConfig, PlatformAdapter, SoopConfig};
@@ -56,14 +59,14 @@ async fn chzzk_top_list_pages_to_the_configured_depth() {
     assert!(live_now > 60, "need several pages ({live_now})");
     let a = chzzk(&sim, |c| {
         c.page_size = 20;
-        c.live_list_depth = 50;
+        c.live_list_depth = ListDepth::Top(50);
     });
     let items = a.top_live().await.unwrap();
     assert_eq!(items.len(), 50);
     assert!(items.windows(2).all(|w| w[0].viewers >= w[1].viewers));
     assert_eq!(a.http_stats().snapshot().requests, 3, "20 + 20 + 10 of 20");
 
-    let all = chzzk(&sim, |c| c.live_list_depth = 10_000)
+    let all = chzzk(&sim, |c| c.live_list_depth = ListDepth::All)
         .top_live()
         .await
         .unwrap();
@@ -75,6 +78,126 @@ async fn chzzk_top_list_pages_to_the_configured_depth() {
     let mut ids: Vec<_> = all.iter().map(|i| i.channel_id.clone()).collect();
     ids.dedup();
     assert_eq!(ids.len(), live_now);
+}
+
+/// The census: at the default depth ("all") a live round reads every live broadcast of CHZZK and
+/// SOOP, once each, in ⌈broadcasts / page size⌉ requests (SOOP's list, which has no cursor, ends
+/// on a short page, so a list of whole pages costs one empty page more).
+#[tokio::test]
+async fn the_default_depth_reads_every_live_broadcast_in_whole_pages() {
+    let (sim, clock) = sim(SimConfig {
+        chzzk_channels: 3_000,
+        soop_channels: 3_000,
+        ..SimConfig::default()
+    })
+    .await;
+    for platform in [Platform::Chzzk, Platform::Soop] {
+        let truth: std::collections::HashSet<String> = sim
+            .world()
+            .live_list_at(platform, clock.now())
+            .into_iter()
+            .map(|(c, _)| c.id.clone())
+            .collect();
+        let (a, page): (Box<dyn PlatformAdapter>, usize) = match platform {
+            Platform::Chzzk => (Box::new(chzzk(&sim, |_| {})), 50),
+            _ => (
+                Box::new(soop(sim.soop_base(), sim.soop_base(), String::new())),
+                60,
+            ),
+        };
+        assert!(truth.len() > 10 * page, "{platform}: {} live", truth.len());
+        let items = a.top_live().await.unwrap();
+        let got: std::collections::HashSet<String> = items
+            .iter()
+            .map(|b| b.channel_id.as_str().to_string())
+            .collect();
+        assert_eq!(items.len(), got.len(), "{platform}: each broadcast once");
+        assert_eq!(got, truth, "{platform}: every live broadcast");
+        let whole = platform == Platform::Soop && truth.len().is_multiple_of(page);
+        assert_eq!(
+            a.http_stats().snapshot().requests,
+            (truth.len().div_ceil(page) + usize::from(whole)) as u64,
+            "{platform}: one request per page"
+        );
+    }
+}
+
+/// Every id through `channels` one at a time (CHZZK's web API batch), with the requests it cost.
+async fn channels_round(a: &ChzzkAdapter, ids: &[ChannelId]) -> (Vec<ChannelObservation>, u64) {
+    let before = a.http_stats().snapshot().requests;
+    let mut found = Vec::new();
+    for id in ids {
+        found.extend(a.channels(std::slice::from_ref(id)).await.unwrap().found);
+    }
+    (found, a.http_stats().snapshot().requests - before)
+}
+
+/// Tracked channels from the census: after a live round that read the whole list, the channels
+/// round asks one channel call per channel and takes a live channel's state from the list (no
+/// live-status, no live-detail), equal to the platform's truth. Without a fresh census, the live
+/// ones cost their live-status calls again.
+#[tokio::test]
+async fn chzzk_channels_round_takes_live_state_from_the_census() {
+    let (sim, clock) = sim(SimConfig {
+        chzzk_channels: 600,
+        ..SimConfig::default()
+    })
+    .await;
+    let cfg = ChzzkConfig {
+        api_base: sim.chzzk_base(),
+        requests_per_second: 500.0,
+        burst: 50,
+        device_id_file: String::new(),
+        ..ChzzkConfig::default()
+    };
+    let a = ChzzkAdapter::with_clock(&cfg, &http(), Arc::new(clock.clone())).unwrap();
+    let world = sim.world();
+    let ids: Vec<ChannelId> = world
+        .channels(Platform::Chzzk)
+        .iter()
+        .take(300)
+        .map(|c| ChannelId::new(c.id.clone()))
+        .collect();
+    let live_truth = |at| {
+        ids.iter()
+            .filter(|id| {
+                let ch = world.channel(Platform::Chzzk, id.as_str()).unwrap();
+                world.live_at(ch, at).is_some()
+            })
+            .count()
+    };
+    let live_now = live_truth(clock.now());
+    assert!(live_now > 30, "{live_now} of the tracked are live");
+
+    a.top_live().await.unwrap();
+    let (found, requests) = channels_round(&a, &ids).await;
+    assert_eq!(requests, ids.len() as u64, "one channel call per channel");
+    assert_eq!(found.len(), ids.len());
+    for o in &found {
+        let ch = world
+            .channel(Platform::Chzzk, o.info.channel_id.as_str())
+            .unwrap();
+        match (&o.live, world.live_at(ch, clock.now())) {
+            (LiveState::Live(b), Some(t)) => {
+                assert_eq!(b.viewers, t.viewers);
+                assert_eq!(b.title, t.title);
+                assert_eq!(b.broadcast_id, Some(t.live_id.to_string()));
+                assert!(b.thumbnail_url.is_some());
+            }
+            (LiveState::Offline, None) => {}
+            (got, want) => panic!("{}: {got:?} against {want:?}", ch.id),
+        }
+    }
+
+    // Eleven minutes on, the census is too old to speak for anyone: live-status again.
+    clock.advance(chrono::Duration::minutes(11));
+    let live_later = live_truth(clock.now()) as u64;
+    let (_, requests) = channels_round(&a, &ids).await;
+    assert!(
+        requests >= ids.len() as u64 + live_later,
+        "{requests} requests for {} channels, {live_later} live",
+        ids.len()
+    );
 }
 
 #[tokio::test]
@@ -208,11 +331,7 @@ async fn soop_moved_host_falls_back_and_sticks() {
     };
     let a = soop(dead.clone(), dead, sim.soop_base());
     let items = a.top_live().await.unwrap();
-    let expected = sim
-        .world()
-        .live_list_at(Platform::Soop, clock.now())
-        .len()
-        .min(240);
+    let expected = sim.world().live_list_at(Platform::Soop, clock.now()).len();
     assert_eq!(items.len(), expected);
     let after_first = a.http_stats().snapshot().requests;
     a.top_live().await.unwrap();

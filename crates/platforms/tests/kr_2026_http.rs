@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use streamtide_core::{ChannelId, Clock, LiveState, Platform};
+use streamtide_core::{ChannelId, Clock, ListDepth, LiveState, Platform};
 use streamtide_platforms::chzzk::{is_uuid, ChzzkAdapter};
 use streamtide_platforms::soop::SoopAdapter;
 use streamtide_platforms::{ChzzkConfig, HttpConfig, PlatformAdapter, SoopConfig};
@@ -212,7 +212,7 @@ async fn chzzk_retired_service_version_falls_back_per_endpoint() {
     })
     .await;
     let a = chzzk(&sim, |c| {
-        c.live_list_depth = 20;
+        c.live_list_depth = ListDepth::Top(20);
         c.page_size = 20;
         c.live_detail_thumbnails = false;
     });

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use streamtide_core::{ChannelId, ChannelRef, Clock, LiveState, Platform};
+use streamtide_core::{ChannelId, ChannelRef, Clock, ListDepth, LiveState, Platform};
 use streamtide_platforms::twitch::TwitchAdapter;
 use streamtide_platforms::{AdapterError, HttpConfig, PlatformAdapter, Secret, TwitchConfig};
 use streamtide_simulator::{Fault, FaultKind, SimConfig, Simulator};
@@ -244,13 +244,22 @@ async fn top_live_videos_and_resolve() {
         .filter(|(c, _)| c.language == "ko")
         .collect();
     assert!(ko.len() > 150, "{}", ko.len());
-    let a = adapter(&sim, |c| c.live_list_depth = 150);
+    let a = adapter(&sim, |c| c.live_list_depth = ListDepth::Top(150));
     let top = a.top_live().await.unwrap();
     assert_eq!(top.len(), 150);
     assert!(top.windows(2).all(|p| p[0].viewers >= p[1].viewers));
     assert!(top.iter().all(|b| b.language.as_deref() == Some("ko")));
     assert_eq!(top[0].channel_id.as_str(), ko[0].0.id);
     assert_eq!(sim.twitch_requests_to("/helix/streams"), 2, "100 + 50");
+    // The default depth is the census: every Korean stream, 100 a page.
+    let all = adapter(&sim, |_| {}).top_live().await.unwrap();
+    assert_eq!(all.len(), ko.len(), "every Korean stream");
+    assert!(all.iter().all(|b| b.language.as_deref() == Some("ko")));
+    assert_eq!(
+        sim.twitch_requests_to("/helix/streams"),
+        2 + ko.len().div_ceil(100) as u64,
+        "one request per page of 100"
+    );
 
     let (ch, _) = &ko[0];
     let by_login = a

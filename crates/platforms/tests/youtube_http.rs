@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
-use streamtide_core::{ChannelId, ChannelRef, Clock, LiveState, ManualClock, Platform};
+use streamtide_core::{ChannelId, ChannelRef, Clock, ListDepth, LiveState, ManualClock, Platform};
 use streamtide_platforms::youtube::{InMemoryLedger, YoutubeAdapter};
 use streamtide_platforms::{AdapterError, HttpConfig, PlatformAdapter, Secret, YoutubeConfig};
 use streamtide_simulator::{
@@ -211,7 +211,7 @@ async fn top_live_searches_only_when_the_ledger_allows() {
         ..SimConfig::default()
     })
     .await;
-    let a = adapter(&sim, &clock, |c| c.live_list_depth = 20);
+    let a = adapter(&sim, &clock, |c| c.live_list_depth = ListDepth::Top(20));
     let top = a.top_live().await.unwrap();
     assert_eq!(top.len(), 20);
     assert!(top.windows(2).all(|p| p[0].viewers >= p[1].viewers));
@@ -496,7 +496,7 @@ async fn live_list_paces_searches_and_refreshes_between_them() {
         ..SimConfig::default()
     })
     .await;
-    let a = adapter(&sim, &clock, |c| c.live_list_depth = 20);
+    let a = adapter(&sim, &clock, |c| c.live_list_depth = ListDepth::Top(20));
     let LiveList::Fetched(first) = a.live_list().await.unwrap() else {
         panic!("the first round searches");
     };

@@ -3,6 +3,7 @@
 
 use super::facts::{any_token, CategoryRules, DefaultLimits, LanguageHints, PlatformFacts};
 use super::Platform;
+use crate::ListDepth;
 
 pub(super) const FACTS: PlatformFacts = PlatformFacts {
     platform: Platform::Chzzk,
@@ -29,7 +30,7 @@ pub(super) const FACTS: PlatformFacts = PlatformFacts {
         coarse: false,
     },
     limits: DefaultLimits {
-        live_list_depth: 200,
+        live_list_depth: ListDepth::All,
         videos_per_channel: 24,
         requests_per_second: 5.0,
         burst: 5,

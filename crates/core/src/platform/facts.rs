@@ -10,6 +10,7 @@
 //! must not depend on the HTTP stack of `streamtide-platforms`.
 
 use super::Platform;
+use crate::ListDepth;
 
 /// One platform's facts. All `'static`: compiled in, read without locking or parsing.
 #[derive(Debug)]
@@ -81,8 +82,9 @@ pub struct CategoryRules {
 /// Defaults of the platform's `[platforms.<id>]` limits (each overridable in the config).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DefaultLimits {
-    /// How deep the live list is read per round.
-    pub live_list_depth: usize,
+    /// How deep the live list is read per round: the whole directory where the platform has one
+    /// that is cheap to page (the census), else its top.
+    pub live_list_depth: ListDepth,
     /// Videos fetched per channel per videos round.
     pub videos_per_channel: usize,
     /// Steady request rate to the platform.

@@ -154,7 +154,7 @@ mod tests {
                 "{p}: its id is a label"
             );
             assert!((0.0..=1.0).contains(&f.language.hint_weight));
-            assert!(f.limits.live_list_depth > 0 && f.limits.burst > 0);
+            assert!(f.limits.live_list_depth.limit() > 0 && f.limits.burst > 0);
             assert!(p.channel_url("x", Some("x")).is_some());
             assert!(p.video_url("v").contains('v'));
         }

@@ -3,6 +3,7 @@
 
 use super::facts::{CategoryRules, DefaultLimits, LanguageHints, PlatformFacts};
 use super::Platform;
+use crate::ListDepth;
 
 pub(super) const FACTS: PlatformFacts = PlatformFacts {
     platform: Platform::Soop,
@@ -38,7 +39,7 @@ pub(super) const FACTS: PlatformFacts = PlatformFacts {
         coarse: false,
     },
     limits: DefaultLimits {
-        live_list_depth: 240,
+        live_list_depth: ListDepth::All,
         videos_per_channel: 20,
         requests_per_second: 2.0,
         burst: 2,

@@ -3,6 +3,7 @@
 
 use super::facts::{digits, CategoryRules, DefaultLimits, LanguageHints, PlatformFacts};
 use super::Platform;
+use crate::ListDepth;
 
 pub(super) const FACTS: PlatformFacts = PlatformFacts {
     platform: Platform::Twitch,
@@ -24,7 +25,7 @@ pub(super) const FACTS: PlatformFacts = PlatformFacts {
         coarse: false,
     },
     limits: DefaultLimits {
-        live_list_depth: 200,
+        live_list_depth: ListDepth::All,
         videos_per_channel: 20,
         requests_per_second: 10.0,
         burst: 10,

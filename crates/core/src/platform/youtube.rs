@@ -3,6 +3,7 @@
 
 use super::facts::{digits, CategoryRules, DefaultLimits, LanguageHints, PlatformFacts};
 use super::Platform;
+use crate::ListDepth;
 
 pub(super) const FACTS: PlatformFacts = PlatformFacts {
     platform: Platform::Youtube,
@@ -29,7 +30,7 @@ pub(super) const FACTS: PlatformFacts = PlatformFacts {
         coarse: true,
     },
     limits: DefaultLimits {
-        live_list_depth: 50,
+        live_list_depth: ListDepth::Top(50),
         videos_per_channel: 20,
         requests_per_second: 5.0,
         burst: 5,

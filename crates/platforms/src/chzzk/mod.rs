@@ -61,9 +61,10 @@ pub use parse::{
     ChannelPage, LiveStatusPage, NextCursor,
 };
 
+use crate::census::Census;
 use crate::config::{ChzzkConfig, HttpConfig};
 use crate::http::{ApiClient, Call, HttpStats, Reply};
-use crate::{AdapterError, ChannelsOutcome, ParseFailure, PlatformAdapter};
+use crate::{AdapterError, ChannelsOutcome, ListRead, ParseFailure, PlatformAdapter};
 
 /// The code CHZZK answers on a retired path version.
 const RETIRED_VERSION_CODE: i64 = 9004;
@@ -136,8 +137,11 @@ pub struct ChzzkAdapter {
     open: Option<open_api::OpenApi>,
     /// The Open API side's memory (the last live-list walk, who was live in it).
     open_state: open_round::OpenState,
-    /// What the poll hint's waits are measured by.
+    /// What the poll hint's waits and the census's age are measured by.
     clock: Arc<dyn Clock>,
+    /// The last live list read to its end: the channels round takes a live channel's state from
+    /// it instead of asking live-status (and live-detail) per channel.
+    census: Census,
 }
 
 impl ChzzkAdapter {
@@ -168,6 +172,7 @@ impl ChzzkAdapter {
         Ok(ChzzkAdapter {
             open,
             open_state: open_round::OpenState::default(),
+            census: Census::default(),
             clock,
             client: ApiClient::new(Platform::Chzzk, http, cfg.requests_per_second, cfg.burst)?,
             cfg: cfg.clone(),
@@ -423,10 +428,16 @@ impl ChzzkAdapter {
         let Some(page) = self.channel_page(id.as_str()).await? else {
             return Ok(None);
         };
-        let live = match page.open_live {
-            Some(false) => LiveState::Offline,
-            // Live (or not said): ask the polling endpoint. If it fails, the followers we already
-            // have still count; the live state is simply unknown this round.
+        let census = self.census.fresh(self.clock.as_ref());
+        let listed = census.as_ref().and_then(|c| c.get(id.as_str()));
+        let live = match (page.open_live, listed) {
+            (Some(false), _) => LiveState::Offline,
+            // Live, and in the census: the list's entry has all live-status and live-detail
+            // would give (viewers as of the census).
+            (_, Some(b)) => LiveState::Live(Box::new(b.clone())),
+            // Live (or not said) and not in the census (it went live since, or there is none):
+            // ask the polling endpoint. If it fails, the followers we already have still count;
+            // the live state is simply unknown this round.
             _ => match self.live_status(id.as_str()).await {
                 Ok(state) => state,
                 Err(e) => {
@@ -441,7 +452,10 @@ impl ChzzkAdapter {
                 b.channel_avatar_url = b
                     .channel_avatar_url
                     .or_else(|| page.info.avatar_url.clone());
-                self.complete_from_detail(id.as_str(), &mut b).await;
+                // A census entry already carries the broadcast id and picture the list has.
+                if listed.is_none() {
+                    self.complete_from_detail(id.as_str(), &mut b).await;
+                }
                 LiveState::Live(b)
             }
             other => other,
@@ -496,13 +510,20 @@ impl PlatformAdapter for ChzzkAdapter {
     }
 
     async fn top_live(&self) -> Result<Vec<LiveBroadcast>, AdapterError> {
+        self.read_live_list().await.into_result()
+    }
+
+    async fn read_live_list(&self) -> ListRead {
         if let Some(open) = &self.open {
-            return open.top_lives(&self.client, self.cfg.live_list_depth).await;
+            return open
+                .top_lives(&self.client, self.cfg.live_list_depth.limit())
+                .await;
         }
         let size = self.cfg.page_size.clamp(1, MAX_PAGE_SIZE);
         let mut out: Vec<LiveBroadcast> = Vec::new();
         let mut cursor: Option<NextCursor> = None;
-        while out.len() < self.cfg.live_list_depth {
+        let mut to_the_end = false;
+        while self.cfg.live_list_depth.wants_more(out.len()) {
             let mut query = vec![
                 ("size", size.to_string()),
                 ("sortType", "POPULAR".to_string()),
@@ -514,19 +535,38 @@ impl PlatformAdapter for ChzzkAdapter {
                 ));
                 query.push(("liveId", c.live_id.unwrap_or(0).to_string()));
             }
-            let (reply, url) = self.service(Endpoint::Lives, "lives", &query).await?;
-            let (items, next) =
-                parse_live_page(&reply.body).map_err(|e| e.at(Platform::Chzzk, &url))?;
+            let page = match self.service(Endpoint::Lives, "lives", &query).await {
+                Ok((reply, url)) => {
+                    parse_live_page(&reply.body).map_err(|e| e.at(Platform::Chzzk, &url))
+                }
+                Err(e) => Err(e),
+            };
+            let (items, next) = match page {
+                Ok(page) => page,
+                Err(e) => {
+                    return ListRead {
+                        items: out,
+                        cut_short: Some(e),
+                    }
+                }
+            };
             let got = items.len();
             out.extend(items);
+            if got == 0 || next.is_none() {
+                to_the_end = true;
+                break;
+            }
             // A cursor that does not move would loop forever; stop instead.
-            if got == 0 || next.is_none() || next == cursor {
+            if next == cursor {
                 break;
             }
             cursor = next;
         }
-        out.truncate(self.cfg.live_list_depth);
-        Ok(out)
+        out.truncate(self.cfg.live_list_depth.limit());
+        if to_the_end {
+            self.census.record(&out, self.clock.now());
+        }
+        ListRead::whole(out)
     }
 
     fn batch_size(&self) -> usize {

@@ -22,7 +22,7 @@ use super::open_parse::{
 use super::parse::envelope_code;
 use crate::config::{ApiSource, ChzzkConfig};
 use crate::http::{ApiClient, Call, Reply};
-use crate::{AdapterError, Secret};
+use crate::{AdapterError, ListRead, Secret};
 
 /// Most pages one walk of the whole live list reads (20 lives a page: 20,000 lives, several
 /// times CHZZK's busiest hour). A list longer than this is reported as not fully read.
@@ -129,16 +129,20 @@ impl OpenApi {
     }
 
     /// The most watched lives, up to `depth`, following `next` (⌈depth/20⌉ calls at most).
-    pub async fn top_lives(
-        &self,
-        client: &ApiClient,
-        depth: usize,
-    ) -> Result<Vec<LiveBroadcast>, AdapterError> {
+    pub async fn top_lives(&self, client: &ApiClient, depth: usize) -> ListRead {
         let mut out: Vec<LiveBroadcast> = Vec::new();
         let mut next: Option<String> = None;
         while out.len() < depth {
             let want = (depth - out.len()).min(OPEN_LIVES_MAX_PAGE);
-            let (items, cursor) = self.lives_page(client, want, next.as_deref()).await?;
+            let (items, cursor) = match self.lives_page(client, want, next.as_deref()).await {
+                Ok(page) => page,
+                Err(e) => {
+                    return ListRead {
+                        items: out,
+                        cut_short: Some(e),
+                    }
+                }
+            };
             let got = items.len();
             out.extend(items);
             // A cursor that does not move would loop forever; stop instead.
@@ -148,7 +152,7 @@ impl OpenApi {
             next = cursor;
         }
         out.truncate(depth);
-        Ok(out)
+        ListRead::whole(out)
     }
 
     /// Read the whole live list (what tells which tracked channels are live: the Open API has no

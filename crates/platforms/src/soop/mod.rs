@@ -27,6 +27,7 @@ mod open_wire;
 mod parse;
 mod wire;
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -45,7 +46,7 @@ pub use parse::{
 use crate::config::{HttpConfig, SoopConfig};
 use crate::http::{ApiClient, Call, HttpStats, Reply};
 use crate::Secret;
-use crate::{AdapterError, ChannelsOutcome, ParseFailure, PlatformAdapter};
+use crate::{AdapterError, ChannelsOutcome, ListRead, ParseFailure, PlatformAdapter};
 
 /// Items per page of the live list (fixed by SOOP).
 const LIST_PAGE_SIZE: usize = 60;
@@ -212,12 +213,17 @@ impl PlatformAdapter for SoopAdapter {
     }
 
     async fn top_live(&self) -> Result<Vec<LiveBroadcast>, AdapterError> {
+        self.read_live_list().await.into_result()
+    }
+
+    async fn read_live_list(&self) -> ListRead {
         if let Some(open) = &self.open {
             return self.open_top_live(open).await;
         }
         let mut out: Vec<LiveBroadcast> = Vec::new();
         let mut page = 1usize;
-        while out.len() < self.cfg.live_list_depth {
+        let mut listed_ids: HashSet<ChannelId> = HashSet::new();
+        while self.cfg.live_list_depth.wants_more(out.len()) {
             let query = [
                 ("selectType", "action".to_string()),
                 ("selectValue", "all".to_string()),
@@ -225,14 +231,28 @@ impl PlatformAdapter for SoopAdapter {
                 ("pageNo", page.to_string()),
                 ("lang", "ko_KR".to_string()),
             ];
-            let (reply, url) = self
+            let items = match self
                 .fetch(&self.live_host, "/api/main_broad_list_api.php", &query)
-                .await?;
-            let items = parse_broad_list(&reply.body).map_err(|e| e.at(Platform::Soop, &url))?;
+                .await
+            {
+                Ok((reply, url)) => {
+                    parse_broad_list(&reply.body).map_err(|e| e.at(Platform::Soop, &url))
+                }
+                Err(e) => Err(e),
+            };
+            let items = match items {
+                Ok(items) => items,
+                Err(e) => {
+                    return ListRead {
+                        items: out,
+                        cut_short: Some(e),
+                    }
+                }
+            };
             let got = items.len();
             // Pages can shift while we read them (viewers change); keep the first sighting.
             for item in items {
-                if !out.iter().any(|o| o.channel_id == item.channel_id) {
+                if listed_ids.insert(item.channel_id.clone()) {
                     out.push(item);
                 }
             }
@@ -241,8 +261,8 @@ impl PlatformAdapter for SoopAdapter {
             }
             page += 1;
         }
-        out.truncate(self.cfg.live_list_depth);
-        Ok(out)
+        out.truncate(self.cfg.live_list_depth.limit());
+        ListRead::whole(out)
     }
 
     async fn channels(&self, ids: &[ChannelId]) -> Result<ChannelsOutcome, AdapterError> {

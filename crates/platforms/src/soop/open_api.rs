@@ -12,16 +12,16 @@
 //! 401/403) is reported as [`AdapterError::Unauthorized`], which `/healthz` and the log show as
 //! "credentials rejected by soop".
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use streamtide_core::{LiveBroadcast, Platform};
+use streamtide_core::{ChannelId, LiveBroadcast, Platform};
 
 use super::open_parse::{parse_open_broad_list, parse_open_categories};
 use super::{Host, SoopAdapter, LIST_PAGE_SIZE};
 use crate::config::{ApiSource, SoopConfig};
-use crate::{AdapterError, ParseFailure, Secret};
+use crate::{AdapterError, ListRead, ParseFailure, Secret};
 
 /// How long the category names are kept before they are read again.
 pub(super) const NAMES_TTL: Duration = Duration::from_secs(6 * 3600);
@@ -131,26 +131,33 @@ impl SoopAdapter {
     }
 
     /// The live list from `/broad/list`, up to `live_list_depth`, with category names.
-    pub(super) async fn open_top_live(
-        &self,
-        open: &OpenApi,
-    ) -> Result<Vec<LiveBroadcast>, AdapterError> {
+    pub(super) async fn open_top_live(&self, open: &OpenApi) -> ListRead {
         let mut out: Vec<LiveBroadcast> = Vec::new();
         let mut dropped = 0usize;
         let mut page = 1usize;
-        while out.len() < self.cfg.live_list_depth {
+        let mut listed_ids: HashSet<ChannelId> = HashSet::new();
+        let mut cut_short = None;
+        while self.cfg.live_list_depth.wants_more(out.len()) {
             let query = [
                 ("order_type", "view_cnt".to_string()),
                 ("page_no", page.to_string()),
             ];
-            let got = self
+            let got = match self
                 .open_get(open, "/broad/list", &query, parse_open_broad_list)
-                .await?;
+                .await
+            {
+                Ok(got) => got,
+                Err(e) => {
+                    // The pages read still get their category names below.
+                    cut_short = Some(e);
+                    break;
+                }
+            };
             // Each page's dropped items were logged and counted as it was decoded.
             dropped += got.dropped;
             // Pages can shift while we read them (viewers change); keep the first sighting.
             for item in got.items {
-                if !out.iter().any(|o| o.channel_id == item.channel_id) {
+                if listed_ids.insert(item.channel_id.clone()) {
                     out.push(item);
                 }
             }
@@ -160,7 +167,7 @@ impl SoopAdapter {
             }
             page += 1;
         }
-        out.truncate(self.cfg.live_list_depth);
+        out.truncate(self.cfg.live_list_depth.limit());
         if dropped > 0 {
             tracing::debug!(
                 platform = "soop",
@@ -176,7 +183,10 @@ impl SoopAdapter {
                 }
             }
         }
-        Ok(out)
+        ListRead {
+            items: out,
+            cut_short,
+        }
     }
 
     /// The category names, read again when older than [`NAMES_TTL`]; `None` when they cannot

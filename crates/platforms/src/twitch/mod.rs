@@ -38,7 +38,7 @@ pub use parse::{
 
 use crate::config::{HttpConfig, TwitchConfig};
 use crate::http::{ApiClient, Call, HeaderBudget, HttpStats, Reply};
-use crate::{AdapterError, ChannelsOutcome, PlatformAdapter};
+use crate::{AdapterError, ChannelsOutcome, ListRead, PlatformAdapter};
 
 /// Follower-count calls of one batch in flight at once.
 const FOLLOWER_CALLS_AT_ONCE: usize = 4;
@@ -313,11 +313,16 @@ impl PlatformAdapter for TwitchAdapter {
     }
 
     async fn top_live(&self) -> Result<Vec<LiveBroadcast>, AdapterError> {
-        let depth = self.cfg.live_list_depth;
+        self.read_live_list().await.into_result()
+    }
+
+    async fn read_live_list(&self) -> ListRead {
+        let depth = self.cfg.live_list_depth.limit();
         let mut out: Vec<LiveBroadcast> = Vec::new();
         let mut seen: HashSet<String> = HashSet::new();
         let mut cursor: Option<String> = None;
         let mut pages = 0usize;
+        let mut cut_short = None;
         // Pages may repeat or skip streams as viewers shift; a bound on pages ends any loop.
         let max_pages = depth.div_ceil(MAX_IDS) + 2;
         while out.len() < depth && pages < max_pages {
@@ -326,9 +331,18 @@ impl PlatformAdapter for TwitchAdapter {
             if let Some(c) = &cursor {
                 query.push(("after", c.clone()));
             }
-            let reply = self.helix("streams", &query).await?;
-            let (items, next) = parse_streams(&reply.body)
-                .map_err(|e| e.at(Platform::Twitch, &self.url_of("streams")))?;
+            let page = match self.helix("streams", &query).await {
+                Ok(reply) => parse_streams(&reply.body)
+                    .map_err(|e| e.at(Platform::Twitch, &self.url_of("streams"))),
+                Err(e) => Err(e),
+            };
+            let (items, next) = match page {
+                Ok(page) => page,
+                Err(e) => {
+                    cut_short = Some(e);
+                    break;
+                }
+            };
             pages += 1;
             let got = items.len();
             for b in items {
@@ -343,7 +357,10 @@ impl PlatformAdapter for TwitchAdapter {
         }
         out.truncate(depth);
         out.sort_by_key(|b| std::cmp::Reverse(b.viewers));
-        Ok(out)
+        ListRead {
+            items: out,
+            cut_short,
+        }
     }
 
     async fn channels(&self, ids: &[ChannelId]) -> Result<ChannelsOutcome, AdapterError> {

@@ -621,7 +621,7 @@ impl YoutubeAdapter {
     /// `None` when the ledger has no allowance for both (no call is made) or YouTube said the
     /// quota is spent: no new list, which is not an empty one.
     async fn search_live(&self) -> Result<Option<Vec<LiveBroadcast>>, AdapterError> {
-        let depth = self.cfg.live_list_depth.clamp(1, MAX_IDS);
+        let depth = self.cfg.live_list_depth.limit().clamp(1, MAX_IDS);
         // Ask the ledger for both calls first: a search without the follow-up is wasted.
         let snapshot = self.ledger.snapshot(self.clock.now());
         if self.cfg.search_daily_calls == 0
