@@ -48,7 +48,11 @@ fn every_platform_has_an_adapter_and_a_config_section() {
         assert!(section.is_object(), "PlatformsConfig has no `{id}` section");
         // The section's limits default to the platform's facts.
         let limits = platform.facts().limits;
-        assert_eq!(section["live_list_depth"], limits.live_list_depth, "{id}");
+        assert_eq!(
+            section["live_list_depth"],
+            serde_json::to_value(limits.live_list_depth).unwrap(),
+            "{id}"
+        );
         assert_eq!(section["burst"], limits.burst, "{id}");
         // `enabled = false` in the section turns exactly this platform off.
         let mut off = serde_json::to_value(&cfg).expect("config as JSON");

@@ -26,6 +26,11 @@ pub struct CollectorConfig {
     pub concurrency: usize,
     /// Collect videos at all.
     pub videos: bool,
+    /// Of each live list (the census reads the whole directory), the broadcasts stored each
+    /// round: the top this many by viewers, and every tracked channel's wherever it ranks. The
+    /// rest feed the census (tracked channels' live state) without a row per broadcast per round;
+    /// 0 stores every broadcast listed.
+    pub live_store_top: usize,
 }
 
 impl Default for CollectorConfig {
@@ -38,6 +43,7 @@ impl Default for CollectorConfig {
             write_batch: 50,
             concurrency: 4,
             videos: true,
+            live_store_top: 240,
         }
     }
 }

@@ -89,6 +89,10 @@ pub struct CollectorMetrics {
     pub events_fallback: Family<PlatformLabels, Counter>,
     /// Live rounds that got no new list (YouTube between allowances): nothing closed for it.
     pub live_lists_not_fetched: Family<PlatformLabels, Counter>,
+    /// Live lists cut short by a failing page: the pages read were kept, nothing closed for it.
+    pub live_lists_cut_short: Family<PlatformLabels, Counter>,
+    /// Rounds that took longer than their job's interval.
+    pub round_overruns: Family<JobLabels, Counter>,
 }
 
 impl CollectorMetrics {
@@ -98,6 +102,16 @@ impl CollectorMetrics {
             "live_lists_not_fetched",
             "Live rounds without a new list (an allowance spent); no session is closed for them",
             self.live_lists_not_fetched.clone(),
+        );
+        r.register(
+            "live_lists_cut_short",
+            "Live lists cut short by a failing page; the pages read are kept and no session is closed for them",
+            self.live_lists_cut_short.clone(),
+        );
+        r.register(
+            "round_overruns",
+            "Rounds that took longer than their job's interval (the next round starts late)",
+            self.round_overruns.clone(),
         );
         r.register(
             "rounds",

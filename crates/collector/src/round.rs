@@ -4,10 +4,15 @@
 //! round (the live list could not be read at all) is recorded as the job's failure. Nothing here
 //! returns an error to the scheduler: the daemon never dies from platform data.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Instant;
 
-use streamtide_core::{ChannelId, ChannelObservation, Clock, Platform, VideoObservation};
+use chrono::{DateTime, Utc};
+
+use streamtide_core::{
+    ChannelId, ChannelObservation, Clock, LiveBroadcast, Platform, VideoObservation,
+};
 use streamtide_platforms::http::HttpStatsSnapshot;
 use streamtide_platforms::{AdapterError, ChannelsOutcome, LiveList, PlatformAdapter};
 use streamtide_storage::{Batch, Job, Store, WriteStats};
@@ -123,6 +128,7 @@ impl Collector {
             return summary;
         };
         let started = Instant::now();
+        let started_at = self.clock.now();
         let http_before = adapter.http_stats().snapshot();
         let round = match self
             .store
@@ -170,6 +176,7 @@ impl Collector {
         {
             tracing::error!(platform = %platform, job = %job, error = %e, "Could not record the round's end.");
         }
+        self.judge_duration(platform, job, started_at).await;
         let outcome = match (&summary.failure, summary.errors) {
             (Some(_), _) => "failed",
             (None, 0) => "ok",
@@ -210,6 +217,55 @@ impl Collector {
             ),
         }
         summary
+    }
+
+    /// The broadcasts of a live list the store keeps (`live_store_top`): the top by viewers and
+    /// every tracked channel's. When the roster cannot be read, all of them: rows cost less than
+    /// a tracked channel's lost sample.
+    async fn kept_for_store(
+        &self,
+        platform: Platform,
+        mut items: Vec<LiveBroadcast>,
+    ) -> Vec<LiveBroadcast> {
+        let top = self.cfg.live_store_top;
+        if top == 0 || items.len() <= top {
+            return items;
+        }
+        let tracked: HashSet<ChannelId> = match self.store.tracked_ids(platform).await {
+            Ok(ids) => ids.into_iter().collect(),
+            Err(e) => {
+                tracing::warn!(platform = %platform, error = %e, "Could not read the roster; storing the whole live list.");
+                return items;
+            }
+        };
+        items.sort_by_key(|b| std::cmp::Reverse(b.viewers));
+        let mut rank = 0usize;
+        items.retain(|b| {
+            rank += 1;
+            rank <= top || tracked.contains(&b.channel_id)
+        });
+        items
+    }
+
+    /// Whether the round that began at `started_at` took longer than the job's interval, on the
+    /// collector's clock: counted in the metrics and kept in the job's health (`/healthz`).
+    async fn judge_duration(&self, platform: Platform, job: Job, started_at: DateTime<Utc>) {
+        let now = self.clock.now();
+        let took = (now - started_at).to_std().unwrap_or_default();
+        let overran = took > self.interval(job);
+        if overran {
+            tracing::warn!(platform = %platform, job = %job, seconds = took.as_secs(), interval = self.interval(job).as_secs(), "Round took longer than its interval.");
+            self.metrics
+                .round_overruns
+                .get_or_create(&JobLabels {
+                    platform: platform.to_string(),
+                    job: job.to_string(),
+                })
+                .inc();
+        }
+        if let Err(e) = self.store.record_overrun(platform, job, now, overran).await {
+            tracing::error!(platform = %platform, job = %job, error = %e, "Could not record the round's duration.");
+        }
     }
 
     fn record_http(&self, platform: Platform, d: &HttpStatsSnapshot) {
@@ -330,6 +386,7 @@ impl Collector {
         let platform = adapter.platform();
         match adapter.live_list().await {
             Ok(LiveList::Fetched(items)) => {
+                let items = self.kept_for_store(platform, items).await;
                 let grace = chrono::Duration::from_std(self.cfg.session_grace())
                     .unwrap_or_else(|_| chrono::Duration::minutes(15));
                 // A fetched list says what is live now: open sessions it no longer carries are
@@ -339,6 +396,25 @@ impl Collector {
                     close_after: grace,
                 };
                 self.write(round, platform, &batch, summary).await;
+            }
+            Ok(LiveList::Partial { items, error }) => {
+                let items = self.kept_for_store(platform, items).await;
+                // The pages read are live and kept; the broadcasts on the pages not reached are
+                // unknown, so no session is closed for being absent.
+                tracing::warn!(platform = %platform, error = %error, kept = items.len(), "Live list cut short; keeping the pages read, closing nothing.");
+                summary.errors += 1;
+                summary.first_error.get_or_insert(error);
+                let batch = Batch::LiveList {
+                    items,
+                    close_after: streamtide_events::regroup::never_close(self.clock.now()),
+                };
+                self.write(round, platform, &batch, summary).await;
+                self.metrics
+                    .live_lists_cut_short
+                    .get_or_create(&PlatformLabels {
+                        platform: platform.to_string(),
+                    })
+                    .inc();
             }
             Ok(LiveList::NotFetched { reason }) => {
                 // No new list is not an empty list: nothing is written, so no session is closed

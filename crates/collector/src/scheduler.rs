@@ -25,7 +25,7 @@ impl Collector {
         jobs
     }
 
-    fn interval(&self, job: Job) -> Duration {
+    pub(crate) fn interval(&self, job: Job) -> Duration {
         match job {
             Job::Live => self.cfg.live_interval,
             Job::Channels => self.cfg.channels_interval,

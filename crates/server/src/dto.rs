@@ -312,8 +312,9 @@ pub enum HealthStatus {
     Ok,
     /// Some enabled platform has not had a first successful round yet (none failing for good).
     Starting,
-    /// Some job failed several rounds in a row, or a platform answers only on a fallback (or no
-    /// platform is enabled); the API still serves what it has.
+    /// Some job failed several rounds in a row, a platform answers only on a fallback, or its
+    /// rounds take longer than their interval (or no platform is enabled); the API still serves
+    /// what it has.
     Degraded,
     /// Every enabled platform is failing: answered with 503 so a load balancer can act on it.
     Failing,
@@ -327,8 +328,8 @@ pub enum PlatformState {
     Ok,
     /// Enabled, without a successful round yet.
     Starting,
-    /// Some of its jobs are failing, or its last rounds were answered only by a fallback host or
-    /// path version (`fallback`).
+    /// Some of its jobs are failing, its last rounds were answered only by a fallback host or
+    /// path version (`fallback`), or its rounds take longer than their interval (`overrun`).
     Degraded,
     /// Every job that ran is failing.
     Failing,
@@ -348,6 +349,29 @@ pub struct PlatformHealthDto {
     /// Set while any of its jobs answers only on a fallback (the earliest `since` of them).
     #[schema(required = true)]
     pub fallback: Option<FallbackDto>,
+    /// Set while any of its jobs' rounds take longer than the job's interval (the earliest
+    /// `since` of them).
+    #[schema(required = true)]
+    pub overrun: Option<OverrunDto>,
+}
+
+/// A job whose rounds take longer than its interval: a live round reading the whole directory
+/// (`live_list_depth = "all"`) at the platform's polite rate cannot finish before the next is due.
+/// Each round still keeps what it read; the next starts when it ends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct OverrunDto {
+    /// The first round of this run of rounds that overran.
+    pub since: DateTime<Utc>,
+    pub note: String,
+}
+
+impl OverrunDto {
+    pub fn since(since: DateTime<Utc>) -> OverrunDto {
+        OverrunDto {
+            since,
+            note: "rounds take longer than the job's interval; raise the interval or the platform's requests_per_second, or cap live_list_depth".into(),
+        }
+    }
 }
 
 /// A platform that answered its last round only on a fallback: SOOP's old `.co.kr` hosts after
@@ -489,6 +513,10 @@ pub struct JobHealthDto {
     /// answered by the first configured one clears it.
     #[schema(required = true)]
     pub fallback: Option<FallbackDto>,
+    /// Set while the job's rounds take longer than its interval; a round finished in time clears
+    /// it.
+    #[schema(required = true)]
+    pub overrun: Option<OverrunDto>,
 }
 
 /// Consecutive failures from which a job counts as unhealthy.
@@ -505,6 +533,7 @@ impl From<JobStatus> for JobHealthDto {
             last_error: s.last_error.map(|e| truncate_chars(&e, MAX_ERROR_CHARS)),
             consecutive_failures: s.consecutive_failures,
             fallback: s.fallback_since.map(FallbackDto::since),
+            overrun: s.overrun_since.map(OverrunDto::since),
         }
     }
 }

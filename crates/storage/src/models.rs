@@ -198,6 +198,9 @@ pub struct JobStatus {
     /// Since when the job's rounds have been answered only by a fallback host or path version
     /// (the platform has moved); `None` while the first configured one answers.
     pub fallback_since: Option<DateTime<Utc>>,
+    /// Since when the job's rounds have taken longer than its interval; `None` while they finish
+    /// in time.
+    pub overrun_since: Option<DateTime<Utc>>,
 }
 
 /// A recorded collection round.

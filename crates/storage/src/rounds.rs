@@ -1,6 +1,7 @@
 //! Collection rounds and job health: a round is registered before its batches are written
 //! (`writes`) and closed after, and each platform job's health (last success, last error,
-//! failures in a row, since when only a fallback answers) is kept for `/healthz`, `streamtide
+//! failures in a row, since when only a fallback answers, since when rounds overrun their
+//! interval) is kept for `/healthz`, `streamtide
 //! status` and the dashboard.
 
 use crate::db;
@@ -33,7 +34,7 @@ impl Store {
     pub async fn job_statuses(&self) -> Result<Vec<JobStatus>> {
         let rows = db::query(
             sql!("SELECT platform, job, last_success_at, last_error_at, last_error, consecutive_failures,
-                    fallback_since
+                    fallback_since, overrun_since
              FROM platform_status ORDER BY platform, job"),
         )
         .fetch_all(&self.pool)
@@ -48,6 +49,7 @@ impl Store {
                     last_error: r.get("last_error"),
                     consecutive_failures: opt_u64(r, "consecutive_failures").unwrap_or(0),
                     fallback_since: opt_time(r, "fallback_since"),
+                    overrun_since: opt_time(r, "overrun_since"),
                 })
             })
             .collect()
@@ -111,6 +113,31 @@ impl Store {
         record_health(&mut tx, &platform, &job, at, error).await?;
         record_fallback(&mut tx, &platform, &job, at, on_fallback).await?;
         tx.commit().await?;
+        Ok(())
+    }
+
+    /// Say whether the job's round that finished at `at` took longer than the job's interval:
+    /// `true` starts (or keeps the earlier start of) the job's `overrun_since`, `false` clears it.
+    /// Called after [`Store::finish_round`], whose health row it updates.
+    pub async fn record_overrun(
+        &self,
+        platform: Platform,
+        job: Job,
+        at: DateTime<Utc>,
+        overran: bool,
+    ) -> Result<()> {
+        let sql = if overran {
+            sql!("UPDATE platform_status SET overrun_since = COALESCE(overrun_since, " #3 ")
+             WHERE platform = " #1 " AND job = " #2)
+        } else {
+            sql!("UPDATE platform_status SET overrun_since = NULL WHERE platform = " #1 " AND job = " #2)
+        };
+        let q = db::query(sql).bind(platform.as_str()).bind(job.as_str());
+        if overran {
+            q.bind(at).execute(&self.pool).await?;
+        } else {
+            q.execute(&self.pool).await?;
+        }
         Ok(())
     }
 }

@@ -1,8 +1,9 @@
 //! `GET /healthz`: is the process up, can it read its database, and how is each platform.
 //!
 //! `starting` until every enabled platform has had a first successful round; `degraded` when a
-//! job failed several rounds in a row or a platform answers only on a fallback host or path
-//! version (it has moved; the API keeps serving what it has, 200); `failing` with
+//! job failed several rounds in a row, a platform answers only on a fallback host or path
+//! version (it has moved; the API keeps serving what it has, 200), or a job's rounds take longer
+//! than its interval (`overrun`); `failing` with
 //! 503 when every enabled platform is failing, so a load balancer can act on it. Platforms the
 //! configuration does not collect (disabled, no credentials) are listed under `skipped`. A
 //! database that cannot be read is a 503 error body.
@@ -49,11 +50,16 @@ fn judge(platform: Platform, jobs: &[JobHealthDto]) -> PlatformHealthDto {
         .filter_map(|j| j.fallback.as_ref())
         .min_by_key(|f| f.since)
         .cloned();
+    let overrun = mine
+        .iter()
+        .filter_map(|j| j.overrun.as_ref())
+        .min_by_key(|o| o.since)
+        .cloned();
     let state = if failing {
         PlatformState::Failing
     } else if !started {
         PlatformState::Starting
-    } else if mine.iter().any(|j| !j.healthy) || fallback.is_some() {
+    } else if mine.iter().any(|j| !j.healthy) || fallback.is_some() || overrun.is_some() {
         PlatformState::Degraded
     } else {
         PlatformState::Ok
@@ -69,6 +75,7 @@ fn judge(platform: Platform, jobs: &[JobHealthDto]) -> PlatformHealthDto {
         last_success_at,
         last_error,
         fallback,
+        overrun,
     }
 }
 
@@ -204,6 +211,7 @@ mod tests {
             consecutive_failures: failures,
             healthy: failures < crate::dto::UNHEALTHY_AFTER,
             fallback: None,
+            overrun: None,
         }
     }
 
@@ -300,5 +308,18 @@ mod tests {
         );
         assert_eq!(judge(Soop, &jobs).fallback.map(|f| f.since), Some(t0));
         assert_eq!(judge(Chzzk, &jobs).fallback, None);
+        // Working, but its live rounds take longer than their interval: degraded, saying since
+        // when.
+        let mut live = job(Chzzk, true, 0);
+        live.overrun = Some(crate::dto::OverrunDto::since(t0));
+        let jobs = [live, job(Soop, true, 0)];
+        assert_eq!(
+            s(&jobs, &[Chzzk, Soop]),
+            (
+                vec![PlatformState::Degraded, PlatformState::Ok],
+                HealthStatus::Degraded
+            )
+        );
+        assert_eq!(judge(Chzzk, &jobs).overrun.map(|o| o.since), Some(t0));
     }
 }

@@ -73,6 +73,7 @@ use crate::{dto, dto_analytics};
         dto::QuotaBucketDto,
         dto::FeedHealthDto,
         dto::FallbackDto,
+        dto::OverrunDto,
         dto::JobHealthDto,
         dto::PlatformState,
         dto::PlatformHealthDto,

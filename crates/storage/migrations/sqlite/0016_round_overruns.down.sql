@@ -1,0 +1,1 @@
+ALTER TABLE platform_status DROP COLUMN overrun_since;
