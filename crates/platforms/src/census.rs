@@ -51,10 +51,19 @@ impl Census {
     /// The census if one at most [`CENSUS_FRESH`] old exists at `clock`'s now: what was live then,
     /// by channel id. `None` says nothing about any channel.
     pub fn fresh(&self, clock: &dyn Clock) -> Option<Arc<HashMap<String, LiveBroadcast>>> {
+        self.fresh_within(clock, CENSUS_FRESH)
+    }
+
+    /// The census if one at most `max_age` old exists at `clock`'s now.
+    pub fn fresh_within(
+        &self,
+        clock: &dyn Clock,
+        max_age: Duration,
+    ) -> Option<Arc<HashMap<String, LiveBroadcast>>> {
         let last = self.last.lock().unwrap_or_else(|e| e.into_inner());
         let s = last.as_ref()?;
         let age = clock.now() - s.read_at;
-        (age >= Duration::zero() && age <= CENSUS_FRESH).then(|| Arc::clone(&s.by_channel))
+        (age >= Duration::zero() && age <= max_age).then(|| Arc::clone(&s.by_channel))
     }
 }
 

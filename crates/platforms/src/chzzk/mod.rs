@@ -515,9 +515,13 @@ impl PlatformAdapter for ChzzkAdapter {
 
     async fn read_live_list(&self) -> ListRead {
         if let Some(open) = &self.open {
-            return open
+            let (read, to_the_end) = open
                 .top_lives(&self.client, self.cfg.live_list_depth.limit())
                 .await;
+            if to_the_end {
+                self.census.record(&read.items, self.clock.now());
+            }
+            return read;
         }
         let size = self.cfg.page_size.clamp(1, MAX_PAGE_SIZE);
         let mut out: Vec<LiveBroadcast> = Vec::new();

@@ -128,31 +128,38 @@ impl OpenApi {
         parse_open_lives(&reply.body).map_err(|e| e.at(Platform::Chzzk, &call.display_url()))
     }
 
-    /// The most watched lives, up to `depth`, following `next` (⌈depth/20⌉ calls at most).
-    pub async fn top_lives(&self, client: &ApiClient, depth: usize) -> ListRead {
+    /// The most watched lives, up to `depth`, following `next` (⌈depth/20⌉ calls at most), and
+    /// whether the read reached the list's last page.
+    pub async fn top_lives(&self, client: &ApiClient, depth: usize) -> (ListRead, bool) {
         let mut out: Vec<LiveBroadcast> = Vec::new();
         let mut next: Option<String> = None;
+        let mut to_the_end = false;
         while out.len() < depth {
             let want = (depth - out.len()).min(OPEN_LIVES_MAX_PAGE);
             let (items, cursor) = match self.lives_page(client, want, next.as_deref()).await {
                 Ok(page) => page,
                 Err(e) => {
-                    return ListRead {
+                    let read = ListRead {
                         items: out,
                         cut_short: Some(e),
-                    }
+                    };
+                    return (read, false);
                 }
             };
             let got = items.len();
             out.extend(items);
             // A cursor that does not move would loop forever; stop instead.
-            if got == 0 || cursor.is_none() || cursor == next {
+            if got == 0 || cursor.is_none() {
+                to_the_end = true;
+                break;
+            }
+            if cursor == next {
                 break;
             }
             next = cursor;
         }
         out.truncate(depth);
-        ListRead::whole(out)
+        (ListRead::whole(out), to_the_end)
     }
 
     /// Read the whole live list (what tells which tracked channels are live: the Open API has no

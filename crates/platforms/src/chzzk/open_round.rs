@@ -1,6 +1,9 @@
 //! A channels round through the CHZZK Open API: figures from `/open/v1/channels` (20 ids a
 //! call), live state from one walk of `/open/v1/lives` shared by the round's calls.
 //!
+//! The walk is the live round's census when that read the whole list at most three minutes ago
+//! (the channels round then costs ⌈N/20⌉ calls); else the round walks the list itself.
+//!
 //! The Open API has no per-channel live status. A channel found in the walk is live with the
 //! list's broadcast (liveId and thumbnail included); one absent from a walk that reached the last
 //! page is offline; when the walk stopped early, the state of those not seen is unknown. A
@@ -23,6 +26,12 @@ use crate::{AdapterError, ChannelsOutcome};
 /// Measured on the adapter's clock, so a round on a virtual clock shares its walk the same way.
 const WALK_FRESH: chrono::Duration = chrono::Duration::seconds(30);
 
+/// How old the live round's census (its list read to the end) may be for the channels round to
+/// take it as its walk: the default live interval (2 minutes, ±10 %) and a round's own time. The
+/// Open API gives no per-channel "live now" flag to check it against, so this stays tight; a
+/// longer `live_interval` walks the list here instead.
+const CENSUS_REUSE: chrono::Duration = chrono::Duration::minutes(3);
+
 /// What the Open API side remembers between calls.
 #[derive(Debug, Default)]
 pub(super) struct OpenState {
@@ -34,7 +43,8 @@ pub(super) struct OpenState {
 }
 
 impl ChzzkAdapter {
-    /// The live list, walked at most once per [`WALK_FRESH`].
+    /// The live list: the live round's census when it is at most [`CENSUS_REUSE`] old, else
+    /// walked here, at most once per [`WALK_FRESH`].
     async fn live_walk(&self, open: &OpenApi) -> Result<Arc<LiveWalk>, AdapterError> {
         let mut memo = self.open_state.walk.lock().await;
         if let Some((at, walk)) = memo.as_ref() {
@@ -42,6 +52,14 @@ impl ChzzkAdapter {
             if age >= chrono::Duration::zero() && age < WALK_FRESH {
                 return Ok(Arc::clone(walk));
             }
+        }
+        if let Some(census) = self.census.fresh_within(self.clock.as_ref(), CENSUS_REUSE) {
+            let walk = Arc::new(LiveWalk {
+                by_channel: (*census).clone(),
+                complete: true,
+            });
+            *memo = Some((self.clock.now(), Arc::clone(&walk)));
+            return Ok(walk);
         }
         let walk = Arc::new(open.walk_lives(&self.client).await?);
         *memo = Some((self.clock.now(), Arc::clone(&walk)));
