@@ -69,6 +69,11 @@ enum Command {
         /// Roster size per platform (channels tracked for followers and videos).
         #[arg(long, default_value_t = 40)]
         track: usize,
+        /// The simulated market: `small` (`--channels` per platform) or `full` (the Korean
+        /// market's real size: ~3,000 CHZZK, ~6,000 SOOP and ~2,000 Korean Twitch broadcasts
+        /// live at once, every one read each live round).
+        #[arg(long, value_enum, default_value_t = commands::demo::Market::Small)]
+        market: commands::demo::Market,
         /// Days of simulated past written for every tracked channel before the demo starts
         /// (followers, views, videos, broadcasts with their viewers), so rankings and charts are
         /// full on the first screen; 0 for none. Only into a database without observations.
@@ -472,10 +477,12 @@ async fn collection_command(command: Command, settings: Settings) -> anyhow::Res
         Command::Demo {
             channels,
             track,
+            market,
             history,
         } => {
             let db = settings.storage.url.clone();
-            commands::demo::run(settings, db, channels, track, history).await?
+            let sim = commands::demo::simulator_config(market, channels);
+            commands::demo::run(settings, db, sim, track, history).await?
         }
         _ => unreachable!("dispatch sends only collection commands here"),
     }

@@ -133,6 +133,19 @@ impl SimConfig {
     /// on Twitch and YouTube (the global platforms have few Korean streamers), pictures served by
     /// the simulator (so the thumbnail copier has something to copy), and the story ending at
     /// `story_end`. A test rebuilding the demo's world for its ground truth calls this too.
+    /// The Korean live market at its real size: about a fifth of the channels are live at any
+    /// hour, so CHZZK keeps ~3,000 broadcasts live, SOOP ~6,000 and Twitch ~2,000 Korean streams
+    /// (its channels are four in five Korean), as the platforms' directories hold in 2025–2026.
+    /// YouTube keeps its count (it has no directory).
+    pub fn full_market(self) -> SimConfig {
+        SimConfig {
+            chzzk_channels: 15_000,
+            soop_channels: 30_000,
+            twitch_channels: 12_500,
+            ..self
+        }
+    }
+
     pub fn demo(channels: usize, story_end: Option<chrono::DateTime<chrono::Utc>>) -> SimConfig {
         SimConfig {
             chzzk_channels: channels,

@@ -92,17 +92,38 @@ pub fn settings_for_simulator(
     settings
 }
 
+/// How big the demo's simulated market is (`demo --market`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Market {
+    /// `--channels` channels per platform: quick on two cores.
+    Small,
+    /// The Korean market's real size (`SimConfig::full_market`).
+    Full,
+}
+
+/// The simulator of a demo with `market` and `channels` per platform (`small`).
+pub fn simulator_config(market: Market, channels: usize) -> SimConfig {
+    let small = SimConfig::demo(channels, None);
+    match market {
+        Market::Small => small,
+        Market::Full => small.full_market(),
+    }
+}
+
 pub async fn run(
     settings: Settings,
     db: String,
-    channels: usize,
+    sim_cfg: SimConfig,
     track: usize,
     history_days: u32,
 ) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     // The demo runs on the wall clock: its past ends now, and the live servers go on from there.
     let now = streamtide_storage::truncate_to_second(chrono::Utc::now());
-    let sim_cfg = SimConfig::demo(channels, Some(now));
+    let sim_cfg = SimConfig {
+        story_end: Some(now),
+        ..sim_cfg
+    };
     let sim = Simulator::start(sim_cfg.clone(), Arc::new(SystemClock))
         .await
         .context("starting the platform simulator")?;

@@ -315,3 +315,28 @@ fn a_broadcast_started_after_the_days_one_ended_is_another_broadcast() {
     let ids: Vec<u64> = w.videos_at(ch, after).iter().map(|v| v.live_id).collect();
     assert_eq!(ids[..2], [started.live_id, earlier.live_id], "{ids:?}");
 }
+
+/// `SimConfig::full_market` keeps the Korean market's real size live at any hour: CHZZK ~3,000
+/// broadcasts, SOOP ~6,000, Twitch ~2,000 Korean streams (within a fifth).
+#[test]
+fn the_full_market_has_the_real_markets_size_at_any_hour() {
+    let w = World::new(&SimConfig::default().full_market());
+    for hour in [3, 12, 21] {
+        let t = t0() + Duration::hours(hour);
+        let chzzk = w.live_list_at(Platform::Chzzk, t).len();
+        let soop = w.live_list_at(Platform::Soop, t).len();
+        let twitch_ko = w
+            .live_list_at(Platform::Twitch, t)
+            .iter()
+            .filter(|(c, _)| c.language == "ko")
+            .count();
+        for (name, got, want) in [
+            ("chzzk", chzzk, 3_000),
+            ("soop", soop, 6_000),
+            ("twitch ko", twitch_ko, 2_000),
+        ] {
+            let (lo, hi) = (want * 4 / 5, want * 6 / 5);
+            assert!((lo..=hi).contains(&got), "{name} at +{hour}h: {got} live");
+        }
+    }
+}
