@@ -32,11 +32,15 @@ fn split(n: usize) -> [(Platform, usize); 4] {
 }
 
 /// One live round and one channels round of every platform for `n` tracked channels, limits
-/// `speedup` times faster; the worker's answer.
-pub async fn collection(n: usize, speedup: f64) -> anyhow::Result<Value> {
+/// `speedup` times faster; the worker's answer. In the `market` (the Korean market at its real
+/// size) the `n` are the first channels of each platform's population; else they are all of it.
+pub async fn collection(n: usize, speedup: f64, market: bool) -> anyhow::Result<Value> {
     ensure!(n >= 4 && speedup >= 1.0, "need n >= 4 and speedup >= 1");
     let sizes = split(n);
-    let sim_cfg = sim_config(&sizes, speedup);
+    let mut sim_cfg = sim_config(&sizes, speedup);
+    if market {
+        sim_cfg = sim_cfg.full_market();
+    }
     let sim = Simulator::start(sim_cfg.clone(), Arc::new(SystemClock))
         .await
         .context("starting the simulator")?;
@@ -57,7 +61,7 @@ pub async fn collection(n: usize, speedup: f64) -> anyhow::Result<Value> {
         .with_language_detector(streamtide_curate::language::detect);
     let now = Utc::now();
     for (platform, _) in sizes {
-        for info in sim.world().roster(platform, usize::MAX) {
+        for info in sim.world().roster(platform, size_of(&sizes, platform)) {
             store.track_channel(&info, now).await?;
         }
     }
@@ -71,11 +75,25 @@ pub async fn collection(n: usize, speedup: f64) -> anyhow::Result<Value> {
     rounds
         .per_platform
         .sort_by_key(|v| v["platform"].as_str().unwrap_or_default().to_string());
+    // Broadcasts in each directory the live round reads (Twitch: its Korean streams).
+    let live: Vec<(String, usize)> = [Platform::Chzzk, Platform::Soop, Platform::Twitch]
+        .into_iter()
+        .map(|p| {
+            let listed = sim.world().live_list_at(p, Utc::now());
+            let n = listed
+                .iter()
+                .filter(|(c, _)| p != Platform::Twitch || c.language == "ko")
+                .count();
+            (p.as_str().to_string(), n)
+        })
+        .collect();
     let counts = store.counts().await?;
     store.close().await;
     sim.shutdown().await;
     Ok(json!({
         "channels": n,
+        "market": market,
+        "live": live,
         "speedup": speedup,
         "concurrency": config.concurrency,
         "wall_secs": wall,
@@ -261,22 +279,34 @@ pub fn collection_table(results: &[Value]) -> String {
         ));
     }
     s.push_str(
-        "\n| channels | time compressed | platform | channels | rate/s | requests (live + channels) | requests / channel | platform s | bound s |\n\
-         |---:|---:|---|---:|---:|---:|---:|---:|---:|\n",
+        "\n| channels | time compressed | platform | tracked | live in its directory | rate/s | requests (live + channels) | channels round / tracked | live + channels / tracked | platform s | bound s |\n\
+         |---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for v in results {
+        let market = if v["market"] == true { " (market)" } else { "" };
         for p in v["platforms"].as_array().into_iter().flatten() {
             let ch = p["channels"].as_f64().unwrap_or(1.0).max(1.0);
+            let name = p["platform"].as_str().unwrap_or_default();
+            let live = v["live"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|l| l[0] == name)
+                .map_or("–".to_string(), |l| l[1].to_string());
+            let (live_req, ch_req) = (
+                p["requests_live"].as_f64().unwrap_or(0.0),
+                p["requests_channels"].as_f64().unwrap_or(0.0),
+            );
             s.push_str(&format!(
-                "| {} | x{} | {} | {} | {} | {} + {} | {:.2} | {:.1} | {:.1} |\n",
+                "| {}{market} | x{} | {name} | {} | {live} | {} | {} + {} | {:.2} | {:.2} | {:.1} | {:.1} |\n",
                 v["channels"],
                 v["speedup"],
-                p["platform"].as_str().unwrap_or_default(),
                 p["channels"],
                 p["rate"],
                 p["requests_live"],
                 p["requests_channels"],
-                p["requests_channels"].as_f64().unwrap_or(0.0) / ch,
+                ch_req / ch,
+                (live_req + ch_req) / ch,
                 f(p, "secs"),
                 f(p, "bound_secs"),
             ));

@@ -20,6 +20,11 @@ pub struct BenchArgs {
     /// Default: 1566x1,1566x10,10000x10,100000x100.
     #[arg(long, value_delimiter = ',')]
     pub collection: Vec<String>,
+    /// Collection runs in the Korean market at its real size (`SimConfig::full_market`: ~3,000
+    /// CHZZK, ~6,000 SOOP, ~2,000 Korean Twitch broadcasts live), of which the N channels are
+    /// tracked; without it every simulated channel is tracked.
+    #[arg(long)]
+    pub market: bool,
     /// Seconds of load per API endpoint.
     #[arg(long, default_value_t = 10)]
     pub load_secs: u64,
@@ -46,6 +51,8 @@ pub enum Worker {
         channels: usize,
         #[arg(long)]
         speedup: f64,
+        #[arg(long)]
+        market: bool,
     },
     Writes {
         #[arg(long)]
@@ -81,9 +88,11 @@ pub enum Worker {
 /// Run one worker and print its JSON result on stdout.
 pub async fn worker(w: Worker) -> anyhow::Result<()> {
     let v = match w {
-        Worker::Collection { channels, speedup } => {
-            collection::collection(channels, speedup).await?
-        }
+        Worker::Collection {
+            channels,
+            speedup,
+            market,
+        } => collection::collection(channels, speedup, market).await?,
         Worker::Writes {
             rows,
             batch,
@@ -140,13 +149,12 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         let mut results = Vec::new();
         for (n, k) in runs {
             eprintln!("bench: collection round, {n} channels, limits x{k} ...");
-            let v = child(&[
-                "collection",
-                "--channels",
-                &n.to_string(),
-                "--speedup",
-                &k.to_string(),
-            ])?;
+            let (n, k) = (n.to_string(), k.to_string());
+            let mut worker = vec!["collection", "--channels", &n, "--speedup", &k];
+            if args.market {
+                worker.push("--market");
+            }
+            let v = child(&worker)?;
             collection::check_collection(&v, &mut problems);
             results.push(v);
         }
