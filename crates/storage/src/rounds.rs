@@ -111,7 +111,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         record_health(&mut tx, &platform, &job, at, error).await?;
-        record_fallback(&mut tx, &platform, &job, at, on_fallback).await?;
+        record_since(&mut tx, Since::Fallback, &platform, &job, at, on_fallback).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -126,18 +126,17 @@ impl Store {
         at: DateTime<Utc>,
         overran: bool,
     ) -> Result<()> {
-        let sql = if overran {
-            sql!("UPDATE platform_status SET overrun_since = COALESCE(overrun_since, " #3 ")
-             WHERE platform = " #1 " AND job = " #2)
-        } else {
-            sql!("UPDATE platform_status SET overrun_since = NULL WHERE platform = " #1 " AND job = " #2)
-        };
-        let q = db::query(sql).bind(platform.as_str()).bind(job.as_str());
-        if overran {
-            q.bind(at).execute(&self.pool).await?;
-        } else {
-            q.execute(&self.pool).await?;
-        }
+        let mut tx = self.write_tx().await?;
+        record_since(
+            &mut tx,
+            Since::Overrun,
+            platform.as_str(),
+            job.as_str(),
+            at,
+            overran,
+        )
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 }
@@ -184,23 +183,44 @@ async fn record_health(
     Ok(())
 }
 
-/// Start (keeping an earlier start), or clear, the job's `fallback_since`; the row exists, as
-/// `record_health` has just written it.
-async fn record_fallback(
+/// The health row's "since when" columns, each set by a run of rounds and cleared by a round
+/// without it.
+#[derive(Debug, Clone, Copy)]
+enum Since {
+    /// `fallback_since`: rounds answered only by a fallback host or path version.
+    Fallback,
+    /// `overrun_since`: rounds longer than the job's interval.
+    Overrun,
+}
+
+/// Start (keeping an earlier start), or clear, the job's `which` column; the row exists, as
+/// [`record_health`] has just written it.
+async fn record_since(
     conn: &mut db::Conn,
+    which: Since,
     platform: &str,
     job: &str,
     at: DateTime<Utc>,
-    on_fallback: bool,
+    on: bool,
 ) -> Result<()> {
-    let sql = if on_fallback {
-        sql!("UPDATE platform_status SET fallback_since = COALESCE(fallback_since, " #3 ")
+    let sql = match (which, on) {
+        (Since::Fallback, true) => {
+            sql!("UPDATE platform_status SET fallback_since = COALESCE(fallback_since, " #3 ")
          WHERE platform = " #1 " AND job = " #2)
-    } else {
-        sql!("UPDATE platform_status SET fallback_since = NULL WHERE platform = " #1 " AND job = " #2)
+        }
+        (Since::Fallback, false) => {
+            sql!("UPDATE platform_status SET fallback_since = NULL WHERE platform = " #1 " AND job = " #2)
+        }
+        (Since::Overrun, true) => {
+            sql!("UPDATE platform_status SET overrun_since = COALESCE(overrun_since, " #3 ")
+         WHERE platform = " #1 " AND job = " #2)
+        }
+        (Since::Overrun, false) => {
+            sql!("UPDATE platform_status SET overrun_since = NULL WHERE platform = " #1 " AND job = " #2)
+        }
     };
     let q = db::query(sql).bind(platform).bind(job);
-    if on_fallback {
+    if on {
         q.bind(at).execute(&mut *conn).await?;
     } else {
         q.execute(&mut *conn).await?;

@@ -353,6 +353,28 @@ async fn roster_channels_snapshots_offline_and_missing(s: Store) {
         let status = s.job_statuses().await.unwrap();
         assert_eq!(status[0].fallback_since, since, "round at {at}");
     }
+    // Rounds longer than the job's interval: since the first, kept while they last, cleared by
+    // one in time; the fallback mark is its own.
+    assert_eq!(s.job_statuses().await.unwrap()[0].overrun_since, None);
+    for (at, overran, since) in [
+        (11, true, Some(t(11))),
+        (12, true, Some(t(11))),
+        (13, false, None),
+    ] {
+        let r = s
+            .start_round(Platform::Soop, Job::Channels, t(at))
+            .await
+            .unwrap();
+        s.finish_round(r, t(at), 1, 0, None, at == 12)
+            .await
+            .unwrap();
+        s.record_overrun(Platform::Soop, Job::Channels, t(at), overran)
+            .await
+            .unwrap();
+        let status = s.job_statuses().await.unwrap();
+        assert_eq!(status[0].overrun_since, since, "round at {at}");
+        assert_eq!(status[0].fallback_since, (at == 12).then(|| t(12)));
+    }
 
     assert!(s
         .untrack_channel(Platform::Soop, &ChannelId::new("abc"))
