@@ -252,9 +252,10 @@ impl Collector {
     async fn judge_duration(&self, platform: Platform, job: Job, started_at: DateTime<Utc>) {
         let now = self.clock.now();
         let took = (now - started_at).to_std().unwrap_or_default();
-        let overran = took > self.interval(job);
+        let interval = self.interval(job);
+        let overran = took > interval;
         if overran {
-            tracing::warn!(platform = %platform, job = %job, seconds = took.as_secs(), interval = self.interval(job).as_secs(), "Round took longer than its interval.");
+            tracing::warn!(platform = %platform, job = %job, seconds = took.as_secs(), interval = interval.as_secs(), "Round took longer than its interval.");
             self.metrics
                 .round_overruns
                 .get_or_create(&JobLabels {

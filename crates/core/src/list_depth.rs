@@ -36,20 +36,6 @@ impl ListDepth {
     pub fn wants_more(self, have: usize) -> bool {
         have < self.limit()
     }
-
-    /// Whether this depth reads the whole list.
-    pub fn is_all(self) -> bool {
-        self == ListDepth::All
-    }
-}
-
-impl fmt::Display for ListDepth {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ListDepth::All => f.write_str("all"),
-            ListDepth::Top(n) => write!(f, "{n}"),
-        }
-    }
 }
 
 /// Why a depth was refused.

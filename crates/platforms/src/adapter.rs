@@ -60,6 +60,14 @@ impl ListRead {
         }
     }
 
+    /// A read that `error` ended after the pages holding `items`.
+    pub fn cut_short(items: Vec<LiveBroadcast>, error: AdapterError) -> Self {
+        ListRead {
+            items,
+            cut_short: Some(error),
+        }
+    }
+
     /// The whole list, or the failure (what `top_live` answers).
     pub fn into_result(self) -> Result<Vec<LiveBroadcast>, AdapterError> {
         match self.cut_short {
@@ -120,10 +128,7 @@ pub trait PlatformAdapter: Send + Sync + 'static {
     async fn read_live_list(&self) -> ListRead {
         match self.top_live().await {
             Ok(items) => ListRead::whole(items),
-            Err(e) => ListRead {
-                items: Vec::new(),
-                cut_short: Some(e),
-            },
+            Err(e) => ListRead::cut_short(Vec::new(), e),
         }
     }
 

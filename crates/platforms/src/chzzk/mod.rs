@@ -539,20 +539,15 @@ impl PlatformAdapter for ChzzkAdapter {
                 ));
                 query.push(("liveId", c.live_id.unwrap_or(0).to_string()));
             }
-            let page = match self.service(Endpoint::Lives, "lives", &query).await {
-                Ok((reply, url)) => {
+            let page = self
+                .service(Endpoint::Lives, "lives", &query)
+                .await
+                .and_then(|(reply, url)| {
                     parse_live_page(&reply.body).map_err(|e| e.at(Platform::Chzzk, &url))
-                }
-                Err(e) => Err(e),
-            };
+                });
             let (items, next) = match page {
                 Ok(page) => page,
-                Err(e) => {
-                    return ListRead {
-                        items: out,
-                        cut_short: Some(e),
-                    }
-                }
+                Err(e) => return ListRead::cut_short(out, e),
             };
             let got = items.len();
             out.extend(items);

@@ -138,13 +138,7 @@ impl OpenApi {
             let want = (depth - out.len()).min(OPEN_LIVES_MAX_PAGE);
             let (items, cursor) = match self.lives_page(client, want, next.as_deref()).await {
                 Ok(page) => page,
-                Err(e) => {
-                    let read = ListRead {
-                        items: out,
-                        cut_short: Some(e),
-                    };
-                    return (read, false);
-                }
+                Err(e) => return (ListRead::cut_short(out, e), false),
             };
             let got = items.len();
             out.extend(items);

@@ -231,23 +231,15 @@ impl PlatformAdapter for SoopAdapter {
                 ("pageNo", page.to_string()),
                 ("lang", "ko_KR".to_string()),
             ];
-            let items = match self
+            let items = self
                 .fetch(&self.live_host, "/api/main_broad_list_api.php", &query)
                 .await
-            {
-                Ok((reply, url)) => {
+                .and_then(|(reply, url)| {
                     parse_broad_list(&reply.body).map_err(|e| e.at(Platform::Soop, &url))
-                }
-                Err(e) => Err(e),
-            };
+                });
             let items = match items {
                 Ok(items) => items,
-                Err(e) => {
-                    return ListRead {
-                        items: out,
-                        cut_short: Some(e),
-                    }
-                }
+                Err(e) => return ListRead::cut_short(out, e),
             };
             let got = items.len();
             // Pages can shift while we read them (viewers change); keep the first sighting.

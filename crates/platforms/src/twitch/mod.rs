@@ -331,11 +331,10 @@ impl PlatformAdapter for TwitchAdapter {
             if let Some(c) = &cursor {
                 query.push(("after", c.clone()));
             }
-            let page = match self.helix("streams", &query).await {
-                Ok(reply) => parse_streams(&reply.body)
-                    .map_err(|e| e.at(Platform::Twitch, &self.url_of("streams"))),
-                Err(e) => Err(e),
-            };
+            let page = self.helix("streams", &query).await.and_then(|reply| {
+                parse_streams(&reply.body)
+                    .map_err(|e| e.at(Platform::Twitch, &self.url_of("streams")))
+            });
             let (items, next) = match page {
                 Ok(page) => page,
                 Err(e) => {
