@@ -22,6 +22,7 @@
 //! | observations and live sessions: writing | `writes.rs` (batches, all or nothing), `sessions.rs` (channel upserts, sessions), `sightings.rs` (unchanged channels skipped), `staging.rs` (SQLite's recent snapshots and their fold) |
 //! | observations and live sessions: reading | `live_reads.rs` (the live list, sessions), `channel_reads.rs` (channels, a metric's history, names and handles), `videos.rs`, `counts.rs` (row counts, consistency checks), `rows.rs` (a row's columns as the store's types) |
 //! | rollups and analytics reads | `rollups.rs`, `analytics_reads.rs` (daily series, channel and creator stats), `trends.rs`, `retention.rs` (thinning raw rows once rolled up) |
+//! | the live market from the census: per platform and category, per round, hour and day | `market.rs` |
 //! | leases of several collectors | `leases.rs` |
 //! | thumbnail copies | `thumbs.rs` |
 //! | YouTube quota | `quota.rs` |
@@ -38,6 +39,7 @@ mod db;
 mod labels;
 mod leases;
 mod live_reads;
+mod market;
 mod models;
 mod partitions;
 mod pending_imports;
@@ -75,6 +77,9 @@ pub use creators::CreatorRow;
 pub use db::Backend;
 pub use labels::ChannelLabel;
 pub use leases::{Collected, Heartbeat, Lease};
+pub use market::{
+    fold_days, CategoryTotals, MarketCell, MarketPoint, MarketResolution, MARKET_TOTAL,
+};
 pub use models::*;
 pub use partitions::{partition_name, PARTITIONED_TABLES};
 pub use pending_imports::{NewPendingImport, PendingImport};

@@ -32,6 +32,8 @@ const LIVE_FROZEN_KEY: &str = "live_thinned_before";
 pub struct ThinStats {
     pub snapshots_deleted: u64,
     pub samples_deleted: u64,
+    /// The live market's per-round rows (their hours stay).
+    pub market_rounds_deleted: u64,
     /// Live metrics of days ending before this are frozen in the rollups.
     pub live_frozen_before: Option<DateTime<Utc>>,
 }

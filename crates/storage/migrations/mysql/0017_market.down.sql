@@ -1,0 +1,2 @@
+DROP TABLE market_hours;
+DROP TABLE market_rounds;
