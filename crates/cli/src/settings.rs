@@ -91,6 +91,9 @@ pub struct AnalyticsConfig {
     pub keep_raw_days: u32,
     /// Beyond this many days, snapshots are thinned to daily (the closing values).
     pub keep_hourly_days: u32,
+    /// The live market's per-round rows (`/api/v1/market?resolution=round`) are kept this many
+    /// days; its hourly rows, which days and rankings are read from, for good (0: never thin).
+    pub keep_market_round_days: u32,
 }
 
 impl Default for AnalyticsConfig {
@@ -99,6 +102,7 @@ impl Default for AnalyticsConfig {
             timezone: streamtide_analytics::DEFAULT_TIMEZONE.into(),
             keep_raw_days: 90,
             keep_hourly_days: 400,
+            keep_market_round_days: 7,
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod cluster;
 mod config;
 mod fanout;
 pub mod import;
+pub mod market;
 mod metrics;
 mod round;
 mod scheduler;

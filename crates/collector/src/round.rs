@@ -247,6 +247,22 @@ impl Collector {
         items
     }
 
+    /// Tally the whole directory per category and keep it as the market's round. It goes to
+    /// the store directly, not through the event stream: a few dozen rows a round, whatever the
+    /// directory's size. A failure costs the market this round, nothing else.
+    async fn record_market(&self, platform: Platform, items: &[LiveBroadcast]) {
+        let cells = crate::market::tally(items);
+        let stands_for = chrono::Duration::from_std(self.interval(Job::Live))
+            .unwrap_or_else(|_| chrono::Duration::minutes(2));
+        if let Err(e) = self
+            .store
+            .record_market(platform, self.clock.now(), stands_for, &cells)
+            .await
+        {
+            tracing::warn!(platform = %platform, error = %e, "Could not keep the round's market.");
+        }
+    }
+
     /// Whether the round that began at `started_at` took longer than the job's interval, on the
     /// collector's clock: counted in the metrics and kept in the job's health (`/healthz`).
     async fn judge_duration(&self, platform: Platform, job: Job, started_at: DateTime<Utc>) {
@@ -387,6 +403,9 @@ impl Collector {
         let platform = adapter.platform();
         match adapter.live_list().await {
             Ok(LiveList::Fetched(items)) => {
+                if adapter.lists_every_live() {
+                    self.record_market(platform, &items).await;
+                }
                 let items = self.kept_for_store(platform, items).await;
                 let grace = chrono::Duration::from_std(self.cfg.session_grace())
                     .unwrap_or_else(|_| chrono::Duration::minutes(15));
@@ -399,6 +418,9 @@ impl Collector {
                 self.write(round, platform, &batch, summary).await;
             }
             Ok(LiveList::Partial { items, error }) => {
+                // No market from a list cut short: its totals would be a part taken for the
+                // whole. The round is missing from the market instead (an hour's average is over
+                // the rounds it has).
                 let items = self.kept_for_store(platform, items).await;
                 // The pages read are live and kept; the broadcasts on the pages not reached are
                 // unknown, so no session is closed for being absent.

@@ -146,4 +146,12 @@ pub trait PlatformAdapter: Send + Sync + 'static {
 
     /// The counters of this adapter's HTTP client.
     fn http_stats(&self) -> Arc<HttpStats>;
+
+    /// Whether a whole live list is the platform's whole live directory (`live_list_depth =
+    /// "all"` on a platform that lists every broadcast): only then is it the market, which the
+    /// collector tallies per category. A list capped at a depth, or YouTube's most popular, is
+    /// not.
+    fn lists_every_live(&self) -> bool {
+        false
+    }
 }

@@ -29,16 +29,23 @@ pub async fn thin(
     store: &Store,
 ) -> anyhow::Result<Option<streamtide_storage::ThinStats>> {
     let a = &settings.analytics;
+    let now = chrono::Utc::now();
+    let market_rounds_deleted = match a.keep_market_round_days {
+        0 => 0,
+        days => {
+            store
+                .thin_market_rounds(now - chrono::Duration::days(i64::from(days)))
+                .await?
+        }
+    };
     if a.keep_raw_days == 0 {
         return Ok(None);
     }
     let keep_all = chrono::Duration::days(i64::from(a.keep_raw_days));
     let keep_hourly = chrono::Duration::days(i64::from(a.keep_hourly_days.max(a.keep_raw_days)));
-    Ok(Some(
-        store
-            .thin_raw(chrono::Utc::now(), keep_all, keep_hourly)
-            .await?,
-    ))
+    let mut stats = store.thin_raw(now, keep_all, keep_hourly).await?;
+    stats.market_rounds_deleted = market_rounds_deleted;
+    Ok(Some(stats))
 }
 
 /// The daemon's retention task: thin now, then once a day.
@@ -47,11 +54,17 @@ pub async fn retention_loop(settings: Settings) {
         match wiring::open_store(&settings).await {
             Ok(store) => {
                 match thin(&settings, &store).await {
-                    Ok(Some(s)) if s.snapshots_deleted + s.samples_deleted > 0 => tracing::info!(
-                        snapshots = s.snapshots_deleted,
-                        samples = s.samples_deleted,
-                        "Thinned old raw observations."
-                    ),
+                    Ok(Some(s))
+                        if s.snapshots_deleted + s.samples_deleted + s.market_rounds_deleted
+                            > 0 =>
+                    {
+                        tracing::info!(
+                            snapshots = s.snapshots_deleted,
+                            samples = s.samples_deleted,
+                            market_rounds = s.market_rounds_deleted,
+                            "Thinned old raw observations."
+                        )
+                    }
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "Thinning old raw observations failed."),
                 }
@@ -59,7 +72,7 @@ pub async fn retention_loop(settings: Settings) {
             }
             Err(e) => tracing::warn!(error = %e, "Retention could not open the store."),
         }
-        if settings.analytics.keep_raw_days == 0 {
+        if settings.analytics.keep_raw_days == 0 && settings.analytics.keep_market_round_days == 0 {
             return;
         }
         tokio::time::sleep(std::time::Duration::from_secs(24 * 3600)).await;

@@ -290,4 +290,8 @@ impl PlatformAdapter for SoopAdapter {
     fn http_stats(&self) -> Arc<HttpStats> {
         self.client.stats()
     }
+
+    fn lists_every_live(&self) -> bool {
+        self.cfg.live_list_depth == streamtide_core::ListDepth::All
+    }
 }
