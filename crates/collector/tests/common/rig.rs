@@ -29,6 +29,8 @@ pub struct RigSpec {
     pub collector: CollectorConfig,
     /// The window `/live` judges items by (`AppState::new`).
     pub live_freshness: chrono::Duration,
+    /// The store's URL; None: an SQLite file in a temporary folder.
+    pub store_url: Option<String>,
 }
 
 impl RigSpec {
@@ -48,6 +50,7 @@ impl RigSpec {
             live_freshness: chrono::Duration::from_std(collector.live_freshness())
                 .unwrap_or(chrono::Duration::minutes(10)),
             collector,
+            store_url: None,
         }
     }
 }
@@ -101,9 +104,11 @@ pub async fn start(spec: RigSpec, tweak: impl FnOnce(&mut PlatformsConfig, &Simu
     let mut platforms = platforms_config(&sim, &spec);
     tweak(&mut platforms, &sim);
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&format!("sqlite://{}", dir.path().join("rig.db").display()))
-        .await
-        .unwrap();
+    let url = spec
+        .store_url
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("rig.db").display()));
+    let store = Store::open(&url).await.unwrap();
     super::sim_support::track_first(&store, &sim, &spec.platforms, spec.tracked, spec.start).await;
     let metrics = Arc::new(Metrics::new());
     let collector_metrics = Arc::new(CollectorMetrics::default());

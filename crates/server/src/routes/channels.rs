@@ -187,7 +187,7 @@ fn no_such_channel(platform: Platform, id: &str) -> ApiError {
 }
 
 /// An optional RFC 3339 time parameter.
-fn parse_time(name: &str, raw: Option<&str>) -> Result<Option<DateTime<Utc>>, ApiError> {
+pub(crate) fn parse_time(name: &str, raw: Option<&str>) -> Result<Option<DateTime<Utc>>, ApiError> {
     let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
         return Ok(None);
     };

@@ -7,6 +7,7 @@ pub mod creators;
 pub mod daily;
 pub mod health;
 pub mod live;
+pub mod market;
 pub mod metrics;
 pub mod openapi;
 pub mod platforms;
@@ -66,6 +67,12 @@ pub fn router(state: &AppState) -> Router<AppState> {
         )
         .route("/api/v1/creators/{id}/stats", get(stats::creator))
         .route("/api/v1/trends", get(trends::list))
+        .route("/api/v1/market", get(market::market))
+        .route("/api/v1/categories", get(market::categories))
+        .route(
+            "/api/v1/categories/{tag}/history",
+            get(market::category_history),
+        )
         .route(
             "/api/v1/creators",
             get(creators::list).merge(post(routes_admin::create_creator).route_layer(auth.clone())),
