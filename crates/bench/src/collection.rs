@@ -318,7 +318,7 @@ pub fn collection_table(results: &[Value]) -> String {
 
 /// Every platform's configuration pointed at the simulator, with its demo credentials (the
 /// sources stay the defaults: CHZZK's and SOOP's web APIs, Helix, the Data API).
-fn platforms_for(sim: &Simulator, sim_cfg: &SimConfig) -> PlatformsConfig {
+pub(crate) fn platforms_for(sim: &Simulator, sim_cfg: &SimConfig) -> PlatformsConfig {
     let mut p = PlatformsConfig::default();
     p.chzzk.enabled = true;
     p.chzzk.api_base = sim.chzzk_base();

@@ -14,6 +14,9 @@
 //!   one is the bound.
 //! - **writes** (`writes`, `workload`): channel snapshots per second through
 //!   `Store::write_batch`, by batch size.
+//! - **census** (`census`): a virtual day of live rounds reading CHZZK's, SOOP's and Twitch's
+//!   whole directories at the Korean market's size on SQLite (the database's growth a day), then
+//!   30 days of market history and the market page's reads timed.
 //! - **api** (`api`, `tab`): `/api/v1/live` with 1,000 live items and `/api/v1/trends` served by
 //!   this process, loaded from a separate process over keep-alive connections (requests/s, p50,
 //!   p99), and what one new tab of the board costs.
@@ -22,6 +25,7 @@
 //! it on the debug build (`.ci/run`).
 
 pub mod api;
+pub mod census;
 pub mod collection;
 pub mod machine;
 pub mod run;

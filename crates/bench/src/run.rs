@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use anyhow::{ensure, Context};
 use serde_json::Value;
 
-use crate::{api, collection, machine, writes};
+use crate::{api, census, collection, machine, writes};
 
 /// `streamtide-bench`
 #[derive(clap::Args, Debug)]
@@ -38,7 +38,15 @@ pub struct BenchArgs {
     /// `mysql://…` URLs. Each run drops and creates a database `streamtide_bench` there.
     #[arg(long, value_delimiter = ',')]
     pub write_servers: Vec<String>,
-    /// Skip parts: any of collection, writes, api.
+    /// Hours of live rounds in the census part (a virtual day on SQLite at the Korean market's
+    /// size, `--market`-sized whatever `--market` says); `--quick` runs one hour of the small
+    /// market.
+    #[arg(long, default_value_t = 24)]
+    pub census_hours: u32,
+    /// Days of market history the census part adds before its day for the read timings.
+    #[arg(long, default_value_t = 30)]
+    pub census_history_days: u32,
+    /// Skip parts: any of collection, census, writes, api.
     #[arg(long, value_delimiter = ',')]
     pub skip: Vec<String>,
 }
@@ -53,6 +61,14 @@ pub enum Worker {
         speedup: f64,
         #[arg(long)]
         market: bool,
+    },
+    Census {
+        #[arg(long)]
+        hours: u32,
+        #[arg(long)]
+        history_days: u32,
+        #[arg(long)]
+        full: bool,
     },
     Writes {
         #[arg(long)]
@@ -93,6 +109,11 @@ pub async fn worker(w: Worker) -> anyhow::Result<()> {
             speedup,
             market,
         } => collection::collection(channels, speedup, market).await?,
+        Worker::Census {
+            hours,
+            history_days,
+            full,
+        } => census::census(hours, history_days, full).await?,
         Worker::Writes {
             rows,
             batch,
@@ -159,6 +180,23 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
             results.push(v);
         }
         report.push_str(&collection::collection_table(&results));
+    }
+
+    if !skip("census") {
+        let (hours, days, full) = if args.quick {
+            (1, 2, false)
+        } else {
+            (args.census_hours, args.census_history_days, true)
+        };
+        eprintln!("bench: census, {hours} h of live rounds, {days} days of market history ...");
+        let (h, d) = (hours.to_string(), days.to_string());
+        let mut worker = vec!["census", "--hours", &h, "--history-days", &d];
+        if full {
+            worker.push("--full");
+        }
+        let v = child(&worker)?;
+        census::check_census(&v, &mut problems);
+        report.push_str(&census::census_table(&v));
     }
 
     if !skip("writes") {
