@@ -20,7 +20,7 @@
 //! | roster: tracked channels, creators, labels | `roster.rs`, `creators.rs`, `labels.rs`, `pending_imports.rs` |
 //! | collection rounds and job health | `rounds.rs` |
 //! | observations and live sessions: writing | `writes.rs` (batches, all or nothing), `sessions.rs` (channel upserts, sessions), `sightings.rs` (unchanged channels skipped), `staging.rs` (SQLite's recent snapshots and their fold) |
-//! | observations and live sessions: reading | `live_reads.rs` (the live list, sessions), `channel_reads.rs` (channels, a metric's history, names and handles), `videos.rs`, `counts.rs` (row counts, consistency checks), `rows.rs` (a row's columns as the store's types) |
+//! | observations and live sessions: reading | `live_reads.rs` (the live list, sessions), `broadcast_reads.rs` (a broadcast, its curve and course; a channel's broadcasts), `channel_reads.rs` (channels, a metric's history, names and handles), `videos.rs`, `counts.rs` (row counts, consistency checks), `rows.rs` (a row's columns as the store's types) |
 //! | rollups and analytics reads | `rollups.rs`, `analytics_reads.rs` (daily series, channel and creator stats), `trends.rs`, `retention.rs` (thinning raw rows once rolled up) |
 //! | the live market from the census: per platform and category, per round, hour and day | `market.rs` |
 //! | leases of several collectors | `leases.rs` |
@@ -31,6 +31,7 @@
 
 mod alerts;
 mod analytics_reads;
+mod broadcast_reads;
 mod channel_reads;
 mod checkpoints;
 mod counts;
@@ -72,6 +73,7 @@ pub use alerts::{
     AlertChannelState, DeliveryOutcome, DeliveryRow, NewDelivery, OpenSession, StoredRule,
 };
 pub use analytics_reads::*;
+pub use broadcast_reads::{BroadcastCourse, BroadcastRecord};
 pub use channel_reads::Alias;
 pub use creators::CreatorRow;
 pub use db::Backend;

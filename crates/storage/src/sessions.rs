@@ -200,6 +200,17 @@ struct OpenSession {
     started_at: DateTime<Utc>,
     title: String,
     detected_language: Option<String>,
+    category_id: Option<String>,
+}
+
+/// Whether a sighting continuing `open` brings another title or category: the broadcast page
+/// lists such changes with their times (`live_session_changes`). A sighting without a title or
+/// a category (a channel-status call) changes neither.
+fn changes_course(open: &OpenSession, b: &LiveBroadcast) -> bool {
+    (!b.title.is_empty() && b.title != open.title)
+        || b.category_id
+            .as_deref()
+            .is_some_and(|c| open.category_id.as_deref() != Some(c))
 }
 
 fn same_broadcast(open: &OpenSession, b: &LiveBroadcast) -> bool {
@@ -225,7 +236,7 @@ async fn open_sessions(
     live: &[(i64, &LiveBroadcast)],
 ) -> Result<HashMap<i64, OpenSession>> {
     let mut sql = db::built!(conn.backend();
-        "SELECT channel_id, id, broadcast_id, started_at, title, detected_language FROM live_sessions
+        "SELECT channel_id, id, broadcast_id, started_at, title, detected_language, category_id FROM live_sessions
          WHERE ended_at IS NULL AND channel_id IN ("
     );
     sql.params(1, live.len()).push(")");
@@ -245,6 +256,7 @@ async fn open_sessions(
                     started_at: r.get(3),
                     title: r.get(4),
                     detected_language: r.get(5),
+                    category_id: r.get(6),
                 },
             )
         })
@@ -283,7 +295,11 @@ pub(crate) async fn observe_live_many(
     let mut continuing: Vec<(i64, &LiveBroadcast)> = Vec::with_capacity(live.len());
     for (channel, b) in live {
         match open.get(channel) {
-            Some(s) if same_broadcast(s, b) && !needs_detection(detect, s, b) => {
+            Some(s)
+                if same_broadcast(s, b)
+                    && !needs_detection(detect, s, b)
+                    && !changes_course(s, b) =>
+            {
                 continuing.push((s.id, b))
             }
             _ => observe_live(conn, *channel, b, at, detect, stats).await?,
@@ -372,7 +388,7 @@ pub(crate) async fn observe_live(
 ) -> Result<()> {
     let at_s = at;
     let open = db::query(
-        sql!("SELECT id, broadcast_id, started_at, title, detected_language FROM live_sessions
+        sql!("SELECT id, broadcast_id, started_at, title, detected_language, category_id FROM live_sessions
          WHERE channel_id = " #1 " AND ended_at IS NULL"),
     )
     .bind(channel)
@@ -384,12 +400,16 @@ pub(crate) async fn observe_live(
         started_at: r.get(2),
         title: r.get(3),
         detected_language: r.get(4),
+        category_id: r.get(5),
     });
     // Detect the language once per broadcast (and again if it is retitled), not per API request.
     let mut redetect = detect.is_some();
+    // A session's first title and category, and each change of them, are kept with their time.
+    let mut course_changed = true;
     let session = match open {
         Some(s) if same_broadcast(&s, b) => {
             redetect = needs_detection(detect, &s, b);
+            course_changed = changes_course(&s, b);
             s.id
         }
         other => {
@@ -470,9 +490,29 @@ pub(crate) async fn observe_live(
     .bind(b.language.as_deref())
     .execute(&mut *conn)
     .await?;
+    if course_changed {
+        record_course(conn, session, at_s).await?;
+    }
     if let Some(detect) = detect.filter(|_| redetect) {
         record_language(conn, session, detect).await?;
     }
+    Ok(())
+}
+
+/// Keep the title and category a session has from `at` on (the session row's after this
+/// sighting: a sighting without a category keeps the one the session had).
+async fn record_course(conn: &mut db::Conn, session: i64, at: DateTime<Utc>) -> Result<()> {
+    db::query(sql! {
+        sqlite, postgres: ("INSERT INTO live_session_changes (session_id, observed_at, title, category_id, category_name)
+         SELECT id, " #2 ", title, category_id, category_name FROM live_sessions WHERE id = " #1 "
+         ON CONFLICT (session_id, observed_at) DO NOTHING");
+        mysql: ("INSERT IGNORE INTO live_session_changes (session_id, observed_at, title, category_id, category_name)
+         SELECT id, " #2 ", title, category_id, category_name FROM live_sessions WHERE id = " #1);
+    })
+    .bind(session)
+    .bind(at)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod alerts;
+pub mod broadcasts;
 pub mod channels;
 pub mod creators;
 pub mod daily;
@@ -68,6 +69,14 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/api/v1/creators/{id}/stats", get(stats::creator))
         .route("/api/v1/trends", get(trends::list))
         .route("/api/v1/market", get(market::market))
+        .route(
+            "/api/v1/broadcasts/{platform}/{id}",
+            get(broadcasts::detail),
+        )
+        .route(
+            "/api/v1/channels/{platform}/{channel_id}/broadcasts",
+            get(broadcasts::of_channel),
+        )
         .route("/api/v1/categories", get(market::categories))
         .route(
             "/api/v1/categories/{tag}/history",
