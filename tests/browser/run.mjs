@@ -1021,6 +1021,82 @@ await test("channel page: the daily table is the API's, newest first, with label
   await shot(page, "channel-daily", { fullPage: true });
 });
 
+await test("market page: platform shares and the category ranking are the API's, a category page draws its history", async () => {
+  const ranking = await api("/api/v1/categories?period=1d&sort=hours_watched");
+  const market = await api("/api/v1/market?resolution=hour");
+  const series = market.series.filter((x) => x.points.length);
+  assert(series.length === 3, `CHZZK, SOOP and Twitch have a market in the demo: ${series.map((x) => x.platform)}`);
+  await page.goto(`${BASE}/#/`);
+  await page.evaluate(() => localStorage.removeItem("streamtide.market"));
+  await page.click("a[data-route='market']");
+  await page.waitForSelector(".market-now tbody tr");
+  const platforms = await page.$$eval(".market-now tbody tr", (trs) => trs.map((tr) => tr.dataset.platform));
+  assert(JSON.stringify(platforms) === JSON.stringify(series.map((x) => x.platform)), `platform rows ${platforms}`);
+  // The shares of the last hour add up to 100 %, each the API's average over the sum.
+  const shares = await page.$$eval(".market-now tbody tr td:last-child", (tds) => tds.map((td) => parseFloat(td.textContent)));
+  const total = series.reduce((a, x) => a + x.points[x.points.length - 1].avg_viewers, 0);
+  series.forEach((x, i) => {
+    const want = (x.points[x.points.length - 1].avg_viewers / total) * 100;
+    assert(Math.abs(shares[i] - want) < 0.06, `${x.platform} share ${shares[i]} vs ${want}`);
+  });
+  assert(await page.$(".chart-share svg path.share-layer"), "the share chart draws");
+  await page.waitForSelector(".category-ranking tbody tr");
+  const rows = await page.$$eval(".category-ranking tbody tr", (trs) =>
+    trs.map((tr) => ({ id: tr.dataset.category, cells: [...tr.querySelectorAll("td")].map((td) => td.textContent.trim()) })),
+  );
+  const shown = ranking.categories.filter((c) => c.hours_watched > 0 || c.peak_viewers > 0);
+  assert(rows.length === shown.length && rows.length > 3, `${rows.length} rows, API ${shown.length}`);
+  rows.forEach((r, i) => {
+    const c = shown[i];
+    assert(r.id === c.category.id, `row ${i}: ${r.id}, API ${c.category.id}`);
+    assert(digits(r.cells[1]) === String(Math.round(c.hours_watched)), `${r.id} hours watched ${r.cells[1]} vs ${c.hours_watched}`);
+    assert(digits(r.cells[3]) === String(c.peak_viewers), `${r.id} peak ${r.cells[3]}`);
+    assert((r.cells[5] === "—") === (c.change === null), `${r.id} change ${r.cells[5]} vs ${c.change}`);
+  });
+  // The demo seeds a week of market: a day has the day before to compare with.
+  assert(shown.some((c) => c.change !== null), "a change against the day before");
+  const csv = (await (await page.request.get(new URL(await page.getAttribute(".market-categories a[data-format='csv']", "href"), BASE).href)).text()).replace(/^\uFEFF/, "").trim().split("\n");
+  assert(csv.length === ranking.categories.length + 1, `CSV rows ${csv.length - 1}`);
+  await shot(page, "market", { fullPage: true });
+  // Sorted by rise instead.
+  await page.selectOption("#m-sort", "change");
+  const rising = await api("/api/v1/categories?period=1d&sort=change");
+  const want = rising.categories.filter((c) => c.hours_watched > 0 || c.peak_viewers > 0)[0].category.id;
+  await page.waitForFunction((id) => document.querySelector(".category-ranking tbody tr")?.dataset.category === id, want);
+
+  const top = shown[0].category;
+  await page.click(`.category-ranking tr[data-category='${top.id}'] a`);
+  await page.waitForFunction((names) => names.includes(document.querySelector("h1")?.textContent), [top.ko, top.en]);
+  await page.waitForSelector(".chart-category svg path");
+  await page.waitForSelector(".category-live li, .category-live p");
+  await shot(page, "market-category", { fullPage: true });
+  report.market = `${rows.length} categories, ${series.length} platforms`;
+});
+
+await test("channel page lists its broadcasts; a broadcast page shows the API's figures, curve and changes", async () => {
+  const c = await pickChannel();
+  const path = `/api/v1/channels/${c.platform}/${encodeURIComponent(c.channel_id)}`;
+  const list = await api(`${path}/broadcasts?limit=20`);
+  assert(list.total >= 1, "the demo's history has broadcasts");
+  await page.goto(`${BASE}/#/channel/${c.platform}/${encodeURIComponent(c.channel_id)}`);
+  await page.waitForFunction((n) => document.querySelectorAll(".channel-broadcasts tbody tr").length === n, list.broadcasts.length);
+  const ids = await page.$$eval(".channel-broadcasts tbody tr", (trs) => trs.map((tr) => tr.dataset.broadcast));
+  assert(JSON.stringify(ids) === JSON.stringify(list.broadcasts.map((b) => b.id)), "newest first, the API's");
+  const first = list.broadcasts.find((b) => !b.live) || list.broadcasts[0];
+  await page.click(`.channel-broadcasts tr[data-broadcast='${first.id}'] a`);
+  await page.waitForSelector(".broadcast-figures dd");
+  const b = await api(`/api/v1/broadcasts/${c.platform}/${encodeURIComponent(first.id)}`);
+  const figures = await page.$$eval(".broadcast-figures dd", (dds) => dds.map((dd) => dd.textContent.trim()));
+  assert(digits(figures[3]) === String(b.peak_viewers), `peak ${figures[3]} vs ${b.peak_viewers}`);
+  assert(digits(figures[5]) === String(Math.round(b.hours_watched)), `hours watched ${figures[5]} vs ${b.hours_watched}`);
+  assert(b.curve.length >= 2 && (await page.$(".chart-broadcast svg path")), "the viewer curve draws");
+  const changes = await page.$$eval(".broadcast-changes tbody tr", (trs) => trs.length);
+  assert(changes === b.changes.length && changes >= 1, `changes ${changes} vs ${b.changes.length}`);
+  assert((await page.textContent("h1")) === b.title, "the title");
+  await shot(page, "broadcast", { fullPage: true });
+  report.broadcast = `${c.platform}/${first.id}: ${b.curve.length} samples`;
+});
+
 // ---- phone width and dark theme ---------------------------------------------------------------
 
 await test("phone width (375 px) has no horizontal scroll", async () => {

@@ -21,32 +21,41 @@ pub const NONE: &str = "none";
 pub fn tally(items: &[LiveBroadcast]) -> Vec<MarketCell> {
     let vocabulary = Vocabulary::global();
     let mut seen = HashSet::with_capacity(items.len());
+    let tagged = items
+        .iter()
+        .filter(|b| seen.insert((b.platform, b.channel_id.as_str())))
+        .map(|b| {
+            let category = match vocabulary.map(
+                b.platform,
+                b.category_id.as_deref(),
+                b.category_name.as_deref(),
+                &b.title,
+            ) {
+                Mapping::Tag(tag) => tag.id.as_str(),
+                Mapping::Unmapped => OTHER,
+                Mapping::Absent => NONE,
+            };
+            (category, b.viewers)
+        });
+    tally_tagged(tagged)
+}
+
+/// Viewers and live broadcasts per category from broadcasts already named by their category
+/// (a tag, `other` or `none`), one item per broadcast.
+pub fn tally_tagged<'a>(items: impl IntoIterator<Item = (&'a str, u64)>) -> Vec<MarketCell> {
     // Every category has a cell each round, zero or not: the directory was read whole, so a
     // category nobody streamed in had none, measured; and a category's average is over every
     // round of its hour, not only the rounds it had broadcasts in.
-    let mut cells: BTreeMap<&str, (u64, u64)> = vocabulary
+    let mut cells: BTreeMap<&str, (u64, u64)> = Vocabulary::global()
         .tags()
         .iter()
         .map(|t| (t.id.as_str(), (0, 0)))
         .chain([(OTHER, (0, 0)), (NONE, (0, 0))])
         .collect();
-    for b in items {
-        if !seen.insert((b.platform, b.channel_id.as_str())) {
-            continue;
-        }
-        let category = match vocabulary.map(
-            b.platform,
-            b.category_id.as_deref(),
-            b.category_name.as_deref(),
-            &b.title,
-        ) {
-            Mapping::Tag(tag) => tag.id.as_str(),
-            Mapping::Unmapped => OTHER,
-            Mapping::Absent => NONE,
-        };
+    for (category, viewers) in items {
         let cell = cells.entry(category).or_default();
-        if b.viewers <= MAX_VIEWERS {
-            cell.0 += b.viewers;
+        if viewers <= MAX_VIEWERS {
+            cell.0 += viewers;
         }
         cell.1 += 1;
     }

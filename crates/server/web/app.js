@@ -1,12 +1,15 @@
 // The web UI's entry point: header, hash routing (#/ live board, #/channel/{platform}/{id},
-// #/rankings, #/creators, #/creator/{id}) and the language and theme switches. The views live
+// #/rankings, #/market, #/category/{tag}, #/broadcast/{platform}/{id}, #/creators,
+// #/creator/{id}) and the language and theme switches. The views live
 // in ./app/*.js; the board is shared with the browser extension.
 import { createApi } from "./app/api.js";
 import { headerToggles, mountBoard } from "./app/board.js";
+import { renderBroadcast } from "./app/broadcast.js";
 import { renderChannel } from "./app/channel.js";
 import { renderCreator } from "./app/creator.js";
 import { renderCreators } from "./app/creators.js";
 import { onLangChange, translate } from "./app/i18n.js";
+import { renderCategory, renderMarket } from "./app/market.js";
 import { loadPlatforms } from "./app/platforms.js";
 import { renderRankings } from "./app/rankings.js";
 
@@ -35,6 +38,9 @@ function parseRoute() {
   const parts = location.hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
   if (parts[0] === "channel" && parts.length >= 3) return { name: "channel", platform: parts[1], id: parts.slice(2).join("/") };
   if (parts[0] === "rankings") return { name: "rankings" };
+  if (parts[0] === "market") return { name: "market" };
+  if (parts[0] === "category" && parts.length >= 2) return { name: "category", tag: parts[1] };
+  if (parts[0] === "broadcast" && parts.length >= 3) return { name: "broadcast", platform: parts[1], id: parts.slice(2).join("/") };
   if (parts[0] === "creators") return { name: "creators" };
   if (parts[0] === "creator" && parts.length >= 2) return { name: "creator", id: parts[1] };
   return { name: "board" };
@@ -52,6 +58,13 @@ function route(force = false) {
   main.replaceChildren(view);
   if (r.name === "channel") {
     cleanup = renderChannel(view, { api, platform: r.platform, id: r.id });
+  } else if (r.name === "market") {
+    document.title = "streamtide · 시장";
+    cleanup = renderMarket(view, { api });
+  } else if (r.name === "category") {
+    cleanup = renderCategory(view, { api, tag: r.tag });
+  } else if (r.name === "broadcast") {
+    cleanup = renderBroadcast(view, { api, platform: r.platform, id: r.id });
   } else if (r.name === "creator") {
     cleanup = renderCreator(view, { api, id: r.id });
   } else if (r.name === "creators") {
@@ -72,7 +85,7 @@ function route(force = false) {
     cleanup = () => board.destroy();
   }
   for (const a of document.querySelectorAll("[data-route]")) {
-    const section = r.name === "creator" ? "creators" : r.name;
+    const section = r.name === "creator" ? "creators" : r.name === "category" ? "market" : r.name;
     if (a.dataset.route === section) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   }

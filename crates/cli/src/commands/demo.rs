@@ -160,6 +160,13 @@ pub async fn run(
             seeded.rollup_days,
             seeded.seconds
         );
+        let started = std::time::Instant::now();
+        let rounds = super::demo_market::seed(&store, sim.world(), now, history_days).await?;
+        println!(
+            "streamtide demo: the market's last {} day(s): {rounds} census rounds in {:.1} s",
+            history_days.min(7),
+            started.elapsed().as_secs_f64()
+        );
     } else if history_days > 0 {
         println!(
             "streamtide demo: the database already holds observations; no history generated \

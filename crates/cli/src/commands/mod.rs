@@ -6,6 +6,7 @@ pub mod collect;
 pub mod creators;
 pub mod demo;
 pub mod demo_history;
+pub mod demo_market;
 pub mod export;
 pub mod extension;
 pub mod import;

@@ -113,6 +113,18 @@ export function createApi(base = "") {
       if (!body || typeof body.status !== "string") throw new ApiError(res.status, (body && body.message) || res.statusText);
       return body;
     },
+    /** The market per platform (`resolution` round|hour|day) between `from` and `to`. */
+    market: (params) => get("/api/v1/market", params),
+    /** The category ranking (`period` 1d|7d|30d, `platform`, `sort`). */
+    categories: (params) => get("/api/v1/categories", params),
+    /** Where the same category ranking downloads as `format` (csv or xlsx). */
+    categoriesUrl: (params, format) => url("/api/v1/categories", { ...params, format }),
+    /** A category's history per platform (`metric` viewers|channels|hours_watched). */
+    categoryHistory: (tag, params) => get(`/api/v1/categories/${encodeURIComponent(tag)}/history`, params),
+    /** A broadcast with its viewer curve and its title and category changes. */
+    broadcast: (platform, id) => get(`/api/v1/broadcasts/${encodeURIComponent(platform)}/${encodeURIComponent(id)}`),
+    /** A channel's broadcasts, newest first. */
+    channelBroadcasts: (platform, id, limit = 20) => get(`${channelPath(platform, id)}/broadcasts`, { limit }),
     creator: (id) => get(`/api/v1/creators/${encodeURIComponent(id)}`),
     creatorStats: (id) => get(`/api/v1/creators/${encodeURIComponent(id)}/stats`),
   };

@@ -1,7 +1,8 @@
 // The channel page: figures now, 1/7/30/90-day changes (only where the history covers the
 // period), average daily gain and projection, charts of followers, views and live viewers, and
-// the day-by-day table.
+// the day-by-day table, and its broadcasts (each linking to its page).
 import { ApiError } from "./api.js";
+import { broadcastsSection } from "./broadcast.js";
 import { categoryText } from "./category.js";
 import { dailySection } from "./daily.js";
 import { lineChart } from "./chart.js";
@@ -59,6 +60,7 @@ export function renderChannel(root, { api, platform, id }) {
       changes(channel, stats, wideSeries),
       charts(series),
       dailySection(api, platform, id),
+      broadcastsSection(api, platform, id),
       recentVideos(videos),
     );
     document.title = `${channel.name} · streamtide`;
