@@ -14,7 +14,7 @@ use streamtide_storage::{
 };
 use utoipa::ToSchema;
 
-fn round_to(v: f64, places: i32) -> f64 {
+pub(crate) fn round_to(v: f64, places: i32) -> f64 {
     let k = 10f64.powi(places);
     (v * k).round() / k
 }

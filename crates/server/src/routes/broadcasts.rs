@@ -16,6 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::channels::ChannelPath;
 use crate::dto::{CategoryTagDto, ErrorBody};
+use crate::dto_analytics::round_to;
 use crate::error::ApiError;
 use crate::extract::{ApiPath, ApiQuery};
 use crate::paging;
@@ -109,11 +110,6 @@ pub struct BroadcastDto {
     pub curve: Vec<CurvePointDto>,
     /// The first title and category, then each change, oldest first.
     pub changes: Vec<CourseDto>,
-}
-
-fn round_to(v: f64, places: i32) -> f64 {
-    let k = 10f64.powi(places);
-    (v * k).round() / k
 }
 
 fn category(

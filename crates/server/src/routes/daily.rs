@@ -15,6 +15,7 @@ use super::channels::ChannelPath;
 use super::stats::FormatQuery;
 use super::trends::{parse_format, sheet_response, Format};
 use crate::dto::ErrorBody;
+use crate::dto_analytics::round_to;
 use crate::error::ApiError;
 use crate::extract::{ApiPath, ApiQuery};
 use crate::paging;
@@ -63,11 +64,6 @@ pub struct DailyRowDto {
     pub avg_viewers: Option<f64>,
     /// Σ viewers × hours of the day's broadcasting.
     pub hours_watched: f64,
-}
-
-fn round_to(v: f64, places: i32) -> f64 {
-    let k = 10f64.powi(places);
-    (v * k).round() / k
 }
 
 impl From<DailyRow> for DailyRowDto {

@@ -23,6 +23,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::channels::parse_time;
 use super::trends::{parse_format, sheet_response, Format};
 use crate::dto::ErrorBody;
+use crate::dto_analytics::round_to;
 use crate::error::ApiError;
 use crate::extract::{ApiPath, ApiQuery};
 use crate::paging;
@@ -65,11 +66,6 @@ pub struct MarketPointDto {
     pub peak_channels: u64,
     /// Σ viewers × the live interval each round stands for.
     pub hours_watched: f64,
-}
-
-fn round_to(v: f64, places: i32) -> f64 {
-    let k = 10f64.powi(places);
-    (v * k).round() / k
 }
 
 impl From<&MarketPoint> for MarketPointDto {
@@ -132,12 +128,14 @@ fn max_window(r: MarketResolution) -> Duration {
     }
 }
 
-/// The window asked for: `to` defaults to the end of the market's latest hour (or now, before
-/// any), `from` to `default_span` before it.
+/// The window asked for at `resolution`: `to` defaults to the end of the market's latest hour
+/// (or now, before any), `from` to `default_span` before it; longer than the resolution answers
+/// (`max_window`) is a clear 400.
 async fn window(
     state: &AppState,
     from: Option<&str>,
     to: Option<&str>,
+    resolution: MarketResolution,
     default_span: Duration,
 ) -> Result<(DateTime<Utc>, DateTime<Utc>), ApiError> {
     let to = match parse_time("to", to)? {
@@ -147,6 +145,14 @@ async fn window(
     let from = parse_time("from", from)?.unwrap_or(to - default_span);
     if from >= to {
         return Err(ApiError::bad_request("`from` must be before `to`"));
+    }
+    let longest = max_window(resolution);
+    if to - from > longest {
+        return Err(ApiError::bad_request(format!(
+            "a window of at most {} days at resolution={}",
+            longest.num_days(),
+            resolution_name(resolution)
+        )));
     }
     Ok((from, to))
 }
@@ -194,14 +200,7 @@ pub async fn market(
         MarketResolution::Day => Duration::days(30),
         _ => Duration::days(1),
     };
-    let (from, to) = window(&state, q.from.as_deref(), q.to.as_deref(), span).await?;
-    if to - from > max_window(resolution) {
-        return Err(ApiError::bad_request(format!(
-            "a window of at most {} days at resolution={}",
-            max_window(resolution).num_days(),
-            resolution_name(resolution)
-        )));
-    }
+    let (from, to) = window(&state, q.from.as_deref(), q.to.as_deref(), resolution, span).await?;
     let points = state
         .store
         .market_series(platform, MARKET_TOTAL, from, to, resolution)
@@ -622,16 +621,10 @@ pub async fn category_history(
         &state,
         q.from.as_deref(),
         q.to.as_deref(),
+        resolution,
         Duration::days(30),
     )
     .await?;
-    if to - from > max_window(resolution) {
-        return Err(ApiError::bad_request(format!(
-            "a window of at most {} days at resolution={}",
-            max_window(resolution).num_days(),
-            resolution_name(resolution)
-        )));
-    }
     let points = state
         .store
         .market_series(platform, &category.id, from, to, resolution)
