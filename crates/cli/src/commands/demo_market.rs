@@ -1,9 +1,9 @@
 //! `demo --history DAYS`: the market's past (the last week of it at most), written before the
 //! collector starts, so the 시장 page has days to compare from the first screen.
 //!
-//! Every 20 minutes of the past, each census platform's whole directory as the simulated world
+//! Every hour of the past, each census platform's whole directory as the simulated world
 //! had it (Twitch: its Korean streams) is tallied per category and kept as a market round that
-//! stands for those 20 minutes (`Store::record_market`, the collector's own write). A world
+//! stands for that hour (`Store::record_market`, the collector's own write). A world
 //! category is named by the vocabulary through CHZZK's id for it: the collector's live path names
 //! it the same on every platform (`collector/tests/market_day.rs` checks that against the world).
 
@@ -15,7 +15,7 @@ use streamtide_simulator::World;
 use streamtide_storage::Store;
 
 /// The step between two seeded rounds.
-const STEP_MINUTES: i64 = 20;
+const STEP_MINUTES: i64 = 60;
 /// The most days of market seeded.
 const MAX_DAYS: u32 = 7;
 
