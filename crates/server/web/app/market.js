@@ -18,7 +18,6 @@ const RANGES = {
   "7d": { days: 7, resolution: "hour" },
   "30d": { days: 30, resolution: "day" },
 };
-const CENSUS = ["chzzk", "soop", "twitch"];
 
 function readSettings() {
   try {
@@ -137,6 +136,13 @@ export function renderMarket(root, { api }) {
   };
   const field = (id, text, input) => el("div", { className: "field" }, el("label", { htmlFor: id }, text), input);
 
+  // The platforms with a market (a census) come from the market's own answer.
+  const platformSelect = select("m-platform", "platform", [["", t("platform.all")]]);
+  const offerPlatforms = (ids) => {
+    const keep = settings.platform;
+    platformSelect.replaceChildren(el("option", { value: "" }, t("platform.all")), ...ids.map((p) => el("option", { value: p }, platformName(p))));
+    platformSelect.value = ids.includes(keep) ? keep : "";
+  };
   const marketBody = el("div", { className: "market-body", "aria-live": "polite" }, el("p", { className: "loading", role: "status" }, t("status.loading")));
   const rankingBody = el("div", { className: "market-ranking", "aria-live": "polite" });
   const downloads = el("p", { className: "downloads" });
@@ -158,7 +164,7 @@ export function renderMarket(root, { api }) {
         "div",
         { className: "filters" },
         field("m-period", t("market.period"), select("m-period", "period", ["1d", "7d", "30d"].map((p) => [p, t(`market.range.${p === "1d" ? "24h" : p}`)]))),
-        field("m-platform", t("filter.platform"), select("m-platform", "platform", [["", t("platform.all")], ...CENSUS.map((p) => [p, platformName(p)])])),
+        field("m-platform", t("filter.platform"), platformSelect),
         field("m-sort", t("market.sort"), select("m-sort", "sort", ["hours_watched", "peak", "channels", "change"].map((s) => [s, t(`market.sort.${s}`)]))),
       ),
       downloads,
@@ -187,6 +193,7 @@ export function renderMarket(root, { api }) {
       return;
     }
     const platforms = series.map((s) => s.platform);
+    offerPlatforms(platforms);
     const rows = aligned(series, (p) => p.avg_viewers);
     const lastOf = (s) => s.points[s.points.length - 1];
     const total = series.reduce((a, s) => a + lastOf(s).avg_viewers, 0);
