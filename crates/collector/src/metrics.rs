@@ -93,6 +93,10 @@ pub struct CollectorMetrics {
     pub live_lists_cut_short: Family<PlatformLabels, Counter>,
     /// Rounds that took longer than their job's interval.
     pub round_overruns: Family<JobLabels, Counter>,
+    /// Whole live lists tallied into the market (`/api/v1/market`).
+    pub market_rounds: Family<PlatformLabels, Counter>,
+    /// Whole live lists whose market could not be written (the round is missing from it).
+    pub market_round_failures: Family<PlatformLabels, Counter>,
 }
 
 impl CollectorMetrics {
@@ -107,6 +111,16 @@ impl CollectorMetrics {
             "live_lists_cut_short",
             "Live lists cut short by a failing page; the pages read are kept and no session is closed for them",
             self.live_lists_cut_short.clone(),
+        );
+        r.register(
+            "market_rounds",
+            "Whole live lists tallied per category into the market",
+            self.market_rounds.clone(),
+        );
+        r.register(
+            "market_round_failures",
+            "Whole live lists whose market could not be written; the round is missing from the market",
+            self.market_round_failures.clone(),
         );
         r.register(
             "round_overruns",

@@ -249,17 +249,29 @@ impl Collector {
 
     /// Tally the whole directory per category and keep it as the market's round. It goes to
     /// the store directly, not through the event stream: a few dozen rows a round, whatever the
-    /// directory's size. A failure costs the market this round, nothing else.
+    /// directory's size. A failure costs the market this round, nothing else, and is counted.
     async fn record_market(&self, platform: Platform, items: &[LiveBroadcast]) {
         let cells = crate::market::tally(items);
         let stands_for = chrono::Duration::from_std(self.interval(Job::Live))
             .unwrap_or_else(|_| chrono::Duration::minutes(2));
-        if let Err(e) = self
+        let labels = PlatformLabels {
+            platform: platform.to_string(),
+        };
+        match self
             .store
             .record_market(platform, self.clock.now(), stands_for, &cells)
             .await
         {
-            tracing::warn!(platform = %platform, error = %e, "Could not keep the round's market.");
+            Ok(_) => {
+                self.metrics.market_rounds.get_or_create(&labels).inc();
+            }
+            Err(e) => {
+                tracing::warn!(platform = %platform, error = %e, "Could not keep the round's market.");
+                self.metrics
+                    .market_round_failures
+                    .get_or_create(&labels)
+                    .inc();
+            }
         }
     }
 

@@ -133,6 +133,14 @@ async fn a_day_of_the_market(backend: &str) {
         rig.clock.advance(chrono::Duration::minutes(INTERVAL_MIN));
     }
     let end = rig.clock.now();
+    let metrics = rig.get("/metrics").await;
+    for p in PLATFORMS {
+        let line = format!(
+            "streamtide_collector_market_rounds_total{{platform=\"{p}\"}} {}",
+            rounds.len()
+        );
+        assert!(metrics.contains(&line), "{line} in /metrics");
+    }
     assert_eq!(
         rig.store.market_latest().await.unwrap(),
         Some(end),
