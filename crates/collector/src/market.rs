@@ -6,13 +6,8 @@ use std::collections::{BTreeMap, HashSet};
 
 use streamtide_core::sanitize::MAX_VIEWERS;
 use streamtide_core::LiveBroadcast;
-use streamtide_curate::categories::{Mapping, Vocabulary};
+use streamtide_curate::categories::{Vocabulary, NONE_ID, OTHER_ID};
 use streamtide_storage::MarketCell;
-
-/// The category of a broadcast whose category the vocabulary does not know.
-pub const OTHER: &str = "other";
-/// The category of a broadcast without one (and no keyword in its title).
-pub const NONE: &str = "none";
 
 /// Viewers and live broadcasts per category (every category of the vocabulary, `other` and
 /// `none`). A channel listed twice (a list that shifted while
@@ -25,23 +20,19 @@ pub fn tally(items: &[LiveBroadcast]) -> Vec<MarketCell> {
         .iter()
         .filter(|b| seen.insert((b.platform, b.channel_id.as_str())))
         .map(|b| {
-            let category = match vocabulary.map(
+            let mapping = vocabulary.map(
                 b.platform,
                 b.category_id.as_deref(),
                 b.category_name.as_deref(),
                 &b.title,
-            ) {
-                Mapping::Tag(tag) => tag.id.as_str(),
-                Mapping::Unmapped => OTHER,
-                Mapping::Absent => NONE,
-            };
-            (category, b.viewers)
+            );
+            (mapping.id(), b.viewers)
         });
     tally_tagged(tagged)
 }
 
 /// Viewers and live broadcasts per category from broadcasts already named by their category
-/// (a tag, `other` or `none`), one item per broadcast.
+/// ([`streamtide_curate::categories::Mapping::id`]), one item per broadcast.
 pub fn tally_tagged<'a>(items: impl IntoIterator<Item = (&'a str, u64)>) -> Vec<MarketCell> {
     // Every category has a cell each round, zero or not: the directory was read whole, so a
     // category nobody streamed in had none, measured; and a category's average is over every
@@ -50,7 +41,7 @@ pub fn tally_tagged<'a>(items: impl IntoIterator<Item = (&'a str, u64)>) -> Vec<
         .tags()
         .iter()
         .map(|t| (t.id.as_str(), (0, 0)))
-        .chain([(OTHER, (0, 0)), (NONE, (0, 0))])
+        .chain([(OTHER_ID, (0, 0)), (NONE_ID, (0, 0))])
         .collect();
     for (category, viewers) in items {
         let cell = cells.entry(category).or_default();
@@ -112,8 +103,8 @@ mod tests {
                 .map(|x| (x.viewers, x.channels))
         };
         assert_eq!(get("league_of_legends"), Some((150, 2)));
-        assert_eq!(get(OTHER), Some((7, 1)));
-        assert_eq!(get(NONE), Some((3, 1)));
+        assert_eq!(get(OTHER_ID), Some((7, 1)));
+        assert_eq!(get(NONE_ID), Some((3, 1)));
         assert_eq!(get("just_chatting"), Some((0, 1)), "{cells:?}");
         assert_eq!(cells.iter().map(|c| c.channels).sum::<u64>(), 5);
         assert_eq!(

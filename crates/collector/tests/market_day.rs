@@ -18,7 +18,7 @@ use std::time::Duration;
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::Value;
 use streamtide_core::{Clock, Platform};
-use streamtide_curate::categories::{Mapping, Vocabulary};
+use streamtide_curate::categories::Vocabulary;
 use streamtide_simulator::SimConfig;
 use streamtide_storage::Job;
 use tokio_util::sync::CancellationToken;
@@ -35,11 +35,10 @@ const INTERVAL_MIN: i64 = 10;
 type Truth = BTreeMap<(Platform, String), (u64, u64)>;
 
 fn tag_of(category_chzzk_id: &str, title: &str) -> String {
-    match Vocabulary::global().map(Platform::Chzzk, Some(category_chzzk_id), None, title) {
-        Mapping::Tag(t) => t.id.clone(),
-        Mapping::Unmapped => "other".into(),
-        Mapping::Absent => "none".into(),
-    }
+    Vocabulary::global()
+        .map(Platform::Chzzk, Some(category_chzzk_id), None, title)
+        .id()
+        .to_string()
 }
 
 fn truth_at(sim: &streamtide_simulator::Simulator, t: DateTime<Utc>) -> Truth {

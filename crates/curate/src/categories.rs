@@ -53,11 +53,25 @@ pub enum Mapping<'a> {
     Absent,
 }
 
+/// The id counting a broadcast whose category the vocabulary does not know (the market's).
+pub const OTHER_ID: &str = "other";
+/// The id counting a broadcast without a category or a keyword in its title (the market's).
+pub const NONE_ID: &str = "none";
+
 impl<'a> Mapping<'a> {
     pub fn tag(self) -> Option<&'a CategoryTag> {
         match self {
             Mapping::Tag(t) => Some(t),
             _ => None,
+        }
+    }
+
+    /// The id a broadcast is counted under: its tag's, [`OTHER_ID`] or [`NONE_ID`].
+    pub fn id(self) -> &'a str {
+        match self {
+            Mapping::Tag(t) => &t.id,
+            Mapping::Unmapped => OTHER_ID,
+            Mapping::Absent => NONE_ID,
         }
     }
 }

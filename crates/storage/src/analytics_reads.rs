@@ -15,6 +15,7 @@ use streamtide_analytics::{
 use streamtide_core::Platform;
 
 use crate::rollups::db_day;
+use crate::rows::u64_of;
 use crate::{Result, Store};
 
 /// How many days of raw observations the statistics read (the longest period plus margin).
@@ -171,7 +172,7 @@ impl Store {
         let samples: Vec<Sample> = rows
             .iter()
             .map(|r| {
-                let v = r.get::<i64, _>("followers").max(0) as u64;
+                let v = u64_of(r, "followers");
                 Sample {
                     at: r.get("observed_at"),
                     value: Some(v),
@@ -219,7 +220,7 @@ impl Store {
             .await?
             .iter()
             .filter_map(|d| {
-                let v = d.get::<i64, _>("followers").max(0) as u64;
+                let v = u64_of(d, "followers");
                 Some(DailyClose {
                     day: parse_day(&d.get::<String, _>("day"))?,
                     at: d.get::<Option<DateTime<Utc>>, _>("closed_at")?,

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use streamtide_core::Platform;
 
 use crate::db::{self, sql};
-use crate::rows::{opt_time, platform as row_platform, time};
+use crate::rows::{opt_time, platform as row_platform, time, u64_of};
 use crate::{Result, Store};
 
 /// One broadcast as stored.
@@ -56,8 +56,8 @@ pub struct BroadcastCourse {
 }
 
 fn record(r: &db::Row) -> Result<BroadcastRecord> {
-    let samples = r.get::<i64, _>("sample_count").max(0) as u64;
-    let sum = r.get::<i64, _>("viewer_sum").max(0) as f64;
+    let samples = u64_of(r, "sample_count");
+    let sum = u64_of(r, "viewer_sum") as f64;
     Ok(BroadcastRecord {
         session_id: r.get("id"),
         platform: row_platform(r, "platform")?,
@@ -73,7 +73,7 @@ fn record(r: &db::Row) -> Result<BroadcastRecord> {
         started_at: time(r, "started_at"),
         last_seen_at: time(r, "last_seen_at"),
         ended_at: opt_time(r, "ended_at"),
-        peak_viewers: r.get::<i64, _>("peak_viewers").max(0) as u64,
+        peak_viewers: u64_of(r, "peak_viewers"),
         avg_viewers: (samples > 0).then(|| sum / samples as f64),
         samples,
     })
@@ -130,12 +130,7 @@ impl Store {
         .await?;
         Ok(rows
             .iter()
-            .map(|r| {
-                (
-                    time(r, "observed_at"),
-                    r.get::<i64, _>("viewers").max(0) as u64,
-                )
-            })
+            .map(|r| (time(r, "observed_at"), u64_of(r, "viewers")))
             .collect())
     }
 

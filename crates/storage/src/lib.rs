@@ -79,9 +79,7 @@ pub use creators::CreatorRow;
 pub use db::Backend;
 pub use labels::ChannelLabel;
 pub use leases::{Collected, Heartbeat, Lease};
-pub use market::{
-    fold_days, CategoryTotals, MarketCell, MarketPoint, MarketResolution, MARKET_TOTAL,
-};
+pub use market::{CategoryTotals, MarketCell, MarketPoint, MarketResolution, MARKET_TOTAL};
 pub use models::*;
 pub use partitions::{partition_name, PARTITIONED_TABLES};
 pub use pending_imports::{NewPendingImport, PendingImport};

@@ -12,7 +12,7 @@ use streamtide_analytics::{day_bounds, day_of, Tz};
 use streamtide_core::Platform;
 
 use crate::db::{self, sql};
-use crate::rows::{platform as row_platform, time};
+use crate::rows::{opt_time, platform as row_platform, time, u64_of};
 use crate::{Result, Store};
 
 /// The category of a platform's total in the market tables.
@@ -175,11 +175,11 @@ impl Store {
             MarketResolution::Day => {
                 let tz = self.analytics_timezone().await?;
                 // The hours of the whole first and last days, so a day is never half counted.
-                let (from_day, to_day) = (day_start(from, tz), day_start(to, tz));
-                let to_end = if to_day == to {
+                let from_day = day_start(from, tz);
+                let to_end = if day_start(to, tz) == to {
                     to
                 } else {
-                    to_day + Duration::days(1)
+                    day_bounds(day_of(to, tz), tz).1
                 };
                 let hours = self
                     .market_hours(platform, category, from_day, to_end)
@@ -211,8 +211,8 @@ impl Store {
         .await?;
         rows.iter()
             .map(|r| {
-                let viewers = count(r, "viewers");
-                let channels = count(r, "channels");
+                let viewers = u64_of(r, "viewers");
+                let channels = u64_of(r, "channels");
                 Ok(MarketPoint {
                     platform: row_platform(r, "platform")?,
                     category: r.get("category"),
@@ -222,7 +222,7 @@ impl Store {
                     peak_viewers: viewers,
                     avg_channels: channels as f64,
                     peak_channels: channels,
-                    hours_watched: count(r, "watched_seconds") as f64 / 3600.0,
+                    hours_watched: u64_of(r, "watched_seconds") as f64 / 3600.0,
                 })
             })
             .collect()
@@ -251,17 +251,17 @@ impl Store {
         .await?;
         rows.iter()
             .map(|r| {
-                let rounds = count(r, "rounds").max(1);
+                let rounds = u64_of(r, "rounds").max(1);
                 Ok(MarketPoint {
                     platform: row_platform(r, "platform")?,
                     category: r.get("category"),
                     at: time(r, "hour_at"),
                     rounds,
-                    avg_viewers: count(r, "viewer_sum") as f64 / rounds as f64,
-                    peak_viewers: count(r, "peak_viewers"),
-                    avg_channels: count(r, "channel_sum") as f64 / rounds as f64,
-                    peak_channels: count(r, "peak_channels"),
-                    hours_watched: count(r, "watched_seconds") as f64 / 3600.0,
+                    avg_viewers: u64_of(r, "viewer_sum") as f64 / rounds as f64,
+                    peak_viewers: u64_of(r, "peak_viewers"),
+                    avg_channels: u64_of(r, "channel_sum") as f64 / rounds as f64,
+                    peak_channels: u64_of(r, "peak_channels"),
+                    hours_watched: u64_of(r, "watched_seconds") as f64 / 3600.0,
                 })
             })
             .collect()
@@ -281,7 +281,7 @@ impl Store {
                     MAX(peak_viewers) AS peak_viewers, MAX(peak_channels) AS peak_channels,
                     CAST(SUM(watched_seconds) AS BIGINT) AS watched_seconds
              FROM market_hours
-             WHERE hour_at >= " #1 " AND hour_at < " #2 " AND category <> '*'
+             WHERE hour_at >= " #1 " AND hour_at < " #2 " AND category <> " #4 "
                AND (" #3 " IS NULL OR platform = " #3 ")
              GROUP BY platform, category ORDER BY platform, category");
             mysql: ("SELECT platform, category, CAST(SUM(rounds) AS SIGNED) AS rounds,
@@ -289,13 +289,14 @@ impl Store {
                     MAX(peak_viewers) AS peak_viewers, MAX(peak_channels) AS peak_channels,
                     CAST(SUM(watched_seconds) AS SIGNED) AS watched_seconds
              FROM market_hours
-             WHERE hour_at >= " #1 " AND hour_at < " #2 " AND category <> '*'
+             WHERE hour_at >= " #1 " AND hour_at < " #2 " AND category <> " #4 "
                AND (" #3 " IS NULL OR platform = " #3 ")
              GROUP BY platform, category ORDER BY platform, category");
         })
         .bind(from)
         .bind(to)
         .bind(platform.map(|p| p.as_str()))
+        .bind(MARKET_TOTAL)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
@@ -303,12 +304,12 @@ impl Store {
                 Ok(CategoryTotals {
                     platform: row_platform(r, "platform")?,
                     category: r.get("category"),
-                    rounds: count(r, "rounds"),
-                    viewer_sum: count(r, "viewer_sum"),
-                    channel_sum: count(r, "channel_sum"),
-                    peak_viewers: count(r, "peak_viewers"),
-                    peak_channels: count(r, "peak_channels"),
-                    hours_watched: count(r, "watched_seconds") as f64 / 3600.0,
+                    rounds: u64_of(r, "rounds"),
+                    viewer_sum: u64_of(r, "viewer_sum"),
+                    channel_sum: u64_of(r, "channel_sum"),
+                    peak_viewers: u64_of(r, "peak_viewers"),
+                    peak_channels: u64_of(r, "peak_channels"),
+                    hours_watched: u64_of(r, "watched_seconds") as f64 / 3600.0,
                 })
             })
             .collect()
@@ -317,11 +318,12 @@ impl Store {
     /// The end of the latest hour the market has (where its reads end by default), if any.
     pub async fn market_latest(&self) -> Result<Option<DateTime<Utc>>> {
         let row = db::query(sql!(
-            "SELECT MAX(hour_at) AS latest FROM market_hours WHERE category = '*'"
+            "SELECT MAX(hour_at) AS latest FROM market_hours WHERE category = " #1
         ))
+        .bind(MARKET_TOTAL)
         .fetch_one(&self.pool)
         .await?;
-        Ok(crate::rows::opt_time(&row, "latest").map(|h| h + Duration::hours(1)))
+        Ok(opt_time(&row, "latest").map(|h| h + Duration::hours(1)))
     }
 
     /// Drop round rows older than `before` (their hours stay). Returns the rows deleted.
@@ -336,10 +338,6 @@ impl Store {
     }
 }
 
-fn count(row: &db::Row, col: &str) -> u64 {
-    row.get::<i64, _>(col).max(0) as u64
-}
-
 /// The start of `at`'s day in `tz`.
 fn day_start(at: DateTime<Utc>, tz: Tz) -> DateTime<Utc> {
     day_bounds(day_of(at, tz), tz).0
@@ -347,7 +345,7 @@ fn day_start(at: DateTime<Utc>, tz: Tz) -> DateTime<Utc> {
 
 /// Hour points folded into days of `tz`, per platform and category: rounds, sums and hours
 /// watched add up, peaks are the highest hour's, averages are over all the day's rounds.
-pub fn fold_days(hours: &[MarketPoint], tz: Tz) -> Vec<MarketPoint> {
+fn fold_days(hours: &[MarketPoint], tz: Tz) -> Vec<MarketPoint> {
     let mut days: Vec<MarketPoint> = Vec::new();
     let mut index = std::collections::HashMap::new();
     for h in hours {

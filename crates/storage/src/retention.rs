@@ -22,6 +22,7 @@ use serde::Serialize;
 use streamtide_analytics::{day_bounds, day_of, LiveMetrics, Tz};
 
 use crate::rollups::recompute_day;
+use crate::rows::u64_of;
 use crate::time::{from_db_time, to_db_time};
 use crate::{Result, Store};
 
@@ -51,7 +52,7 @@ pub(crate) async fn live_frozen_before(conn: &mut db::Conn) -> Result<Option<Dat
 fn live_of(r: &db::Row) -> LiveMetrics {
     let minutes: f64 = r.get("live_minutes");
     LiveMetrics {
-        streams: r.get::<i64, _>("streams").max(0) as u64,
+        streams: u64_of(r, "streams"),
         hours_streamed: minutes / 60.0,
         avg_viewers: r.get("avg_viewers"),
         peak_viewers: r

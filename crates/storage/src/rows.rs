@@ -14,6 +14,11 @@ pub(crate) fn opt_time(row: &db::Row, col: &str) -> Option<DateTime<Utc>> {
     row.get(col)
 }
 
+/// A count or figure stored as a signed integer; a negative one (never written) reads as 0.
+pub(crate) fn u64_of(row: &db::Row, col: &str) -> u64 {
+    row.get::<i64, _>(col).max(0) as u64
+}
+
 pub(crate) fn opt_u64(row: &db::Row, col: &str) -> Option<u64> {
     row.get::<Option<i64>, _>(col).map(|v| v.max(0) as u64)
 }

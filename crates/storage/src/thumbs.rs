@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
+use crate::rows::u64_of;
 use crate::{Result, Store};
 
 /// What the store knows of one source URL.
@@ -213,9 +214,6 @@ impl Store {
         )
         .fetch_one(&self.pool)
         .await?;
-        Ok((
-            row.get::<i64, _>("n").max(0) as u64,
-            row.get::<i64, _>("b").max(0) as u64,
-        ))
+        Ok((u64_of(&row, "n"), u64_of(&row, "b")))
     }
 }

@@ -10,7 +10,7 @@
 use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
 use streamtide_core::Platform;
-use streamtide_curate::categories::{Mapping, Vocabulary};
+use streamtide_curate::categories::Vocabulary;
 use streamtide_simulator::World;
 use streamtide_storage::Store;
 
@@ -37,17 +37,13 @@ pub async fn seed(
                 .iter()
                 .filter(|(ch, _)| platform != Platform::Twitch || ch.language == "ko")
                 .map(|(_, live)| {
-                    let tag = match vocabulary.map(
+                    let mapping = vocabulary.map(
                         Platform::Chzzk,
                         Some(live.category.chzzk_id),
                         None,
                         &live.title,
-                    ) {
-                        Mapping::Tag(t) => t.id.as_str(),
-                        Mapping::Unmapped => streamtide_collector::market::OTHER,
-                        Mapping::Absent => streamtide_collector::market::NONE,
-                    };
-                    (tag, live.viewers)
+                    );
+                    (mapping.id(), live.viewers)
                 });
             let cells = streamtide_collector::market::tally_tagged(tagged);
             store

@@ -15,14 +15,14 @@ use axum::Json;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use streamtide_core::Platform;
-use streamtide_curate::categories::Vocabulary;
+use streamtide_curate::categories::{Vocabulary, NONE_ID, OTHER_ID};
 use streamtide_sheets::{Cell, Sheet};
 use streamtide_storage::{CategoryTotals, MarketPoint, MarketResolution, MARKET_TOTAL};
 use utoipa::{IntoParams, ToSchema};
 
 use super::channels::parse_time;
 use super::trends::{parse_format, sheet_response, Format};
-use crate::dto::ErrorBody;
+use crate::dto::{CategoryTagDto, ErrorBody};
 use crate::dto_analytics::round_to;
 use crate::error::ApiError;
 use crate::extract::{ApiPath, ApiQuery};
@@ -272,30 +272,15 @@ pub struct CategoriesQuery {
     pub format: Option<String>,
 }
 
-/// A category's name in both languages: the shared vocabulary's, or ours for `other` and `none`.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-pub struct MarketCategoryDto {
-    #[schema(example = "league_of_legends")]
-    pub id: String,
-    pub ko: String,
-    pub en: String,
-}
-
-/// The labels of a market category id; None for an id the market does not use.
-pub fn category_labels(id: &str) -> Option<MarketCategoryDto> {
+/// The labels of a market category id (the shared vocabulary's, or ours for `other` and
+/// `none`); None for an id the market does not use.
+pub fn category_labels(id: &str) -> Option<CategoryTagDto> {
     let (ko, en) = match id {
-        "other" => ("기타", "Other categories"),
-        "none" => ("카테고리 없음", "No category"),
-        _ => {
-            let t = Vocabulary::global().by_id(id)?;
-            return Some(MarketCategoryDto {
-                id: t.id.clone(),
-                ko: t.ko.clone(),
-                en: t.en.clone(),
-            });
-        }
+        OTHER_ID => ("기타", "Other categories"),
+        NONE_ID => ("카테고리 없음", "No category"),
+        _ => return Vocabulary::global().by_id(id).map(CategoryTagDto::from),
     };
-    Some(MarketCategoryDto {
+    Some(CategoryTagDto {
         id: id.into(),
         ko: ko.into(),
         en: en.into(),
@@ -306,7 +291,7 @@ pub fn category_labels(id: &str) -> Option<MarketCategoryDto> {
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct CategoryRankDto {
     pub rank: u32,
-    pub category: MarketCategoryDto,
+    pub category: CategoryTagDto,
     pub hours_watched: f64,
     /// Concurrent viewers averaged over the period's rounds (summed over platforms).
     pub avg_viewers: f64,
@@ -560,7 +545,7 @@ pub struct CategorySeriesDto {
 /// A category's history per platform.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CategoryHistoryDto {
-    pub category: MarketCategoryDto,
+    pub category: CategoryTagDto,
     pub metric: String,
     pub resolution: String,
     pub from: DateTime<Utc>,

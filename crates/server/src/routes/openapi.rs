@@ -98,7 +98,6 @@ use crate::{dto, dto_analytics};
         super::market::MarketDto,
         super::market::MarketSeriesDto,
         super::market::MarketPointDto,
-        super::market::MarketCategoryDto,
         super::market::CategoryRankDto,
         super::market::CategoriesDto,
         super::market::CategorySeriesDto,

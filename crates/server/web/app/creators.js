@@ -1,6 +1,6 @@
 // The creators page (#/creators): every creator with their platforms, summed followers and
 // their 1/7/30-day change, sorted, searched and filtered by the API (GET /api/v1/creators).
-import { el } from "./dom.js";
+import { el, field } from "./dom.js";
 import { count, exact, percent, shortDate, signed } from "./format.js";
 import { t } from "./i18n.js";
 import { platformBadge, platformIds, platformName } from "./platforms.js";
@@ -30,7 +30,6 @@ export function renderCreators(root, { api }) {
     el("option", { value: "" }, t("platform.all")),
     ...platformIds().map((p) => el("option", { value: p }, platformName(p))),
   );
-  const field = (id, label, input, cls = "field") => el("div", { className: cls }, el("label", { htmlFor: id }, label), input);
 
   root.replaceChildren(
     el("h1", { className: "page-title" }, t("creators.title")),

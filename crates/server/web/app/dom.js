@@ -31,6 +31,11 @@ function append(node, children) {
   }
 }
 
+/** A labelled form control: `<div class="field"><label for=id>label</label>input</div>`. */
+export function field(id, label, input, cls = "field") {
+  return el("div", { className: cls }, el("label", { htmlFor: id }, label), input);
+}
+
 const SVG_NS = "http://www.w3.org/2000/svg";
 
 /** Create an SVG element with attributes. */

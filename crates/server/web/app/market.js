@@ -5,7 +5,7 @@
 // sums: an hour a platform was not read is unknown, not zero.
 import { ApiError } from "./api.js";
 import { lineChart } from "./chart.js";
-import { el, svg } from "./dom.js";
+import { el, field, svg } from "./dom.js";
 import { count, dateTime, exact, shortDate, time } from "./format.js";
 import { lang, t } from "./i18n.js";
 import { platformBadge, platformName } from "./platforms.js";
@@ -134,7 +134,6 @@ export function renderMarket(root, { api }) {
     s.value = settings[name];
     return s;
   };
-  const field = (id, text, input) => el("div", { className: "field" }, el("label", { htmlFor: id }, text), input);
 
   // The platforms with a market (a census) come from the market's own answer.
   const platformSelect = select("m-platform", "platform", [["", t("platform.all")]]);
@@ -322,7 +321,6 @@ export function renderCategory(root, { api, tag }) {
     s.value = settings[name];
     return s;
   };
-  const field = (id, text, input) => el("div", { className: "field" }, el("label", { htmlFor: id }, text), input);
   const live = el("section", { className: "category-live", "aria-labelledby": "c-live-title" }, el("h2", { id: "c-live-title" }, t("category.liveNow")));
   root.replaceChildren(
     el("a", { className: "back", href: "#/market" }, t("category.back")),

@@ -2,7 +2,7 @@
 // channels or of creators, by change or percent, of every known channel or only the tracked
 // roster, from GET /api/v1/trends, with downloads of the same ranking as CSV and .xlsx.
 import { ApiError } from "./api.js";
-import { el, hue, safeUrl } from "./dom.js";
+import { el, field, hue, safeUrl } from "./dom.js";
 import { count, exact, percent, signed } from "./format.js";
 import { t } from "./i18n.js";
 import { platformBadge, platformIds, platformName } from "./platforms.js";
@@ -43,7 +43,6 @@ export function renderRankings(root, { api }) {
     s.value = settings[name];
     return s;
   };
-  const field = (id, label, input) => el("div", { className: "field" }, el("label", { htmlFor: id }, label), input);
   const directionGroup = select("r-direction", "direction", [
     ["up", `▲ ${t("rankings.up")}`],
     ["down", `▼ ${t("rankings.down")}`],
