@@ -239,10 +239,11 @@ async fn movers(
     let take = |l: &TrendList, gain: bool| -> Vec<Mover> {
         l.items
             .iter()
-            .filter(|r| if gain { r.change > 0 } else { r.change < 0 })
-            .map(|r| Mover {
+            .filter_map(|r| Some((r, r.change?)))
+            .filter(|&(_, c)| if gain { c > 0 } else { c < 0 })
+            .map(|(r, change)| Mover {
                 name: r.channel_name.clone(),
-                change: r.change,
+                change,
                 pct: r.change_pct,
                 rounded: r.rounded,
             })

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use streamtide_core::Platform;
-use streamtide_storage::Job;
+use streamtide_storage::{Job, TrendSort};
 
 use crate::settings::Settings;
 
@@ -104,7 +104,7 @@ enum Command {
     Migrate,
     /// Top gainers or losers of a metric over a period, from the daily rollups.
     Trends {
-        /// followers, views, viewers (average live viewers) or hours_watched.
+        /// followers, views, viewers (average live viewers), peak_viewers or hours_watched.
         #[arg(long, default_value = "followers")]
         metric: String,
         /// 1d, 7d, 30d or 90d.
@@ -121,15 +121,23 @@ enum Command {
         /// Category (id or name) of the channels' latest broadcast.
         #[arg(long)]
         category: Option<String>,
-        /// Rank by percent change instead of absolute change.
-        #[arg(long)]
+        /// Rank by percent change instead of absolute change (`--sort pct`).
+        #[arg(long, conflicts_with = "sort")]
         pct: bool,
+        /// change (absolute; the default), pct, or total: a leaderboard by the period's figure
+        /// (hours watched, average or peak viewers, followers), the default with `--scope all`.
+        #[arg(long, value_enum)]
+        sort: Option<commands::trends::SortArg>,
         /// Rank creators (each the sum of their channels on every platform) instead of channels.
         #[arg(long)]
         by_creator: bool,
         /// Only channels on the tracked roster (added or imported), not those only seen live.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "scope")]
         tracked: bool,
+        /// all: every broadcaster seen, tracked or not (the market's streamer ranking, by the
+        /// period's figure unless `--sort` says otherwise); tracked: only the roster.
+        #[arg(long, value_enum)]
+        scope: Option<commands::trends::ScopeArg>,
         /// JSON (the API's `/trends` shape) instead of a table.
         #[arg(long)]
         json: bool,
@@ -543,10 +551,13 @@ async fn analytics_command(command: Command, settings: Settings) -> anyhow::Resu
             platform,
             category,
             pct,
+            sort,
             by_creator,
             tracked,
+            scope,
             json,
         } => {
+            let (sort, tracked) = commands::trends::sort_and_scope(pct, sort, tracked, scope);
             let args = commands::trends::TrendArgs {
                 metric,
                 period,
@@ -554,7 +565,7 @@ async fn analytics_command(command: Command, settings: Settings) -> anyhow::Resu
                 down,
                 platform,
                 category,
-                pct,
+                sort,
                 by_creator,
                 tracked,
             };
@@ -587,7 +598,11 @@ async fn analytics_command(command: Command, settings: Settings) -> anyhow::Resu
                 down,
                 platform: series.platform,
                 category: None,
-                pct,
+                sort: if pct {
+                    TrendSort::Pct
+                } else {
+                    TrendSort::Change
+                },
                 by_creator,
                 tracked: false,
             };

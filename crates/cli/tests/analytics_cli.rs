@@ -114,6 +114,52 @@ async fn trends_rollup_and_export() {
     assert_eq!(v["items"][0]["channel_id"], "sink");
     assert_eq!(v["items"][0]["change"], -280);
 
+    // `--scope all` is the leaderboard: the largest figure first, whatever it did.
+    let json = ok(cmd(d, &db)
+        .args(["trends", "--scope", "all", "--json"])
+        .output()
+        .unwrap());
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!((&v["sort"], &v["scope"]), (&"total".into(), &"all".into()));
+    let order: Vec<(&str, i64)> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["channel_id"].as_str().unwrap(),
+                i["end_value"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        order,
+        [("hold", 9_000), ("sink", 4_640), ("rise", 3_700)],
+        "{json}"
+    );
+    assert_eq!(v["items"][0]["change"], 0, "hold held: {json}");
+    let table = ok(cmd(d, &db)
+        .args(["trends", "--sort", "total", "--top", "1"])
+        .output()
+        .unwrap());
+    assert!(
+        table.contains("hold 채널") && table.contains("leaders"),
+        "{table}"
+    );
+    for (args, says) in [
+        (&["trends", "--scope", "all", "--down"][..], "largest first"),
+        (
+            &["trends", "--scope", "all", "--tracked"][..],
+            "cannot be used with",
+        ),
+        (&["trends", "--sort", "most"][..], "invalid value 'most'"),
+    ] {
+        let bad = cmd(d, &db).args(args).output().unwrap();
+        assert!(!bad.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&bad.stderr);
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+
     let out = d.join("t.csv");
     ok(cmd(d, &db)
         .args(["export", "--what", "trends", "--out"])

@@ -30,6 +30,9 @@ pub enum TrendMetricName {
     Views,
     /// Time-weighted average live viewers over the period against the period before.
     Viewers,
+    /// The highest concurrent viewers of any broadcast in the period against the period before
+    /// (`peak` is accepted too).
+    PeakViewers,
     /// Hours watched over the period against the period before.
     HoursWatched,
 }
@@ -37,7 +40,8 @@ pub enum TrendMetricName {
 /// A ranked channel.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct TrendItemDto {
-    /// 1 = the largest gain (`direction=up`) or loss (`direction=down`).
+    /// 1 = the largest gain (`direction=up`) or loss (`direction=down`); in a leaderboard
+    /// (`sort=total`) the largest figure.
     pub rank: u32,
     /// Rank in the same ranking over the period before; `null` if not ranked then.
     #[schema(required = true)]
@@ -48,12 +52,18 @@ pub struct TrendItemDto {
     /// Our own copy (`/thumbs/{hash}.webp`) when the collector made one, else the platform's URL.
     #[schema(required = true)]
     pub avatar_url: Option<String>,
-    /// Value at the start of the period (for flow metrics: over the period before). Always
-    /// known: a channel without one is left out (`left_out`), never ranked from 0.
-    pub start_value: i64,
-    /// Value at the end of the period (for flow metrics: over the period).
+    /// Value at the start of the period (for live metrics: over the period before). Always
+    /// known in a ranking of changes: a channel without one is left out (`left_out`), never
+    /// ranked from 0. In a leaderboard (`sort=total`) `null` when unknown (no broadcast in the
+    /// period before, or a creator whose channels are not all known then).
+    #[schema(required = true)]
+    pub start_value: Option<i64>,
+    /// Value at the end of the period (for live metrics: over the period): what a leaderboard
+    /// ranks.
     pub end_value: i64,
-    pub change: i64,
+    /// `end_value - start_value`; `null` exactly when `start_value` is.
+    #[schema(required = true)]
+    pub change: Option<i64>,
     /// Change relative to `start_value`, percent (2 decimals); `null` from a 0 start.
     #[schema(required = true)]
     pub change_pct: Option<f64>,
@@ -91,12 +101,17 @@ pub struct TrendsDto {
     pub metric: String,
     /// `1d`, `7d`, `30d` or `90d`.
     pub period: String,
-    /// `up` (gainers) or `down` (losers).
+    /// `up` (gainers) or `down` (losers); `up` for a leaderboard.
     pub direction: String,
+    /// `change`, `pct` or `total` (a leaderboard by the period's figure).
+    pub sort: String,
+    /// `all` (every channel the store has seen, tracked or not) or `tracked` (the roster).
+    pub scope: String,
     /// The last day of the period (in the analytics time zone); `null` before any rollup.
     #[schema(required = true, value_type = Option<String>, format = Date)]
     pub as_of: Option<NaiveDate>,
-    /// Only changes in `direction`: fewer than `limit` items when fewer qualify.
+    /// Only changes in `direction` (in a leaderboard: figures above 0): fewer than `limit` items
+    /// when fewer qualify.
     pub items: Vec<TrendItemDto>,
     /// `false` when the stored history does not cover the period yet (`items` is then empty).
     pub available: bool,
@@ -106,12 +121,15 @@ pub struct TrendsDto {
     /// The first `as_of` day this period's ranking is (or was) available; `null` before any history.
     #[schema(required = true, value_type = Option<String>, format = Date)]
     pub available_from: Option<NaiveDate>,
-    /// How many channels (creators) changed in `direction` (the list holds the first `limit`).
+    /// How many channels (creators) changed in `direction` (in a leaderboard: had a figure above
+    /// 0); the list holds the first `limit`.
     pub qualifying: u32,
-    /// How many had a known change of 0 or in the other direction.
+    /// How many had a known change of 0 or in the other direction (in a leaderboard: a known
+    /// figure of 0, e.g. 0 hours watched).
     pub other_direction: u32,
     /// How many were left out because a value at one end is unknown (new in the period, a gap
-    /// at a boundary, or for viewers and hours watched no broadcast in the period before).
+    /// at a boundary, or for live metrics no broadcast in the period before); in a leaderboard,
+    /// because the period's figure is unknown.
     pub left_out: u32,
     /// The answer in a sentence when the list is empty or shorter than asked, e.g. "collecting
     /// since 2026-05-01, the 7-day ranking is available from 2026-05-08"; `null` otherwise.
@@ -119,11 +137,43 @@ pub struct TrendsDto {
     pub note: Option<String>,
 }
 
+impl TrendsDto {
+    /// The answer to `q`, with its note.
+    pub fn new(list: streamtide_storage::TrendList, q: &streamtide_storage::TrendQuery) -> Self {
+        use streamtide_storage::TrendSort;
+        let leaderboard = q.sort == TrendSort::Total;
+        let note = trends_note(&list, q.period_days, q.up, leaderboard, q.limit);
+        TrendsDto {
+            metric: q.metric.as_str().to_string(),
+            period: format!("{}d", q.period_days),
+            direction: if q.up || leaderboard { "up" } else { "down" }.to_string(),
+            sort: match q.sort {
+                TrendSort::Change => "change",
+                TrendSort::Pct => "pct",
+                TrendSort::Total => "total",
+            }
+            .to_string(),
+            scope: if q.tracked { "tracked" } else { "all" }.to_string(),
+            as_of: list.as_of,
+            items: list.items.into_iter().map(TrendItemDto::from).collect(),
+            available: list.available,
+            collecting_since: list.collecting_since,
+            available_from: list.available_from,
+            qualifying: list.qualifying,
+            other_direction: list.other_direction,
+            left_out: list.left_out,
+            note,
+        }
+    }
+}
+
 /// The sentence that says why a ranking is empty or short (`None` when it is full).
+/// A ranking of changes, or (`leaderboard`) of the period's figures.
 pub fn trends_note(
     list: &streamtide_storage::TrendList,
     period_days: u32,
     up: bool,
+    leaderboard: bool,
     limit: u32,
 ) -> Option<String> {
     if !list.available {
@@ -137,7 +187,11 @@ pub fn trends_note(
     if list.qualifying >= limit {
         return None;
     }
-    let what = if up { "gained" } else { "lost" };
+    let what = match (leaderboard, up) {
+        (true, _) => "had a figure above 0",
+        (false, true) => "gained",
+        (false, false) => "lost",
+    };
     let mut s = format!(
         "{} {what} over {period_days} days",
         match list.qualifying {
@@ -147,16 +201,24 @@ pub fn trends_note(
         }
     );
     if list.other_direction > 0 {
-        s += &format!(
-            "; {} unchanged or moved the other way",
-            list.other_direction
-        );
+        s += &if leaderboard {
+            format!("; {} at 0", list.other_direction)
+        } else {
+            format!(
+                "; {} unchanged or moved the other way",
+                list.other_direction
+            )
+        };
     }
     if list.left_out > 0 {
-        s += &format!(
-            "; {} left out without a known value at both ends",
-            list.left_out
-        );
+        s += &if leaderboard {
+            format!("; {} left out without a known figure", list.left_out)
+        } else {
+            format!(
+                "; {} left out without a known value at both ends",
+                list.left_out
+            )
+        };
     }
     Some(s)
 }
@@ -452,9 +514,9 @@ pub fn trends_sheet(name: &str, items: &[TrendItemDto], labels: &ChannelLabels) 
             Cell::from(i.platform.as_str()),
             Cell::from(i.channel_id.as_str()),
             Cell::from(i.channel_name.as_str()),
-            Cell::Int(i.start_value),
+            Cell::int(i.start_value),
             Cell::Int(i.end_value),
-            Cell::Int(i.change),
+            Cell::int(i.change),
             Cell::float(i.change_pct),
             Cell::Bool(i.rounded),
             Cell::text(creator),
@@ -482,9 +544,9 @@ mod tests {
             channel_id: "42".into(),
             channel_name: "=HYPERLINK(\"http://x\")".into(),
             avatar_url: None,
-            start_value: 100,
+            start_value: Some(100),
             end_value: 95,
-            change: -5,
+            change: Some(-5),
             change_pct: Some(-5.0),
             rounded: false,
             creator_id: None,
@@ -512,6 +574,7 @@ mod tests {
             (TrendMetricName::Followers, "followers"),
             (TrendMetricName::Views, "views"),
             (TrendMetricName::Viewers, "viewers"),
+            (TrendMetricName::PeakViewers, "peak_viewers"),
             (TrendMetricName::HoursWatched, "hours_watched"),
         ] {
             assert_eq!(serde_json::to_value(doc).unwrap(), real);

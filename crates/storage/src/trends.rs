@@ -28,15 +28,18 @@ pub enum TrendMetric {
     Views,
     /// Time-weighted average live viewers over the period against the previous period.
     Viewers,
+    /// The highest concurrent viewers of any broadcast in the period against the previous period.
+    PeakViewers,
     /// Hours watched over the period against the previous period.
     HoursWatched,
 }
 
 impl TrendMetric {
-    pub const ALL: [TrendMetric; 4] = [
+    pub const ALL: [TrendMetric; 5] = [
         TrendMetric::Followers,
         TrendMetric::Views,
         TrendMetric::Viewers,
+        TrendMetric::PeakViewers,
         TrendMetric::HoursWatched,
     ];
 
@@ -45,20 +48,33 @@ impl TrendMetric {
             TrendMetric::Followers => "followers",
             TrendMetric::Views => "views",
             TrendMetric::Viewers => "viewers",
+            TrendMetric::PeakViewers => "peak_viewers",
             TrendMetric::HoursWatched => "hours_watched",
         }
+    }
+
+    /// Whether the metric is a flow over a period of live time (compared with the period
+    /// before) rather than a counter's close.
+    pub const fn is_live(self) -> bool {
+        matches!(
+            self,
+            TrendMetric::Viewers | TrendMetric::PeakViewers | TrendMetric::HoursWatched
+        )
     }
 }
 
 impl std::str::FromStr for TrendMetric {
     type Err = String;
     fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        let s = s.trim();
+        // `peak` is what the market's sites call it.
+        let s = if s == "peak" { "peak_viewers" } else { s };
         TrendMetric::ALL
             .into_iter()
-            .find(|m| m.as_str() == s.trim())
+            .find(|m| m.as_str() == s)
             .ok_or_else(|| {
                 format!(
-                    "unknown metric `{s}` (expected followers, views, viewers or hours_watched)"
+                    "unknown metric `{s}` (expected followers, views, viewers, peak_viewers or hours_watched)"
                 )
             })
     }
@@ -82,6 +98,10 @@ pub enum TrendSort {
     Change,
     /// By percent change.
     Pct,
+    /// By the period's figure itself, largest first: a leaderboard (hours watched, average or
+    /// peak viewers over the period; followers or views at its end), with the change against the
+    /// period before where that is known.
+    Total,
 }
 
 /// A ranking request.
@@ -89,7 +109,8 @@ pub enum TrendSort {
 pub struct TrendQuery {
     pub metric: TrendMetric,
     pub period_days: u32,
-    /// `true`: top gainers (largest change first); `false`: top losers.
+    /// `true`: top gainers (largest change first); `false`: top losers. A leaderboard
+    /// (`TrendSort::Total`) is always largest first.
     pub up: bool,
     pub platform: Option<Platform>,
     /// Category (id or name, case-insensitive) of the channel's most recent broadcast.
@@ -119,10 +140,14 @@ pub struct TrendRow {
     pub avatar_url: Option<String>,
     /// Hash of our copy of the avatar (`/thumbs/{hash}.webp`) when the collector made one.
     pub avatar_hash: Option<String>,
-    /// Always known: a channel without a value at the start is left out, never counted from 0.
-    pub start_value: i64,
+    /// The value at the start (for live metrics: over the period before). Always known in a
+    /// change ranking (a channel without one is left out, never counted from 0); in a
+    /// leaderboard (`TrendSort::Total`) `None` when unknown.
+    pub start_value: Option<i64>,
+    /// The value at the end (for live metrics: over the period): what a leaderboard ranks.
     pub end_value: i64,
-    pub change: i64,
+    /// `end_value - start_value`; `None` exactly when `start_value` is.
+    pub change: Option<i64>,
     pub change_pct: Option<f64>,
     /// The platform rounds these values (YouTube subscribers ≥ 1,000): the change is approximate.
     pub rounded: bool,
@@ -143,13 +168,16 @@ pub struct TrendList {
     pub collecting_since: Option<NaiveDate>,
     /// The first `as_of` day for which the history covers this period; `None` before any rollup.
     pub available_from: Option<NaiveDate>,
-    /// Channels (or creators) whose change is in the asked direction, before the limit: the
-    /// list is shorter than asked when fewer qualify, never padded with the other direction.
+    /// Channels (or creators) whose change is in the asked direction (in a leaderboard: whose
+    /// figure is above 0), before the limit: the list is shorter than asked when fewer qualify,
+    /// never padded with the other direction.
     pub qualifying: u32,
-    /// Channels (or creators) with a known change of 0 or in the other direction.
+    /// Channels (or creators) with a known change of 0 or in the other direction (in a
+    /// leaderboard: a known figure of 0, e.g. observed but not live).
     pub other_direction: u32,
     /// Channels (or creators) left out because a value at one end is unknown (new in the
-    /// period, a gap at a boundary, or no live data in the period before).
+    /// period, a gap at a boundary, or no live data in the period before); in a leaderboard,
+    /// because the period's figure is unknown (no close, or no broadcast for viewers).
     pub left_out: u32,
 }
 
@@ -165,9 +193,25 @@ fn parse_day(s: &str) -> Option<NaiveDate> {
 /// `as_of - 2 × period + 1`.
 pub fn trend_available_from(metric: TrendMetric, period_days: u32, since: NaiveDate) -> NaiveDate {
     let p = i64::from(period_days);
-    match metric {
-        TrendMetric::Followers | TrendMetric::Views => since + Duration::days(p),
-        TrendMetric::Viewers | TrendMetric::HoursWatched => since + Duration::days(2 * p - 1),
+    if metric.is_live() {
+        since + Duration::days(2 * p - 1)
+    } else {
+        since + Duration::days(p)
+    }
+}
+
+/// The first `as_of` day whose leaderboard (`TrendSort::Total`) over `period_days` the history
+/// from `since` covers: a live metric's period must lie wholly inside it (hours watched over a
+/// week of which we saw two days is not the week's); a close needs only the end.
+pub fn leaderboard_available_from(
+    metric: TrendMetric,
+    period_days: u32,
+    since: NaiveDate,
+) -> NaiveDate {
+    if metric.is_live() {
+        since + Duration::days(i64::from(period_days) - 1)
+    } else {
+        since
     }
 }
 
@@ -179,12 +223,18 @@ struct Candidate {
     avatar_url: Option<String>,
     avatar_hash: Option<String>,
     creator_id: Option<i64>,
-    /// The latest close (or the period's value), for choosing a creator's lead channel.
-    end: Option<i64>,
+    /// The period's figure (the close at its end, or the live figure over it); a creator's is
+    /// the sum over their channels that have one.
+    value: Option<i64>,
+    /// The same over the period before (the close at the period's start).
+    value_before: Option<i64>,
     /// (start, end) of the period; `None` when either is unknown.
     cur: Option<(i64, i64)>,
     /// (start, end) of the period before.
     before: Option<(i64, i64)>,
+    /// `cur` is over the same channels as `value` (always for a channel; for a creator when
+    /// every channel with a figure also has a start), so `value - start` is the change.
+    cur_whole: bool,
     rounded: bool,
 }
 
@@ -206,11 +256,15 @@ fn by_creator(cands: Vec<Candidate>, names: &HashMap<i64, String>) -> Vec<Candid
                 (!pairs.is_empty())
                     .then(|| pairs.iter().fold((0, 0), |a, p| (a.0 + p.0, a.1 + p.1)))
             };
+            let total = |f: &dyn Fn(&Candidate) -> Option<i64>| -> Option<i64> {
+                let known: Vec<i64> = chans.iter().filter_map(f).collect();
+                (!known.is_empty()).then(|| known.iter().sum())
+            };
             let lead = chans
                 .iter()
                 .max_by_key(|c| {
                     (
-                        c.end.unwrap_or(i64::MIN),
+                        c.value.unwrap_or(i64::MIN),
                         std::cmp::Reverse(c.channel_id.clone()),
                     )
                 })
@@ -222,9 +276,11 @@ fn by_creator(cands: Vec<Candidate>, names: &HashMap<i64, String>) -> Vec<Candid
                 avatar_url: lead.avatar_url.clone(),
                 avatar_hash: lead.avatar_hash.clone(),
                 creator_id: Some(id),
-                end: lead.end,
+                value: total(&|c| c.value),
+                value_before: total(&|c| c.value_before),
                 cur: sum(&|c| c.cur),
                 before: sum(&|c| c.before),
+                cur_whole: chans.iter().all(|c| c.value.is_none() || c.cur.is_some()),
                 rounded: chans.iter().any(|c| c.rounded),
             }
         })
@@ -252,7 +308,7 @@ fn rank_changes(
         .collect();
     let key = |&(_, s, e): &(usize, i64, i64)| -> Option<f64> {
         match sort {
-            TrendSort::Change => Some((e - s) as f64),
+            TrendSort::Change | TrendSort::Total => Some((e - s) as f64),
             TrendSort::Pct => (s > 0).then(|| (e - s) as f64 / s as f64),
         }
     };
@@ -274,32 +330,53 @@ fn rank_changes(
     v
 }
 
+/// The candidates whose figure (`pick`) is above 0, largest first; ties by creator id, platform
+/// and channel id, as in [`rank_changes`].
+fn rank_totals(cands: &[Candidate], pick: impl Fn(&Candidate) -> Option<i64>) -> Vec<(usize, i64)> {
+    let mut v: Vec<(usize, i64)> = cands
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| pick(c).filter(|&v| v > 0).map(|v| (i, v)))
+        .collect();
+    v.sort_by(|a, b| {
+        let (ca, cb) = (&cands[a.0], &cands[b.0]);
+        b.1.cmp(&a.1)
+            .then_with(|| ca.creator_id.cmp(&cb.creator_id))
+            .then_with(|| ca.platform.as_str().cmp(cb.platform.as_str()))
+            .then_with(|| ca.channel_id.cmp(&cb.channel_id))
+    });
+    v
+}
+
 /// Live sums of one window `(after, until]`, per channel.
 struct LiveWindow {
-    /// Channels live in the window: (hours watched, live minutes).
-    live: HashMap<i64, (f64, f64)>,
+    /// Channels live in the window: (hours watched, live minutes, peak viewers when asked).
+    live: HashMap<i64, (f64, f64, Option<i64>)>,
     /// Channels with any rollup row in the window (observed then, live or not).
     observed: HashSet<i64>,
 }
 
 impl LiveWindow {
     /// The value that starts a comparison: only from live data (no broadcast is not a 0 start).
-    fn start(&self, id: i64, viewers: bool) -> Option<i64> {
-        let (hw, lm) = *self.live.get(&id)?;
-        if viewers {
+    fn start(&self, id: i64, metric: TrendMetric) -> Option<i64> {
+        let (hw, lm, peak) = *self.live.get(&id)?;
+        match metric {
             // Time-weighted average viewers; a broadcast seen once has no duration to weigh.
-            (lm > 0.0).then(|| (hw * 60.0 / lm).round() as i64)
-        } else {
-            Some(hw.round() as i64)
+            TrendMetric::Viewers => (lm > 0.0).then(|| (hw * 60.0 / lm).round() as i64),
+            TrendMetric::PeakViewers => peak,
+            _ => Some(hw.round() as i64),
         }
     }
 
     /// The value that ends a comparison: as a start, and for hours watched 0 when the channel was
-    /// observed in the window but not live (nobody watched). Average viewers of a channel that did
-    /// not broadcast are unknown, not 0.
-    fn end(&self, id: i64, viewers: bool) -> Option<i64> {
-        self.start(id, viewers).or_else(|| {
-            (!viewers && !self.live.contains_key(&id) && self.observed.contains(&id)).then_some(0)
+    /// observed in the window but not live (nobody watched). Average and peak viewers of a
+    /// channel that did not broadcast are unknown, not 0.
+    fn end(&self, id: i64, metric: TrendMetric) -> Option<i64> {
+        self.start(id, metric).or_else(|| {
+            (metric == TrendMetric::HoursWatched
+                && !self.live.contains_key(&id)
+                && self.observed.contains(&id))
+            .then_some(0)
         })
     }
 }
@@ -359,26 +436,43 @@ impl Store {
             .collect())
     }
 
-    /// Per channel in `(after, until]`: live sums, and which channels were observed at all.
-    async fn live_window(&self, after: NaiveDate, until: NaiveDate) -> Result<LiveWindow> {
-        let rows = db::query(sql! {
-            sqlite: ("SELECT channel_id, SUM(hours_watched) AS hw, SUM(live_minutes) AS lm
-             FROM channel_daily INDEXED BY channel_daily_live
-             WHERE day > " #1 " AND day <= " #2 " AND streams > 0 GROUP BY channel_id");
-            postgres, mysql: ("SELECT channel_id, SUM(hours_watched) AS hw, SUM(live_minutes) AS lm
-             FROM channel_daily
-             WHERE day > " #1 " AND day <= " #2 " AND streams > 0 GROUP BY channel_id");
-        })
-        .bind(db_day(after))
-        .bind(db_day(until))
-        .fetch_all(&self.pool)
-        .await?;
+    /// Per channel in `(after, until]`: live sums (and the peak when `peak`), and which channels
+    /// were observed at all.
+    async fn live_window(
+        &self,
+        after: NaiveDate,
+        until: NaiveDate,
+        peak: bool,
+    ) -> Result<LiveWindow> {
+        // The peak is outside the covering index: read only by the ranking that needs it.
+        let query = if peak {
+            db::query(sql!(
+                "SELECT channel_id, SUM(hours_watched) AS hw, SUM(live_minutes) AS lm, MAX(peak_viewers) AS pk
+                 FROM channel_daily
+                 WHERE day > " #1 " AND day <= " #2 " AND streams > 0 GROUP BY channel_id"
+            ))
+        } else {
+            db::query(sql! {
+                sqlite: ("SELECT channel_id, SUM(hours_watched) AS hw, SUM(live_minutes) AS lm, NULL AS pk
+                 FROM channel_daily INDEXED BY channel_daily_live
+                 WHERE day > " #1 " AND day <= " #2 " AND streams > 0 GROUP BY channel_id");
+                postgres, mysql: ("SELECT channel_id, SUM(hours_watched) AS hw, SUM(live_minutes) AS lm, NULL AS pk
+                 FROM channel_daily
+                 WHERE day > " #1 " AND day <= " #2 " AND streams > 0 GROUP BY channel_id");
+            })
+        };
+        let rows = query
+            .bind(db_day(after))
+            .bind(db_day(until))
+            .fetch_all(&self.pool)
+            .await?;
         let live = rows
             .iter()
             .map(|r| {
                 let hw: f64 = r.get("hw");
                 let lm: f64 = r.get("lm");
-                (r.get("channel_id"), (hw, lm))
+                let pk: Option<i64> = r.get("pk");
+                (r.get("channel_id"), (hw, lm, pk))
             })
             .collect();
         let observed: Vec<i64> = db::query_scalar(
@@ -394,8 +488,8 @@ impl Store {
         })
     }
 
-    /// Per candidate channel: the latest value of `metric`, and its (start, end) values over the
-    /// period `start..end` and over the one before (`prev..start`).
+    /// Per candidate channel: the figure of `metric` over the period `start..end` and the one
+    /// before, and its (start, end) values over both.
     async fn trend_pairs(
         &self,
         metric: TrendMetric,
@@ -404,43 +498,53 @@ impl Store {
         tol: i64,
     ) -> Result<Pairs> {
         let p = end - start;
-        Ok(match metric {
-            TrendMetric::Followers | TrendMetric::Views => {
-                let col = if metric == TrendMetric::Followers {
-                    "followers"
-                } else {
-                    "total_views"
-                };
-                let (e, s, pv) = (
-                    self.closes_at(col, end, tol).await?,
-                    self.closes_at(col, start, tol).await?,
-                    self.closes_at(col, prev, tol).await?,
-                );
-                rows.iter()
-                    .map(|r| {
-                        let id: i64 = r.get("id");
-                        let (e, s, pv) = (e.get(&id), s.get(&id), pv.get(&id));
-                        let pair = |a: Option<&i64>, b: Option<&i64>| Some((*a?, *b?));
-                        (id, (e.copied(), pair(s, e), pair(pv, s)))
-                    })
-                    .collect()
-            }
-            TrendMetric::HoursWatched | TrendMetric::Viewers => {
-                let viewers = metric == TrendMetric::Viewers;
-                let (w_end, w_start, w_prev) = (
-                    self.live_window(start, end).await?,
-                    self.live_window(prev, start).await?,
-                    self.live_window(prev - p, prev).await?,
-                );
-                rows.iter()
-                    .map(|r| {
-                        let id: i64 = r.get("id");
-                        let cur = w_start.start(id, viewers).zip(w_end.end(id, viewers));
-                        let before = w_prev.start(id, viewers).zip(w_start.end(id, viewers));
-                        (id, (w_end.end(id, viewers), cur, before))
-                    })
-                    .collect()
-            }
+        Ok(if metric.is_live() {
+            let peak = metric == TrendMetric::PeakViewers;
+            let (w_end, w_start, w_prev) = (
+                self.live_window(start, end, peak).await?,
+                self.live_window(prev, start, peak).await?,
+                self.live_window(prev - p, prev, peak).await?,
+            );
+            rows.iter()
+                .map(|r| {
+                    let id: i64 = r.get("id");
+                    let figures = Figures {
+                        value: w_end.end(id, metric),
+                        value_before: w_start.end(id, metric),
+                        cur: w_start.start(id, metric).zip(w_end.end(id, metric)),
+                        before: w_prev.start(id, metric).zip(w_start.end(id, metric)),
+                    };
+                    (id, figures)
+                })
+                .collect()
+        } else {
+            let col = if metric == TrendMetric::Followers {
+                "followers"
+            } else {
+                "total_views"
+            };
+            let (e, s, pv) = (
+                self.closes_at(col, end, tol).await?,
+                self.closes_at(col, start, tol).await?,
+                self.closes_at(col, prev, tol).await?,
+            );
+            rows.iter()
+                .map(|r| {
+                    let id: i64 = r.get("id");
+                    let (e, s, pv) = (
+                        e.get(&id).copied(),
+                        s.get(&id).copied(),
+                        pv.get(&id).copied(),
+                    );
+                    let figures = Figures {
+                        value: e,
+                        value_before: s,
+                        cur: s.zip(e),
+                        before: pv.zip(s),
+                    };
+                    (id, figures)
+                })
+                .collect()
         })
     }
 
@@ -448,13 +552,24 @@ impl Store {
     /// before. Only changes in the asked direction are listed; channels without a value at both
     /// ends of the period are left out (and counted); a period the history does not cover has no
     /// ranking, only the day from which it will.
+    ///
+    /// With `TrendSort::Total`, a leaderboard instead: every channel (or creator) with a figure
+    /// above 0 over the period, largest first, with its rank over the period before and its
+    /// change where the start is known.
     pub async fn trends(&self, q: &TrendQuery) -> Result<TrendList> {
         let as_of = match q.as_of {
             Some(d) => Some(d),
             None => self.latest_rollup_day().await?,
         };
         let since = self.first_rollup_day().await?;
-        let available_from = since.map(|s| trend_available_from(q.metric, q.period_days, s));
+        let leaderboard = q.sort == TrendSort::Total;
+        let available_from = since.map(|s| {
+            if leaderboard {
+                leaderboard_available_from(q.metric, q.period_days, s)
+            } else {
+                trend_available_from(q.metric, q.period_days, s)
+            }
+        });
         let mut list = TrendList {
             as_of,
             items: Vec::new(),
@@ -494,7 +609,12 @@ impl Store {
         let pairs = self
             .trend_pairs(q.metric, &rows, (prev, start, end), tol)
             .await?;
-        let cands = candidates(&rows, &pairs, q.metric == TrendMetric::Followers)?;
+        let cands = candidates(
+            &rows,
+            &pairs,
+            q.metric == TrendMetric::Followers,
+            leaderboard,
+        )?;
         let cands = if q.by_creator {
             let names: HashMap<i64, String> =
                 db::query_as::<(i64, String)>(sql!("SELECT id, name FROM creators"))
@@ -513,6 +633,14 @@ impl Store {
             return Ok(list);
         }
         list.available = true;
+        if leaderboard {
+            // The period before ranks only when the history covers it too.
+            let before_covered = since.is_some_and(|s| {
+                end - Duration::days(p) >= leaderboard_available_from(q.metric, q.period_days, s)
+            });
+            leaderboard_rows(&mut list, &cands, q, before_covered);
+            return Ok(list);
+        }
         list.left_out = cands.iter().filter(|c| c.cur.is_none()).count() as u32;
         let current = rank_changes(&cands, |c| c.cur, q.up, q.sort);
         list.qualifying = current.len() as u32;
@@ -537,9 +665,9 @@ impl Store {
                     channel_name: c.name.clone(),
                     avatar_url: c.avatar_url.clone(),
                     avatar_hash: c.avatar_hash.clone(),
-                    start_value: s,
+                    start_value: Some(s),
                     end_value: e,
-                    change: e - s,
+                    change: Some(e - s),
                     change_pct: (s > 0).then(|| (e - s) as f64 * 100.0 / s as f64),
                     rounded: c.rounded,
                     creator_id: c.creator_id.filter(|_| q.by_creator),
@@ -550,17 +678,86 @@ impl Store {
     }
 }
 
-/// Per channel: the latest value, and the (start, end) pairs of the period and the one before.
-type Pairs = HashMap<i64, (Option<i64>, Option<(i64, i64)>, Option<(i64, i64)>)>;
+/// A leaderboard into `list`: the candidates by the period's figure, each with its rank by the
+/// figure over the period before (when the history covers that) and its change where the start
+/// is known over the same channels.
+fn leaderboard_rows(
+    list: &mut TrendList,
+    cands: &[Candidate],
+    q: &TrendQuery,
+    before_covered: bool,
+) {
+    let current = rank_totals(cands, |c| c.value);
+    list.left_out = cands.iter().filter(|c| c.value.is_none()).count() as u32;
+    list.qualifying = current.len() as u32;
+    list.other_direction = cands.iter().filter(|c| c.value == Some(0)).count() as u32;
+    let before_rank: HashMap<usize, u32> = if before_covered {
+        rank_totals(cands, |c| c.value_before)
+            .iter()
+            .enumerate()
+            .map(|(r, (i, _))| (*i, r as u32 + 1))
+            .collect()
+    } else {
+        HashMap::new()
+    };
+    list.items = current
+        .into_iter()
+        .take(q.limit as usize)
+        .enumerate()
+        .map(|(r, (i, v))| {
+            let c = &cands[i];
+            let start = c.cur.filter(|_| c.cur_whole).map(|(s, _)| s);
+            TrendRow {
+                rank: r as u32 + 1,
+                previous_rank: before_rank.get(&i).copied(),
+                platform: c.platform,
+                channel_id: c.channel_id.clone(),
+                channel_name: c.name.clone(),
+                avatar_url: c.avatar_url.clone(),
+                avatar_hash: c.avatar_hash.clone(),
+                start_value: start,
+                end_value: v,
+                change: start.map(|s| v - s),
+                change_pct: start
+                    .filter(|&s| s > 0)
+                    .map(|s| (v - s) as f64 * 100.0 / s as f64),
+                rounded: c.rounded,
+                creator_id: c.creator_id.filter(|_| q.by_creator),
+            }
+        })
+        .collect();
+}
+
+/// One channel's figures of a ranking's metric.
+#[derive(Debug, Clone, Copy, Default)]
+struct Figures {
+    /// Over the period (the close at its end).
+    value: Option<i64>,
+    /// Over the period before (the close at the period's start).
+    value_before: Option<i64>,
+    /// (start, end) of the period.
+    cur: Option<(i64, i64)>,
+    /// (start, end) of the period before.
+    before: Option<(i64, i64)>,
+}
+
+/// Per channel id: its figures.
+type Pairs = HashMap<i64, Figures>;
 
 /// The candidates of a ranking: each channel row with its values; `rounds` when the metric is
 /// one a platform may round (followers).
-fn candidates(rows: &[db::Row], pairs: &Pairs, rounds: bool) -> Result<Vec<Candidate>> {
+fn candidates(
+    rows: &[db::Row],
+    pairs: &Pairs,
+    rounds: bool,
+    leaderboard: bool,
+) -> Result<Vec<Candidate>> {
     rows.iter()
         .map(|r| {
             let id: i64 = r.get("id");
             let platform = crate::stored_platform(&r.get::<String, _>("platform"))?;
-            let (end_v, cur, before) = pairs.get(&id).copied().unwrap_or((None, None, None));
+            let f = pairs.get(&id).copied().unwrap_or_default();
+            let cur = f.cur;
             Ok(Candidate {
                 platform,
                 channel_id: r.get("platform_id"),
@@ -568,11 +765,20 @@ fn candidates(rows: &[db::Row], pairs: &Pairs, rounds: bool) -> Result<Vec<Candi
                 avatar_url: r.get("avatar_url"),
                 avatar_hash: r.get("avatar_hash"),
                 creator_id: r.get("creator_id"),
-                end: end_v,
+                value: f.value,
+                value_before: f.value_before,
                 cur,
-                before,
+                before: f.before,
+                cur_whole: true,
+                // The values the row shows: a change ranking its pair; a leaderboard its figure
+                // (and the start, when it has one).
                 rounded: rounds
-                    && cur.is_some_and(|(s, e)| {
+                    && if leaderboard {
+                        cur.or(f.value.map(|v| (v, v)))
+                    } else {
+                        cur
+                    }
+                    .is_some_and(|(s, e)| {
                         [s, e].iter().any(|v| {
                             streamtide_analytics::count_is_rounded(platform, (*v).max(0) as u64)
                         })

@@ -154,7 +154,7 @@ async fn rollups_are_incremental_rebuildable_and_rank_movers(s: Store) {
         (top.qualifying, top.other_direction, top.left_out),
         (1, 2, 0)
     );
-    assert_eq!(top.items[0].change, 700);
+    assert_eq!(top.items[0].change, Some(700));
     assert_eq!(top.items[0].rank, 1);
     assert_eq!(top.items[0].previous_rank, Some(1));
     assert_eq!(
@@ -167,7 +167,7 @@ async fn rollups_are_incremental_rebuildable_and_rank_movers(s: Store) {
         .unwrap();
     let ids: Vec<&str> = losers.items.iter().map(|i| i.channel_id.as_str()).collect();
     assert_eq!(ids, ["down"], "losers lost");
-    assert_eq!(losers.items[0].change, -350);
+    assert_eq!(losers.items[0].change, Some(-350));
     // The 90-day window starts before any data: nobody is ranked rather than everyone from 0.
     assert!(s
         .trends(&q(TrendMetric::Followers, 90, true))
@@ -213,13 +213,13 @@ async fn rollups_are_incremental_rebuildable_and_rank_movers(s: Store) {
         })
         .await
         .unwrap();
-    let ranked: Vec<(Option<i64>, &str, i64)> = creators
+    let ranked: Vec<(Option<i64>, &str, Option<i64>)> = creators
         .items
         .iter()
         .map(|i| (i.creator_id, i.channel_name.as_str(), i.change))
         .collect();
     // B did not move: not a gainer.
-    assert_eq!(ranked, vec![(Some(a), "A", 350)]);
+    assert_eq!(ranked, vec![(Some(a), "A", Some(350))]);
     assert_eq!(
         creators.items[0].channel_id, "down",
         "the creator's largest channel"

@@ -183,7 +183,7 @@ pub async fn query_sheet(
     let items: Vec<streamtide_server::TrendItemDto> = list
         .items
         .into_iter()
-        .filter(|r| if down { r.change < 0 } else { r.change > 0 })
+        .filter(|r| r.change.is_some_and(|c| if down { c < 0 } else { c > 0 }))
         .map(streamtide_server::TrendItemDto::from)
         .collect();
     let keys: Vec<_> = items

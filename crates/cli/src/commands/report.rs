@@ -18,7 +18,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use streamtide_alerts::reports::{BoxError, WorkbookSource};
 use streamtide_core::Platform;
 use streamtide_sheets::{Cell, FileFormat, Sheet};
-use streamtide_storage::{parse_period, redact_url, Store, TrendMetric, TrendQuery};
+use streamtide_storage::{parse_period, redact_url, Store, TrendMetric, TrendQuery, TrendSort};
 
 use super::export::daily_cells;
 use super::trends::TrendArgs;
@@ -34,7 +34,7 @@ fn rankings(metric: &str, period: &str, top: u32) -> Vec<(String, TrendArgs)> {
         down,
         platform,
         category: None,
-        pct: false,
+        sort: TrendSort::Change,
         by_creator,
         tracked: false,
     };
@@ -121,16 +121,22 @@ async fn platforms_sheet(
             down,
             platform: Some(p),
             category: None,
-            pct: false,
+            sort: TrendSort::Change,
             by_creator: false,
             tracked: false,
         };
         let up = store.trends(&query(&all(false), as_of)?).await?.items;
         let down = store.trends(&query(&all(true), as_of)?).await?.items;
         // Only real movements count: a ranking never lists a gain among the fallers.
-        let risers: Vec<_> = up.iter().filter(|r| r.change > 0).collect();
-        let fallers: Vec<_> = down.iter().filter(|r| r.change < 0).collect();
-        let total: i64 = risers.iter().chain(&fallers).map(|r| r.change).sum();
+        let risers: Vec<_> = up
+            .iter()
+            .filter(|r| r.change.is_some_and(|c| c > 0))
+            .collect();
+        let fallers: Vec<_> = down
+            .iter()
+            .filter(|r| r.change.is_some_and(|c| c < 0))
+            .collect();
+        let total: i64 = risers.iter().chain(&fallers).filter_map(|r| r.change).sum();
         let n_tracked = tracked.iter().filter(|c| c.platform == p).count();
         if n_tracked == 0 && up.is_empty() && down.is_empty() {
             continue;
@@ -146,9 +152,9 @@ async fn platforms_sheet(
                 Cell::Int(total)
             },
             Cell::text(risers.first().map(|r| r.channel_name.clone())),
-            Cell::int(risers.first().map(|r| r.change)),
+            Cell::int(risers.first().and_then(|r| r.change)),
             Cell::text(fallers.first().map(|r| r.channel_name.clone())),
-            Cell::int(fallers.first().map(|r| r.change)),
+            Cell::int(fallers.first().and_then(|r| r.change)),
         ]);
     }
     Ok(sheet)

@@ -1,4 +1,5 @@
-//! `trends`: top gainers or losers of a metric over a period, as a table or JSON.
+//! `trends`: top gainers or losers of a metric over a period, or a leaderboard of the period's
+//! figures (`--sort total`, the default of `--scope all`), as a table or JSON.
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
 use streamtide_core::Platform;
@@ -16,17 +17,54 @@ pub struct TrendArgs {
     pub down: bool,
     pub platform: Option<Platform>,
     pub category: Option<String>,
-    pub pct: bool,
+    pub sort: TrendSort,
     /// Rank creators (summed across their platforms) instead of channels.
     pub by_creator: bool,
     /// Only channels on the tracked roster.
     pub tracked: bool,
 }
 
+/// `--sort`: how a ranking orders its items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SortArg {
+    Change,
+    Pct,
+    Total,
+}
+
+/// `--scope`: whose channels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ScopeArg {
+    All,
+    Tracked,
+}
+
+/// The ranking's order and whether it ranks only the roster, from the flags as the API reads
+/// its parameters: `--scope all` is a leaderboard unless `--sort` says otherwise.
+pub fn sort_and_scope(
+    pct: bool,
+    sort: Option<SortArg>,
+    tracked: bool,
+    scope: Option<ScopeArg>,
+) -> (TrendSort, bool) {
+    let sort = match (sort, pct, scope) {
+        (Some(SortArg::Change), _, _) => TrendSort::Change,
+        (Some(SortArg::Pct), _, _) | (None, true, _) => TrendSort::Pct,
+        (Some(SortArg::Total), _, _) | (None, false, Some(ScopeArg::All)) => TrendSort::Total,
+        (None, false, _) => TrendSort::Change,
+    };
+    (sort, tracked || scope == Some(ScopeArg::Tracked))
+}
+
 impl TrendArgs {
     pub fn query(&self) -> anyhow::Result<TrendQuery> {
         let metric: TrendMetric = self.metric.parse().map_err(anyhow::Error::msg)?;
         let period_days = parse_period(&self.period).map_err(anyhow::Error::msg)?;
+        if self.down && self.sort == TrendSort::Total {
+            anyhow::bail!(
+                "a leaderboard (--sort total, the default of --scope all) is largest first: --down ranks changes (--sort change or pct)"
+            );
+        }
         Ok(TrendQuery {
             metric,
             period_days,
@@ -34,11 +72,7 @@ impl TrendArgs {
             platform: self.platform,
             category: self.category.clone(),
             limit: self.top.clamp(1, 10_000),
-            sort: if self.pct {
-                TrendSort::Pct
-            } else {
-                TrendSort::Change
-            },
+            sort: self.sort,
             as_of: None,
             by_creator: self.by_creator,
             tracked: self.tracked,
@@ -46,11 +80,11 @@ impl TrendArgs {
     }
 }
 
-fn signed(n: i64) -> String {
-    if n > 0 {
-        format!("+{n}")
-    } else {
-        n.to_string()
+fn signed(n: Option<i64>) -> String {
+    match n {
+        Some(n) if n > 0 => format!("+{n}"),
+        Some(n) => n.to_string(),
+        None => "—".into(),
     }
 }
 
@@ -62,37 +96,25 @@ pub async fn print(settings: Settings, args: TrendArgs, json: bool) -> anyhow::R
     // the one case a rebuild is the answer.
     let rollups_missing = list.collecting_since.is_none() && store.has_raw_history().await?;
     store.close().await;
-    let note = streamtide_server::trends_note(&list, q.period_days, q.up, q.limit);
-    let items: Vec<streamtide_server::TrendItemDto> = list
-        .items
-        .iter()
-        .cloned()
-        .map(streamtide_server::TrendItemDto::from)
-        .collect();
+    let as_of = list.as_of;
+    let body = streamtide_server::TrendsDto::new(list, &q);
     if json {
-        let body = streamtide_server::TrendsDto {
-            metric: q.metric.as_str().to_string(),
-            period: format!("{}d", q.period_days),
-            direction: if q.up { "up" } else { "down" }.to_string(),
-            as_of: list.as_of,
-            items,
-            available: list.available,
-            collecting_since: list.collecting_since,
-            available_from: list.available_from,
-            qualifying: list.qualifying,
-            other_direction: list.other_direction,
-            left_out: list.left_out,
-            note,
-        };
         println!("{}", serde_json::to_string_pretty(&body)?);
         return Ok(());
     }
+    let leaderboard = q.sort == TrendSort::Total;
+    let what = match (leaderboard, q.up) {
+        (true, _) => "leaders",
+        (false, true) => "gainers",
+        (false, false) => "losers",
+    };
+    let (items, note) = (body.items, body.note);
     if items.is_empty() {
         // Why there is nothing: the history is too short (and from when it will be long enough),
         // or nobody moved this way. Never a hint to rebuild what is not missing.
         println!(
             "No {} ranking of {} over {} days: {}.",
-            if q.up { "gainers" } else { "losers" },
+            what,
             q.metric.as_str(),
             q.period_days,
             if rollups_missing {
@@ -105,11 +127,30 @@ pub async fn print(settings: Settings, args: TrendArgs, json: bool) -> anyhow::R
     }
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED);
-    t.set_header(vec![
-        "#", "prev", "platform", "channel", "start", "end", "change", "change %",
-    ]);
+    t.set_header(if leaderboard {
+        vec![
+            "#",
+            "prev",
+            "platform",
+            "channel",
+            q.metric.as_str(),
+            "before",
+            "change",
+            "change %",
+        ]
+    } else {
+        vec![
+            "#", "prev", "platform", "channel", "start", "end", "change", "change %",
+        ]
+    });
     for i in &items {
         let right = |s: String| Cell::new(s).set_alignment(CellAlignment::Right);
+        let start = i.start_value.map_or_else(|| "—".into(), |v| v.to_string());
+        let (first, second) = if leaderboard {
+            (i.end_value.to_string(), start)
+        } else {
+            (start, i.end_value.to_string())
+        };
         t.add_row(vec![
             right(i.rank.to_string()),
             right(
@@ -118,8 +159,8 @@ pub async fn print(settings: Settings, args: TrendArgs, json: bool) -> anyhow::R
             ),
             Cell::new(i.platform.display_name()),
             Cell::new(&i.channel_name),
-            right(i.start_value.to_string()),
-            right(i.end_value.to_string()),
+            right(first),
+            right(second),
             right(format!(
                 "{}{}",
                 signed(i.change),
@@ -135,10 +176,10 @@ pub async fn print(settings: Settings, args: TrendArgs, json: bool) -> anyhow::R
     println!(
         "Top {} {} of {} over {} days ending {}{}",
         items.len(),
-        if q.up { "gainers" } else { "losers" },
+        what,
         q.metric.as_str(),
         q.period_days,
-        list.as_of.map_or_else(|| "—".into(), |d| d.to_string()),
+        as_of.map_or_else(|| "—".into(), |d| d.to_string()),
         if items.iter().any(|i| i.rounded) {
             " (≈: the platform rounds these counts)"
         } else {

@@ -1,4 +1,6 @@
-//! `GET /api/v1/trends`: top gainers and losers of a metric over a period.
+//! `GET /api/v1/trends`: top gainers and losers of a metric over a period, and (`sort=total`,
+//! the default of `scope=all`) leaderboards of the period's figures: the market's streamer
+//! ranking by hours watched, peak or average viewers.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -9,7 +11,7 @@ use streamtide_storage::{parse_period, TrendMetric, TrendQuery, TrendSort};
 use utoipa::IntoParams;
 
 use crate::dto::ErrorBody;
-use crate::dto_analytics::{trends_note, trends_sheet, TrendItemDto, TrendsDto};
+use crate::dto_analytics::{trends_sheet, TrendItemDto, TrendsDto};
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::http_cache::ETag;
@@ -20,13 +22,15 @@ use crate::AppState;
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TrendsQuery {
-    /// `followers` (default), `views`, `viewers` (average live viewers) or `hours_watched`.
+    /// `followers` (default), `views`, `viewers` (average live viewers), `peak_viewers` (or
+    /// `peak`: the highest concurrent viewers) or `hours_watched`.
     #[param(value_type = Option<crate::dto_analytics::TrendMetricName>)]
     pub metric: Option<String>,
     /// `1d`, `7d` (default), `30d` or `90d`.
     #[param(pattern = "^(1d|7d|30d|90d)?$")]
     pub period: Option<String>,
-    /// `up` (top gainers, default) or `down` (top losers).
+    /// `up` (top gainers, default) or `down` (top losers). A leaderboard (`sort=total`) is
+    /// largest first: only `up`.
     #[param(pattern = "^(up|down)?$")]
     pub direction: Option<String>,
     /// Only this platform (default: every platform, ranked together).
@@ -38,8 +42,10 @@ pub struct TrendsQuery {
     /// How many, 1 to 200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
-    /// `change` (absolute, default) or `pct` (percent of the start value).
-    #[param(pattern = "^(change|pct)?$")]
+    /// `change` (absolute; the default), `pct` (percent of the start value) or `total` (a
+    /// leaderboard by the period's figure itself, with the change where known; the default with
+    /// `scope=all`).
+    #[param(pattern = "^(change|pct|total)?$")]
     pub sort: Option<String>,
     /// `json` (default), `csv` or `xlsx` (an Excel workbook).
     #[param(pattern = "^(json|csv|xlsx)?$")]
@@ -52,6 +58,44 @@ pub struct TrendsQuery {
     /// an import); in a creator ranking, each creator's tracked channels summed. `false`
     /// (default): every known channel, including those only seen in the live lists.
     pub tracked: Option<bool>,
+    /// `all`: the market's streamer ranking — every broadcaster the store has seen, tracked or
+    /// not (the top `collector.live_store_top` of every live round, and the roster), ranked by
+    /// the period's figure unless `sort` says otherwise. `tracked`: only the roster (as
+    /// `tracked=true`). Without it, every known channel ranked by change.
+    #[param(pattern = "^(all|tracked)?$")]
+    pub scope: Option<String>,
+}
+
+/// Whose channels a ranking ranks, as asked by `scope` and `tracked`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// Not said: every known channel, movers first.
+    Unsaid,
+    All,
+    Tracked,
+}
+
+fn parse_scope(scope: Option<&str>, tracked: Option<bool>) -> Result<Scope, ApiError> {
+    let scope = match scope.map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some("all") => Some(Scope::All),
+        Some("tracked") => Some(Scope::Tracked),
+        Some(other) => {
+            return Err(ApiError::bad_request(format!(
+                "unknown scope `{other}` (expected all or tracked)"
+            )))
+        }
+    };
+    match (scope, tracked) {
+        (Some(Scope::All), Some(true)) | (Some(Scope::Tracked), Some(false)) => {
+            Err(ApiError::bad_request(
+                "scope and tracked disagree: give one of them (scope=all is tracked=false, scope=tracked is tracked=true)",
+            ))
+        }
+        (Some(s), _) => Ok(s),
+        (None, Some(true)) => Ok(Scope::Tracked),
+        (None, _) => Ok(Scope::Unsaid),
+    }
 }
 
 /// Output format of endpoints that also speak CSV and Excel.
@@ -191,15 +235,23 @@ pub async fn list(
             )))
         }
     };
-    let sort = match q.sort.as_deref().map(str::trim).unwrap_or("change") {
-        "change" | "" => TrendSort::Change,
-        "pct" => TrendSort::Pct,
-        other => {
+    let scope = parse_scope(q.scope.as_deref(), q.tracked)?;
+    let sort = match q.sort.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None if scope == Scope::All => TrendSort::Total,
+        None | Some("change") => TrendSort::Change,
+        Some("pct") => TrendSort::Pct,
+        Some("total") => TrendSort::Total,
+        Some(other) => {
             return Err(ApiError::bad_request(format!(
-                "unknown sort `{other}` (expected change or pct)"
+                "unknown sort `{other}` (expected change, pct or total)"
             )))
         }
     };
+    if sort == TrendSort::Total && !up {
+        return Err(ApiError::bad_request(
+            "a leaderboard (sort=total) is largest first: direction=down ranks changes (sort=change or pct)",
+        ));
+    }
     let platform = paging::platform_query(q.platform.as_deref())?;
     let limit = paging::limit(q.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
     let format = parse_format(q.format.as_deref())?;
@@ -222,7 +274,7 @@ pub async fn list(
         sort,
         as_of: None,
         by_creator,
-        tracked: q.tracked.unwrap_or(false),
+        tracked: scope == Scope::Tracked,
     };
     // Everything the answer depends on, normalised, is the key.
     let key = format!(
@@ -236,7 +288,7 @@ pub async fn list(
         .trends
         .get_or_compute(key, || async {
             let list = state.store.trends(&query).await?;
-            TrendsAnswer::new(list, metric.as_str(), period_days, up, limit)
+            TrendsAnswer::new(list, &query)
         })
         .await?;
     let cache_control = state.curation.public_cache().header();
@@ -244,7 +296,11 @@ pub async fn list(
         let stem = format!(
             "trends-{}-{period_days}d-{}{}",
             metric.as_str(),
-            if up { "up" } else { "down" },
+            match (sort, up) {
+                (TrendSort::Total, _) => "top",
+                (_, true) => "up",
+                (_, false) => "down",
+            },
             if query.tracked { "-tracked" } else { "" }
         );
         let keys: Vec<_> = answer
@@ -279,28 +335,9 @@ pub struct TrendsAnswer {
 }
 
 impl TrendsAnswer {
-    fn new(
-        list: streamtide_storage::TrendList,
-        metric: &str,
-        period_days: u32,
-        up: bool,
-        limit: u32,
-    ) -> Result<TrendsAnswer, ApiError> {
-        let items: Vec<TrendItemDto> = list.items.iter().cloned().map(TrendItemDto::from).collect();
-        let dto = TrendsDto {
-            metric: metric.to_string(),
-            period: format!("{period_days}d"),
-            direction: if up { "up" } else { "down" }.to_string(),
-            as_of: list.as_of,
-            items: items.clone(),
-            available: list.available,
-            collecting_since: list.collecting_since,
-            available_from: list.available_from,
-            qualifying: list.qualifying,
-            other_direction: list.other_direction,
-            left_out: list.left_out,
-            note: trends_note(&list, period_days, up, limit),
-        };
+    fn new(list: streamtide_storage::TrendList, q: &TrendQuery) -> Result<TrendsAnswer, ApiError> {
+        let dto = TrendsDto::new(list, q);
+        let items = dto.items.clone();
         let json = serde_json::to_vec(&dto)
             .map_err(|e| ApiError::Internal(format!("writing the ranking: {e}")))?;
         Ok(TrendsAnswer {

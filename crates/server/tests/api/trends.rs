@@ -124,6 +124,12 @@ async fn ranks_gainers_and_losers_with_the_documented_shape() {
         "/api/v1/trends?format=xls",
         "/api/v1/trends?sort=name",
         "/api/v1/trends?group=team",
+        "/api/v1/trends?scope=everyone",
+        // A leaderboard has no direction; `all` and the roster at once is a contradiction.
+        "/api/v1/trends?scope=all&direction=down",
+        "/api/v1/trends?sort=total&direction=down",
+        "/api/v1/trends?scope=all&tracked=true",
+        "/api/v1/trends?scope=tracked&tracked=false",
     ] {
         get(&f.app, bad)
             .await

@@ -4,9 +4,10 @@
 //! channels that start late or stop, renames, broadcasts crossing midnight in Asia/Seoul, creators
 //! with channels on several platforms), writes it through the store's normal write path
 //! (`write_batch` and `update_rollups`, as the collector does), and compares every ranking the API
-//! answers (each metric, period, direction, group, sort, with and without a platform, category or
-//! tracked-roster filter) with a computation over the raw series made here, without the product's code: daily
-//! closes, windows and the rules of README's "Rankings" section.
+//! answers (each metric, period, direction, group, sort — changes, percents and the leaderboards
+//! of `sort=total` / `scope=all` — with and without a platform, category or tracked-roster filter)
+//! with a computation over the raw series made here, without the product's code: daily closes,
+//! windows and the rules of README's "Rankings" section.
 //!
 //! SQLite always; PostgreSQL and MariaDB when `STREAMTIDE_TEST_PG_URL` /
 //! `STREAMTIDE_TEST_MYSQL_URL` are set (`STREAMTIDE_TEST_REQUIRE_ALL_BACKENDS` makes a missing
@@ -38,7 +39,13 @@ const CATEGORIES: [(&str, &str); 3] = [
     ("lol", "리그 오브 레전드"),
     ("00040003", ""),
 ];
-const METRICS: [&str; 4] = ["followers", "views", "viewers", "hours_watched"];
+const METRICS: [&str; 5] = [
+    "followers",
+    "views",
+    "viewers",
+    "peak_viewers",
+    "hours_watched",
+];
 const PERIODS: [i64; 4] = [1, 7, 30, 90];
 /// Seoul has had no daylight saving time since 1988: its days start at 15:00 UTC.
 const KST: i64 = 9;
@@ -368,6 +375,8 @@ struct Reduced {
     views: BTreeMap<NaiveDate, i64>,
     /// Per day: (Σ viewers × half hours live, half hours live).
     live: BTreeMap<NaiveDate, (i64, i64)>,
+    /// Per day: the most viewers of a broadcast live that day.
+    peak: BTreeMap<NaiveDate, i64>,
     /// Every day with an observation or live time.
     days: BTreeSet<NaiveDate>,
 }
@@ -377,6 +386,7 @@ fn reduce(c: &Chan) -> Reduced {
         followers: BTreeMap::new(),
         views: BTreeMap::new(),
         live: BTreeMap::new(),
+        peak: BTreeMap::new(),
         days: BTreeSet::new(),
     };
     for o in &c.obs {
@@ -398,6 +408,8 @@ fn reduce(c: &Chan) -> Reduced {
             let e = r.live.entry(d).or_insert((0, 0));
             e.0 += b.viewers;
             e.1 += 1;
+            let p = r.peak.entry(d).or_insert(0);
+            *p = (*p).max(b.viewers);
             r.days.insert(d);
             t += Duration::minutes(30);
         }
@@ -423,16 +435,30 @@ fn live_sum(r: &Reduced, after: NaiveDate, until: NaiveDate) -> Option<(i64, i64
     (!v.is_empty()).then(|| v.iter().fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1)))
 }
 
-fn flow_value(sum: Option<(i64, i64)>, viewers: bool) -> Option<i64> {
-    let (vh, halves) = sum?;
+/// A live metric over the days `(after, until]` from live data only: `None` when not live then.
+fn flow_value(r: &Reduced, after: NaiveDate, until: NaiveDate, metric: &str) -> Option<i64> {
+    let (vh, halves) = live_sum(r, after, until)?;
     // Σ viewers × hours and live minutes, as exact as the store's doubles hold them.
     let hw = vh as f64 / 2.0;
     let minutes = halves as f64 * 30.0;
-    if viewers {
-        (minutes > 0.0).then(|| (hw * 60.0 / minutes).round() as i64)
-    } else {
-        Some(hw.round() as i64)
+    match metric {
+        "viewers" => (minutes > 0.0).then(|| (hw * 60.0 / minutes).round() as i64),
+        "peak_viewers" => r
+            .peak
+            .range(after + Duration::days(1)..=until)
+            .map(|(_, v)| *v)
+            .max(),
+        _ => Some(hw.round() as i64),
     }
+}
+
+/// How a ranking orders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sort {
+    Change,
+    Pct,
+    /// A leaderboard of the period's figures.
+    Total,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -441,22 +467,29 @@ struct Q {
     period: i64,
     up: bool,
     creator: bool,
-    pct: bool,
+    sort: Sort,
     platform: Option<Platform>,
     category: Option<&'static str>,
     tracked: bool,
+    /// Ask a leaderboard as `scope=all` (its default sort) rather than `sort=total`.
+    via_scope: bool,
 }
 
 impl Q {
     fn uri(&self) -> String {
         let mut u = format!(
-            "/api/v1/trends?metric={}&period={}d&direction={}&group={}&sort={}&limit=200",
+            "/api/v1/trends?metric={}&period={}d&direction={}&group={}&limit=200",
             self.metric,
             self.period,
             if self.up { "up" } else { "down" },
             if self.creator { "creator" } else { "channel" },
-            if self.pct { "pct" } else { "change" },
         );
+        u += match (self.sort, self.via_scope) {
+            (Sort::Change, _) => "&sort=change",
+            (Sort::Pct, _) => "&sort=pct",
+            (Sort::Total, false) => "&sort=total",
+            (Sort::Total, true) => "&scope=all",
+        };
         if let Some(p) = self.platform {
             u += &format!("&platform={}", p.as_str());
         }
@@ -481,7 +514,15 @@ impl Q {
 }
 
 /// One expected row: (lead platform, lead channel, name, creator, start, end, rounded).
-type Row = (Platform, String, String, Option<usize>, i64, i64, bool);
+type Row = (
+    Platform,
+    String,
+    String,
+    Option<usize>,
+    Option<i64>,
+    i64,
+    bool,
+);
 
 struct Expected {
     available: bool,
@@ -498,9 +539,14 @@ struct Cand {
     id: String,
     name: String,
     creator: Option<usize>,
+    /// The period's figure; a creator's the sum of their channels that have one.
     last: Option<i64>,
+    /// The figure over the period before.
+    last_before: Option<i64>,
     cur: Option<(i64, i64)>,
     before: Option<(i64, i64)>,
+    /// `cur` sums the same channels as `last`.
+    whole: bool,
     rounded: bool,
 }
 
@@ -518,9 +564,17 @@ fn oracle(w: &World, red: &[Reduced], q: Q) -> Expected {
         };
     };
     let p = q.period;
-    let flow = matches!(q.metric, "viewers" | "hours_watched");
-    let viewers = q.metric == "viewers";
-    let available_from = since + Duration::days(if flow { 2 * p - 1 } else { p });
+    let flow = matches!(q.metric, "viewers" | "peak_viewers" | "hours_watched");
+    let total = q.sort == Sort::Total;
+    // A change needs the period's start (a live metric: the whole period before); a leaderboard
+    // only the period itself.
+    let available_from = since
+        + Duration::days(match (flow, total) {
+            (true, false) => 2 * p - 1,
+            (false, false) => p,
+            (true, true) => p - 1,
+            (false, true) => 0,
+        });
     let (start, prev) = (end - Duration::days(p), end - Duration::days(2 * p));
     let tol = (p / 10).max(1);
     let mut cands: Vec<Cand> = Vec::new();
@@ -536,18 +590,20 @@ fn oracle(w: &World, red: &[Reduced], q: Q) -> Expected {
                 continue;
             }
         }
-        let (last, cur, before) = if flow {
+        let (last, last_before, cur, before) = if flow {
             // A start only from live data; an end of 0 hours watched when observed, not live.
-            let start_of = |a, b| flow_value(live_sum(r, a, b), viewers);
+            let start_of = |a, b| flow_value(r, a, b, q.metric);
             let end_of = |a: NaiveDate, b: NaiveDate| {
                 start_of(a, b).or_else(|| {
                     let observed = r.days.range(a + Duration::days(1)..=b).next().is_some();
-                    (!viewers && live_sum(r, a, b).is_none() && observed).then_some(0)
+                    (q.metric == "hours_watched" && live_sum(r, a, b).is_none() && observed)
+                        .then_some(0)
                 })
             };
             let e = end_of(start, end);
             (
                 e,
+                end_of(prev, start),
                 start_of(prev, start).zip(e),
                 start_of(prev - Duration::days(p), prev).zip(end_of(prev, start)),
             )
@@ -562,11 +618,14 @@ fn oracle(w: &World, red: &[Reduced], q: Q) -> Expected {
                 close(m, start, tol),
                 close(m, prev, tol),
             );
-            (e, s.zip(e), pv.zip(s))
+            (e, s, s.zip(e), pv.zip(s))
         };
+        // The values the row shows are rounded: a change its pair, a leaderboard its figure and
+        // its start.
         let rounded = q.metric == "followers"
             && c.platform == Platform::Youtube
-            && cur.is_some_and(|(s, e)| s >= 1000 || e >= 1000);
+            && (cur.is_some_and(|(s, e)| s >= 1000 || e >= 1000)
+                || (total && last.is_some_and(|v| v >= 1000)));
         let name = c
             .obs
             .last()
@@ -577,8 +636,10 @@ fn oracle(w: &World, red: &[Reduced], q: Q) -> Expected {
             name,
             creator: c.creator,
             last,
+            last_before,
             cur,
             before,
+            whole: true,
             rounded,
         });
     }
@@ -596,6 +657,10 @@ fn oracle(w: &World, red: &[Reduced], q: Q) -> Expected {
                     let v: Vec<(i64, i64)> = chans.iter().filter_map(f).collect();
                     (!v.is_empty()).then(|| v.iter().fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1)))
                 };
+                let known = |f: &dyn Fn(&Cand) -> Option<i64>| {
+                    let v: Vec<i64> = chans.iter().filter_map(f).collect();
+                    (!v.is_empty()).then(|| v.iter().sum::<i64>())
+                };
                 // The lead channel: the largest latest value, then the smallest id.
                 let lead = chans
                     .iter()
@@ -611,9 +676,11 @@ fn oracle(w: &World, red: &[Reduced], q: Q) -> Expected {
                     id: lead.id.clone(),
                     name: w.creators[k].clone(),
                     creator: Some(k),
-                    last: lead.last,
+                    last: known(&|c| c.last),
+                    last_before: known(&|c| c.last_before),
                     cur: sum(&|c| c.cur),
                     before: sum(&|c| c.before),
+                    whole: chans.iter().all(|c| c.last.is_none() || c.cur.is_some()),
                     rounded: chans.iter().any(|c| c.rounded),
                 }
             })
@@ -630,6 +697,52 @@ fn oracle(w: &World, red: &[Reduced], q: Q) -> Expected {
     };
     if !exp.available {
         exp.left_out = cands.len();
+        return exp;
+    }
+    if total {
+        let by_figure = |pick: &dyn Fn(&Cand) -> Option<i64>| -> Vec<usize> {
+            let mut v: Vec<usize> = (0..cands.len())
+                .filter(|&i| pick(&cands[i]).is_some_and(|x| x > 0))
+                .collect();
+            v.sort_by(|&a, &b| {
+                let (ca, cb) = (&cands[a], &cands[b]);
+                pick(cb)
+                    .cmp(&pick(ca))
+                    .then(ca.creator.cmp(&cb.creator))
+                    .then(ca.platform.as_str().cmp(cb.platform.as_str()))
+                    .then(ca.id.cmp(&cb.id))
+            });
+            v
+        };
+        let now = by_figure(&|c| c.last);
+        // The period before ranks only when the history covers it.
+        let then = if end - Duration::days(p) >= available_from {
+            by_figure(&|c| c.last_before)
+        } else {
+            vec![]
+        };
+        exp.left_out = cands.iter().filter(|c| c.last.is_none()).count();
+        exp.other = cands.iter().filter(|c| c.last == Some(0)).count();
+        exp.qualifying = now.len();
+        exp.items = now
+            .iter()
+            .map(|&i| {
+                let c = &cands[i];
+                let start = c.cur.filter(|_| c.whole).map(|(s, _)| s);
+                (
+                    (
+                        c.platform,
+                        c.id.clone(),
+                        c.name.clone(),
+                        c.creator,
+                        start,
+                        c.last.expect("ranked"),
+                        c.rounded,
+                    ),
+                    then.iter().position(|&j| j == i).map(|r| r + 1),
+                )
+            })
+            .collect();
         return exp;
     }
     let ranked = |pick: &dyn Fn(&Cand) -> Option<(i64, i64)>| -> Vec<usize> {
@@ -652,7 +765,7 @@ fn oracle(w: &World, red: &[Reduced], q: Q) -> Expected {
                     x.total_cmp(&y)
                 }
             };
-            let ord = if q.pct {
+            let ord = if q.sort == Sort::Pct {
                 match (pct(a), pct(b)) {
                     (Some(x), Some(y)) => best_first(x, y),
                     (Some(_), None) => std::cmp::Ordering::Less,
@@ -685,7 +798,7 @@ fn oracle(w: &World, red: &[Reduced], q: Q) -> Expected {
                     c.id.clone(),
                     c.name.clone(),
                     c.creator,
-                    s,
+                    Some(s),
                     e,
                     c.rounded,
                 ),
@@ -705,7 +818,21 @@ fn compare(
 ) -> Result<(), String> {
     let items = got["items"].as_array().ok_or("no items")?;
     // The defects this test exists for, named when they show.
-    for it in items {
+    for (n, it) in items.iter().enumerate() {
+        if q.sort == Sort::Total {
+            // A leaderboard: figures above 0, largest first.
+            let v = it["end_value"].as_i64().unwrap_or(0);
+            let above = n
+                .checked_sub(1)
+                .and_then(|m| items[m]["end_value"].as_i64());
+            if v <= 0 || above.is_some_and(|a| a < v) {
+                return Err(format!(
+                    "a leaderboard out of order at item {}: {v} after {above:?}",
+                    n + 1
+                ));
+            }
+            continue;
+        }
         let change = it["change"].as_i64().unwrap_or(0);
         if (q.up && change <= 0) || (!q.up && change >= 0) {
             return Err(format!(
@@ -739,7 +866,7 @@ fn compare(
         let want = serde_json::json!({
             "rank": n + 1, "previous_rank": prev, "platform": platform.as_str(), "channel_id": id,
             "channel_name": name, "creator": if q.creator { *creator } else { None },
-            "start_value": s, "end_value": e, "change": e - s, "rounded": rounded,
+            "start_value": s, "end_value": e, "change": s.map(|s| e - s), "rounded": rounded,
         });
         let have = serde_json::json!({
             "rank": it["rank"], "previous_rank": it["previous_rank"], "platform": it["platform"],
@@ -750,7 +877,9 @@ fn compare(
         if want != have {
             return Err(format!("item {}: want {want}\n have {have}", n + 1));
         }
-        let pct = (*s > 0).then(|| (e - s) as f64 * 100.0 / *s as f64);
+        let pct = s
+            .filter(|&s| s > 0)
+            .map(|s| (e - s) as f64 * 100.0 / s as f64);
         match (pct, it["change_pct"].as_f64()) {
             (None, None) => {}
             (Some(a), Some(b)) if (a - b).abs() <= 0.0051 => {}
@@ -799,16 +928,21 @@ fn queries(rng: &mut StdRng) -> Vec<Q> {
         for period in PERIODS {
             for up in [true, false] {
                 for creator in [false, true] {
-                    for pct in [false, true] {
+                    for sort in [Sort::Change, Sort::Pct, Sort::Total] {
+                        if sort == Sort::Total && !up {
+                            // A leaderboard has no direction (the API refuses `down`).
+                            continue;
+                        }
                         let q = Q {
                             metric,
                             period,
                             up,
                             creator,
-                            pct,
+                            sort,
                             platform: None,
                             category: None,
                             tracked: false,
+                            via_scope: sort == Sort::Total && rng.random_bool(0.5),
                         };
                         out.push(q);
                         if rng.random_bool(0.2) {
@@ -827,7 +961,12 @@ fn queries(rng: &mut StdRng) -> Vec<Q> {
                             });
                         }
                         if rng.random_bool(0.25) {
-                            out.push(Q { tracked: true, ..q });
+                            // `scope=all` with `tracked=true` is refused: ask `sort=total`.
+                            out.push(Q {
+                                tracked: true,
+                                via_scope: false,
+                                ..q
+                            });
                         }
                     }
                 }
@@ -879,6 +1018,7 @@ async fn run(backend: Backend, default_cases: u64) {
     // What was compared, so a run that compared nothing shows it.
     let (mut answers, mut ranked, mut items, mut unavailable) = (0, 0, 0, 0);
     let (mut tracked_answers, mut tracked_ranked) = (0, 0);
+    let (mut boards, mut boards_ranked) = (0, 0);
     for seed in base..base + cases {
         let name = format!("st_trends_oracle_{}_{seed}", backend.as_str());
         let Some((_guard, store)) = open(backend, &name).await else {
@@ -919,6 +1059,8 @@ async fn run(backend: Backend, default_cases: u64) {
             unavailable += usize::from(!exp.available);
             tracked_answers += usize::from(q.tracked);
             tracked_ranked += usize::from(q.tracked && !exp.items.is_empty());
+            boards += usize::from(q.sort == Sort::Total);
+            boards_ranked += usize::from(q.sort == Sort::Total && !exp.items.is_empty());
             if let Err(e) = compare(q, &r.json(), &exp, &ids) {
                 panic!(
                     "{} seed {seed} (STREAMTIDE_TRENDS_SEED={seed} STREAMTIDE_TRENDS_CASES=1): {}\n{e}\nanswer: {}",
@@ -931,13 +1073,17 @@ async fn run(backend: Backend, default_cases: u64) {
         store.close().await;
     }
     eprintln!(
-        "{}: {cases} histories, {answers} answers ({ranked} non-empty, {unavailable} not yet available; {tracked_answers} tracked-only, {tracked_ranked} of them non-empty), {items} ranked rows compared",
+        "{}: {cases} histories, {answers} answers ({ranked} non-empty, {unavailable} not yet available; {tracked_answers} tracked-only, {tracked_ranked} of them non-empty; {boards} leaderboards, {boards_ranked} of them non-empty), {items} ranked rows compared",
         backend.as_str()
     );
     if only_all() {
         assert!(
             ranked * 5 > answers,
             "too few non-empty rankings to prove anything"
+        );
+        assert!(
+            boards_ranked * 3 > boards,
+            "too few non-empty leaderboards to prove anything"
         );
     }
 }
