@@ -1073,6 +1073,42 @@ await test("market page: platform shares and the category ranking are the API's,
   report.market = `${rows.length} categories, ${series.length} platforms`;
 });
 
+await test("market page's streamer ranking is /trends?scope=all; its link opens the whole leaderboard", async () => {
+  // The market page's period (1d by default) and every platform.
+  const want = await api("/api/v1/trends?scope=all&metric=hours_watched&period=1d&limit=10");
+  assert(want.sort === "total" && want.scope === "all", `scope=all is a leaderboard: ${want.sort} ${want.scope}`);
+  assert(want.items.length >= 5, `the demo's day ranks streamers: ${want.items.length} (${want.note})`);
+  await page.goto(`${BASE}/#/`);
+  await page.evaluate(() => localStorage.removeItem("streamtide.market"));
+  await page.click("a[data-route='market']");
+  await page.waitForSelector(".market-leader-list li");
+  const shown = await page.$$eval(".market-leader-list li", (lis) => lis.map((li) => ({ id: li.dataset.channel, value: Number(li.dataset.value) })));
+  assert(shown.length === want.items.length, `${shown.length} streamers, API ${want.items.length}`);
+  shown.forEach((r, i) => {
+    assert(r.id === want.items[i].channel_id && r.value === want.items[i].end_value, `streamer ${i + 1}: ${r.id} ${r.value}, API ${want.items[i].channel_id} ${want.items[i].end_value}`);
+    if (i) assert(r.value <= shown[i - 1].value, `largest first at ${i + 1}`);
+  });
+  // Tracked or not: the demo's market holds channels nobody added.
+  const all = await api("/api/v1/trends?scope=all&metric=hours_watched&period=1d&limit=200");
+  const roster = await api("/api/v1/trends?scope=tracked&sort=total&metric=hours_watched&period=1d&limit=200");
+  assert(all.qualifying > roster.qualifying, `every broadcaster seen (${all.qualifying}) is more than the roster (${roster.qualifying})`);
+  await page.evaluate(() => document.querySelector(".market-streamers").scrollIntoView());
+  await shot(page, "market-streamers");
+  await page.click(".market-leaders-more");
+  await page.waitForSelector(".ranking-row");
+  assert((await page.inputValue("#r-sort")) === "total", "the rankings page opens as a leaderboard");
+  assert(await page.isDisabled("#r-direction"), "a leaderboard has no direction to choose");
+  const full = await api("/api/v1/trends?sort=total&metric=hours_watched&period=1d&limit=50");
+  await page.waitForFunction((n) => document.querySelectorAll(".ranking-row").length === n, full.items.length);
+  const values = await page.$$eval(".ranking-row", (lis) => lis.map((li) => Number(li.dataset.value)));
+  values.forEach((v, i) => assert(v === full.items[i].end_value, `row ${i + 1}: ${v}, API ${full.items[i].end_value}`));
+  await shot(page, "rankings-leaderboard");
+  report.streamers = `${all.qualifying} broadcasters with hours watched (roster ${roster.qualifying}); first ${want.items[0].channel_name} ${want.items[0].end_value} h`;
+  // The page's own settings afterwards, not the address's.
+  await page.selectOption("#r-sort", "change");
+  await page.waitForFunction(() => !location.hash.includes("?"));
+});
+
 await test("channel page lists its broadcasts; a broadcast page shows the API's figures, curve and changes", async () => {
   const c = await pickChannel();
   const path = `/api/v1/channels/${c.platform}/${encodeURIComponent(c.channel_id)}`;
@@ -1198,6 +1234,7 @@ if (report.extension) {
   }
 }
 if (report.rankings) console.log(`rankings page: ${report.rankings}`);
+if (report.streamers) console.log(`streamer ranking: ${report.streamers}`);
 if (report.notifications) console.log(`go-live notification: ${report.notifications}`);
 for (const k of ["creators", "byCreator", "daily"]) if (report[k]) console.log(`${k}: ${report[k]}`);
 process.exit(failed.length ? 1 : 0);

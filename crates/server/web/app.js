@@ -35,9 +35,11 @@ let cleanup = null;
 let currentRoute = null;
 
 function parseRoute() {
-  const parts = location.hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
+  // A page may carry settings after "?" (#/rankings?sort=total&metric=hours_watched).
+  const [path, query = ""] = location.hash.replace(/^#\/?/, "").split("?");
+  const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
   if (parts[0] === "channel" && parts.length >= 3) return { name: "channel", platform: parts[1], id: parts.slice(2).join("/") };
-  if (parts[0] === "rankings") return { name: "rankings" };
+  if (parts[0] === "rankings") return { name: "rankings", query };
   if (parts[0] === "market") return { name: "market" };
   if (parts[0] === "category" && parts.length >= 2) return { name: "category", tag: parts[1] };
   if (parts[0] === "broadcast" && parts.length >= 3) return { name: "broadcast", platform: parts[1], id: parts.slice(2).join("/") };

@@ -1,8 +1,9 @@
 // The 시장 (market) page and a category's page, from the live census: GET /api/v1/market
 // (platform totals per hour or day), /api/v1/categories (the ranking with the change against the
 // period before) and /api/v1/categories/{tag}/history, plus who is live in a category now
-// (/api/v1/live?category=). Only hours every platform has a point for are drawn as shares or
-// sums: an hour a platform was not read is unknown, not zero.
+// (/api/v1/live?category=), and the streamer ranking by hours watched over every broadcaster
+// seen (/api/v1/trends?scope=all). Only hours every platform has a point for are drawn as shares
+// or sums: an hour a platform was not read is unknown, not zero.
 import { ApiError } from "./api.js";
 import { lineChart } from "./chart.js";
 import { el, field, svg } from "./dom.js";
@@ -123,7 +124,10 @@ export function renderMarket(root, { api }) {
     settings = { ...settings, [name]: value };
     saveSettings(settings);
     if (name === "range") loadMarket();
-    else loadRanking();
+    else {
+      loadRanking();
+      if (name !== "sort") loadLeaders();
+    }
   };
   const select = (id, name, options) => {
     const s = el(
@@ -145,6 +149,7 @@ export function renderMarket(root, { api }) {
   const marketBody = el("div", { className: "market-body", "aria-live": "polite" }, el("p", { className: "loading", role: "status" }, t("status.loading")));
   const rankingBody = el("div", { className: "market-ranking", "aria-live": "polite" });
   const downloads = el("p", { className: "downloads" });
+  const leadersBody = el("div", { className: "market-leaders", "aria-live": "polite" });
 
   root.replaceChildren(
     el("h1", {}, t("market.title")),
@@ -169,6 +174,12 @@ export function renderMarket(root, { api }) {
       downloads,
       rankingBody,
       el("p", { className: "muted" }, t("market.changeNote")),
+    ),
+    el(
+      "section",
+      { className: "market-streamers", "aria-labelledby": "m-lead-title" },
+      el("h2", { id: "m-lead-title" }, t("market.leaders")),
+      leadersBody,
     ),
   );
 
@@ -292,8 +303,46 @@ export function renderMarket(root, { api }) {
     );
   }
 
+  /** The top streamers by hours watched over the period, of every broadcaster seen. */
+  async function loadLeaders() {
+    const params = { scope: "all", metric: "hours_watched", period: settings.period, platform: settings.platform, limit: 10 };
+    const more = `#/rankings?sort=total&metric=hours_watched&period=${settings.period}&platform=${settings.platform}&group=channel&tracked=false&category=`;
+    let data;
+    try {
+      data = await api.trends(params);
+    } catch (err) {
+      if (!stopped) leadersBody.replaceChildren(el("p", { className: "error", role: "alert" }, t("status.error", { message: err.message })));
+      return;
+    }
+    if (stopped) return;
+    const items = (data && data.items) || [];
+    if (!items.length) {
+      leadersBody.replaceChildren(el("p", { className: "muted market-empty" }, data && data.note ? `${t("market.leaders.empty")} (${data.note})` : t("market.leaders.empty")));
+      return;
+    }
+    leadersBody.replaceChildren(
+      el(
+        "ol",
+        { className: "market-leader-list" },
+        ...items.map((i) =>
+          el(
+            "li",
+            { "data-channel": i.channel_id, "data-value": i.end_value },
+            el("a", { href: `#/channel/${encodeURIComponent(i.platform)}/${encodeURIComponent(i.channel_id)}` }, i.channel_name || i.channel_id),
+            " ",
+            platformBadge(i.platform),
+            " ",
+            el("span", { className: "num" }, `${hours(i.end_value)} ${t("market.hoursUnit")}`),
+          ),
+        ),
+      ),
+      el("p", {}, el("a", { href: more, className: "market-leaders-more" }, `${t("market.leaders.more")} →`)),
+    );
+  }
+
   loadMarket();
   loadRanking();
+  loadLeaders();
   return () => {
     stopped = true;
   };

@@ -1,6 +1,7 @@
 // The rankings page: top gainers and losers by metric, period, platform and category, of
-// channels or of creators, by change or percent, of every known channel or only the tracked
-// roster, from GET /api/v1/trends, with downloads of the same ranking as CSV and .xlsx.
+// channels or of creators, by change or percent — or a leaderboard by the period's figure (hours
+// watched, average or peak viewers of every broadcaster seen) — of every known channel or only
+// the tracked roster, from GET /api/v1/trends, with downloads of the same ranking as CSV and .xlsx.
 import { ApiError } from "./api.js";
 import { el, field, hue, safeUrl } from "./dom.js";
 import { count, exact, percent, signed } from "./format.js";
@@ -10,13 +11,23 @@ import { platformBadge, platformIds, platformName } from "./platforms.js";
 const KEY = "streamtide.rankings";
 const DEFAULTS = { metric: "followers", period: "7d", direction: "up", platform: "", group: "channel", sort: "change", category: "", tracked: false };
 const LIMIT = 50;
+const METRICS = ["followers", "views", "viewers", "peak_viewers", "hours_watched"];
+const SORTS = ["change", "pct", "total"];
 
 function readSettings() {
+  let saved = {};
   try {
-    return { ...DEFAULTS, ...JSON.parse(localStorage.getItem(KEY) || "{}") };
+    saved = JSON.parse(localStorage.getItem(KEY) || "{}") || {};
   } catch (_) {
-    return { ...DEFAULTS };
+    /* a broken entry is no entry */
   }
+  const s = { ...DEFAULTS, ...saved };
+  // The page may be opened with a ranking in its address (#/rankings?sort=total&metric=…).
+  const params = new URLSearchParams((location.hash.split("?")[1] || ""));
+  for (const [k, v] of params) if (k in DEFAULTS) s[k] = k === "tracked" ? v === "true" : v;
+  if (!METRICS.includes(s.metric)) s.metric = DEFAULTS.metric;
+  if (!SORTS.includes(s.sort)) s.sort = DEFAULTS.sort;
+  return s;
 }
 
 /** Render the rankings page into `root`; returns a cleanup function. */
@@ -27,6 +38,8 @@ export function renderRankings(root, { api }) {
 
   const change = (name, value) => {
     settings = { ...settings, [name]: value };
+    // Settings from the address were a starting point: from now on the page's own.
+    if (location.hash.includes("?")) history.replaceState(null, "", "#/rankings");
     try {
       localStorage.setItem(KEY, JSON.stringify(settings));
     } catch (_) {
@@ -47,6 +60,7 @@ export function renderRankings(root, { api }) {
     ["up", `▲ ${t("rankings.up")}`],
     ["down", `▼ ${t("rankings.down")}`],
   ]);
+  const leaderboard = () => settings.sort === "total";
 
   // The API matches a platform category id or name (e.g. "League of Legends", "00040003").
   const category = el("input", {
@@ -69,10 +83,11 @@ export function renderRankings(root, { api }) {
   const query = () => ({
     metric: settings.metric,
     period: settings.period,
-    direction: settings.direction,
+    // A leaderboard is largest first: it has no direction.
+    direction: leaderboard() ? "" : settings.direction,
     platform: settings.platform,
     group: settings.group === "creator" ? "creator" : "",
-    sort: settings.sort === "pct" ? "pct" : "",
+    sort: settings.sort === "change" ? "" : settings.sort,
     category: settings.category,
     tracked: settings.tracked === true ? "true" : "",
     limit: LIMIT,
@@ -93,7 +108,7 @@ export function renderRankings(root, { api }) {
       field(
         "r-metric",
         t("rankings.metric"),
-        select("r-metric", "metric", ["followers", "views", "viewers", "hours_watched"].map((m) => [m, t(`chart.metric.${m}`)])),
+        select("r-metric", "metric", METRICS.map((m) => [m, t(`chart.metric.${m}`)])),
       ),
       field(
         "r-period",
@@ -108,7 +123,7 @@ export function renderRankings(root, { api }) {
       field(
         "r-sort",
         t("rankings.sort"),
-        select("r-sort", "sort", ["change", "pct"].map((v) => [v, t(`rankings.sort.${v}`)])),
+        select("r-sort", "sort", SORTS.map((v) => [v, t(`rankings.sort.${v}`)])),
       ),
       field(
         "r-platform",
@@ -127,6 +142,8 @@ export function renderRankings(root, { api }) {
     // A later change may answer first: only the latest request paints.
     const mine = ++seq;
     result.replaceChildren(el("p", { className: "loading", role: "status" }, t("status.loading")));
+    directionGroup.disabled = leaderboard();
+    directionGroup.title = leaderboard() ? t("rankings.leaderboardNoDirection") : "";
     showDownloads();
     let data;
     try {
@@ -177,9 +194,10 @@ export function renderRankings(root, { api }) {
   /** Why the list is shorter than asked (fewer moved this way, some left out); null when full. */
   function countsNote(data, shown) {
     if (data.qualifying === undefined || (shown >= 50 && !data.left_out)) return null;
-    const parts = [t("rankings.qualifying", { n: data.qualifying })];
-    if (data.other_direction) parts.push(t("rankings.otherDirection", { n: data.other_direction }));
-    if (data.left_out) parts.push(t("rankings.leftOut", { n: data.left_out }));
+    const board = data.sort === "total";
+    const parts = [t(board ? "rankings.board.qualifying" : "rankings.qualifying", { n: data.qualifying })];
+    if (data.other_direction) parts.push(t(board ? "rankings.board.zero" : "rankings.otherDirection", { n: data.other_direction }));
+    if (data.left_out) parts.push(t(board ? "rankings.board.leftOut" : "rankings.leftOut", { n: data.left_out }));
     return el("p", { className: "muted small rankings-counts" }, parts.join(" · "));
   }
 
@@ -211,9 +229,23 @@ export function renderRankings(root, { api }) {
             );
     }
     const dir = item.change > 0 ? "up" : item.change < 0 ? "down" : "flat";
+    // A leaderboard shows the period's figure first, and where it came from after.
+    const values = leaderboard()
+      ? el(
+          "div",
+          { className: "ranking-values ranking-figure", title: exact(item.end_value) },
+          el("strong", {}, count(item.end_value)),
+          " ",
+          el("span", { className: "muted small" }, t("rankings.before", { value: count(item.start_value) })),
+        )
+      : el(
+          "div",
+          { className: "ranking-values", title: `${exact(item.start_value)} → ${exact(item.end_value)}` },
+          `${count(item.start_value)} → ${count(item.end_value)}`,
+        );
     return el(
       "li",
-      { className: "ranking-row", "data-rank": item.rank, "data-change": item.change },
+      { className: "ranking-row", "data-rank": item.rank, "data-change": item.change ?? "", "data-value": item.end_value },
       el("span", { className: "rank" }, String(item.rank)),
       move,
       avatar,
@@ -223,11 +255,7 @@ export function renderRankings(root, { api }) {
         el("a", { href }, name),
         byCreator ? el("span", { className: "pill" }, t("rankings.creatorBadge")) : platformBadge(item.platform),
       ),
-      el(
-        "div",
-        { className: "ranking-values", title: `${exact(item.start_value)} → ${exact(item.end_value)}` },
-        `${count(item.start_value)} → ${count(item.end_value)}`,
-      ),
+      values,
       el(
         "div",
         { className: `change change-${dir}` },
