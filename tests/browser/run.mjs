@@ -787,6 +787,21 @@ await test("a chart draws on a channel page, hover and keyboard show values", as
   assert(shown === videos.items.length, `videos shown ${shown}, API ${videos.items.length}`);
   if (shown === 0) assert(await page.$(".videos p.muted"), "no-videos note");
   report.channelVideos = shown;
+  // Their pictures show: nobody copies them, and the page's policy lets the demo's simulator (a
+  // plain-HTTP origin, `server.image_sources`) serve them; a refused picture is removed.
+  const withThumb = videos.items.filter((v) => v.thumbnail_url).length;
+  if (withThumb) {
+    await page.evaluate(() => document.querySelector(".videos").scrollIntoView());
+    await page.waitForFunction(
+      (n) => [...document.querySelectorAll(".videos .video-thumb img")].filter((i) => i.complete && i.naturalWidth > 0).length === n,
+      withThumb,
+      { timeout: 10_000 },
+    ).catch(async () => {
+      const loaded = await page.$$eval(".videos .video-thumb img", (imgs) => imgs.filter((i) => i.complete && i.naturalWidth > 0).length);
+      throw new Error(`${loaded} of ${withThumb} video thumbnails loaded (${videos.items[0].thumbnail_url})`);
+    });
+    await page.evaluate(() => window.scrollTo(0, 0));
+  }
 
   // Keyboard: focus the chart, move with Home and the arrow keys.
   await page.mouse.move(0, 0);

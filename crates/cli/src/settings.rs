@@ -42,6 +42,10 @@ pub struct ServerConfig {
     /// Web origins (besides browser extensions) allowed to call the API from a browser (CORS),
     /// exactly as browsers send them, e.g. `https://dashboard.example`.
     pub cors_origins: Vec<String>,
+    /// Image origins besides HTTPS hosts the web UI may show pictures from (its
+    /// Content-Security-Policy `img-src`), each `http(s)://host[:port]`: e.g. a plain-HTTP
+    /// image server on your network. The demo adds its simulator's.
+    pub image_sources: Vec<String>,
     /// Bearer token of the admin endpoints (adding channels, imports, creator links). Empty turns
     /// those endpoints off. Prefer the environment: STREAMTIDE__SERVER__ADMIN_TOKEN.
     pub admin_token: streamtide_platforms::Secret,
@@ -69,6 +73,7 @@ impl Default for ServerConfig {
         ServerConfig {
             bind: "127.0.0.1:8080".into(),
             cors_origins: Vec::new(),
+            image_sources: Vec::new(),
             admin_token: streamtide_platforms::Secret::default(),
             rate_limit_per_second: 20,
             rate_limit_burst: 60,

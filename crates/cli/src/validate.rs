@@ -23,6 +23,11 @@ pub fn validate(s: &Settings) -> anyhow::Result<()> {
     check_counts(s, &mut problems);
     check_rates(s, &mut problems);
     check_admin_token(s, &mut problems);
+    for source in &s.server.image_sources {
+        if let Some(p) = streamtide_server::image_source_problem(source) {
+            problems.0.push(format!("server.image_sources: {p}"));
+        }
+    }
     let mut errors = problems.0;
     if let Err(problems) = s.alerts.validate() {
         errors.extend(problems.into_iter().map(|p| format!("alerts: {p}")));
@@ -228,6 +233,18 @@ mod tests {
         let mut s = Settings::default();
         f(&mut s);
         format!("{:#}", validate(&s).unwrap_err())
+    }
+
+    #[test]
+    fn an_image_source_is_an_origin() {
+        let m = err(|s| s.server.image_sources = vec!["http://img.example/*".into()]);
+        assert!(
+            m.contains("server.image_sources") && m.contains("not an origin"),
+            "{m}"
+        );
+        let mut s = Settings::default();
+        s.server.image_sources = vec!["http://127.0.0.1:8181".into()];
+        validate(&s).unwrap();
     }
 
     #[test]

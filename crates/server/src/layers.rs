@@ -18,18 +18,53 @@ use tracing::Level;
 use crate::error;
 use crate::AppState;
 
-/// The live page loads only its own script and style; thumbnails and avatars come from the
-/// platforms' image hosts over HTTPS.
-const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' https: data:; \
+/// The live page loads only its own script and style; thumbnails and avatars come from our
+/// copies or the platforms' image hosts over HTTPS, plus any `server.image_sources`.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' https: data:{extra}; \
     style-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; \
     base-uri 'none'; frame-ancestors 'none'";
+
+/// Why `source` cannot be an image source of the pages, or `None` when it can: an origin,
+/// `http(s)://host[:port]` and nothing else, so it can neither widen the policy beyond one
+/// server nor break out of the header.
+pub fn image_source_problem(source: &str) -> Option<String> {
+    let rest = source
+        .strip_prefix("http://")
+        .or_else(|| source.strip_prefix("https://"));
+    let Some(rest) = rest else {
+        return Some(format!("`{source}` is not an http:// or https:// origin"));
+    };
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (rest, None),
+    };
+    let host_ok = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    let port_ok = port.is_none_or(|p| p.parse::<u16>().is_ok_and(|p| p > 0));
+    (!host_ok || !port_ok).then(|| {
+        format!("`{source}` is not an origin (scheme://host[:port], no path, no wildcard)")
+    })
+}
+
+/// The page's policy with `image_sources` (already checked) allowed for pictures.
+fn content_security_policy(image_sources: &[String]) -> HeaderValue {
+    let extra: String = image_sources
+        .iter()
+        .filter(|s| image_source_problem(s).is_none())
+        .map(|s| format!(" {s}"))
+        .collect();
+    HeaderValue::from_str(&CONTENT_SECURITY_POLICY.replace("{extra}", &extra))
+        .expect("checked origins make a valid header")
+}
 
 /// gzip and brotli level 4: most of the gain of the top levels (a live page of 200 items is
 /// mostly repeated keys and URLs) for a small part of their CPU, per request.
 const COMPRESSION_QUALITY: i32 = 4;
 
 /// Add the fallback and the process-wide middleware around `routes`.
-pub fn wrap(routes: Router<AppState>) -> Router<AppState> {
+pub fn wrap(routes: Router<AppState>, image_sources: &[String]) -> Router<AppState> {
     // `Router::layer` wraps outside-in in reverse: the last `.layer` is the outermost.
     routes
         .fallback(error::not_found)
@@ -50,7 +85,7 @@ pub fn wrap(routes: Router<AppState>) -> Router<AppState> {
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static("content-security-policy"),
-            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+            content_security_policy(image_sources),
         ))
         // gzip or brotli for JSON, HTML, JS, CSS and SVG (the default predicate skips small
         // bodies and images); not for workbooks, which are zip files already.
@@ -120,6 +155,39 @@ fn is_uuid(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn image_sources_are_origins_and_nothing_else() {
+        for ok in [
+            "http://127.0.0.1:8181",
+            "https://img.example",
+            "http://nas.local:80",
+        ] {
+            assert_eq!(image_source_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "127.0.0.1:8181",
+            "http://",
+            "http://*.example",
+            "http://img.example/path",
+            "http://a.example; script-src *",
+            "http://a.example:99999",
+            "ftp://a.example",
+            "http://a.example\r\nX: y",
+        ] {
+            assert!(image_source_problem(bad).is_some(), "{bad}");
+        }
+        let csp = content_security_policy(&["http://127.0.0.1:8181".into()]);
+        let csp = csp.to_str().unwrap();
+        assert!(
+            csp.contains("img-src 'self' https: data: http://127.0.0.1:8181;"),
+            "{csp}"
+        );
+        assert!(content_security_policy(&[])
+            .to_str()
+            .unwrap()
+            .contains("img-src 'self' https: data:;"));
+    }
 
     #[test]
     fn extension_and_configured_origins_only() {

@@ -14,6 +14,7 @@ mod error;
 mod extract;
 mod http_cache;
 mod layers;
+pub use layers::image_source_problem;
 mod listen;
 mod metrics;
 mod paging;
@@ -45,7 +46,7 @@ pub use state::{AppState, PlatformSetup, LIVE_CACHE_TTL};
 
 /// Every route with its middleware, ready to serve.
 pub fn app(state: AppState) -> axum::Router {
-    layers::wrap(routes::router(&state)).with_state(state)
+    layers::wrap(routes::router(&state), &state.image_sources).with_state(state)
 }
 
 /// Serve [`app`] on `listener` until `shutdown` resolves, then finish in-flight requests, with

@@ -18,6 +18,9 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Origins besides browser extensions that may call the API from a browser (CORS).
     pub cors_origins: Vec<String>,
+    /// Plain-HTTP (or otherwise not covered) image origins the web UI may show pictures from,
+    /// added to the page's `img-src` (`server.image_sources`).
+    pub image_sources: Vec<String>,
     /// The admin token and operations; `None` keeps the admin endpoints off.
     pub admin: Option<crate::admin::AdminAccess>,
     /// Read-time curation of `/live`: per-platform freshness and the unmapped-category gauge.
@@ -67,6 +70,7 @@ impl AppState {
             caches: Arc::new(crate::AnswerCaches::new(TRENDS_CACHE_TTL)),
             metrics,
             cors_origins: Vec::new(),
+            image_sources: Vec::new(),
             admin: None,
             rate_limit: None,
             thumbs: None,
@@ -130,6 +134,13 @@ impl AppState {
     }
 
     /// Let these origins (exact, e.g. `https://dashboard.example`) call the API from a browser.
+    /// Image origins besides HTTPS hosts the pages may load pictures from (see
+    /// [`crate::layers::image_source_problem`] for what is accepted; the caller validates).
+    pub fn with_image_sources(mut self, sources: Vec<String>) -> Self {
+        self.image_sources = sources;
+        self
+    }
+
     pub fn with_cors_origins(mut self, origins: Vec<String>) -> Self {
         self.cors_origins = origins;
         self

@@ -40,7 +40,12 @@ pub fn settings_for_simulator(
         sim.youtube_base(),
     ] {
         if !settings.thumbnails.trusted_origins.contains(&base) {
-            settings.thumbnails.trusted_origins.push(base);
+            settings.thumbnails.trusted_origins.push(base.clone());
+        }
+        // Pictures nobody copies (recent videos' thumbnails) load from the simulator itself,
+        // a plain-HTTP origin the pages' policy otherwise refuses.
+        if !settings.server.image_sources.contains(&base) {
+            settings.server.image_sources.push(base);
         }
     }
     settings.platforms.chzzk.enabled = true;

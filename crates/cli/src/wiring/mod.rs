@@ -199,6 +199,7 @@ pub async fn app_state(
         .with_import_limit(usize::try_from(settings.import.max_file_bytes).unwrap_or(usize::MAX))
         .with_platforms(platforms)
         .with_cors_origins(settings.server.cors_origins.clone())
+        .with_image_sources(settings.server.image_sources.clone())
         .with_admin(admin)
         .with_rate_limit(rate_limit)
         .with_thumbs(thumb_store(settings)?)

@@ -41,6 +41,7 @@ pub fn state_over(store: Store) -> AppState {
         )),
         metrics,
         cors_origins: vec![DASHBOARD_ORIGIN.to_string()],
+        image_sources: Vec::new(),
         admin: None,
         rate_limit: None,
         // Off: tests write and read back at once.
