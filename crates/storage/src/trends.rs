@@ -656,25 +656,39 @@ impl Store {
             .take(q.limit as usize)
             .enumerate()
             .map(|(r, (i, s, e))| {
-                let c = &cands[i];
-                TrendRow {
-                    rank: r as u32 + 1,
-                    previous_rank: before_rank.get(&i).copied(),
-                    platform: c.platform,
-                    channel_id: c.channel_id.clone(),
-                    channel_name: c.name.clone(),
-                    avatar_url: c.avatar_url.clone(),
-                    avatar_hash: c.avatar_hash.clone(),
-                    start_value: Some(s),
-                    end_value: e,
-                    change: Some(e - s),
-                    change_pct: (s > 0).then(|| (e - s) as f64 * 100.0 / s as f64),
-                    rounded: c.rounded,
-                    creator_id: c.creator_id.filter(|_| q.by_creator),
-                }
+                let rank = (r as u32 + 1, before_rank.get(&i).copied());
+                trend_row(&cands[i], rank, Some(s), e, q.by_creator)
             })
             .collect();
         Ok(list)
+    }
+}
+
+/// One listed candidate: its `(rank, previous rank)`, the values at both ends (the start when
+/// known) and the change between them.
+fn trend_row(
+    c: &Candidate,
+    (rank, previous_rank): (u32, Option<u32>),
+    start: Option<i64>,
+    end: i64,
+    by_creator: bool,
+) -> TrendRow {
+    TrendRow {
+        rank,
+        previous_rank,
+        platform: c.platform,
+        channel_id: c.channel_id.clone(),
+        channel_name: c.name.clone(),
+        avatar_url: c.avatar_url.clone(),
+        avatar_hash: c.avatar_hash.clone(),
+        start_value: start,
+        end_value: end,
+        change: start.map(|s| end - s),
+        change_pct: start
+            .filter(|&s| s > 0)
+            .map(|s| (end - s) as f64 * 100.0 / s as f64),
+        rounded: c.rounded,
+        creator_id: c.creator_id.filter(|_| by_creator),
     }
 }
 
@@ -707,23 +721,8 @@ fn leaderboard_rows(
         .map(|(r, (i, v))| {
             let c = &cands[i];
             let start = c.cur.filter(|_| c.cur_whole).map(|(s, _)| s);
-            TrendRow {
-                rank: r as u32 + 1,
-                previous_rank: before_rank.get(&i).copied(),
-                platform: c.platform,
-                channel_id: c.channel_id.clone(),
-                channel_name: c.name.clone(),
-                avatar_url: c.avatar_url.clone(),
-                avatar_hash: c.avatar_hash.clone(),
-                start_value: start,
-                end_value: v,
-                change: start.map(|s| v - s),
-                change_pct: start
-                    .filter(|&s| s > 0)
-                    .map(|s| (v - s) as f64 * 100.0 / s as f64),
-                rounded: c.rounded,
-                creator_id: c.creator_id.filter(|_| q.by_creator),
-            }
+            let rank = (r as u32 + 1, before_rank.get(&i).copied());
+            trend_row(c, rank, start, v, q.by_creator)
         })
         .collect();
 }

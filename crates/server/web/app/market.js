@@ -259,14 +259,8 @@ export function renderMarket(root, { api }) {
     const params = { period: settings.period, platform: settings.platform, sort: settings.sort };
     const link = (format, text) => el("a", { className: "button download", href: api.categoriesUrl(params, format), download: "", "data-format": format }, text);
     downloads.replaceChildren(t("market.download"), " ", link("csv", "CSV"), " ", link("xlsx", "Excel (.xlsx)"));
-    let data;
-    try {
-      data = await api.categories(params);
-    } catch (err) {
-      if (!stopped) rankingBody.replaceChildren(el("p", { className: "error", role: "alert" }, t("status.error", { message: err.message })));
-      return;
-    }
-    if (stopped) return;
+    const data = await answer(rankingBody, () => api.categories(params));
+    if (!data) return;
     const list = (data.categories || []).filter((c) => c.hours_watched > 0 || c.peak_viewers > 0);
     if (!list.length) {
       rankingBody.replaceChildren(el("p", { className: "muted market-empty" }, t("market.empty")));
@@ -303,21 +297,26 @@ export function renderMarket(root, { api }) {
     );
   }
 
+  /** `request`'s answer; `null` when the page is gone, or after showing its failure in `body`. */
+  async function answer(body, request) {
+    try {
+      const data = await request();
+      return stopped ? null : data;
+    } catch (err) {
+      if (!stopped) body.replaceChildren(el("p", { className: "error", role: "alert" }, t("status.error", { message: err.message })));
+      return null;
+    }
+  }
+
   /** The top streamers by hours watched over the period, of every broadcaster seen. */
   async function loadLeaders() {
     const params = { scope: "all", metric: "hours_watched", period: settings.period, platform: settings.platform, limit: 10 };
     const more = `#/rankings?sort=total&metric=hours_watched&period=${settings.period}&platform=${settings.platform}&group=channel&tracked=false&category=`;
-    let data;
-    try {
-      data = await api.trends(params);
-    } catch (err) {
-      if (!stopped) leadersBody.replaceChildren(el("p", { className: "error", role: "alert" }, t("status.error", { message: err.message })));
-      return;
-    }
-    if (stopped) return;
-    const items = (data && data.items) || [];
+    const data = await answer(leadersBody, () => api.trends(params));
+    if (!data) return;
+    const items = data.items || [];
     if (!items.length) {
-      leadersBody.replaceChildren(el("p", { className: "muted market-empty" }, data && data.note ? `${t("market.leaders.empty")} (${data.note})` : t("market.leaders.empty")));
+      leadersBody.replaceChildren(el("p", { className: "muted market-empty" }, data.note ? `${t("market.leaders.empty")} (${data.note})` : t("market.leaders.empty")));
       return;
     }
     leadersBody.replaceChildren(
