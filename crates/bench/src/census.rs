@@ -31,7 +31,6 @@ const PLATFORMS: [Platform; 3] = [Platform::Chzzk, Platform::Soop, Platform::Twi
 /// Channels of each platform on the roster (1,566 in all, the roster).
 const TRACKED: usize = 522;
 
-/// Bytes of the SQLite database (file and write-ahead log) in `dir`.
 /// The size of the closed database in `dir`. SQLite folds its write-ahead log into the file and
 /// removes it when the last connection closes, which can finish a moment after the pool's close
 /// returns: a log still there is waited for (up to 5 s), so a stale one never counts as data (a
@@ -53,6 +52,7 @@ async fn closed_db_bytes(dir: &std::path::Path) -> u64 {
     db_bytes(dir)
 }
 
+/// Bytes of the SQLite database (file and write-ahead log) in `dir`.
 fn db_bytes(dir: &std::path::Path) -> u64 {
     std::fs::read_dir(dir)
         .map(|entries| {

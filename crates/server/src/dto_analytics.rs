@@ -147,12 +147,7 @@ impl TrendsDto {
             metric: q.metric.as_str().to_string(),
             period: format!("{}d", q.period_days),
             direction: if q.up || leaderboard { "up" } else { "down" }.to_string(),
-            sort: match q.sort {
-                TrendSort::Change => "change",
-                TrendSort::Pct => "pct",
-                TrendSort::Total => "total",
-            }
-            .to_string(),
+            sort: q.sort.as_str().to_string(),
             scope: if q.tracked { "tracked" } else { "all" }.to_string(),
             as_of: list.as_of,
             items: list.items.into_iter().map(TrendItemDto::from).collect(),

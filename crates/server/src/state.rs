@@ -133,7 +133,6 @@ impl AppState {
         self
     }
 
-    /// Let these origins (exact, e.g. `https://dashboard.example`) call the API from a browser.
     /// Image origins besides HTTPS hosts the pages may load pictures from (see
     /// [`crate::layers::image_source_problem`] for what is accepted; the caller validates).
     pub fn with_image_sources(mut self, sources: Vec<String>) -> Self {
@@ -141,6 +140,7 @@ impl AppState {
         self
     }
 
+    /// Let these origins (exact, e.g. `https://dashboard.example`) call the API from a browser.
     pub fn with_cors_origins(mut self, origins: Vec<String>) -> Self {
         self.cors_origins = origins;
         self

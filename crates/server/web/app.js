@@ -74,7 +74,7 @@ function route(force = false) {
     cleanup = renderCreators(view, { api });
   } else if (r.name === "rankings") {
     document.title = "streamtide · rankings";
-    cleanup = renderRankings(view, { api });
+    cleanup = renderRankings(view, { api, query: r.query });
   } else {
     document.title = "streamtide";
     const board = mountBoard(view, {

@@ -104,6 +104,28 @@ pub enum TrendSort {
     Total,
 }
 
+impl TrendSort {
+    pub const ALL: [TrendSort; 3] = [TrendSort::Change, TrendSort::Pct, TrendSort::Total];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            TrendSort::Change => "change",
+            TrendSort::Pct => "pct",
+            TrendSort::Total => "total",
+        }
+    }
+}
+
+impl std::str::FromStr for TrendSort {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        TrendSort::ALL
+            .into_iter()
+            .find(|o| o.as_str() == s.trim())
+            .ok_or_else(|| format!("unknown sort `{s}` (expected change, pct or total)"))
+    }
+}
+
 /// A ranking request.
 #[derive(Debug, Clone)]
 pub struct TrendQuery {
@@ -322,16 +344,21 @@ fn rank_changes(
             (None, None) if up => (b.2 - b.1).cmp(&(a.2 - a.1)),
             (None, None) => (a.2 - a.1).cmp(&(b.2 - b.1)),
         };
-        let (ca, cb) = (&cands[a.0], &cands[b.0]);
-        ord.then_with(|| ca.creator_id.cmp(&cb.creator_id))
-            .then_with(|| ca.platform.as_str().cmp(cb.platform.as_str()))
-            .then_with(|| ca.channel_id.cmp(&cb.channel_id))
+        ord.then_with(|| tie_order(&cands[a.0], &cands[b.0]))
     });
     v
 }
 
-/// The candidates whose figure (`pick`) is above 0, largest first; ties by creator id, platform
-/// and channel id, as in [`rank_changes`].
+/// How two candidates ranked equal are ordered, so a ranking never depends on the order rows
+/// came in: by creator id, then platform and channel id.
+fn tie_order(a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
+    a.creator_id
+        .cmp(&b.creator_id)
+        .then_with(|| a.platform.as_str().cmp(b.platform.as_str()))
+        .then_with(|| a.channel_id.cmp(&b.channel_id))
+}
+
+/// The candidates whose figure (`pick`) is above 0, largest first (ties by [`tie_order`]).
 fn rank_totals(cands: &[Candidate], pick: impl Fn(&Candidate) -> Option<i64>) -> Vec<(usize, i64)> {
     let mut v: Vec<(usize, i64)> = cands
         .iter()
@@ -339,11 +366,8 @@ fn rank_totals(cands: &[Candidate], pick: impl Fn(&Candidate) -> Option<i64>) ->
         .filter_map(|(i, c)| pick(c).filter(|&v| v > 0).map(|v| (i, v)))
         .collect();
     v.sort_by(|a, b| {
-        let (ca, cb) = (&cands[a.0], &cands[b.0]);
         b.1.cmp(&a.1)
-            .then_with(|| ca.creator_id.cmp(&cb.creator_id))
-            .then_with(|| ca.platform.as_str().cmp(cb.platform.as_str()))
-            .then_with(|| ca.channel_id.cmp(&cb.channel_id))
+            .then_with(|| tie_order(&cands[a.0], &cands[b.0]))
     });
     v
 }
@@ -490,13 +514,13 @@ impl Store {
 
     /// Per candidate channel: the figure of `metric` over the period `start..end` and the one
     /// before, and its (start, end) values over both.
-    async fn trend_pairs(
+    async fn trend_figures(
         &self,
         metric: TrendMetric,
         rows: &[db::Row],
         (prev, start, end): (NaiveDate, NaiveDate, NaiveDate),
         tol: i64,
-    ) -> Result<Pairs> {
+    ) -> Result<FiguresById> {
         let p = end - start;
         Ok(if metric.is_live() {
             let peak = metric == TrendMetric::PeakViewers;
@@ -508,11 +532,12 @@ impl Store {
             rows.iter()
                 .map(|r| {
                     let id: i64 = r.get("id");
+                    let (now, then) = (w_end.end(id, metric), w_start.end(id, metric));
                     let figures = Figures {
-                        value: w_end.end(id, metric),
-                        value_before: w_start.end(id, metric),
-                        cur: w_start.start(id, metric).zip(w_end.end(id, metric)),
-                        before: w_prev.start(id, metric).zip(w_start.end(id, metric)),
+                        value: now,
+                        value_before: then,
+                        cur: w_start.start(id, metric).zip(now),
+                        before: w_prev.start(id, metric).zip(then),
                     };
                     (id, figures)
                 })
@@ -606,12 +631,12 @@ impl Store {
         .bind(i64::from(q.tracked))
         .fetch_all(&self.pool)
         .await?;
-        let pairs = self
-            .trend_pairs(q.metric, &rows, (prev, start, end), tol)
+        let figures = self
+            .trend_figures(q.metric, &rows, (prev, start, end), tol)
             .await?;
         let cands = candidates(
             &rows,
-            &pairs,
+            &figures,
             q.metric == TrendMetric::Followers,
             leaderboard,
         )?;
@@ -741,13 +766,13 @@ struct Figures {
 }
 
 /// Per channel id: its figures.
-type Pairs = HashMap<i64, Figures>;
+type FiguresById = HashMap<i64, Figures>;
 
 /// The candidates of a ranking: each channel row with its values; `rounds` when the metric is
 /// one a platform may round (followers).
 fn candidates(
     rows: &[db::Row],
-    pairs: &Pairs,
+    figures: &FiguresById,
     rounds: bool,
     leaderboard: bool,
 ) -> Result<Vec<Candidate>> {
@@ -755,7 +780,7 @@ fn candidates(
         .map(|r| {
             let id: i64 = r.get("id");
             let platform = crate::stored_platform(&r.get::<String, _>("platform"))?;
-            let f = pairs.get(&id).copied().unwrap_or_default();
+            let f = figures.get(&id).copied().unwrap_or_default();
             let cur = f.cur;
             Ok(Candidate {
                 platform,

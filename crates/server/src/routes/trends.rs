@@ -238,14 +238,8 @@ pub async fn list(
     let scope = parse_scope(q.scope.as_deref(), q.tracked)?;
     let sort = match q.sort.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None if scope == Scope::All => TrendSort::Total,
-        None | Some("change") => TrendSort::Change,
-        Some("pct") => TrendSort::Pct,
-        Some("total") => TrendSort::Total,
-        Some(other) => {
-            return Err(ApiError::bad_request(format!(
-                "unknown sort `{other}` (expected change, pct or total)"
-            )))
-        }
+        None => TrendSort::Change,
+        Some(s) => s.parse().map_err(ApiError::bad_request)?,
     };
     if sort == TrendSort::Total && !up {
         return Err(ApiError::bad_request(

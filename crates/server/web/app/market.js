@@ -311,7 +311,7 @@ export function renderMarket(root, { api }) {
   /** The top streamers by hours watched over the period, of every broadcaster seen. */
   async function loadLeaders() {
     const params = { scope: "all", metric: "hours_watched", period: settings.period, platform: settings.platform, limit: 10 };
-    const more = `#/rankings?sort=total&metric=hours_watched&period=${settings.period}&platform=${settings.platform}&group=channel&tracked=false&category=`;
+    const more = `#/rankings?${new URLSearchParams({ sort: "total", metric: "hours_watched", period: settings.period, platform: settings.platform, group: "channel", tracked: "false", category: "" })}`;
     const data = await answer(leadersBody, () => api.trends(params));
     if (!data) return;
     const items = data.items || [];

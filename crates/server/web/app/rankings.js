@@ -14,7 +14,8 @@ const LIMIT = 50;
 const METRICS = ["followers", "views", "viewers", "peak_viewers", "hours_watched"];
 const SORTS = ["change", "pct", "total"];
 
-function readSettings() {
+/** The saved settings, overridden by those in the page's address (`query`, after "?"). */
+function readSettings(query) {
   let saved = {};
   try {
     saved = JSON.parse(localStorage.getItem(KEY) || "{}") || {};
@@ -23,17 +24,16 @@ function readSettings() {
   }
   const s = { ...DEFAULTS, ...saved };
   // The page may be opened with a ranking in its address (#/rankings?sort=total&metric=…).
-  const params = new URLSearchParams((location.hash.split("?")[1] || ""));
-  for (const [k, v] of params) if (k in DEFAULTS) s[k] = k === "tracked" ? v === "true" : v;
+  for (const [k, v] of new URLSearchParams(query || "")) if (k in DEFAULTS) s[k] = k === "tracked" ? v === "true" : v;
   if (!METRICS.includes(s.metric)) s.metric = DEFAULTS.metric;
   if (!SORTS.includes(s.sort)) s.sort = DEFAULTS.sort;
   return s;
 }
 
 /** Render the rankings page into `root`; returns a cleanup function. */
-export function renderRankings(root, { api }) {
+export function renderRankings(root, { api, query: address }) {
   let stopped = false;
-  let settings = readSettings();
+  let settings = readSettings(address);
   const result = el("div", { className: "rankings-result", "aria-live": "polite" });
 
   const change = (name, value) => {
