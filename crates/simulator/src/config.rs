@@ -129,14 +129,11 @@ impl Default for SimConfig {
 }
 
 impl SimConfig {
-    /// The world of `streamtide demo --channels N`: N channels on CHZZK and SOOP, a quarter as many
-    /// on Twitch and YouTube (the global platforms have few Korean streamers), pictures served by
-    /// the simulator (so the thumbnail copier has something to copy), and the story ending at
-    /// `story_end`. A test rebuilding the demo's world for its ground truth calls this too.
-    /// The Korean live market at its real size: about a fifth of the channels are live at any
-    /// hour, so CHZZK keeps ~3,000 broadcasts live, SOOP ~6,000 and Twitch ~2,000 Korean streams
-    /// (its channels are four in five Korean), as the platforms' directories hold in 2025–2026.
-    /// YouTube keeps its count (it has no directory).
+    /// The Korean live market at its real size: about a fifth of the channels are live on a day's
+    /// average, so CHZZK keeps ~3,000 broadcasts live, SOOP ~6,000 and Twitch ~2,000 Korean
+    /// streams (its channels are four in five Korean), as the platforms' directories hold in
+    /// 2025–2026: about 1.4 times as many at 21–22 KST, 0.65 times in the morning. YouTube keeps
+    /// its count (it has no directory).
     pub fn full_market(self) -> SimConfig {
         SimConfig {
             chzzk_channels: 15_000,
@@ -146,6 +143,10 @@ impl SimConfig {
         }
     }
 
+    /// The world of `streamtide demo --channels N`: N channels on CHZZK and SOOP, a quarter as many
+    /// on Twitch and YouTube (the global platforms have few Korean streamers), pictures served by
+    /// the simulator (so the thumbnail copier has something to copy), and the story ending at
+    /// `story_end`. A test rebuilding the demo's world for its ground truth calls this too.
     pub fn demo(channels: usize, story_end: Option<chrono::DateTime<chrono::Utc>>) -> SimConfig {
         SimConfig {
             chzzk_channels: channels,

@@ -20,8 +20,9 @@ pub struct TrueBroadcast {
     pub end: DateTime<Utc>,
 }
 
-/// Every broadcast of `platform` live at some moment of `[from, to)`, found by looking every
-/// `step` (shorter than any broadcast).
+/// Every broadcast of `platform` live at some moment of `[from, to]`, found by looking every
+/// `step` (shorter than any broadcast) and at `to` itself: a broadcast that began in the last
+/// step is live at `to`, and the collector may have seen it.
 pub fn broadcasts(
     world: &World,
     platform: Platform,
@@ -31,7 +32,7 @@ pub fn broadcasts(
 ) -> Vec<TrueBroadcast> {
     let mut found: BTreeMap<(String, u64), TrueBroadcast> = BTreeMap::new();
     let mut t = from;
-    while t < to {
+    loop {
         for (ch, live) in world.live_list_at(platform, t) {
             let end = ch.deleted_at.map_or(live.ends_at, |d| live.ends_at.min(d));
             found
@@ -44,7 +45,10 @@ pub fn broadcasts(
                     end,
                 });
         }
-        t += step;
+        if t >= to {
+            break;
+        }
+        t = (t + step).min(to);
     }
     found.into_values().collect()
 }

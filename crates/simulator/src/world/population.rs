@@ -85,14 +85,19 @@ fn channel(
     let category = CATEGORIES[k.at(tag::CATEGORY).pick(MAIN_WEIGHTED)];
     let adult = k.at(tag::ADULT).unit() < adult_fraction;
 
-    // Start times spread over the whole day (so some channels are live at any hour) and long-ish
-    // broadcasts: together they keep ~20% of channels live at any moment.
+    // Long-ish broadcasts on most days keep ~19% of channels live on a day's average, whatever
+    // the start times; those put more of them live in the evening (see `usual_start_minute`).
     let stream_prob = if k.at(tag::DORMANT).unit() < 0.03 {
         0.0
     } else {
         k.at(tag::STREAMS).range(0.6, 0.98)
     };
-    let start_minute = k.at(tag::START).int(0, 24 * 60 - 1) as u32;
+    let language = if k.at(tag::LANGUAGE).unit() < shape.other_languages {
+        k.at(tag::LANGUAGE).at(1).pick(OTHER_LANGUAGES)
+    } else {
+        "ko"
+    };
+    let start_minute = usual_start_minute(k.at(tag::START), language, popularity);
     let duration_minutes = (120.0 + 360.0 * k.at(tag::DURATION).unit().sqrt()).round() as u32;
 
     let joined_at = joined(k, platform);
@@ -110,11 +115,6 @@ fn channel(
     let station_no = 20_000_000 + (k.bits() % 9_000_000);
     let image_url = (shape.image_url)(&id);
     let handle = (shape.handle)(&id, index);
-    let language = if k.at(tag::LANGUAGE).unit() < shape.other_languages {
-        k.at(tag::LANGUAGE).at(1).pick(OTHER_LANGUAGES)
-    } else {
-        "ko"
-    };
 
     SimChannel {
         platform,
@@ -145,6 +145,32 @@ fn channel(
         arc: None,
         key: k,
     }
+}
+
+/// Share of the smallest Korean channels whose usual start clusters around the evening (the rest
+/// start at any hour, so some are live at every hour); the biggest are twice as likely to keep
+/// prime time (`EVENING_SHARE × (1 + popularity)`), as the platforms' top streamers do.
+const EVENING_SHARE: f64 = 0.28;
+/// Centre and spread of the evening starts, in KST minutes of the day: 19:00 ± 3.5 h.
+const EVENING_START_MEAN: f64 = 19.0 * 60.0;
+const EVENING_START_SD: f64 = 3.5 * 60.0;
+
+/// When a channel usually goes live, in minutes after KST midnight. Korean live viewing peaks in
+/// the evening (the press's market reports show prime time at 21–23 KST and a trough in the
+/// morning), so a share of Korean channels starts around 19:00: over a day the live count runs
+/// from ~0.65 of its daily average in the morning to ~1.4 at 21–22 KST. Foreign-language channels
+/// follow their own time zones and start at any hour. The daily average does not depend on
+/// start times, so the population's sizes keep the market's average size.
+fn usual_start_minute(k: Key, language: &str, popularity: f64) -> u32 {
+    let any_hour = k.int(0, 24 * 60 - 1) as u32;
+    if language != "ko" || k.at(1).unit() >= EVENING_SHARE * (1.0 + popularity) {
+        return any_hour;
+    }
+    // Box–Muller: a normal draw from two uniform ones (the first kept off 0 for the logarithm).
+    let (u1, u2) = (k.at(2).unit().max(1e-9), k.at(3).unit());
+    let normal = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
+    let minute = (EVENING_START_MEAN + EVENING_START_SD * normal).round() as i64;
+    minute.rem_euclid(24 * 60) as u32
 }
 
 /// A spread of growth rates: clearly falling, roughly flat, rising and a few rockets. Rates stay

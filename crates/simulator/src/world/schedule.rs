@@ -184,16 +184,35 @@ pub(crate) fn past_broadcasts(
 }
 
 /// Concurrent viewers of `b` at `t`: the channel's usual peak, scaled by this broadcast's audience,
-/// a ramp-up over the first 20 minutes, and smooth noise that changes once a minute.
+/// the hour's audience (Korean channels), a ramp-up over the first 20 minutes, and smooth noise
+/// that changes once a minute.
 pub(crate) fn viewers(ch: &SimChannel, b: &Broadcast, t: DateTime<Utc>) -> u64 {
     let minute = t.timestamp().div_euclid(60);
     let elapsed = (t - b.start).num_minutes().max(0) as f64;
     let ramp = 0.3 + 0.7 * (elapsed / 20.0).min(1.0);
     let slow = 0.75 + 0.4 * b.key.at(tag::SLOW_NOISE).smooth(minute as f64 / 15.0);
     let fast = 0.97 + 0.06 * b.key.at(tag::FAST_NOISE).at_i(minute).unit();
-    let v = ch.peak_viewers as f64 * b.audience * ramp * slow * fast;
+    let hour = if ch.language == "ko" {
+        prime_time(t)
+    } else {
+        1.0
+    };
+    let v = ch.peak_viewers as f64 * b.audience * hour * ramp * slow * fast;
     (v.round() as u64).max(1)
 }
+
+/// How many of a Korean broadcast's usual viewers are watching at `t`: 1.15 at 22:00 KST, 0.85 at
+/// 10:00, 1 on a day's average, moving smoothly between (more people are free to watch in the
+/// evening, on top of more channels being live then).
+fn prime_time(t: DateTime<Utc>) -> f64 {
+    let day_start = kst::day_start(kst::day_of(t));
+    let hours = (t - day_start).num_seconds() as f64 / 3_600.0;
+    1.0 + PRIME_TIME_SWING * (std::f64::consts::TAU * (hours - PRIME_TIME_HOUR) / 24.0).cos()
+}
+
+/// The KST hour when a broadcast's audience is largest, and how far it swings either way.
+const PRIME_TIME_HOUR: f64 = 22.0;
+const PRIME_TIME_SWING: f64 = 0.15;
 
 /// Total distinct viewers over a whole broadcast (CHZZK `livePv`/`accumulateCount`).
 pub(crate) fn total_viewers(ch: &SimChannel, b: &Broadcast) -> u64 {

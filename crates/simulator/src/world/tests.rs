@@ -58,15 +58,45 @@ fn ids_have_the_platform_formats_and_are_unique() {
     assert!(w.channels(Platform::Twitch).is_empty());
 }
 
+/// A fifth of the channels or so is live on a day's average; some at every hour, about twice as
+/// many in the evening (KST 20–23) as in the morning (KST 8–11), and more viewers still.
 #[test]
-fn a_fifth_or_so_of_channels_is_live_at_any_hour() {
+fn channels_are_live_at_every_hour_and_most_in_the_evening() {
     let w = world();
-    for h in 0..48 {
-        let t = t0() + Duration::minutes(h * 30 + 7);
-        for p in [Platform::Chzzk, Platform::Soop] {
-            let n = w.live_list_at(p, t).len();
-            assert!((40..=100).contains(&n), "{n} live on {p} at {t}");
+    for p in [Platform::Chzzk, Platform::Soop] {
+        let (mut all, mut evening, mut morning) = (Vec::new(), [0; 2], [0; 2]);
+        // Every half hour of two KST days from midnight.
+        let midnight = kst::day_start(kst::day_of(t0()));
+        for step in 0..96 {
+            let t = midnight + Duration::minutes(step * 30 + 7);
+            let list = w.live_list_at(p, t);
+            let (n, viewers) = (list.len(), list.iter().map(|(_, l)| l.viewers).sum::<u64>());
+            assert!(n >= 20, "only {n} live on {p} at {t}");
+            all.push(n);
+            let part = match (step / 2) % 24 {
+                20..=23 => &mut evening,
+                8..=11 => &mut morning,
+                _ => continue,
+            };
+            part[0] += n as u64;
+            part[1] += viewers;
         }
+        let average = all.iter().sum::<usize>() as f64 / all.len() as f64;
+        assert!(
+            (45.0..=70.0).contains(&average),
+            "{average} live on {p} on average"
+        );
+        let channels = evening[0] as f64 / morning[0] as f64;
+        let viewers = evening[1] as f64 / morning[1] as f64;
+        println!("{p}: {average:.1} live on average; evening/morning: channels {channels:.2}, viewers {viewers:.2}");
+        assert!(
+            (1.5..=3.0).contains(&channels),
+            "evening/morning channels {channels:.2} on {p}"
+        );
+        assert!(
+            viewers > channels,
+            "evening/morning viewers {viewers:.2} on {p}"
+        );
     }
 }
 
@@ -316,27 +346,42 @@ fn a_broadcast_started_after_the_days_one_ended_is_another_broadcast() {
     assert_eq!(ids[..2], [started.live_id, earlier.live_id], "{ids:?}");
 }
 
-/// `SimConfig::full_market` keeps the Korean market's real size live at any hour: CHZZK ~3,000
-/// broadcasts, SOOP ~6,000, Twitch ~2,000 Korean streams (within a fifth).
+/// `SimConfig::full_market` has the Korean market's real size on a day's average: CHZZK ~3,000
+/// broadcasts, SOOP ~6,000, Twitch ~2,000 Korean streams (within a fifth), more in the evening
+/// than in the morning.
 #[test]
-fn the_full_market_has_the_real_markets_size_at_any_hour() {
+fn the_full_market_has_the_real_markets_size_on_average_and_peaks_in_the_evening() {
     let w = World::new(&SimConfig::default().full_market());
-    for hour in [3, 12, 21] {
-        let t = t0() + Duration::hours(hour);
-        let chzzk = w.live_list_at(Platform::Chzzk, t).len();
-        let soop = w.live_list_at(Platform::Soop, t).len();
+    let midnight = kst::day_start(kst::day_of(t0()));
+    let counts = |hour: i64| {
+        let t = midnight + Duration::hours(hour) + Duration::minutes(7);
         let twitch_ko = w
             .live_list_at(Platform::Twitch, t)
             .iter()
             .filter(|(c, _)| c.language == "ko")
             .count();
-        for (name, got, want) in [
-            ("chzzk", chzzk, 3_000),
-            ("soop", soop, 6_000),
-            ("twitch ko", twitch_ko, 2_000),
-        ] {
-            let (lo, hi) = (want * 4 / 5, want * 6 / 5);
-            assert!((lo..=hi).contains(&got), "{name} at +{hour}h: {got} live");
-        }
+        [
+            w.live_list_at(Platform::Chzzk, t).len(),
+            w.live_list_at(Platform::Soop, t).len(),
+            twitch_ko,
+        ]
+    };
+    // Every third hour of a KST day; 9 and 21 are among them.
+    let by_hour: Vec<(i64, [usize; 3])> = (0..24).step_by(3).map(|h| (h, counts(h))).collect();
+    println!("live by KST hour (chzzk, soop, twitch ko): {by_hour:?}");
+    let at = |hour: i64, i: usize| by_hour.iter().find(|(h, _)| *h == hour).unwrap().1[i];
+    for (i, (name, want)) in [("chzzk", 3_000), ("soop", 6_000), ("twitch ko", 2_000)]
+        .into_iter()
+        .enumerate()
+    {
+        let average = by_hour.iter().map(|(_, c)| c[i]).sum::<usize>() / by_hour.len();
+        let (lo, hi) = (want * 4 / 5, want * 6 / 5);
+        assert!(
+            (lo..=hi).contains(&average),
+            "{name}: {average} live on average"
+        );
+        let (evening, morning) = (at(21, i), at(9, i));
+        assert!(evening > want * 5 / 4, "{name} at 21 KST: {evening} live");
+        assert!(morning < want * 17 / 20, "{name} at 9 KST: {morning} live");
     }
 }
