@@ -1025,7 +1025,9 @@ await test("channel page: the daily table is the API's, newest first, with label
   assert(xlsx.status() === 200 && (await xlsx.body()).subarray(0, 2).toString() === "PK", "xlsx download");
   // No raw platform category id in the header; the description and our avatar copy.
   const head = await page.textContent(".channel-header");
-  assert(!/·\s*\d{2,}\b/.test(head), `no raw category id: ${head}`);
+  // A raw id would be a part of its own between the dots ("· 20 ·"); a broadcast's age ("· 13분")
+  // and its viewers ("· 시청자 19,318명") are not.
+  assert(!head.split("·").some((part) => /^\d+$/.test(part.trim())), `no raw category id: ${head}`);
   if (channel.description) assert(await page.$(".channel-description"), "description shown");
   if ((channel.avatar_url || "").startsWith("/thumbs/")) {
     const src = await page.getAttribute(".channel-header .avatar img", "src");
@@ -1120,8 +1122,13 @@ await test("market page's streamer ranking is /trends?scope=all; its link opens 
   await shot(page, "rankings-leaderboard");
   report.streamers = `${all.qualifying} broadcasters with hours watched (roster ${roster.qualifying}); first ${want.items[0].channel_name} ${want.items[0].end_value} h`;
   // The page's own settings afterwards, not the address's.
+  const link = await page.evaluate(() => location.hash);
   await page.selectOption("#r-sort", "change");
   await page.waitForFunction(() => !location.hash.includes("?"));
+  assert((await page.inputValue("#r-sort")) === "change", "the page's own setting");
+  // The same link followed again opens the leaderboard again.
+  await page.evaluate((h) => { location.hash = h; }, link);
+  await page.waitForFunction(() => document.querySelector("#r-sort")?.value === "total");
 });
 
 await test("channel page lists its broadcasts; a broadcast page shows the API's figures, curve and changes", async () => {

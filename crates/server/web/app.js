@@ -34,9 +34,9 @@ const main = document.getElementById("main");
 let cleanup = null;
 let currentRoute = null;
 
-function parseRoute() {
+function parseRoute(hash = location.hash) {
   // A page may carry settings after "?" (#/rankings?sort=total&metric=hours_watched).
-  const [path, query = ""] = location.hash.replace(/^#\/?/, "").split("?");
+  const [path, query = ""] = hash.replace(/^#\/?/, "").split("?");
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
   if (parts[0] === "channel" && parts.length >= 3) return { name: "channel", platform: parts[1], id: parts.slice(2).join("/") };
   if (parts[0] === "rankings") return { name: "rankings", query };
@@ -101,7 +101,13 @@ onLangChange(() => {
   // The board re-renders itself; the other views are rebuilt in the new language.
   if (parseRoute().name !== "board") route(true);
 });
-window.addEventListener("hashchange", () => route());
+window.addEventListener("hashchange", (e) => {
+  // The page shown is the one the previous address names: a page may have rewritten its own
+  // address (the rankings drop the settings they opened with), so the same link followed again
+  // is a new route, not the one already shown.
+  if (currentRoute !== null) currentRoute = JSON.stringify(parseRoute(new URL(e.oldURL).hash));
+  route();
+});
 // Names, order and colours of the platforms come from the server before any view draws them.
 loadPlatforms(api).finally(() => route());
 
