@@ -1038,14 +1038,30 @@ await test("channel page: the daily table is the API's, newest first, with label
   await shot(page, "channel-daily", { fullPage: true });
 });
 
+/**
+ * The page's own next answer from `path` (JSON, not a download) whose query passes `pred`, as the
+ * page received it. Pages that show figures of the day are checked against the very answers they
+ * drew: the demo keeps collecting, and a live round between a separate read of the API and the
+ * page's own changes the day's figures.
+ */
+const answered = (path, pred = () => true) =>
+  page.waitForResponse((r) => {
+    const u = new URL(r.url());
+    return u.pathname === path && !u.searchParams.has("format") && pred(u.searchParams);
+  });
+
 await test("market page: platform shares and the category ranking are the API's, a category page draws its history", async () => {
-  const ranking = await api("/api/v1/categories?period=1d&sort=hours_watched");
-  const market = await api("/api/v1/market?resolution=hour");
-  const series = market.series.filter((x) => x.points.length);
-  assert(series.length === 3, `CHZZK, SOOP and Twitch have a market in the demo: ${series.map((x) => x.platform)}`);
   await page.goto(`${BASE}/#/`);
   await page.evaluate(() => localStorage.removeItem("streamtide.market"));
+  const rankingAnswer = answered("/api/v1/categories");
+  const marketAnswer = answered("/api/v1/market", (q) => q.has("from"));
   await page.click("a[data-route='market']");
+  const rankingReply = await rankingAnswer;
+  const ranking = await rankingReply.json();
+  const asked = new URL(rankingReply.url()).searchParams;
+  assert(asked.get("period") === "1d" && asked.get("sort") === "hours_watched", `the default ranking: ${asked}`);
+  const series = (await (await marketAnswer).json()).series.filter((x) => x.points.length);
+  assert(series.length === 3, `CHZZK, SOOP and Twitch have a market in the demo: ${series.map((x) => x.platform)}`);
   await page.waitForSelector(".market-now tbody tr");
   const platforms = await page.$$eval(".market-now tbody tr", (trs) => trs.map((tr) => tr.dataset.platform));
   assert(JSON.stringify(platforms) === JSON.stringify(series.map((x) => x.platform)), `platform rows ${platforms}`);
@@ -1076,8 +1092,9 @@ await test("market page: platform shares and the category ranking are the API's,
   assert(csv.length === ranking.categories.length + 1, `CSV rows ${csv.length - 1}`);
   await shot(page, "market", { fullPage: true });
   // Sorted by rise instead.
+  const risingAnswer = answered("/api/v1/categories", (q) => q.get("sort") === "change");
   await page.selectOption("#m-sort", "change");
-  const rising = await api("/api/v1/categories?period=1d&sort=change");
+  const rising = await (await risingAnswer).json();
   const want = rising.categories.filter((c) => c.hours_watched > 0 || c.peak_viewers > 0)[0].category.id;
   await page.waitForFunction((id) => document.querySelector(".category-ranking tbody tr")?.dataset.category === id, want);
 
@@ -1091,13 +1108,17 @@ await test("market page: platform shares and the category ranking are the API's,
 });
 
 await test("market page's streamer ranking is /trends?scope=all; its link opens the whole leaderboard", async () => {
-  // The market page's period (1d by default) and every platform.
-  const want = await api("/api/v1/trends?scope=all&metric=hours_watched&period=1d&limit=10");
-  assert(want.sort === "total" && want.scope === "all", `scope=all is a leaderboard: ${want.sort} ${want.scope}`);
-  assert(want.items.length >= 5, `the demo's day ranks streamers: ${want.items.length} (${want.note})`);
   await page.goto(`${BASE}/#/`);
   await page.evaluate(() => localStorage.removeItem("streamtide.market"));
+  const leadersAnswer = answered("/api/v1/trends");
   await page.click("a[data-route='market']");
+  const leadersReply = await leadersAnswer;
+  const want = await leadersReply.json();
+  // The market page's period (1d by default) and every platform.
+  const asked = Object.fromEntries(new URL(leadersReply.url()).searchParams);
+  assert(asked.scope === "all" && asked.metric === "hours_watched" && asked.period === "1d" && asked.limit === "10" && !asked.platform, `the page's question: ${JSON.stringify(asked)}`);
+  assert(want.sort === "total" && want.scope === "all", `scope=all is a leaderboard: ${want.sort} ${want.scope}`);
+  assert(want.items.length >= 5, `the demo's day ranks streamers: ${want.items.length} (${want.note})`);
   await page.waitForSelector(".market-leader-list li");
   const shown = await page.$$eval(".market-leader-list li", (lis) => lis.map((li) => ({ id: li.dataset.channel, value: Number(li.dataset.value) })));
   assert(shown.length === want.items.length, `${shown.length} streamers, API ${want.items.length}`);
@@ -1111,11 +1132,15 @@ await test("market page's streamer ranking is /trends?scope=all; its link opens 
   assert(all.qualifying > roster.qualifying, `every broadcaster seen (${all.qualifying}) is more than the roster (${roster.qualifying})`);
   await page.evaluate(() => document.querySelector(".market-streamers").scrollIntoView());
   await shot(page, "market-streamers");
+  const fullAnswer = answered("/api/v1/trends");
   await page.click(".market-leaders-more");
+  const fullReply = await fullAnswer;
+  const full = await fullReply.json();
+  const fullAsked = Object.fromEntries(new URL(fullReply.url()).searchParams);
+  assert(fullAsked.sort === "total" && fullAsked.metric === "hours_watched" && fullAsked.period === "1d", `the leaderboard's question: ${JSON.stringify(fullAsked)}`);
   await page.waitForSelector(".ranking-row");
   assert((await page.inputValue("#r-sort")) === "total", "the rankings page opens as a leaderboard");
   assert(await page.isDisabled("#r-direction"), "a leaderboard has no direction to choose");
-  const full = await api("/api/v1/trends?sort=total&metric=hours_watched&period=1d&limit=50");
   await page.waitForFunction((n) => document.querySelectorAll(".ranking-row").length === n, full.items.length);
   const values = await page.$$eval(".ranking-row", (lis) => lis.map((li) => Number(li.dataset.value)));
   values.forEach((v, i) => assert(v === full.items[i].end_value, `row ${i + 1}: ${v}, API ${full.items[i].end_value}`));
