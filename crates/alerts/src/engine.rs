@@ -553,7 +553,7 @@ fn batch_ids(batch: &Batch) -> Vec<String> {
             .map(|o| o.info.channel_id.as_str().to_string())
             .chain(missing.iter().map(|m| m.as_str().to_string()))
             .collect(),
-        Batch::Videos { .. } => Vec::new(),
+        Batch::LiveListEnd { .. } | Batch::Videos { .. } => Vec::new(),
     };
     ids.sort();
     ids.dedup();

@@ -14,7 +14,7 @@ use streamtide_core::{
     ChannelId, ChannelObservation, Clock, LiveBroadcast, Platform, VideoObservation,
 };
 use streamtide_platforms::http::HttpStatsSnapshot;
-use streamtide_platforms::{AdapterError, ChannelsOutcome, LiveList, PlatformAdapter};
+use streamtide_platforms::{AdapterError, ChannelsOutcome, LiveList, PageSink, PlatformAdapter};
 use streamtide_storage::{Batch, Job, Store, WriteStats};
 use tokio_util::sync::CancellationToken;
 
@@ -219,32 +219,25 @@ impl Collector {
         summary
     }
 
-    /// The broadcasts of a live list the store keeps (`live_store_top`): the top by viewers and
-    /// every tracked channel's. When the roster cannot be read, all of them: rows cost less than
-    /// a tracked channel's lost sample.
-    async fn kept_for_store(
-        &self,
-        platform: Platform,
-        mut items: Vec<LiveBroadcast>,
-    ) -> Vec<LiveBroadcast> {
+    /// Which broadcasts of this round's live list the store keeps (`live_store_top`): the top
+    /// by viewers and every tracked channel's. When the roster cannot be read, all of them: rows
+    /// cost less than a tracked channel's lost sample.
+    async fn store_filter(&self, platform: Platform) -> StoreFilter {
         let top = self.cfg.live_store_top;
-        if top == 0 || items.len() <= top {
-            return items;
+        if top == 0 {
+            return StoreFilter::all();
         }
-        let tracked: HashSet<ChannelId> = match self.store.tracked_ids(platform).await {
-            Ok(ids) => ids.into_iter().collect(),
+        match self.store.tracked_ids(platform).await {
+            Ok(ids) => StoreFilter {
+                top,
+                rank: 0,
+                tracked: Some(ids.into_iter().collect()),
+            },
             Err(e) => {
                 tracing::warn!(platform = %platform, error = %e, "Could not read the roster; storing the whole live list.");
-                return items;
+                StoreFilter::all()
             }
-        };
-        items.sort_by_key(|b| std::cmp::Reverse(b.viewers));
-        let mut rank = 0usize;
-        items.retain(|b| {
-            rank += 1;
-            rank <= top || tracked.contains(&b.channel_id)
-        });
-        items
+        }
     }
 
     /// Tally the whole directory per category and keep it as the market's round. It goes to
@@ -368,12 +361,35 @@ impl Collector {
         batch: &Batch,
         summary: &mut RoundSummary,
     ) -> bool {
-        let at = self.clock.now();
+        let stored = self
+            .store_batch(round, platform, self.clock.now(), batch, summary)
+            .await;
+        if stored {
+            self.offer_images(crate::thumbs::thumb_jobs(batch));
+        }
+        stored
+    }
+
+    /// Hand images to the copier, which copies the most watched of each offer up to its budget:
+    /// one offer per batch, and one per live round (its pages together).
+    fn offer_images(&self, jobs: Vec<streamtide_thumbs::ThumbJob>) {
+        if let Some(q) = &self.thumbs {
+            q.offer(jobs);
+        }
+    }
+
+    /// Write a batch observed at `at`, or publish it to the event stream when there is one
+    /// (written here if publishing fails); its images are the caller's to offer.
+    async fn store_batch(
+        &self,
+        round: i64,
+        platform: Platform,
+        at: DateTime<Utc>,
+        batch: &Batch,
+        summary: &mut RoundSummary,
+    ) -> bool {
         // With an event stream, ingest writes the batch; if publishing fails, we write it here.
         if self.publish(round, platform, at, batch).await {
-            if let Some(q) = &self.thumbs {
-                q.offer(crate::thumbs::thumb_jobs(batch));
-            }
             return true;
         }
         // What the alert rules compare the write against (nothing is read without rules).
@@ -393,9 +409,6 @@ impl Collector {
                 if let (Some(a), Some(before)) = (&self.alerts, before) {
                     a.after(platform, at, batch, before).await;
                 }
-                if let Some(q) = &self.thumbs {
-                    q.offer(crate::thumbs::thumb_jobs(batch));
-                }
                 true
             }
             Err(e) => {
@@ -413,37 +426,67 @@ impl Collector {
         summary: &mut RoundSummary,
     ) {
         let platform = adapter.platform();
-        match adapter.live_list().await {
+        // Every page is stored under the round's time: one list, one instant, as when a list
+        // was written at once (the live board and the sessions read a list by its time).
+        let at = self.clock.now();
+        let mut keep = self.store_filter(platform).await;
+        let (sink, mut pages) = PageSink::channel();
+        // Each page is written as it arrives, while the next is fetched: a directory of a
+        // hundred pages takes minutes at the polite rate, and what was read is kept whatever
+        // happens to the rest. The pages close nothing; only the list's end may.
+        let store_pages = async {
+            let mut stored = 0u64;
+            let mut failed = false;
+            let mut images = Vec::new();
+            while let Some(page) = pages.recv().await {
+                let items = keep.page(page);
+                if items.is_empty() || failed {
+                    continue;
+                }
+                let count = items.len() as u64;
+                let batch = Batch::LiveList {
+                    items,
+                    close_after: streamtide_events::regroup::never_close(at),
+                };
+                if self.store_batch(round, platform, at, &batch, summary).await {
+                    stored += count;
+                    images.extend(crate::thumbs::thumb_jobs(&batch));
+                } else {
+                    failed = true;
+                }
+            }
+            (stored, failed, images)
+        };
+        let (list, (stored, failed, images)) =
+            tokio::join!(adapter.live_list_paged(sink), store_pages);
+        // The copier's budget is a round's: the list's most watched, whichever page they were on.
+        self.offer_images(images);
+        match list {
             Ok(LiveList::Fetched(items)) => {
                 if adapter.lists_every_live() {
                     self.record_market(platform, &items).await;
                 }
-                let items = self.kept_for_store(platform, items).await;
-                let grace = chrono::Duration::from_std(self.cfg.session_grace())
-                    .unwrap_or_else(|_| chrono::Duration::minutes(15));
-                // A fetched list says what is live now: open sessions it no longer carries are
-                // closed once they are older than the grace (`close_after`).
-                let batch = Batch::LiveList {
-                    items,
-                    close_after: grace,
-                };
-                self.write(round, platform, &batch, summary).await;
+                // A list read to its end says what is live now: open sessions it no longer
+                // carries are closed once they are older than the grace. Not after a page
+                // failed to be stored: its broadcasts would look gone.
+                if !failed {
+                    let grace = chrono::Duration::from_std(self.cfg.session_grace())
+                        .unwrap_or_else(|_| chrono::Duration::minutes(15));
+                    let end = Batch::LiveListEnd {
+                        close_after: grace,
+                        samples: stored,
+                    };
+                    self.store_batch(round, platform, at, &end, summary).await;
+                }
             }
-            Ok(LiveList::Partial { items, error }) => {
+            Ok(LiveList::Partial { error, .. }) => {
                 // No market from a list cut short: its totals would be a part taken for the
                 // whole. The round is missing from the market instead (an hour's average is over
-                // the rounds it has).
-                let items = self.kept_for_store(platform, items).await;
-                // The pages read are live and kept; the broadcasts on the pages not reached are
-                // unknown, so no session is closed for being absent.
-                tracing::warn!(platform = %platform, error = %error, kept = items.len(), "Live list cut short; keeping the pages read, closing nothing.");
+                // the rounds it has). The pages read are live and stored; the broadcasts on the
+                // pages not reached are unknown, so no session is closed for being absent.
+                tracing::warn!(platform = %platform, error = %error, kept = stored, "Live list cut short; keeping the pages read, closing nothing.");
                 summary.errors += 1;
                 summary.first_error.get_or_insert(error);
-                let batch = Batch::LiveList {
-                    items,
-                    close_after: streamtide_events::regroup::never_close(self.clock.now()),
-                };
-                self.write(round, platform, &batch, summary).await;
                 self.metrics
                     .live_lists_cut_short
                     .get_or_create(&PlatformLabels {
@@ -576,5 +619,36 @@ impl Collector {
         if !ids.is_empty() && summary.errors as usize >= ids.len() {
             summary.failure = summary.first_error.clone();
         }
+    }
+}
+
+/// The part of a live list, read page by page in the list's order (most watched first), that
+/// the store keeps: the first `top` and every tracked channel's; `tracked: None` keeps all.
+struct StoreFilter {
+    top: usize,
+    /// Broadcasts of the list seen so far.
+    rank: usize,
+    tracked: Option<HashSet<ChannelId>>,
+}
+
+impl StoreFilter {
+    fn all() -> Self {
+        StoreFilter {
+            top: 0,
+            rank: 0,
+            tracked: None,
+        }
+    }
+
+    /// What the store keeps of the list's next page.
+    fn page(&mut self, mut page: Vec<LiveBroadcast>) -> Vec<LiveBroadcast> {
+        let Some(tracked) = &self.tracked else {
+            return page;
+        };
+        page.retain(|b| {
+            self.rank += 1;
+            self.rank <= self.top || tracked.contains(&b.channel_id)
+        });
+        page
     }
 }

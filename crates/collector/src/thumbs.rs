@@ -46,7 +46,7 @@ pub(crate) fn thumb_jobs(batch: &Batch) -> Vec<ThumbJob> {
                 }
             }
         }
-        Batch::Videos { .. } => {}
+        Batch::LiveListEnd { .. } | Batch::Videos { .. } => {}
     }
     out
 }

@@ -1,5 +1,5 @@
-//! The census live round: the whole directory every round, a list cut short keeps what it read
-//! and closes nothing, and a round longer than its interval shows in `/healthz` and `/metrics`.
+//! The census live round: the whole directory every round, each page stored as it arrives, a
+//! list cut short keeps what it read and closes nothing, and a round longer than its interval shows in `/healthz` and `/metrics`.
 
 use std::time::Duration;
 
@@ -17,6 +17,16 @@ mod sim_support;
 /// CHZZK alone, with a market of `channels` (several pages live), the first `tracked` of them
 /// tracked, on the collector's default settings.
 async fn rig_of(channels: usize, tracked: usize) -> rig::Rig {
+    let http = sim_support::impatient_http(Duration::from_millis(600), Duration::from_secs(1));
+    rig_with(channels, tracked, http).await
+}
+
+/// [`rig_of`] with the HTTP client's settings.
+async fn rig_with(
+    channels: usize,
+    tracked: usize,
+    http: streamtide_platforms::HttpConfig,
+) -> rig::Rig {
     let sim = SimConfig {
         chzzk_channels: channels,
         ..SimConfig::default()
@@ -24,7 +34,7 @@ async fn rig_of(channels: usize, tracked: usize) -> rig::Rig {
     let start = Utc.with_ymd_and_hms(2026, 3, 4, 12, 0, 0).unwrap();
     let mut spec = rig::RigSpec::new(start, sim, &[Platform::Chzzk]);
     spec.tracked = tracked;
-    spec.http = sim_support::impatient_http(Duration::from_millis(600), Duration::from_secs(1));
+    spec.http = http;
     rig::start(spec, |_, _| {}).await
 }
 
@@ -104,6 +114,50 @@ async fn a_live_list_cut_short_keeps_the_pages_read_and_closes_nothing() {
         .await,
         1.0
     );
+}
+
+#[tokio::test]
+async fn each_page_is_stored_while_the_next_is_read() {
+    let http = sim_support::impatient_http(Duration::from_secs(20), Duration::from_secs(1));
+    let rig = rig_with(1_000, 0, http).await;
+    let live = rig
+        .sim
+        .world()
+        .live_list_at(Platform::Chzzk, rig.clock.now())
+        .len() as u64;
+    assert!(live > 150, "several pages of 50 ({live})");
+    // The second page keeps the round waiting for seconds.
+    rig.sim.inject(
+        Platform::Chzzk,
+        Fault::once(FaultKind::Delay(Duration::from_secs(4))).on_path("concurrentUserCount"),
+    );
+    let collector = rig.collector.clone();
+    let round = tokio::spawn(async move {
+        collector
+            .run_round(Platform::Chzzk, Job::Live, &CancellationToken::new())
+            .await
+    });
+    // Meanwhile the first page is in the store, its broadcasts live.
+    let waited = std::time::Instant::now();
+    let mut counts = rig.store.counts().await.unwrap();
+    while counts.live_samples < 50 && waited.elapsed() < Duration::from_secs(3) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        counts = rig.store.counts().await.unwrap();
+    }
+    assert!(
+        !round.is_finished(),
+        "the round is still at its second page"
+    );
+    assert_eq!(counts.live_samples, 50, "the first page, stored on arrival");
+    assert_eq!(counts.open_sessions, 50);
+
+    let round = round.await.unwrap();
+    assert!(round.failure.is_none(), "{round:?}");
+    assert_eq!(round.requests, live.div_ceil(50), "the whole directory");
+    let kept = live.min(rig.collector.config().live_store_top as u64);
+    let counts = rig.store.counts().await.unwrap();
+    assert_eq!(counts.live_samples, kept);
+    assert_eq!(counts.open_sessions, kept);
 }
 
 #[tokio::test]

@@ -64,6 +64,16 @@ pub fn to_events(
                     .map(|id| event(Some(id), EventData::ChannelMissing {})),
             )
             .collect(),
+        Batch::LiveListEnd {
+            close_after,
+            samples,
+        } => vec![event(
+            None,
+            EventData::LiveListEnd {
+                close_after_secs: close_after.num_seconds(),
+                samples: *samples,
+            },
+        )],
         Batch::Videos { videos } => videos
             .iter()
             .filter(|v| v.platform == platform)
@@ -257,6 +267,32 @@ mod tests {
             }
         }
         batch
+    }
+
+    /// The end of a list written page by page is its close marker alone, and ingest turns the
+    /// marker back into the same end, waiting for as many samples as the pages carried.
+    #[test]
+    fn a_list_end_travels_as_its_marker() {
+        let at = DateTime::from_timestamp(1_780_000_100, 0).unwrap();
+        let end = Batch::LiveListEnd {
+            close_after: Duration::minutes(15),
+            samples: 240,
+        };
+        let events = to_events(Platform::Chzzk, 7, at, "c", &end);
+        assert_eq!(events.len(), 1);
+        assert!(matches!(
+            events[0].data,
+            EventData::LiveListEnd {
+                close_after_secs: 900,
+                samples: 240
+            }
+        ));
+        let close = crate::regroup::close_of(&events[0]).unwrap();
+        assert_eq!(close.coordinates(), (Platform::Chzzk, 7, at));
+        assert!(matches!(
+            *close.batch(),
+            Batch::LiveListEnd { close_after, samples: 240 } if close_after == Duration::minutes(15)
+        ));
     }
 
     /// Every field of every observation kind survives the trip batch -> events -> batch.

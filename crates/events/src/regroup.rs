@@ -63,9 +63,13 @@ impl Apply {
     pub fn batch(&self) -> Cow<'_, Batch> {
         match self {
             Apply::Write { batch, .. } => Cow::Borrowed(batch),
-            Apply::CloseStale { close_after, .. } => Cow::Owned(Batch::LiveList {
-                items: Vec::new(),
+            Apply::CloseStale {
+                close_after,
+                samples,
+                ..
+            } => Cow::Owned(Batch::LiveListEnd {
                 close_after: *close_after,
+                samples: *samples,
             }),
         }
     }

@@ -43,6 +43,38 @@ pub enum LiveList {
     NotFetched { reason: String },
 }
 
+/// Where a paging adapter hands over each page of its live list the moment it is read, so the
+/// collector stores it while the next page is fetched: a list of a hundred pages read at the
+/// polite rate takes minutes, and a round stopped midway (shutdown, a deadline) keeps every page
+/// it read. A sink nobody listens to, or [`PageSink::none`], drops the pages.
+#[derive(Debug, Clone, Default)]
+pub struct PageSink(Option<tokio::sync::mpsc::UnboundedSender<Vec<LiveBroadcast>>>);
+
+impl PageSink {
+    /// A sink that keeps nothing (a caller that wants the whole list at once).
+    pub fn none() -> Self {
+        PageSink(None)
+    }
+
+    /// A sink and the receiver its pages arrive on, in the order they were read. The receiver
+    /// ends once every clone of the sink is dropped (the read is over).
+    pub fn channel() -> (
+        Self,
+        tokio::sync::mpsc::UnboundedReceiver<Vec<LiveBroadcast>>,
+    ) {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        (PageSink(Some(tx)), rx)
+    }
+
+    /// Hand over one page (what of it the list keeps: within the depth, first sightings only).
+    pub fn send(&self, page: &[LiveBroadcast]) {
+        if let (Some(tx), false) = (&self.0, page.is_empty()) {
+            // A receiver gone means nobody stores pages any more; the read goes on regardless.
+            let _ = tx.send(page.to_vec());
+        }
+    }
+}
+
 /// A paged live list as far as it was read: to its end or its depth, or up to a failing page.
 #[derive(Debug)]
 pub struct ListRead {
@@ -136,6 +168,17 @@ pub trait PlatformAdapter: Send + Sync + 'static {
     /// paces its list calls (YouTube) and may have no new list to give.
     async fn live_list(&self) -> Result<LiveList, AdapterError> {
         self.read_live_list().await.into_live_list()
+    }
+
+    /// [`live_list`](Self::live_list), handing each page to `pages` as it is read. Adapters that
+    /// page a directory override it; the default hands over the list in one piece when it has
+    /// one, so a caller may rely on `pages` carrying every item the answer holds.
+    async fn live_list_paged(&self, pages: PageSink) -> Result<LiveList, AdapterError> {
+        let list = self.live_list().await;
+        if let Ok(LiveList::Fetched(items) | LiveList::Partial { items, .. }) = &list {
+            pages.send(items);
+        }
+        list
     }
 
     /// Current figures and live state of up to `batch_size` channels.

@@ -22,7 +22,7 @@ pub mod youtube;
 
 use std::sync::Arc;
 
-pub use adapter::{ChannelsOutcome, ListRead, LiveList, PlatformAdapter};
+pub use adapter::{ChannelsOutcome, ListRead, LiveList, PageSink, PlatformAdapter};
 pub use availability::skip_reason;
 pub use config::{
     ApiSource, ChzzkConfig, HttpConfig, PlatformsConfig, SoopConfig, TwitchConfig, YoutubeConfig,

@@ -73,6 +73,15 @@ pub enum Batch {
         items: Vec<LiveBroadcast>,
         close_after: chrono::Duration,
     },
+    /// The end of a whole live list written page by page (as `LiveList`s that close nothing):
+    /// open sessions of the platform not seen since `observed_at - close_after` are closed.
+    /// `samples` is how many broadcasts the pages carried; ingest from the event stream waits
+    /// for that many before it closes, since the pages may still be in flight on other
+    /// partitions.
+    LiveListEnd {
+        close_after: chrono::Duration,
+        samples: u64,
+    },
     /// Per-channel observations of roster channels; `missing` are ids the platform does not know.
     Channels {
         found: Vec<ChannelObservation>,

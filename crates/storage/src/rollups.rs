@@ -114,7 +114,7 @@ impl Store {
                 .filter(|o| o.info.platform == platform)
                 .map(|o| name(o.info.channel_id.as_str()))
                 .collect(),
-            Batch::Videos { .. } => Vec::new(),
+            Batch::LiveListEnd { .. } | Batch::Videos { .. } => Vec::new(),
         };
         if ids.is_empty() {
             return Ok(RollupStats::default());

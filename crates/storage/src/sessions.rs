@@ -632,6 +632,11 @@ pub(crate) async fn close_stale(
     cutoff: DateTime<Utc>,
     stats: &mut WriteStats,
 ) -> Result<()> {
+    // The pages of a list written page by page close nothing (`never_close`: the epoch); no
+    // statement for them.
+    if cutoff <= DateTime::<Utc>::UNIX_EPOCH {
+        return Ok(());
+    }
     let closed = db::query(sql!("UPDATE live_sessions SET ended_at = last_seen_at
          WHERE ended_at IS NULL AND last_seen_at < " #2 "
            AND channel_id IN (SELECT id FROM channels WHERE platform = " #1 ")"))

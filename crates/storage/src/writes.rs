@@ -120,6 +120,9 @@ async fn write_in(
             }
             sessions::close_stale(tx, platform, at - *close_after, &mut stats).await?;
         }
+        Clean::LiveListEnd { close_after } => {
+            sessions::close_stale(tx, platform, at - *close_after, &mut stats).await?;
+        }
         Clean::Channels { found, missing } => {
             let mut found: Vec<&ChannelObservation> = found
                 .iter()
@@ -173,6 +176,9 @@ pub(crate) enum Clean {
         items: Vec<(LiveBroadcast, bool)>,
         close_after: chrono::Duration,
     },
+    LiveListEnd {
+        close_after: chrono::Duration,
+    },
     Channels {
         found: Vec<ChannelObservation>,
         missing: Vec<streamtide_core::ChannelId>,
@@ -191,6 +197,9 @@ pub(crate) fn sanitized(batch: &Batch, rejected: &mut u64) -> Clean {
                 .iter()
                 .map(|b| sanitize::live_broadcast(b, rejected))
                 .collect(),
+            close_after: *close_after,
+        },
+        Batch::LiveListEnd { close_after, .. } => Clean::LiveListEnd {
             close_after: *close_after,
         },
         Batch::Channels { found, missing } => Clean::Channels {

@@ -64,7 +64,9 @@ pub use parse::{
 use crate::census::Census;
 use crate::config::{ChzzkConfig, HttpConfig};
 use crate::http::{ApiClient, Call, HttpStats, Reply};
-use crate::{AdapterError, ChannelsOutcome, ListRead, ParseFailure, PlatformAdapter};
+use crate::{
+    AdapterError, ChannelsOutcome, ListRead, LiveList, PageSink, ParseFailure, PlatformAdapter,
+};
 
 /// The code CHZZK answers on a retired path version.
 const RETIRED_VERSION_CODE: i64 = 9004;
@@ -466,6 +468,64 @@ impl ChzzkAdapter {
             live,
         }))
     }
+
+    /// The live list as far as it could be read, each page handed to `pages` as it comes.
+    async fn read_live_pages(&self, pages: &PageSink) -> ListRead {
+        if let Some(open) = &self.open {
+            let (read, to_the_end) = open
+                .top_lives(&self.client, self.cfg.live_list_depth.limit(), pages)
+                .await;
+            if to_the_end {
+                self.census.record(&read.items, self.clock.now());
+            }
+            return read;
+        }
+        let size = self.cfg.page_size.clamp(1, MAX_PAGE_SIZE);
+        let mut out: Vec<LiveBroadcast> = Vec::new();
+        let mut cursor: Option<NextCursor> = None;
+        let mut to_the_end = false;
+        while self.cfg.live_list_depth.wants_more(out.len()) {
+            let mut query = vec![
+                ("size", size.to_string()),
+                ("sortType", "POPULAR".to_string()),
+            ];
+            if let Some(c) = &cursor {
+                query.push((
+                    "concurrentUserCount",
+                    c.concurrent_user_count.unwrap_or(0).to_string(),
+                ));
+                query.push(("liveId", c.live_id.unwrap_or(0).to_string()));
+            }
+            let page = self
+                .service(Endpoint::Lives, "lives", &query)
+                .await
+                .and_then(|(reply, url)| {
+                    parse_live_page(&reply.body).map_err(|e| e.at(Platform::Chzzk, &url))
+                });
+            let (items, next) = match page {
+                Ok(page) => page,
+                Err(e) => return ListRead::cut_short(out, e),
+            };
+            let got = items.len();
+            let room = self.cfg.live_list_depth.limit().saturating_sub(out.len());
+            pages.send(&items[..got.min(room)]);
+            out.extend(items);
+            if got == 0 || next.is_none() {
+                to_the_end = true;
+                break;
+            }
+            // A cursor that does not move would loop forever; stop instead.
+            if next == cursor {
+                break;
+            }
+            cursor = next;
+        }
+        out.truncate(self.cfg.live_list_depth.limit());
+        if to_the_end {
+            self.census.record(&out, self.clock.now());
+        }
+        ListRead::whole(out)
+    }
 }
 
 #[async_trait]
@@ -514,58 +574,11 @@ impl PlatformAdapter for ChzzkAdapter {
     }
 
     async fn read_live_list(&self) -> ListRead {
-        if let Some(open) = &self.open {
-            let (read, to_the_end) = open
-                .top_lives(&self.client, self.cfg.live_list_depth.limit())
-                .await;
-            if to_the_end {
-                self.census.record(&read.items, self.clock.now());
-            }
-            return read;
-        }
-        let size = self.cfg.page_size.clamp(1, MAX_PAGE_SIZE);
-        let mut out: Vec<LiveBroadcast> = Vec::new();
-        let mut cursor: Option<NextCursor> = None;
-        let mut to_the_end = false;
-        while self.cfg.live_list_depth.wants_more(out.len()) {
-            let mut query = vec![
-                ("size", size.to_string()),
-                ("sortType", "POPULAR".to_string()),
-            ];
-            if let Some(c) = &cursor {
-                query.push((
-                    "concurrentUserCount",
-                    c.concurrent_user_count.unwrap_or(0).to_string(),
-                ));
-                query.push(("liveId", c.live_id.unwrap_or(0).to_string()));
-            }
-            let page = self
-                .service(Endpoint::Lives, "lives", &query)
-                .await
-                .and_then(|(reply, url)| {
-                    parse_live_page(&reply.body).map_err(|e| e.at(Platform::Chzzk, &url))
-                });
-            let (items, next) = match page {
-                Ok(page) => page,
-                Err(e) => return ListRead::cut_short(out, e),
-            };
-            let got = items.len();
-            out.extend(items);
-            if got == 0 || next.is_none() {
-                to_the_end = true;
-                break;
-            }
-            // A cursor that does not move would loop forever; stop instead.
-            if next == cursor {
-                break;
-            }
-            cursor = next;
-        }
-        out.truncate(self.cfg.live_list_depth.limit());
-        if to_the_end {
-            self.census.record(&out, self.clock.now());
-        }
-        ListRead::whole(out)
+        self.read_live_pages(&PageSink::none()).await
+    }
+
+    async fn live_list_paged(&self, pages: PageSink) -> Result<LiveList, AdapterError> {
+        self.read_live_pages(&pages).await.into_live_list()
     }
 
     fn batch_size(&self) -> usize {

@@ -22,7 +22,7 @@ use super::open_parse::{
 use super::parse::envelope_code;
 use crate::config::{ApiSource, ChzzkConfig};
 use crate::http::{ApiClient, Call, Reply};
-use crate::{AdapterError, ListRead, Secret};
+use crate::{AdapterError, ListRead, PageSink, Secret};
 
 /// Most pages one walk of the whole live list reads (20 lives a page: 20,000 lives, several
 /// times CHZZK's busiest hour). A list longer than this is reported as not fully read.
@@ -129,8 +129,13 @@ impl OpenApi {
     }
 
     /// The most watched lives, up to `depth`, following `next` (⌈depth/20⌉ calls at most), and
-    /// whether the read reached the list's last page.
-    pub async fn top_lives(&self, client: &ApiClient, depth: usize) -> (ListRead, bool) {
+    /// whether the read reached the list's last page; each page goes to `pages` as it comes.
+    pub async fn top_lives(
+        &self,
+        client: &ApiClient,
+        depth: usize,
+        pages: &PageSink,
+    ) -> (ListRead, bool) {
         let mut out: Vec<LiveBroadcast> = Vec::new();
         let mut next: Option<String> = None;
         let mut to_the_end = false;
@@ -141,6 +146,7 @@ impl OpenApi {
                 Err(e) => return (ListRead::cut_short(out, e), false),
             };
             let got = items.len();
+            pages.send(&items[..got.min(depth - out.len())]);
             out.extend(items);
             // A cursor that does not move would loop forever; stop instead.
             if got == 0 || cursor.is_none() {

@@ -46,7 +46,9 @@ pub use parse::{
 use crate::config::{HttpConfig, SoopConfig};
 use crate::http::{ApiClient, Call, HttpStats, Reply};
 use crate::Secret;
-use crate::{AdapterError, ChannelsOutcome, ListRead, ParseFailure, PlatformAdapter};
+use crate::{
+    AdapterError, ChannelsOutcome, ListRead, LiveList, PageSink, ParseFailure, PlatformAdapter,
+};
 
 /// Items per page of the live list (fixed by SOOP).
 const LIST_PAGE_SIZE: usize = 60;
@@ -184,6 +186,51 @@ impl SoopAdapter {
             status: 404,
         }))
     }
+
+    /// The live list as far as it could be read, each page handed to `pages` as it comes.
+    async fn read_live_pages(&self, pages: &PageSink) -> ListRead {
+        if let Some(open) = &self.open {
+            return self.open_top_live(open, pages).await;
+        }
+        let mut out: Vec<LiveBroadcast> = Vec::new();
+        let mut page = 1usize;
+        let mut listed_ids: HashSet<ChannelId> = HashSet::new();
+        while self.cfg.live_list_depth.wants_more(out.len()) {
+            let query = [
+                ("selectType", "action".to_string()),
+                ("selectValue", "all".to_string()),
+                ("orderType", "view_cnt".to_string()),
+                ("pageNo", page.to_string()),
+                ("lang", "ko_KR".to_string()),
+            ];
+            let items = self
+                .fetch(&self.live_host, "/api/main_broad_list_api.php", &query)
+                .await
+                .and_then(|(reply, url)| {
+                    parse_broad_list(&reply.body).map_err(|e| e.at(Platform::Soop, &url))
+                });
+            let items = match items {
+                Ok(items) => items,
+                Err(e) => return ListRead::cut_short(out, e),
+            };
+            let got = items.len();
+            // Pages can shift while we read them (viewers change); keep the first sighting.
+            let had = out.len();
+            for item in items {
+                if listed_ids.insert(item.channel_id.clone()) {
+                    out.push(item);
+                }
+            }
+            let depth = self.cfg.live_list_depth.limit();
+            pages.send(&out[had.min(depth)..out.len().min(depth)]);
+            if got < LIST_PAGE_SIZE {
+                break;
+            }
+            page += 1;
+        }
+        out.truncate(self.cfg.live_list_depth.limit());
+        ListRead::whole(out)
+    }
 }
 
 /// Whether `body` is a JSON document (any shape; the parse functions judge the shape). SOOP's
@@ -217,44 +264,11 @@ impl PlatformAdapter for SoopAdapter {
     }
 
     async fn read_live_list(&self) -> ListRead {
-        if let Some(open) = &self.open {
-            return self.open_top_live(open).await;
-        }
-        let mut out: Vec<LiveBroadcast> = Vec::new();
-        let mut page = 1usize;
-        let mut listed_ids: HashSet<ChannelId> = HashSet::new();
-        while self.cfg.live_list_depth.wants_more(out.len()) {
-            let query = [
-                ("selectType", "action".to_string()),
-                ("selectValue", "all".to_string()),
-                ("orderType", "view_cnt".to_string()),
-                ("pageNo", page.to_string()),
-                ("lang", "ko_KR".to_string()),
-            ];
-            let items = self
-                .fetch(&self.live_host, "/api/main_broad_list_api.php", &query)
-                .await
-                .and_then(|(reply, url)| {
-                    parse_broad_list(&reply.body).map_err(|e| e.at(Platform::Soop, &url))
-                });
-            let items = match items {
-                Ok(items) => items,
-                Err(e) => return ListRead::cut_short(out, e),
-            };
-            let got = items.len();
-            // Pages can shift while we read them (viewers change); keep the first sighting.
-            for item in items {
-                if listed_ids.insert(item.channel_id.clone()) {
-                    out.push(item);
-                }
-            }
-            if got < LIST_PAGE_SIZE {
-                break;
-            }
-            page += 1;
-        }
-        out.truncate(self.cfg.live_list_depth.limit());
-        ListRead::whole(out)
+        self.read_live_pages(&PageSink::none()).await
+    }
+
+    async fn live_list_paged(&self, pages: PageSink) -> Result<LiveList, AdapterError> {
+        self.read_live_pages(&pages).await.into_live_list()
     }
 
     async fn channels(&self, ids: &[ChannelId]) -> Result<ChannelsOutcome, AdapterError> {

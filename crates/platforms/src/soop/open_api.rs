@@ -21,7 +21,7 @@ use streamtide_core::{ChannelId, LiveBroadcast, Platform};
 use super::open_parse::{parse_open_broad_list, parse_open_categories};
 use super::{Host, SoopAdapter, LIST_PAGE_SIZE};
 use crate::config::{ApiSource, SoopConfig};
-use crate::{AdapterError, ListRead, ParseFailure, Secret};
+use crate::{AdapterError, ListRead, PageSink, ParseFailure, Secret};
 
 /// How long the category names are kept before they are read again.
 pub(super) const NAMES_TTL: Duration = Duration::from_secs(6 * 3600);
@@ -131,7 +131,9 @@ impl SoopAdapter {
     }
 
     /// The live list from `/broad/list`, up to `live_list_depth`, with category names.
-    pub(super) async fn open_top_live(&self, open: &OpenApi) -> ListRead {
+    /// Each page goes to `pages` as it comes, named already: the names are read first.
+    pub(super) async fn open_top_live(&self, open: &OpenApi, pages: &PageSink) -> ListRead {
+        let names = self.category_names(open).await;
         let mut out: Vec<LiveBroadcast> = Vec::new();
         let mut dropped = 0usize;
         let mut page = 1usize;
@@ -156,11 +158,20 @@ impl SoopAdapter {
             // Each page's dropped items were logged and counted as it was decoded.
             dropped += got.dropped;
             // Pages can shift while we read them (viewers change); keep the first sighting.
-            for item in got.items {
+            let had = out.len();
+            for mut item in got.items {
                 if listed_ids.insert(item.channel_id.clone()) {
+                    if let (None, Some(names)) = (&item.category_name, &names) {
+                        item.category_name = item
+                            .category_id
+                            .as_ref()
+                            .and_then(|c| names.get(c).cloned());
+                    }
                     out.push(item);
                 }
             }
+            let depth = self.cfg.live_list_depth.limit();
+            pages.send(&out[had.min(depth)..out.len().min(depth)]);
             let listed = got.total_cnt.unwrap_or(u64::MAX);
             if got.served < LIST_PAGE_SIZE || (page * LIST_PAGE_SIZE) as u64 >= listed {
                 break;
@@ -175,13 +186,6 @@ impl SoopAdapter {
                 kept = out.len(),
                 "SOOP Open API list read with items skipped."
             );
-        }
-        if let Some(names) = self.category_names(open).await {
-            for b in &mut out {
-                if b.category_name.is_none() {
-                    b.category_name = b.category_id.as_ref().and_then(|c| names.get(c).cloned());
-                }
-            }
         }
         ListRead {
             items: out,

@@ -38,7 +38,7 @@ pub use parse::{
 
 use crate::config::{HttpConfig, TwitchConfig};
 use crate::http::{ApiClient, Call, HeaderBudget, HttpStats, Reply};
-use crate::{AdapterError, ChannelsOutcome, ListRead, PlatformAdapter};
+use crate::{AdapterError, ChannelsOutcome, ListRead, LiveList, PageSink, PlatformAdapter};
 
 /// Follower-count calls of one batch in flight at once.
 const FOLLOWER_CALLS_AT_ONCE: usize = 4;
@@ -221,6 +221,56 @@ impl TwitchAdapter {
         }
         Ok(())
     }
+
+    /// The Korean streams as far as they could be read, each page handed to `sink` as it
+    /// comes (Helix serves them by viewers, so the pages come in the list's order).
+    async fn read_live_pages(&self, sink: &PageSink) -> ListRead {
+        let depth = self.cfg.live_list_depth.limit();
+        let mut out: Vec<LiveBroadcast> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut cursor: Option<String> = None;
+        let mut pages = 0usize;
+        let mut cut_short = None;
+        // Pages may repeat or skip streams as viewers shift; a bound on pages ends any loop.
+        let max_pages = depth.div_ceil(MAX_IDS) + 2;
+        while out.len() < depth && pages < max_pages {
+            let first = (depth - out.len()).clamp(1, MAX_IDS);
+            let mut query = vec![("language", "ko".to_string()), ("first", first.to_string())];
+            if let Some(c) = &cursor {
+                query.push(("after", c.clone()));
+            }
+            let page = self.helix("streams", &query).await.and_then(|reply| {
+                parse_streams(&reply.body)
+                    .map_err(|e| e.at(Platform::Twitch, &self.url_of("streams")))
+            });
+            let (items, next) = match page {
+                Ok(page) => page,
+                Err(e) => {
+                    cut_short = Some(e);
+                    break;
+                }
+            };
+            pages += 1;
+            let got = items.len();
+            let had = out.len();
+            for b in items {
+                if seen.insert(b.channel_id.0.clone()) {
+                    out.push(b);
+                }
+            }
+            sink.send(&out[had.min(depth)..out.len().min(depth)]);
+            if got == 0 || next.is_none() || next == cursor {
+                break;
+            }
+            cursor = next;
+        }
+        out.truncate(depth);
+        out.sort_by_key(|b| std::cmp::Reverse(b.viewers));
+        ListRead {
+            items: out,
+            cut_short,
+        }
+    }
 }
 
 #[async_trait]
@@ -317,49 +367,11 @@ impl PlatformAdapter for TwitchAdapter {
     }
 
     async fn read_live_list(&self) -> ListRead {
-        let depth = self.cfg.live_list_depth.limit();
-        let mut out: Vec<LiveBroadcast> = Vec::new();
-        let mut seen: HashSet<String> = HashSet::new();
-        let mut cursor: Option<String> = None;
-        let mut pages = 0usize;
-        let mut cut_short = None;
-        // Pages may repeat or skip streams as viewers shift; a bound on pages ends any loop.
-        let max_pages = depth.div_ceil(MAX_IDS) + 2;
-        while out.len() < depth && pages < max_pages {
-            let first = (depth - out.len()).clamp(1, MAX_IDS);
-            let mut query = vec![("language", "ko".to_string()), ("first", first.to_string())];
-            if let Some(c) = &cursor {
-                query.push(("after", c.clone()));
-            }
-            let page = self.helix("streams", &query).await.and_then(|reply| {
-                parse_streams(&reply.body)
-                    .map_err(|e| e.at(Platform::Twitch, &self.url_of("streams")))
-            });
-            let (items, next) = match page {
-                Ok(page) => page,
-                Err(e) => {
-                    cut_short = Some(e);
-                    break;
-                }
-            };
-            pages += 1;
-            let got = items.len();
-            for b in items {
-                if seen.insert(b.channel_id.0.clone()) {
-                    out.push(b);
-                }
-            }
-            if got == 0 || next.is_none() || next == cursor {
-                break;
-            }
-            cursor = next;
-        }
-        out.truncate(depth);
-        out.sort_by_key(|b| std::cmp::Reverse(b.viewers));
-        ListRead {
-            items: out,
-            cut_short,
-        }
+        self.read_live_pages(&PageSink::none()).await
+    }
+
+    async fn live_list_paged(&self, pages: PageSink) -> Result<LiveList, AdapterError> {
+        self.read_live_pages(&pages).await.into_live_list()
     }
 
     async fn channels(&self, ids: &[ChannelId]) -> Result<ChannelsOutcome, AdapterError> {
