@@ -42,6 +42,17 @@ async fn rig() -> rig::Rig {
     rig_of(1_000, 0).await
 }
 
+/// How many CHZZK broadcasts are live now in the simulator: several pages of 50.
+fn several_pages_live(rig: &rig::Rig) -> u64 {
+    let live = rig
+        .sim
+        .world()
+        .live_list_at(Platform::Chzzk, rig.clock.now())
+        .len() as u64;
+    assert!(live > 150, "several pages of 50 ({live})");
+    live
+}
+
 /// The value of a metric line with `labels` in `/metrics`.
 async fn metric(rig: &rig::Rig, name: &str, labels: &str) -> f64 {
     rig.get("/metrics")
@@ -56,12 +67,7 @@ async fn metric(rig: &rig::Rig, name: &str, labels: &str) -> f64 {
 async fn a_live_list_cut_short_keeps_the_pages_read_and_closes_nothing() {
     let rig = rig().await;
     let never = CancellationToken::new();
-    let live = rig
-        .sim
-        .world()
-        .live_list_at(Platform::Chzzk, rig.clock.now())
-        .len() as u64;
-    assert!(live > 150, "several pages of 50 ({live})");
+    let live = several_pages_live(&rig);
     let first = rig
         .collector
         .run_round(Platform::Chzzk, Job::Live, &never)
@@ -120,12 +126,7 @@ async fn a_live_list_cut_short_keeps_the_pages_read_and_closes_nothing() {
 async fn each_page_is_stored_while_the_next_is_read() {
     let http = sim_support::impatient_http(Duration::from_secs(20), Duration::from_secs(1));
     let rig = rig_with(1_000, 0, http).await;
-    let live = rig
-        .sim
-        .world()
-        .live_list_at(Platform::Chzzk, rig.clock.now())
-        .len() as u64;
-    assert!(live > 150, "several pages of 50 ({live})");
+    let live = several_pages_live(&rig);
     // The second page keeps the round waiting for seconds.
     rig.sim.inject(
         Platform::Chzzk,
